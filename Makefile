@@ -73,3 +73,7 @@ audit-verify: install ## Verify the audit trail's hash chain
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and local database
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3* test-artifacts
+
+.PHONY: totp
+totp: ## The current two-factor code of a demo account: make totp EMAIL=admin@demo.heard.example
+	$(PY) manage.py demo_totp $(EMAIL)

@@ -1,0 +1,1 @@
+"""Heard: continuous engagement and lawful consultation for NHS bodies."""

@@ -1,0 +1,87 @@
+"""The audit trail: append-only events in a SHA-256 hash chain.
+
+Rows are never updated or deleted: the model refuses, and so do database triggers
+(see migrations/0002_append_only_triggers.py). Write only through
+``heard.audit.services.audit_record``.
+"""
+
+from typing import Any, ClassVar
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    """Every kind of event the audit trail knows. Apps add their own here."""
+
+    # Accounts and access
+    USER_SIGNED_IN = "user.signed_in", "Signed in"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in failed"
+    USER_SIGNED_OUT = "user.signed_out", "Signed out"
+    USER_CREATED = "user.created", "User created"
+    USER_ROLE_CHANGED = "user.role_changed", "Role changed"
+    USER_PASSWORD_CHANGED = "user.password_changed", "Password changed"
+    USER_PASSWORD_RESET = "user.password_reset", "Password reset"
+    USER_TWO_FACTOR_ENABLED = "user.two_factor_enabled", "Two-factor authentication set up"
+    USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled", "Two-factor authentication removed"
+    # The audit trail itself
+    AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
+    AUDIT_VERIFIED = "audit.verified", "Audit trail verified"
+    # Demo data
+    DEMO_LOADED = "demo.loaded", "Demo data loaded"
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("Audit events are append-only: they cannot be updated.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
+    # The actor is kept as an id and role, not a foreign key and not a name: the trail
+    # outlives accounts and holds no personal data.
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    actor_role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64, choices=Action.choices, db_index=True)
+    subject_type = models.CharField(max_length=64, blank=True, db_index=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects: ClassVar[models.Manager["AuditEvent"]] = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-sequence",)
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.subject_type}:{self.subject_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit events are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+
+class ChainHead(models.Model):
+    """The last event appended: locked while appending, so events join the chain one at a time."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"head #{self.sequence}"

@@ -1,0 +1,45 @@
+"""Staff pages for the audit trail: a filtered list and a JSON-lines export."""
+
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from heard.audit.forms import EventFilterForm
+from heard.audit.models import Action
+from heard.audit.selectors import audit_events, audit_export_lines
+from heard.audit.services import audit_record
+from heard.core.permissions import permission_required
+
+
+@permission_required("audit.view_events")
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = form.to_filter() if request.GET else None
+    page = Paginator(audit_events(filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/event_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+@permission_required("audit.export_events")
+def event_export(request: HttpRequest) -> StreamingHttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = form.to_filter() if request.GET else None
+    with transaction.atomic():
+        audit_record(
+            action=Action.AUDIT_EXPORTED,
+            actor=request.user,
+            after={"filters": {k: v for k, v in request.GET.items() if v}},
+        )
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    response = StreamingHttpResponse(
+        audit_export_lines(filters), content_type="application/x-ndjson; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.jsonl"'
+    return response

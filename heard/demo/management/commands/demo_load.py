@@ -1,0 +1,80 @@
+"""`python manage.py demo_load`: a realistic fictional ICB to explore. Safe to run twice.
+
+Creates one staff account per role, each with two-factor authentication already set up,
+and prints how to sign in. Every later capability extends this command.
+"""
+
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from heard.accounts.models import User
+from heard.accounts.services import user_create
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.core.roles import Role
+
+# Fictional people; the domain is reserved for examples.
+DEMO_STAFF = [
+    ("admin@demo.heard.example", "Priya Shah", Role.ADMINISTRATOR),
+    ("officer@demo.heard.example", "Tom Walker", Role.ENGAGEMENT_OFFICER),
+    ("analyst@demo.heard.example", "Aisha Okafor", Role.ANALYST),
+    ("lead@demo.heard.example", "Gareth Lloyd", Role.PROGRAMME_LEAD),
+    ("board@demo.heard.example", "Helen Marsh", Role.DECISION_MAKER),
+    ("scrutiny@demo.heard.example", "Cllr Joan Pike", Role.SCRUTINY_READER),
+]
+DEMO_MEMBER = ("member@demo.heard.example", "Sam Green")
+# Only for the fictional demo accounts, and refused outside DEBUG (see handle()).
+DEMO_PASSWORD = "demo-heard-2026"  # noqa: S105
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo organisation (idempotent)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Load even when DEBUG is off (never on a real deployment).",
+        )
+        parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "demo_load creates accounts with a published password, so it only runs with "
+                "DJANGO_DEBUG on. Pass --allow-production to override on a throwaway instance."
+            )
+        created = 0
+        with transaction.atomic():
+            for email, name, role in DEMO_STAFF:
+                created += self._ensure_user(email, name, role)
+            created += self._ensure_user(*DEMO_MEMBER, role="")
+            if created:
+                audit_record(action=Action.DEMO_LOADED, after={"users_created": created})
+        if not options["quiet"]:
+            self._print_sign_ins(created)
+
+    def _ensure_user(self, email: str, name: str, role: Role | str) -> int:
+        user = User.objects.filter(email=email).first()
+        made = 0
+        if user is None:
+            user = user_create(email=email, full_name=name, role=role, password=DEMO_PASSWORD)
+            made = 1
+        if role and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, generate_totp_secret())
+        return made
+
+    def _print_sign_ins(self, created: int) -> None:
+        w = self.stdout.write
+        w(self.style.SUCCESS(f"Demo loaded ({created} new accounts)."))
+        w("Staff sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        for email, _name, role in DEMO_STAFF:
+            w(f"  {role.label:<20} {email}")
+        w("Each needs a code from an authenticator app at sign-in. Get the current code with:")
+        w("  make totp EMAIL=admin@demo.heard.example")
+        w("or add the secret it prints to any authenticator app.")
+        w(f"Member of the public: {DEMO_MEMBER[0]} (no staff access)")

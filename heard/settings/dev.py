@@ -1,0 +1,8 @@
+"""Settings for a developer's machine and the demo (`make run`)."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# A fixed key is acceptable only here: the demo runs on loopback with fictional data.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-heard-demo-key-0123456789")

@@ -1,0 +1,15 @@
+"""Top-level URLs: the public site at /, the staff area at /staff/, sign-in at /account/."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("account/", include("allauth.urls")),
+    path("staff/", include("heard.staff.urls")),
+    path("staff/audit/", include("heard.audit.urls")),
+    path("", include("heard.public.urls")),
+]
+
+handler400 = "heard.core.views.bad_request"
+handler403 = "heard.core.views.permission_denied"
+handler404 = "heard.core.views.page_not_found"
+handler500 = "heard.core.views.server_error"
