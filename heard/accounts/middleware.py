@@ -12,10 +12,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from heard.accounts.models import User
 from heard.accounts.selectors import user_has_totp
 
-PROTECTED_PREFIXES: tuple[str, ...] = getattr(
-    settings, "HEARD_TWO_FACTOR_PATHS", ("/staff/", "/api/staff/")
+PROTECTED_PREFIXES: tuple[str, ...] = tuple(
+    getattr(settings, "HEARD_TWO_FACTOR_PATHS", ("/staff/", "/api/staff/"))
 )
 
 
@@ -27,9 +28,9 @@ class StaffTwoFactorMiddleware:
         user = request.user
         if (
             request.path.startswith(PROTECTED_PREFIXES)
-            and user.is_authenticated
-            and getattr(user, "role", "")
-            and not user_has_totp(user)  # type: ignore[arg-type]
+            and isinstance(user, User)
+            and user.is_staff_member
+            and not user_has_totp(user)
         ):
             messages.info(
                 request,

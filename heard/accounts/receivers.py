@@ -37,7 +37,9 @@ def on_signed_out(sender: Any, request: Any, user: User | None, **kwargs: Any) -
 
 
 @receiver(user_login_failed)
-def on_sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
+def on_sign_in_failed(
+    sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
+) -> None:
     # No email address in the trail: only the account's id, if the account exists.
     email = str(credentials.get("email") or credentials.get("username") or "")
     user = user_find_by_email(email) if email else None
@@ -60,12 +62,16 @@ def on_password_reset(sender: Any, request: Any, user: User, **kwargs: Any) -> N
 
 
 @receiver(authenticator_added)
-def on_authenticator_added(sender: Any, request: Any, user: User, authenticator: Authenticator, **kwargs: Any) -> None:
+def on_authenticator_added(
+    sender: Any, request: Any, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         _record(Action.USER_TWO_FACTOR_ENABLED, user, {"type": "totp"})
 
 
 @receiver(authenticator_removed)
-def on_authenticator_removed(sender: Any, request: Any, user: User, authenticator: Authenticator, **kwargs: Any) -> None:
+def on_authenticator_removed(
+    sender: Any, request: Any, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         _record(Action.USER_TWO_FACTOR_DISABLED, user, {"type": "totp"})

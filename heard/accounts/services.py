@@ -16,7 +16,11 @@ class AccountError(ValueError):
 
 
 def user_create(
-    *, email: str, full_name: str = "", role: Role | str = "", password: str | None = None,
+    *,
+    email: str,
+    full_name: str = "",
+    role: Role | str = "",
+    password: str | None = None,
     actor: Any = None,
 ) -> User:
     """Create a user (a staff member if ``role`` is set). Raises AccountError if the email is taken."""
@@ -26,9 +30,13 @@ def user_create(
     if role and role not in Role.values:
         raise AccountError(f"Unknown role {role!r}. Choose one of: {', '.join(Role.values)}.")
     with transaction.atomic():
-        user = User.objects.create_user(email=email, password=password, full_name=full_name, role=str(role))
+        user = User.objects.create_user(
+            email=email, password=password, full_name=full_name, role=str(role)
+        )
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-        audit_record(action=Action.USER_CREATED, actor=actor, subject=user, after={"role": str(role)})
+        audit_record(
+            action=Action.USER_CREATED, actor=actor, subject=user, after={"role": str(role)}
+        )
     return user
 
 
@@ -43,7 +51,10 @@ def user_role_change(*, user: User, role: Role | str, actor: Any = None) -> User
         user.role = str(role)
         user.save(update_fields=["role"])
         audit_record(
-            action=Action.USER_ROLE_CHANGED, actor=actor, subject=user,
-            before={"role": before}, after={"role": str(role)},
+            action=Action.USER_ROLE_CHANGED,
+            actor=actor,
+            subject=user,
+            before={"role": before},
+            after={"role": str(role)},
         )
     return user

@@ -80,9 +80,7 @@ class Verification:
     reason: str = ""
 
 
-def verify_chain(
-    events: Iterable[StoredEvent], head_sequence: int, head_hash: str
-) -> Verification:
+def verify_chain(events: Iterable[StoredEvent], head_sequence: int, head_hash: str) -> Verification:
     """Walk events in sequence order and report the first that breaks the chain.
 
     ``head_sequence``/``head_hash`` describe the last event the writer appended; an empty
@@ -95,19 +93,28 @@ def verify_chain(
         c = event.content
         if c.sequence != expected_sequence:
             return Verification(
-                False, verified, event.pk, c.sequence,
+                False,
+                verified,
+                event.pk,
+                c.sequence,
                 f"expected sequence {expected_sequence} but found {c.sequence}: "
                 "an event is missing or out of order",
             )
         if c.prev_hash != expected_prev:
             return Verification(
-                False, verified, event.pk, c.sequence,
+                False,
+                verified,
+                event.pk,
+                c.sequence,
                 "its previous-hash does not match the event before it: "
                 "an event was removed, inserted or reordered",
             )
         if event_hash(c) != event.stored_hash:
             return Verification(
-                False, verified, event.pk, c.sequence,
+                False,
+                verified,
+                event.pk,
+                c.sequence,
                 "its content does not match its hash: the event was altered",
             )
         expected_prev = event.stored_hash
@@ -115,7 +122,10 @@ def verify_chain(
         verified += 1
     if verified != head_sequence or expected_prev != head_hash:
         return Verification(
-            False, verified, None, verified + 1,
+            False,
+            verified,
+            None,
+            verified + 1,
             f"the chain ends at event {verified} but {head_sequence} were recorded: "
             "events were removed from the end",
         )

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 
 from heard.audit.models import Action
@@ -12,14 +14,16 @@ class EventFilterForm(forms.Form):
     subject_id = forms.CharField(label="Subject id", required=False, max_length=64)
     actor_id = forms.IntegerField(label="Actor (user id)", required=False, min_value=1)
     date_from = forms.DateField(
-        label="From", required=False, help_text="For example, 2026-11-01",
+        label="From",
+        required=False,
+        help_text="For example, 2026-11-01",
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = forms.DateField(
         label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self) -> dict:  # type: ignore[type-arg]
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", "The end date must be the same as or after the start date")

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -41,7 +41,7 @@ def audit_events(filters: EventFilter | None = None) -> QuerySet[AuditEvent]:
     if f.date_from:
         qs = qs.filter(occurred_at__gte=_start_of(f.date_from))
     if f.date_to:
-        qs = qs.filter(occurred_at__lt=_start_of(f.date_to) + timezone.timedelta(days=1))
+        qs = qs.filter(occurred_at__lt=_start_of(f.date_to) + timedelta(days=1))
     return qs
 
 

@@ -6,3 +6,7 @@ from .base import env
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 # A fixed key is acceptable only here: the demo runs on loopback with fictional data.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-heard-demo-key-0123456789")
+
+# Serve static files straight from the finders (node_modules, app static) without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

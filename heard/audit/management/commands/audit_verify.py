@@ -13,7 +13,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = audit_verify()
         if result.ok:
-            self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.verified} events verified."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Audit chain intact: {result.verified} events verified.")
+            )
             return
         where = (
             f"event #{result.broken_sequence} (row id {result.broken_pk})"

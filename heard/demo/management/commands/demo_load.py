@@ -37,7 +37,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
-            "--allow-production", action="store_true",
+            "--allow-production",
+            action="store_true",
             help="Load even when DEBUG is off (never on a real deployment).",
         )
         parser.add_argument("--quiet", action="store_true", help="Do not print the sign-ins.")
@@ -64,14 +65,17 @@ class Command(BaseCommand):
         if user is None:
             user = user_create(email=email, full_name=name, role=role, password=DEMO_PASSWORD)
             made = 1
-        if role and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        if (
+            role
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
             TOTP.activate(user, generate_totp_secret())
         return made
 
     def _print_sign_ins(self, created: int) -> None:
         w = self.stdout.write
         w(self.style.SUCCESS(f"Demo loaded ({created} new accounts)."))
-        w("Staff sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        w(f"Staff sign-ins (password for all: {DEMO_PASSWORD}):")
         for email, _name, role in DEMO_STAFF:
             w(f"  {role.label:<20} {email}")
         w("Each needs a code from an authenticator app at sign-in. Get the current code with:")

@@ -3,7 +3,11 @@
 from typing import Any
 
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 from allauth.mfa.utils import decrypt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -19,11 +23,11 @@ class Command(BaseCommand):
         email = options["email"].strip().lower()
         if not settings.DEBUG or not email.endswith("@demo.heard.example"):
             raise CommandError("demo_totp only works for demo accounts with DJANGO_DEBUG on.")
-        auth = Authenticator.objects.filter(
-            user__email=email, type=Authenticator.Type.TOTP
-        ).first()
+        auth = Authenticator.objects.filter(user__email=email, type=Authenticator.Type.TOTP).first()
         if auth is None:
-            raise CommandError(f"No demo account with an authenticator app: {email}. Run demo_load.")
+            raise CommandError(
+                f"No demo account with an authenticator app: {email}. Run demo_load."
+            )
         secret = decrypt(auth.data["secret"])
         counters = list(yield_hotp_counters_from_time())
         code = format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))

@@ -1,0 +1,28 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from heard.accounts.models import User
+from heard.audit.models import AuditEvent
+from heard.audit.selectors import audit_verify
+from heard.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_load_is_idempotent_and_covers_every_role(settings, capsys):
+    settings.DEBUG = True
+    call_command("demo_load")
+    out = capsys.readouterr().out
+    users, events = User.objects.count(), AuditEvent.objects.count()
+    assert {u.role for u in User.objects.all()} == {*Role.values, ""}
+    assert "admin@demo.heard.example" in out and "Staff sign-ins" in out
+    call_command("demo_load", "--quiet")
+    assert (User.objects.count(), AuditEvent.objects.count()) == (users, events)
+    assert audit_verify().ok
+
+
+def test_demo_load_refuses_without_debug(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG on"):
+        call_command("demo_load")
