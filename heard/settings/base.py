@@ -194,14 +194,17 @@ TASKS = {
     }
 }
 
-# Content security policy: nothing inline without a per-request nonce, nothing third-party.
+# Content security policy: nothing inline without a per-request nonce, nothing third-party
+# except the NHS's own Frutiger web fonts, which the NHS.UK frontend loads from its CDN
+# (set HEARD_FONT_ORIGINS to empty to fall back to Arial and make no third-party request).
+HEARD_FONT_ORIGINS = env.list("HEARD_FONT_ORIGINS", default=["https://assets.nhs.uk"])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
         "img-src": [SELF, "data:"],
-        "font-src": [SELF, "data:"],
+        "font-src": [SELF, "data:", *HEARD_FONT_ORIGINS],
         "connect-src": [SELF],
         "form-action": [SELF],
         "frame-ancestors": [NONE],
