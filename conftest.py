@@ -6,6 +6,16 @@ from heard.core.roles import Role
 
 
 @pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits, lock-outs and used TOTP codes live in the cache: start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _audit_triggers_and_flush(request):
     """Let Django empty the database after transactional tests despite the audit triggers.
 
