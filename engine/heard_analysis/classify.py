@@ -1,0 +1,345 @@
+"""Theme assignment from a codeframe and a sample coded by people (multi-label).
+
+Model: TF-IDF of word 1-2 grams and character 2-5 grams (sublinear tf), then one linear
+SVM per theme (one-vs-rest, positive class weighted by balanced class weights ** 0.6). A 20%
+internal hold-out of the coded sample fits a Platt sigmoid (pooled over themes) that turns
+margins into probabilities, and per-theme thresholds for multi-label data; the final
+models are then refitted on the whole sample.
+
+* When every coded response has exactly one theme, the engine predicts exactly one
+  (the most probable), and the confidences are normalised to sum to 1.
+* Otherwise each theme is predicted when its probability passes its threshold; when
+  every coded response had at least one theme, the top theme is always kept.
+* ``needs_review`` marks low-confidence responses for people to check, and
+  ``suggest_next`` proposes uncoded responses whose coding would teach the model most
+  (uncertainty sampling, with near-duplicates spread out).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from joblib import Parallel, delayed
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.model_selection import train_test_split
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+
+__all__ = ["Assignment", "ThemeClassifier", "train_classifier"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    themes: list[str]
+    confidence: dict[str, float]
+    needs_review: bool
+
+
+def _vectoriser(n_docs: int) -> FeatureUnion:
+    big = n_docs > 50_000
+    return FeatureUnion(
+        [
+            (
+                "word",
+                TfidfVectorizer(
+                    ngram_range=(1, 2),
+                    sublinear_tf=True,
+                    min_df=2 if big else 1,
+                    strip_accents="unicode",
+                    max_features=400_000,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "char",
+                TfidfVectorizer(
+                    analyzer="char",
+                    ngram_range=(2, 5),
+                    sublinear_tf=True,
+                    min_df=2,
+                    max_features=300_000,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+
+
+def _class_weights(y: np.ndarray, power: float) -> np.ndarray:
+    n_pos = y.sum(axis=0).astype(np.float64)
+    k = max(1, int((n_pos > 0).sum()))
+    return np.where(n_pos > 0, (y.shape[0] / (k * np.maximum(n_pos, 1))) ** power, 1.0)
+
+
+def _fit_all(
+    x: sparse.csr_matrix, y: np.ndarray, c: float, power: float, n_jobs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """One linear SVM per theme. Rows are weighted by the rarity of their themes
+    (balanced weights raised to ``power``), in every theme's problem."""
+    cw = _class_weights(y, power)
+    if np.all(y.sum(axis=1) == 1) and y.shape[1] > 2 and np.all(y.any(axis=0)):
+        # single-label: liblinear's own one-vs-rest, one data conversion
+        target = np.argmax(y, axis=1)
+        svm = LinearSVC(C=c, class_weight=dict(enumerate(cw)), max_iter=3000)
+        svm.fit(x, target)
+        return svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
+    has = y.any(axis=1)
+    row_w = np.where(has, (y * cw).sum(axis=1) / np.maximum(y.sum(axis=1), 1), 1.0)
+
+    def fit_one(k: int) -> tuple[np.ndarray, float]:
+        col = y[:, k]
+        if col.all() or not col.any():
+            return np.zeros(x.shape[1], dtype=np.float32), 3.0 if col.any() else -3.0
+        svm = LinearSVC(C=c, max_iter=3000)
+        svm.fit(x, col.astype(np.int8), sample_weight=row_w)
+        return svm.coef_.ravel().astype(np.float32), float(svm.intercept_[0])
+
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(fit_one)(k) for k in range(y.shape[1])
+    )
+    coef = np.vstack([r[0] for r in results])
+    intercept = np.array([r[1] for r in results], dtype=np.float32)
+    return coef, intercept
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
+
+
+def _platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Fit p = sigmoid(a*m + b) on pooled (margin, label) pairs by Newton's method."""
+    m = margins.ravel().astype(np.float64)
+    t = y.ravel().astype(np.float64)
+    n_pos = t.sum()
+    n_neg = t.size - n_pos
+    # Platt's smoothed targets
+    t = np.where(t > 0, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    a, b = 1.0, 0.0
+    for _ in range(50):
+        p = _sigmoid(a * m + b)
+        g = np.array([np.sum((p - t) * m), np.sum(p - t)])
+        w = p * (1 - p) + 1e-9
+        h = np.array([[np.sum(w * m * m), np.sum(w * m)], [np.sum(w * m), np.sum(w)]])
+        h += np.eye(2) * 1e-6
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-6:
+            break
+    return float(a), float(b)
+
+
+def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
+    tp = np.bincount(y[y == pred], minlength=k).astype(np.float64)
+    support = np.bincount(y, minlength=k)
+    predicted = np.bincount(pred, minlength=k)
+    denom = support + predicted
+    present = support > 0
+    return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)[present]))
+
+
+def _tune_offsets(margins: np.ndarray, y: np.ndarray, shrink: float = 0.5) -> np.ndarray:
+    """Per-theme additive offsets on the margins that raise macro-F1 on held-out data
+    (greedy coordinate search, then shrunk towards 0 against over-fitting)."""
+    k = margins.shape[1]
+    off = np.zeros(k)
+    best = _macro_f1(y, np.argmax(margins, axis=1), k)
+    support = np.bincount(y, minlength=k)
+    for _ in range(2):
+        for c in range(k):
+            if support[c] < 10:
+                continue
+            base = off[c]
+            for d in np.linspace(-0.6, 0.6, 13):
+                off[c] = base + d
+                f = _macro_f1(y, np.argmax(margins + off, axis=1), k)
+                if f > best + 1e-4:
+                    best, base = f, off[c]
+            off[c] = base
+    return off * shrink
+
+
+def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
+    best_t, best_f = 0.5, -1.0
+    for t in np.linspace(0.1, 0.9, 33):
+        pred = p >= t
+        tp = float(np.sum(pred & y))
+        denom = float(pred.sum() + y.sum())
+        f = 2 * tp / denom if denom else 0.0
+        if f > best_f + 1e-9:
+            best_t, best_f = float(t), f
+    return best_t
+
+
+class ThemeClassifier:
+    """Assigns themes with a confidence per theme. Build with ``train_classifier``."""
+
+    def __init__(
+        self,
+        c: float = 0.3,
+        power: float = 0.6,
+        review_threshold: float = 0.5,
+        n_jobs: int = 2,
+        calibrate: bool = True,
+        seed: int = 0,
+    ) -> None:
+        self.c = c
+        self.power = power
+        self.review_threshold = review_threshold
+        self.n_jobs = n_jobs
+        self.calibrate = calibrate
+        self.seed = seed
+        self.themes: list[str] = []
+        self.single_label = False
+        self.at_least_one = False
+        self.platt = (2.0, -1.0)
+        self.thresholds = np.zeros(0)
+        self.offsets = np.zeros(0)
+
+    # -- training -------------------------------------------------------------------
+    def fit(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[Sequence[str]],
+        progress: Progress | None = None,
+    ) -> ThemeClassifier:
+        if len(texts) != len(labels):
+            raise ValueError("texts and labels differ in length")
+        pairs = [
+            (t, [s.strip() for s in ls if s and s.strip()])
+            for t, ls in zip(texts, labels, strict=True)
+            if t and t.strip()
+        ]
+        coded = [(t, ls) for t, ls in pairs if ls] or pairs
+        self.themes = sorted({s for _, ls in coded for s in ls})
+        if not self.themes:
+            raise ValueError("the coded sample has no themes")
+        index = {s: i for i, s in enumerate(self.themes)}
+        docs = [t for t, _ in pairs]
+        y = np.zeros((len(pairs), len(self.themes)), dtype=bool)
+        for r, (_, ls) in enumerate(pairs):
+            for s in ls:
+                y[r, index[s]] = True
+        counts = y.sum(axis=1)
+        self.single_label = bool(np.all(counts == 1))
+        self.at_least_one = bool(np.all(counts >= 1))
+        total_steps = 4
+        if progress:
+            progress(0, total_steps)
+        self.vectoriser = _vectoriser(len(docs))
+        x = self.vectoriser.fit_transform(docs).tocsr()
+        if progress:
+            progress(1, total_steps)
+        self.thresholds = np.full(len(self.themes), 0.5)
+        self.offsets = np.zeros(len(self.themes))
+        if self.calibrate and len(docs) >= 40:
+            idx = np.arange(len(docs))
+            a, b = train_test_split(idx, test_size=0.2, random_state=self.seed)
+            coef, icpt = _fit_all(x[a], y[a], self.c, self.power, self.n_jobs)
+            margins = np.asarray(x[b] @ coef.T) + icpt
+            if self.single_label:
+                self.offsets = _tune_offsets(margins, np.argmax(y[b], axis=1))
+                margins = margins + self.offsets
+            self.platt = _platt(margins, y[b])
+            p = _sigmoid(self.platt[0] * margins + self.platt[1])
+            if not self.single_label:
+                glob = _best_threshold(p.ravel(), y[b].ravel())
+                for k in range(len(self.themes)):
+                    if y[b][:, k].sum() >= 5:
+                        own = _best_threshold(p[:, k], y[b][:, k])
+                        self.thresholds[k] = 0.5 * own + 0.5 * glob
+                    else:
+                        self.thresholds[k] = glob
+        if progress:
+            progress(2, total_steps)
+        self.coef, self.intercept = _fit_all(x, y, self.c, self.power, self.n_jobs)
+        if progress:
+            progress(total_steps, total_steps)
+        return self
+
+    # -- prediction -----------------------------------------------------------------
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 20_000) -> np.ndarray:
+        """Probabilities (n, n_themes); rows sum to 1 in single-label mode."""
+        out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            batch = [t or "" for t in texts[start : start + batch_size]]
+            x = self.vectoriser.transform(batch)
+            margins = np.asarray(x @ self.coef.T) + self.intercept + self.offsets
+            p = _sigmoid(self.platt[0] * margins + self.platt[1])
+            if self.single_label:
+                p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+            out[start : start + len(batch)] = p
+        return out
+
+    def _decide(self, p: np.ndarray) -> tuple[list[int], bool]:
+        top = int(np.argmax(p))
+        if self.single_label:
+            return [top], bool(p[top] < self.review_threshold)
+        chosen = [int(k) for k in np.flatnonzero(p >= self.thresholds)]
+        if not chosen and self.at_least_one:
+            chosen = [top]
+        chosen.sort(key=lambda k: -p[k])
+        close = np.abs(p - self.thresholds) < 0.1
+        unsure = bool(close.any()) or (self.at_least_one and p[top] < self.review_threshold)
+        return chosen, unsure
+
+    def predict(
+        self, texts: Sequence[str], progress: Progress | None = None, batch_size: int = 20_000
+    ) -> list[Assignment]:
+        out: list[Assignment] = []
+        n = len(texts)
+        for start in range(0, n, batch_size):
+            batch = list(texts[start : start + batch_size])
+            proba = self.predict_proba(batch)
+            for t, p in zip(batch, proba, strict=True):
+                if not t or not t.strip():
+                    out.append(Assignment([], {}, needs_review=False))
+                    continue
+                chosen, unsure = self._decide(p)
+                conf = {self.themes[k]: round(float(p[k]), 4) for k in np.argsort(-p)}
+                out.append(Assignment([self.themes[k] for k in chosen], conf, unsure))
+            if progress:
+                progress(min(n, start + batch_size), n)
+        return out
+
+    def uncertainty(self, texts: Sequence[str]) -> np.ndarray:
+        """Higher = more uncertain (closeness of the top two / of a threshold)."""
+        p = self.predict_proba(texts)
+        if p.shape[1] == 1:
+            return np.asarray(1 - np.abs(p[:, 0] - 0.5) * 2)
+        if self.single_label:
+            part = np.sort(p, axis=1)
+            return np.asarray(1 - (part[:, -1] - part[:, -2]))
+        return np.asarray(1 - np.min(np.abs(p - self.thresholds), axis=1) * 2)
+
+    def suggest_next(self, texts: Sequence[str], k: int = 20) -> list[int]:
+        """Indices of the ``k`` responses most worth coding next (uncertainty sampling,
+        skipping blanks and repeats of a text already chosen)."""
+        u = self.uncertainty(texts)
+        order = np.argsort(-u, kind="stable")
+        chosen: list[int] = []
+        seen: set[str] = set()
+        for i in order:
+            t = texts[int(i)]
+            key = " ".join(t.lower().split()) if t else ""
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            chosen.append(int(i))
+            if len(chosen) >= k:
+                break
+        return chosen
+
+
+def train_classifier(
+    texts: Sequence[str],
+    labels: Sequence[Sequence[str]],
+    progress: Progress | None = None,
+    **options: float,
+) -> ThemeClassifier:
+    """Train on coded responses; ``labels[i]`` lists the themes of ``texts[i]``."""
+    return ThemeClassifier(**options).fit(texts, labels, progress=progress)  # type: ignore[arg-type]

@@ -1,0 +1,202 @@
+"""Sentiment: negative / neutral / positive with a score from -1 to 1.
+
+Two parts, both shipped in the package and rebuilt reproducibly:
+
+* a hand-written lexicon of positive and negative words and phrases (below), with
+  negation handling ("not helpful", "never rude", "couldn't be better");
+* a small linear model (multinomial logistic regression over hashed word 1-2 grams with
+  negation marking, plus the lexicon features), trained by
+  ``python -m heard_analysis.train_sentiment`` on the 75% training split of the
+  development data and stored as ``data/sentiment_model.npz`` (float16, < 2 MB).
+
+When the model file is missing the lexicon alone is used. The score is
+P(positive) - P(negative).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import HashingVectorizer
+
+__all__ = ["LABELS", "Sentiment", "lexicon_score", "sentiment"]
+
+LABELS = ("negative", "neutral", "positive")
+N_FEATURES = 1 << 18
+
+POSITIVE = frozenset(
+    """
+    good great excellent brilliant fantastic amazing wonderful lovely kind caring helpful
+    friendly polite professional efficient outstanding superb perfect pleasant nice happy
+    pleased satisfied grateful thankful thanks thank reassuring reassured supportive
+    compassionate patient attentive understanding informative clear clean tidy quick prompt
+    fast smooth comfortable calm welcoming warm respectful dignity listened listening
+    understood helped best better fab fabulous exceptional marvellous incredible superb
+    impressed impressive easy safe well positive recommend recommended love loved loving
+    appreciated appreciate gentle considerate thorough knowledgeable competent skilled
+    cheerful smiling smile smiles delighted glad enjoyed enjoy spotless efficiently
+    beautifully nicely kindly promptly quickly brilliantly faultless first-class
+    first-rate top-notch stars star angel angels heroes hero credit welcome excellently
+    lifesaver saved relaxed relaxing informed organised improved
+    """.split()
+)
+NEGATIVE = frozenset(
+    """
+    bad poor terrible awful horrible dreadful appalling disgusting rude unhelpful
+    unprofessional dirty slow late delay delayed delays waiting wait waited long longer
+    cold uncomfortable unclean noisy noise lost cancelled cancellation confused confusing
+    worried worry anxious scared frightened upset angry annoyed frustrated frustrating
+    disappointed disappointing unhappy ignored ignoring dismissive dismissed neglect
+    neglected abrupt arrogant uncaring careless incompetent inadequate unacceptable
+    shocking disgrace disgraceful rushed rush chaotic chaos disorganised mess messy smelly
+    smell pain painful hurt hurting struggle struggled struggling difficult hard problem
+    problems issue issues complaint complain complained wrong mistake mistakes error
+    failed fail failure lack lacking lacked short-staffed understaffed overworked
+    stressed stressful stress boring bored hungry thirsty forgot forgotten forgetting
+    missed missing never nobody worse worst horrendous unsafe insufficient inconsistent
+    unable impossible useless pointless waste wasted shame shameful sad lonely crowded
+    overcrowded cramped expensive filthy broken unanswered unavailable inaccessible
+    unfriendly impatient condescending patronising patronizing disrespectful
+    """.split()
+)
+_NEGATORS = frozenset(
+    "not no never nothing nobody none neither nor cannot cant can't couldn't couldnt "
+    "wouldn't wouldnt didn't didnt don't dont doesn't doesnt isn't isnt wasn't wasnt "
+    "weren't werent aren't arent won't wont hardly barely without lack lacking".split()
+)
+# Phrases where a negator makes the whole thing positive (FFT "could anything improve?")
+_POS_PHRASES = re.compile(
+    r"(?i)\b(?:(?:could|can)(?:n['’]?t| ?not) (?:have )?(?:been |be |ask for |have asked for |wish for |fault|improve)"
+    r"|nothing (?:to|needs? to|should|could|i would|at all)|no complaints?|not (?:a|one) (?:thing|single thing)"
+    r"|(?:nothing|no)\W*$|^\W*(?:nothing|none|no|n/?a|nil|not really)\b|faultless|keep it up|keep up the good work"
+    r"|second to none|above and beyond|can['’]?t fault|couldn['’]?t fault|no problems?)"
+)
+_TOKEN = re.compile(r"[a-z][a-z'’-]*")
+_CLAUSE_END = re.compile(r"[.,;:!?\n]|\bbut\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentiment:
+    label: str  # negative, neutral or positive
+    score: float  # -1 (very negative) .. 1 (very positive)
+
+
+def _mark_negation(text: str) -> tuple[str, int, int]:
+    """Lowercase text with NOT_ prefixed to words after a negator within the clause,
+    and the lexicon counts (positive, negative) after negation."""
+    low = text.lower()
+    out: list[str] = []
+    pos = neg = 0
+    for clause in _CLAUSE_END.split(low):
+        negate = False
+        for w in _TOKEN.findall(clause):
+            w = w.replace("’", "'")
+            if w in _NEGATORS:
+                negate = True
+                out.append(w)
+                continue
+            token = "NOT_" + w if negate else w
+            out.append(token)
+            if w in POSITIVE:
+                if negate:
+                    neg += 1
+                else:
+                    pos += 1
+            elif w in NEGATIVE and w not in _NEGATORS:
+                if negate:
+                    pos += 1
+                else:
+                    neg += 1
+        out.append("|")
+    return " ".join(out), pos, neg
+
+
+def lexicon_score(text: str) -> float:
+    """Lexicon-only score in [-1, 1]."""
+    _, pos, neg = _mark_negation(text)
+    if _POS_PHRASES.search(text):
+        pos += 2
+    total = pos + neg
+    return 0.0 if total == 0 else (pos - neg) / (total + 1)
+
+
+def _features(texts: Sequence[str]) -> sparse.csr_matrix:
+    marked: list[str] = []
+    lex = np.zeros((len(texts), 6), dtype=np.float64)
+    for i, t in enumerate(texts):
+        m, pos, neg = _mark_negation(t)
+        marked.append(m)
+        phrase = 1.0 if _POS_PHRASES.search(t) else 0.0
+        lex[i] = (
+            np.log1p(pos),
+            np.log1p(neg),
+            phrase,
+            1.0 if pos == neg == 0 else 0.0,
+            np.log1p(len(m.split())) / 5,
+            1.0 if "?" in t else 0.0,
+        )
+    hv = HashingVectorizer(
+        n_features=N_FEATURES,
+        ngram_range=(1, 2),
+        token_pattern=r"\S+",
+        lowercase=False,
+        alternate_sign=False,
+        norm="l2",
+        dtype=np.float64,
+    )
+    words = hv.transform(marked)
+    return sparse.hstack([words, sparse.csr_matrix(lex)], format="csr")
+
+
+@lru_cache(maxsize=1)
+def _model() -> tuple[np.ndarray, np.ndarray] | None:
+    ref = resources.files("heard_analysis").joinpath("data", "sentiment_model.npz")
+    if not ref.is_file():
+        return None
+    with ref.open("rb") as fh, np.load(fh) as npz:
+        coef = npz["coef"].astype(np.float32)
+        intercept = npz["intercept"].astype(np.float32)
+    return coef, intercept
+
+
+def predict_proba(texts: Sequence[str]) -> np.ndarray:
+    """Probabilities (n, 3) in LABELS order."""
+    model = _model()
+    if model is None:
+        scores = np.array([lexicon_score(t) for t in texts])
+        p_pos = np.clip(scores, 0, 1)
+        p_neg = np.clip(-scores, 0, 1)
+        return np.column_stack([p_neg, 1 - p_pos - p_neg, p_pos])
+    coef, intercept = model
+    x = _features(texts)
+    z = np.asarray(x @ coef.T) + intercept
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def sentiment(
+    texts: Sequence[str],
+    progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 20_000,
+) -> list[Sentiment]:
+    """Label and score every text (blank text: neutral, 0)."""
+    n = len(texts)
+    out: list[Sentiment] = []
+    for start in range(0, n, batch_size):
+        batch = list(texts[start : start + batch_size])
+        proba = predict_proba([t or "" for t in batch])
+        for t, p in zip(batch, proba, strict=True):
+            if not t or not t.strip():
+                out.append(Sentiment("neutral", 0.0))
+                continue
+            out.append(Sentiment(LABELS[int(np.argmax(p))], round(float(p[2] - p[0]), 4)))
+        if progress:
+            progress(min(n, start + batch_size), n)
+    return out
