@@ -1,4 +1,4 @@
-"""Top-level URLs: the public site at /, the staff area at /staff/, sign-in at /account/."""
+"""Top-level URLs: the public site at /, the staff area at /staff/, staff sign-in at /account/."""
 
 from django.urls import include, path
 
@@ -6,6 +6,10 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
+    path("staff/people/", include("heard.people.urls_staff")),
+    path("staff/involvement/", include("heard.involvement.urls_staff")),
+    path("invitations/", include("heard.involvement.urls_public")),
+    path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]
 

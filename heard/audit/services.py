@@ -39,6 +39,7 @@ def audit_record(
     append strictly one after another (PostgreSQL: row lock; SQLite: the write lock
     taken by IMMEDIATE transactions).
     """
+    action = Action(action)  # refuses an action the trail does not know
     subject_type, subject_id = _subject_parts(subject)
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "heard.core",
     "heard.accounts",
     "heard.audit",
+    "heard.people",
+    "heard.involvement",
     "heard.staff",
     "heard.public",
     "heard.demo",

@@ -17,6 +17,8 @@ from heard.accounts.services import user_create
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
+from heard.involvement import demo as involvement_demo
+from heard.people import demo as people_demo
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [
@@ -56,6 +58,11 @@ class Command(BaseCommand):
             created += self._ensure_user(*DEMO_MEMBER, role="")
             if created:
                 audit_record(action=Action.DEMO_LOADED, after={"users_created": created})
+        # Each app loads its own demo data, idempotently, in dependency order.
+        for part in (people_demo, involvement_demo):
+            made = part.load(self.stdout)
+            if made and not options["quiet"]:
+                self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
         if not options["quiet"]:
             self._print_sign_ins(created)
 

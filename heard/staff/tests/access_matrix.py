@@ -1,0 +1,5 @@
+from heard.core.testing import ALL_STAFF, Access
+
+EXPECTED = {
+    "staff:dashboard": Access(ALL_STAFF),
+}
