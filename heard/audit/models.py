@@ -92,13 +92,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.subject_type}:{self.subject_id}"
 
-    @property
-    def action_label(self) -> str:
-        try:
-            return str(Action(self.action).label)
-        except ValueError:
-            return self.action
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise PermissionError("Audit events are append-only: they cannot be changed.")
@@ -106,6 +99,13 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only: they cannot be deleted.")
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(Action(self.action).label)
+        except ValueError:
+            return self.action
 
 
 class ChainHead(models.Model):
