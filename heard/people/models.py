@@ -48,7 +48,10 @@ class Member(models.Model):
         STAFF = "staff", "Added by staff"
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="member",
     )
     full_name = models.CharField(max_length=200)
@@ -61,7 +64,9 @@ class Member(models.Model):
     contact_by_email = models.BooleanField(default=True)
     contact_by_phone = models.BooleanField(default=False)
     contact_by_post = models.BooleanField(default=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.SIGN_UP)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -118,8 +123,12 @@ class EqualityMonitoring(models.Model):
     member = models.OneToOneField(Member, on_delete=models.CASCADE, related_name="equality")
     age_band = models.CharField(max_length=24, blank=True, choices=equality.AGE_BAND)
     sex = models.CharField(max_length=24, blank=True, choices=equality.SEX)
-    gender_same_as_sex = models.CharField(max_length=24, blank=True, choices=equality.GENDER_SAME_AS_SEX)
-    sexual_orientation = models.CharField(max_length=24, blank=True, choices=equality.SEXUAL_ORIENTATION)
+    gender_same_as_sex = models.CharField(
+        max_length=24, blank=True, choices=equality.GENDER_SAME_AS_SEX
+    )
+    sexual_orientation = models.CharField(
+        max_length=24, blank=True, choices=equality.SEXUAL_ORIENTATION
+    )
     ethnic_group = models.CharField(max_length=32, blank=True, choices=equality.ETHNIC_GROUP)
     disability = models.CharField(max_length=24, blank=True, choices=equality.DISABILITY)
     religion = models.CharField(max_length=24, blank=True, choices=equality.RELIGION)
@@ -157,7 +166,9 @@ class Group(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=24, choices=Kind.choices, db_index=True)
     stakeholder_type = models.CharField(max_length=16, choices=StakeholderType.choices, blank=True)
-    gp_practice = models.CharField(max_length=200, blank=True, help_text="For a patient participation group")
+    gp_practice = models.CharField(
+        max_length=200, blank=True, help_text="For a patient participation group"
+    )
     locality = models.CharField(max_length=64, blank=True)
     description = models.TextField(blank=True)
     email = models.EmailField(blank=True)
@@ -170,8 +181,12 @@ class Group(models.Model):
     class Meta:
         ordering = ("name",)
         constraints = [
-            models.CheckConstraint(condition=Q(interest__gte=1, interest__lte=5), name="people_group_interest_1_5"),
-            models.CheckConstraint(condition=Q(influence__gte=1, influence__lte=5), name="people_group_influence_1_5"),
+            models.CheckConstraint(
+                condition=Q(interest__gte=1, interest__lte=5), name="people_group_interest_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(influence__gte=1, influence__lte=5), name="people_group_influence_1_5"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -195,7 +210,9 @@ class GroupMembership(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["group", "member"], name="people_groupmembership_unique"),
+            models.UniqueConstraint(
+                fields=["group", "member"], name="people_groupmembership_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -260,7 +277,9 @@ class RetentionRule(models.Model):
     after_days = models.PositiveIntegerField(help_text="Days since the member was last active")
     enabled = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} after {self.after_days} days"

@@ -59,6 +59,10 @@ def member_create(
             action=Action.MEMBER_CREATED,
             actor=actor,
             subject=member,
-            after={"source": str(source), "status": str(status), "consents": sorted(consents or {})},
+            after={
+                "source": str(source),
+                "status": str(status),
+                "consents": sorted(consents or {}),
+            },
         )
     return member
