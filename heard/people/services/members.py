@@ -66,3 +66,33 @@ def member_create(
             },
         )
     return member
+
+
+ERASED_NAME = "Erased member"
+
+
+def member_erase(*, member: Member, actor: Any = None, reason: str = "request") -> Member:
+    """Erase a member's personal data, keeping an anonymous shell for aggregate counts.
+
+    Name, email, phone and full postcode go; the postcode district, locality, dates,
+    interests and equality answers stay, detached from any identity. Consents are
+    marked withdrawn. The sign-in account, if any, is deleted. The audit event holds
+    no personal data. ``reason``: "request" (the member asked) or "retention".
+    """
+    with transaction.atomic():
+        user = member.user
+        member.full_name = ERASED_NAME
+        member.email = ""
+        member.phone = ""
+        member.postcode = ""
+        member.user = None
+        member.status = Member.Status.ERASED
+        member.contact_by_email = member.contact_by_phone = member.contact_by_post = False
+        member.save()
+        member.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+        if user is not None:
+            user.delete()
+        audit_record(
+            action=Action.MEMBER_ERASED, actor=actor, subject=member, after={"reason": reason}
+        )
+    return member
