@@ -23,8 +23,9 @@ def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 def test_production_refuses_to_start_without_a_secret_key():
     result = _manage("check", DJANGO_ALLOWED_HOSTS="heard.example.nhs.uk")
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert "DJANGO_SECRET_KEY is missing" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_production_refuses_a_short_secret_key():
@@ -43,3 +44,13 @@ def test_production_passes_check_deploy_with_no_warnings():
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
+
+
+def test_production_names_a_missing_allowed_hosts_setting():
+    result = _manage(
+        "check",
+        DJANGO_SECRET_KEY="k" * 20 + "a-long-random-production-secret-for-the-test-0123456789",
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+    assert "Traceback" not in result.stderr
