@@ -71,6 +71,8 @@ class Member(models.Model):
     email_verified_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(default=timezone.now, db_index=True)
     last_active_at = models.DateTimeField(null=True, blank=True)
+    # When the retention rules last reminded this member that we hold their details.
+    retention_reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Incremented on every sign-in link issued, so a link works once (see services).
     sign_in_counter = models.PositiveIntegerField(default=0)
