@@ -6,6 +6,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
+    path("staff/users/", include("heard.accounts.urls_staff")),
     path("staff/people/", include("heard.people.urls_staff")),
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("invitations/", include("heard.involvement.urls_public")),
