@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.people.models import Consent, Member, Topic
+from heard.people.equality import QUESTIONS
+from heard.people.models import Consent, EqualityMonitoring, Member, Topic
 from heard.people.postcodes import locality_for, normalise_postcode, postcode_district
+from heard.people.selectors import member_data_export
 
 
 class MemberError(ValueError):
@@ -96,3 +98,103 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
             action=Action.MEMBER_ERASED, actor=actor, subject=member, after={"reason": reason}
         )
     return member
+
+
+CONTACT_FIELDS = ("contact_by_email", "contact_by_phone", "contact_by_post")
+
+
+def member_update(
+    *,
+    member: Member,
+    actor: Any,
+    full_name: str,
+    phone: str,
+    postcode: str,
+    interests: Iterable[Topic],
+    contact_by_email: bool,
+    contact_by_phone: bool,
+    contact_by_post: bool,
+    contact_wording: str = "",
+) -> list[str]:
+    """Change a member's details, interests and contact preferences; return what changed.
+
+    A change of how they may be contacted replaces the contact consent: the old one is
+    marked withdrawn and, if any way is still chosen, a new one records ``contact_wording``
+    (the words shown). The audit event lists the fields changed, never their values.
+    Raises InvalidPostcode for a postcode that is not a UK postcode.
+    """
+    clean_postcode = normalise_postcode(postcode) if postcode.strip() else ""
+    new_values: dict[str, Any] = {
+        "full_name": full_name.strip(),
+        "phone": phone.strip(),
+        "postcode": clean_postcode,
+        "contact_by_email": contact_by_email,
+        "contact_by_phone": contact_by_phone,
+        "contact_by_post": contact_by_post,
+    }
+    with transaction.atomic():
+        member = Member.objects.select_for_update().get(pk=member.pk)
+        changed = [name for name, value in new_values.items() if getattr(member, name) != value]
+        new_interests = {topic.pk for topic in interests}
+        if set(member.interests.values_list("pk", flat=True)) != new_interests:
+            changed.append("interests")
+            member.interests.set(new_interests)
+        if not changed:
+            return []
+        for name, value in new_values.items():
+            setattr(member, name, value)
+        member.postcode_district = postcode_district(clean_postcode) if clean_postcode else ""
+        member.locality = locality_for(clean_postcode) if clean_postcode else ""
+        member.save()
+        if any(name in CONTACT_FIELDS for name in changed):
+            now = timezone.now()
+            member.consents.filter(
+                purpose=Consent.Purpose.CONTACT, withdrawn_at__isnull=True
+            ).update(withdrawn_at=now)
+            if contact_wording and (contact_by_email or contact_by_phone or contact_by_post):
+                Consent.objects.create(
+                    member=member,
+                    purpose=Consent.Purpose.CONTACT,
+                    wording=contact_wording,
+                    given_at=now,
+                )
+        audit_record(
+            action=Action.MEMBER_UPDATED,
+            actor=actor,
+            subject=member,
+            after={"changed": sorted(changed)},
+        )
+    return sorted(changed)
+
+
+def member_equality_update(*, member: Member, actor: Any, answers: dict[str, str]) -> list[str]:
+    """Save a member's equality monitoring answers, kept in their own table.
+
+    Every question is optional ("" = not answered). Unknown questions or answers raise
+    MemberError. The audit event lists which questions have an answer, never the answers.
+    """
+    allowed = {name: {code for code, _ in choices} for name, (_, choices) in QUESTIONS.items()}
+    for name, value in answers.items():
+        if name not in allowed or (value and value not in allowed[name]):
+            raise MemberError(f"Choose one of the answers offered for {name}.")
+    with transaction.atomic():
+        row, _ = EqualityMonitoring.objects.select_for_update().get_or_create(member=member)
+        for name in QUESTIONS:
+            setattr(row, name, answers.get(name, ""))
+        row.save()
+        answered = sorted(name for name in QUESTIONS if getattr(row, name))
+        audit_record(
+            action=Action.EQUALITY_UPDATED,
+            actor=actor,
+            subject=row,
+            after={"answered": answered},
+        )
+    return answered
+
+
+def member_data_download(*, member: Member, actor: Any) -> dict[str, Any]:
+    """Everything we hold about the member, as JSON-able data; the download is audited."""
+    with transaction.atomic():
+        data = member_data_export(member=member)
+        audit_record(action=Action.MEMBER_DATA_DOWNLOADED, actor=actor, subject=member)
+    return data

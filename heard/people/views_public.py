@@ -1,0 +1,326 @@
+"""The membership scheme for members of the public: thin views over membership services.
+
+Member pages need a signed-in member (a user linked to a ``Member``); anyone else is
+sent to the member sign-in page, never the staff one.
+"""
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from heard.people.equality import QUESTIONS
+from heard.people.forms_public import (
+    EqualityForm,
+    JoinForm,
+    MemberDetailsForm,
+    SignInForm,
+    contact_consent_wording,
+    membership_consent_wording,
+)
+from heard.people.models import Member
+from heard.people.postcodes import InvalidPostcode
+from heard.people.selectors import member_equality_answers, member_for_user
+from heard.people.services.members import (
+    MemberError,
+    member_data_download,
+    member_equality_update,
+    member_erase,
+    member_update,
+)
+from heard.people.services.membership import (
+    JoinDetails,
+    LinkError,
+    member_join,
+    member_sign_in,
+    member_sign_in_check,
+    member_sign_in_request,
+    member_unsubscribe,
+    member_unsubscribe_check,
+    member_verify,
+)
+
+AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
+SESSION_EMAIL_KEY = "members_check_email"
+
+MemberView = Callable[[HttpRequest, Member], HttpResponse]
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def member_required(view: MemberView) -> Callable[..., HttpResponse]:
+    """Only a signed-in member reaches the view (it gets the member as an argument)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = member_for_user(request.user)
+        if member is None:
+            if request.user.is_authenticated:
+                messages.info(
+                    request, "Sign in with the email address you joined the membership with."
+                )
+            return redirect(f"{reverse('members:sign_in')}?next={request.path}")
+        return view(request, member, *args, **kwargs)
+
+    return wrapped
+
+
+def _link_problem(request: HttpRequest, *, again_url: str, again_text: str) -> HttpResponse:
+    return render(
+        request,
+        "people/public/link_problem.html",
+        {"again_url": again_url, "again_text": again_text},
+        status=400,
+    )
+
+
+# --- joining --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest) -> HttpResponse:
+    form = JoinForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        methods = list(data["contact_methods"])
+        details = JoinDetails(
+            full_name=data["full_name"],
+            email=data["email"],
+            postcode=data["postcode"],
+            phone=data["phone"],
+            interests=list(data["interests"]),
+            contact_by_email="email" in methods,
+            contact_by_phone="phone" in methods,
+            contact_by_post=False,
+            membership_wording=membership_consent_wording(),
+            contact_wording=contact_consent_wording(methods),
+        )
+        try:
+            member_join(details=details, base_url=_base_url(request))
+        except InvalidPostcode as exc:
+            form.add_error("postcode", str(exc))
+        else:
+            request.session[SESSION_EMAIL_KEY] = data["email"]
+            return redirect("members:join_check_email")
+    return render(request, "people/public/join.html", {"form": form})
+
+
+def join_check_email(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/public/join_check_email.html",
+        {"email": request.session.get(SESSION_EMAIL_KEY, "")},
+    )
+
+
+def verify(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        _member, user = member_verify(token=token)
+    except LinkError:
+        return _link_problem(
+            request,
+            again_url=reverse("members:sign_in"),
+            again_text="Get a new link",
+        )
+    if user is None:
+        messages.info(request, "Your email address is already confirmed. Sign in to continue.")
+        return redirect("members:sign_in")
+    login(request, user, backend=AUTH_BACKEND)
+    messages.success(request, "Thank you. Your email address is confirmed and you are a member.")
+    return redirect("members:account")
+
+
+# --- signing in -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        member_sign_in_request(email=form.cleaned_data["email"], base_url=_base_url(request))
+        request.session[SESSION_EMAIL_KEY] = form.cleaned_data["email"]
+        return redirect("members:sign_in_check_email")
+    return render(request, "people/public/sign_in.html", {"form": form, "next": next_url})
+
+
+def sign_in_check_email(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "people/public/sign_in_check_email.html",
+        {"email": request.session.get(SESSION_EMAIL_KEY, "")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for a click (email scanners open links); POST uses the one-time link."""
+    try:
+        if request.method == "POST":
+            user = member_sign_in(token=token)
+        else:
+            member_sign_in_check(token=token)
+            return render(request, "people/public/sign_in_link.html")
+    except LinkError:
+        return _link_problem(
+            request, again_url=reverse("members:sign_in"), again_text="Get a new sign-in link"
+        )
+    login(request, user, backend=AUTH_BACKEND)
+    next_url = request.GET.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    return redirect("members:account")
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, "You have signed out.")
+    return redirect("public:home")
+
+
+# --- my account -----------------------------------------------------------------------
+
+
+@member_required
+def account(request: HttpRequest, member: Member) -> HttpResponse:
+    answered = sum(1 for value in member_equality_answers(member=member).values() if value)
+    return render(
+        request,
+        "people/public/account.html",
+        {
+            "member": member,
+            "interests": member.interests.all(),
+            "equality_answered": answered,
+            "equality_total": len(QUESTIONS),
+        },
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def account_details(request: HttpRequest, member: Member) -> HttpResponse:
+    methods = [
+        value
+        for value, on in (("email", member.contact_by_email), ("phone", member.contact_by_phone))
+        if on
+    ]
+    initial = {
+        "full_name": member.full_name,
+        "postcode": member.postcode,
+        "phone": member.phone,
+        "interests": list(member.interests.all()),
+        "contact_methods": methods,
+    }
+    form = MemberDetailsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = list(data["contact_methods"])
+        try:
+            changed = member_update(
+                member=member,
+                actor=request.user,
+                full_name=data["full_name"],
+                phone=data["phone"],
+                postcode=data["postcode"],
+                interests=data["interests"],
+                contact_by_email="email" in chosen,
+                contact_by_phone="phone" in chosen,
+                contact_by_post=member.contact_by_post,
+                contact_wording=contact_consent_wording(chosen),
+            )
+        except InvalidPostcode as exc:
+            form.add_error("postcode", str(exc))
+        else:
+            messages.success(
+                request,
+                "Your details have been saved." if changed else "You did not change anything.",
+            )
+            return redirect("members:account")
+    return render(request, "people/public/account_details.html", {"form": form, "member": member})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def equality(request: HttpRequest, member: Member) -> HttpResponse:
+    form = EqualityForm(request.POST or None, initial=member_equality_answers(member=member))
+    if request.method == "POST" and form.is_valid():
+        try:
+            member_equality_update(member=member, actor=request.user, answers=form.answers())
+        except MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Your answers have been saved. Thank you.")
+            return redirect("members:account")
+    return render(request, "people/public/equality.html", {"form": form})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def download(request: HttpRequest, member: Member) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "people/public/download.html")
+    data = member_data_download(member=member, actor=request.user)
+    filename = f"my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest, member: Member) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "people/public/delete.html", {"member": member})
+    member_erase(member=member, actor=request.user, reason="request")
+    logout(request)
+    return redirect("members:deleted")
+
+
+def deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "people/public/deleted.html")
+
+
+# --- unsubscribing --------------------------------------------------------------------
+
+
+@csrf_exempt  # RFC 8058 one-click: mail clients POST without a CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for confirmation; POST (the button, or a mail client's one-click) acts.
+
+    CSRF protection is not needed here: the signed token is the authority, and the
+    only thing a forged POST could do is what the link's owner can do with one click.
+    """
+    try:
+        if request.method == "POST":
+            member_unsubscribe(token=token)
+            return render(request, "people/public/unsubscribed.html")
+        member = member_unsubscribe_check(token=token)
+    except LinkError:
+        return _link_problem(
+            request,
+            again_url=reverse("members:sign_in"),
+            again_text="Sign in to change how we contact you",
+        )
+    return render(
+        request,
+        "people/public/unsubscribe.html",
+        {"already": not member.contact_by_email},
+    )
