@@ -9,7 +9,9 @@ urlpatterns = [
     path("staff/users/", include("heard.accounts.urls_staff")),
     path("staff/people/", include("heard.people.urls_staff")),
     path("staff/involvement/", include("heard.involvement.urls_staff")),
+    path("staff/activities/", include("heard.engagement.urls_staff")),
     path("invitations/", include("heard.involvement.urls_public")),
+    path("get-involved/", include("heard.engagement.urls_public")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

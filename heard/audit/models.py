@@ -54,6 +54,10 @@ class Action(models.TextChoices):
     POPULATION_UPLOADED = "population.uploaded", "Reference population uploaded"
     RETENTION_RUN = "retention.run", "Retention rules run"
     RETENTION_RULE_CHANGED = "retention.rule_changed", "Retention rule changed"
+    # Engagement activities
+    ACTIVITY_CREATED = "activity.created", "Activity created"
+    ACTIVITY_UPDATED = "activity.updated", "Activity changed"
+    ACTIVITY_TRANSITIONED = "activity.transitioned", "Activity status changed"
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

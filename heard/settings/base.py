@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "heard.audit",
     "heard.people",
     "heard.involvement",
+    "heard.engagement",
     "heard.staff",
     "heard.public",
     "heard.demo",

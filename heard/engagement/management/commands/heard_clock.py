@@ -1,0 +1,33 @@
+"""`python manage.py heard_clock`: open and close activities on time, every minute.
+
+Run one of these beside the web servers (``make run`` starts it; see docs/runbook.md).
+With ``--once`` it does one pass and exits, for cron.
+"""
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from heard.core.request_context import new_request_id, set_request_id
+from heard.engagement.services import activities_advance_clock
+
+
+class Command(BaseCommand):
+    help = "Open and close engagement activities when their times come (loops every 30 s)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--once", action="store_true", help="One pass, then exit.")
+        parser.add_argument("--interval", type=int, default=30, help="Seconds between passes.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            set_request_id(f"clock-{new_request_id()[:12]}")
+            moved = activities_advance_clock()
+            if moved or options["once"]:
+                self.stdout.write(
+                    f"heard_clock: {moved} activit{'y' if moved == 1 else 'ies'} moved on."
+                )
+            if options["once"]:
+                return
+            time.sleep(options["interval"])

@@ -1,0 +1,17 @@
+"""Who may do what with engagement activities."""
+
+import rules
+
+from heard.core.roles import (
+    is_administrator,
+    is_engagement_officer,
+    is_programme_lead,
+    is_staff_member,
+)
+
+# Every staff member may see the programme of activities (scrutiny readers included).
+rules.add_perm("engagement.view_activities", is_staff_member)
+# Engagement officers run activities; programme leads may draft and run their own area's.
+rules.add_perm(
+    "engagement.change_activities", is_administrator | is_engagement_officer | is_programme_lead
+)

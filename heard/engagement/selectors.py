@@ -1,0 +1,97 @@
+"""Reading engagement activities, with the status the public sees *now*.
+
+The stored status can lag the clock by up to a minute (the scheduler makes it
+permanent); these queries apply the opening and closing times themselves, so a survey
+closes on the second for the public.
+"""
+
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from heard.engagement import domain
+from heard.engagement.models import Activity
+
+S = domain.Status
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or timezone.now()
+
+
+def _open_q(now: datetime) -> Q:
+    not_closed = Q(closes_at__isnull=True) | Q(closes_at__gt=now)
+    return (Q(status=S.OPEN) | Q(status=S.SCHEDULED, opens_at__lte=now)) & not_closed
+
+
+def _forthcoming_q(now: datetime) -> Q:
+    return Q(status=S.SCHEDULED, opens_at__gt=now)
+
+
+def _closed_q(now: datetime) -> Q:
+    return Q(status__in=[S.CLOSED, S.FEEDBACK_PUBLISHED]) | Q(
+        status__in=[S.OPEN, S.SCHEDULED], closes_at__lte=now
+    )
+
+
+def public_activities(
+    *, when: str, now: datetime | None = None, topic: str = "", locality: str = "", q: str = ""
+) -> QuerySet[Activity]:
+    """Published activities that are open, forthcoming or closed (``when``), filtered."""
+    moment = _now(now)
+    which = {"open": _open_q, "forthcoming": _forthcoming_q, "closed": _closed_q}[when](moment)
+    qs = Activity.objects.filter(which).prefetch_related("topics", "localities")
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if locality:
+        qs = qs.filter(localities__name=locality)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+    order = {
+        "open": ("closes_at", "title"),
+        "forthcoming": ("opens_at", "title"),
+        "closed": ("-closes_at", "title"),
+    }
+    return qs.distinct().order_by(*order[when])
+
+
+def public_activity(slug: str) -> Activity | None:
+    """One published activity (not a draft), or None."""
+    return (
+        Activity.objects.exclude(status=S.DRAFT)
+        .prefetch_related("topics", "localities", "documents")
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def public_events(now: datetime | None = None) -> QuerySet[Activity]:
+    """Published activities with an event time, for the iCalendar feed."""
+    return (
+        Activity.objects.exclude(status__in=[S.DRAFT, S.ARCHIVED])
+        .filter(event_starts_at__isnull=False)
+        .order_by("event_starts_at")
+    )
+
+
+def effective_status(activity: Activity, now: datetime | None = None) -> domain.Status:
+    return domain.effective_status(activity.facts(), _now(now))
+
+
+def staff_activities(*, status: str = "", level: str = "") -> QuerySet[Activity]:
+    qs = Activity.objects.select_related("owner").order_by("-updated_at")
+    if status:
+        qs = qs.filter(status=status)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+def activities_missing_feedback() -> QuerySet[Activity]:
+    """Closed activities at consult level or above with no published feedback (domain §3)."""
+    return (
+        Activity.objects.filter(status=S.CLOSED)
+        .exclude(level=domain.Level.INFORM)
+        .order_by("closes_at")
+    )

@@ -1,0 +1,184 @@
+"""Writing engagement activities. Every change is audited; lifecycle moves go through
+``activity_transition``, which checks the rules in ``domain.py``."""
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.engagement import domain
+from heard.engagement.models import Activity, ActivityLocality
+from heard.people.models import Group, Topic
+
+
+class TransitionRefused(ValueError):
+    """The activity cannot move to that status now; ``problems`` says why."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+
+
+_AUDITED_FIELDS = (
+    "title",
+    "summary",
+    "level",
+    "kind",
+    "opens_at",
+    "closes_at",
+    "event_starts_at",
+    "event_ends_at",
+    "venue",
+    "allow_late_responses",
+    "limbs",
+    "principles",
+)
+
+
+def _snapshot(activity: Activity) -> dict[str, Any]:
+    return {f: getattr(activity, f) for f in _AUDITED_FIELDS}
+
+
+def _unique_slug(title: str, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200] or "activity"
+    slug, n = base, 1
+    others = Activity.objects.filter(slug__startswith=base)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    taken = set(others.values_list("slug", flat=True))
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def activity_save(
+    *,
+    actor: Any,
+    activity: Activity | None = None,
+    fields: dict[str, Any],
+    topics: Iterable[Topic] = (),
+    groups: Iterable[Group] = (),
+    localities: Iterable[str] = (),
+) -> Activity:
+    """Create (``activity=None``) or change an activity's details; the status is untouched.
+
+    ``fields`` holds model field values (not status). Audited with the changed fields.
+    """
+    fields = {
+        k: v for k, v in fields.items() if k not in ("status", "slug", "feedback_published_at")
+    }
+    with transaction.atomic():
+        creating = activity is None
+        if activity is None:
+            activity = Activity(owner=actor if getattr(actor, "is_authenticated", False) else None)
+            before: dict[str, Any] = {}
+        else:
+            activity = Activity.objects.select_for_update().get(pk=activity.pk)
+            before = _snapshot(activity)
+        for name, value in fields.items():
+            setattr(activity, name, value)
+        if creating or ("title" in fields and not activity.slug):
+            activity.slug = _unique_slug(activity.title, activity.pk)
+        activity.save()
+        activity.topics.set(list(topics))
+        activity.audience_groups.set(list(groups))
+        ActivityLocality.objects.filter(activity=activity).exclude(
+            name__in=list(localities)
+        ).delete()
+        for name in localities:
+            ActivityLocality.objects.get_or_create(activity=activity, name=name)
+        after = _snapshot(activity)
+        changed = sorted(k for k in after if before.get(k) != after[k]) if before else sorted(after)
+        audit_record(
+            action=Action.ACTIVITY_CREATED if creating else Action.ACTIVITY_UPDATED,
+            actor=actor,
+            subject=activity,
+            before={k: before[k] for k in changed} if before else None,
+            after={k: after[k] for k in changed},
+        )
+    return activity
+
+
+def activity_feedback_save(*, actor: Any, activity: Activity, feedback: str) -> Activity:
+    """Write or change the "you said, we did" text (published by a transition)."""
+    with transaction.atomic():
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
+        had = bool(activity.feedback.strip())
+        activity.feedback = feedback.strip()
+        activity.save(update_fields=["feedback", "updated_at"])
+        audit_record(
+            action=Action.ACTIVITY_UPDATED,
+            actor=actor,
+            subject=activity,
+            before={"feedback_written": had},
+            after={"feedback_written": bool(activity.feedback)},
+        )
+    return activity
+
+
+def activity_transition(
+    *,
+    activity: Activity,
+    target: domain.Status | str,
+    actor: Any = None,
+    now: datetime | None = None,
+    by_clock: bool = False,
+) -> Activity:
+    """Move an activity to ``target`` if the lifecycle allows it now.
+
+    Raises TransitionRefused with the reasons otherwise. The row is locked, so the clock
+    and a person pressing a button at the same moment cannot both move it.
+    """
+    now = now or timezone.now()
+    target = domain.Status(target)
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        problems = domain.transition_problems(locked.facts(), target, now, by_clock=by_clock)
+        if problems:
+            raise TransitionRefused(problems)
+        before = locked.status
+        locked.status = target
+        update = ["status", "updated_at"]
+        if target == domain.Status.FEEDBACK_PUBLISHED:
+            locked.feedback_published_at = now
+            update.append("feedback_published_at")
+        if target == domain.Status.OPEN and locked.opens_at is None:
+            locked.opens_at = now
+            update.append("opens_at")
+        locked.save(update_fields=update)
+        audit_record(
+            action=Action.ACTIVITY_TRANSITIONED,
+            actor=actor,
+            subject=locked,
+            before={"status": before},
+            after={"status": str(target), "by": "clock" if by_clock else "person"},
+        )
+    return locked
+
+
+def activities_advance_clock(*, now: datetime | None = None) -> int:
+    """Open activities whose opening time has come and close those whose closing time has.
+
+    Run every minute by the scheduler (``manage.py heard_clock``); public pages already
+    show the right status on the second (see selectors), this makes it permanent and
+    audited. Returns how many activities moved.
+    """
+    now = now or timezone.now()
+    moved = 0
+    due = Activity.objects.filter(
+        Q(status=domain.Status.SCHEDULED, opens_at__lte=now)
+        | Q(status=domain.Status.OPEN, closes_at__lte=now)
+    )
+    for activity in due.iterator():
+        # An activity whose whole window passed while nobody looked opens, then closes.
+        while (target := domain.due_transition(activity.facts(), now)) is not None:
+            activity = activity_transition(activity=activity, target=target, now=now, by_clock=True)
+            moved += 1
+    return moved

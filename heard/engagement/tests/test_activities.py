@@ -1,0 +1,212 @@
+"""Activities: saving, the lifecycle service, the clock, and what the public sees."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.audit.models import Action, AuditEvent
+from heard.audit.selectors import audit_verify
+from heard.core.roles import Role
+from heard.engagement import selectors, services
+from heard.engagement.models import Activity
+from heard.engagement.tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_create_activity_is_saved_as_a_draft_and_audited(staff_client):
+    client, officer = staff_client(Role.ENGAGEMENT_OFFICER)
+    response = client.post(
+        reverse("engagement:create"),
+        {
+            "title": "Stroke rehabilitation services",
+            "summary": "Tell us about stroke care.",
+            "body": "",
+            "level": "consult",
+            "kind": "survey",
+            "localities": ["Norwich", "Waveney"],
+            "limbs": ["proposals"],
+            "principles": ["2", "4"],
+            "opens_at": "2027-01-10T09:00",
+            "closes_at": "2027-04-04T17:00",
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get()
+    assert activity.status == Activity.Status.DRAFT and activity.owner == officer
+    assert activity.slug == "stroke-rehabilitation-services"
+    assert {loc.name for loc in activity.localities.all()} == {"Norwich", "Waveney"}
+    assert activity.principles == [2, 4]
+    # Times typed in UK time are kept exactly (Europe/London, GMT in January).
+    assert activity.opens_at.isoformat() == "2027-01-10T09:00:00+00:00"
+    event = AuditEvent.objects.get(action=Action.ACTIVITY_CREATED)
+    assert event.actor_id == officer.pk and "title" in event.after
+
+
+def test_form_errors_are_clear(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    response = client.post(
+        reverse("engagement:create"),
+        {
+            "title": "",
+            "summary": "x",
+            "level": "consult",
+            "kind": "survey",
+            "opens_at": "2027-01-10T09:00",
+            "closes_at": "2027-01-01T09:00",
+        },
+    )
+    body = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in body
+    assert "The closing date must be after the opening date" in body
+    assert not Activity.objects.exists()
+
+
+def test_transition_refused_with_reasons_and_nothing_changes(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    activity = ActivityFactory(status=Activity.Status.CLOSED)
+    response = client.post(
+        reverse("engagement:transition", args=[activity.pk]),
+        {"target": "feedback_published"},
+        follow=True,
+    )
+    assert "Write the feedback" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.CLOSED
+
+
+def test_feedback_then_publish(staff_client):
+    client, officer = staff_client(Role.ENGAGEMENT_OFFICER)
+    activity = ActivityFactory(status=Activity.Status.CLOSED)
+    client.post(
+        reverse("engagement:feedback", args=[activity.pk]),
+        {"feedback": "You said parking was hard; we added spaces."},
+    )
+    client.post(
+        reverse("engagement:transition", args=[activity.pk]), {"target": "feedback_published"}
+    )
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.FEEDBACK_PUBLISHED and activity.feedback_published_at
+    public = client.get(
+        reverse("engagement_public:activity", args=[activity.slug])
+    ).content.decode()
+    assert "You said, we did" in public and "we added spaces" in public
+    moves = AuditEvent.objects.filter(
+        action=Action.ACTIVITY_TRANSITIONED, subject_id=str(activity.pk)
+    )
+    assert [(e.before, e.after["status"], e.actor_id) for e in moves] == [
+        ({"status": "closed"}, "feedback_published", officer.pk)
+    ]
+
+
+def test_clock_opens_and_closes_on_time_and_audits_it():
+    now = timezone.now()
+    due_open = ActivityFactory(
+        status=Activity.Status.SCHEDULED, opens_at=now - timedelta(seconds=1)
+    )
+    not_yet = ActivityFactory(status=Activity.Status.SCHEDULED, opens_at=now + timedelta(minutes=5))
+    due_close = ActivityFactory(status=Activity.Status.OPEN, closes_at=now)
+    missed = ActivityFactory(
+        status=Activity.Status.SCHEDULED,
+        opens_at=now - timedelta(days=3),
+        closes_at=now - timedelta(days=1),
+    )
+    assert services.activities_advance_clock(now=now) == 4
+    statuses = {
+        a.pk: Activity.objects.get(pk=a.pk).status for a in (due_open, not_yet, due_close, missed)
+    }
+    assert statuses == {
+        due_open.pk: "open",
+        not_yet.pk: "scheduled",
+        due_close.pk: "closed",
+        missed.pk: "closed",
+    }
+    by_clock = AuditEvent.objects.filter(
+        action=Action.ACTIVITY_TRANSITIONED, after__by="clock"
+    ).count()
+    assert by_clock == 4 and audit_verify().ok
+    assert services.activities_advance_clock(now=now) == 0
+
+
+def test_public_lists_use_the_time_not_a_late_clock():
+    now = timezone.now()
+    closed_by_time = ActivityFactory(
+        status=Activity.Status.OPEN, closes_at=now - timedelta(seconds=5)
+    )
+    opened_by_time = ActivityFactory(
+        status=Activity.Status.SCHEDULED, opens_at=now - timedelta(seconds=5)
+    )
+    forthcoming = ActivityFactory(
+        status=Activity.Status.SCHEDULED, opens_at=now + timedelta(days=3)
+    )
+    ActivityFactory(status=Activity.Status.DRAFT)
+    open_now = set(selectors.public_activities(when="open", now=now))
+    assert opened_by_time in open_now and closed_by_time not in open_now
+    assert closed_by_time in set(selectors.public_activities(when="closed", now=now))
+    assert list(selectors.public_activities(when="forthcoming", now=now)) == [forthcoming]
+
+
+def test_hub_filters_and_searches(client):
+    from heard.people.models import Topic
+
+    mh, _ = Topic.objects.get_or_create(
+        slug="mental-health-test", defaults={"name": "Mental health (test)"}
+    )
+    a = ActivityFactory(title="Crisis care for adults")
+    a.topics.add(mh)
+    ActivityFactory(title="Maternity voices")
+    html = client.get(reverse("engagement_public:hub")).content.decode()
+    assert "Crisis care for adults" in html and "Maternity voices" in html
+    html = client.get(
+        reverse("engagement_public:hub"), {"topic": "mental-health-test"}
+    ).content.decode()
+    assert "Crisis care for adults" in html and "Maternity voices" not in html
+    html = client.get(reverse("engagement_public:hub"), {"q": "maternity"}).content.decode()
+    assert "Maternity voices" in html and "Crisis care" not in html
+    html = client.get(reverse("engagement_public:hub"), {"q": "nothing-like-this"}).content.decode()
+    assert "There are no open activities matching your search" in html
+
+
+def test_drafts_are_never_public(client):
+    draft = ActivityFactory(status=Activity.Status.DRAFT)
+    assert client.get(reverse("engagement_public:activity", args=[draft.slug])).status_code == 404
+    assert draft.title not in client.get(reverse("engagement_public:feed")).content.decode()
+
+
+def test_atom_feed_lists_open_and_forthcoming(client):
+    ActivityFactory(title="Open survey")
+    ActivityFactory(
+        title="Future workshop",
+        status=Activity.Status.SCHEDULED,
+        opens_at=timezone.now() + timedelta(days=9),
+    )
+    ActivityFactory(
+        title="Old one", status=Activity.Status.CLOSED, closes_at=timezone.now() - timedelta(days=9)
+    )
+    response = client.get(reverse("engagement_public:feed"))
+    assert response["Content-Type"].startswith("application/atom+xml")
+    body = response.content.decode()
+    assert "Open survey" in body and "Future workshop" in body and "Old one" not in body
+
+
+def test_icalendar_feed_parses_and_holds_events(client):
+    start = timezone.now() + timedelta(days=10)
+    ActivityFactory(
+        title="Drop-in at the Forum",
+        kind=Activity.Kind.DROP_IN,
+        event_starts_at=start,
+        event_ends_at=start + timedelta(hours=2),
+        venue="The Forum",
+        address="Millennium Plain\nNorwich",
+    )
+    response = client.get(reverse("engagement_public:events_ical"))
+    assert response["Content-Type"].startswith("text/calendar")
+    cal = icalendar.Calendar.from_ical(response.content)
+    events = list(cal.walk("VEVENT"))
+    assert len(events) == 1
+    assert str(events[0]["summary"]) == "Drop-in at the Forum"
+    assert str(events[0]["location"]) == "The Forum, Millennium Plain, Norwich"
+    assert events[0].decoded("dtstart") == start.replace(microsecond=0)

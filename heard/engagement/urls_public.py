@@ -1,0 +1,12 @@
+from django.urls import path
+
+from heard.engagement import views_public as views
+
+app_name = "engagement_public"
+
+urlpatterns = [
+    path("", views.hub, name="hub"),
+    path("feed.atom", views.ActivityFeed(), name="feed"),
+    path("events.ics", views.events_ical, name="events_ical"),
+    path("<slug:slug>/", views.activity_detail, name="activity"),
+]

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from heard.engagement import views_staff as views
+
+app_name = "engagement"
+
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("new/", views.activity_create, name="create"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/status/", views.activity_transition, name="transition"),
+    path("<int:pk>/feedback/", views.activity_feedback, name="feedback"),
+]
