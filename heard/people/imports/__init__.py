@@ -1,0 +1,1 @@
+"""Reading and checking member import files, free of the database (see services.imports)."""

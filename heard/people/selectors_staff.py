@@ -1,0 +1,143 @@
+"""Reading people and groups for the staff area. No equality data is read here."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
+
+from heard.audit.models import AuditEvent
+from heard.audit.selectors import EventFilter, audit_events
+from heard.people.models import (
+    Consent,
+    Group,
+    GroupMembership,
+    ImportBatch,
+    Member,
+)
+from heard.people.postcodes import InvalidPostcode, normalise_postcode
+
+
+@dataclass(frozen=True)
+class DirectoryFilter:
+    q: str = ""
+    district: str = ""
+    locality: str = ""
+    interest: int | None = None
+    group: int | None = None
+    status: str = ""
+
+
+def _search(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
+    """Name or email: an email-like query matches from the start of the address;
+    a postcode matches exactly; anything else matches any part of the name or the start
+    of the email address."""
+    q = " ".join(q.split())
+    if not q:
+        return qs
+    if "@" in q:
+        return qs.filter(email__istartswith=q)
+    try:
+        postcode = normalise_postcode(q)
+    except InvalidPostcode:
+        pass
+    else:
+        return qs.filter(postcode=postcode)
+    return qs.filter(Q(full_name__icontains=q) | Q(email__istartswith=q))
+
+
+def directory_members(f: DirectoryFilter) -> QuerySet[Member]:
+    """Members matching the filter, by name. Erased members are left out unless asked for."""
+    qs = Member.objects.all()
+    qs = qs.filter(status=f.status) if f.status else qs.exclude(status=Member.Status.ERASED)
+    qs = _search(qs, f.q)
+    if f.district:
+        qs = qs.filter(postcode_district=f.district.strip().upper())
+    if f.locality:
+        qs = qs.filter(locality=f.locality)
+    if f.interest:
+        qs = qs.filter(interests__id=f.interest)
+    if f.group:
+        qs = qs.filter(group_memberships__group_id=f.group, group_memberships__until__isnull=True)
+    return qs.order_by(Lower("full_name"), "id").only(
+        "id",
+        "full_name",
+        "email",
+        "postcode_district",
+        "locality",
+        "status",
+        "source",
+        "joined_at",
+    )
+
+
+def member_for_staff(pk: int) -> Member:
+    return (
+        Member.objects.prefetch_related(
+            "interests",
+            Prefetch("consents", queryset=Consent.objects.order_by("-given_at")),
+            Prefetch(
+                "group_memberships",
+                queryset=GroupMembership.objects.select_related("group").order_by(
+                    "until", "group__name"
+                ),
+            ),
+        )
+        .select_related("user")
+        .get(pk=pk)
+    )
+
+
+def member_audit_events(member: Member, limit: int = 50) -> list[AuditEvent]:
+    return list(
+        audit_events(EventFilter(subject_type="people.member", subject_id=str(member.pk)))[:limit]
+    )
+
+
+def groups_list(kind: str = "", q: str = "") -> QuerySet[Group]:
+    qs = Group.objects.annotate(
+        member_count=Count("memberships", filter=Q(memberships__until__isnull=True))
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if q.strip():
+        qs = qs.filter(name__icontains=q.strip())
+    return qs.order_by("name")
+
+
+def group_current_memberships(group: Group) -> QuerySet[GroupMembership]:
+    return (
+        group.memberships.filter(until__isnull=True)
+        .select_related("member")
+        .order_by("role", Lower("member__full_name"))
+    )
+
+
+def group_past_memberships(group: Group) -> QuerySet[GroupMembership]:
+    return group.memberships.filter(until__isnull=False).select_related("member").order_by("-until")
+
+
+def member_candidates(group: Group, q: str, limit: int = 20) -> list[Member]:
+    """People matching ``q`` who are not currently in ``group``."""
+    if len(q.strip()) < 2:
+        return []
+    current = group.memberships.filter(until__isnull=True).values("member_id")
+    qs = _search(Member.objects.exclude(status=Member.Status.ERASED), q).exclude(pk__in=current)
+    return list(qs.order_by(Lower("full_name"), "id")[:limit])
+
+
+def stakeholder_groups() -> list[Group]:
+    """Active groups for the stakeholder map, most influential first."""
+    return list(Group.objects.filter(active=True).order_by("-influence", "-interest", "name"))
+
+
+def import_batches(limit: int = 20) -> list[ImportBatch]:
+    return list(ImportBatch.objects.select_related("group", "created_by")[:limit])
+
+
+def import_earlier_same_file(batch: ImportBatch) -> ImportBatch | None:
+    return (
+        ImportBatch.objects.filter(file_sha256=batch.file_sha256, status=ImportBatch.Status.DONE)
+        .exclude(pk=batch.pk)
+        .order_by("-created_at")
+        .first()
+    )

@@ -1,0 +1,375 @@
+"""Importing members and contacts from CSV or XLSX: upload, map columns, run, report.
+
+Flow: ``import_upload`` (file read and stored, columns guessed) → ``import_start`` (the
+mapping is checked and the background task queued) → ``import_run`` (in the task: every
+row checked; valid new people bulk-created in chunks; people already held counted as
+existing and, if a group was chosen, added to it; every rejected row kept with its
+reason). Each step is audited with counts only – never names or addresses.
+"""
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.people.imports.reader import Table, UnreadableFile, file_kind, is_blank, read_table
+from heard.people.imports.validation import (
+    CleanRow,
+    DuplicateTracker,
+    RowInvalid,
+    auto_map,
+    clean_row,
+    duplicate_reason,
+    mapping_problems,
+    name_postcode_key,
+)
+from heard.people.models import (
+    Group,
+    GroupMembership,
+    ImportBatch,
+    ImportRejectedRow,
+    Member,
+    Topic,
+)
+from heard.people.postcodes import LOCALITY_BY_DISTRICT, OUTSIDE_AREA
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 10
+CHUNK_ROWS = 2000
+
+
+class ImportProblem(ValueError):
+    """An import that cannot go ahead as asked; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    header: list[str]
+    rows: list[list[str]]
+
+
+def _open_table(batch: ImportBatch) -> Table:
+    with batch.stored_file.open("rb") as handle:
+        data = handle.read()
+    return read_table(data, batch.filename)
+
+
+def import_upload(
+    *, filename: str, data: bytes, actor: Any, group: Group | None = None
+) -> ImportBatch:
+    """Read and store an uploaded file, guess the column mapping, and audit the upload.
+
+    Raises ImportProblem (nothing stored) if the file is too big, has the wrong
+    extension, is empty, has no header row or cannot be read as a table.
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportProblem(
+            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. "
+            "Split it into smaller files and import each one."
+        )
+    try:
+        kind = file_kind(filename)
+        table = read_table(data, filename)
+        first_rows = list(islice(table.rows, PREVIEW_ROWS))
+    except UnreadableFile as exc:
+        raise ImportProblem(str(exc)) from exc
+    if not any(not is_blank(row) for row in first_rows):
+        raise ImportProblem(
+            "The file has column names but no people in it. Add one person per row below "
+            "the column names and upload it again."
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[-255:],
+            file_sha256=digest,
+            encoding=table.encoding,
+            columns=table.header,
+            mapping=auto_map(table.header),
+            group=group,
+        )
+        batch.stored_file.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=True)
+        audit_record(
+            action=Action.IMPORT_UPLOADED,
+            actor=actor,
+            subject=batch,
+            after={"columns": len(table.header), "bytes": len(data), "sha256": digest},
+        )
+    return batch
+
+
+def import_preview(*, batch: ImportBatch, rows: int = PREVIEW_ROWS) -> Preview:
+    """The header and the first rows of the stored file (padded to the header's width)."""
+    table = _open_table(batch)
+    width = len(table.header)
+    first = [row for row in islice(table.rows, rows * 2) if not is_blank(row)][:rows]
+    return Preview(table.header, [(row + [""] * width)[:width] for row in first])
+
+
+def import_start(
+    *, batch: ImportBatch, mapping: dict[str, str], group: Group | None, actor: Any
+) -> ImportBatch:
+    """Fix the mapping and queue the import. Raises ImportProblem if it cannot start."""
+    if batch.status != ImportBatch.Status.UPLOADED:
+        raise ImportProblem(
+            "This import has already been started. Upload the file again to re-run it."
+        )
+    mapping = {field: column for field, column in mapping.items() if column}
+    problems = mapping_problems(mapping, list(batch.columns))
+    if problems:
+        raise ImportProblem(" ".join(problems))
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.UPLOADED:
+            raise ImportProblem("This import has already been started.")
+        batch.mapping = mapping
+        batch.group = group
+        batch.status = ImportBatch.Status.RUNNING
+        batch.save(update_fields=["mapping", "group", "status"])
+        audit_record(
+            action=Action.IMPORT_STARTED,
+            actor=actor,
+            subject=batch,
+            after={"fields": sorted(mapping), "group_id": group.pk if group else None},
+        )
+        batch_id = batch.pk
+
+        def enqueue() -> None:
+            from heard.people.tasks import import_members
+
+            import_members.enqueue(batch_id)
+
+        transaction.on_commit(enqueue)
+    return batch
+
+
+@dataclass
+class _Counts:
+    processed: int = 0
+    imported: int = 0
+    existing: int = 0
+    rejected: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "processed_rows": self.processed,
+            "imported_rows": self.imported,
+            "existing_rows": self.existing,
+            "rejected_rows": self.rejected,
+        }
+
+
+def import_run(*, batch_id: int) -> ImportBatch:
+    """Run a started import to the end (called by the background task).
+
+    Works in chunks, each committed with the progress so far, so the progress page
+    moves and a failure part-way keeps what was done (running the file again then adds
+    only what is missing). Any failure marks the import failed with a plain message.
+    """
+    batch = ImportBatch.objects.get(pk=batch_id)
+    if batch.status != ImportBatch.Status.RUNNING:
+        return batch
+    counts = _Counts()
+    try:
+        _run(batch, counts)
+    except Exception as exc:
+        logger.exception("Import %s failed", batch_id)
+        if isinstance(exc, UnreadableFile | ImportProblem):
+            message = str(exc)
+        else:
+            message = (
+                f"The import stopped after {counts.processed} rows because of an unexpected "
+                "error. The rows before that point were saved. Upload the file again to "
+                "finish: people already imported are recognised and not added twice."
+            )
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportBatch.Status.FAILED,
+                error=message,
+                completed_at=timezone.now(),
+                **counts.as_dict(),
+            )
+            audit_record(
+                action=Action.IMPORT_FAILED,
+                actor=batch.created_by,
+                subject=batch,
+                after=counts.as_dict(),
+            )
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def _numbered_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
+    for number, row in enumerate(table.rows, start=table.header_row + 1):
+        if not is_blank(row):
+            yield number, row
+
+
+def _run(batch: ImportBatch, counts: _Counts) -> None:
+    total = sum(1 for _ in _numbered_rows(_open_table(batch)))
+    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=total)
+    table = _open_table(batch)
+    header = table.header
+    columns = {
+        field: header.index(column) for field, column in batch.mapping.items() if column in header
+    }
+    topics = _topic_lookup()
+    tracker = DuplicateTracker()
+    rows = _numbered_rows(table)
+    while True:
+        chunk = list(islice(rows, CHUNK_ROWS))
+        if not chunk:
+            break
+        valid: list[tuple[int, CleanRow]] = []
+        rejected: list[ImportRejectedRow] = []
+        for number, row in chunk:
+            try:
+                clean = clean_row(row, columns)
+            except RowInvalid as exc:
+                rejected.append(_rejected(batch, number, header, row, str(exc)))
+                continue
+            first = tracker.first_row(clean.key, number)
+            if first is not None:
+                reason = duplicate_reason(first, by_email=bool(clean.email))
+                rejected.append(_rejected(batch, number, header, row, reason))
+                continue
+            valid.append((number, clean))
+        with transaction.atomic():
+            imported, existing = _save_chunk(batch, valid, topics)
+            ImportRejectedRow.objects.bulk_create(rejected, batch_size=1000)
+            counts.processed += len(chunk)
+            counts.imported += imported
+            counts.existing += existing
+            counts.rejected += len(rejected)
+            ImportBatch.objects.filter(pk=batch.pk).update(**counts.as_dict())
+    with transaction.atomic():
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportBatch.Status.DONE, completed_at=timezone.now(), **counts.as_dict()
+        )
+        audit_record(
+            action=Action.IMPORT_COMPLETED,
+            actor=batch.created_by,
+            subject=batch,
+            after={"total_rows": total, **counts.as_dict()},
+        )
+
+
+def _rejected(
+    batch: ImportBatch, number: int, header: list[str], row: list[str], reason: str
+) -> ImportRejectedRow:
+    data = {column: (row[i] if i < len(row) else "") for i, column in enumerate(header)}
+    for extra in range(len(header), len(row)):
+        if row[extra]:
+            data[f"Column {extra + 1}"] = row[extra]
+    return ImportRejectedRow(batch=batch, row_number=number, data=data, reason=reason)
+
+
+def _topic_lookup() -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for pk, name, slug in Topic.objects.values_list("pk", "name", "slug"):
+        lookup[name.lower()] = pk
+        lookup[slug.lower()] = pk
+    return lookup
+
+
+def _existing_ids(valid: list[tuple[int, CleanRow]]) -> dict[str, int]:
+    """Members already held, by the same key the rows use (email, else name|postcode)."""
+    found: dict[str, int] = {}
+    emails = [clean.email for _, clean in valid if clean.email]
+    for start in range(0, len(emails), 500):
+        part = emails[start : start + 500]
+        for email, pk in (
+            Member.objects.annotate(email_lower=Lower("email"))
+            .filter(email_lower__in=part)
+            .values_list("email_lower", "pk")
+        ):
+            found[email] = pk
+    postcodes = sorted({clean.postcode for _, clean in valid if not clean.email})
+    for start in range(0, len(postcodes), 500):
+        part = postcodes[start : start + 500]
+        for name, postcode, pk in Member.objects.filter(postcode__in=part).values_list(
+            "full_name", "postcode", "pk"
+        ):
+            found.setdefault(name_postcode_key(name, postcode), pk)
+    return found
+
+
+def _save_chunk(
+    batch: ImportBatch, valid: list[tuple[int, CleanRow]], topics: dict[str, int]
+) -> tuple[int, int]:
+    existing = _existing_ids(valid)
+    new_rows = [clean for _, clean in valid if clean.key not in existing]
+    now = timezone.now()
+    members = [
+        Member(
+            full_name=clean.full_name,
+            email=clean.email,
+            phone=clean.phone,
+            postcode=clean.postcode,
+            postcode_district=clean.postcode.split(" ")[0] if clean.postcode else "",
+            locality=(
+                LOCALITY_BY_DISTRICT.get(clean.postcode.split(" ")[0], OUTSIDE_AREA)
+                if clean.postcode
+                else ""
+            ),
+            source=Member.Source.IMPORT,
+            status=Member.Status.ACTIVE,
+            joined_at=now,
+        )
+        for clean in new_rows
+    ]
+    created = Member.objects.bulk_create(members, batch_size=500)
+    ids = {clean.key: member.pk for clean, member in zip(new_rows, created, strict=True)}
+    Interest = Member.interests.through
+    links = []
+    for clean in new_rows:
+        for topic_id in {topics[i.lower()] for i in clean.interests if i.lower() in topics}:
+            links.append(Interest(member_id=ids[clean.key], topic_id=topic_id))
+    Interest.objects.bulk_create(links, batch_size=1000)
+    if batch.group_id:
+        memberships = [
+            GroupMembership(
+                group_id=batch.group_id,
+                member_id=ids.get(clean.key) or existing[clean.key],
+                role=clean.role,
+            )
+            for _, clean in valid
+        ]
+        GroupMembership.objects.bulk_create(memberships, batch_size=1000, ignore_conflicts=True)
+    return len(created), len(valid) - len(new_rows)
+
+
+# Reading the results ---------------------------------------------------------------
+
+
+def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
+    """Rows for the rejected-rows file: row number, the original columns, the reason.
+
+    Cells that a spreadsheet would run as a formula (=, +, -, @) get a leading quote.
+    """
+    columns = list(batch.columns)
+    extras: list[str] = []
+    for data in batch.rejected.values_list("data", flat=True).iterator():
+        for key in data:
+            if key not in columns and key not in extras:
+                extras.append(key)
+    yield ["Row", *columns, *extras, "Reason"]
+    for rejected in batch.rejected.order_by("row_number").iterator(chunk_size=2000):
+        cells = [str(rejected.data.get(column, "")) for column in [*columns, *extras]]
+        yield [str(rejected.row_number), *map(_safe_cell, cells), rejected.reason]
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
