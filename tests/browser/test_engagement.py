@@ -1,0 +1,60 @@
+"""Engagement activities in a real browser: the public hub and the staff lifecycle."""
+
+from django.urls import reverse
+
+from heard.accounts.tests.factories import PASSWORD, totp_code
+from heard.core.roles import Role
+from heard.engagement.models import Activity
+from heard.engagement.tests.factories import ActivityFactory
+
+
+def _sign_in(visitor, user):
+    page = visitor.page
+    visitor.visit(reverse("account_login"))
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(user))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/")
+
+
+def test_public_finds_an_activity_in_the_hub(visitor):
+    ActivityFactory(title="Community nursing: what matters to you?")
+    ActivityFactory(title="Maternity voices")
+    visitor.visit(reverse("engagement_public:hub"))
+    page = visitor.page
+    page.get_by_label("Search").fill("maternity")
+    page.get_by_role("button", name="Show activities").click()
+    visitor.check()
+    assert "Community nursing" not in page.locator("main").inner_text()
+    page.get_by_role("link", name="Maternity voices").click()
+    visitor.check()
+    assert page.locator("h1").inner_text() == "Maternity voices"
+    assert "Our promise to you" in page.locator("main").inner_text()
+    visitor.visit(reverse("engagement_public:hub") + "?when=closed")
+
+
+def test_staff_create_open_and_close_an_activity(visitor, make_staff):
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    _sign_in(visitor, officer)
+    page = visitor.page
+    visitor.visit(reverse("engagement:list"))
+    page.get_by_role("link", name="Create an activity").click()
+    visitor.check()
+    page.get_by_role("button", name="Save").click()
+    visitor.check()  # the error summary and inline errors
+    page.get_by_label("Title").fill("Urgent care at the coast")
+    page.get_by_label("Summary").fill("Early conversations before any ideas are formed.")
+    page.get_by_label("Involve", exact=True).check()
+    page.get_by_label("Workshop", exact=True).check()
+    page.get_by_label("Great Yarmouth").check()
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    page.get_by_role("button", name="Open it now").click()
+    visitor.check()
+    assert Activity.objects.get().status == "open"
+    page.get_by_role("button", name="Close it now").click()
+    visitor.check()
+    assert "Feedback owed" in page.locator("main").inner_text()
