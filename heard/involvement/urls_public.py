@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from heard.involvement import views_public
 
 app_name = "invitations"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("accept/<str:token>/", views_public.answer, {"answer": "accept"}, name="accept"),
+    path("decline/<str:token>/", views_public.answer, {"answer": "decline"}, name="decline"),
+]

@@ -1,0 +1,311 @@
+"""Reading involvement data: who matches, samples' pools, participation records and reach.
+
+Equality answers are read here only to select people or to count them; no function
+returns an individual's equality answers.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from heard.involvement.models import Invitation, Opportunity, ReferencePopulation
+from heard.involvement.population import (
+    AGE_LABELS,
+    BUILT_IN_NAME,
+    SEX_LABELS,
+    Population,
+    built_in_population,
+    member_categories,
+    population_parse,
+)
+from heard.people import equality
+from heard.people.models import Member
+
+BUILT_IN_KEY = "built-in"
+
+
+@dataclass
+class Criteria:
+    """Who an invitation or a sample may reach. Empty lists mean "anyone"."""
+
+    topics: list[int] = field(default_factory=list)
+    localities: list[str] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
+    age_bands: list[str] = field(default_factory=list)
+    sexes: list[str] = field(default_factory=list)
+    ethnic_groups: list[str] = field(default_factory=list)  # broad prefixes: "asian", ...
+
+    def as_dict(self) -> dict[str, list[Any]]:
+        return {k: list(v) for k, v in self.__dict__.items() if v}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Criteria":
+        return cls(**{k: list(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def members_contactable() -> QuerySet[Member]:
+    """Active members who agreed to email and have an address."""
+    return Member.objects.filter(status=Member.Status.ACTIVE, contact_by_email=True).exclude(
+        email=""
+    )
+
+
+def members_matching(
+    criteria: Criteria, *, not_invited_to: Opportunity | None = None
+) -> QuerySet[Member]:
+    qs = members_contactable()
+    if criteria.topics:
+        qs = qs.filter(interests__in=criteria.topics)
+    if criteria.localities:
+        qs = qs.filter(locality__in=criteria.localities)
+    if criteria.groups:
+        qs = qs.filter(
+            group_memberships__group__in=criteria.groups, group_memberships__until__isnull=True
+        )
+    if criteria.age_bands:
+        qs = qs.filter(equality__age_band__in=criteria.age_bands)
+    if criteria.sexes:
+        qs = qs.filter(equality__sex__in=criteria.sexes)
+    if criteria.ethnic_groups:
+        broad = Q()
+        for prefix in criteria.ethnic_groups:
+            broad |= Q(equality__ethnic_group__startswith=f"{prefix}_")
+        qs = qs.filter(broad)
+    if not_invited_to is not None:
+        qs = qs.exclude(invitations__opportunity=not_invited_to)
+    return qs.distinct()
+
+
+def sample_pool(members: QuerySet[Member]) -> list[tuple[int, dict[str, str]]]:
+    """(id, categories) for each member, for the pure sampler."""
+    rows = members.order_by("pk").values_list(
+        "pk", "equality__age_band", "equality__sex", "equality__ethnic_group"
+    )
+    return [
+        (pk, member_categories(age_band=age or "", sex=sex or "", ethnic_group=eth or ""))
+        for pk, age, sex, eth in rows
+    ]
+
+
+def population_choices() -> list[tuple[str, str]]:
+    uploaded = [(str(p.pk), p.name) for p in ReferencePopulation.objects.all()]
+    return [(BUILT_IN_KEY, BUILT_IN_NAME), *uploaded]
+
+
+def population_get(key: str) -> Population:
+    """The population for a choice key; the built-in one if the key is unknown."""
+    if key and key != BUILT_IN_KEY and key.isdigit():
+        stored = ReferencePopulation.objects.filter(pk=int(key)).first()
+        if stored is not None:
+            return population_parse(stored.content, name=stored.name)
+    return built_in_population()
+
+
+def opportunities_list() -> QuerySet[Opportunity]:
+    return Opportunity.objects.annotate(
+        invited=Count("invitations"),
+        accepted=Count("invitations", filter=Q(invitations__status=Invitation.Status.ACCEPTED)),
+    ).order_by("-starts_at")
+
+
+def opportunity_answer_counts(opportunity: Opportunity) -> dict[str, int]:
+    counts = dict.fromkeys(Invitation.Status.values, 0)
+    for row in opportunity.invitations.values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def opportunity_invitations(opportunity: Opportunity) -> QuerySet[Invitation]:
+    return opportunity.invitations.select_related("member").order_by("status", "member__full_name")
+
+
+def invitations_due_reminder(
+    *, after_days: int, opportunity: Opportunity | None = None
+) -> QuerySet[Invitation]:
+    cutoff = timezone.now() - timedelta(days=after_days)
+    qs = Invitation.objects.filter(
+        status=Invitation.Status.INVITED,
+        reminded_at__isnull=True,
+        sent_at__lte=cutoff,
+        opportunity__status=Opportunity.Status.OPEN,
+        member__status=Member.Status.ACTIVE,
+        member__contact_by_email=True,
+    ).exclude(member__email="")
+    if opportunity is not None:
+        qs = qs.filter(opportunity=opportunity)
+    return qs.select_related("opportunity", "member")
+
+
+# --- Participation ------------------------------------------------------------------------
+
+
+def often_threshold() -> int:
+    return int(getattr(settings, "HEARD_INVOLVEMENT_OFTEN_THRESHOLD", 3))
+
+
+def participation_members(*, since: datetime | None = None) -> QuerySet[Any]:
+    """Active members annotated with invitations and acceptances in the last 12 months."""
+    since = since or timezone.now() - timedelta(days=365)
+    recent = Q(invitations__sent_at__gte=since)
+    return Member.objects.filter(status=Member.Status.ACTIVE).annotate(
+        invited_12m=Count("invitations", filter=recent),
+        accepted_12m=Count(
+            "invitations", filter=recent & Q(invitations__status=Invitation.Status.ACCEPTED)
+        ),
+        last_invited=Max("invitations__sent_at"),
+    )
+
+
+def participation_asked_most() -> QuerySet[Any]:
+    return (
+        participation_members()
+        .filter(invited_12m__gte=often_threshold())
+        .order_by("-invited_12m", "full_name")
+    )
+
+
+def participation_not_recently_invited() -> QuerySet[Any]:
+    return participation_members().filter(invited_12m=0).order_by("last_invited", "full_name")
+
+
+def participation_summary() -> dict[str, int]:
+    members = participation_members()
+    return {
+        "active": members.count(),
+        "asked_most": members.filter(invited_12m__gte=often_threshold()).count(),
+        "not_recent": members.filter(invited_12m=0).count(),
+        "never": members.filter(last_invited__isnull=True).count(),
+        "threshold": often_threshold(),
+    }
+
+
+# --- Reach --------------------------------------------------------------------------------
+
+
+def small_number_threshold() -> int:
+    return int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
+
+
+@dataclass
+class ReachRow:
+    category: str
+    count: int
+    suppressed: bool
+    member_share: float | None  # of members with a known answer; None when suppressed
+    population_share: float | None
+    under_represented: bool = False
+
+    @property
+    def member_share_text(self) -> str:
+        return "–" if self.member_share is None else f"{self.member_share * 100:.1f}%"
+
+    @property
+    def population_share_text(self) -> str:
+        return "" if self.population_share is None else f"{self.population_share * 100:.1f}%"
+
+
+@dataclass
+class ReachChart:
+    key: str
+    title: str
+    rows: list[ReachRow]
+    known: int
+    unknown: int
+    has_population: bool
+
+
+UNDER_REPRESENTED_RATIO = 0.8
+
+
+def _reach_chart(
+    key: str, title: str, counts: dict[str, int], unknown: int, population: dict[str, float] | None
+) -> ReachChart:
+    threshold = small_number_threshold()
+    categories = list(population) if population else sorted(counts)
+    for extra in sorted(set(counts) - set(categories)):
+        categories.append(extra)
+    known = sum(counts.values())
+    rows: list[ReachRow] = []
+    for category in categories:
+        count = counts.get(category, 0)
+        suppressed = 0 < count < threshold
+        share = None if suppressed or not known else count / known
+        pop = population.get(category) if population else None
+        # Flagged in words even when the count itself is hidden: "few" is the point.
+        under = bool(pop and known and count / known < UNDER_REPRESENTED_RATIO * pop)
+        rows.append(ReachRow(category, count, suppressed, share, pop, under))
+    return ReachChart(key, title, rows, known, unknown, population is not None)
+
+
+def reach_charts(population: Population) -> list[ReachChart]:
+    """Active members by locality, age band, sex and broad ethnic group vs the population."""
+    active = Member.objects.filter(status=Member.Status.ACTIVE)
+    total = active.count()
+    charts: list[ReachChart] = []
+    by_locality = {
+        row["locality"]: row["n"]
+        for row in active.exclude(locality="").values("locality").annotate(n=Count("pk"))
+    }
+    charts.append(
+        _reach_chart(
+            "locality",
+            "Locality",
+            by_locality,
+            total - sum(by_locality.values()),
+            population.shares.get("locality"),
+        )
+    )
+    age = {
+        AGE_LABELS[row["equality__age_band"]]: row["n"]
+        for row in active.filter(equality__age_band__in=list(AGE_LABELS))
+        .values("equality__age_band")
+        .annotate(n=Count("pk"))
+    }
+    adults = {k: v for k, v in age.items() if k in (population.shares.get("age_band") or age)}
+    charts.append(
+        _reach_chart(
+            "age_band",
+            "Age band",
+            adults,
+            total - sum(adults.values()),
+            population.shares.get("age_band"),
+        )
+    )
+    sex = {
+        SEX_LABELS[row["equality__sex"]]: row["n"]
+        for row in active.filter(equality__sex__in=list(SEX_LABELS))
+        .values("equality__sex")
+        .annotate(n=Count("pk"))
+    }
+    charts.append(
+        _reach_chart("sex", "Sex", sex, total - sum(sex.values()), population.shares.get("sex"))
+    )
+    ethnic: dict[str, int] = {}
+    for row in (
+        active.exclude(equality__ethnic_group="")
+        .exclude(equality__ethnic_group__isnull=True)
+        .values("equality__ethnic_group")
+        .annotate(n=Count("pk"))
+    ):
+        broad = equality.ethnic_broad_group(row["equality__ethnic_group"])
+        if broad:
+            ethnic[broad] = ethnic.get(broad, 0) + row["n"]
+    charts.append(
+        _reach_chart(
+            "ethnic_group",
+            "Ethnic group (broad)",
+            ethnic,
+            total - sum(ethnic.values()),
+            population.shares.get("ethnic_group"),
+        )
+    )
+    return charts
+
+
+def members_not_invited_for_a_year() -> int:
+    return participation_not_recently_invited().count()

@@ -1,0 +1,415 @@
+"""Writing involvement data. Every change is audited in the same transaction; mail goes
+out only after the transaction commits (heard.core.mail).
+
+Audit events hold ids, statuses and counts only: never names or addresses.
+"""
+
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.core.mail import mail_send_on_commit
+from heard.involvement.domain import TransitionError, answer_outcome, transition_check
+from heard.involvement.links import invitation_token, link_expiry
+from heard.involvement.models import Invitation, Opportunity, ReferencePopulation, SampleRun
+from heard.involvement.population import (
+    DIMENSION_LABELS,
+    dimensions_problem,
+    population_parse,
+)
+from heard.involvement.sampling import cross_shares, stratified_sample, stratum_label
+from heard.involvement.selectors import (
+    Criteria,
+    invitations_due_reminder,
+    members_contactable,
+    members_matching,
+    population_get,
+    sample_pool,
+)
+from heard.people.models import Member, Topic
+
+MAX_SAMPLE = 5000
+
+
+class InvolvementError(ValueError):
+    """A request that cannot be carried out, with a message for the user."""
+
+
+def base_url_default() -> str:
+    return str(getattr(settings, "HEARD_BASE_URL", "http://localhost:8000")).rstrip("/")
+
+
+# --- Opportunities ------------------------------------------------------------------------
+
+
+def opportunity_create(
+    *, actor: Any, fields: dict[str, Any], topics: Iterable[Topic] = ()
+) -> Opportunity:
+    """Create a draft opportunity."""
+    with transaction.atomic():
+        opportunity = Opportunity.objects.create(created_by=actor, **fields)
+        opportunity.topics.set(list(topics))
+        audit_record(
+            action=Action.OPPORTUNITY_CREATED,
+            actor=actor,
+            subject=opportunity,
+            after={"status": opportunity.status, "places": opportunity.places},
+        )
+    return opportunity
+
+
+def opportunity_update(
+    *, actor: Any, opportunity: Opportunity, fields: dict[str, Any], topics: Iterable[Topic]
+) -> Opportunity:
+    """Change an opportunity's details (not its status: see opportunity_transition)."""
+    fields = {k: v for k, v in fields.items() if k != "status"}
+    with transaction.atomic():
+        changed = sorted(k for k, v in fields.items() if getattr(opportunity, k) != v)
+        for name, value in fields.items():
+            setattr(opportunity, name, value)
+        topic_ids = sorted(t.pk for t in topics)
+        if sorted(opportunity.topics.values_list("pk", flat=True)) != topic_ids:
+            changed.append("topics")
+            opportunity.topics.set(topic_ids)
+        opportunity.save()
+        if changed:
+            audit_record(
+                action=Action.OPPORTUNITY_UPDATED,
+                actor=actor,
+                subject=opportunity,
+                after={"fields": changed},
+            )
+    return opportunity
+
+
+def opportunity_transition(*, actor: Any, opportunity: Opportunity, to: str) -> Opportunity:
+    """Move an opportunity along its lifecycle (domain.TRANSITIONS); raises TransitionError."""
+    with transaction.atomic():
+        locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        transition_check(
+            locked.status, to, has_title=bool(locked.title), has_places=locked.places > 0
+        )
+        before = locked.status
+        locked.status = to
+        locked.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action=Action.OPPORTUNITY_STATUS_CHANGED,
+            actor=actor,
+            subject=locked,
+            before={"status": before},
+            after={"status": to},
+        )
+    opportunity.status = to
+    return locked
+
+
+# --- Reference populations ----------------------------------------------------------------
+
+
+def population_upload(*, actor: Any, name: str, text: str) -> ReferencePopulation:
+    """Store an area's population table after checking it can be used; raises
+    PopulationError (a ValueError with a message for the user)."""
+    name = name.strip()
+    parsed = population_parse(text, name=name)
+    with transaction.atomic():
+        stored, created = ReferencePopulation.objects.update_or_create(
+            name=name, defaults={"content": text, "uploaded_by": actor}
+        )
+        audit_record(
+            action=Action.POPULATION_UPLOADED,
+            actor=actor,
+            subject=stored,
+            after={"dimensions": parsed.dimensions, "replaced": not created},
+        )
+    return stored
+
+
+# --- Samples ------------------------------------------------------------------------------
+
+
+def sample_draw(
+    *,
+    actor: Any,
+    opportunity: Opportunity,
+    criteria: Criteria,
+    size: int,
+    dimensions: list[str],
+    population_key: str,
+    seed: int | None = None,
+    redistribute: bool = True,
+) -> SampleRun:
+    """Draw a representative sample from the members who match and were not yet invited.
+
+    Raises InvolvementError for a size out of range, overlapping dimensions or a
+    dimension the chosen population does not have.
+    """
+    if not 1 <= size <= MAX_SAMPLE:
+        raise InvolvementError(f"Choose a sample size from 1 to {MAX_SAMPLE}.")
+    if not dimensions:
+        raise InvolvementError("Choose at least one characteristic to match on.")
+    problem = dimensions_problem(dimensions)
+    if problem:
+        raise InvolvementError(problem)
+    population = population_get(population_key)
+    missing = [d for d in dimensions if d not in population.shares]
+    if missing:
+        names = ", ".join(DIMENSION_LABELS.get(d, d) for d in missing)
+        raise InvolvementError(f"The population “{population.name}” has no figures for {names}.")
+    if seed is None:
+        seed = secrets.randbelow(2**31)
+    pool = sample_pool(members_matching(criteria, not_invited_to=opportunity))
+    shares = cross_shares([population.shares[d] for d in dimensions])
+    result = stratified_sample(
+        pool,
+        dimensions=dimensions,
+        target_shares=shares,
+        n=size,
+        seed=seed,
+        redistribute=redistribute,
+    )
+    strata = [
+        {
+            "stratum": stratum_label(key),
+            "target_share": round(result.target_shares[key], 6),
+            "target": result.target[key],
+            "pool": result.pool[key],
+            "achieved": result.achieved[key],
+            "extra": result.redistributed.get(key, 0),
+        }
+        for key in sorted(result.target, key=lambda k: -result.target_shares[k])
+    ]
+    with transaction.atomic():
+        run = SampleRun.objects.create(
+            opportunity=opportunity,
+            size=size,
+            dimensions=list(dimensions),
+            seed=seed,
+            population_name=population.name,
+            criteria=criteria.as_dict(),
+            redistribute=redistribute,
+            strata=strata,
+            shortfalls=[s.message for s in result.shortfalls],
+            pool_size=len(pool),
+            unknown=result.unknown,
+            selected=result.selected,
+            created_by=actor,
+        )
+        audit_record(
+            action=Action.SAMPLE_DRAWN,
+            actor=actor,
+            subject=run,
+            after={
+                "opportunity": opportunity.pk,
+                "size": size,
+                "achieved": result.size,
+                "pool": len(pool),
+                "dimensions": list(dimensions),
+                "shortfalls": len(result.shortfalls),
+                "seed": seed,
+            },
+        )
+    return run
+
+
+# --- Invitations --------------------------------------------------------------------------
+
+
+def _unsubscribe_url(base_url: str) -> str:
+    try:
+        return base_url + reverse("members:unsubscribe")
+    except NoReverseMatch:
+        return ""
+
+
+def _invitation_context(invitation: Invitation, base_url: str) -> dict[str, Any]:
+    def link(answer: str) -> str:
+        path = reverse(
+            f"invitations:{answer}", kwargs={"token": invitation_token(invitation, answer)}
+        )
+        return base_url + path
+
+    return {
+        "member_name": invitation.member.full_name,
+        "opportunity": invitation.opportunity,
+        "accept_url": link("accept"),
+        "decline_url": link("decline"),
+        "expires": link_expiry(invitation),
+        "unsubscribe_url": _unsubscribe_url(base_url),
+        "privacy_url": base_url + reverse("public:privacy"),
+    }
+
+
+def invitations_send(
+    *,
+    actor: Any,
+    opportunity: Opportunity,
+    members: Iterable[Member],
+    via: str = Invitation.Via.CRITERIA,
+    sample_run: SampleRun | None = None,
+    base_url: str = "",
+) -> dict[str, int]:
+    """Invite members by email: one message each, sent after commit.
+
+    Only open opportunities send. Members who are not active, chose not to be emailed,
+    have no address, or were already invited are skipped and counted. Raises
+    InvolvementError if the opportunity is not open.
+    """
+    base_url = (base_url or base_url_default()).rstrip("/")
+    counts = {"sent": 0, "skipped_not_contactable": 0, "skipped_already_invited": 0}
+    with transaction.atomic():
+        locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        if locked.status != Opportunity.Status.OPEN:
+            raise InvolvementError(
+                "Open the opportunity before sending invitations (it is "
+                f"{locked.get_status_display().lower()})."
+            )
+        ids = [m.pk for m in members]
+        contactable = set(members_contactable().filter(pk__in=ids).values_list("pk", flat=True))
+        already = set(
+            Invitation.objects.filter(opportunity=locked, member_id__in=ids).values_list(
+                "member_id", flat=True
+            )
+        )
+        now = timezone.now()
+        to_invite = [pk for pk in ids if pk in contactable and pk not in already]
+        counts["skipped_not_contactable"] = len([pk for pk in ids if pk not in contactable])
+        counts["skipped_already_invited"] = len([pk for pk in ids if pk in already])
+        Invitation.objects.bulk_create(
+            [
+                Invitation(
+                    opportunity=locked,
+                    member_id=pk,
+                    via=via,
+                    sample_run=sample_run,
+                    sent_at=now,
+                    sent_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+                for pk in to_invite
+            ]
+        )
+        invitations = Invitation.objects.filter(
+            opportunity=locked, member_id__in=to_invite
+        ).select_related("member", "opportunity")
+        for invitation in invitations:
+            mail_send_on_commit(
+                to=[invitation.member.email],
+                template="involvement/email/invitation",
+                context=_invitation_context(invitation, base_url),
+            )
+            counts["sent"] += 1
+        if sample_run is not None:
+            sample_run.invited_at = now
+            sample_run.save(update_fields=["invited_at"])
+        audit_record(
+            action=Action.INVITATIONS_SENT,
+            actor=actor,
+            subject=locked,
+            after={
+                **counts,
+                "via": str(via),
+                "sample_run": sample_run.pk if sample_run else None,
+            },
+        )
+    return counts
+
+
+def invitations_send_criteria(
+    *, actor: Any, opportunity: Opportunity, criteria: Criteria, base_url: str = ""
+) -> dict[str, int]:
+    members = members_matching(criteria, not_invited_to=opportunity)
+    return invitations_send(
+        actor=actor,
+        opportunity=opportunity,
+        members=list(members),
+        via=Invitation.Via.CRITERIA,
+        base_url=base_url,
+    )
+
+
+def invitations_send_sample(
+    *, actor: Any, sample_run: SampleRun, base_url: str = ""
+) -> dict[str, int]:
+    """Invite everyone a sample selected (once: a sample cannot be sent twice)."""
+    if sample_run.invited_at is not None:
+        raise InvolvementError("Invitations for this sample have already been sent.")
+    members = Member.objects.filter(pk__in=sample_run.selected)
+    return invitations_send(
+        actor=actor,
+        opportunity=sample_run.opportunity,
+        members=list(members),
+        via=Invitation.Via.SAMPLE,
+        sample_run=sample_run,
+        base_url=base_url,
+    )
+
+
+def invitation_answer(*, invitation: Invitation, answer: str) -> tuple[Invitation, bool]:
+    """Record a member's answer from a signed link. Answering the same way twice changes
+    nothing; changing one's mind while the opportunity is open is allowed. Raises
+    TransitionError if the invitation was withdrawn or the opportunity is not open."""
+    with transaction.atomic():
+        locked = (
+            Invitation.objects.select_for_update()
+            .select_related("opportunity")
+            .get(pk=invitation.pk)
+        )
+        if locked.opportunity.status != Opportunity.Status.OPEN:
+            raise TransitionError("This opportunity is no longer taking replies.")
+        new, changed = answer_outcome(locked.status, answer)
+        if changed:
+            before = locked.status
+            locked.status = new
+            locked.answered_at = timezone.now()
+            locked.save(update_fields=["status", "answered_at"])
+            audit_record(
+                action=Action.INVITATION_ANSWERED,
+                subject=locked,
+                before={"status": before},
+                after={"status": new, "opportunity": locked.opportunity_id},
+            )
+    return locked, changed
+
+
+def invitations_remind(
+    *,
+    actor: Any = None,
+    after_days: int | None = None,
+    opportunity: Opportunity | None = None,
+    base_url: str = "",
+) -> int:
+    """Remind, once, members who have not answered ``after_days`` after being invited."""
+    if after_days is None:
+        after_days = int(getattr(settings, "HEARD_INVITATION_REMINDER_DAYS", 7))
+    base_url = (base_url or base_url_default()).rstrip("/")
+    sent = 0
+    with transaction.atomic():
+        due = list(invitations_due_reminder(after_days=after_days, opportunity=opportunity))
+        now = timezone.now()
+        by_opportunity: dict[int, int] = {}
+        for invitation in due:
+            invitation.reminded_at = now
+            invitation.save(update_fields=["reminded_at"])
+            mail_send_on_commit(
+                to=[invitation.member.email],
+                template="involvement/email/reminder",
+                context=_invitation_context(invitation, base_url),
+            )
+            by_opportunity[invitation.opportunity_id] = (
+                by_opportunity.get(invitation.opportunity_id, 0) + 1
+            )
+            sent += 1
+        for opportunity_id, count in sorted(by_opportunity.items()):
+            audit_record(
+                action=Action.INVITATION_REMINDED,
+                actor=actor,
+                subject=("involvement.opportunity", opportunity_id),
+                after={"reminded": count, "after_days": after_days},
+            )
+    return sent

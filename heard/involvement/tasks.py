@@ -1,0 +1,17 @@
+"""Background work for involvement: reminders for invitations nobody has answered."""
+
+from django_tasks import task
+
+from heard.accounts.models import User
+from heard.involvement.services import invitations_remind
+
+
+@task()
+def invitations_remind_task(
+    actor_id: int | None = None, opportunity_id: int | None = None, after_days: int | None = None
+) -> int:
+    from heard.involvement.models import Opportunity
+
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    opportunity = Opportunity.objects.filter(pk=opportunity_id).first() if opportunity_id else None
+    return invitations_remind(actor=actor, opportunity=opportunity, after_days=after_days)
