@@ -107,7 +107,9 @@ _CSV_OPTS: dict[str, Any] = {
     "dtype": str,
     "keep_default_na": False,
     "na_filter": False,
-    "skip_blank_lines": False,
+    # Lines with nothing on them are not rows (as in pandas and spreadsheet imports); an
+    # empty cell in a one-column file is written as "" by CSV writers and is kept.
+    "skip_blank_lines": True,
 }
 
 
@@ -138,17 +140,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise InputError(f"{path.name}: not a readable CSV file ({msg})") from None
     except UnicodeDecodeError:
         raise InputError(f"{path.name}: unrecognised text encoding") from None
-    df = _drop_trailing_blank_rows(df)
     return _finish(df, path)
-
-
-def _drop_trailing_blank_rows(df: pd.DataFrame) -> pd.DataFrame:
-    # skip_blank_lines=False keeps fully blank lines in the middle (they are rows the
-    # user can see); a final newline-only line at the very end is not a row.
-    n = len(df)
-    while n > 0 and all(v == "" for v in df.iloc[n - 1].tolist()):
-        n -= 1
-    return df.iloc[:n].reset_index(drop=True) if n != len(df) else df
 
 
 def iter_csv_chunks(path: str | Path, chunksize: int = 50_000) -> Iterator[pd.DataFrame]:

@@ -29,6 +29,12 @@ __all__ = ["LABELS", "Sentiment", "lexicon_score", "sentiment"]
 
 LABELS = ("negative", "neutral", "positive")
 N_FEATURES = 1 << 18
+# The lexicon features are scaled up so that the regularised model leans on them (they
+# generalise beyond the training data) more than on any single hashed n-gram.
+LEXICON_SCALE = 3.0
+# Final probabilities blend the model with the lexicon alone, for robustness on text
+# unlike the training data.
+LEXICON_BLEND = 0.25
 
 POSITIVE = frozenset(
     """
@@ -62,7 +68,9 @@ NEGATIVE = frozenset(
     missed missing never nobody worse worst horrendous unsafe insufficient inconsistent
     unable impossible useless pointless waste wasted shame shameful sad lonely crowded
     overcrowded cramped expensive filthy broken unanswered unavailable inaccessible
-    unfriendly impatient condescending patronising patronizing disrespectful
+    unfriendly impatient condescending patronising patronizing disrespectful disgusted
+    shouted shouting filthy blocked oppose opposed object objection closure closing cuts
+    lied lying ignorant incompetence neglectful dangerous unsafe unfair discriminated
     """.split()
 )
 _NEGATORS = frozenset(
@@ -76,6 +84,16 @@ _POS_PHRASES = re.compile(
     r"|nothing (?:to|needs? to|should|could|i would|at all)|no complaints?|not (?:a|one) (?:thing|single thing)"
     r"|(?:nothing|no)\W*$|^\W*(?:nothing|none|no|n/?a|nil|not really)\b|faultless|keep it up|keep up the good work"
     r"|second to none|above and beyond|can['’]?t fault|couldn['’]?t fault|no problems?)"
+)
+_NEG_PHRASES = re.compile(
+    r"(?i)\b(?:(?:nobody|no\s+one|no-one)\s+(?:told|answered|came|explained|listened|called|"
+    r"rang|helped|cared|bothered|checked)|left\s+(?:in\s+pain|alone|waiting|on\s+a\s+trolley)|"
+    r"too\s+(?:long|expensive|slow|busy|hot|cold|noisy|late|far|few|little)|not\s+enough|"
+    r"far\s+too|had\s+to\s+wait|waited\s+(?:for\s+)?(?:\d+|hours|ages|weeks|months)|"
+    r"no\s+(?:information|communication|explanation|help|support|updates?|reply|response|"
+    r"answer|care|compassion|empathy|dignity)|never\s+again|(?:strongly\s+)?(?:oppose|object)|"
+    r"against\s+the\s+(?:closure|plan|proposal)|lost\s+my|shouted\s+at|"
+    r"(?:could|should)\s+(?:be|have\s+been)\s+better)\b"
 )
 _TOKEN = re.compile(r"[a-z][a-z'’-]*")
 _CLAUSE_END = re.compile(r"[.,;:!?\n]|\bbut\b")
@@ -117,30 +135,37 @@ def _mark_negation(text: str) -> tuple[str, int, int]:
     return " ".join(out), pos, neg
 
 
-def lexicon_score(text: str) -> float:
-    """Lexicon-only score in [-1, 1]."""
-    _, pos, neg = _mark_negation(text)
+def _lexicon_counts(text: str) -> tuple[str, int, int]:
+    marked, pos, neg = _mark_negation(text)
     if _POS_PHRASES.search(text):
         pos += 2
+    neg += 2 * len(_NEG_PHRASES.findall(text))
+    return marked, pos, neg
+
+
+def lexicon_score(text: str) -> float:
+    """Lexicon-only score in [-1, 1]."""
+    _, pos, neg = _lexicon_counts(text)
     total = pos + neg
     return 0.0 if total == 0 else (pos - neg) / (total + 1)
 
 
 def _features(texts: Sequence[str]) -> sparse.csr_matrix:
     marked: list[str] = []
-    lex = np.zeros((len(texts), 6), dtype=np.float64)
+    lex = np.zeros((len(texts), 7), dtype=np.float64)
     for i, t in enumerate(texts):
-        m, pos, neg = _mark_negation(t)
+        m, pos, neg = _lexicon_counts(t)
         marked.append(m)
-        phrase = 1.0 if _POS_PHRASES.search(t) else 0.0
         lex[i] = (
             np.log1p(pos),
             np.log1p(neg),
-            phrase,
+            (pos - neg) / (pos + neg + 1),
             1.0 if pos == neg == 0 else 0.0,
             np.log1p(len(m.split())) / 5,
             1.0 if "?" in t else 0.0,
+            1.0 if _POS_PHRASES.search(t) else 0.0,
         )
+    lex *= LEXICON_SCALE
     hv = HashingVectorizer(
         n_features=N_FEATURES,
         ngram_range=(1, 2),
@@ -165,20 +190,27 @@ def _model() -> tuple[np.ndarray, np.ndarray] | None:
     return coef, intercept
 
 
-def predict_proba(texts: Sequence[str]) -> np.ndarray:
+def _lexicon_proba(texts: Sequence[str]) -> np.ndarray:
+    scores = np.array([lexicon_score(t) for t in texts], dtype=np.float64).reshape(-1)
+    p_pos = np.clip(scores, 0, 1)
+    p_neg = np.clip(-scores, 0, 1)
+    return np.column_stack([p_neg, 1 - p_pos - p_neg, p_pos])
+
+
+def predict_proba(texts: Sequence[str], blend: float = LEXICON_BLEND) -> np.ndarray:
     """Probabilities (n, 3) in LABELS order."""
     model = _model()
     if model is None:
-        scores = np.array([lexicon_score(t) for t in texts])
-        p_pos = np.clip(scores, 0, 1)
-        p_neg = np.clip(-scores, 0, 1)
-        return np.column_stack([p_neg, 1 - p_pos - p_neg, p_pos])
+        return _lexicon_proba(texts)
     coef, intercept = model
     x = _features(texts)
     z = np.asarray(x @ coef.T) + intercept
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
-    return np.asarray(e / e.sum(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    if blend > 0:
+        p = (1 - blend) * p + blend * _lexicon_proba(texts)
+    return np.asarray(p)
 
 
 def sentiment(

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from collections import Counter
+
+import pytest
+
+from heard_analysis import find_pii, redact, redact_many
+from heard_analysis.redact import nhs_number_is_valid
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Call me on 07700 900123 please", "Call me on [PHONE] please"),
+        ("Ring (0115) 496 0123 today", "Ring [PHONE] today"),
+        ("or +44 (0)20 7946 0018.", "or [PHONE]."),
+        ("email jo.bloggs@nhs.net now", "email [EMAIL] now"),
+        ("see https://www.nhs.uk/conditions/asthma/.", "see [URL]."),
+        ("NHS number 943 476 5919 was wrong", "NHS number [NHS_NUMBER] was wrong"),
+        ("I live at NG7 2UH.", "I live at [POSTCODE]."),
+        ("DOB 12/03/1956 on the form", "DOB [DOB] on the form"),
+        ("Dr Okonkwo was lovely", "Dr [NAME] was lovely"),
+        ("My husband, John, was scared", "My husband, [NAME], was scared"),
+        ("Thanks to Sarah Jones on Ward 7", "Thanks to [NAME] on Ward 7"),
+        ("I saw Dr. O'Brien and Mr McDonald", "I saw Dr. [NAME] and Mr [NAME]"),
+        ("Staff nurse Kowalczyk was kind", "Staff nurse [NAME] was kind"),
+    ],
+)
+def test_redacts(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ward 7 was clean and Norfolk staff were lovely.",
+        "In May the waiting times were better.",
+        "Will I get a letter?",
+        "Queen Elizabeth Hospital needs more parking.",
+        "Victoria Ward was calm.",
+        "I called 111 and waited 3 hours.",
+        "My appointment on 12/03/2024 was cancelled.",
+        "Sister was kind. Dr was rushed.",
+        "Order code 1234567890 was on the box.",
+    ],
+)
+def test_leaves_non_personal_text(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_nhs_check_digit() -> None:
+    assert nhs_number_is_valid("943 476 5919")
+    assert not nhs_number_is_valid("943 476 5918")
+    assert not nhs_number_is_valid("12345")
+    # a 10-digit number that fails modulus 11 is not redacted without an NHS cue
+    assert redact("ref 9434765918") == "ref 9434765918"
+    assert redact("NHS no 9434765918") == "NHS no [NHS_NUMBER]"
+
+
+def test_hostile_inputs_do_not_hang() -> None:
+    # 1 MB strings built to trigger catastrophic backtracking in naive patterns; linear
+    # patterns take about a second each, quadratic ones would take hours.
+    for hostile in ["a@" * 500_000, "1 " * 500_000, "x." * 500_000]:
+        t0 = time.perf_counter()
+        redact(hostile)
+        assert time.perf_counter() - t0 < 15
+
+
+def test_redact_many_progress() -> None:
+    calls: list[tuple[int, int]] = []
+    out = redact_many(["Dr Smith", "", "nothing"], progress=lambda d, t: calls.append((d, t)))
+    assert out == ["Dr [NAME]", "", "nothing"]
+    assert calls[-1] == (3, 3)
+
+
+def _score() -> tuple[Counter[str], Counter[str], Counter[str]]:
+    tp: Counter[str] = Counter()
+    fn: Counter[str] = Counter()
+    fp: Counter[str] = Counter()
+    with (DATA / "redaction_set.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    assert len(rows) >= 300
+    for row in rows:
+        gold = [(s["start"], s["end"], s["type"]) for s in row["spans"]]
+        pred = [(p.start, p.end, p.type) for p in find_pii(row["text"])]
+        for g in gold:
+            hit = any(p[2] == g[2] and p[0] < g[1] and g[0] < p[1] for p in pred)
+            (tp if hit else fn)[g[2]] += 1
+        for p in pred:
+            if not any(p[2] == g[2] and p[0] < g[1] and g[0] < p[1] for g in gold):
+                fp[p[2]] += 1
+    return tp, fn, fp
+
+
+def test_labelled_set_recall_and_precision() -> None:
+    tp, fn, fp = _score()
+    structured = ["EMAIL", "URL", "NHS_NUMBER", "PHONE", "POSTCODE", "DOB"]
+    s_tp = sum(tp[t] for t in structured)
+    s_fn = sum(fn[t] for t in structured)
+    assert s_tp / (s_tp + s_fn) >= 0.95
+    assert tp["NAME"] / (tp["NAME"] + fn["NAME"]) >= 0.85
+    total_tp = sum(tp.values())
+    assert total_tp / (total_tp + sum(fp.values())) >= 0.9
