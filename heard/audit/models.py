@@ -58,6 +58,15 @@ class Action(models.TextChoices):
     ACTIVITY_CREATED = "activity.created", "Activity created"
     ACTIVITY_UPDATED = "activity.updated", "Activity changed"
     ACTIVITY_TRANSITIONED = "activity.transitioned", "Activity status changed"
+    # Questionnaires and responses
+    QUESTIONNAIRE_CREATED = "questionnaire.created", "Questionnaire created"
+    QUESTIONNAIRE_CHANGED = "questionnaire.changed", "Questionnaire changed"
+    QUESTIONNAIRE_VERSIONED = "questionnaire.versioned", "New questionnaire version made"
+    RESPONSE_SUBMITTED = "response.submitted", "Response received"
+    RESPONSE_ENTERED = "response.entered", "Response entered by staff"
+    RESPONSES_IMPORTED = "response.imported", "Responses imported"
+    RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
+    RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

@@ -25,3 +25,27 @@ def on_response_submitted(hook: ResponseHook) -> None:
 def response_submitted(response: Any) -> None:
     for hook in _response_hooks:
         hook(response)
+
+
+# Bulk path, for loads that create many responses at once (the demo loader, large
+# imports): ``hook(responses)`` gets the list of saved Response objects, answers
+# already stored. Called inside the loading transaction instead of
+# ``response_submitted`` per response. A hook that only registers the per-response
+# hook is still called, once per response, so nothing is missed.
+BulkResponseHook = Callable[[list[Any]], None]
+_bulk_hooks: list[BulkResponseHook] = []
+
+
+def on_responses_bulk_created(hook: BulkResponseHook) -> None:
+    if hook not in _bulk_hooks:
+        _bulk_hooks.append(hook)
+
+
+def responses_bulk_created(responses: list[Any]) -> None:
+    """Tell apps above about many new responses at once (each was not reported singly)."""
+    if _bulk_hooks:
+        for bulk_hook in _bulk_hooks:
+            bulk_hook(responses)
+        return
+    for response in responses:
+        response_submitted(response)

@@ -131,3 +131,278 @@ class ActivityDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# ---------------------------------------------------------------------------------------
+# Questionnaires and responses (issue 4, second slice). The pure rules – question kinds,
+# answer validation, conditional display, versioning – are in questionnaire.py.
+# ---------------------------------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    """The questions of one activity, or the always-open "Tell us what you think" form.
+
+    Its questions live in versions: once a version has responses it is frozen, and an
+    edit makes a new version (see services_questionnaires). Each response keeps the
+    version it answered.
+    """
+
+    activity = models.OneToOneField(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="questionnaire"
+    )
+    # The general feedback channel has no activity; it is found by this flag.
+    is_general_feedback = models.BooleanField(default=False)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_general_feedback"],
+                condition=models.Q(is_general_feedback=True),
+                name="engagement_one_general_feedback_questionnaire",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def current_version(self) -> "QuestionnaireVersion | None":
+        return self.versions.order_by("-number").first()
+
+
+class QuestionnaireVersion(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("questionnaire", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="engagement_questionnaire_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} (version {self.number})"
+
+
+class Section(models.Model):
+    """A page of the questionnaire."""
+
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="sections"
+    )
+    position = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    introduction = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("version", "position", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SHORT_TEXT = "short_text", "Short text"
+        LONG_TEXT = "long_text", "Long text"
+        SINGLE_CHOICE = "single_choice", "Single choice"
+        MULTIPLE_CHOICE = "multiple_choice", "Multiple choice"
+        LIKERT = "likert", "Likert scale (agree to disagree)"
+        RANKING = "ranking", "Ranking"
+        YES_NO = "yes_no", "Yes or no"
+        NUMBER = "number", "Number"
+        DATE = "date", "Date"
+        POSTCODE = "postcode", "Postcode"
+        RESPONDENT_TYPE = "respondent_type", "Responding as an individual or organisation"
+        EQUALITY = "equality", "About you (equality monitoring)"
+
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.CASCADE, related_name="questions"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    # Stable across versions: a question keeps its key when a new version is made.
+    key = models.SlugField(max_length=64)
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    text = models.CharField(max_length=500)
+    hint = models.CharField(max_length=500, blank=True)
+    required = models.BooleanField(default=False)
+    # [[value, label], …] for choice, Likert and ranking questions.
+    options = models.JSONField(default=list, blank=True)
+    max_length = models.PositiveIntegerField(null=True, blank=True)
+    min_value = models.IntegerField(null=True, blank=True)
+    max_value = models.IntegerField(null=True, blank=True)
+    # Show only when an earlier question's answer is one of these values.
+    show_if_key = models.SlugField(max_length=64, blank=True)
+    show_if_values = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ("version", "section__position", "position", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "key"], name="engagement_question_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_free_text(self) -> bool:
+        return self.kind in (self.Kind.SHORT_TEXT, self.Kind.LONG_TEXT)
+
+
+class Response(models.Model):
+    """What one person or organisation said, from any channel.
+
+    ``activity`` is null for the general "Tell us what you think" channel. Equality
+    answers are not here: they are in ``ResponseEquality``, never shown beside it.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "Online"
+        PAPER = "paper", "Paper"
+        PHONE = "phone", "Phone"
+        EVENT = "event", "Event"
+        EMAIL = "email", "Email"
+        IMPORT = "import", "Imported"
+
+    class RespondentType(models.TextChoices):
+        INDIVIDUAL = "individual", "As an individual"
+        ORGANISATION = "organisation", "On behalf of an organisation"
+
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="responses"
+    )
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    version = models.ForeignKey(
+        QuestionnaireVersion, on_delete=models.PROTECT, related_name="responses"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices, default=Channel.ONLINE)
+    submitted_at = models.DateTimeField(default=timezone.now, db_index=True)
+    respondent_type = models.CharField(
+        max_length=16, choices=RespondentType.choices, default=RespondentType.INDIVIDUAL
+    )
+    organisation_name = models.CharField(max_length=200, blank=True)
+    reference = models.CharField(max_length=20, unique=True)
+    late = models.BooleanField(default=False)
+    publish_consent = models.BooleanField(default=False)
+    # Exactly once: the token of the form that sent it (online), or of the imported row.
+    submission_token = models.UUIDField(null=True, blank=True, unique=True)
+    import_key = models.CharField(max_length=64, blank=True, default="")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-submitted_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="engagement_response_import_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Answer(models.Model):
+    """One answer: ``text`` for free text, ``value`` (JSON) for structured answers."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    text = models.TextField(blank=True)
+    value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="engagement_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.question_id}"
+
+
+class ResponseEquality(models.Model):
+    """The optional "about you" answers, apart from the response; reported only in aggregate.
+
+    Linked to the response only so that they go when it goes (erasure, retention).
+    """
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(
+        Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    age_band = models.CharField(max_length=24, blank=True)
+    sex = models.CharField(max_length=24, blank=True)
+    gender_same_as_sex = models.CharField(max_length=24, blank=True)
+    sexual_orientation = models.CharField(max_length=24, blank=True)
+    ethnic_group = models.CharField(max_length=32, blank=True)
+    disability = models.CharField(max_length=24, blank=True)
+    religion = models.CharField(max_length=24, blank=True)
+    carer = models.CharField(max_length=24, blank=True)
+    pregnancy = models.CharField(max_length=24, blank=True)
+    marital_status = models.CharField(max_length=24, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return "Equality monitoring answers"
+
+
+class ResponseDraft(models.Model):
+    """Answers saved part-way, to come back to by an emailed, signed, expiring link.
+
+    No email address is kept: the link is sent once and the draft is deleted when the
+    response is sent or the draft expires.
+    """
+
+    token = models.UUIDField(unique=True)
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="drafts"
+    )
+    state = models.JSONField(default=dict)
+    page = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"Draft {self.token}"
+
+
+class SpamLog(models.Model):
+    """A submission kept out as spam, for staff to see. The address is kept only hashed."""
+
+    class Reason(models.TextChoices):
+        HONEYPOT = "honeypot", "Filled in the hidden field"
+        TOO_FAST = "too_fast", "Sent faster than a person could answer"
+        RATE_LIMITED = "rate_limited", "Too many responses from one address"
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="spam_log"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    address_hash = models.CharField(max_length=16, blank=True)
+    seconds_taken = models.FloatField(null=True, blank=True)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("-occurred_at",)
+
+    def __str__(self) -> str:
+        return self.get_reason_display()
