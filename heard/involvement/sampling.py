@@ -173,3 +173,18 @@ def stratified_sample(
         unknown=unknown,
         unfilled=max(remaining, 0),
     )
+
+
+def result_rows(result: SampleResult) -> list[dict[str, object]]:
+    """One row per stratum, biggest target share first, for storing and showing."""
+    return [
+        {
+            "stratum": stratum_label(key),
+            "target_share": round(result.target_shares[key], 6),
+            "target": result.target[key],
+            "pool": result.pool[key],
+            "achieved": result.achieved[key],
+            "extra": result.redistributed.get(key, 0),
+        }
+        for key in sorted(result.target, key=lambda k: (-result.target_shares[k], k))
+    ]

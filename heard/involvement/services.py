@@ -24,7 +24,7 @@ from heard.involvement.population import (
     dimensions_problem,
     population_parse,
 )
-from heard.involvement.sampling import cross_shares, stratified_sample, stratum_label
+from heard.involvement.sampling import cross_shares, result_rows, stratified_sample
 from heard.involvement.selectors import (
     Criteria,
     invitations_due_reminder,
@@ -174,17 +174,7 @@ def sample_draw(
         seed=seed,
         redistribute=redistribute,
     )
-    strata = [
-        {
-            "stratum": stratum_label(key),
-            "target_share": round(result.target_shares[key], 6),
-            "target": result.target[key],
-            "pool": result.pool[key],
-            "achieved": result.achieved[key],
-            "extra": result.redistributed.get(key, 0),
-        }
-        for key in sorted(result.target, key=lambda k: -result.target_shares[k])
-    ]
+    strata = result_rows(result)
     with transaction.atomic():
         run = SampleRun.objects.create(
             opportunity=opportunity,
