@@ -76,17 +76,43 @@ class Population:
     shares: dict[str, dict[str, float]]
     unmapped: list[str] = field(default_factory=list)
     raw_dimensions: list[str] = field(default_factory=list)
+    # member age band code -> the age label used by this population's strata
+    age_map: dict[str, str] = field(default_factory=lambda: dict(AGE_LABELS))
 
     @property
     def dimensions(self) -> list[str]:
         return [d for d in DIMENSION_LABELS if d in self.shares]
 
 
-def _age_band_for(lo: int, hi: int | None) -> str:
+def _age_label(lo: int, hi: int | None, age_map: dict[str, str]) -> str:
+    """The stratum label for a population age range, recording which member bands map to it.
+
+    A range inside one member band (e.g. 85-89 inside "75 or over") takes that band's
+    label; a range made of whole member bands (e.g. 18-44) keeps its own label and
+    those bands map to it. A range that cuts across a member band cannot be matched ("").
+    """
+    top = hi if hi is not None else 10_000
     for code, (band_lo, band_hi) in AGE_RANGES.items():
-        if lo >= band_lo and (band_hi is None or (hi is not None and hi <= band_hi)):
-            return code
+        band_top = band_hi if band_hi is not None else 10_000
+        if band_lo <= lo and top <= band_top:
+            return _claim([code], AGE_LABELS[code], age_map)
+    overlapping = [
+        (code, band_lo, band_hi if band_hi is not None else 10_000)
+        for code, (band_lo, band_hi) in AGE_RANGES.items()
+        if band_lo <= top and lo <= (band_hi if band_hi is not None else 10_000)
+    ]
+    if overlapping and all(lo <= b_lo and b_top <= top for _, b_lo, b_top in overlapping):
+        label = f"{lo}+" if hi is None else f"{lo}-{hi}"
+        return _claim([code for code, _, _ in overlapping], label, age_map)
     return ""
+
+
+def _claim(codes: list[str], label: str, age_map: dict[str, str]) -> str:
+    if any(age_map.get(code, label) != label for code in codes):
+        return ""  # the member band already belongs to another range of this file
+    for code in codes:
+        age_map[code] = label
+    return label
 
 
 def _parse_rows(text: str) -> dict[str, dict[str, tuple[float | None, float | None]]]:
@@ -145,6 +171,7 @@ def population_parse(text: str, *, name: str) -> Population:
     table = _parse_rows(text)
     shares: dict[str, dict[str, float]] = {}
     unmapped: list[str] = []
+    age_map: dict[str, str] = {}
     if "sex_age" in table:
         raw = _dimension_shares("sex_age", table["sex_age"])
         sex_age: dict[str, float] = {}
@@ -157,14 +184,14 @@ def population_parse(text: str, *, name: str) -> Population:
                 unmapped.append(f"sex_age: {category}")
                 continue
             hi = None if match["plus"] else int(match["hi"])
-            band = _age_band_for(int(match["lo"]), hi)
-            if not band:
+            label = _age_label(int(match["lo"]), hi, age_map)
+            if not label:
                 unmapped.append(f"sex_age: {category}")
                 continue
-            label = f"{SEX_LABELS[sex_code]} {AGE_LABELS[band]}"
-            sex_age[label] = sex_age.get(label, 0.0) + share
-            sex[SEX_LABELS[sex_code]] = sex.get(SEX_LABELS[sex_code], 0.0) + share
-            age[AGE_LABELS[band]] = age.get(AGE_LABELS[band], 0.0) + share
+            sex_label = SEX_LABELS[sex_code]
+            sex_age[f"{sex_label} {label}"] = sex_age.get(f"{sex_label} {label}", 0.0) + share
+            sex[sex_label] = sex.get(sex_label, 0.0) + share
+            age[label] = age.get(label, 0.0) + share
         if sex_age:
             shares["sex_age"], shares["sex"], shares["age_band"] = (
                 _normalise(sex_age),
@@ -185,7 +212,13 @@ def population_parse(text: str, *, name: str) -> Population:
             "None of the file's categories can be matched to members' answers: use the "
             "dimensions sex_age (e.g. “Female 18-24”) or ethnic_group (broad ONS groups)."
         )
-    return Population(name=name, shares=shares, unmapped=unmapped, raw_dimensions=sorted(table))
+    return Population(
+        name=name,
+        shares=shares,
+        unmapped=unmapped,
+        raw_dimensions=sorted(table),
+        age_map=age_map or dict(AGE_LABELS),
+    )
 
 
 def _normalise(values: dict[str, float]) -> dict[str, float]:
@@ -197,11 +230,16 @@ def built_in_population() -> Population:
     return population_parse(BUILT_IN_PATH.read_text(encoding="utf-8"), name=BUILT_IN_NAME)
 
 
-def member_categories(*, age_band: str, sex: str, ethnic_group: str) -> dict[str, str]:
-    """A member's category on each dimension; a dimension is left out when unknown."""
+def member_categories(
+    *, age_band: str, sex: str, ethnic_group: str, age_map: dict[str, str] | None = None
+) -> dict[str, str]:
+    """A member's category on each dimension; a dimension is left out when unknown.
+
+    ``age_map``: the population's member-band-to-label map (Population.age_map).
+    """
     result: dict[str, str] = {}
     sex_label = SEX_LABELS.get(sex, "")
-    age_label = AGE_LABELS.get(age_band, "")
+    age_label = (age_map if age_map is not None else AGE_LABELS).get(age_band, "")
     if sex_label:
         result["sex"] = sex_label
     if age_label:

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation
 from heard.involvement.population import (
-    AGE_LABELS,
     BUILT_IN_NAME,
     SEX_LABELS,
     Population,
@@ -80,13 +79,20 @@ def members_matching(
     return qs.distinct()
 
 
-def sample_pool(members: QuerySet[Member]) -> list[tuple[int, dict[str, str]]]:
+def sample_pool(
+    members: QuerySet[Member], age_map: dict[str, str] | None = None
+) -> list[tuple[int, dict[str, str]]]:
     """(id, categories) for each member, for the pure sampler."""
     rows = members.order_by("pk").values_list(
         "pk", "equality__age_band", "equality__sex", "equality__ethnic_group"
     )
     return [
-        (pk, member_categories(age_band=age or "", sex=sex or "", ethnic_group=eth or ""))
+        (
+            pk,
+            member_categories(
+                age_band=age or "", sex=sex or "", ethnic_group=eth or "", age_map=age_map
+            ),
+        )
         for pk, age, sex, eth in rows
     ]
 
@@ -260,12 +266,14 @@ def reach_charts(population: Population) -> list[ReachChart]:
             population.shares.get("locality"),
         )
     )
-    age = {
-        AGE_LABELS[row["equality__age_band"]]: row["n"]
-        for row in active.filter(equality__age_band__in=list(AGE_LABELS))
+    age: dict[str, int] = {}
+    for age_row in (
+        active.filter(equality__age_band__in=list(population.age_map))
         .values("equality__age_band")
         .annotate(n=Count("pk"))
-    }
+    ):
+        label = population.age_map[age_row["equality__age_band"]]
+        age[label] = age.get(label, 0) + age_row["n"]
     adults = {k: v for k, v in age.items() if k in (population.shares.get("age_band") or age)}
     charts.append(
         _reach_chart(
