@@ -48,10 +48,25 @@ def make_staff(db):
 
 @pytest.fixture
 def make_member(db):
+    """A member of the public: a user with no role, linked to an active ``Member``."""
+    from django.utils import timezone
+
     from heard.accounts.tests.factories import UserFactory
+    from heard.people.models import Member
 
     def make(**kwargs):
-        return UserFactory(role="", **kwargs)
+        user = UserFactory(role="", **kwargs)
+        Member.objects.create(
+            user=user,
+            full_name=user.full_name or "Test Member",
+            email=user.email,
+            postcode="NR1 3SR",
+            postcode_district="NR1",
+            locality="Norwich",
+            status=Member.Status.ACTIVE,
+            email_verified_at=timezone.now(),
+        )
+        return user
 
     return make
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -52,8 +52,14 @@ from heard.people.services.membership import (
 
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
 SESSION_EMAIL_KEY = "members_check_email"
+SESSION_NEXT_KEY = "members_next"
 
 MemberView = Callable[[HttpRequest, Member], HttpResponse]
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data, even when empty (an empty POST must still be validated)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -91,7 +97,7 @@ def _link_problem(request: HttpRequest, *, again_url: str, again_text: str) -> H
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
-    form = JoinForm(request.POST or None)
+    form = JoinForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         methods = list(data["contact_methods"])
@@ -147,11 +153,16 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
-    form = SignInForm(request.POST or None)
+    form = SignInForm(_posted(request))
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():
         member_sign_in_request(email=form.cleaned_data["email"], base_url=_base_url(request))
         request.session[SESSION_EMAIL_KEY] = form.cleaned_data["email"]
+        if next_url and url_has_allowed_host_and_scheme(
+            next_url, {request.get_host()}, require_https=request.is_secure()
+        ):
+            # The link opens in the same browser, usually: take them back where they were.
+            request.session[SESSION_NEXT_KEY] = next_url
         return redirect("members:sign_in_check_email")
     return render(request, "people/public/sign_in.html", {"form": form, "next": next_url})
 
@@ -177,8 +188,8 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(
             request, again_url=reverse("members:sign_in"), again_text="Get a new sign-in link"
         )
+    next_url = request.session.get(SESSION_NEXT_KEY, "")
     login(request, user, backend=AUTH_BACKEND)
-    next_url = request.GET.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         return redirect(next_url)
     return redirect("members:account")
@@ -221,10 +232,10 @@ def account_details(request: HttpRequest, member: Member) -> HttpResponse:
         "full_name": member.full_name,
         "postcode": member.postcode,
         "phone": member.phone,
-        "interests": list(member.interests.all()),
+        "interests": list(member.interests.values_list("pk", flat=True)),
         "contact_methods": methods,
     }
-    form = MemberDetailsForm(request.POST or None, initial=initial)
+    form = MemberDetailsForm(_posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = list(data["contact_methods"])
@@ -255,7 +266,7 @@ def account_details(request: HttpRequest, member: Member) -> HttpResponse:
 @member_required
 @require_http_methods(["GET", "POST"])
 def equality(request: HttpRequest, member: Member) -> HttpResponse:
-    form = EqualityForm(request.POST or None, initial=member_equality_answers(member=member))
+    form = EqualityForm(_posted(request), initial=member_equality_answers(member=member))
     if request.method == "POST" and form.is_valid():
         try:
             member_equality_update(member=member, actor=request.user, answers=form.answers())

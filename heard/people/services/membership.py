@@ -17,6 +17,7 @@ Views pass ``base_url`` (scheme and host, from the request) so links in emails a
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -32,6 +33,9 @@ from heard.people.models import Consent, Member, Topic
 from heard.people.services.members import MemberError, member_create
 
 UNSUBSCRIBE_WORDING = "Stop sending me emails about opportunities to get involved."
+# Links mailed to one address on request (join, sign in), per hour: enough for someone
+# who mistypes or loses an email, too few to flood an inbox with our messages.
+LINKS_PER_ADDRESS_PER_HOUR = 5
 
 
 class LinkError(ValueError):
@@ -93,6 +97,18 @@ def member_mail_send(
     )
 
 
+def _link_mail_allowed(email: str) -> bool:
+    """Count a requested link to ``email``; False once the hourly allowance is used up."""
+    key = f"members:links:{tokens.email_hash(email)}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        sent = 1
+    return sent <= LINKS_PER_ADDRESS_PER_HOUR
+
+
 def _verification_mail(member: Member, base_url: str) -> None:
     token = tokens.verify_token_make(member_id=member.pk, email=member.email)
     member_mail_send(
@@ -138,6 +154,8 @@ def _tell_existing_member(member: Member, base_url: str) -> None:
     A member without a sign-in account yet (not confirmed, or a contact imported from a
     group's list) gets a confirmation link, which creates the account.
     """
+    if not _link_mail_allowed(member.email):
+        return
     if member.user_id is None:
         _verification_mail(member, base_url)
     else:
@@ -251,7 +269,7 @@ def _user_for(member: Member) -> User | None:
 def member_sign_in_request(*, email: str, base_url: str) -> None:
     """Mail a sign-in link if the address belongs to a member; say nothing either way."""
     member = _existing_member(email)
-    if member is None:
+    if member is None or not _link_mail_allowed(member.email):
         return
     with transaction.atomic():
         if member.user_id is None:

@@ -2,15 +2,13 @@
 
 import re
 
-import pytest
 from django.core import mail
 from django.urls import reverse
 
 from heard.people.models import Member, Topic
 
 
-@pytest.fixture
-def topics(db):
+def default_topics() -> list[Topic]:
     """A few topics (transactional tests flush the ones the data migration adds)."""
     return [
         Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]

@@ -10,9 +10,16 @@ from django.urls import reverse
 from heard.audit.models import Action, AuditEvent
 from heard.people import tokens
 from heard.people.models import Consent, Member, Topic
-from heard.people.tests.membership_helpers import join_data, link_to, topics  # noqa: F401
+from heard.people.tests.membership_helpers import default_topics, join_data, link_to
 
 # Mail goes out on commit, so these tests commit for real.
+
+
+@pytest.fixture
+def topics(db):
+    return default_topics()
+
+
 pytestmark = pytest.mark.usefixtures("transactional_db", "topics")
 
 
@@ -36,6 +43,9 @@ def test_join_page_shows_consent_wording_and_privacy_link(client):
     assert reverse("public:privacy") in html
     assert html.count("<h1") == 1
     assert "Mental health" in html
+    # Several interests and ways of contact can be chosen: checkboxes, not radios.
+    assert 'name="interests" type="checkbox"' in html
+    assert 'name="contact_methods" type="checkbox"' in html
 
 
 def test_join_creates_pending_member_with_consents_and_sends_confirmation(client):
@@ -202,3 +212,17 @@ def test_join_audit_events_hold_no_personal_data(client):
         text = f"{event.before} {event.after}"
         for personal in ("Alex", "alex@example.org", "NR1", "01603"):
             assert personal not in text
+
+
+def test_empty_join_form_lists_every_problem(client):
+    response = client.post(reverse("members:join"), {})
+    html = response.content.decode()
+    assert response.status_code == 200
+    for message in (
+        "Enter your full name",
+        "Enter your email address",
+        "Enter your postcode, like NR1 3SR",
+        "Tick the box to agree to join the membership scheme",
+    ):
+        assert message in html
+    assert 'href="#id_full_name"' in html  # the error summary links to the field

@@ -1,0 +1,152 @@
+"""Signing in without a password: an emailed link that lasts 30 minutes and works once."""
+
+import time
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from heard.audit.models import Action, AuditEvent
+from heard.people import tokens
+from heard.people.models import Member
+from heard.people.tests.membership_helpers import default_topics, join_and_verify, link_to
+
+
+@pytest.fixture
+def topics(db):
+    return default_topics()
+
+
+pytestmark = pytest.mark.usefixtures("transactional_db", "topics")
+
+
+@pytest.fixture
+def member(client):
+    member = join_and_verify(client)
+    client.logout()
+    mail.outbox.clear()
+    return member
+
+
+def _request_link(client, email="alex@example.org"):
+    response = client.post(reverse("members:sign_in"), {"email": email})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("members:sign_in_check_email")
+    return link_to(mail.outbox[-1].body, "/sign-in/link/")
+
+
+def test_member_pages_send_anonymous_visitors_to_the_member_sign_in(client):
+    response = client.get(reverse("members:account"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("members:sign_in"))
+
+
+def test_staff_are_not_members(client, make_staff):
+    client.force_login(make_staff())
+    response = client.get(reverse("members:account"))
+    assert response["Location"].startswith(reverse("members:sign_in"))
+
+
+def test_sign_in_link_signs_in_once(client, member):
+    path = _request_link(client)
+    assert client.get(path).status_code == 200  # a page with a button: scanners cannot use it
+    assert client.get(reverse("members:account")).status_code == 302
+    response = client.post(path)
+    assert response["Location"] == reverse("members:account")
+    assert client.get(reverse("members:account")).status_code == 200
+    assert AuditEvent.objects.filter(action=Action.MEMBER_SIGNED_IN).count() == 1
+    client.logout()
+    again = client.post(path)
+    assert again.status_code == 400
+    assert "This link has expired or is not valid" in again.content.decode()
+    assert "Get a new sign-in link" in again.content.decode()
+    assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_sign_in_link_expires_after_30_minutes(client, member):
+    path = _request_link(client)
+    later = time.time() + tokens.SIGN_IN_MAX_AGE.total_seconds() + 5
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        response = client.post(path)
+    assert response.status_code == 400
+    assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_tampered_sign_in_link_is_refused(client, member):
+    path = _request_link(client)
+    token = path.rstrip("/").rsplit("/", 1)[1]
+    response = client.post(reverse("members:sign_in_link", kwargs={"token": token + "x"}))
+    assert response.status_code == 400
+    with override_settings(SECRET_KEY="someone-else's-key-" * 3):
+        forged = tokens.sign_in_token_make(member_id=member.pk, email=member.email, counter=0)
+    response = client.post(reverse("members:sign_in_link", kwargs={"token": forged}))
+    assert response.status_code == 400
+    assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_unknown_email_gets_the_same_page_and_no_email(client, member):
+    response = client.post(reverse("members:sign_in"), {"email": "nobody@example.org"})
+    assert response["Location"] == reverse("members:sign_in_check_email")
+    assert not mail.outbox
+
+
+def test_pending_member_asking_to_sign_in_gets_a_new_confirmation_link(client):
+    client.post(
+        reverse("members:join"),
+        {
+            "full_name": "Pat Pending",
+            "email": "pat@example.org",
+            "postcode": "NR2 1AA",
+            "contact_methods": ["email"],
+            "consent": "on",
+        },
+    )
+    mail.outbox.clear()
+    client.post(reverse("members:sign_in"), {"email": "pat@example.org"})
+    path = link_to(mail.outbox[-1].body, "/join/confirm/")
+    client.get(path)
+    assert Member.objects.get(email="pat@example.org").status == Member.Status.ACTIVE
+
+
+def test_invalid_email_on_sign_in_gets_a_clear_message(client):
+    response = client.post(reverse("members:sign_in"), {"email": "not-an-email"})
+    html = response.content.decode()
+    assert "Enter an email address in the correct format" in html
+    assert 'value="not-an-email"' in html
+
+
+def test_sign_out(client, member):
+    client.post(_request_link(client))
+    response = client.post(reverse("members:sign_out"))
+    assert response["Location"] == reverse("public:home")
+    assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_sign_in_link_returns_to_the_page_asked_for(client, member):
+    response = client.get(reverse("members:equality"))
+    assert (
+        response["Location"] == f"{reverse('members:sign_in')}?next={reverse('members:equality')}"
+    )
+    client.post(
+        reverse("members:sign_in"),
+        {"email": "alex@example.org", "next": reverse("members:equality")},
+    )
+    path = link_to(mail.outbox[-1].body, "/sign-in/link/")
+    assert client.post(path)["Location"] == reverse("members:equality")
+
+
+def test_sign_in_refuses_to_send_people_to_other_sites(client, member):
+    client.post(
+        reverse("members:sign_in"), {"email": "alex@example.org", "next": "https://evil.example/"}
+    )
+    path = link_to(mail.outbox[-1].body, "/sign-in/link/")
+    assert client.post(path)["Location"] == reverse("members:account")
+
+
+def test_links_to_one_address_are_limited_per_hour(client, member):
+    for _ in range(8):
+        response = client.post(reverse("members:sign_in"), {"email": "alex@example.org"})
+        assert response["Location"] == reverse("members:sign_in_check_email")
+    assert len(mail.outbox) == 5
