@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -45,8 +44,7 @@ def _query_without_page(request: HttpRequest) -> str:
 @permission_required("people.view_people")
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryForm(request.GET or None)
-    members = sel.directory_members(form.to_filter())
-    page = Paginator(members, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = sel.directory_page(form.to_filter(), request.GET.get("page"), PAGE_SIZE)
     return render(
         request,
         "people/staff/directory.html",
