@@ -125,7 +125,7 @@ def load(out: Any = None) -> dict[str, int]:
     if not pool_ids:
         return {}
     # Some keen members are asked again and again; many never: that is the point to show.
-    keen = rng.sample(pool_ids, min(40, len(pool_ids)))
+    keen = rng.sample(pool_ids, min(25, len(pool_ids)))
     with transaction.atomic():
         for spec in OPPORTUNITIES:
             if Opportunity.objects.filter(title=spec["title"]).exists():
@@ -158,7 +158,7 @@ def load(out: Any = None) -> dict[str, int]:
                 made["samples"] += 1
             else:
                 extra = rng.sample(pool_ids, min(spec["invite"], len(pool_ids)))
-                chosen = list(dict.fromkeys(rng.sample(keen, min(8, len(keen))) + extra))
+                chosen = list(dict.fromkeys(rng.sample(keen, min(15, len(keen))) + extra))
                 chosen = chosen[: spec["invite"]]
             invitations = []
             for member_id in chosen:

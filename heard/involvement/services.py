@@ -10,12 +10,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core.mail import mail_send_on_commit
 from heard.involvement.domain import TransitionError, answer_outcome, transition_check
 from heard.involvement.links import invitation_token, link_expiry
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation, SampleRun
@@ -34,6 +33,7 @@ from heard.involvement.selectors import (
     sample_pool,
 )
 from heard.people.models import Member, Topic
+from heard.people.services.membership import member_mail_send
 
 MAX_SAMPLE = 5000
 
@@ -211,13 +211,6 @@ def sample_draw(
 # --- Invitations --------------------------------------------------------------------------
 
 
-def _unsubscribe_url(base_url: str) -> str:
-    try:
-        return base_url + reverse("members:unsubscribe")
-    except NoReverseMatch:
-        return ""
-
-
 def _invitation_context(invitation: Invitation, base_url: str) -> dict[str, Any]:
     def link(answer: str) -> str:
         path = reverse(
@@ -231,7 +224,6 @@ def _invitation_context(invitation: Invitation, base_url: str) -> dict[str, Any]
         "accept_url": link("accept"),
         "decline_url": link("decline"),
         "expires": link_expiry(invitation),
-        "unsubscribe_url": _unsubscribe_url(base_url),
         "privacy_url": base_url + reverse("public:privacy"),
     }
 
@@ -288,10 +280,11 @@ def invitations_send(
             opportunity=locked, member_id__in=to_invite
         ).select_related("member", "opportunity")
         for invitation in invitations:
-            mail_send_on_commit(
-                to=[invitation.member.email],
+            member_mail_send(
+                member=invitation.member,
                 template="involvement/email/invitation",
                 context=_invitation_context(invitation, base_url),
+                base_url=base_url,
             )
             counts["sent"] += 1
         if sample_run is not None:
@@ -386,10 +379,11 @@ def invitations_remind(
         for invitation in due:
             invitation.reminded_at = now
             invitation.save(update_fields=["reminded_at"])
-            mail_send_on_commit(
-                to=[invitation.member.email],
+            member_mail_send(
+                member=invitation.member,
                 template="involvement/email/reminder",
                 context=_invitation_context(invitation, base_url),
+                base_url=base_url,
             )
             by_opportunity[invitation.opportunity_id] = (
                 by_opportunity.get(invitation.opportunity_id, 0) + 1

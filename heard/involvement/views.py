@@ -276,7 +276,7 @@ def reach(request: HttpRequest) -> HttpResponse:
         svg = bar_chart(
             title=f"Members by {reach_chart.title.lower()}",
             first_name="Members",
-            second_name="Population" if reach_chart.has_population else "–",
+            second_name="Population" if reach_chart.has_population else "Population (no figures)",
             rows=[(r.category, r.member_share, r.population_share) for r in reach_chart.rows],
         )
         charts.append({"data": reach_chart, "svg": svg})

@@ -97,3 +97,28 @@ def test_sample_invite_and_accept_from_the_email(visitor, make_staff, smtp_serve
 def test_broken_invitation_link_page_is_accessible(visitor):
     visitor.visit(reverse("invitations:accept", kwargs={"token": "not-a-token"}), expect_status=404)
     assert visitor.page.locator("h1").inner_text() == "This link does not work"
+
+
+def test_invite_by_criteria_and_edit_pages_are_accessible(visitor, make_staff):
+    from heard.involvement.tests.factories import OpportunityFactory
+
+    _members()
+    opportunity = OpportunityFactory(title="Digital inclusion drop-in")
+    _sign_in(visitor, make_staff(Role.ENGAGEMENT_OFFICER))
+    page = visitor.page
+    visitor.visit(reverse("involvement:invite", kwargs={"pk": opportunity.pk}))
+    page.get_by_label("Norwich").check()
+    page.get_by_role("button", name="Count who matches").click()
+    visitor.check()
+    assert "25 members match" in page.locator("#preview").inner_text()
+    visitor.visit(reverse("involvement:opportunity_edit", kwargs={"pk": opportunity.pk}))
+    page.get_by_label("How many people we need").fill("0")
+    page.get_by_role("button", name="Save changes").click()
+    visitor.check()
+    assert "Enter at least 1 person" in page.locator(".nhsuk-error-summary").inner_text()
+    visitor.visit(reverse("involvement:sample_new", kwargs={"pk": opportunity.pk}))
+    page.get_by_label("Sex and age band together").check()
+    page.get_by_label("Sex", exact=True).check()
+    page.get_by_role("button", name="Draw the sample").click()
+    visitor.check()
+    assert "not both" in page.locator(".nhsuk-error-summary").inner_text()

@@ -105,6 +105,9 @@ def test_sample_invitations_go_over_smtp_and_the_accept_link_records_the_answer(
     assert len(smtp_server.messages) == 5
     message = smtp_server.messages[0]
     assert message["Subject"] == "Invitation: Maternity co-design workshop"
+    assert "/unsubscribe/" in message["List-Unsubscribe"]
+    assert "To stop receiving invitations: http" in _body(message)
+    assert "Time asked: 2 hours" in _body(message)
     invited = Invitation.objects.get(member__email=message["To"])
     assert invited.via == Invitation.Via.SAMPLE
     accept = _link(message, "accept")

@@ -18,14 +18,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core.mail import mail_send_on_commit
 from heard.people.models import Member, RetentionRule, RetentionRun
 from heard.people.services.members import member_erase
+from heard.people.services.membership import member_mail_send
 
 DEFAULT_DAYS = {
     RetentionRule.Action.REMIND: 3 * 365,
@@ -142,14 +142,16 @@ def retention_run(*, actor: Any = None, dry_run: bool = False) -> RetentionRun:
             for member in Member.objects.filter(pk__in=plan.remind):
                 member.retention_reminded_at = now
                 member.save(update_fields=["retention_reminded_at", "updated_at"])
-                mail_send_on_commit(
-                    to=[member.email],
+                member_mail_send(
+                    member=member,
+                    base_url=base_url,
                     template="involvement/email/retention_reminder",
                     context={
                         "member_name": member.full_name,
                         "erase_days": rules[str(RetentionRule.Action.ERASE)].after_days,
                         "erase_enabled": rules[str(RetentionRule.Action.ERASE)].enabled,
                         "privacy_url": base_url + reverse("public:privacy"),
+                        "sign_in_url": _sign_in_url(base_url),
                     },
                 )
             for member in Member.objects.filter(pk__in=plan.erase):
@@ -170,6 +172,13 @@ def retention_run(*, actor: Any = None, dry_run: bool = False) -> RetentionRun:
             },
         )
     return run
+
+
+def _sign_in_url(base_url: str) -> str:
+    try:
+        return base_url + reverse("members:sign_in")
+    except NoReverseMatch:  # the members' pages are optional
+        return ""
 
 
 def retention_runs() -> QuerySet[RetentionRun]:
