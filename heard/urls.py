@@ -10,6 +10,7 @@ urlpatterns = [
     path("staff/people/", include("heard.people.urls_staff")),
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("staff/activities/", include("heard.engagement.urls_staff")),
+    path("staff/insight/", include("heard.insight.urls_staff")),
     path("invitations/", include("heard.involvement.urls_public")),
     path("get-involved/", include("heard.engagement.urls_public")),
     path("", include("heard.people.urls_public")),

@@ -67,6 +67,13 @@ class Action(models.TextChoices):
     RESPONSES_IMPORTED = "response.imported", "Responses imported"
     RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
     RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
+    # The insight bank
+    INSIGHT_IMPORT_UPLOADED = "insight_import.uploaded", "Insight import uploaded"
+    INSIGHT_IMPORT_COMPLETED = "insight_import.completed", "Insight import completed"
+    INSIGHT_IMPORT_FAILED = "insight_import.failed", "Insight import failed"
+    SAVED_SEARCH_SAVED = "saved_search.saved", "Insight search saved"
+    SAVED_SEARCH_DELETED = "saved_search.deleted", "Saved insight search deleted"
+    INSIGHT_DEMO_LOADED = "insight.demo_loaded", "Demo insights loaded"
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "heard.people",
     "heard.involvement",
     "heard.engagement",
+    "heard.insight",
     "heard.staff",
     "heard.public",
     "heard.demo",
@@ -222,6 +223,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Equality monitoring and other small counts are suppressed below this number (domain §8).
+HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 HEARD_SMALL_NUMBER_THRESHOLD = env.int("HEARD_SMALL_NUMBER_THRESHOLD", default=10)
 
 LOGGING = {

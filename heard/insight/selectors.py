@@ -1,0 +1,349 @@
+"""Reading the insight bank: search, "what do we already know", coverage."""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from heard.engagement import selectors as engagement_selectors
+from heard.engagement.models import Activity
+from heard.insight import keywords
+from heard.insight.models import Insight, InsightImport, SavedSearch, Source
+from heard.insight.query import ParsedQuery, parse_query
+from heard.insight.search import backend
+from heard.people.models import Group, Topic
+from heard.people.postcodes import LOCALITIES
+
+PER_PAGE = 20
+
+
+@dataclass(frozen=True)
+class InsightFilter:
+    q: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    topic: str = ""  # topic slug
+    locality: str = ""
+    source: str = ""
+    theme: str = ""
+    order: str = "relevance"  # or "newest"
+
+    def is_filtered(self) -> bool:
+        return bool(
+            self.date_from
+            or self.date_to
+            or self.topic
+            or self.locality
+            or self.source
+            or self.theme
+        )
+
+
+@dataclass
+class ResultPage:
+    """What the pagination template needs (like Django's Page, with a known total)."""
+
+    items: list[Insight]
+    number: int
+    total: int
+    per_page: int
+    query: ParsedQuery
+    num_pages: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.num_pages = max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def paginator(self) -> "ResultPage":
+        return self
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _filtered(f: InsightFilter) -> QuerySet[Insight]:
+    qs = Insight.objects.all()
+    if f.date_from:
+        qs = qs.filter(occurred_on__gte=f.date_from)
+    if f.date_to:
+        qs = qs.filter(occurred_on__lte=f.date_to)
+    if f.topic:
+        qs = qs.filter(topics__slug=f.topic)
+    if f.locality:
+        qs = qs.filter(locality=f.locality)
+    if f.source:
+        qs = qs.filter(source=f.source)
+    if f.theme:
+        # themes is a JSON list of names; match the quoted name (portable SQLite/PostgreSQL).
+        qs = qs.filter(themes__icontains=f'"{f.theme}"')
+    return qs
+
+
+def insight_search(f: InsightFilter, *, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
+    """Insights matching the words and filters: best match first (or newest), a page."""
+    query = parse_query(f.q)
+    page = max(1, page)
+    offset = (page - 1) * per_page
+    base = _filtered(f)
+    if query:
+        hits = backend().search(
+            query=query,
+            base=base,
+            filtered=f.is_filtered(),
+            newest_first=f.order == "newest",
+            limit=per_page,
+            offset=offset,
+        )
+        ids, total = hits.ids, hits.total
+    else:
+        ordered = base.order_by("-occurred_on", "-pk")
+        ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
+        total = ordered.count()
+    found = Insight.objects.select_related("activity").prefetch_related("topics").in_bulk(ids)
+    items = [found[i] for i in ids if i in found]
+    return ResultPage(items=items, number=page, total=total, per_page=per_page, query=query)
+
+
+def insight_detail(pk: int) -> Insight | None:
+    return (
+        Insight.objects.select_related("activity", "import_batch")
+        .prefetch_related("topics")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def saved_searches(owner: Any) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(owner=owner).order_by("name")
+
+
+def topics_with_insight() -> QuerySet[Topic]:
+    return Topic.objects.filter(active=True).order_by("name")
+
+
+def theme_names(limit: int = 200) -> list[str]:
+    """Theme names used on insights (analysis fills them), most used first."""
+    counts: Counter[str] = Counter()
+    for themes in (
+        Insight.objects.exclude(themes=[]).values_list("themes", flat=True)[:20_000].iterator()
+    ):
+        counts.update(str(t) for t in themes or [])
+    return [name for name, _ in counts.most_common(limit)]
+
+
+def import_batches(limit: int = 20) -> list[InsightImport]:
+    return list(InsightImport.objects.select_related("created_by")[:limit])
+
+
+# What do we already know ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    total: int
+    months: list[tuple[str, int]]  # ("Mar 2025", count), oldest first
+    by_source: list[tuple[str, int]]
+    themes: list[tuple[str, int]]
+    keywords: list[tuple[str, int]]
+    quotes: list[Insight]
+    activities: list[Activity]
+
+
+def _month_starts(end: date, n: int) -> list[date]:
+    months = []
+    year, month = end.year, end.month
+    for _ in range(n):
+        months.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def know(*, topic: Topic | None = None, locality: str = "", months: int = 24) -> Knowledge:
+    """What people have already told us about a topic or a place."""
+    qs = Insight.objects.all()
+    if topic is not None:
+        qs = qs.filter(topics=topic)
+    if locality:
+        qs = qs.filter(locality=locality)
+    today = timezone.localdate()
+    starts = _month_starts(today, months)
+    by_month = {
+        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row["n"]
+        for row in qs.filter(occurred_on__gte=starts[0])
+        .annotate(month=TruncMonth("occurred_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    month_rows = [(m.strftime("%b %Y"), by_month.get(m, 0)) for m in starts]
+    source_labels = dict(Source.choices)
+    by_source = [
+        (source_labels.get(row["source"], row["source"]), row["n"])
+        for row in qs.values("source").annotate(n=Count("pk")).order_by("-n")
+    ]
+    recent = list(qs.order_by("-occurred_on", "-pk")[:2000])
+    theme_counts: Counter[str] = Counter()
+    for insight in recent:
+        theme_counts.update(str(t) for t in insight.themes or [])
+    texts = [i.redacted_text for i in recent]
+    quotes = [recent[i] for i in keywords.representative(texts, 5)]
+    activities: list[Activity] = []
+    seen: set[int] = set()
+    for when in ("open", "closed"):
+        for activity in engagement_selectors.public_activities(
+            when=when, topic=topic.slug if topic else "", locality=locality
+        )[:20]:
+            if activity.pk not in seen:
+                seen.add(activity.pk)
+                activities.append(activity)
+    return Knowledge(
+        total=qs.count(),
+        months=month_rows,
+        by_source=by_source,
+        themes=theme_counts.most_common(10),
+        keywords=[] if theme_counts else keywords.top_keywords(texts, 10),
+        quotes=quotes,
+        activities=activities,
+    )
+
+
+# Coverage ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    gap_months: int
+    since: date
+    quarters: list[str]
+    levels: list[tuple[str, str]]
+    by_level_quarter: list[tuple[str, list[int], int]]  # level label, per quarter, total
+    by_topic_level: list[tuple[str, list[int], int]]
+    by_locality_level: list[tuple[str, list[int], int]]
+    per_quarter: list[tuple[str, int]]
+    by_channel: list[tuple[str, int]]
+    quiet_localities: list[str]
+    quiet_groups: list[Group]
+    missing_feedback: list[Activity]
+
+
+def _quarter(d: date) -> str:
+    """The NHS financial-year quarter, e.g. "2025/26 Q1" (April–June)."""
+    fy = d.year if d.month >= 4 else d.year - 1
+    q = (d.month - 4) % 12 // 3 + 1
+    return f"{fy}/{str(fy + 1)[-2:]} Q{q}"
+
+
+def _months_ago(today: date, months: int) -> date:
+    year, month = today.year, today.month - months
+    while month <= 0:
+        year, month = year - 1, month + 12
+    return date(year, month, min(today.day, 28))
+
+
+def gap_months_default() -> int:
+    return int(getattr(settings, "HEARD_ENGAGEMENT_GAP_MONTHS", 6))
+
+
+def coverage(*, gap_months: int | None = None, quarters: int = 8) -> Coverage:
+    """Engagement over time: activities by level, topic, place; gaps; feedback owed."""
+    gap = gap_months if gap_months and gap_months > 0 else gap_months_default()
+    today = timezone.localdate()
+    since = _months_ago(today, gap)
+    quarter_labels = sorted({_quarter(_months_ago(today, 3 * i)) for i in range(quarters)})
+    levels = list(Activity.Level.choices)
+    level_index = {value: i for i, (value, _) in enumerate(levels)}
+    published = engagement_selectors.staff_activities().exclude(status=Activity.Status.DRAFT)
+
+    rows = list(published.values("pk", "level", "opens_at", "created_at"))
+    when = {r["pk"]: timezone.localdate(r["opens_at"] or r["created_at"]) for r in rows}
+    level_of = {r["pk"]: r["level"] for r in rows}
+    grid: dict[str, list[int]] = {value: [0] * len(quarter_labels) for value, _ in levels}
+    qpos = {label: i for i, label in enumerate(quarter_labels)}
+    for pk, day in when.items():
+        q = _quarter(day)
+        if q in qpos:
+            grid[level_of[pk]][qpos[q]] += 1
+    by_level_quarter = [(label, grid[value], sum(grid[value])) for value, label in levels]
+    per_quarter = [(q, sum(grid[v][i] for v, _ in levels)) for i, q in enumerate(quarter_labels)]
+
+    def by_level(pairs: list[tuple[int, str]]) -> list[tuple[str, list[int], int]]:
+        table: dict[str, list[int]] = {}
+        for pk, name in pairs:
+            counts = table.setdefault(name, [0] * len(levels))
+            counts[level_index[level_of[pk]]] += 1
+        return sorted(((n, c, sum(c)) for n, c in table.items()), key=lambda r: (-r[2], r[0]))
+
+    topic_pairs = [
+        (pk, name)
+        for pk, name in published.filter(topics__isnull=False).values_list("pk", "topics__name")
+    ]
+    locality_pairs = [
+        (pk, name)
+        for pk, name in published.filter(localities__isnull=False).values_list(
+            "pk", "localities__name"
+        )
+    ]
+    recent_ids = [pk for pk, day in when.items() if day >= since]
+    engaged_places = set(
+        published.filter(pk__in=recent_ids).values_list("localities__name", flat=True)
+    ) | set(
+        Insight.objects.filter(occurred_on__gte=since)
+        .exclude(locality="")
+        .values_list("locality", flat=True)
+        .distinct()
+    )
+    quiet_localities = [name for name in LOCALITIES if name not in engaged_places]
+    engaged_groups = set(
+        published.filter(pk__in=recent_ids)
+        .exclude(audience_groups=None)
+        .values_list("audience_groups", flat=True)
+    )
+    quiet_groups = [
+        g for g in Group.objects.filter(active=True).order_by("name") if g.pk not in engaged_groups
+    ]
+    channel_labels = dict(Insight._meta.get_field("channel").choices or [])
+    by_channel = [
+        (str(channel_labels.get(row["channel"], row["channel"] or "Not recorded")), row["n"])
+        for row in Insight.objects.filter(source=Source.SURVEY, response_id__isnull=False)
+        .values("channel")
+        .annotate(n=Count("response_id", distinct=True))
+        .order_by("-n")
+    ]
+    return Coverage(
+        gap_months=gap,
+        since=since,
+        quarters=quarter_labels,
+        levels=levels,
+        by_level_quarter=by_level_quarter,
+        by_topic_level=by_level(topic_pairs),
+        by_locality_level=by_level(locality_pairs),
+        per_quarter=per_quarter,
+        by_channel=by_channel,
+        quiet_localities=quiet_localities,
+        quiet_groups=quiet_groups,
+        missing_feedback=list(engagement_selectors.activities_missing_feedback()),
+    )

@@ -1,0 +1,355 @@
+"""Writing the insight bank: insights from answers and imports, imports, saved searches.
+
+Every insight is redacted (personal data removed by the analysis engine) and scored for
+sentiment as it is created, and its redacted text is added to the search index in the
+same transaction. Imports and saved searches are audited with ids and counts only.
+"""
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.insight import csvfile
+from heard.insight.models import Insight, InsightImport, InsightImportRejectedRow, SavedSearch
+from heard.insight.search import backend
+from heard.people.models import Topic
+
+logger = logging.getLogger(__name__)
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+CHUNK_ROWS = 1000
+
+
+class ImportProblem(ValueError):
+    """An import that cannot go ahead; the message says why and what to do."""
+
+
+class SavedSearchProblem(ValueError):
+    """A saved search that cannot be saved as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class InsightDraft:
+    text: str
+    source: str
+    occurred_on: date
+    channel: str = ""
+    locality: str = ""
+    service: str = ""
+    topic_ids: Sequence[int] = ()
+    themes: Sequence[str] = ()
+    activity_id: int | None = None
+    response_id: int | None = None
+    answer_id: int | None = None
+    import_batch_id: int | None = None
+    import_row: int | None = None
+
+
+def _redact(texts: list[str]) -> list[str]:
+    try:
+        from heard_analysis.redact import redact_many
+    except ImportError:  # pragma: no cover – the engine ships with the project
+        logger.warning("heard_analysis is not installed: insight text is NOT redacted")
+        return list(texts)
+    return redact_many(texts)
+
+
+def _sentiment(texts: list[str]) -> list[tuple[str, float | None]]:
+    try:
+        from heard_analysis.sentiment import sentiment
+    except ImportError:  # pragma: no cover
+        return [("", None) for _ in texts]
+    return [(s.label, s.score) for s in sentiment(texts)]
+
+
+def insights_create(*, drafts: Sequence[InsightDraft]) -> list[Insight]:
+    """Store insights (redacted, scored, indexed). Answers already held are skipped.
+
+    Runs in the caller's transaction if there is one (a response being stored), so the
+    insights commit or roll back with it.
+    """
+    answer_ids = [d.answer_id for d in drafts if d.answer_id is not None]
+    if answer_ids:
+        held = set(
+            Insight.objects.filter(answer_id__in=answer_ids).values_list("answer_id", flat=True)
+        )
+        drafts = [d for d in drafts if d.answer_id is None or d.answer_id not in held]
+    if not drafts:
+        return []
+    texts = [d.text for d in drafts]
+    redacted = _redact(texts)
+    moods = _sentiment(redacted)
+    now = timezone.now()
+    with transaction.atomic():
+        created = Insight.objects.bulk_create(
+            [
+                Insight(
+                    text=d.text,
+                    redacted_text=clean,
+                    source=d.source,
+                    channel=d.channel,
+                    occurred_on=d.occurred_on,
+                    locality=d.locality,
+                    service=d.service,
+                    themes=list(d.themes),
+                    sentiment=label,
+                    sentiment_score=score,
+                    activity_id=d.activity_id,
+                    response_id=d.response_id,
+                    answer_id=d.answer_id,
+                    import_batch_id=d.import_batch_id,
+                    import_row=d.import_row,
+                    created_at=now,
+                )
+                for d, clean, (label, score) in zip(drafts, redacted, moods, strict=True)
+            ],
+            batch_size=500,
+        )
+        through = Insight.topics.through
+        through.objects.bulk_create(
+            [
+                through(insight_id=insight.pk, topic_id=topic_id)
+                for insight, d in zip(created, drafts, strict=True)
+                for topic_id in set(d.topic_ids)
+            ],
+            batch_size=1000,
+        )
+        backend().index((insight.pk, insight.redacted_text) for insight in created)
+    return created
+
+
+def insights_delete(*, ids: Sequence[int]) -> int:
+    """Delete insights and take them out of the search index (e.g. on erasure)."""
+    with transaction.atomic():
+        backend().unindex(list(ids))
+        deleted, _ = Insight.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
+# Imports -----------------------------------------------------------------------------
+
+
+def insight_import_upload(
+    *, filename: str, data: bytes, default_source: str, actor: Any
+) -> InsightImport:
+    """Check and store an uploaded CSV and queue its import.
+
+    Raises ImportProblem (nothing stored) if the file is too big, is not a CSV we can
+    read, lacks the text or date column, or was imported before (same SHA-256).
+    """
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportProblem(
+            f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split it into "
+            "smaller files and import each one."
+        )
+    if not filename.lower().endswith((".csv", ".txt")):
+        raise ImportProblem(
+            "Choose a CSV file (ending .csv). If your comments are in a spreadsheet, save "
+            "it as CSV first."
+        )
+    try:
+        table = csvfile.read_table(data)
+    except csvfile.UnreadableFile as exc:
+        raise ImportProblem(str(exc)) from exc
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = (
+        InsightImport.objects.filter(file_sha256=digest)
+        .exclude(status=InsightImport.Status.FAILED)
+        .first()
+    )
+    if earlier is not None:
+        raise ImportProblem(
+            f"This file was already imported on {timezone.localtime(earlier.created_at):%d %B %Y} "
+            f"({earlier.imported_rows} insights), so nothing was imported again. If it has "
+            "changed, import only the new rows."
+        )
+    text, _ = csvfile.decode(data)
+    with transaction.atomic():
+        batch = InsightImport.objects.create(
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            filename=filename[-255:],
+            file_sha256=digest,
+            encoding=table.encoding,
+            default_source=default_source,
+            content=text,
+            columns=table.header,
+            total_rows=len(table.rows),
+        )
+        audit_record(
+            action=Action.INSIGHT_IMPORT_UPLOADED,
+            actor=actor,
+            subject=batch,
+            after={"rows": len(table.rows), "bytes": len(data), "sha256": digest},
+        )
+        batch_id = batch.pk
+
+        def enqueue() -> None:
+            from heard.insight.tasks import import_insights
+
+            import_insights.enqueue(batch_id)
+
+        transaction.on_commit(enqueue)
+    return batch
+
+
+def _topic_lookup() -> dict[str, int]:
+    lookup: dict[str, int] = {}
+    for pk, name, slug in Topic.objects.values_list("pk", "name", "slug"):
+        lookup[name.lower()] = pk
+        lookup[slug.lower()] = pk
+    return lookup
+
+
+def insight_import_run(*, batch_id: int) -> InsightImport:
+    """Run an uploaded import (in the background task): every row checked, valid rows
+    stored as insights in chunks (each committed with the progress so far), rejected rows
+    kept with the reason. Any unexpected failure marks the import failed, plainly."""
+    batch = InsightImport.objects.get(pk=batch_id)
+    if batch.status != InsightImport.Status.RUNNING:
+        return batch
+    counts = {"processed_rows": 0, "imported_rows": 0, "rejected_rows": 0}
+    try:
+        table = csvfile.read_table(batch.content.encode("utf-8"))
+        topics = _topic_lookup()
+        today = timezone.localdate()
+        for chunk in csvfile.iter_chunks(table.rows, CHUNK_ROWS):
+            drafts: list[InsightDraft] = []
+            rejected: list[InsightImportRejectedRow] = []
+            for number, cells in chunk:
+                try:
+                    row = csvfile.clean_row(
+                        cells, table.columns, default_source=batch.default_source, today=today
+                    )
+                except csvfile.RowInvalid as exc:
+                    data = {
+                        h: (cells[i] if i < len(cells) else "") for i, h in enumerate(table.header)
+                    }
+                    rejected.append(
+                        InsightImportRejectedRow(
+                            batch=batch, row_number=number, data=data, reason=str(exc)
+                        )
+                    )
+                    continue
+                drafts.append(
+                    InsightDraft(
+                        text=row.text,
+                        source=row.source,
+                        channel=row.channel,
+                        occurred_on=row.occurred_on,
+                        locality=row.locality,
+                        service=row.service,
+                        topic_ids=[topics[t.lower()] for t in row.topics if t.lower() in topics],
+                        import_batch_id=batch.pk,
+                        import_row=number,
+                    )
+                )
+            with transaction.atomic():
+                insights_create(drafts=drafts)
+                InsightImportRejectedRow.objects.bulk_create(rejected, batch_size=1000)
+                counts["processed_rows"] += len(chunk)
+                counts["imported_rows"] += len(drafts)
+                counts["rejected_rows"] += len(rejected)
+                InsightImport.objects.filter(pk=batch.pk).update(**counts)
+    except Exception as exc:
+        logger.exception("Insight import %s failed", batch_id)
+        message = (
+            str(exc)
+            if isinstance(exc, csvfile.UnreadableFile)
+            else (
+                f"The import stopped after {counts['processed_rows']} rows because of an "
+                "unexpected error. The rows before that point were saved; the rest were not. "
+                "Import the remaining rows as a new file."
+            )
+        )
+        with transaction.atomic():
+            InsightImport.objects.filter(pk=batch_id).update(
+                status=InsightImport.Status.FAILED,
+                error=message,
+                completed_at=timezone.now(),
+                **counts,
+            )
+            audit_record(
+                action=Action.INSIGHT_IMPORT_FAILED,
+                actor=batch.created_by,
+                subject=batch,
+                after=counts,
+            )
+        return InsightImport.objects.get(pk=batch_id)
+    with transaction.atomic():
+        InsightImport.objects.filter(pk=batch_id).update(
+            status=InsightImport.Status.DONE, completed_at=timezone.now(), content="", **counts
+        )
+        audit_record(
+            action=Action.INSIGHT_IMPORT_COMPLETED,
+            actor=batch.created_by,
+            subject=batch,
+            after=counts,
+        )
+    return InsightImport.objects.get(pk=batch_id)
+
+
+def rejected_rows_csv(*, batch: InsightImport) -> list[list[str]]:
+    """Rows for the rejected-rows file: row number, the original columns, the reason.
+
+    Cells a spreadsheet would run as a formula (=, +, -, @) get a leading quote.
+    """
+    columns = [str(c) for c in batch.columns]
+    out = [["Row", *columns, "Reason"]]
+    for rejected in batch.rejected.order_by("row_number"):
+        cells = [str(rejected.data.get(c, "")) for c in columns]
+        out.append(
+            [str(rejected.row_number), *(_safe_cell(c) for c in cells), _safe_cell(rejected.reason)]
+        )
+    return out
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# Saved searches ----------------------------------------------------------------------
+
+
+def saved_search_create(*, owner: Any, name: str, params: dict[str, str]) -> SavedSearch:
+    """Save (or replace, if the name is taken by this owner) a named search. Audited."""
+    name = name.strip()
+    if not name:
+        raise SavedSearchProblem("Enter a name for the search, for example “Parking at NNUH”.")
+    if len(name) > 100:
+        raise SavedSearchProblem("The name must be 100 characters or fewer.")
+    params = {k: str(v) for k, v in params.items() if v and k != "page"}
+    with transaction.atomic():
+        saved, created = SavedSearch.objects.update_or_create(
+            owner=owner, name=name, defaults={"params": params}
+        )
+        audit_record(
+            action=Action.SAVED_SEARCH_SAVED,
+            actor=owner,
+            subject=saved,
+            after={"filters": sorted(params), "replaced": not created},
+        )
+    return saved
+
+
+def saved_search_delete(*, owner: Any, saved_search_id: int) -> bool:
+    """Delete one of the owner's saved searches; False if there is no such search."""
+    with transaction.atomic():
+        saved = SavedSearch.objects.filter(owner=owner, pk=saved_search_id).first()
+        if saved is None:
+            return False
+        audit_record(
+            action=Action.SAVED_SEARCH_DELETED,
+            actor=owner,
+            subject=saved,
+            before={"filters": sorted(saved.params)},
+        )
+        saved.delete()
+    return True

@@ -1,0 +1,57 @@
+"""Reading insight CSVs: encodings, columns, rows, clear errors (pure)."""
+
+from datetime import date
+
+import pytest
+
+from heard.insight.csvfile import RowInvalid, UnreadableFile, clean_row, read_table
+
+TODAY = date(2026, 1, 1)
+
+
+def test_windows_1252_and_bom_files_are_read():
+    cp = "comment,date\r\nCaf\xe9 was closed \u2013 again,01/03/2025\r\n".encode("cp1252")
+    table = read_table(cp)
+    assert table.encoding == "windows-1252"
+    assert table.rows[0][1][0] == "Café was closed – again"
+    bom = "\ufefftext;date;locality\nGood care;2025-03-01;norwich\n".encode()
+    table = read_table(bom)
+    assert table.encoding == "utf-8-sig"
+    row = clean_row(table.rows[0][1], table.columns, default_source="fft", today=TODAY)
+    assert row.locality == "Norwich" and row.source == "fft"
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04rest", "Excel workbook"),
+        (b"\x00\x01\x02binary", "binary"),
+        (b"name,email\nA,b@example.com\n", 'no "text" and "date" column'),
+        (b"text,date\n", "no comments"),
+    ],
+)
+def test_garbage_gets_a_clear_message(data, message):
+    with pytest.raises(UnreadableFile, match=message):
+        read_table(data)
+
+
+def test_bad_rows_say_what_is_wrong():
+    table = read_table(
+        b"text,date,source,locality\n"
+        b",01/01/2025,pals,\n"
+        b"Fine,32/13/2025,pals,\n"
+        b"Fine,01/01/2030,pals,\n"
+        b"Fine,01/01/2025,twitter,\n"
+        b"Fine,01/01/2025,pals,Atlantis\n"
+    )
+    reasons = []
+    for _, cells in table.rows:
+        with pytest.raises(RowInvalid) as err:
+            clean_row(cells, table.columns, default_source="pals", today=TODAY)
+        reasons.append(str(err.value))
+    assert "empty" in reasons[0]
+    assert "not a date we recognise" in reasons[1]
+    assert "in the future" in reasons[2]
+    assert 'source "twitter"' in reasons[3]
+    assert 'locality "Atlantis"' in reasons[4]

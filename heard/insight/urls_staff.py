@@ -1,0 +1,20 @@
+from django.urls import path
+
+from heard.insight import views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("", views.search, name="search"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("saved/", views.saved_create, name="saved_create"),
+    path("saved/delete/", views.saved_delete, name="saved_delete"),
+    path("imports/", views.imports, name="imports"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/status/", views.import_status, name="import_status"),
+    path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+    path("know/", views.know_index, name="know_index"),
+    path("know/topic/<slug:slug>/", views.know_topic, name="know_topic"),
+    path("know/place/<str:locality>/", views.know_place, name="know_place"),
+    path("coverage/", views.coverage, name="coverage"),
+]
