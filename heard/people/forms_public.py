@@ -129,6 +129,31 @@ class MemberDetailsForm(_MemberDetailsFields):
     """My details: the email address is shown, not changed here (it is how they sign in)."""
 
 
+class EmailChangeForm(forms.Form):
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="We will send a link to this address. Your address changes when you open it.",
+        error_messages={
+            "required": "Enter your new email address",
+            "invalid": "Enter an email address in the correct format, like name@example.com",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, current: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.current = current
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        if email == self.current.lower():
+            raise forms.ValidationError(
+                "This is already your email address. Enter a different one, or go back"
+            )
+        return email
+
+
 class SignInForm(forms.Form):
     email = forms.EmailField(
         label="Email address",

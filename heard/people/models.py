@@ -74,8 +74,11 @@ class Member(models.Model):
     # When the retention rules last reminded this member that we hold their details.
     retention_reminded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Incremented on every sign-in link issued, so a link works once (see services).
+    # Goes up when a sign-in link is used or the address changes: each link works once
+    # (see heard.people.tokens and services.membership).
     sign_in_counter = models.PositiveIntegerField(default=0)
+    # A new address the member asked for, until they open the link we sent to it.
+    pending_email = models.EmailField(max_length=254, blank=True)
 
     class Meta:
         ordering = ("full_name",)

@@ -3,7 +3,7 @@
 Each purpose has its own salt, so a link made for one purpose never works for another,
 and its own lifetime: a confirmation link lasts 3 days, a sign-in link 30 minutes and
 works once (it carries the member's ``sign_in_counter``, which goes up when it is used),
-an unsubscribe link never expires. Tokens hold ids and a short hash of the email
+an unsubscribe link never expires; a link to confirm a new address lasts 3 days. Tokens hold ids and a short hash of the email
 address, never the address itself (links end up in logs).
 """
 
@@ -16,6 +16,7 @@ from django.core import signing
 VERIFY_SALT = "heard.people.member.verify"
 SIGN_IN_SALT = "heard.people.member.sign_in"
 UNSUBSCRIBE_SALT = "heard.people.member.unsubscribe"
+EMAIL_CHANGE_SALT = "heard.people.member.email_change"
 
 VERIFY_MAX_AGE = timedelta(days=3)
 SIGN_IN_MAX_AGE = timedelta(minutes=30)
@@ -68,6 +69,15 @@ def sign_in_token_read(token: str) -> TokenData:
     return TokenData(
         member_id=int(str(data["m"])), email_hash=str(data.get("e", "")), counter=counter
     )
+
+
+def email_change_token_make(*, member_id: int, new_email: str) -> str:
+    return signing.dumps({"m": member_id, "e": email_hash(new_email)}, salt=EMAIL_CHANGE_SALT)
+
+
+def email_change_token_read(token: str) -> TokenData:
+    data = _load(token, salt=EMAIL_CHANGE_SALT, max_age=VERIFY_MAX_AGE)
+    return TokenData(member_id=int(str(data["m"])), email_hash=str(data.get("e", "")))
 
 
 def unsubscribe_token_make(*, member_id: int) -> str:

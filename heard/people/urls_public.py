@@ -16,6 +16,12 @@ urlpatterns = [
     path("sign-out/", views.sign_out, name="sign_out"),
     path("my-account/", views.account, name="account"),
     path("my-account/details/", views.account_details, name="account_details"),
+    path("my-account/email/", views.email_change, name="email_change"),
+    path(
+        "my-account/email/confirm/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("my-account/equality/", views.equality, name="equality"),
     path("my-account/download/", views.download, name="download"),
     path("my-account/delete/", views.delete, name="delete"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from heard.people.equality import QUESTIONS
 from heard.people.forms_public import (
+    EmailChangeForm,
     EqualityForm,
     JoinForm,
     MemberDetailsForm,
@@ -41,6 +42,8 @@ from heard.people.services.members import (
 from heard.people.services.membership import (
     JoinDetails,
     LinkError,
+    member_email_change_confirm,
+    member_email_change_request,
     member_join,
     member_sign_in,
     member_sign_in_check,
@@ -261,6 +264,37 @@ def account_details(request: HttpRequest, member: Member) -> HttpResponse:
             )
             return redirect("members:account")
     return render(request, "people/public/account_details.html", {"form": form, "member": member})
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def email_change(request: HttpRequest, member: Member) -> HttpResponse:
+    form = EmailChangeForm(_posted(request), current=member.email)
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["email"]
+        member_email_change_request(member=member, new_email=new_email, base_url=_base_url(request))
+        messages.info(
+            request,
+            f"We have sent a link to {new_email}. Open it within 3 days to finish changing "
+            "your email address. Until then, keep using your current address.",
+        )
+        return redirect("members:account")
+    return render(request, "people/public/email_change.html", {"form": form, "member": member})
+
+
+def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        member_email_change_confirm(token=token, base_url=_base_url(request))
+    except LinkError:
+        return _link_problem(
+            request,
+            again_url=reverse("members:email_change"),
+            again_text="Ask for a new link",
+        )
+    messages.success(request, "Your email address has been changed. Use it to sign in from now on.")
+    if member_for_user(request.user) is not None:
+        return redirect("members:account")
+    return redirect("members:sign_in")
 
 
 @member_required

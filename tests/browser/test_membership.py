@@ -83,6 +83,21 @@ def test_member_journey_join_verify_profile_equality_download_delete(visitor, sm
     assert "Your details have been saved." in page.locator("main").inner_text()
     assert "Robin Changed" in page.locator("main").inner_text()
 
+    # Change of email address: the form, with an error, then the link to the new one.
+    page.get_by_role("link", name="Change your email address").click()
+    page.wait_for_url("**/my-account/email/")
+    visitor.check()
+    page.get_by_label("New email address").fill("ROBIN@example.org")
+    page.get_by_role("button", name="Send a link to my new address").click()
+    visitor.check()
+    assert "This is already your email address" in page.get_by_role("alert").inner_text()
+    page.get_by_label("New email address").fill("robin.new@example.org")
+    page.get_by_role("button", name="Send a link to my new address").click()
+    page.wait_for_url("**/my-account/")
+    visitor.visit(_link(smtp_server, "/my-account/email/confirm/"))
+    page.wait_for_url("**/my-account/")
+    assert "robin.new@example.org" in page.locator("main").inner_text()
+
     # Equality monitoring.
     page.get_by_role("link", name="Answer the equality monitoring questions").click()
     page.wait_for_url("**/my-account/equality/")
@@ -93,7 +108,7 @@ def test_member_journey_join_verify_profile_equality_download_delete(visitor, sm
     page.wait_for_url("**/my-account/")
     visitor.check()
     assert "You have answered 2 of 10 questions." in page.locator("main").inner_text()
-    member = Member.objects.get(email="robin@example.org")
+    member = Member.objects.get(email="robin.new@example.org")
     assert EqualityMonitoring.objects.get(member=member).age_band == "35_44"
 
     # Download my data.

@@ -87,6 +87,7 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
         member.email = ""
         member.phone = ""
         member.postcode = ""
+        member.pending_email = ""
         member.user = None
         member.status = Member.Status.ERASED
         member.contact_by_email = member.contact_by_phone = member.contact_by_post = False

@@ -17,6 +17,7 @@ Views pass ``base_url`` (scheme and host, from the request) so links in emails a
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -304,6 +305,99 @@ def member_sign_in(*, token: str) -> User:
         audit_record(action=Action.MEMBER_SIGNED_IN, actor=member.user, subject=member)
     assert member.user is not None
     return member.user
+
+
+# --- changing the email address ------------------------------------------------------
+
+
+def _address_taken(email: str, *, member: Member) -> bool:
+    users = User.objects.filter(email__iexact=email)
+    if member.user_id is not None:
+        users = users.exclude(pk=member.user_id)
+    return Member.objects.filter(email__iexact=email).exclude(pk=member.pk).exists() or (
+        users.exists()
+    )
+
+
+def member_email_change_request(*, member: Member, new_email: str, base_url: str) -> None:
+    """Mail a confirmation link to the new address; the change happens when it is opened.
+
+    Says nothing about whether the new address is already someone else's: the link is
+    then simply not sent (the signed-in member learns no more than a stranger would).
+    """
+    new_email = new_email.strip().lower()
+    if new_email == member.email or _address_taken(new_email, member=member):
+        return
+    if not _link_mail_allowed(new_email):
+        return
+    with transaction.atomic():
+        member.pending_email = new_email
+        member.save(update_fields=["pending_email", "updated_at"])
+        token = tokens.email_change_token_make(member_id=member.pk, new_email=new_email)
+        member_mail_send(
+            member=member,
+            to=new_email,
+            template="people/email/email_change",
+            context={
+                "confirm_url": base_url.rstrip("/")
+                + reverse("members:email_change_confirm", kwargs={"token": token}),
+                "valid_days": tokens.VERIFY_MAX_AGE.days,
+            },
+            base_url=base_url,
+        )
+
+
+def member_email_change_confirm(*, token: str, base_url: str) -> Member:
+    """Open the link sent to a new address: it becomes the member's address (and sign-in).
+
+    The old address is told, in case the change was not theirs. Audited as a change of
+    "email", without either address. Raises LinkError.
+    """
+    try:
+        data = tokens.email_change_token_read(token)
+    except tokens.InvalidToken as exc:
+        raise LinkError(str(exc)) from exc
+    with transaction.atomic():
+        member = (
+            Member.objects.select_for_update().select_related("user").filter(pk=data.member_id)
+        ).first()
+        if (
+            member is None
+            or member.status == Member.Status.ERASED
+            or not member.pending_email
+            or tokens.email_hash(member.pending_email) != data.email_hash
+        ):
+            raise LinkError("This link has expired or is not valid.")
+        new_email = member.pending_email
+        if _address_taken(new_email, member=member):
+            raise LinkError("This email address is already in use.")
+        old_email = member.email
+        member.email = new_email
+        member.pending_email = ""
+        member.sign_in_counter += 1  # sign-in links sent to the old address stop working
+        member.save(update_fields=["email", "pending_email", "sign_in_counter", "updated_at"])
+        if member.user is not None:
+            member.user.email = new_email
+            member.user.save(update_fields=["email"])
+            EmailAddress.objects.filter(user=member.user).delete()
+            EmailAddress.objects.create(
+                user=member.user, email=new_email, primary=True, verified=True
+            )
+        audit_record(
+            action=Action.MEMBER_UPDATED,
+            actor=member.user,
+            subject=member,
+            after={"changed": ["email"]},
+        )
+        if old_email:
+            member_mail_send(
+                member=member,
+                to=old_email,
+                template="people/email/email_changed",
+                context={},
+                base_url=base_url,
+            )
+    return member
 
 
 # --- unsubscribing --------------------------------------------------------------------

@@ -226,3 +226,34 @@ def test_empty_join_form_lists_every_problem(client):
     ):
         assert message in html
     assert 'href="#id_full_name"' in html  # the error summary links to the field
+
+
+def test_imported_contact_who_joins_confirms_and_gets_an_account(client):
+    """Someone already on a group's list (no sign-in account) joins: they confirm, not duplicate."""
+    contact = Member.objects.create(
+        full_name="Imported Person",
+        email="imported@example.org",
+        source=Member.Source.IMPORT,
+        status=Member.Status.ACTIVE,
+    )
+    response = client.post(
+        reverse("members:join"), join_data(email="imported@example.org", full_name="Imp")
+    )
+    assert response["Location"] == reverse("members:join_check_email")
+    assert Member.objects.filter(email="imported@example.org").count() == 1
+    client.get(link_to(mail.outbox[-1].body, "/join/confirm/"))
+    contact.refresh_from_db()
+    assert contact.user is not None and contact.user.role == ""
+    assert contact.email_verified_at is not None
+    assert client.get(reverse("members:account")).status_code == 200
+
+
+def test_staff_address_is_never_turned_into_a_member_sign_in(client, make_staff):
+    staff = make_staff(email="officer@example.nhs.uk")
+    client.post(reverse("members:join"), join_data(email="officer@example.nhs.uk"))
+    client.get(link_to(mail.outbox[-1].body, "/join/confirm/"))
+    member = Member.objects.get(email="officer@example.nhs.uk")
+    assert member.user is None
+    staff.refresh_from_db()
+    assert staff.role  # unchanged
+    assert client.get(reverse("members:account")).status_code == 302

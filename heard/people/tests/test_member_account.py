@@ -158,6 +158,7 @@ def test_download_my_data_has_everything_and_is_audited(client, member, topics):
 
 def test_delete_account_erases_personal_data_keeps_anonymous_row_and_signs_out(client, member):
     client.post(reverse("members:equality"), {"age_band": "65_74"})
+    client.post(reverse("members:email_change"), {"email": "alex.pending@example.org"})
     user_id = member.user_id
     page = client.get(reverse("members:delete")).content.decode()
     assert "This cannot be undone" in page and "anonymous totals" in page
@@ -166,7 +167,7 @@ def test_delete_account_erases_personal_data_keeps_anonymous_row_and_signs_out(c
     assert "Your account has been deleted" in client.get(response["Location"]).content.decode()
     member.refresh_from_db()
     assert member.status == Member.Status.ERASED
-    assert (member.email, member.phone, member.postcode) == ("", "", "")
+    assert (member.email, member.pending_email, member.phone, member.postcode) == ("",) * 4
     assert "Alex" not in member.full_name
     assert member.postcode_district == "NR1" and member.locality == "Norwich"
     assert EqualityMonitoring.objects.get(member=member).age_band == "65_74"
@@ -269,3 +270,59 @@ def test_make_member_fixture_gives_a_member_who_can_open_their_account(client, m
     assert user.role == "" and user.member.status == Member.Status.ACTIVE
     client.force_login(user)
     assert client.get(reverse("members:account")).status_code == 200
+
+
+# --- email address ------------------------------------------------------------------
+
+
+def test_change_email_address_after_confirming_the_new_one(client, member):
+    # A sign-in link mailed to the old address before the change (not used).
+    client.post(reverse("members:sign_in"), {"email": "alex@example.org"})
+    pending_link = link_to(mail.outbox[-1].body, "/sign-in/link/")
+
+    response = client.post(reverse("members:email_change"), {"email": "Alex.New@example.org"})
+    assert response["Location"] == reverse("members:account")
+    assert (
+        "We have sent a link to alex.new@example.org"
+        in client.get(reverse("members:account")).content.decode()
+    )
+    member.refresh_from_db()
+    assert member.email == "alex@example.org"  # not yet
+    message = mail.outbox[-1]
+    assert message.to == ["alex.new@example.org"]
+    confirm = link_to(message.body, "/my-account/email/confirm/")
+
+    response = client.get(confirm)
+    assert response["Location"] == reverse("members:account")
+    member.refresh_from_db()
+    assert member.email == "alex.new@example.org" and member.pending_email == ""
+    assert member.user.email == "alex.new@example.org"
+    assert mail.outbox[-1].to == ["alex@example.org"]
+    assert "has been changed" in mail.outbox[-1].subject
+    event = AuditEvent.objects.filter(action=Action.MEMBER_UPDATED).last()
+    assert event.after == {"changed": ["email"]}
+    assert not _personal_data_in_audit("alex.new@example.org", "alex@example.org")
+    # A sign-in link sent to the old address no longer works; the new address signs in.
+    client.post(reverse("members:sign_out"))
+    assert client.post(pending_link).status_code == 400
+    client.post(reverse("members:sign_in"), {"email": "alex.new@example.org"})
+    assert mail.outbox[-1].to == ["alex.new@example.org"]
+    assert client.get(confirm).status_code == 400  # used
+
+
+def test_change_email_to_the_same_address_says_so(client, member):
+    response = client.post(reverse("members:email_change"), {"email": "ALEX@example.org"})
+    assert "This is already your email address" in response.content.decode()
+
+
+def test_change_email_to_an_address_in_use_sends_nothing_and_reveals_nothing(
+    client, member, make_member
+):
+    other = make_member(email="taken@example.org")
+    mail.outbox.clear()
+    response = client.post(reverse("members:email_change"), {"email": "taken@example.org"})
+    assert response["Location"] == reverse("members:account")
+    assert not mail.outbox
+    member.refresh_from_db()
+    assert member.email == "alex@example.org"
+    assert other.member.email == "taken@example.org"
