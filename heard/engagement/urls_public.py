@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from heard.engagement import views_public as views
+from heard.engagement.urls_respond import public_patterns as respond_patterns
 
 app_name = "engagement_public"
 
@@ -9,4 +10,5 @@ urlpatterns = [
     path("feed.atom", views.ActivityFeed(), name="feed"),
     path("events.ics", views.events_ical, name="events_ical"),
     path("<slug:slug>/", views.activity_detail, name="activity"),
+    path("", include(respond_patterns)),  # questionnaires and responses
 ]

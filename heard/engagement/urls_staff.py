@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from heard.engagement import views_staff as views
+from heard.engagement.urls_respond import staff_patterns as respond_patterns
 
 app_name = "engagement"
 
@@ -11,4 +12,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/status/", views.activity_transition, name="transition"),
     path("<int:pk>/feedback/", views.activity_feedback, name="feedback"),
+    path("", include(respond_patterns)),  # questionnaires and responses
 ]

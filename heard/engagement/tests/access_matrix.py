@@ -21,3 +21,52 @@ EXPECTED = {
         CHANGE, kwargs=_activity, method="post", data={"feedback": "We did it"}
     ),
 }
+
+
+# Questionnaires and responses (builder, data entry, import): every staff member may
+# look; only those who run activities may change questionnaires or add responses.
+def _with_questionnaire():
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    return {"pk": q.activity_id}
+
+
+def _with_question():
+    from heard.engagement.models import Question
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    question = Question.objects.filter(version__questionnaire=q, key="agree").get()
+    return {"pk": q.activity_id, "question_id": question.pk}
+
+
+def _with_empty_section():
+    from heard.engagement.models import Section
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    section = Section.objects.create(version=q.current_version(), position=9, title="Spare")
+    return {"pk": q.activity_id, "section_id": section.pk}
+
+
+EXPECTED.update(
+    {
+        "engagement:builder": Access(ALL_STAFF, kwargs=_with_questionnaire),
+        "engagement:builder_create": Access(CHANGE, kwargs=_activity, method="post"),
+        "engagement:builder_preview": Access(ALL_STAFF, kwargs=_with_questionnaire),
+        "engagement:builder_section": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:builder_section_delete": Access(
+            CHANGE, kwargs=_with_empty_section, method="post"
+        ),
+        "engagement:builder_question": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:builder_question_delete": Access(CHANGE, kwargs=_with_question, method="post"),
+        "engagement:builder_question_move": Access(
+            CHANGE, kwargs=_with_question, method="post", data={"direction": "up"}
+        ),
+        "engagement:responses": Access(ALL_STAFF, kwargs=_with_questionnaire),
+        "engagement:responses_enter": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:responses_import": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:responses_import_rejected": Access(CHANGE, kwargs=_with_questionnaire),
+    }
+)

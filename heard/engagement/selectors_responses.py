@@ -1,0 +1,144 @@
+"""Reading questionnaires and responses."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from heard.engagement import domain, questionnaire
+from heard.engagement.models import (
+    Activity,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Section,
+    SpamLog,
+)
+from heard.engagement.questionnaire import QuestionSpec
+
+
+@dataclass
+class VersionView:
+    """A version's sections and questions, read once, with the pure specs beside them."""
+
+    version: QuestionnaireVersion
+    sections: list[Section]
+    questions: list[Question]
+    specs: list[QuestionSpec]
+
+    def spec(self, key: str) -> QuestionSpec | None:
+        return next((s for s in self.specs if s.key == key), None)
+
+    def question(self, key: str) -> Question | None:
+        return next((q for q in self.questions if q.key == key), None)
+
+    def page_specs(self, page: int) -> list[QuestionSpec]:
+        return [s for s in self.specs if s.page == page]
+
+    @property
+    def page_count(self) -> int:
+        return len(self.sections)
+
+
+def spec_for(question: Question, page: int) -> QuestionSpec:
+    return QuestionSpec(
+        key=question.key,
+        kind=question.kind,
+        text=question.text,
+        required=question.required,
+        options=[(str(v), str(label)) for v, label in (question.options or [])],
+        max_length=question.max_length,
+        min_value=question.min_value,
+        max_value=question.max_value,
+        show_if_key=question.show_if_key,
+        show_if_values=[str(v) for v in (question.show_if_values or [])],
+        page=page,
+    )
+
+
+def version_view(version: QuestionnaireVersion) -> VersionView:
+    """Sections as pages, numbered from 0 in order; empty sections are left out."""
+    sections = list(version.sections.order_by("position", "pk"))
+    questions = list(
+        Question.objects.filter(version=version).order_by("section__position", "position", "pk")
+    )
+    used = [s for s in sections if any(q.section_id == s.pk for q in questions)]
+    page_of = {s.pk: i for i, s in enumerate(used)}
+    specs = [spec_for(q, page_of[q.section_id]) for q in questions]
+    return VersionView(version=version, sections=used, questions=questions, specs=specs)
+
+
+def questionnaire_for_activity(activity: Activity) -> Questionnaire | None:
+    return Questionnaire.objects.filter(activity=activity).first()
+
+
+def general_feedback_questionnaire() -> Questionnaire | None:
+    return Questionnaire.objects.filter(is_general_feedback=True).first()
+
+
+def respondable_version(q: Questionnaire) -> QuestionnaireVersion | None:
+    """The version the public answers now: the newest one that has questions."""
+    return q.versions.annotate(n=Count("questions")).filter(n__gt=0).order_by("-number").first()
+
+
+def response_window(activity: Activity | None, now: datetime | None = None) -> str:
+    """ "open", "late" (closed, late responses allowed), "closed" or "not_open"."""
+    if activity is None:
+        return "open"  # the general feedback channel is always open
+    status = domain.effective_status(activity.facts(), now or timezone.now())
+    if status == domain.Status.OPEN:
+        return "open"
+    if status in (domain.Status.DRAFT, domain.Status.SCHEDULED):
+        return "not_open"
+    return "late" if activity.allow_late_responses else "closed"
+
+
+def version_response_count(version: QuestionnaireVersion) -> int:
+    return Response.objects.filter(version=version).count()
+
+
+def response_counts(q: Questionnaire) -> dict[str, int]:
+    rows = Response.objects.filter(questionnaire=q).values("channel").annotate(n=Count("id"))
+    counts = {r["channel"]: r["n"] for r in rows}
+    counts["total"] = sum(counts.values())
+    counts["late"] = Response.objects.filter(questionnaire=q, late=True).count()
+    return counts
+
+
+def spam_log(q: Questionnaire) -> QuerySet[SpamLog]:
+    return SpamLog.objects.filter(questionnaire=q).order_by("-occurred_at")
+
+
+def spam_summary(q: Questionnaire) -> dict[str, int]:
+    rows = SpamLog.objects.filter(questionnaire=q).values("reason").annotate(n=Count("id"))
+    return {r["reason"]: r["n"] for r in rows}
+
+
+def recent_responses(q: Questionnaire, limit: int = 20) -> QuerySet[Response]:
+    return (
+        Response.objects.filter(questionnaire=q)
+        .select_related("version")
+        .order_by("-submitted_at")[:limit]
+    )
+
+
+def response_answers(response: Response) -> list[tuple[str, str]]:
+    """A response's answers in words, in question order (never the equality answers)."""
+    view = version_view(response.version)
+    by_question = {a.question_id: a for a in response.answers.all()}
+    out: list[tuple[str, str]] = []
+    for q, spec in zip(view.questions, view.specs, strict=True):
+        answer = by_question.get(q.pk)
+        if answer is not None:
+            out.append((q.text, questionnaire.display_answer(spec, answer.text, answer.value)))
+    return out
+
+
+def response_by_reference(reference: str) -> Response | None:
+    return (
+        Response.objects.select_related("questionnaire", "questionnaire__activity", "activity")
+        .filter(reference=reference)
+        .first()
+    )

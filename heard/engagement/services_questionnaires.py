@@ -1,0 +1,343 @@
+"""Building questionnaires. Versioned: once a version has responses it is frozen, and
+the first edit after that copies it into a new version which takes the edit (see
+``questionnaire.needs_new_version``). Each response keeps the version it answered.
+Every change is audited with ids and field names only.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.text import slugify
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.engagement import questionnaire, selectors_responses
+from heard.engagement.models import (
+    Activity,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
+
+
+class BuilderProblem(ValueError):
+    """The change would make the questionnaire inconsistent; the message says how to fix it."""
+
+
+QUESTION_FIELDS = (
+    "kind",
+    "text",
+    "hint",
+    "required",
+    "options",
+    "max_length",
+    "min_value",
+    "max_value",
+    "show_if_key",
+    "show_if_values",
+)
+
+
+@dataclass
+class Editable:
+    """The version to edit, and how ids of the version the page showed map onto it."""
+
+    version: QuestionnaireVersion
+    sections: dict[int, int]
+    questions: dict[int, int]
+    new: bool
+
+
+def questionnaire_create(
+    *,
+    actor: Any,
+    activity: Activity | None,
+    title: str,
+    introduction: str = "",
+    is_general_feedback: bool = False,
+) -> Questionnaire:
+    """A questionnaire with version 1 and one empty page."""
+    with transaction.atomic():
+        q = Questionnaire.objects.create(
+            activity=activity,
+            title=title,
+            introduction=introduction,
+            is_general_feedback=is_general_feedback,
+        )
+        version = QuestionnaireVersion.objects.create(
+            questionnaire=q, number=1, created_by=_user(actor)
+        )
+        Section.objects.create(version=version, position=1, title="Your views")
+        audit_record(
+            action=Action.QUESTIONNAIRE_CREATED,
+            actor=actor,
+            subject=q,
+            after={"activity": activity.pk if activity else None, "version": 1},
+        )
+    return q
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _copy_version(old: QuestionnaireVersion, actor: Any) -> Editable:
+    new = QuestionnaireVersion.objects.create(
+        questionnaire=old.questionnaire, number=old.number + 1, created_by=_user(actor)
+    )
+    sections: dict[int, int] = {}
+    for s in old.sections.order_by("position", "pk"):
+        copy = Section.objects.create(
+            version=new, position=s.position, title=s.title, introduction=s.introduction
+        )
+        sections[s.pk] = copy.pk
+    questions: dict[int, int] = {}
+    for qn in Question.objects.filter(version=old).order_by("pk"):
+        copy_q = Question.objects.create(
+            version=new,
+            section_id=sections[qn.section_id],
+            key=qn.key,
+            position=qn.position,
+            **{f: getattr(qn, f) for f in QUESTION_FIELDS},
+        )
+        questions[qn.pk] = copy_q.pk
+    audit_record(
+        action=Action.QUESTIONNAIRE_VERSIONED,
+        actor=actor,
+        subject=old.questionnaire,
+        before={"version": old.number},
+        after={"version": new.number},
+    )
+    return Editable(version=new, sections=sections, questions=questions, new=True)
+
+
+def editable_version(*, actor: Any, q: Questionnaire) -> Editable:
+    """The newest version if it has no responses yet, else a fresh copy of it."""
+    current = (
+        QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
+    ).first()
+    if current is None:
+        current = QuestionnaireVersion.objects.create(
+            questionnaire=q, number=1, created_by=_user(actor)
+        )
+    if questionnaire.needs_new_version(
+        response_count=selectors_responses.version_response_count(current)
+    ):
+        return _copy_version(current, actor)
+    ids_s = {pk: pk for pk in current.sections.values_list("pk", flat=True)}
+    ids_q = {pk: pk for pk in Question.objects.filter(version=current).values_list("pk", flat=True)}
+    return Editable(version=current, sections=ids_s, questions=ids_q, new=False)
+
+
+def _changed(
+    actor: Any, q: Questionnaire, version: QuestionnaireVersion, what: str, **ids: Any
+) -> None:
+    audit_record(
+        action=Action.QUESTIONNAIRE_CHANGED,
+        actor=actor,
+        subject=q,
+        after={"version": version.number, "change": what, **ids},
+    )
+
+
+def section_save(
+    *,
+    actor: Any,
+    q: Questionnaire,
+    section_id: int | None,
+    title: str,
+    introduction: str = "",
+) -> Section:
+    """Add a page (``section_id=None``) or rename one."""
+    with transaction.atomic():
+        ed = editable_version(actor=actor, q=q)
+        if section_id is None:
+            last = ed.version.sections.aggregate(m=Max("position"))["m"] or 0
+            section = Section.objects.create(
+                version=ed.version, position=last + 1, title=title, introduction=introduction
+            )
+            _changed(actor, q, ed.version, "section_added", section=section.pk)
+        else:
+            if section_id not in ed.sections:
+                raise BuilderProblem("That page is not in this questionnaire any more.")
+            section = Section.objects.get(pk=ed.sections[section_id])
+            section.title, section.introduction = title, introduction
+            section.save(update_fields=["title", "introduction"])
+            _changed(actor, q, ed.version, "section_changed", section=section.pk)
+    return section
+
+
+def section_delete(*, actor: Any, q: Questionnaire, section_id: int) -> None:
+    """Remove an empty page. A page with questions is refused: move or delete them first."""
+    with transaction.atomic():
+        ed = editable_version(actor=actor, q=q)
+        if section_id not in ed.sections:
+            raise BuilderProblem("That page is not in this questionnaire any more.")
+        section = Section.objects.get(pk=ed.sections[section_id])
+        if section.questions.exists():
+            raise BuilderProblem(
+                "This page still has questions. Delete or move them before deleting the page."
+            )
+        section.delete()
+        _changed(actor, q, ed.version, "section_deleted", section=section_id)
+
+
+def _unique_key(version: QuestionnaireVersion, text: str) -> str:
+    base = slugify(text)[:40].replace("-", "_") or "question"
+    taken = set(Question.objects.filter(version=version).values_list("key", flat=True))
+    key, n = base, 1
+    while key in taken:
+        n += 1
+        key = f"{base}_{n}"
+    return key
+
+
+def question_save(
+    *,
+    actor: Any,
+    q: Questionnaire,
+    question_id: int | None,
+    section_id: int,
+    fields: dict[str, Any],
+) -> Question:
+    """Add or change a question. Its condition must point at an earlier question and
+    at answers that question offers (BuilderProblem otherwise)."""
+    fields = {k: v for k, v in fields.items() if k in QUESTION_FIELDS}
+    with transaction.atomic():
+        ed = editable_version(actor=actor, q=q)
+        if section_id not in ed.sections:
+            raise BuilderProblem("That page is not in this questionnaire any more.")
+        target_section = ed.sections[section_id]
+        if question_id is None:
+            last = (
+                Question.objects.filter(section_id=target_section).aggregate(m=Max("position"))["m"]
+                or 0
+            )
+            question = Question(
+                version=ed.version,
+                section_id=target_section,
+                key=_unique_key(ed.version, str(fields.get("text", ""))),
+                position=last + 1,
+            )
+            change = "question_added"
+        else:
+            if question_id not in ed.questions:
+                raise BuilderProblem("That question is not in this questionnaire any more.")
+            question = Question.objects.get(pk=ed.questions[question_id])
+            if question.section_id != target_section:
+                question.section_id = target_section
+            change = "question_changed"
+        for name, value in fields.items():
+            setattr(question, name, value)
+        question.save()
+        view = selectors_responses.version_view(ed.version)
+        problems = questionnaire.condition_problems(view.specs)
+        if problems:
+            transaction.set_rollback(True)
+            raise BuilderProblem(" ".join(problems))
+        _changed(actor, q, ed.version, change, question=question.pk, fields=sorted(fields.keys()))
+    return question
+
+
+def question_delete(*, actor: Any, q: Questionnaire, question_id: int) -> None:
+    """Delete a question that no other question depends on."""
+    with transaction.atomic():
+        ed = editable_version(actor=actor, q=q)
+        if question_id not in ed.questions:
+            raise BuilderProblem("That question is not in this questionnaire any more.")
+        question = Question.objects.get(pk=ed.questions[question_id])
+        dependants = Question.objects.filter(version=ed.version, show_if_key=question.key)
+        if dependants.exists():
+            raise BuilderProblem(
+                f"“{dependants[0].text}” is shown depending on this question. "
+                "Change its condition before deleting this question."
+            )
+        question.delete()
+        _changed(actor, q, ed.version, "question_deleted", question=question_id)
+
+
+def question_move(*, actor: Any, q: Questionnaire, question_id: int, direction: str) -> None:
+    """Move a question up or down within its page."""
+    with transaction.atomic():
+        ed = editable_version(actor=actor, q=q)
+        if question_id not in ed.questions:
+            raise BuilderProblem("That question is not in this questionnaire any more.")
+        question = Question.objects.get(pk=ed.questions[question_id])
+        siblings = list(
+            Question.objects.filter(section_id=question.section_id).order_by("position", "pk")
+        )
+        i = next(n for n, s in enumerate(siblings) if s.pk == question.pk)
+        j = i - 1 if direction == "up" else i + 1
+        if not 0 <= j < len(siblings):
+            return
+        siblings[i], siblings[j] = siblings[j], siblings[i]
+        for position, s in enumerate(siblings, 1):
+            if s.position != position:
+                s.position = position
+                s.save(update_fields=["position"])
+        view = selectors_responses.version_view(ed.version)
+        problems = questionnaire.condition_problems(view.specs)
+        if problems:
+            transaction.set_rollback(True)
+            raise BuilderProblem(
+                "A question cannot come before the question it depends on. " + " ".join(problems)
+            )
+        _changed(actor, q, ed.version, "question_moved", question=question.pk)
+
+
+GENERAL_FEEDBACK_TITLE = "Tell us what you think"
+
+
+def general_feedback_ensure(*, actor: Any = None) -> Questionnaire:
+    """The always-open feedback form, not tied to any activity; made once."""
+    existing = selectors_responses.general_feedback_questionnaire()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        q = questionnaire_create(
+            actor=actor,
+            activity=None,
+            title=GENERAL_FEEDBACK_TITLE,
+            introduction=(
+                "Tell us about any health or care service in our area, at any time. "
+                "Everything you tell us is read and kept as insight."
+            ),
+            is_general_feedback=True,
+        )
+        version = q.versions.get()
+        section = version.sections.get()
+        section.title = "Your feedback"
+        section.save(update_fields=["title"])
+        Question.objects.create(
+            version=version,
+            section=section,
+            key="about",
+            position=1,
+            kind=Question.Kind.SHORT_TEXT,
+            text="Which service or topic is your feedback about?",
+            hint="For example, your GP practice, a hospital ward or NHS 111",
+        )
+        Question.objects.create(
+            version=version,
+            section=section,
+            key="feedback",
+            position=2,
+            kind=Question.Kind.LONG_TEXT,
+            text="What would you like to tell us?",
+            hint="Do not include names or details that could identify you or someone else",
+            required=True,
+            max_length=2000,
+        )
+        Question.objects.create(
+            version=version,
+            section=section,
+            key="postcode",
+            position=3,
+            kind=Question.Kind.POSTCODE,
+            text="What is your postcode?",
+            hint="Optional. It helps us see which areas we hear from",
+        )
+    return q

@@ -1,0 +1,597 @@
+"""Storing responses from every channel, exactly once, and keeping spam out.
+
+Every stored response calls ``hooks.response_submitted(response)`` inside the
+transaction that stores it, and is audited (no personal data in the trail).
+
+Exactly once: an online form carries a submission token (a UUID made when the form was
+first shown); the token is unique in the table, so a second send of the same form –
+double click, back button, network retry – finds the first response and shows its
+confirmation again instead of storing another. Imported rows carry an import key (the
+row's source reference, or a digest of its cells) that is unique per questionnaire.
+"""
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.core.mail import mail_send_on_commit
+from heard.engagement import hooks, questionnaire, selectors_responses
+from heard.engagement.models import (
+    Answer,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseDraft,
+    ResponseEquality,
+    SpamLog,
+)
+from heard.engagement.questionnaire import Cleaned, RawAnswers
+from heard.engagement.selectors_responses import VersionView
+
+STATE_SALT = "heard.engagement.respond.state"
+DRAFT_SALT = "heard.engagement.respond.draft"
+RECEIPT_SALT = "heard.engagement.respond.receipt"
+DRAFT_DAYS = 30
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+
+
+class ResponseRefused(Exception):
+    """The response cannot be taken; ``message`` says why and what to do instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ResponsesClosed(ResponseRefused):
+    pass
+
+
+class ResponseInvalid(ValueError):
+    """Some answers are not valid; ``errors`` maps question keys to messages."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class LinkInvalid(ValueError):
+    """A signed link that was changed, has expired, or whose draft is gone."""
+
+
+# --- the form's state, carried signed between pages -------------------------------------
+
+
+def state_new(*, version: QuestionnaireVersion, now: datetime | None = None) -> dict[str, Any]:
+    """A fresh form: which version, a submission token, and when it was first shown."""
+    return {
+        "v": version.pk,
+        "t": uuid.uuid4().hex,
+        "s": (now or timezone.now()).timestamp(),
+        "a": {},
+        "d": "",
+    }
+
+
+def state_sign(state: dict[str, Any]) -> str:
+    return signing.dumps(state, salt=STATE_SALT, compress=True)
+
+
+def state_read(signed: str) -> dict[str, Any]:
+    """The state from a hidden field; LinkInvalid if it was changed."""
+    try:
+        state = signing.loads(signed, salt=STATE_SALT)
+    except signing.BadSignature as exc:
+        raise LinkInvalid("The form was changed or damaged on its way.") from exc
+    if not isinstance(state, dict) or not {"v", "t", "s", "a"} <= state.keys():
+        raise LinkInvalid("The form was changed or damaged on its way.")
+    return state
+
+
+# --- references ---------------------------------------------------------------------------
+
+
+def reference_new() -> str:
+    """A reference a person can read out on the phone, like HYS-7KQ2-9XDM."""
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"HYS-{chars[:4]}-{chars[4:]}"
+
+
+def receipt_sign(reference: str) -> str:
+    return signing.dumps(reference, salt=RECEIPT_SALT)
+
+
+def receipt_read(signed: str) -> str:
+    try:
+        return str(signing.loads(signed, salt=RECEIPT_SALT, max_age=timedelta(days=2)))
+    except signing.BadSignature as exc:
+        raise LinkInvalid("This confirmation link is not valid or has expired.") from exc
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+@dataclass
+class CleanResponse:
+    answers: dict[str, Cleaned] = field(default_factory=dict)
+    equality: dict[str, str] = field(default_factory=dict)
+    respondent_type: str = Response.RespondentType.INDIVIDUAL
+    organisation_name: str = ""
+
+
+def response_clean(view: VersionView, raw: RawAnswers) -> CleanResponse:
+    """Validate every visible answer; ResponseInvalid with the problems otherwise."""
+    result = questionnaire.clean_all(view.specs, raw)
+    if result.errors:
+        raise ResponseInvalid(result.errors)
+    clean = CleanResponse(answers=result.answers)
+    if any(s.kind == questionnaire.EQUALITY for s in view.specs):
+        clean.equality = questionnaire.clean_equality(raw)
+    for spec in view.specs:
+        if spec.kind == questionnaire.RESPONDENT_TYPE and spec.key in result.answers:
+            answer = result.answers[spec.key]
+            clean.respondent_type = str(answer.value)
+            clean.organisation_name = answer.text
+    return clean
+
+
+# --- storing --------------------------------------------------------------------------------
+
+
+def _store(
+    *,
+    view: VersionView,
+    clean: CleanResponse,
+    channel: str,
+    submitted_at: datetime,
+    late: bool,
+    publish_consent: bool,
+    token: uuid.UUID | None,
+    import_key: str = "",
+    actor: Any = None,
+) -> Response:
+    """Insert one response with its answers; call inside a transaction."""
+    version = view.version
+    q = version.questionnaire
+    response = Response(
+        activity_id=q.activity_id,
+        questionnaire=q,
+        version=version,
+        channel=channel,
+        submitted_at=submitted_at,
+        respondent_type=clean.respondent_type,
+        organisation_name=clean.organisation_name,
+        reference=reference_new(),
+        late=late,
+        publish_consent=publish_consent,
+        submission_token=token,
+        import_key=import_key,
+        entered_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    response.save(force_insert=True)
+    by_key = {qn.key: qn for qn in view.questions}
+    Answer.objects.bulk_create(
+        [
+            Answer(response=response, question=by_key[key], text=c.text, value=c.value)
+            for key, c in clean.answers.items()
+            if key in by_key
+        ]
+    )
+    if clean.equality:
+        ResponseEquality.objects.create(
+            response=response, activity_id=q.activity_id, **clean.equality
+        )
+    return response
+
+
+def response_submit(
+    *,
+    version: QuestionnaireVersion,
+    raw: RawAnswers,
+    token: uuid.UUID,
+    publish_consent: bool,
+    receipt_email: str = "",
+    draft_token: str = "",
+    now: datetime | None = None,
+    view: VersionView | None = None,
+) -> tuple[Response, bool]:
+    """Store an online response once. Returns (response, created).
+
+    The same token sent again returns the first response with ``created=False`` and no
+    second receipt. Refuses (ResponsesClosed) when the activity is closed and late
+    responses are not allowed; flags the response ``late`` when they are. Raises
+    ResponseInvalid when an answer is not valid.
+    """
+    now = now or timezone.now()
+    existing = Response.objects.filter(submission_token=token).first()
+    if existing is not None:
+        return existing, False
+    view = view or selectors_responses.version_view(version)
+    q = version.questionnaire
+    window = selectors_responses.response_window(q.activity, now)
+    if window in ("closed", "not_open"):
+        raise ResponsesClosed(
+            "This survey has closed, so we cannot take your response."
+            if window == "closed"
+            else "This survey is not open yet."
+        )
+    clean = response_clean(view, raw)
+    try:
+        with transaction.atomic():
+            response = _store(
+                view=view,
+                clean=clean,
+                channel=Response.Channel.ONLINE,
+                submitted_at=now,
+                late=window == "late",
+                publish_consent=publish_consent,
+                token=token,
+            )
+            if draft_token:
+                ResponseDraft.objects.filter(token=draft_token).delete()
+            audit_record(
+                action=Action.RESPONSE_SUBMITTED,
+                subject=response,
+                after={
+                    "channel": response.channel,
+                    "version": version.number,
+                    "late": response.late,
+                    "answers": len(clean.answers),
+                },
+            )
+            hooks.response_submitted(response)
+            if receipt_email:
+                mail_send_on_commit(
+                    to=[receipt_email],
+                    template="engagement/email/receipt",
+                    context={"reference": response.reference, "title": _title(q)},
+                )
+    except IntegrityError:
+        # The same form sent at the same moment from two tabs or by a retry: the first won.
+        existing = Response.objects.filter(submission_token=token).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+def _title(q: Questionnaire) -> str:
+    return q.activity.title if q.activity_id and q.activity else q.title
+
+
+def response_enter(
+    *,
+    actor: Any,
+    version: QuestionnaireVersion,
+    raw: RawAnswers,
+    channel: str,
+    received_at: datetime,
+    publish_consent: bool = False,
+) -> Response:
+    """A paper, phone, event or email response typed in by staff.
+
+    Taken even after closing (post arrives late), and flagged ``late`` when it was
+    received after the closing time.
+    """
+    if channel not in (
+        Response.Channel.PAPER,
+        Response.Channel.PHONE,
+        Response.Channel.EVENT,
+        Response.Channel.EMAIL,
+    ):
+        raise ResponseRefused("Choose how the response reached us: paper, phone, event or email.")
+    view = selectors_responses.version_view(version)
+    clean = response_clean(view, raw)
+    activity = version.questionnaire.activity
+    late = bool(activity and activity.closes_at and received_at > activity.closes_at)
+    with transaction.atomic():
+        response = _store(
+            view=view,
+            clean=clean,
+            channel=channel,
+            submitted_at=received_at,
+            late=late,
+            publish_consent=publish_consent,
+            token=None,
+            actor=actor,
+        )
+        audit_record(
+            action=Action.RESPONSE_ENTERED,
+            actor=actor,
+            subject=response,
+            after={"channel": channel, "version": version.number, "late": late},
+        )
+        hooks.response_submitted(response)
+    return response
+
+
+# --- spam --------------------------------------------------------------------------------
+
+
+def _address_hash(address: str) -> str:
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:16]
+
+
+def _rate_key(address: str) -> str:
+    return f"heard:responses:{_address_hash(address)}"
+
+
+def spam_check(
+    *,
+    questionnaire_obj: Questionnaire,
+    address: str,
+    honeypot: str,
+    started_at: float,
+    now: datetime | None = None,
+) -> str:
+    """The reason to keep this submission out ("" if none), logged for staff.
+
+    No CAPTCHA: a hidden field people leave empty, a minimum time to answer, and a limit
+    on responses per address per hour (settings HEARD_RESPONSE_MIN_SECONDS and
+    HEARD_RESPONSES_PER_ADDRESS_PER_HOUR).
+    """
+    now = now or timezone.now()
+    seconds = max(0.0, now.timestamp() - started_at)
+    reason = ""
+    if honeypot.strip():
+        reason = SpamLog.Reason.HONEYPOT
+    elif seconds < float(getattr(settings, "HEARD_RESPONSE_MIN_SECONDS", 4)):
+        reason = SpamLog.Reason.TOO_FAST
+    elif (cache.get(_rate_key(address)) or 0) >= int(
+        getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30)
+    ):
+        reason = SpamLog.Reason.RATE_LIMITED
+    if reason:
+        SpamLog.objects.create(
+            questionnaire=questionnaire_obj,
+            reason=reason,
+            address_hash=_address_hash(address),
+            seconds_taken=round(seconds, 1),
+            occurred_at=now,
+        )
+    return reason
+
+
+def rate_count(*, address: str) -> None:
+    """Count an accepted response against its address for the hour."""
+    key = _rate_key(address)
+    if not cache.add(key, 1, timeout=3600):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=3600)
+
+
+# --- save and come back later ---------------------------------------------------------------
+
+
+def draft_save(
+    *,
+    questionnaire_obj: Questionnaire,
+    state: dict[str, Any],
+    page: int,
+    email: str,
+    link_for: Callable[[str], str],
+    now: datetime | None = None,
+) -> ResponseDraft:
+    """Keep the answers so far and email a link to come back to them.
+
+    The link is signed and expires after 30 days, or when the activity closes if that is
+    sooner. The email address is used once, to send the link, and not kept.
+    """
+    now = now or timezone.now()
+    expires = now + timedelta(days=DRAFT_DAYS)
+    activity = questionnaire_obj.activity
+    if activity is not None and activity.closes_at and now < activity.closes_at < expires:
+        expires = activity.closes_at
+    with transaction.atomic():
+        token = state.get("d") or uuid.uuid4().hex
+        state = {**state, "d": token}
+        draft, _ = ResponseDraft.objects.update_or_create(
+            token=token,
+            defaults={
+                "questionnaire": questionnaire_obj,
+                "state": state,
+                "page": page,
+                "expires_at": expires,
+            },
+        )
+        audit_record(
+            action=Action.RESPONSE_DRAFT_SAVED,
+            subject=questionnaire_obj,
+            after={"page": page, "expires": expires.date().isoformat()},
+        )
+        mail_send_on_commit(
+            to=[email],
+            template="engagement/email/resume",
+            context={
+                "title": _title(questionnaire_obj),
+                "link": link_for(draft_sign(draft)),
+                "expires_at": expires,
+            },
+        )
+    return draft
+
+
+def draft_sign(draft: ResponseDraft) -> str:
+    return signing.dumps(str(draft.token), salt=DRAFT_SALT)
+
+
+def draft_from_link(signed: str, now: datetime | None = None) -> ResponseDraft:
+    """The draft a link points to; LinkInvalid if it was changed, expired or was used."""
+    now = now or timezone.now()
+    try:
+        token = signing.loads(signed, salt=DRAFT_SALT, max_age=timedelta(days=DRAFT_DAYS + 1))
+    except signing.SignatureExpired as exc:
+        raise LinkInvalid("This link has expired.") from exc
+    except signing.BadSignature as exc:
+        raise LinkInvalid("This link is not complete or was changed.") from exc
+    draft = ResponseDraft.objects.select_related("questionnaire").filter(token=token).first()
+    if draft is None:
+        raise LinkInvalid("These answers have already been sent, or were deleted.")
+    if draft.expires_at <= now:
+        raise LinkInvalid("This link has expired.")
+    return draft
+
+
+# --- import -------------------------------------------------------------------------------
+
+# Mapping targets besides question keys.
+MAP_IGNORE = ""
+MAP_SOURCE_ID = "__source_id"
+MAP_RECEIVED = "__received"
+MAP_CONSENT = "__consent"
+MAP_CHANNEL = "__channel"
+
+
+@dataclass
+class _Prepared:
+    key: str
+    clean: CleanResponse
+    received: datetime
+    late: bool
+    channel: str
+    consent: bool
+
+
+@dataclass
+class ImportOutcome:
+    created: int = 0
+    duplicates: int = 0
+    rejected: list[tuple[int, list[str], str]] = field(default_factory=list)
+
+
+def _import_key(q: Questionnaire, row: Mapping[str, str], source_id: str) -> str:
+    material = source_id.strip().lower() if source_id.strip() else json.dumps(row, sort_keys=True)
+    return hashlib.sha256(f"{q.pk}:{material}".encode()).hexdigest()[:64]
+
+
+def _channel_from(cell: str) -> str:
+    low = cell.strip().lower()
+    for value, label in Response.Channel.choices:
+        if low in (value, label.lower()) and value not in ("online", "import"):
+            return str(value)
+    return Response.Channel.PAPER
+
+
+def responses_import(
+    *,
+    actor: Any,
+    version: QuestionnaireVersion,
+    header: Sequence[str],
+    rows: Sequence[tuple[int, list[str]]],
+    mapping: Mapping[int, str],
+    default_received: datetime | None = None,
+) -> ImportOutcome:
+    """Import rows mapped onto the questionnaire (``mapping``: column index → target).
+
+    Each row is validated like an online response; rows that fail are returned with the
+    reason (nothing of them stored). A row already imported – same source reference if
+    one is mapped, else the same cells – is counted as a duplicate and skipped, so the
+    same file can be imported again safely. All good rows are stored in one transaction
+    with one audit event; the hook is called for each.
+    """
+    q = version.questionnaire
+    view = selectors_responses.version_view(version)
+    specs = {s.key: s for s in view.specs}
+    now = timezone.now()
+    default_received = default_received or now
+    outcome = ImportOutcome()
+    prepared: list[_Prepared] = []
+    seen: set[str] = set()
+    for number, cells in rows:
+        cells = [*cells, *([""] * (len(header) - len(cells)))]
+        if not any(c.strip() for c in cells):
+            continue
+        raw: dict[str, questionnaire.RawAnswer] = {}
+        mapped: dict[str, str] = {}
+        source_id, received, consent, channel = "", default_received, False, "paper"
+        problems: list[str] = []
+        for index, target in mapping.items():
+            if not target or index >= len(cells):
+                continue
+            cell = cells[index].strip()
+            mapped[target] = cell
+            if target == MAP_SOURCE_ID:
+                source_id = cell
+            elif target == MAP_RECEIVED:
+                if cell:
+                    day = questionnaire.parse_date(cell[:10])
+                    if day is None:
+                        problems.append(f"{header[index]}: “{cell}” is not a date like 27/3/2026")
+                    else:
+                        received = datetime.combine(
+                            day, time(12), tzinfo=timezone.get_current_timezone()
+                        )
+            elif target == MAP_CONSENT:
+                consent = cell.lower() in ("yes", "y", "true", "1", "x")
+            elif target == MAP_CHANNEL:
+                channel = _channel_from(cell)
+            elif target.startswith("eq_") or target.endswith("__org"):
+                raw[target] = cell
+            elif target in specs:
+                raw[target] = questionnaire.raw_from_cell(specs[target], cell)
+        result = questionnaire.clean_all(view.specs, raw)
+        for key, message in result.errors.items():
+            column = next((header[i] for i, t in mapping.items() if t == key), key)
+            problems.append(f"{column}: {message}")
+        if problems:
+            outcome.rejected.append((number, cells, "; ".join(problems)))
+            continue
+        clean = response_clean(view, raw)
+        key = _import_key(q, mapped, source_id)
+        if key in seen:
+            outcome.duplicates += 1
+            continue
+        seen.add(key)
+        activity = q.activity
+        late = bool(activity and activity.closes_at and received > activity.closes_at)
+        prepared.append(_Prepared(key, clean, received, late, channel, consent))
+    existing = set(
+        Response.objects.filter(
+            questionnaire=q, import_key__in=[p.key for p in prepared]
+        ).values_list("import_key", flat=True)
+    )
+    with transaction.atomic():
+        for p in prepared:
+            if p.key in existing:
+                outcome.duplicates += 1
+                continue
+            response = _store(
+                view=view,
+                clean=p.clean,
+                channel=p.channel,
+                submitted_at=p.received,
+                late=p.late,
+                publish_consent=p.consent,
+                token=None,
+                import_key=p.key,
+                actor=actor,
+            )
+            hooks.response_submitted(response)
+            outcome.created += 1
+        audit_record(
+            action=Action.RESPONSES_IMPORTED,
+            actor=actor,
+            subject=q,
+            after={
+                "version": version.number,
+                "created": outcome.created,
+                "duplicates": outcome.duplicates,
+                "rejected": len(outcome.rejected),
+            },
+        )
+    return outcome

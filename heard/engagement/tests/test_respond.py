@@ -1,0 +1,423 @@
+"""Public responding: pages, errors, check and send, exactly once, receipts, late, spam."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.audit.models import Action, AuditEvent
+from heard.engagement import hooks
+from heard.engagement.models import (
+    Activity,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    ResponseDraft,
+    ResponseEquality,
+    Section,
+    SpamLog,
+)
+from heard.engagement.tests.factories import ActivityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def make_questionnaire(activity=None):
+    """Two pages: who you are and a conditional question; then views and about you."""
+    activity = activity or ActivityFactory(title="Community nursing survey")
+    q = Questionnaire.objects.create(activity=activity, title=activity.title)
+    v = QuestionnaireVersion.objects.create(questionnaire=q, number=1)
+    p1 = Section.objects.create(version=v, position=1, title="About your care")
+    p2 = Section.objects.create(version=v, position=2, title="Your views")
+    p3 = Section.objects.create(version=v, position=3, title="About you")
+    K = Question.Kind
+    Question.objects.create(
+        version=v,
+        section=p1,
+        key="as",
+        position=1,
+        kind=K.RESPONDENT_TYPE,
+        text="Are you responding as an individual or for an organisation?",
+        required=True,
+    )
+    Question.objects.create(
+        version=v,
+        section=p1,
+        key="used",
+        position=2,
+        kind=K.YES_NO,
+        text="Have you had care from a community nurse?",
+        required=True,
+    )
+    Question.objects.create(
+        version=v,
+        section=p2,
+        key="experience",
+        position=1,
+        kind=K.LONG_TEXT,
+        text="Tell us about your experience",
+        required=True,
+        max_length=500,
+        show_if_key="used",
+        show_if_values=["yes"],
+    )
+    Question.objects.create(
+        version=v,
+        section=p2,
+        key="agree",
+        position=2,
+        kind=K.LIKERT,
+        text="Nurses should visit in the evening",
+    )
+    Question.objects.create(
+        version=v,
+        section=p2,
+        key="matters",
+        position=3,
+        kind=K.MULTIPLE_CHOICE,
+        text="What matters most?",
+        options=[["time", "Time to talk"], ["same", "Same nurse"]],
+    )
+    Question.objects.create(
+        version=v, section=p3, key="about_you", position=1, kind=K.EQUALITY, text="About you"
+    )
+    return q
+
+
+@pytest.fixture(autouse=True)
+def _no_min_time(settings, monkeypatch):
+    """No minimum time (tests answer instantly); mail queued on commit goes out at once
+    (the test transaction never commits)."""
+    settings.HEARD_RESPONSE_MIN_SECONDS = 0
+    monkeypatch.setattr("heard.core.mail.transaction.on_commit", lambda fn, *a, **k: fn())
+
+
+def _state(html):
+    return re.search(r'name="state" value="([^"]+)"', html)[1]
+
+
+def _walk(client, url, *, experience="The nurse was kind and on time.", email=""):
+    """Answer every page and return the check page's state."""
+    page = client.get(url)
+    assert page.status_code == 200
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "individual",
+            "used": "yes",
+            "action": "continue",
+        },
+    )
+    assert "Your views" in r.content.decode()
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 1,
+            "experience": experience,
+            "agree": "agree",
+            "matters": ["time", "same"],
+            "action": "continue",
+        },
+    )
+    assert "About you" in r.content.decode()
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 2,
+            "eq_age_band": "65_74",
+            "action": "continue",
+        },
+    )
+    assert "Check your answers and send" in r.content.decode()
+    return _state(r.content.decode())
+
+
+def test_a_member_of_the_public_answers_across_pages_and_gets_a_reference(client, settings):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    r = client.post(
+        url,
+        {
+            "state": state,
+            "page": 3,
+            "action": "send",
+            "publish_consent": "yes",
+            "receipt_email": "pat@example.org",
+        },
+    )
+    assert r.status_code == 302
+    done = client.get(r["Location"])
+    response = Response.objects.get()
+    assert response.reference in done.content.decode()
+    assert re.fullmatch(r"HYS-[2-9A-Z]{4}-[2-9A-Z]{4}", response.reference)
+    assert response.channel == "online" and response.publish_consent and not response.late
+    answers = {a.question.key: a for a in response.answers.all()}
+    assert answers["experience"].text == "The nurse was kind and on time."
+    assert answers["matters"].value == ["time", "same"]
+    assert answers["agree"].value == "agree"
+    # Equality answers are stored apart, not as answers.
+    assert "about_you" not in answers
+    assert ResponseEquality.objects.get().age_band == "65_74"
+    assert len(mail.outbox) == 1 and response.reference in mail.outbox[0].body
+    assert AuditEvent.objects.filter(action=Action.RESPONSE_SUBMITTED).count() == 1
+    audit = AuditEvent.objects.get(action=Action.RESPONSE_SUBMITTED)
+    assert "kind" not in str(audit.after) and "pat@" not in str(audit.after)
+
+
+def test_the_same_form_sent_twice_is_stored_once_with_one_receipt(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    data = {"state": state, "page": 3, "action": "send", "receipt_email": "pat@example.org"}
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Response.objects.count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_missing_required_answer_is_shown_and_nothing_is_lost(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    page = client.get(url)
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "organisation",
+            "as__org": "",
+            "action": "continue",
+        },
+    )
+    html = r.content.decode()
+    assert r.status_code == 400
+    assert "There is a problem" in html
+    assert "Enter the name of the organisation" in html
+    assert "Select an answer to this question" in html
+    assert 'value="organisation" checked' in html
+
+
+def test_the_conditional_question_is_skipped_when_not_relevant(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    page = client.get(url)
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "individual",
+            "used": "no",
+            "action": "continue",
+        },
+    )
+    html = r.content.decode()
+    assert "Tell us about your experience" not in html
+    r = client.post(url, {"state": _state(html), "page": 1, "action": "continue"})
+    assert "About you" in r.content.decode()
+
+
+def test_long_text_over_its_limit_is_refused_with_the_count(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    page = client.get(url)
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "individual",
+            "used": "yes",
+            "action": "continue",
+        },
+    )
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 1,
+            "experience": "x" * 501,
+            "action": "continue",
+        },
+    )
+    assert "must be 500 characters or fewer" in r.content.decode()
+    assert "x" * 501 in r.content.decode()
+
+
+def test_a_tampered_form_gets_a_clear_page(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    r = client.post(url, {"state": "bogus", "page": 0, "action": "continue"})
+    assert r.status_code == 400
+    assert "Start the questions again" in r.content.decode()
+
+
+def test_save_and_come_back_later_by_emailed_link(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    page = client.get(url)
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "individual",
+            "used": "yes",
+            "action": "continue",
+        },
+    )
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 1,
+            "experience": "Half written",
+            "action": "save",
+        },
+    )
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 1,
+            "action": "save_confirm",
+            "email": "not-an-email",
+        },
+    )
+    assert "correct format" in r.content.decode()
+    r = client.post(
+        url,
+        {
+            "state": _state(r.content.decode()),
+            "page": 1,
+            "action": "save_confirm",
+            "email": "pat@example.org",
+        },
+    )
+    assert "Your answers are saved" in r.content.decode()
+    assert ResponseDraft.objects.count() == 1
+    link = re.search(r"http://testserver(/\S+)", mail.outbox[-1].body)[1]
+    resumed = client.get(link)
+    assert "Half written" in resumed.content.decode()
+    # Finish and send: the draft goes.
+    state = _state(resumed.content.decode())
+    r = client.post(
+        url, {"state": state, "page": 1, "experience": "Finished now", "action": "continue"}
+    )
+    r = client.post(url, {"state": _state(r.content.decode()), "page": 2, "action": "continue"})
+    r = client.post(url, {"state": _state(r.content.decode()), "page": 3, "action": "send"})
+    assert r.status_code == 302
+    assert ResponseDraft.objects.count() == 0
+    assert Response.objects.get().answers.get(question__key="experience").text == "Finished now"
+    gone = client.get(link)
+    assert gone.status_code == 410 and "already been sent" in gone.content.decode()
+
+
+def test_a_changed_resume_link_gets_a_way_forward(client):
+    r = client.get(reverse("engagement_public:resume", args=["abc:def"]))
+    assert r.status_code == 410
+    assert "start again" in r.content.decode()
+
+
+def test_closed_survey_refuses_with_a_clear_message(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    Activity.objects.filter(pk=q.activity.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1)
+    )
+    r = client.post(url, {"state": state, "page": 3, "action": "send"})
+    assert r.status_code == 409
+    assert "This survey has closed" in r.content.decode()
+    assert Response.objects.count() == 0
+
+
+def test_late_responses_are_flagged_when_allowed(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    Activity.objects.filter(pk=q.activity.pk).update(
+        closes_at=timezone.now() - timedelta(minutes=1), allow_late_responses=True
+    )
+    r = client.post(url, {"state": state, "page": 3, "action": "send"})
+    assert r.status_code == 302
+    assert Response.objects.get().late is True
+
+
+def test_honeypot_and_too_fast_are_kept_out_and_logged(client, settings):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    r = client.post(url, {"state": state, "page": 3, "action": "send", "website": "http://spam"})
+    assert r.status_code == 200 and Response.objects.count() == 0
+    settings.HEARD_RESPONSE_MIN_SECONDS = 3600
+    r = client.post(url, {"state": state, "page": 3, "action": "send"})
+    assert r.status_code == 400 and "quicker than we expected" in r.content.decode()
+    assert Response.objects.count() == 0
+    assert sorted(SpamLog.objects.values_list("reason", flat=True)) == ["honeypot", "too_fast"]
+
+
+def test_rate_limit_per_address(client, settings):
+    settings.HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = 1
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    assert (
+        client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"}).status_code
+        == 302
+    )
+    r = client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"})
+    assert r.status_code == 429
+    assert "Too many responses" in r.content.decode()
+    assert Response.objects.count() == 1
+    assert SpamLog.objects.get().reason == "rate_limited"
+
+
+def test_the_hook_is_called_inside_the_transaction(client):
+    seen = []
+    hook = seen.append
+    hooks.on_response_submitted(hook)
+    try:
+        q = make_questionnaire()
+        url = reverse("engagement_public:respond", args=[q.activity.slug])
+        client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"})
+    finally:
+        hooks._response_hooks.remove(hook)
+    assert [r.pk for r in seen] == [Response.objects.get().pk]
+
+
+def test_tell_us_what_you_think_is_always_open(client):
+    url = reverse("engagement_public:feedback")
+    page = client.get(url)
+    assert page.status_code == 200
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "feedback": "The pharmacy was great",
+            "postcode": "nr1 3sr",
+            "action": "continue",
+        },
+    )
+    r = client.post(url, {"state": _state(r.content.decode()), "page": 1, "action": "send"})
+    assert r.status_code == 302
+    response = Response.objects.get()
+    assert response.activity is None
+    assert response.answers.get(question__key="postcode").value == "NR1 3SR"
+
+
+def test_the_activity_page_offers_the_survey_when_open(client):
+    q = make_questionnaire()
+    r = client.get(reverse("engagement_public:activity", args=[q.activity.slug]))
+    assert "Respond now" in r.content.decode()
