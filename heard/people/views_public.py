@@ -100,6 +100,9 @@ def _link_problem(request: HttpRequest, *, again_url: str, again_text: str) -> H
 
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
+    if member_for_user(request.user) is not None:
+        messages.info(request, "You are already a member.")
+        return redirect("members:account")
     form = JoinForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -156,6 +159,8 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    if member_for_user(request.user) is not None:
+        return redirect("members:account")
     form = SignInForm(_posted(request))
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():

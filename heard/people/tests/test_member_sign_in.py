@@ -150,3 +150,9 @@ def test_links_to_one_address_are_limited_per_hour(client, member):
         response = client.post(reverse("members:sign_in"), {"email": "alex@example.org"})
         assert response["Location"] == reverse("members:sign_in_check_email")
     assert len(mail.outbox) == 5
+
+
+def test_signed_in_member_is_taken_to_their_account_from_join_and_sign_in(client, member):
+    client.post(_request_link(client))
+    assert client.get(reverse("members:join"))["Location"] == reverse("members:account")
+    assert client.get(reverse("members:sign_in"))["Location"] == reverse("members:account")
