@@ -180,6 +180,7 @@ def load(out: Any = None) -> dict[str, int]:
                         via=Invitation.Via.SAMPLE if run else Invitation.Via.CRITERIA,
                         sample_run=run,
                         sent_at=sent_at,
+                        emailed_at=sent_at,
                         answered_at=answered,
                         reminded_at=sent_at + timedelta(days=7)
                         if status == Invitation.Status.INVITED and sent_at < now

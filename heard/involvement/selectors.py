@@ -126,6 +126,14 @@ def opportunity_answer_counts(opportunity: Opportunity) -> dict[str, int]:
     return counts
 
 
+def opportunity_mail_progress(opportunity: Opportunity) -> dict[str, int]:
+    """How many invitation emails have gone to the mail server (they go in the background)."""
+    row = opportunity.invitations.aggregate(
+        total=Count("pk"), emailed=Count("pk", filter=Q(emailed_at__isnull=False))
+    )
+    return {**row, "waiting": row["total"] - row["emailed"]}
+
+
 def opportunity_invitations(opportunity: Opportunity) -> QuerySet[Invitation]:
     return opportunity.invitations.select_related("member").order_by("status", "member__full_name")
 

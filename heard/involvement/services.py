@@ -6,6 +6,7 @@ Audit events hold ids, statuses and counts only: never names or addresses.
 
 import secrets
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -228,6 +229,50 @@ def _invitation_context(invitation: Invitation, base_url: str) -> dict[str, Any]
     }
 
 
+INVITATION_TEMPLATE = "involvement/email/invitation"
+REMINDER_TEMPLATE = "involvement/email/reminder"
+MAIL_BATCH = 100
+
+
+def _mail_after_commit(invitation_ids: list[int], template: str, base_url: str) -> None:
+    """Queue the emails as background tasks of MAIL_BATCH, once the rows are committed."""
+    from heard.involvement.tasks import invitations_mail_task  # tasks imports this module
+
+    def enqueue(batch: list[int]) -> None:
+        invitations_mail_task.enqueue(invitation_ids=batch, template=template, base_url=base_url)
+
+    for start in range(0, len(invitation_ids), MAIL_BATCH):
+        transaction.on_commit(partial(enqueue, invitation_ids[start : start + MAIL_BATCH]))
+
+
+def invitations_mail(*, invitation_ids: list[int], template: str, base_url: str) -> int:
+    """Email invitations (or reminders) that are already committed; run as a task.
+
+    A first invitation is emailed once (``emailed_at``), so a task that is run again
+    after a failure sends only what did not go. Each message carries the member's
+    unsubscribe link and List-Unsubscribe header (people's member_mail_send).
+    """
+    invitations = Invitation.objects.filter(pk__in=invitation_ids).select_related(
+        "member", "opportunity"
+    )
+    if template == INVITATION_TEMPLATE:
+        invitations = invitations.filter(emailed_at__isnull=True)
+    sent = 0
+    for invitation in invitations.order_by("pk"):
+        if not invitation.member.email:
+            continue
+        member_mail_send(
+            member=invitation.member,
+            template=template,
+            context=_invitation_context(invitation, base_url),
+            base_url=base_url,
+        )  # outside a transaction: goes to the SMTP server now
+        if template == INVITATION_TEMPLATE:
+            Invitation.objects.filter(pk=invitation.pk).update(emailed_at=timezone.now())
+        sent += 1
+    return sent
+
+
 def invitations_send(
     *,
     actor: Any,
@@ -237,7 +282,7 @@ def invitations_send(
     sample_run: SampleRun | None = None,
     base_url: str = "",
 ) -> dict[str, int]:
-    """Invite members by email: one message each, sent after commit.
+    """Invite members by email: one message each, sent by background tasks after commit.
 
     Only open opportunities send. Members who are not active, chose not to be emailed,
     have no address, or were already invited are skipped and counted. Raises
@@ -276,17 +321,13 @@ def invitations_send(
                 for pk in to_invite
             ]
         )
-        invitations = Invitation.objects.filter(
-            opportunity=locked, member_id__in=to_invite
-        ).select_related("member", "opportunity")
-        for invitation in invitations:
-            member_mail_send(
-                member=invitation.member,
-                template="involvement/email/invitation",
-                context=_invitation_context(invitation, base_url),
-                base_url=base_url,
+        new_ids = list(
+            Invitation.objects.filter(opportunity=locked, member_id__in=to_invite).values_list(
+                "pk", flat=True
             )
-            counts["sent"] += 1
+        )
+        counts["sent"] = len(new_ids)
+        _mail_after_commit(new_ids, INVITATION_TEMPLATE, base_url)
         if sample_run is not None:
             sample_run.invited_at = now
             sample_run.save(update_fields=["invited_at"])
@@ -379,16 +420,11 @@ def invitations_remind(
         for invitation in due:
             invitation.reminded_at = now
             invitation.save(update_fields=["reminded_at"])
-            member_mail_send(
-                member=invitation.member,
-                template="involvement/email/reminder",
-                context=_invitation_context(invitation, base_url),
-                base_url=base_url,
-            )
             by_opportunity[invitation.opportunity_id] = (
                 by_opportunity.get(invitation.opportunity_id, 0) + 1
             )
             sent += 1
+        _mail_after_commit([i.pk for i in due], REMINDER_TEMPLATE, base_url)
         for opportunity_id, count in sorted(by_opportunity.items()):
             audit_record(
                 action=Action.INVITATION_REMINDED,

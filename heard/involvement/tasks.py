@@ -3,7 +3,7 @@
 from django_tasks import task
 
 from heard.accounts.models import User
-from heard.involvement.services import invitations_remind
+from heard.involvement.services import invitations_mail, invitations_remind
 
 
 @task()
@@ -15,3 +15,8 @@ def invitations_remind_task(
     actor = User.objects.filter(pk=actor_id).first() if actor_id else None
     opportunity = Opportunity.objects.filter(pk=opportunity_id).first() if opportunity_id else None
     return invitations_remind(actor=actor, opportunity=opportunity, after_days=after_days)
+
+
+@task()
+def invitations_mail_task(invitation_ids: list[int], template: str, base_url: str) -> int:
+    return invitations_mail(invitation_ids=invitation_ids, template=template, base_url=base_url)

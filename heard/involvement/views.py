@@ -93,11 +93,23 @@ def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "opportunity": opportunity,
             "counts": selectors.opportunity_answer_counts(opportunity),
+            "progress": selectors.opportunity_mail_progress(opportunity),
             "transitions": transitions_from(opportunity.status),
             "can_manage": can_manage,
             "invitations": invitations,
             "samples": opportunity.samples.all()[:10],
         },
+    )
+
+
+@permission_required("involvement.view_opportunities")
+def mail_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The "emails sent so far" panel, polled by htmx while invitations go out."""
+    opportunity = get_object_or_404(Opportunity, pk=pk)
+    return render(
+        request,
+        "involvement/includes/mail_progress.html",
+        {"opportunity": opportunity, "progress": selectors.opportunity_mail_progress(opportunity)},
     )
 
 
@@ -150,7 +162,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _sent_message(counts: dict[str, int]) -> str:
     sent = counts["sent"]
-    text = f"{sent} invitation{'s' if sent != 1 else ''} sent."
+    text = f"{sent} invitation{'s' if sent != 1 else ''} sent. The emails go out in the background."
     skipped = counts["skipped_not_contactable"] + counts["skipped_already_invited"]
     if skipped:
         text += f" {skipped} skipped (already invited, or not contactable by email)."

@@ -257,3 +257,29 @@ def test_create_opportunity_form_shows_errors_and_keeps_input(staff_client):
     created = Opportunity.objects.get()
     assert created.status == "draft" and created.created_by is not None
     assert AuditEvent.objects.filter(action=Action.OPPORTUNITY_CREATED).count() == 1
+
+
+def test_emails_go_in_batches_once_and_progress_shows_what_is_waiting(
+    staff_client, smtp_server, django_capture_on_commit_callbacks
+):
+    client, _ = staff_client()
+    opportunity = OpportunityFactory()
+    waiting = [InvitationFactory(opportunity=opportunity) for _ in range(3)]
+    url = reverse("involvement:mail_progress", kwargs={"pk": opportunity.pk})
+    panel = client.get(url).content.decode()
+    assert "0 of 3 sent so far" in panel and "hx-trigger" in panel
+    ids = [i.pk for i in waiting]
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.invitations_mail(
+            invitation_ids=ids, template=services.INVITATION_TEMPLATE, base_url="http://e.org"
+        )
+    assert sent == 3 and len(smtp_server.messages) == 3
+    # run again (say the task was retried): nothing goes twice
+    with django_capture_on_commit_callbacks(execute=True):
+        again = services.invitations_mail(
+            invitation_ids=ids, template=services.INVITATION_TEMPLATE, base_url="http://e.org"
+        )
+    assert again == 0
+    assert len(smtp_server.messages) == 3
+    done = client.get(url).content.decode()
+    assert "All 3 invitation emails have gone" in done and "hx-trigger" not in done
