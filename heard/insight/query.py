@@ -49,10 +49,11 @@ def fts5_expression(query: ParsedQuery) -> str:
 
 
 def websearch_expression(query: ParsedQuery) -> str:
-    """PostgreSQL ``websearch_to_tsquery`` text with the same meaning."""
-    return " ".join(
-        ('"' + " ".join(group) + '"') if len(group) > 1 else group[0] for group in query.groups
-    )
+    """PostgreSQL ``websearch_to_tsquery`` text with the same meaning.
+
+    Every group is quoted, single words too, so a typed "or" is a word, not the operator.
+    """
+    return " ".join('"' + " ".join(group) + '"' for group in query.groups)
 
 
 _SUFFIXES = ("ing", "ed", "es", "s", "ly")

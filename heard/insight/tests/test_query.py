@@ -7,7 +7,8 @@ def test_words_and_quoted_phrases_become_quoted_groups():
     q = parse_query('parking "waiting list" Parking')
     assert q.groups == (("waiting", "list"), ("parking",))
     assert fts5_expression(q) == '"waiting list" "parking"'
-    assert websearch_expression(q) == '"waiting list" parking'
+    assert websearch_expression(q) == '"waiting list" "parking"'
+    assert websearch_expression(parse_query("parking or food")) == '"parking" "or" "food"'
 
 
 def test_fts_syntax_typed_by_a_user_is_not_passed_through():

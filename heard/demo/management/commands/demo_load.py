@@ -18,6 +18,7 @@ from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
 from heard.engagement import demo as engagement_demo
+from heard.insight import demo as insight_demo
 from heard.involvement import demo as involvement_demo
 from heard.people import demo as people_demo
 
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             if created:
                 audit_record(action=Action.DEMO_LOADED, after={"users_created": created})
         # Each app loads its own demo data, idempotently, in dependency order.
-        for part in (people_demo, involvement_demo, engagement_demo):
+        for part in (people_demo, involvement_demo, engagement_demo, insight_demo):
             made = part.load(self.stdout)
             if made and not options["quiet"]:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
