@@ -167,6 +167,28 @@ class SignInForm(forms.Form):
     )
 
 
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the email",
+        max_length=12,
+        help_text="The 6 numbers in the email we sent you, like 123456.",
+        error_messages={"required": "Enter the 6-digit code from the email"},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(str(self.cleaned_data["code"]).split())
+        if len(code) != 6 or not code.isdigit():
+            raise forms.ValidationError("Enter the 6-digit code from the email, like 123456")
+        return code
+
+
 class EqualityForm(forms.Form):
     """One optional question per characteristic, each with "Prefer not to say" (ONS 2021)."""
 

@@ -25,6 +25,7 @@ from heard.people.forms_public import (
     EqualityForm,
     JoinForm,
     MemberDetailsForm,
+    SignInCodeForm,
     SignInForm,
     contact_consent_wording,
     membership_consent_wording,
@@ -48,6 +49,7 @@ from heard.people.services.membership import (
     member_sign_in,
     member_sign_in_check,
     member_sign_in_request,
+    member_sign_in_with_code,
     member_unsubscribe,
     member_unsubscribe_check,
     member_verify,
@@ -175,12 +177,30 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "people/public/sign_in.html", {"form": form, "next": next_url})
 
 
+@require_http_methods(["GET", "POST"])
 def sign_in_check_email(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "people/public/sign_in_check_email.html",
-        {"email": request.session.get(SESSION_EMAIL_KEY, "")},
-    )
+    """Where the sign-in link is waited for; the code from the email can be typed here."""
+    email = request.session.get(SESSION_EMAIL_KEY, "")
+    form = SignInCodeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        if not email:
+            form.add_error(None, "Ask for a new code: enter your email address on the sign-in page")
+        else:
+            try:
+                user = member_sign_in_with_code(email=email, code=form.cleaned_data["code"])
+            except LinkError as exc:
+                form.add_error("code", str(exc))
+            else:
+                return _signed_in(request, user)
+    return render(request, "people/public/sign_in_check_email.html", {"email": email, "form": form})
+
+
+def _signed_in(request: HttpRequest, user: Any) -> HttpResponse:
+    next_url = request.session.get(SESSION_NEXT_KEY, "")
+    login(request, user, backend=AUTH_BACKEND)
+    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
+        return redirect(next_url)
+    return redirect("members:account")
 
 
 @require_http_methods(["GET", "POST"])
@@ -196,11 +216,7 @@ def sign_in_link(request: HttpRequest, token: str) -> HttpResponse:
         return _link_problem(
             request, again_url=reverse("members:sign_in"), again_text="Get a new sign-in link"
         )
-    next_url = request.session.get(SESSION_NEXT_KEY, "")
-    login(request, user, backend=AUTH_BACKEND)
-    if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
-        return redirect(next_url)
-    return redirect("members:account")
+    return _signed_in(request, user)
 
 
 @require_POST

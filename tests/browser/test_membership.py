@@ -160,6 +160,10 @@ def test_member_signs_in_with_an_emailed_link_and_bad_links_explain_themselves(
     page.get_by_role("button", name="Email me a sign-in link").click()
     page.wait_for_url("**/sign-in/check-your-email/")
     visitor.check()
+    page.get_by_label("Code from the email").fill("12")
+    page.get_by_role("button", name="Sign in with the code").click()
+    visitor.check()
+    assert "Enter the 6-digit code" in page.get_by_role("alert").inner_text()
     link = _link(smtp_server, "/sign-in/link/")
     visitor.visit(link)
     page.get_by_role("button", name="Sign in").click()
@@ -167,6 +171,8 @@ def test_member_signs_in_with_an_emailed_link_and_bad_links_explain_themselves(
     visitor.check()
 
     # Used once: the same link now explains itself and offers a new one.
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/")
     visitor.visit(link, expect_status=400)
     assert page.locator("h1").inner_text() == "This link has expired or is not valid"
     page.get_by_role("button", name="Get a new sign-in link").click()

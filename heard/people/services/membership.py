@@ -14,6 +14,7 @@ Rules this module enforces:
 Views pass ``base_url`` (scheme and host, from the request) so links in emails are absolute.
 """
 
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from heard.accounts.models import User
 from heard.accounts.services import user_create
@@ -130,16 +132,89 @@ def _sign_in_link(member: Member, base_url: str) -> str:
     return base_url.rstrip("/") + reverse("members:sign_in_link", kwargs={"token": token})
 
 
-def _sign_in_mail(member: Member, base_url: str, *, template: str) -> None:
+def _sign_in_mail(member: Member, base_url: str, *, template: str, with_code: bool = False) -> None:
     member_mail_send(
         member=member,
         template=template,
         context={
             "sign_in_url": _sign_in_link(member, base_url),
+            "code": _sign_in_code_issue(member) if with_code else "",
             "valid_minutes": int(tokens.SIGN_IN_MAX_AGE.total_seconds() // 60),
         },
         base_url=base_url,
     )
+
+
+# --- sign-in codes --------------------------------------------------------------------
+# For a member who reads email on another device: the sign-in email also holds a 6-digit
+# code to type on the "check your email" page. Only a keyed hash of the code is kept (in
+# the cache, shared by app servers), for as long as the link lasts. Wrong codes are
+# counted per address whether or not it is a member's, so the answers reveal nothing.
+
+CODE_ATTEMPTS = 5
+_CODE_SALT = "heard.people.member.sign_in_code"
+
+
+def _code_keys(email: str) -> tuple[str, str]:
+    digest = tokens.email_hash(email)
+    return f"members:code:{digest}", f"members:code_attempts:{digest}"
+
+
+def _code_hash(code: str) -> str:
+    return salted_hmac(_CODE_SALT, code).hexdigest()
+
+
+def _sign_in_code_issue(member: Member) -> str:
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    lifetime = int(tokens.SIGN_IN_MAX_AGE.total_seconds())
+    code_key, attempts_key = _code_keys(member.email)
+    cache.set(
+        code_key,
+        {"member": member.pk, "counter": member.sign_in_counter, "hash": _code_hash(code)},
+        timeout=lifetime,
+    )
+    cache.delete(attempts_key)
+    return code
+
+
+def member_sign_in_with_code(*, email: str, code: str) -> User:
+    """Sign in with the code from the latest sign-in email. Works once; 5 tries.
+
+    Raises LinkError with a message for the person (the same whether or not the address
+    is a member's).
+    """
+    code_key, attempts_key = _code_keys(email)
+    lifetime = int(tokens.SIGN_IN_MAX_AGE.total_seconds())
+    cache.add(attempts_key, 0, timeout=lifetime)
+    if int(cache.get(attempts_key) or 0) >= CODE_ATTEMPTS:
+        raise LinkError(
+            "You have entered a wrong code too many times. Ask for a new code and try again"
+        )
+    entry = cache.get(code_key)
+    if not entry or not constant_time_compare(_code_hash(code), str(entry["hash"])):
+        try:
+            cache.incr(attempts_key)
+        except ValueError:
+            cache.set(attempts_key, 1, timeout=lifetime)
+        raise LinkError(
+            "The code is not right or has expired. Check the latest email we sent you, "
+            "or ask for a new code"
+        )
+    member = Member.objects.filter(pk=entry["member"]).select_related("user").first()
+    with transaction.atomic():
+        used = Member.objects.filter(
+            pk=entry["member"], sign_in_counter=entry["counter"], user__isnull=False
+        ).update(sign_in_counter=F("sign_in_counter") + 1, last_active_at=timezone.now())
+        if member is None or member.user is None or used != 1:
+            raise LinkError("This code has already been used. Ask for a new code")
+        audit_record(
+            action=Action.MEMBER_SIGNED_IN,
+            actor=member.user,
+            subject=member,
+            after={"method": "code"},
+        )
+    cache.delete(code_key)
+    return member.user
 
 
 # --- joining --------------------------------------------------------------------------
@@ -276,7 +351,7 @@ def member_sign_in_request(*, email: str, base_url: str) -> None:
         if member.user_id is None:
             _verification_mail(member, base_url)
         elif member.status == Member.Status.ACTIVE:
-            _sign_in_mail(member, base_url, template="people/email/sign_in")
+            _sign_in_mail(member, base_url, template="people/email/sign_in", with_code=True)
 
 
 def member_sign_in_check(*, token: str) -> Member:
@@ -302,7 +377,12 @@ def member_sign_in(*, token: str) -> User:
         )
         if used != 1:
             raise LinkError("This link has already been used.")
-        audit_record(action=Action.MEMBER_SIGNED_IN, actor=member.user, subject=member)
+        audit_record(
+            action=Action.MEMBER_SIGNED_IN,
+            actor=member.user,
+            subject=member,
+            after={"method": "link"},
+        )
     assert member.user is not None
     return member.user
 

@@ -1,11 +1,12 @@
 """Signing in without a password: an emailed link that lasts 30 minutes and works once."""
 
+import re
 import time
 from unittest import mock
 
 import pytest
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from heard.audit.models import Action, AuditEvent
@@ -156,3 +157,58 @@ def test_signed_in_member_is_taken_to_their_account_from_join_and_sign_in(client
     client.post(_request_link(client))
     assert client.get(reverse("members:join"))["Location"] == reverse("members:account")
     assert client.get(reverse("members:sign_in"))["Location"] == reverse("members:account")
+
+
+# --- the 6-digit code -------------------------------------------------------------------
+
+
+def _code(body):
+    match = re.search(r"enter this code: (\d{6})", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_code_from_the_email_signs_in_once_and_voids_the_link(client, member):
+    path = _request_link(client)
+    code = _code(mail.outbox[-1].body)
+    page = client.get(reverse("members:sign_in_check_email")).content.decode()
+    assert "Code from the email" in page
+    response = client.post(
+        reverse("members:sign_in_check_email"), {"code": f"{code[:3]} {code[3:]}"}
+    )
+    assert response["Location"] == reverse("members:account")
+    assert client.get(reverse("members:account")).status_code == 200
+    event = AuditEvent.objects.filter(action=Action.MEMBER_SIGNED_IN).get()
+    assert event.after == {"method": "code"}
+    client.logout()
+    assert client.post(path).status_code == 400  # the link went with the code
+
+
+def test_wrong_codes_are_limited_and_the_message_is_the_same_for_strangers(client, member):
+    _request_link(client)
+    code = _code(mail.outbox[-1].body)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    messages = set()
+    for _ in range(5):
+        response = client.post(reverse("members:sign_in_check_email"), {"code": wrong})
+        assert response.status_code == 200
+        messages.add("The code is not right or has expired" in response.content.decode())
+    assert messages == {True}
+    response = client.post(reverse("members:sign_in_check_email"), {"code": code})
+    assert "too many times" in response.content.decode()
+    assert client.get(reverse("members:account")).status_code == 302
+
+    # Someone trying codes for an address that is not a member's sees the same answers.
+    stranger = Client()
+    stranger.post(reverse("members:sign_in"), {"email": "nobody@example.org"})
+    for _ in range(5):
+        html = stranger.post(reverse("members:sign_in_check_email"), {"code": wrong}).content
+        assert "The code is not right or has expired" in html.decode()
+    html = stranger.post(reverse("members:sign_in_check_email"), {"code": wrong}).content
+    assert "too many times" in html.decode()
+
+
+def test_code_must_be_six_digits(client, member):
+    _request_link(client)
+    response = client.post(reverse("members:sign_in_check_email"), {"code": "12ab"})
+    assert "Enter the 6-digit code from the email, like 123456" in response.content.decode()
