@@ -70,6 +70,13 @@ def _vectoriser(n_docs: int) -> FeatureUnion:
     )
 
 
+def _margins(
+    union: FeatureUnion, coef: np.ndarray, intercept: np.ndarray, texts: Sequence[str]
+) -> np.ndarray:
+    x = union.transform(texts)
+    return np.asarray(x @ coef.T, dtype=np.float32) + intercept
+
+
 def _class_weights(y: np.ndarray, power: float) -> np.ndarray:
     n_pos = y.sum(axis=0).astype(np.float64)
     k = max(1, int((n_pos > 0).sum()))
@@ -262,18 +269,29 @@ class ThemeClassifier:
         return self
 
     # -- prediction -----------------------------------------------------------------
-    def predict_proba(self, texts: Sequence[str], batch_size: int = 20_000) -> np.ndarray:
-        """Probabilities (n, n_themes); rows sum to 1 in single-label mode."""
-        out = np.zeros((len(texts), len(self.themes)), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = [t or "" for t in texts[start : start + batch_size]]
-            x = self.vectoriser.transform(batch)
-            margins = np.asarray(x @ self.coef.T) + self.intercept + self.offsets
-            p = _sigmoid(self.platt[0] * margins + self.platt[1])
-            if self.single_label:
-                p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
-            out[start : start + len(batch)] = p
-        return out
+    def predict_proba(self, texts: Sequence[str], chunk_size: int = 10_000) -> np.ndarray:
+        """Probabilities (n, n_themes); rows sum to 1 in single-label mode.
+
+        Identical texts are scored once; large batches are split over ``n_jobs``
+        processes (the n-gram analysis is pure Python and holds the GIL)."""
+        index: dict[str, int] = {}
+        inverse = np.fromiter(
+            (index.setdefault(t or "", len(index)) for t in texts), dtype=np.int64, count=len(texts)
+        )
+        unique = list(index)
+        chunks = [unique[i : i + chunk_size] for i in range(0, len(unique), chunk_size)]
+        if self.n_jobs > 1 and len(chunks) > 1:
+            parts = Parallel(n_jobs=self.n_jobs, backend="loky")(
+                delayed(_margins)(self.vectoriser, self.coef, self.intercept, c) for c in chunks
+            )
+        else:
+            parts = [_margins(self.vectoriser, self.coef, self.intercept, c) for c in chunks]
+        k = len(self.themes)
+        margins = np.vstack(parts) if parts else np.zeros((0, k), dtype=np.float32)
+        p = _sigmoid(self.platt[0] * (margins + self.offsets) + self.platt[1])
+        if self.single_label:
+            p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
+        return np.asarray(p[inverse], dtype=np.float32)
 
     def _decide(self, p: np.ndarray) -> tuple[list[int], bool]:
         top = int(np.argmax(p))
@@ -288,7 +306,7 @@ class ThemeClassifier:
         return chosen, unsure
 
     def predict(
-        self, texts: Sequence[str], progress: Progress | None = None, batch_size: int = 20_000
+        self, texts: Sequence[str], progress: Progress | None = None, batch_size: int = 50_000
     ) -> list[Assignment]:
         out: list[Assignment] = []
         n = len(texts)

@@ -70,7 +70,7 @@ def _minhash(texts: list[str], n_perm: int, seed: int) -> np.ndarray:
         norm=None,
         binary=True,
         lowercase=False,
-        token_pattern=r"\S+",
+        token_pattern=r"\S+",  # noqa: S106 - a regex, not a password
     )
     mat = vec.transform(texts).tocsr()
     mat.sort_indices()
@@ -155,9 +155,7 @@ def find_duplicates(
             sinv = inv[o]
             same = sinv[1:] == sinv[:-1]
             # link each member to the first member of its bucket
-            bucket_first = np.maximum.accumulate(
-                np.where(np.r_[True, ~same], np.arange(o.size), 0)
-            )
+            bucket_first = np.maximum.accumulate(np.where(np.r_[True, ~same], np.arange(o.size), 0))
             a_idx = o[bucket_first[1:][same]]
             b_idx = o[1:][same]
             if a_idx.size:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-
 import sys
 import zipfile
 from collections.abc import Callable, Iterator
@@ -162,9 +161,7 @@ def iter_csv_chunks(path: str | Path, chunksize: int = 50_000) -> Iterator[pd.Da
 def require_column(df: pd.DataFrame, column: str, path: str | Path) -> None:
     if column not in df.columns:
         existing = ", ".join(repr(c) for c in df.columns)
-        raise InputError(
-            f"{Path(path).name}: no column {column!r}; the columns are: {existing}"
-        )
+        raise InputError(f"{Path(path).name}: no column {column!r}; the columns are: {existing}")
 
 
 def _check_out(path: Path) -> None:
@@ -213,7 +210,7 @@ def stderr_progress(total: int, desc: str) -> tuple[Callable[[int, int], None], 
     """A (callback, close) pair drawing a tqdm bar on stderr, only when stderr is a TTY."""
     if not sys.stderr.isatty():
         return (lambda done, tot: None), (lambda: None)
-    from tqdm import tqdm
+    from tqdm import tqdm  # type: ignore[import-untyped]
 
     bar = tqdm(total=total, desc=desc, file=sys.stderr, unit="row", leave=False)
 
@@ -224,5 +221,3 @@ def stderr_progress(total: int, desc: str) -> tuple[Callable[[int, int], None], 
         bar.refresh()
 
     return update, bar.close
-
-

@@ -29,7 +29,7 @@ Progress = Callable[[int, int], None]
 
 _KEEP = {"no", "not", "nothing", "none", "never", "nor", "more", "less", "too", "very"}
 _STOP = sorted((ENGLISH_STOP_WORDS - _KEEP) | {"nhs", "hospital", "thank", "thanks", "really"})
-_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"
+_TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"  # noqa: S105 - a regex
 
 
 @dataclass(slots=True)
@@ -85,7 +85,9 @@ def choose_n_themes(n_responses: int) -> int:
     return int(np.clip(round(2 * np.log10(n_responses) + 2), 4, 14))
 
 
-def _keywords(counts: Any, labels: np.ndarray, k: int, vocab: np.ndarray, top: int) -> list[list[str]]:
+def _keywords(
+    counts: Any, labels: np.ndarray, k: int, vocab: np.ndarray, top: int
+) -> list[list[str]]:
     """Class-based TF-IDF: term weight in a cluster relative to its frequency overall."""
     total = np.asarray(counts.sum(axis=0)).ravel() + 1.0
     avg = counts.shape[0] / max(1, k)
@@ -110,7 +112,9 @@ def _keywords(counts: Any, labels: np.ndarray, k: int, vocab: np.ndarray, top: i
     return out
 
 
-def _quotes(texts: list[str], x: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int) -> list[str]:
+def _quotes(
+    texts: list[str], x: np.ndarray, rows: np.ndarray, centre: np.ndarray, n: int
+) -> list[str]:
     """Typical responses: nearest the theme centre, preferring readable lengths."""
     sims = x[rows] @ centre
     lengths = np.array([len(texts[int(i)]) for i in rows])
@@ -154,12 +158,12 @@ def discover_themes(
     if progress:
         progress(0, steps)
     if len(docs) < 2:
-        themes = []
-        assignments: list[list[str]] = [[] for _ in all_texts]
+        few: list[Theme] = []
+        few_rows: list[list[str]] = [[] for _ in all_texts]
         if docs:
-            themes = [Theme("T1", "All responses", "Only one response.", [], 1, docs[:1])]
-            assignments[int(idx[0])] = ["T1"]
-        return Codeframe(themes, assignments, len(themes), seed, [-1] * len(all_texts))
+            few = [Theme("T1", "All responses", "Only one response.", [], 1, docs[:1])]
+            few_rows[int(idx[0])] = ["T1"]
+        return Codeframe(few, few_rows, len(few), seed, [-1] * len(all_texts))
     vec = TfidfVectorizer(
         ngram_range=(1, 2),
         stop_words=_STOP,
@@ -213,7 +217,14 @@ def discover_themes(
             + "."
         )
         themes.append(
-            Theme(tid, _name(words), desc, words, int(rows.size), _quotes(docs, x, rows, centres[c], n_quotes))
+            Theme(
+                tid,
+                _name(words),
+                desc,
+                words,
+                int(rows.size),
+                _quotes(docs, x, rows, centres[c], n_quotes),
+            )
         )
         for r in rows:
             row_themes[int(r)].append(tid)

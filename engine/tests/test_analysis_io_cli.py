@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from heard_analysis.cli import main
 from heard_analysis.io import InputError, read_table
 
-ROWS = "id,comment,extra\n007,\"Dr Smith was great, call 07700 900123\",\n008,,keep\n009,Nothing,x\n"
+ROWS = 'id,comment,extra\n007,"Dr Smith was great, call 07700 900123",\n008,,keep\n009,Nothing,x\n'
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -54,10 +53,14 @@ def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
     return code, capsys.readouterr().err
 
 
-def test_redact_cli_keeps_columns_and_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_redact_cli_keeps_columns_and_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = write(tmp_path / "a.csv", ROWS)
     out = tmp_path / "o.csv"
-    code, _ = run(["redact", "--input", str(src), "--text-column", "comment", "--out", str(out)], capsys)
+    code, _ = run(
+        ["redact", "--input", str(src), "--text-column", "comment", "--out", str(out)], capsys
+    )
     assert code == 0
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(df.columns) == ["id", "comment", "extra", "redacted"]
@@ -67,9 +70,13 @@ def test_redact_cli_keeps_columns_and_rows(tmp_path: Path, capsys: pytest.Captur
 
 def test_xlsx_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "a.xlsx"
-    pd.DataFrame({"id": ["007", "008"], "comment": ["Awful wait, rude staff", ""]}).to_excel(src, index=False)
+    pd.DataFrame({"id": ["007", "008"], "comment": ["Awful wait, rude staff", ""]}).to_excel(
+        src, index=False
+    )
     out = tmp_path / "o.xlsx"
-    code, _ = run(["sentiment", "--input", str(src), "--text-column", "comment", "--out", str(out)], capsys)
+    code, _ = run(
+        ["sentiment", "--input", str(src), "--text-column", "comment", "--out", str(out)], capsys
+    )
     assert code == 0
     df = pd.read_excel(out, dtype=str, keep_default_na=False)
     assert df["id"].tolist() == ["007", "008"]
@@ -79,7 +86,10 @@ def test_xlsx_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
 
 def test_missing_column_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write(tmp_path / "a.csv", ROWS)
-    code, err = run(["redact", "--input", str(src), "--text-column", "nope", "--out", str(tmp_path / "o.csv")], capsys)
+    code, err = run(
+        ["redact", "--input", str(src), "--text-column", "nope", "--out", str(tmp_path / "o.csv")],
+        capsys,
+    )
     assert code == 2
     assert "no column 'nope'" in err and "'comment'" in err
     assert len(err.strip().splitlines()) == 1
@@ -89,7 +99,9 @@ def test_missing_column_message(tmp_path: Path, capsys: pytest.CaptureFixture[st
     ("content", "needle"),
     [(b"", "empty"), (b"id,c\n\x81\x8d\x8f\x90\x00\n", "encoding")],
 )
-def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, needle: str) -> None:
+def test_input_errors_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, needle: str
+) -> None:
     src = tmp_path / "x.csv"
     src.write_bytes(content)
     for cmd in ["redact", "duplicates", "themes"]:
@@ -103,17 +115,37 @@ def test_input_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 def test_unreadable_xlsx(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "bad.xlsx"
     src.write_bytes(b"this is not a zip file")
-    code, err = run(["redact", "--input", str(src), "--text-column", "c", "--out", str(tmp_path / "o.csv")], capsys)
+    code, err = run(
+        ["redact", "--input", str(src), "--text-column", "c", "--out", str(tmp_path / "o.csv")],
+        capsys,
+    )
     assert code == 2 and "Excel" in err
 
 
 def test_duplicates_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tmpl = "I object to the closure of the minor injuries unit because the next one is twenty miles away by bus"
-    rows = ["id,comment"] + [f'{i},"{tmpl}"' for i in range(6)] + ['6,"' + tmpl + ' and I have no car"', "7,Unique comment here", "8,"]
+    rows = (
+        ["id,comment"]
+        + [f'{i},"{tmpl}"' for i in range(6)]
+        + ['6,"' + tmpl + ' and I have no car"', "7,Unique comment here", "8,"]
+    )
     src = write(tmp_path / "d.csv", "\n".join(rows) + "\n")
     out = tmp_path / "o.csv"
     groups = tmp_path / "g.json"
-    code, _ = run(["duplicates", "--input", str(src), "--text-column", "comment", "--out", str(out), "--groups", str(groups)], capsys)
+    code, _ = run(
+        [
+            "duplicates",
+            "--input",
+            str(src),
+            "--text-column",
+            "comment",
+            "--out",
+            str(out),
+            "--groups",
+            str(groups),
+        ],
+        capsys,
+    )
     assert code == 0
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert df["duplicate_group"].tolist() == ["1"] * 7 + ["", ""]
@@ -130,9 +162,27 @@ def test_classify_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
         coded.append(f"Cold food and no parking spaces {i},Food;Parking")
         coded.append(f"Lovely nurses {i},")
     train = write(tmp_path / "train.csv", "\n".join(coded) + "\n")
-    new = write(tmp_path / "new.csv", "id,text\n01,the food was cold\n02,parking was full and expensive\n03,\n")
+    new = write(
+        tmp_path / "new.csv",
+        "id,text\n01,the food was cold\n02,parking was full and expensive\n03,\n",
+    )
     out = tmp_path / "p.csv"
-    code, _ = run(["classify", "--train", str(train), "--predict", str(new), "--text-column", "text", "--labels-column", "themes", "--out", str(out)], capsys)
+    code, _ = run(
+        [
+            "classify",
+            "--train",
+            str(train),
+            "--predict",
+            str(new),
+            "--text-column",
+            "text",
+            "--labels-column",
+            "themes",
+            "--out",
+            str(out),
+        ],
+        capsys,
+    )
     assert code == 0
     df = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert list(df.columns)[:4] == ["id", "text", "predicted", "confidence"]
@@ -148,11 +198,30 @@ def test_classify_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_themes_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = ["comment"]
     for i in range(20):
-        lines += [f"the food was cold {i}", f"parking is too expensive {i}", f"nurses were kind and caring {i}"]
+        lines += [
+            f"the food was cold {i}",
+            f"parking is too expensive {i}",
+            f"nurses were kind and caring {i}",
+        ]
     lines.append('""')
     src = write(tmp_path / "t.csv", "\n".join(lines) + "\n")
     out = tmp_path / "t.json"
-    code, _ = run(["themes", "--input", str(src), "--text-column", "comment", "--out", str(out), "--n-themes", "3", "--seed", "1"], capsys)
+    code, _ = run(
+        [
+            "themes",
+            "--input",
+            str(src),
+            "--text-column",
+            "comment",
+            "--out",
+            str(out),
+            "--n-themes",
+            "3",
+            "--seed",
+            "1",
+        ],
+        capsys,
+    )
     assert code == 0
     data = json.loads(out.read_text())
     top = [t for t in data["themes"] if "parent" not in t]
@@ -167,9 +236,19 @@ def test_themes_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_help_lists_commands() -> None:
-    res = subprocess.run([sys.executable, "-m", "heard_analysis.cli", "--help"], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "heard_analysis.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert res.returncode == 0
     for cmd in ["classify", "themes", "sentiment", "duplicates", "redact"]:
         assert cmd in res.stdout
-    res = subprocess.run([sys.executable, "-m", "heard_analysis.cli", "classify", "--help"], capture_output=True, text=True, check=False)
+    res = subprocess.run(
+        [sys.executable, "-m", "heard_analysis.cli", "classify", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "--labels-column" in res.stdout and "confidence" in res.stdout

@@ -2,11 +2,10 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 
 import pytest
-
 from heard_analysis import find_pii, redact, redact_many
 from heard_analysis.redact import nhs_number_is_valid
 

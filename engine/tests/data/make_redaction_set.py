@@ -18,29 +18,104 @@ from pathlib import Path
 OUT = Path(__file__).with_name("redaction_set.jsonl")
 
 IN_LIST_FORE = [
-    "Sarah", "John", "Emma", "David", "Priya", "Mohammed", "Siobhan", "Gareth", "Aisha",
-    "Karen", "Callum", "Fatima", "Niamh", "Trevor", "Zoe", "Jackie", "Rhys", "Yvonne",
+    "Sarah",
+    "John",
+    "Emma",
+    "David",
+    "Priya",
+    "Mohammed",
+    "Siobhan",
+    "Gareth",
+    "Aisha",
+    "Karen",
+    "Callum",
+    "Fatima",
+    "Niamh",
+    "Trevor",
+    "Zoe",
+    "Jackie",
+    "Rhys",
+    "Yvonne",
 ]
 OUT_LIST_FORE = [
-    "Bartholomew", "Chidi", "Agnieszka", "Oluwaseun", "Rhiannon", "Eilidh", "Ffion", "Kwame",
-    "Marek", "Hollie", "Bronwen", "Caoimhe", "Jaswinder", "Thandiwe", "Lukasz", "Tariq",
-    "Morwenna", "Ifeoma",
+    "Bartholomew",
+    "Chidi",
+    "Agnieszka",
+    "Oluwaseun",
+    "Rhiannon",
+    "Eilidh",
+    "Ffion",
+    "Kwame",
+    "Marek",
+    "Hollie",
+    "Bronwen",
+    "Caoimhe",
+    "Jaswinder",
+    "Thandiwe",
+    "Lukasz",
+    "Tariq",
+    "Morwenna",
+    "Ifeoma",
 ]
 IN_LIST_SUR = ["Smith", "Patel", "Jones", "Okafor", "Khan", "O'Brien", "Williams", "Hughes"]
-OUT_LIST_SUR = ["Okeke", "Mensah", "Kowalczyk", "Penhaligon", "Abernethy", "Nakamura",
-                "Oyelaran", "Trelawney", "Fairbairn", "Dunmore"]
+OUT_LIST_SUR = [
+    "Okeke",
+    "Mensah",
+    "Kowalczyk",
+    "Penhaligon",
+    "Abernethy",
+    "Nakamura",
+    "Oyelaran",
+    "Trelawney",
+    "Fairbairn",
+    "Dunmore",
+]
 
-POSTCODES = ["NG7 2UH", "SW1A 1AA", "M1 1AE", "B33 8TH", "CR2 6XH", "DN55 1PT", "ng5 1pb",
-             "LS1 4AP", "EC1A 1BB", "W1A 0AX", "NG187AB", "S10 2TN", "DE22 3NE", "LE1 5WW"]
-EMAILS = ["jo.bloggs@nhs.net", "sarah_k88@hotmail.co.uk", "complaints@nuh.nhs.uk",
-          "dave.smith1962@gmail.com", "m.khan+nhs@outlook.com", "info@carersgroup.org",
-          "PATIENT.EXPERIENCE@trust.nhs.uk"]
-URLS = ["https://www.nhs.uk/conditions/asthma/", "www.nottshc.nhs.uk", "http://bit.ly/3xYz12",
-        "facebook.com/groups/mumsnotts", "https://example.org/feedback?id=42",
-        "www.gov.uk/carers-allowance", "https://tinyurl.com/ward-survey"]
-DOBS = ["DOB 12/03/1956", "date of birth: 3rd March 1948", "born on 14 July 1990",
-        "D.O.B. 01-02-1975", "born 1956-03-12", "DOB: 7.11.62", "date of birth 22 Sept 2001",
-        "dob 30/06/1939", "born on March 5, 1985"]
+POSTCODES = [
+    "NG7 2UH",
+    "SW1A 1AA",
+    "M1 1AE",
+    "B33 8TH",
+    "CR2 6XH",
+    "DN55 1PT",
+    "ng5 1pb",
+    "LS1 4AP",
+    "EC1A 1BB",
+    "W1A 0AX",
+    "NG187AB",
+    "S10 2TN",
+    "DE22 3NE",
+    "LE1 5WW",
+]
+EMAILS = [
+    "jo.bloggs@nhs.net",
+    "sarah_k88@hotmail.co.uk",
+    "complaints@nuh.nhs.uk",
+    "dave.smith1962@gmail.com",
+    "m.khan+nhs@outlook.com",
+    "info@carersgroup.org",
+    "PATIENT.EXPERIENCE@trust.nhs.uk",
+]
+URLS = [
+    "https://www.nhs.uk/conditions/asthma/",
+    "www.nottshc.nhs.uk",
+    "http://bit.ly/3xYz12",
+    "facebook.com/groups/mumsnotts",
+    "https://example.org/feedback?id=42",
+    "www.gov.uk/carers-allowance",
+    "https://tinyurl.com/ward-survey",
+]
+DOBS = [
+    "DOB 12/03/1956",
+    "date of birth: 3rd March 1948",
+    "born on 14 July 1990",
+    "D.O.B. 01-02-1975",
+    "born 1956-03-12",
+    "DOB: 7.11.62",
+    "date of birth 22 Sept 2001",
+    "dob 30/06/1939",
+    "born on March 5, 1985",
+]
 
 
 def phone(rng: random.Random) -> str:
@@ -271,8 +346,11 @@ def fill(template: str, rng: random.Random) -> dict:
 
 
 def _date_start(s: str) -> int:
-    m = re.search(r"\d|(?:January|February|March|April|May|June|July|August|September|"
-                  r"October|November|December)\s+\d", s)
+    m = re.search(
+        r"\d|(?:January|February|March|April|May|June|July|August|September|"
+        r"October|November|December)\s+\d",
+        s,
+    )
     assert m is not None
     return m.start()
 
@@ -285,8 +363,9 @@ def main() -> None:
             rows.append(fill(t, rng))
     # invalid-check-digit 10-digit numbers without an NHS cue are not NHS numbers
     for _ in range(15):
-        rows.append({"text": f"Order code {nhs_number(rng, valid=False)} was on the box.",
-                     "spans": []})
+        rows.append(
+            {"text": f"Order code {nhs_number(rng, valid=False)} was on the box.", "spans": []}
+        )
     for t in NEGATIVE:
         rows.append({"text": t, "spans": []})
     seen = set()

@@ -1,0 +1,211 @@
+"""Speed and memory of the analysis engine (never run as a unit test).
+
+    .venv/bin/python benchmarks/analysis_speed.py [--sizes 100000 1000000] [--repeats 3]
+
+* classify (train + predict) on the development data's fixed 75/25 split, for the major
+  ``label`` and the ``subcategory`` codes: median over ``--repeats`` runs;
+* the whole pipeline (redact, duplicates, sentiment, evidence, theme assignment with a
+  classifier trained on the development data) over synthetic corpora of each size, each
+  run in a fresh child process so that its peak RSS (ru_maxrss) is its own.
+
+The corpus generator draws real comments from the development data, joins some of them
+for longer responses (length distribution close to the real one, with a long tail),
+sprinkles personal data (names, phones, emails, NHS numbers) into 2% of them and adds
+template campaigns (3% of rows from 6 templates with small personal edits).
+Environment: HEARD_SHARED_DATA overrides the folder holding nhs-patient-feedback/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from heard_analysis import devdata
+
+TEMPLATES = [
+    "I strongly object to the proposed closure of the minor injuries unit at Newark because "
+    "patients will have to travel over twenty miles to get urgent care and there is no bus.",
+    "Please keep the maternity unit open. Mothers and babies deserve safe care close to home "
+    "and the extra journey will put lives at risk.",
+    "As a member of Save Our Hospital I ask the board to reverse the decision to move stroke "
+    "services and to publish the full travel time analysis.",
+    "The changes to GP appointment booking are unfair to older people who cannot use apps "
+    "and I want a phone line kept open every morning.",
+    "We the undersigned oppose cuts to community mental health teams and call for more "
+    "funding for crisis support in our area.",
+    "I support the new diagnostic centre but parking must be free for patients and carers "
+    "attending appointments.",
+]
+EDITS = [
+    "",
+    " My mother relies on it.",
+    " This matters to my family.",
+    "I agree. ",
+    " Please listen to us!",
+    " I live in the town.",
+]
+PII = [
+    "Nurse {n} was brilliant.",
+    "Call me on 07700 9{d:05d}.",
+    "My email is someone{d}@example.com.",
+    "NHS number 943 476 5919.",
+    "Thanks to Dr {n}.",
+]
+NAMES = ["Sarah", "Patel", "Okafor", "Jones", "Emma", "Kowalczyk"]
+
+
+def make_corpus(n: int, seed: int = 0) -> list[str]:
+    """``n`` synthetic responses: each copies the sentence count of a random real comment
+    and fills it with random real sentences, lightly edited (a word dropped or swapped),
+    so lengths follow the real distribution while most responses are unique."""
+    rng = random.Random(seed)
+    base = devdata.load()["feedback"].tolist()
+    split = re.compile(r"(?<=[.!?])\s+")
+    per_comment = [max(1, len(split.split(t.strip()))) for t in base]
+    pool = [s for t in base for s in split.split(t.strip()) if s]
+    vocab = sorted({w for s in pool[:5000] for w in s.split() if w.isalpha()})
+    out: list[str] = []
+    for _ in range(n):
+        r = rng.random()
+        if r < 0.03:
+            t = TEMPLATES[rng.randrange(len(TEMPLATES))]
+            e = rng.choice(EDITS)
+            out.append(e + t if e.endswith(" ") else t + e)
+            continue
+        k = per_comment[rng.randrange(len(per_comment))]
+        sentences = []
+        for _ in range(k):
+            words = rng.choice(pool).split()
+            if len(words) > 3 and rng.random() < 0.5:
+                del words[rng.randrange(len(words))]
+            if len(words) > 3 and rng.random() < 0.3:
+                words[rng.randrange(len(words))] = rng.choice(vocab)
+            sentences.append(" ".join(words))
+        t = " ".join(sentences)
+        if rng.random() < 0.02:
+            t = t + " " + rng.choice(PII).format(n=rng.choice(NAMES), d=rng.randrange(99999))
+        out.append(t)
+    return out
+
+
+def _child(n: int) -> None:
+    from heard_analysis import run_pipeline, train_classifier
+
+    train, _ = devdata.split(devdata.load())
+    texts = make_corpus(n)
+    t0 = time.perf_counter()
+    model = train_classifier(train["feedback"].tolist(), [[v] for v in train["label"]])
+    t_train = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    res = run_pipeline(texts, classifier=model)
+    total = time.perf_counter() - t0
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        json.dumps(
+            {
+                "n": n,
+                "train_s": round(t_train, 2),
+                "pipeline_s": round(total, 2),
+                "peak_rss_mb": round(rss_mb),
+                "campaign_rows": res.duplicates.campaign_rows,
+                "groups": len(res.duplicates.groups),
+                "redacted_changed": sum(a != b for a, b in zip(texts, res.redacted, strict=True)),
+            }
+        )
+    )
+
+
+def _stage_times(n: int) -> None:
+    """Per-stage timings for one corpus size (in this process)."""
+    from heard_analysis import (
+        find_duplicates,
+        flag_evidence,
+        redact_many,
+        sentiment,
+        train_classifier,
+    )
+
+    train, _ = devdata.split(devdata.load())
+    model = train_classifier(train["feedback"].tolist(), [[v] for v in train["label"]])
+    texts = make_corpus(n)
+    for name, fn in [
+        ("redact", redact_many),
+        ("duplicates", find_duplicates),
+        ("sentiment", sentiment),
+        ("evidence", flag_evidence),
+        ("assign", model.predict),
+    ]:
+        t0 = time.perf_counter()
+        fn(texts)
+        print(f"  stage {name:<10} {time.perf_counter() - t0:7.2f} s  (n={n})")
+
+
+def bench_classify(repeats: int) -> None:
+    from heard_analysis import train_classifier
+
+    train, test = devdata.split(devdata.load())
+    for col in ["label", "subcategory"]:
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            model = train_classifier(train["feedback"].tolist(), [[v] for v in train[col]])
+            model.predict(test["feedback"].tolist())
+            times.append(time.perf_counter() - t0)
+        print(
+            f"classify {col:<12} train {len(train)} + predict {len(test)}: "
+            f"median {statistics.median(times):.2f} s over {repeats} "
+            f"(min {min(times):.2f}, max {max(times):.2f})"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--pipeline-repeats", type=int, default=1)
+    ap.add_argument("--stages", type=int, default=0, help="also time each stage at this size")
+    ap.add_argument("--child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        _child(args.child)
+        return
+    bench_classify(args.repeats)
+    if args.stages:
+        _stage_times(args.stages)
+    results: dict[int, list[dict[str, float]]] = {}
+    for n in args.sizes:
+        for _ in range(args.pipeline_repeats):
+            proc = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--child", str(n)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            row = json.loads(proc.stdout.strip().splitlines()[-1])
+            results.setdefault(n, []).append(row)
+            print(
+                f"pipeline n={n:>9,}: {row['pipeline_s']:8.2f} s  peak RSS {row['peak_rss_mb']:6.0f} MB"
+                f"  (classifier training {row['train_s']:.2f} s not included; "
+                f"{row['groups']} duplicate groups, {row['campaign_rows']} campaign rows, "
+                f"{row['redacted_changed']} responses redacted)"
+            )
+    med = {n: statistics.median(r["pipeline_s"] for r in rows) for n, rows in results.items()}
+    sizes = sorted(med)
+    for small, big in zip(sizes, sizes[1:], strict=False):
+        ratio = med[big] / med[small]
+        print(
+            f"time ratio {big:,}/{small:,} = {ratio:.2f} for a size ratio of {big / small:.0f} "
+            f"(per-response {1e6 * med[small] / small:.0f} us vs {1e6 * med[big] / big:.0f} us)"
+        )
+
+
+if __name__ == "__main__":
+    main()
