@@ -140,6 +140,8 @@ def main() -> None:
         "name + district + interest": {"q": "smith", "district": "NR2", "interest": str(interest)},
         "no match": {"q": "zzzzqqq"},
     }
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     print(f"\nDirectory page, {args.runs} requests per query (ms):")
     print(f"{'query':32} {'median':>8} {'p95':>8} {'max':>8}  results")
     worst = 0.0
@@ -159,6 +161,8 @@ def main() -> None:
         print(
             f"{label:32} {statistics.median(timings):8.1f} {p95:8.1f} {timings[-1]:8.1f}  {count:,}"
         )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nMachine load average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs")
     verdict = "PASS" if worst <= 300 else "FAIL"
     print(f"\nWorst p95: {worst:.1f} ms (target <= 300 ms): {verdict}")
 

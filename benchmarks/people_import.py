@@ -140,6 +140,8 @@ def main() -> None:
             f"(total {batch.total_rows:,})"
         )
     print(f"Members in the database: {Member.objects.count():,}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"Machine load average (1, 5, 15 min): {load} on {os.cpu_count()} CPUs")
     verdict = "PASS" if first_seconds < 60 else "FAIL"
     print(f"Target: 50,000 rows in under 60 s: {verdict}")
 

@@ -2,8 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.core.validators import validate_email
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import Lower
 
 from heard.audit.models import AuditEvent
@@ -28,6 +30,14 @@ class DirectoryFilter:
     status: str = ""
 
 
+def _is_email(text: str) -> bool:
+    try:
+        validate_email(text)
+    except ValidationError:
+        return False
+    return True
+
+
 def _search(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
     """Search by name, email or postcode.
 
@@ -39,6 +49,12 @@ def _search(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
     if not q:
         return qs
     if "@" in q:
+        if _is_email(q):  # a whole address: the lower(email) index answers at once
+            return (
+                qs.annotate(email_lower=Lower("email"))
+                .filter(email_lower=q.lower())
+                .exclude(email="")
+            )
         return qs.filter(email__istartswith=q)
     try:
         postcode = normalise_postcode(q)
@@ -82,18 +98,27 @@ def directory_members(f: DirectoryFilter) -> QuerySet[Member]:
     )
 
 
-# Above this many matches, a text search is paged faster by walking the name index (the
-# first page's matches come soon) than by sorting every match.
-_DENSE_MATCHES = 2000
-
-
 def directory_page(f: DirectoryFilter, page_number: str | int | None, per_page: int) -> Page:
-    """One page of the directory; the count is taken once and decides the query plan."""
+    """One page of the directory with the total number of matches.
+
+    Browsing walks the name index. A text search has to test every row, so the page and
+    the total come from the same scan (a window count) rather than a count and a query.
+    """
     members = directory_members(f)
     paginator = Paginator(members, per_page)
-    if f.q.strip() and paginator.count > _DENSE_MATCHES:
-        paginator.object_list = members.order_by(Lower("full_name"), "id")
-    return paginator.get_page(page_number)
+    if not f.q.strip():
+        return paginator.get_page(page_number)
+    try:
+        number = max(1, int(page_number or 1))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(members.annotate(total_matches=Window(Count("pk")))[start : start + per_page])
+    if not rows and number > 1:
+        return paginator.get_page(page_number)  # past the end: counts, shows the last page
+    # Paginator.count is a cached property: give it the total we already have.
+    paginator.__dict__["count"] = rows[0].total_matches if rows else 0
+    return Page(rows, number, paginator)
 
 
 def member_for_staff(pk: int) -> Member:

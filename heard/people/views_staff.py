@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -122,12 +123,14 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("people.view_groups")
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
     group = get_object_or_404(Group, pk=pk)
+    page = Paginator(sel.group_current_memberships(group), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "people/staff/group.html",
         {
             "group": group,
-            "current": sel.group_current_memberships(group),
+            "page": page,
+            "query": "",
             "past": sel.group_past_memberships(group)[:50],
             "quadrant": stakeholders.quadrant(group.interest, group.influence),
         },

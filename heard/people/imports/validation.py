@@ -95,6 +95,14 @@ def mapping_problems(mapping: dict[str, str], header: list[str]) -> list[str]:
     return problems
 
 
+def is_valid_email(text: str) -> bool:
+    try:
+        validate_email(text.strip())
+    except ValidationError:
+        return False
+    return True
+
+
 class RowInvalid(ValueError):
     """A row that cannot be imported; the message is the reason kept with the row."""
 

@@ -30,6 +30,7 @@ from heard.people.imports.validation import (
     auto_map,
     clean_row,
     duplicate_reason,
+    is_valid_email,
     mapping_problems,
     name_postcode_key,
 )
@@ -85,6 +86,12 @@ def import_upload(
         first_rows = list(islice(table.rows, PREVIEW_ROWS))
     except UnreadableFile as exc:
         raise ImportProblem(str(exc)) from exc
+    if any("@" in cell and is_valid_email(cell) for cell in table.header):
+        raise ImportProblem(
+            "The first row should hold the column names (like Name, Email, Postcode), but it "
+            "looks like a person's details. Add a row of column names at the top of the file "
+            "and upload it again."
+        )
     if not any(not is_blank(row) for row in first_rows):
         raise ImportProblem(
             "The file has column names but no people in it. Add one person per row below "

@@ -142,3 +142,21 @@ def test_missing_person_is_404(officer):
 def test_programme_lead_cannot_open_the_directory(staff_client):
     client, _user = staff_client(Role.PROGRAMME_LEAD)
     assert client.get(reverse("people:directory")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_search_results_paginate_with_the_total_and_past_the_end_shows_the_last_page(officer):
+    Member.objects.bulk_create(
+        [Member(full_name=f"Smith {n:03d}", email=f"s{n}@example.org") for n in range(60)]
+        + [Member(full_name="Jones", email="jones@example.org")]
+    )
+    url = reverse("people:directory")
+    response = officer.get(url, {"q": "smith", "page": 2})
+    assert response.context["page"].paginator.count == 60
+    assert _names(response) == [f"Smith {n:03d}" for n in range(50, 60)]
+    assert "q=smith&amp;page=1" in response.content.decode()
+    assert _names(officer.get(url, {"q": "smith", "page": 9})) == _names(response)
+    empty = officer.get(url, {"q": "nobody"})
+    assert empty.context["page"].paginator.count == 0
+    assert "No people match" in empty.content.decode()
+    assert _names(officer.get(url, {"q": "JONES@example.org"})) == ["Jones"]
