@@ -18,16 +18,15 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+from heard_analysis import devdata, discover_themes, find_duplicates, find_pii, train_classifier
+from heard_analysis.evidence import flag_evidence
+from heard_analysis.sentiment import LABELS, predict_proba
 from sklearn.metrics import (
     accuracy_score,
     adjusted_rand_score,
     f1_score,
     normalized_mutual_info_score,
 )
-
-from heard_analysis import devdata, discover_themes, find_duplicates, find_pii, train_classifier
-from heard_analysis.evidence import flag_evidence
-from heard_analysis.sentiment import LABELS, predict_proba
 
 ENGINE_TESTS = Path(__file__).resolve().parents[1] / "engine" / "tests" / "data"
 FLOOR = {"label": (0.626, 0.720), "subcategory": (0.378, 0.585)}

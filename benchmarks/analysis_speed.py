@@ -18,6 +18,7 @@ Environment: HEARD_SHARED_DATA overrides the folder holding nhs-patient-feedback
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -199,7 +200,7 @@ def main() -> None:
             )
     med = {n: statistics.median(r["pipeline_s"] for r in rows) for n, rows in results.items()}
     sizes = sorted(med)
-    for small, big in zip(sizes, sizes[1:], strict=False):
+    for small, big in itertools.pairwise(sizes):
         ratio = med[big] / med[small]
         print(
             f"time ratio {big:,}/{small:,} = {ratio:.2f} for a size ratio of {big / small:.0f} "
