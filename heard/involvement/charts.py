@@ -34,6 +34,7 @@ class Chart:
     height: int
     label_width: int = LABEL_WIDTH
     bar_height: int = BAR_HEIGHT
+    has_second: bool = True
 
 
 def bar_chart(
@@ -43,8 +44,12 @@ def bar_chart(
     second_name: str,
     rows: list[tuple[str, float | None, float | None]],
     as_percent: bool = True,
+    missing_text: str = "hidden",
 ) -> Chart:
-    """rows: (category, first value, second value); None draws no bar ("hidden")."""
+    """rows: (category, first value, second value); None draws no bar and ``missing_text``.
+
+    When no row has a second value, only the first series is drawn.
+    """
     biggest = max([v for _, a, b in rows for v in (a, b) if v is not None] + [0.0]) or 1.0
 
     def width(value: float | None) -> float:
@@ -52,7 +57,7 @@ def bar_chart(
 
     def text(value: float | None) -> str:
         if value is None:
-            return "hidden"
+            return missing_text
         return f"{value * 100:.1f}%" if as_percent else f"{value:g}"
 
     bars = [
@@ -71,6 +76,7 @@ def bar_chart(
         first_name=first_name,
         second_name=second_name,
         bars=bars,
-        width=LABEL_WIDTH + BAR_AREA + 70,
+        width=LABEL_WIDTH + BAR_AREA + 90,
         height=TOP + len(rows) * ROW_HEIGHT + 10,
+        has_second=any(b is not None for _, _, b in rows),
     )

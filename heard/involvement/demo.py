@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from heard.involvement.models import Invitation, Opportunity, SampleRun
 from heard.involvement.population import built_in_population
-from heard.involvement.sampling import cross_shares, result_rows, stratified_sample
+from heard.involvement.sampling import (
+    cross_shares,
+    nested_targets,
+    result_rows,
+    stratified_sample,
+)
 from heard.involvement.selectors import Criteria, members_matching, sample_pool
 from heard.people.models import Member, Topic
 
@@ -204,7 +209,14 @@ def _demo_sample(
     pool = sample_pool(members_matching(Criteria()), population.age_map)
     shares = cross_shares([population.shares[d] for d in dimensions])
     seed = rng.randint(1, 10**6)
-    result = stratified_sample(pool, dimensions=dimensions, target_shares=shares, n=size, seed=seed)
+    result = stratified_sample(
+        pool,
+        dimensions=dimensions,
+        target_shares=shares,
+        n=size,
+        seed=seed,
+        targets=nested_targets([population.shares[d] for d in dimensions], size),
+    )
     run = SampleRun.objects.create(
         opportunity=opportunity,
         size=size,

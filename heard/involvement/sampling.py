@@ -72,6 +72,40 @@ def cross_shares(marginals: Sequence[Mapping[str, float]]) -> dict[Stratum, floa
     return result
 
 
+def nested_targets(marginals: Sequence[Mapping[str, float]], n: int) -> dict[Stratum, int]:
+    """Whole-number targets for the cross of several dimensions that keep small groups.
+
+    Rounding the full cross at once can round a small group away entirely (2% Asian
+    spread over 14 sex and age cells is under one person in each). Instead, allocate
+    ``n`` over the dimension whose smallest share is smallest first (largest
+    remainder), then each of its counts over the next dimension, and so on. The first
+    dimension's totals are then exactly its largest-remainder allocation, and every
+    stratum's target stays within about one person per dimension of its quota.
+    Keys are in the order the marginals were given.
+    """
+    order = sorted(
+        range(len(marginals)),
+        key=lambda i: (min(marginals[i].values()) / (sum(marginals[i].values()) or 1), i),
+    )
+
+    def allocate(level: int, count: int) -> dict[tuple[str, ...], int]:
+        if level == len(order):
+            return {(): count}
+        result: dict[tuple[str, ...], int] = {}
+        for category, k in largest_remainder(marginals[order[level]], count).items():
+            for rest, m in allocate(level + 1, k).items():
+                result[(category, *rest)] = m
+        return result
+
+    targets: dict[Stratum, int] = {}
+    for key, count in allocate(0, n).items():
+        original = [""] * len(order)
+        for position, dimension_index in enumerate(order):
+            original[dimension_index] = key[position]
+        targets[tuple(original)] = count
+    return targets
+
+
 def stratum_label(stratum: Stratum) -> str:
     return ", ".join(stratum) if stratum else "Everyone"
 
@@ -114,8 +148,12 @@ def stratified_sample(
     n: int,
     seed: int,
     redistribute: bool = True,
+    targets: Mapping[Stratum, int] | None = None,
 ) -> SampleResult:
     """Draw a stratified random sample of ``n`` members from ``pool``.
+
+    ``targets``: whole-number targets per stratum adding up to ``n`` (e.g. from
+    ``nested_targets``); by default, the largest-remainder allocation of the shares.
 
     Raises ValueError if n is negative or no dimension is chosen.
     """
@@ -131,7 +169,9 @@ def stratified_sample(
             members[key].append(member_id)
         else:
             unknown += 1
-    target = largest_remainder(target_shares, n)
+    target = dict(targets) if targets is not None else largest_remainder(target_shares, n)
+    if sum(target.values()) != n or set(target) != set(target_shares):
+        raise ValueError("The targets must cover every stratum and add up to n.")
     take = {key: min(target[key], len(members[key])) for key in target}
     shortfalls = [
         Shortfall(stratum=key, wanted=target[key], available=len(members[key]))

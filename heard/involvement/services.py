@@ -24,7 +24,12 @@ from heard.involvement.population import (
     dimensions_problem,
     population_parse,
 )
-from heard.involvement.sampling import cross_shares, result_rows, stratified_sample
+from heard.involvement.sampling import (
+    cross_shares,
+    nested_targets,
+    result_rows,
+    stratified_sample,
+)
 from heard.involvement.selectors import (
     Criteria,
     invitations_due_reminder,
@@ -174,6 +179,7 @@ def sample_draw(
         n=size,
         seed=seed,
         redistribute=redistribute,
+        targets=nested_targets([population.shares[d] for d in dimensions], size),
     )
     strata = result_rows(result)
     with transaction.atomic():

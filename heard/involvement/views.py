@@ -221,7 +221,12 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "achieved": achieved,
             "dimension_names": [DIMENSION_LABELS.get(d, d) for d in run.dimensions],
             "extra_strata": [r for r in run.strata if r["extra"]],
-            "strata": [{**r, "share_text": f"{r['target_share'] * 100:.1f}%"} for r in run.strata],
+            "strata": [
+                {**r, "share_text": f"{r['target_share'] * 100:.1f}%"}
+                for r in run.strata
+                if r["target"] or r["achieved"]
+            ],
+            "zero_strata": [r["stratum"] for r in run.strata if not (r["target"] or r["achieved"])],
         },
     )
 
@@ -288,8 +293,9 @@ def reach(request: HttpRequest) -> HttpResponse:
         svg = bar_chart(
             title=f"Members by {reach_chart.title.lower()}",
             first_name="Members",
-            second_name="Population" if reach_chart.has_population else "Population (no figures)",
+            second_name="Population",
             rows=[(r.category, r.member_share, r.population_share) for r in reach_chart.rows],
+            missing_text=f"fewer than {selectors.small_number_threshold()}",
         )
         charts.append({"data": reach_chart, "svg": svg})
     return render(

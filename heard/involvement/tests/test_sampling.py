@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from heard.involvement.sampling import (
     cross_shares,
     largest_remainder,
+    nested_targets,
     stratified_sample,
 )
 
@@ -118,3 +119,52 @@ def test_sample_never_repeats_never_draws_unknowns_and_never_exceeds_n(categorie
     assert len(result.selected) == len(set(result.selected)) <= n
     assert set(result.selected) <= known
     assert len(result.selected) == min(n, len(known))
+
+
+def test_nested_targets_keep_small_groups_that_full_cross_rounding_loses():
+    from heard.involvement.population import built_in_population
+
+    population = built_in_population()
+    marginals = [population.shares["sex_age"], population.shares["ethnic_group"]]
+    shares = cross_shares(marginals)
+    flat = largest_remainder(shares, 100)
+    nested = nested_targets(marginals, 100)
+    assert sum(nested.values()) == 100 and set(nested) == set(shares)
+
+    def ethnic_totals(targets):
+        totals: dict[str, int] = {}
+        for (_, ethnic), count in targets.items():
+            totals[ethnic] = totals.get(ethnic, 0) + count
+        return totals
+
+    # 2.1% Asian of 100: the full cross rounds most of them away
+    assert ethnic_totals(flat)["Asian, Asian British or Asian Welsh"] < 2
+    # nested: exactly the largest-remainder split of 94.7 / 2.1 / 1.6 / 0.9 / 0.7
+    assert ethnic_totals(nested) == {
+        "White": 95,
+        "Asian, Asian British or Asian Welsh": 2,
+        "Mixed or Multiple ethnic groups": 1,
+        "Black, Black British, Black Welsh, Caribbean or African": 1,
+        "Other ethnic group": 1,
+    }
+
+
+@given(
+    st.lists(st.floats(0.01, 10), min_size=1, max_size=5),
+    st.lists(st.floats(0.01, 10), min_size=1, max_size=5),
+    st.integers(0, 300),
+)
+def test_nested_targets_always_add_up_and_stay_near_the_quota(a, b, n):
+    marginals = [{f"a{i}": w for i, w in enumerate(a)}, {f"b{i}": w for i, w in enumerate(b)}]
+    targets = nested_targets(marginals, n)
+    shares = cross_shares(marginals)
+    assert sum(targets.values()) == n and set(targets) == set(shares)
+    for key, count in targets.items():
+        assert abs(count - shares[key] * n) < 2 + 1e-9
+
+
+def test_targets_that_do_not_add_up_are_refused():
+    with pytest.raises(ValueError, match="add up to n"):
+        stratified_sample(
+            [], dimensions=["d"], target_shares={("A",): 1.0}, n=3, seed=1, targets={("A",): 2}
+        )
