@@ -5,6 +5,7 @@ high influence and interest – manage closely; high influence, lower interest �
 satisfied; high interest, lower influence – keep informed; both lower – monitor.
 """
 
+import math
 from dataclasses import dataclass
 
 HIGH = 4
@@ -28,6 +29,7 @@ class Point:
     influence: int
     x: float
     y: float
+    radius: float = 11
 
     @property
     def quadrant(self) -> str:
@@ -35,7 +37,7 @@ class Point:
 
 
 # Drawing area (SVG user units): a 5 x 5 grid of cells inside margins for the axis labels.
-LEFT, TOP, CELL = 70, 20, 90
+LEFT, TOP, CELL = 70, 20, 100
 SIZE = 5 * CELL
 WIDTH, HEIGHT = LEFT + SIZE + 20, TOP + SIZE + 60
 
@@ -55,12 +57,15 @@ def layout(groups: list[tuple[str, int, int]]) -> list[Point]:
     for index, (name, interest, influence) in enumerate(clamped):
         siblings = by_cell[(interest, influence)]
         slot = siblings.index(index)
-        per_row = 3 if len(siblings) > 1 else 1
-        columns = min(len(siblings), per_row)
-        rows = (len(siblings) + per_row - 1) // per_row
+        per_row = math.ceil(math.sqrt(len(siblings)))
+        rows = math.ceil(len(siblings) / per_row)
         col, row = slot % per_row, slot // per_row
         x0, y0 = cell_origin(interest, influence)
-        x = x0 + CELL * (col + 1) / (columns + 1)
+        step = CELL / (max(per_row, rows) + 1)
+        x = x0 + CELL * (col + 1) / (per_row + 1)
         y = y0 + CELL * (row + 1) / (rows + 1)
-        points.append(Point(index + 1, name, interest, influence, round(x, 1), round(y, 1)))
+        radius = min(11.0, step / 2 - 1)
+        points.append(
+            Point(index + 1, name, interest, influence, round(x, 1), round(y, 1), round(radius, 1))
+        )
     return points

@@ -70,6 +70,15 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "member": member,
             "history": history_for(member),
+            "contact_ways": [
+                way
+                for way, wanted in (
+                    ("Email", member.contact_by_email),
+                    ("Phone", member.contact_by_phone),
+                    ("Post", member.contact_by_post),
+                )
+                if wanted
+            ],
             "events": sel.member_audit_events(member),
         },
     )

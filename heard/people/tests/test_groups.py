@@ -150,3 +150,14 @@ def test_programme_lead_sees_groups_but_cannot_change_them(staff_client):
     page = client.get(reverse("people:group", args=[group.pk])).content.decode()
     assert "Add a person" not in page
     assert client.get(reverse("people:group_edit", args=[group.pk])).status_code == 403
+
+
+def test_a_crowded_cell_keeps_points_apart_and_inside():
+    points = stakeholders.layout([(f"PPG {n}", 4, 2) for n in range(12)])
+    x0, y0 = stakeholders.cell_origin(4, 2)
+    for a in points:
+        assert x0 + a.radius <= a.x <= x0 + stakeholders.CELL - a.radius
+        assert y0 + a.radius <= a.y <= y0 + stakeholders.CELL - a.radius
+        for b in points:
+            if a is not b:
+                assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5 >= a.radius + b.radius
