@@ -78,10 +78,10 @@ def main() -> None:
     timings: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
 
-    def step(name: str, call: Callable[[], Any]) -> Any:
+    def step(name: str, call: Callable[..., Any], *call_args: Any) -> Any:
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
-            response = call()
+            response = call(*call_args)
             timings[name].append((time.perf_counter() - t0) * 1000)
         queries[name].append(len(ctx.captured_queries))
         assert response.status_code in (200, 302), (name, response.status_code)
@@ -94,46 +94,29 @@ def main() -> None:
 
     for n in range(args.journeys):
         client = Client()
-        email = f"bench{n}@example.org"
-        step(
-            "join (POST)",
-            lambda: client.post(
-                reverse("members:join"),
-                {
-                    "full_name": f"Bench Person {n}",
-                    "email": email,
-                    "postcode": "NR2 1AA",
-                    "interests": topics,
-                    "contact_methods": ["email"],
-                    "consent": "on",
-                },
-            ),
-        )
-        confirm = link("/join/confirm/")
-        step("confirm link (GET)", lambda: client.get(confirm))
-        step("my account (GET)", lambda: client.get(reverse("members:account")))
-        step(
-            "change details (POST)",
-            lambda: client.post(
-                reverse("members:account_details"),
-                {
-                    "full_name": f"Bench Changed {n}",
-                    "postcode": "NR32 1AB",
-                    "interests": topics[:1],
-                    "contact_methods": ["email"],
-                },
-            ),
-        )
-        step(
-            "equality (POST)",
-            lambda: client.post(
-                reverse("members:equality"), {"age_band": "35_44", "religion": "none"}
-            ),
-        )
-        step("download (POST)", lambda: client.post(reverse("members:download")))
-        unsubscribe = link("/unsubscribe/")
-        step("unsubscribe (POST)", lambda: Client().post(unsubscribe))
-        step("delete (POST)", lambda: client.post(reverse("members:delete")))
+        join = {
+            "full_name": f"Bench Person {n}",
+            "email": f"bench{n}@example.org",
+            "postcode": "NR2 1AA",
+            "interests": topics,
+            "contact_methods": ["email"],
+            "consent": "on",
+        }
+        details = {
+            "full_name": f"Bench Changed {n}",
+            "postcode": "NR32 1AB",
+            "interests": topics[:1],
+            "contact_methods": ["email"],
+        }
+        equality = {"age_band": "35_44", "religion": "none"}
+        step("join (POST)", client.post, reverse("members:join"), join)
+        step("confirm link (GET)", client.get, link("/join/confirm/"))
+        step("my account (GET)", client.get, reverse("members:account"))
+        step("change details (POST)", client.post, reverse("members:account_details"), details)
+        step("equality (POST)", client.post, reverse("members:equality"), equality)
+        step("download (POST)", client.post, reverse("members:download"))
+        step("unsubscribe (POST)", Client().post, link("/unsubscribe/"))
+        step("delete (POST)", client.post, reverse("members:delete"))
 
     print(
         f"\n{args.journeys} journeys, {connection.vendor}, against {args.members} existing members"
