@@ -178,3 +178,22 @@ def test_member_signs_in_with_an_emailed_link_and_bad_links_explain_themselves(
     page.get_by_role("button", name="Get a new sign-in link").click()
     page.wait_for_url("**/sign-in/")
     visitor.check()
+
+
+def test_joining_works_without_javascript(browser, live_server, smtp_server, topics):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + reverse("members:join"))
+    page.get_by_label("Full name").fill("Jo Nojs")
+    page.get_by_label("Email address").fill("jo@example.org")
+    page.get_by_label("Postcode").fill("NR1 3SR")
+    page.get_by_label("Mental health").check()
+    page.get_by_label("Maternity").check()
+    page.get_by_label(re.compile("I want to join")).check()
+    page.get_by_role("button", name="Join").click()
+    page.wait_for_url("**/join/check-your-email/")
+    page.goto(live_server.url + _link(smtp_server, "/join/confirm/"))
+    page.wait_for_url("**/my-account/")
+    assert "Mental health" in page.locator("main").inner_text()
+    assert "Maternity" in page.locator("main").inner_text()
+    context.close()
