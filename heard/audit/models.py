@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     INVITATIONS_SENT = "invitation.sent", "Invitations sent"
     INVITATION_ANSWERED = "invitation.answered", "Invitation accepted or declined"
     INVITATION_REMINDED = "invitation.reminded", "Invitation reminder sent"
+    INVITATION_WITHDRAWN = "invitation.withdrawn", "Invitation withdrawn"
     SAMPLE_DRAWN = "sample.drawn", "Representative sample drawn"
     OPPORTUNITY_STATUS_CHANGED = "opportunity.status_changed", "Involvement opportunity opened or closed"
     POPULATION_UPLOADED = "population.uploaded", "Reference population uploaded"

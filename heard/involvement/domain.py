@@ -64,3 +64,14 @@ def answer_outcome(current: str, answer: str) -> tuple[str, bool]:
         raise TransitionError("This invitation has been withdrawn, so it cannot be answered.")
     new = ANSWERS[answer]
     return str(new), current != new
+
+
+WITHDRAWABLE = {InvitationStatus.INVITED, InvitationStatus.ACCEPTED}
+
+
+def withdraw_check(current: str) -> None:
+    """Raise TransitionError unless an invitation in ``current`` can be withdrawn."""
+    if current not in WITHDRAWABLE:
+        raise TransitionError(
+            "Only invitations that are waiting for an answer or accepted can be withdrawn."
+        )

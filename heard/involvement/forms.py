@@ -6,7 +6,12 @@ from django import forms
 
 from heard.involvement.models import Opportunity
 from heard.involvement.population import DIMENSION_LABELS, dimensions_problem
-from heard.involvement.selectors import BUILT_IN_KEY, Criteria, population_choices
+from heard.involvement.selectors import (
+    BUILT_IN_KEY,
+    Criteria,
+    often_threshold,
+    population_choices,
+)
 from heard.people import equality
 from heard.people.models import Group, Member, Topic
 
@@ -172,9 +177,17 @@ class CriteriaForm(forms.Form):
         choices=list(equality.ETHNIC_BROAD.items()),
     )
 
+    not_asked_often = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Leave out members we have asked often",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["localities"].choices = _locality_choices()  # type: ignore[attr-defined]
+        often = self.fields["not_asked_often"]
+        often.help_text = f"Asked {often_threshold()} or more times in the last 12 months"
 
     def criteria(self) -> Criteria:
         data = self.cleaned_data
@@ -185,6 +198,7 @@ class CriteriaForm(forms.Form):
             age_bands=list(data.get("age_bands") or []),
             sexes=list(data.get("sexes") or []),
             ethnic_groups=list(data.get("ethnic_groups") or []),
+            not_asked_often=bool(data.get("not_asked_often")),
         )
 
 

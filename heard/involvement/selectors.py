@@ -37,13 +37,11 @@ class Criteria:
     age_bands: list[str] = field(default_factory=list)
     sexes: list[str] = field(default_factory=list)
     ethnic_groups: list[str] = field(default_factory=list)  # broad prefixes: "asian", ...
+    # leave out members already asked often_threshold() times or more in 12 months
+    not_asked_often: bool = False
 
-    def as_dict(self) -> dict[str, list[Any]]:
-        return {k: list(v) for k, v in self.__dict__.items() if v}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Criteria":
-        return cls(**{k: list(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+    def as_dict(self) -> dict[str, Any]:
+        return {k: list(v) if isinstance(v, list) else v for k, v in self.__dict__.items() if v}
 
 
 def members_contactable() -> QuerySet[Member]:
@@ -74,6 +72,16 @@ def members_matching(
         for prefix in criteria.ethnic_groups:
             broad |= Q(equality__ethnic_group__startswith=f"{prefix}_")
         qs = qs.filter(broad)
+    if criteria.not_asked_often:
+        since = timezone.now() - timedelta(days=365)
+        often = (
+            Invitation.objects.filter(sent_at__gte=since)
+            .values("member_id")
+            .annotate(n=Count("pk"))
+            .filter(n__gte=often_threshold())
+            .values("member_id")
+        )
+        qs = qs.exclude(pk__in=often)
     if not_invited_to is not None:
         qs = qs.exclude(invitations__opportunity=not_invited_to)
     return qs.distinct()

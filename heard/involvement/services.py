@@ -16,7 +16,12 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.involvement.domain import TransitionError, answer_outcome, transition_check
+from heard.involvement.domain import (
+    TransitionError,
+    answer_outcome,
+    transition_check,
+    withdraw_check,
+)
 from heard.involvement.links import invitation_token, link_expiry
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation, SampleRun
 from heard.involvement.population import (
@@ -405,6 +410,36 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> tuple[Invitatio
                 after={"status": new, "opportunity": locked.opportunity_id},
             )
     return locked, changed
+
+
+def invitation_withdraw(*, actor: Any, invitation: Invitation, base_url: str = "") -> Invitation:
+    """Withdraw an invitation (e.g. the places are filled) and tell the member by email.
+
+    Raises TransitionError if it was already declined or withdrawn.
+    """
+    base_url = (base_url or base_url_default()).rstrip("/")
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        withdraw_check(locked.status)
+        before = locked.status
+        locked.status = Invitation.Status.WITHDRAWN
+        locked.save(update_fields=["status"])
+        audit_record(
+            action=Action.INVITATION_WITHDRAWN,
+            actor=actor,
+            subject=locked,
+            before={"status": before},
+            after={"status": locked.status, "opportunity": locked.opportunity_id},
+        )
+        member = locked.member
+        if member.email and member.status == Member.Status.ACTIVE:
+            member_mail_send(
+                member=member,
+                template="involvement/email/withdrawn",
+                context={"opportunity": locked.opportunity, "member_name": member.full_name},
+                base_url=base_url,
+            )
+    return locked
 
 
 def invitations_remind(

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/sample/", views.sample_new, name="sample_new"),
     path("<int:pk>/remind/", views.remind, name="remind"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("samples/<int:pk>/", views.sample_detail, name="sample"),
     path("samples/<int:pk>/send/", views.sample_send, name="sample_send"),
     path("participation/", views.participation, name="participation"),

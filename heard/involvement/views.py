@@ -20,7 +20,7 @@ from heard.involvement.forms import (
     RetentionRulesForm,
     SampleForm,
 )
-from heard.involvement.models import Opportunity, ReferencePopulation, SampleRun
+from heard.involvement.models import Invitation, Opportunity, ReferencePopulation, SampleRun
 from heard.involvement.population import DIMENSION_LABELS, PopulationError
 from heard.people.models import RetentionRule
 from heard.people.services import retention
@@ -244,6 +244,21 @@ def sample_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("involvement:sample", pk=pk)
     messages.success(request, _sent_message(counts))
     return redirect("involvement:opportunity", pk=run.opportunity_id)
+
+
+@require_POST
+@permission_required("involvement.manage_opportunities")
+def invitation_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_withdraw(
+            actor=request.user, invitation=invitation, base_url=_base_url(request)
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Invitation withdrawn. We have emailed the member to say so.")
+    return redirect("involvement:opportunity", pk=invitation.opportunity_id)
 
 
 @require_POST

@@ -32,7 +32,15 @@ def _sample() -> dict:
     return {"pk": run.pk}
 
 
+def _invitation() -> dict:
+    from heard.involvement.tests.factories import InvitationFactory
+
+    invitation: Any = InvitationFactory()
+    return {"pk": invitation.pk}
+
+
 EXPECTED = {
+    "involvement:invitation_withdraw": Access(MANAGE, kwargs=_invitation, method="post"),
     "involvement:opportunities": Access(VIEW),
     "involvement:opportunity_create": Access(MANAGE),
     "involvement:opportunity": Access(VIEW, kwargs=_opportunity),

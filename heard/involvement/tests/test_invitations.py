@@ -283,3 +283,42 @@ def test_emails_go_in_batches_once_and_progress_shows_what_is_waiting(
     assert len(smtp_server.messages) == 3
     done = client.get(url).content.decode()
     assert "All 3 invitation emails have gone" in done and "hx-trigger" not in done
+
+
+def test_criteria_can_leave_out_members_asked_often(staff_client, settings):
+    settings.HEARD_INVOLVEMENT_OFTEN_THRESHOLD = 2
+    client, _ = staff_client()
+    busy = MemberFactory()
+    for _ in range(2):
+        InvitationFactory(member=busy)
+    MemberFactory()
+    opportunity = OpportunityFactory()
+    url = reverse("involvement:invite", kwargs={"pk": opportunity.pk})
+    everyone = client.post(url, {"action": "preview"}).content.decode()
+    assert "<strong>2</strong> members match" in everyone
+    fewer = client.post(url, {"action": "preview", "not_asked_often": "on"}).content.decode()
+    assert "<strong>1</strong> member matches" in fewer
+    assert "Asked 2 or more times in the last 12 months" in fewer
+
+
+def test_staff_withdraw_an_invitation_the_member_is_told_and_cannot_answer(
+    staff_client, client, smtp_server, django_capture_on_commit_callbacks
+):
+    staff, _ = staff_client()
+    invitation = InvitationFactory(status=Invitation.Status.ACCEPTED)
+    url = reverse("involvement:invitation_withdraw", kwargs={"pk": invitation.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(url)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.WITHDRAWN
+    assert [m["Subject"] for m in smtp_server.messages] == [
+        f"Update about: {invitation.opportunity.title}"
+    ]
+    event = AuditEvent.objects.get(action=Action.INVITATION_WITHDRAWN)
+    assert event.before == {"status": "accepted"}
+    again = staff.post(url, follow=True).content.decode()
+    assert "Only invitations that are waiting for an answer or accepted" in again
+    answer = client.post(
+        reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
+    )
+    assert "has been withdrawn" in answer.content.decode()
