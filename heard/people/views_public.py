@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -82,7 +82,7 @@ def member_required(view: MemberView) -> Callable[..., HttpResponse]:
                 messages.info(
                     request, "Sign in with the email address you joined the membership with."
                 )
-            return redirect(f"{reverse('members:sign_in')}?next={request.path}")
+            return redirect(f"{reverse('members:sign_in')}?{urlencode({'next': request.path})}")
         return view(request, member, *args, **kwargs)
 
     return wrapped
