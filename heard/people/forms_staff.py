@@ -6,7 +6,7 @@ from django import forms
 
 from heard.people.imports.validation import FIELDS
 from heard.people.models import Group, GroupMembership, Member, Topic
-from heard.people.postcodes import LOCALITIES
+from heard.people.postcodes import LOCALITIES, InvalidPostcode, normalise_postcode
 from heard.people.selectors_staff import DirectoryFilter
 from heard.people.services.imports import MAX_UPLOAD_BYTES
 
@@ -106,6 +106,14 @@ class GroupForm(forms.ModelForm):
             "email": "The group's own address, not a person's (optional)",
         }
         widgets = {"kind": forms.RadioSelect, "description": forms.Textarea(attrs={"rows": 4})}
+        error_messages = {
+            "name": {
+                "required": "Enter the group's name",
+                "unique": "A group with this name already exists. Choose another name",
+            },
+            "kind": {"required": "Choose the type of group"},
+            "email": {"invalid": "Enter an email address like name@example.com"},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -130,12 +138,60 @@ class GroupForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class PersonForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        error_messages={"required": "Enter the person's full name"},
+    )
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "Enter an email address like name@example.com"},
+    )
+    phone = forms.CharField(label="Phone number", required=False, max_length=32)
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=10, help_text="For example, NR1 3SR"
+    )
+    group = forms.ModelChoiceField(
+        label="Add to a group (optional)",
+        required=False,
+        queryset=Group.objects.all(),
+        empty_label="No group",
+    )
+    role = forms.ChoiceField(
+        label="Role in the group", choices=GroupMembership.Role.choices, required=False
+    )
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        if value:
+            try:
+                return normalise_postcode(value)
+            except InvalidPostcode as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("email") or data.get("phone") or data.get("postcode")) and not (
+            self.errors.get("email") or self.errors.get("postcode")
+        ):
+            self.add_error("email", "Enter an email address, a phone number or a postcode")
+        return data
+
+
 class MemberSearchForm(forms.Form):
     q = forms.CharField(
         label="Find a person by name, email or postcode",
         max_length=200,
         min_length=2,
         help_text="At least 2 characters",
+        error_messages={
+            "required": "Enter part of a name, email address or postcode",
+            "min_length": "Enter at least 2 characters",
+        },
     )
 
 
@@ -149,6 +205,10 @@ class AddToGroupForm(forms.Form):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
+        error_messages={
+            "required": "Choose a CSV or Excel file to upload",
+            "empty": "The file is empty. Choose the file with your list of people",
+        },
         help_text=(
             "A CSV (.csv) or Excel (.xlsx) file, up to 20 MB, with the column names in the "
             "first row and one person per row"

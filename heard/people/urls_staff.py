@@ -6,6 +6,7 @@ app_name = "people"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("new/", views.person_create, name="person_create"),
     path("<int:pk>/", views.person, name="person"),
     path("groups/", views.groups, name="groups"),
     path("groups/new/", views.group_create, name="group_create"),

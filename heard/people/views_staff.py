@@ -22,6 +22,7 @@ from heard.people.forms_staff import (
     GroupForm,
     MappingForm,
     MemberSearchForm,
+    PersonForm,
     UploadForm,
 )
 from heard.people.history import history_for
@@ -29,6 +30,7 @@ from heard.people.imports.validation import FIELDS
 from heard.people.models import Group, GroupMembership, ImportBatch, Member
 from heard.people.services import groups as group_services
 from heard.people.services import imports as import_services
+from heard.people.services.members import MemberError
 
 PAGE_SIZE = 50
 
@@ -82,6 +84,33 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
             "events": sel.member_audit_events(member),
         },
     )
+
+
+@permission_required("people.change_people")
+def person_create(request: HttpRequest) -> HttpResponse:
+    initial = {}
+    group_id = request.GET.get("group", "")
+    if group_id.isdigit():
+        initial = {"group": group_id, "role": GroupMembership.Role.CONTACT}
+    form = PersonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = group_services.contact_add(
+                full_name=data["full_name"],
+                email=data["email"],
+                phone=data["phone"],
+                postcode=data["postcode"],
+                group=data["group"],
+                role=data["role"] or GroupMembership.Role.MEMBER,
+                actor=request.user,
+            )
+        except MemberError as exc:
+            form.add_error("email", f"{exc} Find them in the directory instead.")
+        else:
+            messages.success(request, f"{member.full_name} added.")
+            return redirect("people:person", pk=member.pk)
+    return render(request, "people/staff/person_form.html", {"form": form})
 
 
 # Groups -------------------------------------------------------------------------------

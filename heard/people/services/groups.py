@@ -12,6 +12,7 @@ from django.utils import timezone
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.people.models import Group, GroupMembership, Member
+from heard.people.services.members import member_create
 
 GROUP_FIELDS = (
     "name",
@@ -149,3 +150,33 @@ def group_member_remove(*, membership: GroupMembership, actor: Any) -> GroupMemb
             },
         )
     return membership
+
+
+def contact_add(
+    *,
+    full_name: str,
+    email: str,
+    phone: str,
+    postcode: str,
+    group: Group | None,
+    role: GroupMembership.Role | str,
+    actor: Any,
+) -> Member:
+    """Add a person by hand (e.g. a stakeholder body's contact), optionally into a group.
+
+    Raises members.MemberError if the email address is already held (staff may be told: they
+    can find that person in the directory instead) or the postcode is not valid.
+    """
+    with transaction.atomic():
+        member = member_create(
+            full_name=full_name,
+            email=email,
+            phone=phone,
+            postcode=postcode,
+            source=Member.Source.STAFF,
+            status=Member.Status.ACTIVE,
+            actor=actor,
+        )
+        if group is not None:
+            group_member_add(group=group, member=member, role=role, actor=actor)
+    return member

@@ -161,3 +161,40 @@ def test_a_crowded_cell_keeps_points_apart_and_inside():
         for b in points:
             if a is not b:
                 assert ((a.x - b.x) ** 2 + (a.y - b.y) ** 2) ** 0.5 >= a.radius + b.radius
+
+
+@pytest.mark.django_db
+def test_add_a_stakeholder_contact_by_hand_into_a_group(officer):
+    group = Group.objects.create(
+        name="Healthwatch Norfolk", kind="stakeholder", stakeholder_type="healthwatch"
+    )
+    page = officer.get(reverse("people:person_create"), {"group": group.pk}).content.decode()
+    assert f'<option value="{group.pk}" selected>' in page
+    response = officer.post(
+        reverse("people:person_create"),
+        {
+            "full_name": "Jo Contact",
+            "email": "Jo@Example.org",
+            "group": group.pk,
+            "role": "contact",
+        },
+    )
+    member = Member.objects.get(email="jo@example.org")
+    assert response.status_code == 302
+    assert member.source == Member.Source.STAFF and member.status == Member.Status.ACTIVE
+    assert GroupMembership.objects.get(group=group, member=member).role == "contact"
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {Action.MEMBER_CREATED, Action.GROUP_MEMBER_ADDED} <= actions
+
+
+@pytest.mark.django_db
+def test_adding_a_person_already_held_or_without_contact_details_is_refused(officer):
+    Member.objects.create(full_name="Jo", email="jo@example.org")
+    url = reverse("people:person_create")
+    page = officer.post(url, {"full_name": "Jo Two", "email": "JO@example.org"}).content.decode()
+    assert "already exists" in page and "Find them in the directory" in page
+    page = officer.post(url, {"full_name": "No Way"}).content.decode()
+    assert "Enter an email address, a phone number or a postcode" in page
+    page = officer.post(url, {"full_name": "Bad Postcode", "postcode": "XX1 ZZZ9"}).content.decode()
+    assert "Enter a real postcode" in page
+    assert Member.objects.count() == 1

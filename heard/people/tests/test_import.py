@@ -154,7 +154,7 @@ def test_first_and_last_name_columns_and_windows_1252(officer, django_capture_on
     ("content", "name", "message"),
     [
         (b"\x00\x01\x02garbage" * 500, "members.csv", "does not look like a table"),
-        (b"", "members.csv", "The submitted file is empty"),
+        (b"", "members.csv", "The file is empty"),
         (b"Name,Email\n", "members.csv", "no people in it"),
         (b"Ada Lovelace,ada@example.org\nBob,bob@example.org\n", "members.csv", "column names"),
         (b"Name,Email\nA,a@example.org\n", "members.txt", "must be a CSV"),
