@@ -322,3 +322,11 @@ def test_staff_withdraw_an_invitation_the_member_is_told_and_cannot_answer(
         reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
     )
     assert "has been withdrawn" in answer.content.decode()
+
+
+def test_reminder_command_for_cron(capsys, smtp_server):
+    InvitationFactory(sent_at=timezone.now() - timedelta(days=10))
+    from django.core.management import call_command
+
+    call_command("invitation_reminders", "--after-days", "7")
+    assert "Invitation reminders sent: 1." in capsys.readouterr().out

@@ -3,15 +3,14 @@
     15 3 * * *  cd /srv/heard && .venv/bin/python manage.py retention_run
 
 or a systemd timer (OnCalendar=daily) running the same command. ``--dry-run`` counts who
-would be reminded and erased without changing anything. ``--reminders`` also sends the
-once-only reminders for invitations nobody has answered.
+would be reminded and erased without changing anything. (Reminders for unanswered
+invitations are a separate command: ``invitation_reminders``.)
 """
 
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from heard.involvement.services import invitations_remind
 from heard.people.services.retention import retention_run
 
 
@@ -20,11 +19,6 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="Count only; change nothing.")
-        parser.add_argument(
-            "--reminders",
-            action="store_true",
-            help="Also remind members who have not answered an invitation.",
-        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         run = retention_run(dry_run=options["dry_run"])
@@ -33,6 +27,3 @@ class Command(BaseCommand):
             f"Retention run {run.pk}: {run.reminded} member(s) {verb} reminded, "
             f"{run.erased} {verb} erased."
         )
-        if options["reminders"] and not options["dry_run"]:
-            sent = invitations_remind()
-            self.stdout.write(f"Invitation reminders sent: {sent}.")
