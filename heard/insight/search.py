@@ -3,9 +3,14 @@
 * SQLite: an FTS5 table ``insight_fts(rowid = insight id, text)`` (created by migration
   0002 on SQLite only), kept in step by the services (``index``/``unindex``), ranked by
   bm25, with the Porter stemmer.
-* PostgreSQL: a GIN expression index on ``to_tsvector('english', redacted_text)``
+* PostgreSQL: a stored generated tsvector column ``search_vector`` with a GIN index
   (migration 0002 on PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
   ``ts_rank``; nothing to keep in step.
+
+Ranking is bounded: the best matches are chosen among the ``RANK_WINDOW`` most recently
+added matches (all of them, when there are fewer). A word found in half a million
+comments would otherwise be scored half a million times per page; staff searching for
+so common a word narrow it with filters or more words, and the page says so.
 
 Only the redacted text is indexed, so nobody can find a comment by a person's name,
 phone number or email address. User text reaches the engines only through
@@ -24,11 +29,16 @@ from django.db.models.expressions import RawSQL
 from heard.insight.models import Insight
 from heard.insight.query import ParsedQuery, fts5_expression, websearch_expression
 
+RANK_WINDOW = 20_000
+
 
 @dataclass(frozen=True)
 class Hits:
     ids: list[int]
     total: int
+    # True when there were more matches than RANK_WINDOW, so "best match" ranked only
+    # the most recently added RANK_WINDOW of them.
+    ranked_recent_only: bool = False
 
 
 class SearchBackend(Protocol):
@@ -95,20 +105,24 @@ class SqliteFts5Backend:
         where, params = f"{self.table} MATCH %s", [match]
         if filtered:
             sql, filter_params = base.order_by().values("pk").query.sql_with_params()
-            where += f" AND rowid IN ({sql})"
+            # "+rowid" keeps SQLite from handing the IN list to FTS5 as lookups (one
+            # full-text query per id); the list is probed per match instead.
+            where += f" AND +rowid IN ({sql})"
             params += list(filter_params)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {where}", params)  # noqa: S608
             total = int(cursor.fetchone()[0])
             cursor.execute(
-                f"SELECT rowid FROM {self.table} WHERE {where} ORDER BY rank LIMIT %s OFFSET %s",  # noqa: S608
-                [*params, limit, offset],
+                f"SELECT id FROM (SELECT rowid AS id, rank AS score FROM {self.table} "  # noqa: S608
+                f"WHERE {where} ORDER BY rowid DESC LIMIT %s) ORDER BY score, id DESC "
+                "LIMIT %s OFFSET %s",
+                [*params, RANK_WINDOW, limit, offset],
             )
             ids = [int(row[0]) for row in cursor.fetchall()]
-        return Hits(ids, total)
+        return Hits(ids, total, total > RANK_WINDOW)
 
 
-_TSVECTOR = "to_tsvector('english'::regconfig, insight_insight.redacted_text)"
+_TSVECTOR = "insight_insight.search_vector"
 _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 
 
@@ -130,19 +144,25 @@ class PostgresBackend:
         offset: int,
     ) -> Hits:
         text = websearch_expression(query)
-        # Constant SQL (matching the GIN index expression); user words only as parameters.
+        # Constant SQL on the indexed column; user words only as parameters.
         matches = RawSQL(f"{_TSVECTOR} @@ {_TSQUERY}", [text], output_field=BooleanField())  # noqa: S611
         qs = base.alias(fts_match=matches).filter(fts_match=True)
         total = qs.count()
         if newest_first:
             qs = qs.order_by("-occurred_on", "-pk")
-        else:
-            qs = qs.annotate(
+            return Hits(list(qs.values_list("pk", flat=True)[offset : offset + limit]), total)
+        window = qs.order_by("-pk").values("pk")[:RANK_WINDOW]
+        ranked = (
+            Insight.objects.filter(pk__in=window)
+            .annotate(
                 fts_rank=RawSQL(  # noqa: S611
                     f"ts_rank({_TSVECTOR}, {_TSQUERY})", [text], output_field=FloatField()
                 )
-            ).order_by("-fts_rank", "-occurred_on", "-pk")
-        return Hits(list(qs.values_list("pk", flat=True)[offset : offset + limit]), total)
+            )
+            .order_by("-fts_rank", "-pk")
+        )
+        ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
+        return Hits(ids, total, total > RANK_WINDOW)
 
 
 def backend() -> SearchBackend:

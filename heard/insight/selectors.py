@@ -54,6 +54,7 @@ class ResultPage:
     total: int
     per_page: int
     query: ParsedQuery
+    ranked_recent_only: bool = False
     num_pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -116,14 +117,22 @@ def insight_search(f: InsightFilter, *, page: int = 1, per_page: int = PER_PAGE)
             limit=per_page,
             offset=offset,
         )
-        ids, total = hits.ids, hits.total
+        ids, total, recent_only = hits.ids, hits.total, hits.ranked_recent_only
     else:
+        recent_only = False
         ordered = base.order_by("-occurred_on", "-pk")
         ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
         total = ordered.count()
     found = Insight.objects.select_related("activity").prefetch_related("topics").in_bulk(ids)
     items = [found[i] for i in ids if i in found]
-    return ResultPage(items=items, number=page, total=total, per_page=per_page, query=query)
+    return ResultPage(
+        items=items,
+        number=page,
+        total=total,
+        per_page=per_page,
+        query=query,
+        ranked_recent_only=recent_only,
+    )
 
 
 def insight_detail(pk: int) -> Insight | None:
