@@ -217,10 +217,12 @@ def small_number_threshold() -> int:
 class ReachRow:
     category: str
     count: int
-    suppressed: bool
-    member_share: float | None  # of members with a known answer; None when suppressed
+    suppressed: bool  # under the threshold: shown as "fewer than N"
+    member_share: float | None  # of members with a known answer; None when hidden
     population_share: float | None
     under_represented: bool = False
+    # not small itself, but hidden so that a small number cannot be worked out by subtraction
+    hidden_to_protect: bool = False
 
     @property
     def member_share_text(self) -> str:
@@ -239,9 +241,31 @@ class ReachChart:
     known: int
     unknown: int
     has_population: bool
+    unknown_suppressed: bool = False
+    unknown_hidden_to_protect: bool = False
+
+    @property
+    def any_hidden_to_protect(self) -> bool:
+        return self.unknown_hidden_to_protect or any(r.hidden_to_protect for r in self.rows)
 
 
 UNDER_REPRESENTED_RATIO = 0.8
+UNKNOWN = object()  # the "no answer" cell, for suppression
+
+
+def _suppression(cells: dict[Any, int], threshold: int) -> tuple[set[Any], set[Any]]:
+    """(small cells, cells hidden to protect them). When exactly one cell is small, the
+    next smallest non-zero cell is hidden too (complementary suppression), because the
+    total of members is shown elsewhere and one hidden cell could be worked out."""
+    small = {c for c, n in cells.items() if 0 < n < threshold}
+    protect: set[Any] = set()
+    if len(small) == 1:
+        others = sorted(
+            ((n, i) for i, (c, n) in enumerate(cells.items()) if c not in small and n > 0)
+        )
+        if others:
+            protect.add(list(cells)[others[0][1]])
+    return small, protect
 
 
 def _reach_chart(
@@ -252,16 +276,38 @@ def _reach_chart(
     for extra in sorted(set(counts) - set(categories)):
         categories.append(extra)
     known = sum(counts.values())
+    cells: dict[Any, int] = {c: counts.get(c, 0) for c in categories}
+    cells[UNKNOWN] = unknown
+    small, protect = _suppression(cells, threshold)
     rows: list[ReachRow] = []
     for category in categories:
         count = counts.get(category, 0)
-        suppressed = 0 < count < threshold
-        share = None if suppressed or not known else count / known
+        hidden = category in small or category in protect
+        share = None if hidden or not known else count / known
         pop = population.get(category) if population else None
         # Flagged in words even when the count itself is hidden: "few" is the point.
         under = bool(pop and known and count / known < UNDER_REPRESENTED_RATIO * pop)
-        rows.append(ReachRow(category, count, suppressed, share, pop, under))
-    return ReachChart(key, title, rows, known, unknown, population is not None)
+        rows.append(
+            ReachRow(
+                category,
+                count,
+                category in small,
+                share,
+                pop,
+                under,
+                hidden_to_protect=category in protect,
+            )
+        )
+    return ReachChart(
+        key,
+        title,
+        rows,
+        known,
+        unknown,
+        population is not None,
+        unknown_suppressed=UNKNOWN in small,
+        unknown_hidden_to_protect=UNKNOWN in protect,
+    )
 
 
 def reach_charts(population: Population) -> list[ReachChart]:

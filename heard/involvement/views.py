@@ -310,7 +310,7 @@ def reach(request: HttpRequest) -> HttpResponse:
             first_name="Members",
             second_name="Population",
             rows=[(r.category, r.member_share, r.population_share) for r in reach_chart.rows],
-            missing_text=f"fewer than {selectors.small_number_threshold()}",
+            missing_text="not shown",
         )
         charts.append({"data": reach_chart, "svg": svg})
     return render(

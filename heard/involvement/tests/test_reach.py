@@ -33,9 +33,31 @@ def test_small_numbers_are_suppressed_and_under_representation_flagged(settings)
     assert sex["Female"].count == 40 and not sex["Female"].suppressed
     assert sex["Male"].suppressed and sex["Male"].member_share is None
     assert sex["Male"].under_represented
+    # one small cell: the next smallest is hidden too, or 3 = 43 - 40 could be worked out
+    assert sex["Female"].hidden_to_protect and sex["Female"].member_share is None
     age = {r.category: r for r in _chart("age_band").rows}
-    assert age["75+"].member_share == pytest.approx(40 / 43)
+    assert age["75+"].hidden_to_protect
     assert age["35-44"].count == 0 and age["35-44"].under_represented
+
+
+def test_two_small_cells_protect_each_other_and_the_rest_is_shown(settings):
+    settings.HEARD_SMALL_NUMBER_THRESHOLD = 10
+    for _ in range(30):
+        member_with(sex="female", ethnic_group="white_british")
+    for _ in range(20):
+        member_with(sex="male", ethnic_group="white_british")
+    for _ in range(3):
+        member_with(sex="male", ethnic_group="asian_indian")
+    for _ in range(2):
+        member_with(sex="male", ethnic_group="black_african")
+    ethnic = {r.category: r for r in _chart("ethnic_group").rows}
+    assert ethnic["White"].member_share == pytest.approx(50 / 55)
+    assert not any(r.hidden_to_protect for r in ethnic.values())
+    sex = _chart("sex")
+    assert {r.category: r.member_share for r in sex.rows} == {
+        "Male": pytest.approx(25 / 55),
+        "Female": pytest.approx(30 / 55),
+    }
 
 
 def test_threshold_is_configurable(settings):
@@ -56,6 +78,7 @@ def test_reach_page_shows_fewer_than_and_charts_with_tables(staff_client, settin
     assert "fewer than 10" in page
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">1</td>' not in page
     assert "Under-represented:</strong> Male" in page
+    assert "not shown*" in page and "cannot be worked out from the total" in page
 
 
 def test_participation_lists_the_often_asked_and_the_not_recently_asked(staff_client, settings):
