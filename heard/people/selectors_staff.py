@@ -41,33 +41,34 @@ def _is_email(text: str) -> bool:
 def _search(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
     """Search by name, email or postcode.
 
-    Text with an "@" matches the start of the email address; a full postcode matches
-    exactly; a single word with a dot ("peter.go") matches the start of the email address
-    or any part of the name; anything else matches any part of the name.
+    Text with an "@" matches the start of the email address (a whole address matches
+    exactly); a full postcode matches exactly; a single word matches any part of the name
+    or the start of the email address; several words match any part of the name.
     """
     q = " ".join(q.split())
     if not q:
         return qs
+    lowered = q.lower()
     if "@" in q:
+        emails = qs.annotate(email_lower=Lower("email")).exclude(email="")
         if _is_email(q):  # a whole address: the lower(email) index answers at once
-            return (
-                qs.annotate(email_lower=Lower("email"))
-                .filter(email_lower=q.lower())
-                .exclude(email="")
-            )
-        return qs.filter(email__istartswith=q)
+            return emails.filter(email_lower=lowered)
+        return emails.filter(email_lower__startswith=lowered)
     try:
         postcode = normalise_postcode(q)
     except InvalidPostcode:
         pass
     else:
         return qs.filter(postcode=postcode)
-    # lower(full_name) is indexed: matching on the expression lets SQLite answer from the
-    # index alone (no row look-ups) while it walks it in name order.
+    # lower(full_name) is indexed: matching on the expression lets the index serve
+    # browsing in name order, with one case-folding per row.
     qs = qs.annotate(name_lower=Lower("full_name"))
-    if " " in q or "." not in q:
-        return qs.filter(name_lower__contains=q.lower())
-    return qs.filter(Q(name_lower__contains=q.lower()) | Q(email__istartswith=q))
+    if " " in q:
+        return qs.filter(name_lower__contains=lowered)
+    # One word may be the start of an email address too ("mpegg", "peter.go").
+    return qs.annotate(email_lower=Lower("email")).filter(
+        Q(name_lower__contains=lowered) | Q(email_lower__startswith=lowered)
+    )
 
 
 def directory_members(f: DirectoryFilter) -> QuerySet[Member]:

@@ -48,6 +48,8 @@ def test_search_by_name_part_email_prefix_and_postcode(officer):
     _member("Aisha Okafor", "aisha@example.org", postcode="IP22 4AB", locality="South Norfolk")
     url = reverse("people:directory")
     assert _names(officer.get(url, {"q": "PEGG"})) == ["Margaret Pegg"]
+    assert _names(officer.get(url, {"q": "mpeg"})) == ["Margaret Pegg"]  # start of the email
+    assert _names(officer.get(url, {"q": "pegg@"})) == []
     assert _names(officer.get(url, {"q": "peter.go"})) == ["Peter Gotts"]
     assert _names(officer.get(url, {"q": "aisha@example.org"})) == ["Aisha Okafor"]
     assert _names(officer.get(url, {"q": "nr21 9ab"})) == ["Peter Gotts"]
