@@ -206,7 +206,7 @@ def _demo_sample(
 ) -> tuple[SampleRun, list[int]]:
     population = built_in_population()
     dimensions = ["sex_age", "ethnic_group"]
-    pool = sample_pool(members_matching(Criteria()), population.age_map)
+    pool = sample_pool(members_matching(Criteria()), population)
     shares = cross_shares([population.shares[d] for d in dimensions])
     seed = rng.randint(1, 10**6)
     result = stratified_sample(

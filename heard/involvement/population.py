@@ -52,6 +52,7 @@ AGE_LABELS: dict[str, str] = {
 SEX_LABELS: dict[str, str] = {"female": "Female", "male": "Male"}
 
 DIMENSION_LABELS: dict[str, str] = {
+    "locality": "Locality",
     "sex_age": "Sex and age band together",
     "sex": "Sex",
     "age_band": "Age band",
@@ -78,6 +79,8 @@ class Population:
     raw_dimensions: list[str] = field(default_factory=list)
     # member age band code -> the age label used by this population's strata
     age_map: dict[str, str] = field(default_factory=lambda: dict(AGE_LABELS))
+    # casefolded locality name -> the file's category, when the file has a locality dimension
+    localities: dict[str, str] = field(default_factory=dict)
 
     @property
     def dimensions(self) -> list[str]:
@@ -205,7 +208,13 @@ def population_parse(text: str, *, name: str) -> Population:
         unmapped.extend(f"ethnic_group: {c}" for c in raw if c not in known)
         if mapped:
             shares["ethnic_group"] = _normalise(mapped)
-    for other in sorted(set(table) - {"sex_age", "ethnic_group"}):
+    localities: dict[str, str] = {}
+    if "locality" in table:
+        # matched to members' locality (from their postcode) by name, ignoring case
+        raw = _dimension_shares("locality", table["locality"])
+        shares["locality"] = raw
+        localities = {c.casefold(): c for c in raw}
+    for other in sorted(set(table) - {"sex_age", "ethnic_group", "locality"}):
         unmapped.append(f"{other} (no member question maps to this dimension)")
     if not shares:
         raise PopulationError(
@@ -218,6 +227,7 @@ def population_parse(text: str, *, name: str) -> Population:
         unmapped=unmapped,
         raw_dimensions=sorted(table),
         age_map=age_map or dict(AGE_LABELS),
+        localities=localities,
     )
 
 
@@ -231,13 +241,23 @@ def built_in_population() -> Population:
 
 
 def member_categories(
-    *, age_band: str, sex: str, ethnic_group: str, age_map: dict[str, str] | None = None
+    *,
+    age_band: str,
+    sex: str,
+    ethnic_group: str,
+    age_map: dict[str, str] | None = None,
+    locality: str = "",
+    localities: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """A member's category on each dimension; a dimension is left out when unknown.
 
-    ``age_map``: the population's member-band-to-label map (Population.age_map).
+    ``age_map``: the population's member-band-to-label map (Population.age_map);
+    ``localities``: its casefolded locality names (Population.localities).
     """
     result: dict[str, str] = {}
+    place = (localities or {}).get(locality.casefold(), "") if locality else ""
+    if place:
+        result["locality"] = place
     sex_label = SEX_LABELS.get(sex, "")
     age_label = (age_map if age_map is not None else AGE_LABELS).get(age_band, "")
     if sex_label:

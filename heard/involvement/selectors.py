@@ -88,20 +88,27 @@ def members_matching(
 
 
 def sample_pool(
-    members: QuerySet[Member], age_map: dict[str, str] | None = None
+    members: QuerySet[Member], population: Population | None = None
 ) -> list[tuple[int, dict[str, str]]]:
-    """(id, categories) for each member, for the pure sampler."""
+    """(id, categories) for each member, in the population's categories, for the sampler."""
     rows = members.order_by("pk").values_list(
-        "pk", "equality__age_band", "equality__sex", "equality__ethnic_group"
+        "pk", "equality__age_band", "equality__sex", "equality__ethnic_group", "locality"
     )
+    age_map = population.age_map if population else None
+    localities = population.localities if population else None
     return [
         (
             pk,
             member_categories(
-                age_band=age or "", sex=sex or "", ethnic_group=eth or "", age_map=age_map
+                age_band=age or "",
+                sex=sex or "",
+                ethnic_group=eth or "",
+                age_map=age_map,
+                locality=locality or "",
+                localities=localities,
             ),
         )
-        for pk, age, sex, eth in rows
+        for pk, age, sex, eth, locality in rows
     ]
 
 
@@ -315,10 +322,10 @@ def reach_charts(population: Population) -> list[ReachChart]:
     active = Member.objects.filter(status=Member.Status.ACTIVE)
     total = active.count()
     charts: list[ReachChart] = []
-    by_locality = {
-        row["locality"]: row["n"]
-        for row in active.exclude(locality="").values("locality").annotate(n=Count("pk"))
-    }
+    by_locality: dict[str, int] = {}
+    for place in active.exclude(locality="").values("locality").annotate(n=Count("pk")):
+        name = population.localities.get(place["locality"].casefold(), place["locality"])
+        by_locality[name] = by_locality.get(name, 0) + place["n"]
     charts.append(
         _reach_chart(
             "locality",

@@ -175,7 +175,7 @@ def sample_draw(
         raise InvolvementError(f"The population “{population.name}” has no figures for {names}.")
     if seed is None:
         seed = secrets.randbelow(2**31)
-    pool = sample_pool(members_matching(criteria, not_invited_to=opportunity), population.age_map)
+    pool = sample_pool(members_matching(criteria, not_invited_to=opportunity), population)
     shares = cross_shares([population.shares[d] for d in dimensions])
     result = stratified_sample(
         pool,

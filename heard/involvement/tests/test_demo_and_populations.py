@@ -60,3 +60,44 @@ def test_upload_a_population_then_use_it(staff_client):
     assert population.shares["sex_age"]["Female 45+"] == pytest.approx(400 / 1700)
     # a band that cuts across members' bands cannot be matched: said, not hidden
     assert population.unmapped == ["sex_age: Female 40-50"]
+
+
+LOCALITIES = (
+    "dimension,category,count,share\n"
+    "locality,norwich,600,\n"
+    "locality,Great Yarmouth,400,\n"
+    "ethnic_group,White,,0.9\n"
+    'ethnic_group,"Asian, Asian British or Asian Welsh",,0.1\n'
+)
+
+
+def test_a_population_with_localities_lets_samples_and_reach_match_on_place(staff_client):
+    from heard.involvement import services
+    from heard.involvement.selectors import Criteria, reach_charts
+    from heard.involvement.tests.factories import OpportunityFactory
+
+    _client, user = staff_client()
+    for _ in range(20):
+        member_with(ethnic_group="white_british", locality="Norwich")
+    for _ in range(20):
+        member_with(ethnic_group="white_british", locality="Great Yarmouth")
+    stored = services.population_upload(actor=user, name="Two towns", text=LOCALITIES)
+    population = population_get(str(stored.pk))
+    assert population.dimensions == ["locality", "ethnic_group"]
+    run = services.sample_draw(
+        actor=user,
+        opportunity=OpportunityFactory(),
+        criteria=Criteria(),
+        size=10,
+        dimensions=["locality"],
+        population_key=str(stored.pk),
+        seed=1,
+    )
+    achieved = {r["stratum"]: r["achieved"] for r in run.strata}
+    assert achieved == {"norwich": 6, "Great Yarmouth": 4}
+    chart = next(c for c in reach_charts(population) if c.key == "locality")
+    assert chart.has_population
+    assert {r.category: r.population_share for r in chart.rows} == {
+        "norwich": 0.6,
+        "Great Yarmouth": 0.4,
+    }
