@@ -330,3 +330,42 @@ def test_reminder_command_for_cron(capsys, smtp_server):
 
     call_command("invitation_reminders", "--after-days", "7")
     assert "Invitation reminders sent: 1." in capsys.readouterr().out
+
+
+def test_links_expire_at_the_end_of_the_reply_by_day(client):
+    from datetime import date
+
+    invitation = InvitationFactory(opportunity=OpportunityFactory(reply_by=date(2020, 1, 31)))
+    path = reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
+    assert client.get(path).status_code == 410
+    current = InvitationFactory(
+        opportunity=OpportunityFactory(reply_by=timezone.localdate() + timedelta(days=1))
+    )
+    ok = reverse("invitations:accept", kwargs={"token": invitation_token(current, "accept")})
+    assert client.get(ok).status_code == 200
+
+
+def test_changing_details_records_which_fields_changed_not_their_values(staff_client):
+    client, _ = staff_client()
+    opportunity = OpportunityFactory(
+        status=Opportunity.Status.DRAFT,
+        title="Old title",
+        starts_at=(timezone.now() + timedelta(days=9)).replace(second=0, microsecond=0),
+    )
+    data = {
+        "title": "Stroke reference group",
+        "summary": opportunity.summary,
+        "starts_at": timezone.localtime(opportunity.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "where_kind": opportunity.where_kind,
+        "time_asked": opportunity.time_asked,
+        "payment": opportunity.payment,
+        "places": "10",
+    }
+    response = client.post(
+        reverse("involvement:opportunity_edit", kwargs={"pk": opportunity.pk}), data
+    )
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.title == "Stroke reference group" and opportunity.status == "draft"
+    event = AuditEvent.objects.get(action=Action.OPPORTUNITY_UPDATED)
+    assert event.after == {"fields": ["title"]}
