@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from heard.people.equality import QUESTIONS
@@ -13,6 +14,19 @@ from heard.people.models import EqualityMonitoring, Member, Topic
 def topics_active() -> QuerySet[Topic]:
     """The managed list of topics and service areas a member can choose from."""
     return Topic.objects.filter(active=True).order_by("kind", "name")
+
+
+def members_with_email(email: str) -> QuerySet[Member]:
+    """Members holding ``email``, in any case; uses the unique index on LOWER(email)."""
+    address = email.strip().lower()
+    if not address:
+        return Member.objects.none()
+    # The index is partial (addresses that are not blank): say so, or it is not used.
+    return (
+        Member.objects.annotate(email_lower=Lower("email"))
+        .filter(email_lower=address)
+        .exclude(email="")
+    )
 
 
 def member_for_user(user: Any) -> Member | None:

@@ -14,7 +14,7 @@ from heard.audit.services import audit_record
 from heard.people.equality import QUESTIONS
 from heard.people.models import Consent, EqualityMonitoring, Member, Topic
 from heard.people.postcodes import locality_for, normalise_postcode, postcode_district
-from heard.people.selectors import member_data_export
+from heard.people.selectors import member_data_export, members_with_email
 
 
 class MemberError(ValueError):
@@ -39,7 +39,7 @@ def member_create(
     must not reveal that: see the join flow) or the postcode is not a UK postcode.
     """
     email = email.strip().lower()
-    if email and Member.objects.filter(email__iexact=email).exists():
+    if email and members_with_email(email).exists():
         raise MemberError("A member with this email address already exists.")
     clean_postcode = normalise_postcode(postcode) if postcode.strip() else ""
     with transaction.atomic():

@@ -21,7 +21,8 @@ from typing import Any
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -33,6 +34,7 @@ from heard.audit.services import audit_record
 from heard.core.mail import mail_send_on_commit
 from heard.people import tokens
 from heard.people.models import Consent, Member, Topic
+from heard.people.selectors import members_with_email
 from heard.people.services.members import MemberError, member_create
 
 UNSUBSCRIBE_WORDING = "Stop sending me emails about opportunities to get involved."
@@ -221,7 +223,7 @@ def member_sign_in_with_code(*, email: str, code: str) -> User:
 
 
 def _existing_member(email: str) -> Member | None:
-    return Member.objects.filter(email__iexact=email.strip()).exclude(email="").first()
+    return members_with_email(email).first()
 
 
 def _tell_existing_member(member: Member, base_url: str) -> None:
@@ -329,9 +331,16 @@ def member_verify(*, token: str) -> tuple[Member, User | None]:
     return member, user
 
 
+def _users_with_email(email: str) -> QuerySet[User]:
+    """Users holding ``email`` in any case (uses the index on LOWER(email))."""
+    return User.objects.annotate(email_lower=Lower("email")).filter(
+        email_lower=email.strip().lower()
+    )
+
+
 def _user_for(member: Member) -> User | None:
     """A passwordless sign-in account for the member (staff accounts are never reused)."""
-    existing = User.objects.filter(email__iexact=member.email).first()
+    existing = _users_with_email(member.email).first()
     if existing is not None:
         if existing.role or hasattr(existing, "member"):
             return None
@@ -391,12 +400,10 @@ def member_sign_in(*, token: str) -> User:
 
 
 def _address_taken(email: str, *, member: Member) -> bool:
-    users = User.objects.filter(email__iexact=email)
+    users = _users_with_email(email)
     if member.user_id is not None:
         users = users.exclude(pk=member.user_id)
-    return Member.objects.filter(email__iexact=email).exclude(pk=member.pk).exists() or (
-        users.exists()
-    )
+    return members_with_email(email).exclude(pk=member.pk).exists() or (users.exists())
 
 
 def member_email_change_request(*, member: Member, new_email: str, base_url: str) -> None:
@@ -439,7 +446,9 @@ def member_email_change_confirm(*, token: str, base_url: str) -> Member:
         raise LinkError(str(exc)) from exc
     with transaction.atomic():
         member = (
-            Member.objects.select_for_update().select_related("user").filter(pk=data.member_id)
+            Member.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(pk=data.member_id)
         ).first()
         if (
             member is None
