@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -83,7 +84,10 @@ def member_required(view: MemberView) -> Callable[..., HttpResponse]:
                     request, "Sign in with the email address you joined the membership with."
                 )
             return redirect(f"{reverse('members:sign_in')}?{urlencode({'next': request.path})}")
-        return view(request, member, *args, **kwargs)
+        response = view(request, member, *args, **kwargs)
+        # Personal data: not kept by browsers or proxies (shared computers, the back button).
+        add_never_cache_headers(response)
+        return response
 
     return wrapped
 

@@ -269,7 +269,9 @@ def test_make_member_fixture_gives_a_member_who_can_open_their_account(client, m
     user = make_member()
     assert user.role == "" and user.member.status == Member.Status.ACTIVE
     client.force_login(user)
-    assert client.get(reverse("members:account")).status_code == 200
+    response = client.get(reverse("members:account"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]  # personal data is not cached
 
 
 # --- email address ------------------------------------------------------------------
