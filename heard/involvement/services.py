@@ -386,9 +386,10 @@ def invitations_send_sample(
 
 
 def invitation_answer(*, invitation: Invitation, answer: str) -> tuple[Invitation, bool]:
-    """Record a member's answer from a signed link. Answering the same way twice changes
-    nothing; changing one's mind while the opportunity is open is allowed. Raises
-    TransitionError if the invitation was withdrawn or the opportunity is not open."""
+    """Record a member's answer from a signed link (which also counts as the member being
+    active). Answering the same way twice changes nothing; changing one's mind while the
+    opportunity is open is allowed. Raises TransitionError if the invitation was
+    withdrawn or the opportunity is not open."""
     with transaction.atomic():
         locked = (
             Invitation.objects.select_for_update()
@@ -398,6 +399,8 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> tuple[Invitatio
         if locked.opportunity.status != Opportunity.Status.OPEN:
             raise TransitionError("This opportunity is no longer taking replies.")
         new, changed = answer_outcome(locked.status, answer)
+        # Answering is activity: the retention rules count from the last activity.
+        Member.objects.filter(pk=locked.member_id).update(last_active_at=timezone.now())
         if changed:
             before = locked.status
             locked.status = new

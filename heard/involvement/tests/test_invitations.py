@@ -190,6 +190,8 @@ def test_decline_then_closed_opportunity_refuses_answers(client):
     invitation = InvitationFactory()
     path = reverse("invitations:decline", kwargs={"token": invitation_token(invitation, "decline")})
     assert "You have declined" in client.post(path).content.decode()
+    invitation.member.refresh_from_db()
+    assert invitation.member.last_active_at is not None  # answering counts as activity
     Opportunity.objects.filter(pk=invitation.opportunity_id).update(status="closed")
     page = client.post(
         reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
