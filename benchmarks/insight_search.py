@@ -63,6 +63,7 @@ def _texts(rng: random.Random) -> list[str]:
 def build(n: int, rng: random.Random) -> float:
     from django.db import connection, transaction
 
+    from heard.insight.search import facets_for
     from heard.people.postcodes import LOCALITIES
 
     base = _texts(rng)
@@ -72,24 +73,32 @@ def build(n: int, rng: random.Random) -> float:
     chunk = 20_000
     vendor = connection.vendor
     cols = (
-        "text, redacted_text, source, channel, occurred_on, locality, service, themes, "
+        "id, text, redacted_text, source, channel, occurred_on, locality, service, themes, "
         "sentiment, created_at"
     )
-    marks = ", ".join(["%s"] * 10)
+    marks = ", ".join(["%s"] * 11)
     sql = f"INSERT INTO insight_insight ({cols}) VALUES ({marks})"  # noqa: S608
     now = "2026-11-01T00:00:00+00:00"
+    next_id = 1
     for start in range(0, n, chunk):
         rows = []
+        fts_rows = []
         for _ in range(min(chunk, n - start)):
             text = f"{rng.choice(base)} {rng.choice(EXTRA)}"
+            source, locality = rng.choice(sources), rng.choice(LOCALITIES)
+            fts_rows.append(
+                (next_id, text, facets_for(locality=locality, source=source, topic_slugs=[]))
+            )
+            next_id += 1
             rows.append(
                 (
+                    next_id - 1,
                     text,
                     text,
-                    rng.choice(sources),
+                    source,
                     "online",
                     (today - timedelta(days=rng.randrange(1500))).isoformat(),
-                    rng.choice(LOCALITIES),
+                    locality,
                     "",
                     "[]",
                     "",
@@ -98,13 +107,14 @@ def build(n: int, rng: random.Random) -> float:
             )
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(sql, rows)
+            if vendor == "sqlite":
+                cursor.executemany(
+                    "INSERT INTO insight_fts(rowid, text, facets) VALUES (%s, %s, %s)", fts_rows
+                )
         print(f"  inserted {start + len(rows):,}", end="\r", flush=True)
     inserted = time.perf_counter() - started
     with connection.cursor() as cursor:
         if vendor == "sqlite":
-            cursor.execute(
-                "INSERT INTO insight_fts(rowid, text) SELECT id, redacted_text FROM insight_insight"
-            )
             cursor.execute("INSERT INTO insight_fts(insight_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
         else:

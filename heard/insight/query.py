@@ -43,9 +43,11 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(tuple(unique[:MAX_TERMS]))
 
 
-def fts5_expression(query: ParsedQuery) -> str:
-    """SQLite FTS5 MATCH text: every group a quoted string, implicitly ANDed."""
-    return " ".join('"' + " ".join(group) + '"' for group in query.groups)
+def fts5_expression(query: ParsedQuery, *, column: str = "") -> str:
+    """SQLite FTS5 MATCH text: every group a quoted string, implicitly ANDed; each
+    limited to ``column`` if given."""
+    prefix = f"{column} : " if column else ""
+    return " ".join(prefix + '"' + " ".join(group) + '"' for group in query.groups)
 
 
 def websearch_expression(query: ParsedQuery) -> str:

@@ -1,16 +1,19 @@
 """Full-text search over insights: one small interface, one engine per database.
 
-* SQLite: an FTS5 table ``insight_fts(rowid = insight id, text)`` (created by migration
-  0002 on SQLite only), kept in step by the services (``index``/``unindex``), ranked by
-  bm25, with the Porter stemmer.
+* SQLite: an FTS5 table ``insight_fts(rowid = insight id, text, facets)`` (migrations
+  0002/0003, SQLite only), kept in step by the services (``index``/``unindex``), ranked
+  by bm25 on the text, with the Porter stemmer. ``facets`` holds one token per place,
+  source and topic of the insight (e.g. ``locnorwich``), so those filters are answered
+  inside the full-text index by intersecting lists, not by looking up every match.
 * PostgreSQL: a stored generated tsvector column ``search_vector`` with a GIN index
-  (migration 0002 on PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
-  ``ts_rank``; nothing to keep in step.
+  (migration 0002, PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
+  ``ts_rank``; filters are ordinary SQL; nothing to keep in step.
 
 Ranking is bounded: the best matches are chosen among the ``RANK_WINDOW`` most recently
 added matches (all of them, when there are fewer). A word found in half a million
 comments would otherwise be scored half a million times per page; staff searching for
-so common a word narrow it with filters or more words, and the page says so.
+so common a word narrow it with filters or more words, and the page says so. Date and
+theme filters are checked per match, so with those the count stops at ``COUNT_CAP``.
 
 Only the redacted text is indexed, so nobody can find a comment by a person's name,
 phone number or email address. User text reaches the engines only through
@@ -18,8 +21,10 @@ phone number or email address. User text reaches the engines only through
 nothing else) and as a bound parameter.
 """
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Protocol
 
 from django.db import connection
@@ -30,6 +35,59 @@ from heard.insight.models import Insight
 from heard.insight.query import ParsedQuery, fts5_expression, websearch_expression
 
 RANK_WINDOW = 20_000
+COUNT_CAP = 10_000
+
+
+def facet_token(kind: str, value: str) -> str:
+    """One index token for a filter value, e.g. ("loc", "King's Lynn") -> "lockingslynn"."""
+    return kind + re.sub(r"[^a-z0-9]", "", value.lower())
+
+
+def facets_for(*, locality: str, source: str, topic_slugs: Iterable[str]) -> str:
+    tokens = [facet_token("src", source)]
+    if locality:
+        tokens.append(facet_token("loc", locality))
+    tokens += [facet_token("topic", slug) for slug in topic_slugs]
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class Filters:
+    date_from: date | None = None
+    date_to: date | None = None
+    topic: str = ""  # topic slug
+    locality: str = ""
+    source: str = ""
+    theme: str = ""
+
+    def any(self) -> bool:
+        return bool(self.facet_tokens() or self.residual())
+
+    def residual(self) -> bool:
+        """Filters the full-text index cannot answer itself (checked per match)."""
+        return bool(self.date_from or self.date_to or self.theme)
+
+    def facet_tokens(self) -> list[str]:
+        pairs = (("loc", self.locality), ("src", self.source), ("topic", self.topic))
+        return [facet_token(kind, value) for kind, value in pairs if value]
+
+    def queryset(self, *, facets: bool = True) -> QuerySet[Insight]:
+        qs = Insight.objects.all()
+        if self.date_from:
+            qs = qs.filter(occurred_on__gte=self.date_from)
+        if self.date_to:
+            qs = qs.filter(occurred_on__lte=self.date_to)
+        if self.theme:
+            # themes is a JSON list of names; match the quoted name (SQLite and PostgreSQL).
+            qs = qs.filter(themes__icontains=f'"{self.theme}"')
+        if facets:
+            if self.topic:
+                qs = qs.filter(topics__slug=self.topic)
+            if self.locality:
+                qs = qs.filter(locality=self.locality)
+            if self.source:
+                qs = qs.filter(source=self.source)
+        return qs
 
 
 @dataclass(frozen=True)
@@ -39,10 +97,13 @@ class Hits:
     # True when there were more matches than RANK_WINDOW, so "best match" ranked only
     # the most recently added RANK_WINDOW of them.
     ranked_recent_only: bool = False
+    # True when the count stopped at COUNT_CAP (there are more).
+    count_capped: bool = False
 
 
 class SearchBackend(Protocol):
-    def index(self, rows: Iterable[tuple[int, str]]) -> None: ...
+    def index(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Add or replace (insight id, redacted text, facets_for(...)) rows."""
 
     def unindex(self, ids: Sequence[int]) -> None: ...
 
@@ -50,8 +111,7 @@ class SearchBackend(Protocol):
         self,
         *,
         query: ParsedQuery,
-        base: QuerySet[Insight],
-        filtered: bool,
+        filters: Filters,
         newest_first: bool,
         limit: int,
         offset: int,
@@ -61,13 +121,14 @@ class SearchBackend(Protocol):
 class SqliteFts5Backend:
     table = "insight_fts"
 
-    def index(self, rows: Iterable[tuple[int, str]]) -> None:
+    def index(self, rows: Iterable[tuple[int, str, str]]) -> None:
         batch = list(rows)
         if not batch:
             return
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT OR REPLACE INTO {self.table}(rowid, text) VALUES (%s, %s)",  # noqa: S608
+                f"INSERT OR REPLACE INTO {self.table}(rowid, text, facets) "  # noqa: S608
+                "VALUES (%s, %s, %s)",
                 batch,
             )
 
@@ -92,34 +153,57 @@ class SqliteFts5Backend:
         self,
         *,
         query: ParsedQuery,
-        base: QuerySet[Insight],
-        filtered: bool,
+        filters: Filters,
         newest_first: bool,
         limit: int,
         offset: int,
     ) -> Hits:
-        match = fts5_expression(query)
+        match = " ".join(
+            [fts5_expression(query, column="text")]
+            + [f'facets : "{token}"' for token in filters.facet_tokens()]
+        )
         if newest_first:
-            qs = base.filter(pk__in=self._matching(match)).order_by("-occurred_on", "-pk")
+            qs = (
+                filters.queryset(facets=False)
+                .filter(pk__in=self._matching(match))
+                .order_by("-occurred_on", "-pk")
+            )
             return Hits(list(qs.values_list("pk", flat=True)[offset : offset + limit]), qs.count())
         where, params = f"{self.table} MATCH %s", [match]
-        if filtered:
-            sql, filter_params = base.order_by().values("pk").query.sql_with_params()
-            # "+rowid" keeps SQLite from handing the IN list to FTS5 as lookups (one
-            # full-text query per id); the list is probed per match instead.
-            where += f" AND +rowid IN ({sql})"
+        if filters.residual():
+            # Dates and themes: checked against each match's row (by primary key).
+            correlated = (
+                filters.queryset(facets=False)
+                .order_by()
+                .filter(pk=RawSQL(f"{self.table}.rowid", []))  # noqa: S611 – constant
+                .values("pk")
+            )
+            sql, filter_params = correlated.query.sql_with_params()
+            where += f" AND EXISTS ({sql})"
             params += list(filter_params)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {where}", params)  # noqa: S608
+            if filters.residual():
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 FROM {self.table} WHERE {where} "  # noqa: S608
+                    "LIMIT %s)",
+                    [*params, COUNT_CAP + 1],
+                )
+            else:
+                cursor.execute(f"SELECT count(*) FROM {self.table} WHERE {where}", params)  # noqa: S608
             total = int(cursor.fetchone()[0])
             cursor.execute(
-                f"SELECT id FROM (SELECT rowid AS id, rank AS score FROM {self.table} "  # noqa: S608
-                f"WHERE {where} ORDER BY rowid DESC LIMIT %s) ORDER BY score, id DESC "
-                "LIMIT %s OFFSET %s",
+                f"SELECT id FROM (SELECT rowid AS id, bm25({self.table}, 1.0, 0.0) AS score "  # noqa: S608
+                f"FROM {self.table} WHERE {where} ORDER BY rowid DESC LIMIT %s) "
+                "ORDER BY score, id DESC LIMIT %s OFFSET %s",
                 [*params, RANK_WINDOW, limit, offset],
             )
             ids = [int(row[0]) for row in cursor.fetchall()]
-        return Hits(ids, total, total > RANK_WINDOW)
+        return Hits(
+            ids,
+            min(total, COUNT_CAP) if filters.residual() else total,
+            total > RANK_WINDOW,
+            count_capped=filters.residual() and total > COUNT_CAP,
+        )
 
 
 _TSVECTOR = "insight_insight.search_vector"
@@ -127,8 +211,8 @@ _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 
 
 class PostgresBackend:
-    def index(self, rows: Iterable[tuple[int, str]]) -> None:
-        """Nothing to do: the GIN expression index follows the table."""
+    def index(self, rows: Iterable[tuple[int, str, str]]) -> None:
+        """Nothing to do: the generated column and its GIN index follow the table."""
 
     def unindex(self, ids: Sequence[int]) -> None:
         """Nothing to do: deleting the row removes it from the index."""
@@ -137,12 +221,12 @@ class PostgresBackend:
         self,
         *,
         query: ParsedQuery,
-        base: QuerySet[Insight],
-        filtered: bool,
+        filters: Filters,
         newest_first: bool,
         limit: int,
         offset: int,
     ) -> Hits:
+        base = filters.queryset()
         text = websearch_expression(query)
         # Constant SQL on the indexed column; user words only as parameters.
         matches = RawSQL(f"{_TSVECTOR} @@ {_TSQUERY}", [text], output_field=BooleanField())  # noqa: S611

@@ -16,7 +16,7 @@ from heard.engagement.models import Activity
 from heard.insight import keywords
 from heard.insight.models import Insight, InsightImport, SavedSearch, Source
 from heard.insight.query import ParsedQuery, parse_query
-from heard.insight.search import backend
+from heard.insight.search import Filters, backend
 from heard.people.models import Group, Topic
 from heard.people.postcodes import LOCALITIES
 
@@ -34,14 +34,14 @@ class InsightFilter:
     theme: str = ""
     order: str = "relevance"  # or "newest"
 
-    def is_filtered(self) -> bool:
-        return bool(
-            self.date_from
-            or self.date_to
-            or self.topic
-            or self.locality
-            or self.source
-            or self.theme
+    def filters(self) -> Filters:
+        return Filters(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            topic=self.topic,
+            locality=self.locality,
+            source=self.source,
+            theme=self.theme,
         )
 
 
@@ -55,6 +55,7 @@ class ResultPage:
     per_page: int
     query: ParsedQuery
     ranked_recent_only: bool = False
+    count_capped: bool = False
     num_pages: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -84,43 +85,24 @@ class ResultPage:
         return self.number + 1
 
 
-def _filtered(f: InsightFilter) -> QuerySet[Insight]:
-    qs = Insight.objects.all()
-    if f.date_from:
-        qs = qs.filter(occurred_on__gte=f.date_from)
-    if f.date_to:
-        qs = qs.filter(occurred_on__lte=f.date_to)
-    if f.topic:
-        qs = qs.filter(topics__slug=f.topic)
-    if f.locality:
-        qs = qs.filter(locality=f.locality)
-    if f.source:
-        qs = qs.filter(source=f.source)
-    if f.theme:
-        # themes is a JSON list of names; match the quoted name (portable SQLite/PostgreSQL).
-        qs = qs.filter(themes__icontains=f'"{f.theme}"')
-    return qs
-
-
 def insight_search(f: InsightFilter, *, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
     """Insights matching the words and filters: best match first (or newest), a page."""
     query = parse_query(f.q)
     page = max(1, page)
     offset = (page - 1) * per_page
-    base = _filtered(f)
+    recent_only = capped = False
     if query:
         hits = backend().search(
             query=query,
-            base=base,
-            filtered=f.is_filtered(),
+            filters=f.filters(),
             newest_first=f.order == "newest",
             limit=per_page,
             offset=offset,
         )
-        ids, total, recent_only = hits.ids, hits.total, hits.ranked_recent_only
+        ids, total = hits.ids, hits.total
+        recent_only, capped = hits.ranked_recent_only, hits.count_capped
     else:
-        recent_only = False
-        ordered = base.order_by("-occurred_on", "-pk")
+        ordered = f.filters().queryset().order_by("-occurred_on", "-pk")
         ids = list(ordered.values_list("pk", flat=True)[offset : offset + per_page])
         total = ordered.count()
     found = Insight.objects.select_related("activity").prefetch_related("topics").in_bulk(ids)
@@ -132,6 +114,7 @@ def insight_search(f: InsightFilter, *, page: int = 1, per_page: int = PER_PAGE)
         per_page=per_page,
         query=query,
         ranked_recent_only=recent_only,
+        count_capped=capped,
     )
 
 

@@ -20,7 +20,7 @@ from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.insight import csvfile
 from heard.insight.models import Insight, InsightImport, InsightImportRejectedRow, SavedSearch
-from heard.insight.search import backend
+from heard.insight.search import backend, facets_for
 from heard.people.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -128,8 +128,41 @@ def insights_create(*, drafts: Sequence[InsightDraft]) -> list[Insight]:
             ],
             batch_size=1000,
         )
-        backend().index((insight.pk, insight.redacted_text) for insight in created)
+        slugs = dict(
+            Topic.objects.filter(pk__in={t for d in drafts for t in d.topic_ids}).values_list(
+                "pk", "slug"
+            )
+        )
+        backend().index(
+            (
+                insight.pk,
+                insight.redacted_text,
+                facets_for(
+                    locality=insight.locality,
+                    source=insight.source,
+                    topic_slugs=[slugs[t] for t in set(d.topic_ids) if t in slugs],
+                ),
+            )
+            for insight, d in zip(created, drafts, strict=True)
+        )
     return created
+
+
+def insights_reindex(*, ids: Sequence[int]) -> None:
+    """Refresh the search index for insights whose place, source or topics changed
+    (whoever changes them – e.g. analysis or a correction – calls this in the same
+    transaction)."""
+    rows = []
+    for insight in Insight.objects.filter(pk__in=ids).prefetch_related("topics"):
+        slugs = [t.slug for t in insight.topics.all()]
+        rows.append(
+            (
+                insight.pk,
+                insight.redacted_text,
+                facets_for(locality=insight.locality, source=insight.source, topic_slugs=slugs),
+            )
+        )
+    backend().index(rows)
 
 
 def insights_delete(*, ids: Sequence[int]) -> int:

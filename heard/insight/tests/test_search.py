@@ -92,3 +92,19 @@ def test_deleted_insights_leave_the_index():
     insights_delete(ids=[made[0].pk])
     page = insight_search(InsightFilter(q="pharmacy"))
     assert page.total == 1 and page.items[0].pk == made[1].pk
+
+
+def test_a_corrected_place_is_found_after_reindexing():
+    from heard.insight.models import Insight
+    from heard.insight.services import insights_reindex
+
+    made = add_insights(["Ambulance took an hour to arrive"], locality="Breckland")
+    Insight.objects.filter(pk=made[0].pk).update(locality="Waveney")
+    insights_reindex(ids=[made[0].pk])
+    assert insight_search(InsightFilter(q="ambulance", locality="Waveney")).total == 1
+    assert insight_search(InsightFilter(q="ambulance", locality="Breckland")).total == 0
+
+
+def test_a_facet_word_typed_by_a_user_does_not_match_the_filters():
+    add_insights(["Pharmacy queue"], locality="Norwich")
+    assert insight_search(InsightFilter(q="locnorwich")).total == 0
