@@ -1,5 +1,7 @@
 """Reading questionnaires and responses."""
 
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,15 +61,32 @@ def spec_for(question: Question, page: int) -> QuestionSpec:
 
 
 def version_view(version: QuestionnaireVersion) -> VersionView:
-    """Sections as pages, numbered from 0 in order; empty sections are left out."""
-    sections = list(version.sections.order_by("position", "pk"))
+    """Sections as pages, numbered from 0 in order; empty sections are left out.
+
+    One query: this runs on every public page and every submission.
+    """
     questions = list(
-        Question.objects.filter(version=version).order_by("section__position", "position", "pk")
+        Question.objects.filter(version=version)
+        .select_related("section")
+        .order_by("section__position", "section_id", "position", "pk")
     )
-    used = [s for s in sections if any(q.section_id == s.pk for q in questions)]
+    used: list[Section] = []
+    for q in questions:
+        if not used or used[-1].pk != q.section_id:
+            used.append(q.section)
     page_of = {s.pk: i for i, s in enumerate(used)}
     specs = [spec_for(q, page_of[q.section_id]) for q in questions]
     return VersionView(version=version, sections=used, questions=questions, specs=specs)
+
+
+def questionnaire_for_slug(slug: str) -> Questionnaire | None:
+    """The questionnaire of a published activity (not a draft), with its activity; one query."""
+    return (
+        Questionnaire.objects.select_related("activity")
+        .filter(activity__slug=slug)
+        .exclude(activity__status=domain.Status.DRAFT)
+        .first()
+    )
 
 
 def questionnaire_for_activity(activity: Activity) -> Questionnaire | None:
@@ -142,3 +161,40 @@ def response_by_reference(reference: str) -> Response | None:
         .filter(reference=reference)
         .first()
     )
+
+
+# --- a process-local cache of frozen versions, for the public submission path -------------
+# Every public page and submission reads the same questions. A version that has
+# responses is frozen (an edit makes a new version), so its questions can be kept in
+# memory; a version still being built is always read afresh. The questionnaire and its
+# activity are always read afresh too, so a survey closes on the second.
+FROZEN_CACHE_SECONDS = 60.0
+_frozen: dict[int, tuple[float, VersionView]] = {}
+_frozen_lock = threading.Lock()
+
+
+def public_cache_clear() -> None:
+    with _frozen_lock:
+        _frozen.clear()
+
+
+def public_version_view(q: Questionnaire, version_id: int) -> VersionView | None:
+    """The view of one version of ``q`` (None if it is not one of ``q``'s versions)."""
+    now = time.monotonic()
+    hit = _frozen.get(version_id)
+    if hit is not None and now - hit[0] < FROZEN_CACHE_SECONDS:
+        view = hit[1]
+    else:
+        version = QuestionnaireVersion.objects.filter(pk=version_id, questionnaire=q).first()
+        if version is None:
+            return None
+        view = version_view(version)
+        if Response.objects.filter(version=version).exists():
+            with _frozen_lock:
+                if len(_frozen) > 200:
+                    _frozen.clear()
+                _frozen[version_id] = (now, view)
+    if view.version.questionnaire_id != q.pk:
+        return None
+    view.version.questionnaire = q
+    return view

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from heard.engagement import questionnaire, selectors, selectors_responses
+from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
 from heard.engagement.models import Questionnaire, QuestionnaireVersion
@@ -32,12 +32,9 @@ def _client_address(request: HttpRequest) -> str:
 
 
 def _questionnaire_for_slug(slug: str) -> Questionnaire:
-    activity = selectors.public_activity(slug)
-    if activity is None:
-        raise Http404("No such activity")
-    q = selectors_responses.questionnaire_for_activity(activity)
+    q = selectors_responses.questionnaire_for_slug(slug)
     if q is None:
-        raise Http404("This activity has no questionnaire")
+        raise Http404("No questionnaire for this activity")
     return q
 
 
@@ -72,17 +69,17 @@ def _respond(request: HttpRequest, q: Questionnaire) -> HttpResponse:
         if version is None:
             raise Http404("This questionnaire has no questions yet")
         state = services.state_new(version=version)
-        view = selectors_responses.version_view(version)
-        first = questionnaire.visible_pages(view.specs, {})
-        return _page(request, q, view, state, first[0] if first else 0, window=window)
+        fresh = selectors_responses.version_view(version)
+        first = questionnaire.visible_pages(fresh.specs, {})
+        return _page(request, q, fresh, state, first[0] if first else 0, window=window)
     try:
         state = services.state_read(request.POST.get("state", ""))
-        version = QuestionnaireVersion.objects.select_related("questionnaire").get(
-            pk=state["v"], questionnaire=q
-        )
-    except (services.LinkInvalid, QuestionnaireVersion.DoesNotExist):
+    except services.LinkInvalid:
         return _broken(request, q)
-    view = selectors_responses.version_view(version)
+    found = selectors_responses.public_version_view(q, int(state["v"]))
+    if found is None:
+        return _broken(request, q)
+    view = found
     try:
         page = int(request.POST.get("page", "0"))
     except ValueError:
@@ -368,6 +365,7 @@ def _send(
             receipt_email=email,
             draft_token=str(state.get("d", "")),
             view=view,
+            window=window,
         )
     except services.ResponsesClosed:
         return render(

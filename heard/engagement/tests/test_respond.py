@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
-from heard.engagement import hooks
+from heard.engagement import hooks, selectors_responses
 from heard.engagement.models import (
     Activity,
     Question,
@@ -93,6 +93,7 @@ def _no_min_time(settings, monkeypatch):
     """No minimum time (tests answer instantly); mail queued on commit goes out at once
     (the test transaction never commits)."""
     settings.HEARD_RESPONSE_MIN_SECONDS = 0
+    selectors_responses.public_cache_clear()  # ids repeat between tests
     monkeypatch.setattr("heard.core.mail.transaction.on_commit", lambda fn, *a, **k: fn())
 
 
