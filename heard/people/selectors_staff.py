@@ -48,27 +48,26 @@ def _search(qs: QuerySet[Member], q: str) -> QuerySet[Member]:
     q = " ".join(q.split())
     if not q:
         return qs
-    lowered = q.lower()
     if "@" in q:
-        emails = qs.annotate(email_lower=Lower("email")).exclude(email="")
         if _is_email(q):  # a whole address: the lower(email) index answers at once
-            return emails.filter(email_lower=lowered)
-        return emails.filter(email_lower__startswith=lowered)
+            return (
+                qs.annotate(email_lower=Lower("email"))
+                .exclude(email="")
+                .filter(email_lower=q.lower())
+            )
+        return qs.filter(email__istartswith=q)
     try:
         postcode = normalise_postcode(q)
     except InvalidPostcode:
         pass
     else:
         return qs.filter(postcode=postcode)
-    # lower(full_name) is indexed: matching on the expression lets the index serve
-    # browsing in name order, with one case-folding per row.
-    qs = qs.annotate(name_lower=Lower("full_name"))
+    # icontains/istartswith, not lower(): SQLite's LIKE folds case itself, PostgreSQL
+    # compares upper() of both sides; either way one scan, no function index to walk.
     if " " in q:
-        return qs.filter(name_lower__contains=lowered)
+        return qs.filter(full_name__icontains=q)
     # One word may be the start of an email address too ("mpegg", "peter.go").
-    return qs.annotate(email_lower=Lower("email")).filter(
-        Q(name_lower__contains=lowered) | Q(email_lower__startswith=lowered)
-    )
+    return qs.filter(Q(full_name__icontains=q) | Q(email__istartswith=q))
 
 
 def directory_members(f: DirectoryFilter) -> QuerySet[Member]:
