@@ -141,12 +141,26 @@ def opportunity_answer_counts(opportunity: Opportunity) -> dict[str, int]:
     return counts
 
 
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def invitations_waiting_for_email(opportunity: Opportunity) -> QuerySet[Invitation]:
+    """Invitations whose first email has not gone yet (to a member who can still get it)."""
+    return opportunity.invitations.filter(
+        emailed_at__isnull=True,
+        status__in=[Invitation.Status.INVITED, Invitation.Status.ACCEPTED],
+        member__status=Member.Status.ACTIVE,
+    ).exclude(member__email="")
+
+
 def opportunity_mail_progress(opportunity: Opportunity) -> dict[str, int]:
-    """How many invitation emails have gone to the mail server (they go in the background)."""
-    row = opportunity.invitations.aggregate(
-        total=Count("pk"), emailed=Count("pk", filter=Q(emailed_at__isnull=False))
-    )
-    return {**row, "waiting": row["total"] - row["emailed"]}
+    """How many invitation emails have gone to the mail server (they go in the background),
+    and whether some have waited so long that the background task has probably failed."""
+    waiting = invitations_waiting_for_email(opportunity)
+    emailed = opportunity.invitations.filter(emailed_at__isnull=False).count()
+    count = waiting.count()
+    stuck = waiting.filter(sent_at__lt=timezone.now() - STUCK_AFTER).exists()
+    return {"total": emailed + count, "emailed": emailed, "waiting": count, "stuck": int(stuck)}
 
 
 def opportunity_invitations(opportunity: Opportunity) -> QuerySet[Invitation]:

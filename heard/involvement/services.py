@@ -284,6 +284,24 @@ def invitations_mail(*, invitation_ids: list[int], template: str, base_url: str)
     return sent
 
 
+def invitations_mail_retry(*, actor: Any, opportunity: Opportunity, base_url: str = "") -> int:
+    """Queue again the first emails of invitations that have not gone (e.g. the mail server
+    was down when the background task ran). Each still goes only once."""
+    from heard.involvement.selectors import invitations_waiting_for_email
+
+    base_url = (base_url or base_url_default()).rstrip("/")
+    ids = list(invitations_waiting_for_email(opportunity).values_list("pk", flat=True))
+    with transaction.atomic():
+        _mail_after_commit(ids, INVITATION_TEMPLATE, base_url)
+        audit_record(
+            action=Action.INVITATIONS_SENT,
+            actor=actor,
+            subject=opportunity,
+            after={"retried": len(ids)},
+        )
+    return len(ids)
+
+
 def invitations_send(
     *,
     actor: Any,

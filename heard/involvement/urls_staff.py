@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.opportunity_edit, name="opportunity_edit"),
     path("<int:pk>/status/", views.opportunity_status, name="opportunity_status"),
     path("<int:pk>/mail-progress/", views.mail_progress, name="mail_progress"),
+    path("<int:pk>/mail-retry/", views.mail_retry, name="mail_retry"),
     path("<int:pk>/invite/", views.invite, name="invite"),
     path("<int:pk>/sample/", views.sample_new, name="sample_new"),
     path("<int:pk>/remind/", views.remind, name="remind"),

@@ -115,6 +115,19 @@ def mail_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @permission_required("involvement.manage_opportunities")
+def mail_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = get_object_or_404(Opportunity, pk=pk)
+    count = services.invitations_mail_retry(
+        actor=request.user, opportunity=opportunity, base_url=_base_url(request)
+    )
+    messages.success(
+        request, f"Trying again to send {count} invitation email{'s' if count != 1 else ''}."
+    )
+    return redirect("involvement:opportunity", pk=pk)
+
+
+@require_POST
+@permission_required("involvement.manage_opportunities")
 def opportunity_status(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(Opportunity, pk=pk)
     try:

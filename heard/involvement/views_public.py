@@ -7,9 +7,15 @@ nothing). Expired or altered links get a page that says what to do next.
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from heard.involvement.domain import TransitionError
-from heard.involvement.links import LinkExpired, LinkInvalid, invitation_from_token
+from heard.involvement.links import (
+    LinkExpired,
+    LinkInvalid,
+    invitation_from_token,
+    invitation_token,
+)
 from heard.involvement.services import invitation_answer
 
 
@@ -24,7 +30,16 @@ def answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
         return render(
             request, "involvement/public/link_problem.html", {"expired": False}, status=404
         )
-    context = {"invitation": invitation, "opportunity": invitation.opportunity, "answer": answer}
+    other = "decline" if answer == "accept" else "accept"
+    context = {
+        "invitation": invitation,
+        "opportunity": invitation.opportunity,
+        "answer": answer,
+        # the page for the other answer, in case the member clicked the wrong link
+        "other_url": reverse(
+            f"invitations:{other}", kwargs={"token": invitation_token(invitation, other)}
+        ),
+    }
     if request.method == "POST":
         previous = invitation.status
         try:

@@ -45,6 +45,7 @@ EXPECTED = {
     "involvement:opportunity_create": Access(MANAGE),
     "involvement:opportunity": Access(VIEW, kwargs=_opportunity),
     "involvement:mail_progress": Access(VIEW, kwargs=_opportunity),
+    "involvement:mail_retry": Access(MANAGE, kwargs=_opportunity, method="post"),
     "involvement:opportunity_edit": Access(MANAGE, kwargs=_opportunity),
     "involvement:opportunity_status": Access(
         MANAGE, kwargs=_opportunity, method="post", data={"to": "closed"}

@@ -371,3 +371,21 @@ def test_changing_details_records_which_fields_changed_not_their_values(staff_cl
     assert opportunity.title == "Stroke reference group" and opportunity.status == "draft"
     event = AuditEvent.objects.get(action=Action.OPPORTUNITY_UPDATED)
     assert event.after == {"fields": ["title"]}
+
+
+def test_emails_that_did_not_go_can_be_sent_again(
+    staff_client, smtp_server, django_capture_on_commit_callbacks
+):
+    client, _ = staff_client()
+    opportunity = OpportunityFactory()
+    stuck = InvitationFactory(opportunity=opportunity, sent_at=timezone.now() - timedelta(hours=1))
+    InvitationFactory(opportunity=opportunity, member=MemberFactory(email=""))  # cannot get one
+    page = client.get(reverse("involvement:opportunity", kwargs={"pk": opportunity.pk}))
+    text = page.content.decode()
+    assert "Some invitation emails have not gone" in text
+    assert "1 of 1 invitation email has not reached" in text
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("involvement:mail_retry", kwargs={"pk": opportunity.pk}))
+    assert [m["To"] for m in smtp_server.messages] == [stuck.member.email]
+    stuck.refresh_from_db()
+    assert stuck.emailed_at is not None
