@@ -5,12 +5,14 @@ Thin: forms check input, selectors read, services write (and audit).
 
 import csv
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from heard.core.permissions import permission_required
@@ -333,11 +335,14 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
     percent = 0
     if batch.total_rows:
         percent = min(100, round(100 * batch.processed_rows / batch.total_rows))
-    return {
-        "batch": batch,
-        "percent": percent,
-        "running": batch.status == ImportBatch.Status.RUNNING,
-    }
+    running = batch.status == ImportBatch.Status.RUNNING
+    # Nothing processed long after the upload: the background worker is probably down.
+    stalled = (
+        running
+        and batch.processed_rows == 0
+        and timezone.now() - batch.created_at > timedelta(minutes=5)
+    )
+    return {"batch": batch, "percent": percent, "running": running, "stalled": stalled}
 
 
 @permission_required("people.import_people")

@@ -2,10 +2,12 @@
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
@@ -214,3 +216,51 @@ def test_import_is_audited_with_counts_only(officer, django_capture_on_commit_ca
     assert completed.after["imported_rows"] == 3
     everything = str(list(AuditEvent.objects.values_list("before", "after")))
     assert "ada@example.org" not in everything and "Lovelace" not in everything
+
+
+def test_xlsx_import_end_to_end(officer, django_capture_on_commit_callbacks):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Name", "E-mail", "Post Code", "Telephone"])
+    sheet.append(["Ada Lovelace", "ada@example.org", "NR2 1AA", 1603123456])
+    sheet.append(["No Contact", None, None, None])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _upload(officer, buffer.getvalue(), "members.xlsx")
+    batch = ImportBatch.objects.get()
+    assert batch.mapping == {
+        "full_name": "Name",
+        "email": "E-mail",
+        "postcode": "Post Code",
+        "phone": "Telephone",
+    }
+    batch = _run(officer, batch, django_capture_on_commit_callbacks, **_auto_mapping(batch))
+    assert (batch.imported_rows, batch.rejected_rows) == (1, 1)
+    assert Member.objects.get().phone == "1603123456"
+
+
+def test_a_file_that_cannot_be_read_at_run_time_fails_with_a_message(
+    officer, django_capture_on_commit_callbacks
+):
+    _upload(officer, GOOD_AND_BAD.encode())
+    batch = ImportBatch.objects.get()
+    batch.stored_file.storage.delete(batch.stored_file.name)
+    batch = _run(officer, batch, django_capture_on_commit_callbacks, **_auto_mapping(batch))
+    assert batch.status == ImportBatch.Status.FAILED
+    page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
+    assert "The import did not finish" in page
+    assert "Upload the file again" in page
+    assert AuditEvent.objects.filter(action=Action.IMPORT_FAILED).count() == 1
+    assert not Member.objects.exists()
+
+
+def test_an_import_that_never_starts_says_the_worker_may_be_down(officer):
+    _upload(officer, GOOD_AND_BAD.encode())
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportBatch.Status.RUNNING, created_at=timezone.now() - timedelta(minutes=10)
+    )
+    page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
+    assert "background worker may not be running" in page
