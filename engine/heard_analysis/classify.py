@@ -118,6 +118,24 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
 
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return np.asarray(e / e.sum(axis=1, keepdims=True))
+
+
+def _fit_temperature(margins: np.ndarray, y: np.ndarray) -> float:
+    """Single-label calibration: the T minimising the log loss of softmax(T * margins)."""
+    best_t, best_loss = 1.0, np.inf
+    rows = np.arange(y.size)
+    for t in np.geomspace(0.1, 50, 60):
+        p = _softmax(t * margins.astype(np.float64))
+        loss = -np.mean(np.log(np.maximum(p[rows, y], 1e-12)))
+        if loss < best_loss:
+            best_t, best_loss = float(t), loss
+    return best_t
+
+
 def _platt(margins: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Fit p = sigmoid(a*m + b) on pooled (margin, label) pairs by Newton's method."""
     m = margins.ravel().astype(np.float64)
@@ -149,7 +167,9 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)[present]))
 
 
-def _tune_offsets(margins: np.ndarray, y: np.ndarray, shrink: float = 0.5) -> np.ndarray:
+def _tune_offsets(
+    margins: np.ndarray, y: np.ndarray, shrink: float = 0.5, min_support: int = 10
+) -> np.ndarray:
     """Per-theme additive offsets on the margins that raise macro-F1 on held-out data
     (greedy coordinate search, then shrunk towards 0 against over-fitting)."""
     k = margins.shape[1]
@@ -158,7 +178,7 @@ def _tune_offsets(margins: np.ndarray, y: np.ndarray, shrink: float = 0.5) -> np
     support = np.bincount(y, minlength=k)
     for _ in range(2):
         for c in range(k):
-            if support[c] < 10:
+            if support[c] < min_support:
                 continue
             base = off[c]
             for d in np.linspace(-0.6, 0.6, 13):
@@ -193,6 +213,7 @@ class ThemeClassifier:
         n_jobs: int = 2,
         calibrate: bool = True,
         seed: int = 0,
+        offset_support: int = 10,
     ) -> None:
         self.c = c
         self.power = power
@@ -200,10 +221,12 @@ class ThemeClassifier:
         self.n_jobs = n_jobs
         self.calibrate = calibrate
         self.seed = seed
+        self.offset_support = offset_support
         self.themes: list[str] = []
         self.single_label = False
         self.at_least_one = False
         self.platt = (2.0, -1.0)
+        self.temperature = 3.0
         self.thresholds = np.zeros(0)
         self.offsets = np.zeros(0)
 
@@ -249,9 +272,14 @@ class ThemeClassifier:
             coef, icpt = _fit_all(x[a], y[a], self.c, self.power, self.n_jobs)
             margins = np.asarray(x[b] @ coef.T) + icpt
             if self.single_label:
-                self.offsets = _tune_offsets(margins, np.argmax(y[b], axis=1))
+                if self.offset_support > 0:
+                    self.offsets = _tune_offsets(
+                        margins, np.argmax(y[b], axis=1), min_support=self.offset_support
+                    )
                 margins = margins + self.offsets
             self.platt = _platt(margins, y[b])
+            if self.single_label:
+                self.temperature = _fit_temperature(margins, np.argmax(y[b], axis=1))
             p = _sigmoid(self.platt[0] * margins + self.platt[1])
             if not self.single_label:
                 glob = _best_threshold(p.ravel(), y[b].ravel())
@@ -288,10 +316,12 @@ class ThemeClassifier:
             parts = [_margins(self.vectoriser, self.coef, self.intercept, c) for c in chunks]
         k = len(self.themes)
         margins = np.vstack(parts) if parts else np.zeros((0, k), dtype=np.float32)
-        p = _sigmoid(self.platt[0] * (margins + self.offsets) + self.platt[1])
+        m = margins.astype(np.float64) + self.offsets
         if self.single_label:
-            p = p / np.maximum(p.sum(axis=1, keepdims=True), 1e-12)
-        return np.asarray(p[inverse], dtype=np.float32)
+            p = _softmax(self.temperature * m)
+        else:
+            p = _sigmoid(self.platt[0] * m + self.platt[1])
+        return np.asarray(p[inverse])
 
     def _decide(self, p: np.ndarray) -> tuple[list[int], bool]:
         top = int(np.argmax(p))
@@ -325,14 +355,19 @@ class ThemeClassifier:
         return out
 
     def uncertainty(self, texts: Sequence[str]) -> np.ndarray:
-        """Higher = more uncertain (closeness of the top two / of a threshold)."""
+        """Higher = more uncertain: 1 - (top - second) in single-label mode; in multi-label
+        mode the chance that the predicted set is wrong (or that the forced top theme is)."""
         p = self.predict_proba(texts)
         if p.shape[1] == 1:
             return np.asarray(1 - np.abs(p[:, 0] - 0.5) * 2)
         if self.single_label:
             part = np.sort(p, axis=1)
             return np.asarray(1 - (part[:, -1] - part[:, -2]))
-        return np.asarray(1 - np.min(np.abs(p - self.thresholds), axis=1) * 2)
+        # multi-label: chance that the decided set is wrong, treating themes as independent
+        u = 1 - np.prod(np.maximum(p, 1 - p), axis=1)
+        if self.at_least_one:
+            u = np.maximum(u, 1 - p.max(axis=1))
+        return np.asarray(u)
 
     def suggest_next(self, texts: Sequence[str], k: int = 20) -> list[int]:
         """Indices of the ``k`` responses most worth coding next (uncertainty sampling,

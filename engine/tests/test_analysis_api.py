@@ -1,0 +1,205 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from heard_analysis import (
+    discover_themes,
+    find_duplicates,
+    flag_evidence,
+    run_pipeline,
+    sentiment,
+    train_classifier,
+)
+from heard_analysis.duplicates import normalise
+
+DATA = Path(__file__).parent / "data"
+
+TEMPLATE = (
+    "I strongly object to the proposed closure of the minor injuries unit because patients "
+    "will have to travel over twenty miles to get urgent care"
+)
+
+
+def test_duplicates_exact_near_and_campaigns() -> None:
+    texts = (
+        ["Nothing", "nothing.", "NOTHING!!"]
+        + [TEMPLATE] * 4
+        + [TEMPLATE + " and I have no car.", "My view: " + TEMPLATE]
+        + ["A completely different long comment about cold food on the ward every single day"]
+        + [""]
+    )
+    res = find_duplicates(texts)
+    assert len(res.group_of) == len(texts)  # nothing dropped
+    nothing = res.group_of[0]
+    assert nothing is not None and res.group_of[1] == res.group_of[2] == nothing
+    assert not res.groups[nothing].campaign  # short answers are not a campaign
+    camp = res.group_of[3]
+    assert camp is not None
+    assert all(res.group_of[i] == camp for i in range(3, 9))
+    group = res.groups[camp]
+    assert group.campaign and group.size == 6 and not group.exact
+    assert group.template == TEMPLATE
+    assert res.group_of[9] is None and res.group_of[10] is None
+    assert res.campaign_rows == 6
+
+
+def test_duplicates_do_not_merge_different_texts() -> None:
+    texts = [
+        "The staff on the ward were friendly and the food was hot and tasty every day",
+        "Parking at the hospital is far too expensive and there are never any spaces left",
+        "My appointment letter arrived after the date of the appointment so I missed it",
+    ] * 1
+    res = find_duplicates(texts)
+    assert res.groups == []
+
+
+def test_normalise() -> None:
+    assert normalise("  Café, GREAT!! ") == "cafe great"
+
+
+def test_sentiment_direction_and_range() -> None:
+    res = sentiment(
+        [
+            "The staff were rude and the food was cold",
+            "Excellent care, thank you so much",
+            "",
+            "Not very helpful at all",
+        ]
+    )
+    assert [r.label for r in res[:3]] == ["negative", "positive", "neutral"]
+    assert res[3].label == "negative"
+    assert all(-1 <= r.score <= 1 for r in res)
+    assert res[0].score < 0 < res[1].score
+
+
+def test_sentiment_hand_set_accuracy() -> None:
+    rows = [json.loads(line) for line in (DATA / "sentiment_set.jsonl").read_text().splitlines()]
+    res = sentiment([r["text"] for r in rows])
+    correct = sum(r["label"] == s.label for r, s in zip(rows, res, strict=True))
+    assert correct / len(rows) >= 0.7
+
+
+def _coded() -> tuple[list[str], list[list[str]]]:
+    texts: list[str] = []
+    labels: list[list[str]] = []
+    for i in range(20):
+        texts += [
+            f"the food was cold and bland {i}",
+            f"parking was expensive and full {i}",
+            f"cold food and no parking spaces {i}",
+            f"lovely kind nurses {i}",
+        ]
+        labels += [["Food"], ["Parking"], ["Food", "Parking"], ["Staff"]]
+    return texts, labels
+
+
+def test_classifier_multilabel_and_review() -> None:
+    texts, labels = _coded()
+    progress: list[tuple[int, int]] = []
+    model = train_classifier(texts, labels, progress=lambda d, t: progress.append((d, t)))
+    assert progress and progress[-1][0] == progress[-1][1]
+    assert not model.single_label
+    out = model.predict(["the food was cold", "no parking spaces and cold food", "kind nurses", ""])
+    assert out[0].themes[0] == "Food"
+    assert set(out[1].themes) == {"Food", "Parking"}
+    assert out[2].themes == ["Staff"]
+    assert out[3].themes == [] and out[3].confidence == {}
+    assert set(out[0].confidence) == {"Food", "Parking", "Staff"}
+    assert all(0 <= v <= 1 for v in out[0].confidence.values())
+    assert isinstance(out[0].needs_review, bool)
+
+
+def test_classifier_single_label_mode() -> None:
+    texts, labels = _coded()
+    single = [[ls[0]] for ls in labels]
+    model = train_classifier(texts, single)
+    assert model.single_label
+    out = model.predict(["cold food", "parking is full"])
+    assert all(len(a.themes) == 1 for a in out)
+    assert abs(sum(out[0].confidence.values()) - 1) < 1e-3
+
+
+def test_suggest_next_prefers_uncertain_and_skips_repeats() -> None:
+    texts, labels = _coded()
+    model = train_classifier(texts, labels)
+    pool = [
+        "the food was cold",
+        "the food was cold",
+        "kind nurses",
+        "something about a pharmacy",
+        "",
+    ]
+    picks = model.suggest_next(pool, k=3)
+    assert len(picks) == 3
+    assert 4 not in picks  # blank
+    assert not {0, 1} <= set(picks)  # the repeat is not picked twice
+    assert picks[0] == 3  # the unfamiliar text is the most uncertain
+
+
+def test_themes_deterministic_and_separating() -> None:
+    texts = []
+    for i in range(30):
+        texts += [
+            f"the food was cold and tasteless {i}",
+            f"parking costs too much money {i}",
+            f"the nurses were kind and caring {i}",
+        ]
+    a = discover_themes(texts, n_themes=3, seed=3)
+    b = discover_themes(texts, n_themes=3, seed=3)
+    assert a.assignments == b.assignments
+    top = [t for t in a.themes if t.parent is None]
+    assert len(top) == 3
+    assert sum(t.size for t in top) == len(texts)
+    for j in range(3):
+        assert len({a.assignments[i][0] for i in range(j, len(texts), 3)}) == 1
+    food = next(t for t in top if "food" in " ".join(t.keywords))
+    assert food.quotes and all("food" in q for q in food.quotes)
+    assert food.name and food.description
+
+
+def test_themes_auto_count_and_subthemes() -> None:
+    words = ["food", "parking", "nurses", "waiting", "cleanliness", "letters"]
+    texts = [f"{w} {x} comment {i}" for i in range(60) for w in words for x in ["good", "bad"]]
+    cf = discover_themes(texts, seed=0)
+    top = [t for t in cf.themes if t.parent is None]
+    assert 4 <= len(top) <= 14
+    assert len(cf.assignments) == len(texts)
+
+
+def test_evidence_flags() -> None:
+    res = flag_evidence(
+        [
+            "Excellent care",
+            "I waited 6 hours in A&E with my 80 year old mum and nobody told us anything. "
+            "There should be a screen showing waiting times.",
+            "",
+        ]
+    )
+    assert not res[0].flagged
+    assert res[1].flagged and {"figures", "proposal", "lived_experience"} <= set(res[1].reasons)
+    assert not res[2].flagged
+
+
+def test_pipeline_redacts_before_other_stages() -> None:
+    texts, labels = _coded()
+    model = train_classifier(texts, labels)
+    calls: list[tuple[int, int]] = []
+    res = run_pipeline(
+        ["Dr Smith said the food was cold, ring 07700 900123", TEMPLATE, TEMPLATE],
+        classifier=model,
+        progress=lambda d, t: calls.append((d, t)),
+    )
+    assert res.redacted[0] == "Dr [NAME] said the food was cold, ring [PHONE]"
+    assert res.duplicates.group_of[1] == res.duplicates.group_of[2] is not None
+    assert res.assignments is not None and res.assignments[0].themes[0] == "Food"
+    assert calls[-1][0] == calls[-1][1]
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_tiny_inputs(n: int) -> None:
+    texts = ["only one"][:n]
+    assert len(find_duplicates(texts).group_of) == n
+    assert len(sentiment(texts)) == n
+    assert len(discover_themes(texts).assignments) == n
