@@ -362,6 +362,7 @@ class _Echo:
 @permission_required("people.import_people")
 def import_rejected(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     batch = get_object_or_404(ImportBatch, pk=pk)
+    import_services.import_rejected_download_record(batch=batch, actor=request.user)
     writer = csv.writer(_Echo())
 
     def lines() -> Iterator[str]:

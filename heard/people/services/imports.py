@@ -361,6 +361,17 @@ def _save_chunk(
 # Reading the results ---------------------------------------------------------------
 
 
+def import_rejected_download_record(*, batch: ImportBatch, actor: Any) -> None:
+    """Record that someone downloaded the rejected rows (they hold personal data)."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.IMPORT_REJECTED_DOWNLOADED,
+            actor=actor,
+            subject=batch,
+            after={"rejected_rows": batch.rejected_rows},
+        )
+
+
 def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
     """Rows for the rejected-rows file: row number, the original columns, the reason.
 

@@ -113,6 +113,9 @@ def test_import_keeps_valid_rows_and_rejects_the_rest_with_reasons(
     assert reasons["8"].startswith("Same email address as row 2")
     formula_row = next(row for row in rows[1:] if row[0] == "10")
     assert formula_row[1] == "'=cmd()"  # not run as a formula when opened in a spreadsheet
+    assert AuditEvent.objects.filter(
+        action=Action.IMPORT_REJECTED_DOWNLOADED, subject_id=str(batch.pk)
+    ).exists()
 
 
 def test_reimporting_the_same_file_adds_nobody_twice(officer, django_capture_on_commit_callbacks):
