@@ -182,6 +182,34 @@ class PersonForm(forms.Form):
         return data
 
 
+class PersonEditForm(forms.Form):
+    """Correcting a person's details. Email and contact preferences are the person's own to
+    change (they are tied to sign-in and consent), so they are not here."""
+
+    full_name = forms.CharField(
+        label="Full name", max_length=200, error_messages={"required": "Enter the full name"}
+    )
+    phone = forms.CharField(label="Phone number", required=False, max_length=32)
+    postcode = forms.CharField(
+        label="Postcode", required=False, max_length=10, help_text="For example, NR1 3SR"
+    )
+    interests = forms.ModelMultipleChoiceField(
+        label="Interests",
+        required=False,
+        queryset=Topic.objects.filter(active=True),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_postcode(self) -> str:
+        value = self.cleaned_data["postcode"].strip()
+        if value:
+            try:
+                return normalise_postcode(value)
+            except InvalidPostcode as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return value
+
+
 class MemberSearchForm(forms.Form):
     q = forms.CharField(
         label="Find a person by name, email or postcode",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("new/", views.person_create, name="person_create"),
     path("<int:pk>/", views.person, name="person"),
+    path("<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("groups/", views.groups, name="groups"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/map/", views.stakeholder_map, name="stakeholder_map"),

@@ -24,6 +24,7 @@ from heard.people.forms_staff import (
     GroupForm,
     MappingForm,
     MemberSearchForm,
+    PersonEditForm,
     PersonForm,
     UploadForm,
 )
@@ -32,7 +33,7 @@ from heard.people.imports.validation import FIELDS
 from heard.people.models import Group, GroupMembership, ImportBatch, Member
 from heard.people.services import groups as group_services
 from heard.people.services import imports as import_services
-from heard.people.services.members import MemberError
+from heard.people.services.members import MemberError, member_update
 
 PAGE_SIZE = 50
 
@@ -113,6 +114,35 @@ def person_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{member.full_name} added.")
             return redirect("people:person", pk=member.pk)
     return render(request, "people/staff/person_form.html", {"form": form})
+
+
+@permission_required("people.change_people")
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = get_object_or_404(Member.objects.exclude(status=Member.Status.ERASED), pk=pk)
+    initial = {
+        "full_name": member.full_name,
+        "phone": member.phone,
+        "postcode": member.postcode,
+        "interests": list(member.interests.all()),
+    }
+    form = PersonEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed = member_update(
+            member=member,
+            actor=request.user,
+            full_name=data["full_name"],
+            phone=data["phone"],
+            postcode=data["postcode"],
+            interests=data["interests"],
+            # Contact preferences are the person's own choice: kept as they are.
+            contact_by_email=member.contact_by_email,
+            contact_by_phone=member.contact_by_phone,
+            contact_by_post=member.contact_by_post,
+        )
+        messages.success(request, "Changes saved." if changed else "Nothing was changed.")
+        return redirect("people:person", pk=member.pk)
+    return render(request, "people/staff/person_edit.html", {"form": form, "member": member})
 
 
 # Groups -------------------------------------------------------------------------------

@@ -140,3 +140,11 @@ def test_group_form_and_member_add_pages_are_accessible(visitor, make_staff):
     page.wait_for_url(f"**/staff/people/groups/{group.pk}/")
     visitor.check()
     assert "Keith Larwood" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Keith Larwood").click()
+    page.get_by_role("link", name="Correct Keith Larwood's details").click()
+    visitor.check()
+    page.get_by_label("Postcode").fill("NR21 9AB")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_selector("text=Changes saved.")
+    visitor.check()
+    assert Member.objects.get(email="keith@example.org").locality == "North Norfolk"

@@ -45,6 +45,7 @@ EXPECTED = {
     "people:directory": Access(PEOPLE_TEAM),
     "people:person": Access(PEOPLE_TEAM, kwargs=_member),
     "people:person_create": Access(PEOPLE_TEAM),
+    "people:person_edit": Access(PEOPLE_TEAM, kwargs=_member),
     "people:groups": Access(GROUP_READERS),
     "people:group": Access(GROUP_READERS, kwargs=_group),
     "people:stakeholder_map": Access(GROUP_READERS),

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from heard.audit.models import Action
+from heard.audit.models import Action, AuditEvent
 from heard.audit.services import audit_record
 from heard.core.roles import Role
 from heard.people import history
@@ -162,3 +162,28 @@ def test_search_results_paginate_with_the_total_and_past_the_end_shows_the_last_
     assert empty.context["page"].paginator.count == 0
     assert "No people match" in empty.content.decode()
     assert _names(officer.get(url, {"q": "JONES@example.org"})) == ["Jones"]
+
+
+@pytest.mark.django_db
+def test_staff_correct_details_but_not_email_or_contact_choices(officer):
+    member = _member("Jon Smiht", "jon@example.org", contact_by_post=True)
+    topic = Topic.objects.create(name="Stroke care", slug="stroke-care")
+    url = reverse("people:person_edit", args=[member.pk])
+    page = officer.get(url).content.decode()
+    assert 'value="Jon Smiht"' in page and "jon@example.org" not in page
+    response = officer.post(
+        url,
+        {"full_name": "Jon Smith", "phone": "", "postcode": "nr21 9ab", "interests": [topic.pk]},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.full_name, member.postcode, member.locality) == (
+        "Jon Smith",
+        "NR21 9AB",
+        "North Norfolk",
+    )
+    assert member.email == "jon@example.org" and member.contact_by_post
+    event = AuditEvent.objects.get(action=Action.MEMBER_UPDATED)
+    assert event.after == {"changed": ["full_name", "interests", "postcode"]}
+    page = officer.post(url, {"full_name": "", "postcode": "XX1"}).content.decode()
+    assert "Enter the full name" in page and "Enter a real postcode" in page
