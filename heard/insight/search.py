@@ -2,8 +2,8 @@
 
 * SQLite: an FTS5 table ``insight_fts(rowid = insight id, text, facets)`` (migrations
   0002/0003, SQLite only), kept in step by the services (``index``/``unindex``), ranked
-  by bm25 on the text, with the Porter stemmer. ``facets`` holds one token per place,
-  source and topic of the insight (e.g. ``locnorwich``), so those filters are answered
+  by bm25 on the text, with the Porter stemmer. ``facets`` holds tokens for the place,
+  source, topics and date of the insight (see facets.py), so those filters are answered
   inside the full-text index by intersecting lists, not by looking up every match.
 * PostgreSQL: a stored generated tsvector column ``search_vector`` with a GIN index
   (migration 0002, PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
@@ -12,8 +12,8 @@
 Ranking is bounded: the best matches are chosen among the ``RANK_WINDOW`` most recently
 added matches (all of them, when there are fewer). A word found in half a million
 comments would otherwise be scored half a million times per page; staff searching for
-so common a word narrow it with filters or more words, and the page says so. Date and
-theme filters are checked per match, so with those the count stops at ``COUNT_CAP``.
+so common a word narrow it with filters or more words, and the page says so. The theme
+filter is checked per match, so with it the count stops at ``COUNT_CAP``.
 
 Only the redacted text is indexed, so nobody can find a comment by a person's name,
 phone number or email address. User text reaches the engines only through
@@ -21,34 +21,21 @@ phone number or email address. User text reaches the engines only through
 nothing else) and as a bound parameter.
 """
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, QuerySet
+from django.db.models import BooleanField, FloatField, Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 
+from heard.insight.facets import date_range_tokens, facet_token
 from heard.insight.models import Insight
 from heard.insight.query import ParsedQuery, fts5_expression, websearch_expression
 
 RANK_WINDOW = 20_000
 COUNT_CAP = 10_000
-
-
-def facet_token(kind: str, value: str) -> str:
-    """One index token for a filter value, e.g. ("loc", "King's Lynn") -> "lockingslynn"."""
-    return kind + re.sub(r"[^a-z0-9]", "", value.lower())
-
-
-def facets_for(*, locality: str, source: str, topic_slugs: Iterable[str]) -> str:
-    tokens = [facet_token("src", source)]
-    if locality:
-        tokens.append(facet_token("loc", locality))
-    tokens += [facet_token("topic", slug) for slug in topic_slugs]
-    return " ".join(tokens)
 
 
 @dataclass(frozen=True)
@@ -65,22 +52,23 @@ class Filters:
 
     def residual(self) -> bool:
         """Filters the full-text index cannot answer itself (checked per match)."""
-        return bool(self.date_from or self.date_to or self.theme)
+        return bool(self.theme)
 
     def facet_tokens(self) -> list[str]:
         pairs = (("loc", self.locality), ("src", self.source), ("topic", self.topic))
         return [facet_token(kind, value) for kind, value in pairs if value]
 
     def queryset(self, *, facets: bool = True) -> QuerySet[Insight]:
+        """The filters as a queryset; ``facets=False``: only those the index lacks."""
         qs = Insight.objects.all()
-        if self.date_from:
-            qs = qs.filter(occurred_on__gte=self.date_from)
-        if self.date_to:
-            qs = qs.filter(occurred_on__lte=self.date_to)
         if self.theme:
             # themes is a JSON list of names; match the quoted name (SQLite and PostgreSQL).
             qs = qs.filter(themes__icontains=f'"{self.theme}"')
         if facets:
+            if self.date_from:
+                qs = qs.filter(occurred_on__gte=self.date_from)
+            if self.date_to:
+                qs = qs.filter(occurred_on__lte=self.date_to)
             if self.topic:
                 qs = qs.filter(topics__slug=self.topic)
             if self.locality:
@@ -103,7 +91,7 @@ class Hits:
 
 class SearchBackend(Protocol):
     def index(self, rows: Iterable[tuple[int, str, str]]) -> None:
-        """Add or replace (insight id, redacted text, facets_for(...)) rows."""
+        """Add or replace (insight id, redacted text, facets.facets_for(...)) rows."""
 
     def unindex(self, ids: Sequence[int]) -> None: ...
 
@@ -158,10 +146,19 @@ class SqliteFts5Backend:
         limit: int,
         offset: int,
     ) -> Hits:
-        match = " ".join(
-            [fts5_expression(query, column="text")]
-            + [f'facets : "{token}"' for token in filters.facet_tokens()]
-        )
+        parts = [fts5_expression(query, column="text")]
+        parts += [f'facets : "{token}"' for token in filters.facet_tokens()]
+        if filters.date_from or filters.date_to:
+            held = Insight.objects.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
+            if held["first"] is None:
+                return Hits([], 0)
+            days = date_range_tokens(
+                filters.date_from or held["first"], filters.date_to or held["last"]
+            )
+            if not days:
+                return Hits([], 0)
+            parts.append("(" + " OR ".join(f'facets : "{token}"' for token in days) + ")")
+        match = " AND ".join(parts)
         if newest_first:
             qs = (
                 filters.queryset(facets=False)
@@ -171,7 +168,7 @@ class SqliteFts5Backend:
             return Hits(list(qs.values_list("pk", flat=True)[offset : offset + limit]), qs.count())
         where, params = f"{self.table} MATCH %s", [match]
         if filters.residual():
-            # Dates and themes: checked against each match's row (by primary key).
+            # Themes: checked against each match's row (by primary key).
             correlated = (
                 filters.queryset(facets=False)
                 .order_by()

@@ -19,8 +19,9 @@ from django.utils import timezone
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.insight import csvfile
+from heard.insight.facets import facets_for
 from heard.insight.models import Insight, InsightImport, InsightImportRejectedRow, SavedSearch
-from heard.insight.search import backend, facets_for
+from heard.insight.search import backend
 from heard.people.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ def insights_create(*, drafts: Sequence[InsightDraft]) -> list[Insight]:
                     locality=insight.locality,
                     source=insight.source,
                     topic_slugs=[slugs[t] for t in set(d.topic_ids) if t in slugs],
+                    occurred_on=insight.occurred_on,
                 ),
             )
             for insight, d in zip(created, drafts, strict=True)
@@ -159,7 +161,12 @@ def insights_reindex(*, ids: Sequence[int]) -> None:
             (
                 insight.pk,
                 insight.redacted_text,
-                facets_for(locality=insight.locality, source=insight.source, topic_slugs=slugs),
+                facets_for(
+                    locality=insight.locality,
+                    source=insight.source,
+                    topic_slugs=slugs,
+                    occurred_on=insight.occurred_on,
+                ),
             )
         )
     backend().index(rows)

@@ -108,3 +108,16 @@ def test_a_corrected_place_is_found_after_reindexing():
 def test_a_facet_word_typed_by_a_user_does_not_match_the_filters():
     add_insights(["Pharmacy queue"], locality="Norwich")
     assert insight_search(InsightFilter(q="locnorwich")).total == 0
+
+
+def test_date_range_includes_both_ends_exactly():
+    for day in (date(2025, 3, 14), date(2025, 3, 15), date(2025, 4, 30), date(2025, 5, 1)):
+        add_insights([f"Blood test clinic moved {day}"], occurred_on=day)
+    page = insight_search(
+        InsightFilter(q="blood", date_from=date(2025, 3, 15), date_to=date(2025, 4, 30))
+    )
+    assert sorted(i.occurred_on.isoformat() for i in page.items) == ["2025-03-15", "2025-04-30"]
+    assert insight_search(InsightFilter(q="blood", date_from=date(2025, 4, 1))).total == 2
+    assert insight_search(InsightFilter(q="blood", date_to=date(2025, 3, 14))).total == 1
+    newest = insight_search(InsightFilter(q="blood", date_from=date(2025, 3, 15), order="newest"))
+    assert [i.occurred_on.day for i in newest.items] == [1, 30, 15]
