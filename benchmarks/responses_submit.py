@@ -222,6 +222,21 @@ class Load:
         return time.perf_counter() - started
 
 
+def server_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU of gunicorn's master and workers so far (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid, ppid = int(stat.parent.name), int(fields[1])
+        if pid == master_pid or ppid == master_pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     end = time.time() + timeout
     while time.time() < end:
@@ -271,18 +286,22 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         # of submissions is fast; warm-up submissions are counted in the check below.
         warm = Load(port, path, states[:WARM_STATES], 3, args.workers * args.threads)
         warm_started = time.perf_counter()
-        while time.perf_counter() - warm_started < 180:
-            round_start = len(warm.latencies)
-            warm.run()
-            recent = sorted(warm.latencies[round_start:])
-            if len(recent) > 20 and recent[len(recent) // 2] < 0.1:
-                break
+        best = 0.0
+        while time.perf_counter() - warm_started < 90:
+            before = len(warm.accepted_tokens)
+            took = warm.run()
+            rate = (len(warm.accepted_tokens) - before) / took
+            if rate < best * 1.1 and rate > 0:
+                break  # no longer getting faster: warm
+            best = max(best, rate)
         print(
             f"[{db}] warmed up with {len(warm.accepted_tokens)} submissions in "
             f"{time.perf_counter() - warm_started:.0f}s"
         )
+        cpu_before = server_cpu_seconds(proc.pid)
         load = Load(port, path, states[WARM_STATES:], args.seconds, args.clients)
         elapsed = load.run()
+        cpu_used = server_cpu_seconds(proc.pid) - cpu_before
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -310,6 +329,12 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         f"{len(lat):,} requests incl. {load.resent:,} resent duplicates and "
         f"{load.errors} retries after network errors; "
         f"statuses {dict(sorted(load.statuses.items()))}"
+    )
+    print(
+        f"[{db}] server CPU: {cpu_used:.1f}s for {len(lat):,} requests = "
+        f"{cpu_used / max(1, len(lat)) * 1000:.1f} ms per request "
+        f"(so at most {len(lat) / max(cpu_used, 0.001) * 2:.0f} requests/s with both cores "
+        f"free); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
         f"[{db}] latency p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {lat[-1] * 1000:.0f} ms"

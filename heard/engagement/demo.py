@@ -382,7 +382,7 @@ def load_responses(count: int = DEMO_RESPONSES) -> dict[str, int]:
                     organisation_name=rng.choice(DEMO_ORGANISATIONS) if organisation else "",
                     reference=ref,
                     publish_consent=rng.random() < 0.6,
-                    submission_token=uuid.UUID(int=rng.getrandbits(128))
+                    submission_token=uuid.uuid4()
                     if channel == "online"
                     else None,
                 )
