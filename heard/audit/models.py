@@ -73,6 +73,10 @@ class Action(models.TextChoices):
     INSIGHT_IMPORT_UPLOADED = "insight_import.uploaded", "Insight import uploaded"
     INSIGHT_IMPORT_COMPLETED = "insight_import.completed", "Insight import completed"
     INSIGHT_IMPORT_FAILED = "insight_import.failed", "Insight import failed"
+    INSIGHT_IMPORT_REJECTED_DOWNLOADED = (
+        "insight_import.rejected_downloaded",
+        "Rejected insight rows downloaded",
+    )
     SAVED_SEARCH_SAVED = "saved_search.saved", "Insight search saved"
     SAVED_SEARCH_DELETED = "saved_search.deleted", "Saved insight search deleted"
     INSIGHT_DEMO_LOADED = "insight.demo_loaded", "Demo insights loaded"

@@ -7,8 +7,12 @@ class InsightConfig(AppConfig):
     verbose_name = "Insight bank"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from heard.engagement import hooks
         from heard.insight import receivers, rules  # noqa: F401
+        from heard.insight.models import Insight
 
         hooks.on_response_submitted(receivers.response_submitted)
+        post_delete.connect(receivers.insight_deleted, sender=Insight)
         hooks.on_responses_bulk_created(receivers.responses_bulk_created)

@@ -100,8 +100,21 @@ class Insight(models.Model):
         on_delete=models.SET_NULL,
         related_name="insights",
     )
-    response_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
-    answer_id = models.PositiveBigIntegerField(null=True, blank=True, unique=True)
+    # Erasing a response (or deleting an import) deletes the insights that came from it.
+    response = models.ForeignKey(
+        "engagement.Response",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="insights",
+    )
+    answer = models.OneToOneField(
+        "engagement.Answer",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="insight",
+    )
     import_batch = models.ForeignKey(
         InsightImport, null=True, blank=True, on_delete=models.CASCADE, related_name="insights"
     )

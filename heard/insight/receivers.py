@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from heard.insight.models import Channel, Source
+from heard.insight.search import backend
 from heard.insight.services import InsightDraft, insights_create
 from heard.people.postcodes import locality_for
 
@@ -79,3 +80,9 @@ def responses_bulk_created(responses: list[Any]) -> None:
     drafts = [draft for response in responses for draft in drafts_for_response(response)]
     if drafts:
         insights_create(drafts=drafts)
+
+
+def insight_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Whatever deletes an insight (the service, an erased response, a deleted import),
+    its text leaves the search index in the same transaction."""
+    backend().unindex([instance.pk])

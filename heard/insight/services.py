@@ -173,9 +173,8 @@ def insights_reindex(*, ids: Sequence[int]) -> None:
 
 
 def insights_delete(*, ids: Sequence[int]) -> int:
-    """Delete insights and take them out of the search index (e.g. on erasure)."""
+    """Delete insights; each leaves the search index too (receivers.insight_deleted)."""
     with transaction.atomic():
-        backend().unindex(list(ids))
         deleted, _ = Insight.objects.filter(pk__in=ids).delete()
     return deleted
 
@@ -355,6 +354,20 @@ def rejected_rows_csv(*, batch: InsightImport) -> list[list[str]]:
             [str(rejected.row_number), *(_safe_cell(c) for c in cells), _safe_cell(rejected.reason)]
         )
     return out
+
+
+def rejected_rows_download(*, batch: InsightImport, actor: Any) -> list[list[str]]:
+    """The rejected rows as CSV rows; audited, because they hold what people wrote
+    before redaction (names, contact details)."""
+    rows = rejected_rows_csv(batch=batch)
+    with transaction.atomic():
+        audit_record(
+            action=Action.INSIGHT_IMPORT_REJECTED_DOWNLOADED,
+            actor=actor,
+            subject=batch,
+            after={"rows": len(rows) - 1},
+        )
+    return rows
 
 
 def _safe_cell(value: str) -> str:

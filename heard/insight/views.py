@@ -156,10 +156,11 @@ def import_status(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("insight.import_insight")
 def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(InsightImport, pk=pk)
+    rows = services.rejected_rows_download(batch=batch, actor=request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rejected-rows-{batch.pk}.csv"'
     response.write("\ufeff")
-    csv.writer(response).writerows(services.rejected_rows_csv(batch=batch))
+    csv.writer(response).writerows(rows)
     return response
 
 

@@ -64,6 +64,7 @@ def test_import_adds_insights_keeps_rejected_rows_and_is_audited(staff_client, u
     assert rows[3][1].startswith("'=")  # formula neutralised for spreadsheets
 
     actions = list(AuditEvent.objects.values_list("action", flat=True))
+    assert Action.INSIGHT_IMPORT_REJECTED_DOWNLOADED in actions
     assert Action.INSIGHT_IMPORT_UPLOADED in actions and Action.INSIGHT_IMPORT_COMPLETED in actions
     for event in AuditEvent.objects.filter(action__startswith="insight_import"):
         assert "discharge" not in str(event.after).lower()

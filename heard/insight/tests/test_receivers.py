@@ -83,3 +83,12 @@ def test_submitting_twice_does_not_duplicate_and_bulk_hook_works():
     assert insight.channel == "other"
     assert insight.locality == "Great Yarmouth"  # from the postcode answer
     assert Insight.objects.filter(text__contains="NR30").count() == 0
+
+
+def test_erasing_a_response_erases_its_insight_from_the_bank_and_the_index():
+    response = _response()
+    hooks.response_submitted(response)
+    assert insight_search(InsightFilter(q="district nurse")).total == 1
+    response.delete()
+    assert not Insight.objects.exists()
+    assert insight_search(InsightFilter(q="district nurse")).total == 0
