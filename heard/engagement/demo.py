@@ -382,9 +382,7 @@ def load_responses(count: int = DEMO_RESPONSES) -> dict[str, int]:
                     organisation_name=rng.choice(DEMO_ORGANISATIONS) if organisation else "",
                     reference=ref,
                     publish_consent=rng.random() < 0.6,
-                    submission_token=uuid.uuid4()
-                    if channel == "online"
-                    else None,
+                    submission_token=uuid.uuid4() if channel == "online" else None,
                 )
             )
             text, criticality = comments[i % len(comments)]

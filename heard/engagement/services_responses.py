@@ -217,19 +217,27 @@ def response_submit(
     ResponseInvalid when an answer is not valid.
     """
     now = now or timezone.now()
-    existing = Response.objects.filter(submission_token=token).first()
-    if existing is not None:
-        return existing, False
     view = view or selectors_responses.version_view(version)
     q = version.questionnaire
     window = window or selectors_responses.response_window(q.activity, now)
     if window in ("closed", "not_open"):
+        existing = Response.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
         raise ResponsesClosed(
             "This survey has closed, so we cannot take your response."
             if window == "closed"
             else "This survey is not open yet."
         )
-    clean = response_clean(view, raw)
+    try:
+        clean = response_clean(view, raw)
+    except ResponseInvalid:
+        # A form sent again after it was stored is answered by the first response, even
+        # if the questions have changed since.
+        existing = Response.objects.filter(submission_token=token).first()
+        if existing is not None:
+            return existing, False
+        raise
     try:
         with transaction.atomic():
             response = _store(
@@ -261,7 +269,8 @@ def response_submit(
                     context={"reference": response.reference, "title": _title(q)},
                 )
     except IntegrityError:
-        # The same form sent at the same moment from two tabs or by a retry: the first won.
+        # The same form sent again (double click, back button, retry): the first one won.
+        # The unique token is the check, so the usual path costs no extra query.
         existing = Response.objects.filter(submission_token=token).first()
         if existing is None:
             raise
