@@ -148,6 +148,8 @@ class Invitation(models.Model):
                 fields=["opportunity", "member"], name="involvement_invitation_unique"
             ),
         ]
+        # participation: a member's invitations by date
+        indexes = [models.Index(fields=["member", "sent_at"], name="involvement_inv_member_sent")]
 
     def __str__(self) -> str:
         return f"Invitation {self.pk} ({self.get_status_display()})"

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation
@@ -84,7 +85,8 @@ def members_matching(
         qs = qs.exclude(pk__in=often)
     if not_invited_to is not None:
         qs = qs.exclude(invitations__opportunity=not_invited_to)
-    return qs.distinct()
+    # only the many-to-many filters can repeat a member; DISTINCT over everyone is costly
+    return qs.distinct() if criteria.topics or criteria.groups else qs
 
 
 def sample_pool(
@@ -191,38 +193,82 @@ def often_threshold() -> int:
     return int(getattr(settings, "HEARD_INVOLVEMENT_OFTEN_THRESHOLD", 3))
 
 
-def participation_members(*, since: datetime | None = None) -> QuerySet[Any]:
-    """Active members annotated with invitations and acceptances in the last 12 months."""
-    since = since or timezone.now() - timedelta(days=365)
-    recent = Q(invitations__sent_at__gte=since)
-    return Member.objects.filter(status=Member.Status.ACTIVE).annotate(
-        invited_12m=Count("invitations", filter=recent),
-        accepted_12m=Count(
-            "invitations", filter=recent & Q(invitations__status=Invitation.Status.ACCEPTED)
+def _year_ago() -> datetime:
+    return timezone.now() - timedelta(days=365)
+
+
+def _recent_invitations(since: datetime) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(sent_at__gte=since, member__status=Member.Status.ACTIVE)
+
+
+def participation_members(
+    members: QuerySet[Member] | None = None, *, since: datetime | None = None
+) -> QuerySet[Any]:
+    """Members annotated with invitations and acceptances in the last 12 months and the
+    date they were last invited. Correlated subqueries, so that a page of a long list
+    costs a page of lookups rather than a join over every invitation."""
+    since = since or _year_ago()
+    if members is None:
+        members = Member.objects.filter(status=Member.Status.ACTIVE)
+    recent = Invitation.objects.filter(member=OuterRef("pk"), sent_at__gte=since)
+
+    def counted(qs: QuerySet[Invitation]) -> Any:
+        return Coalesce(
+            Subquery(qs.values("member").annotate(n=Count("pk")).values("n")[:1]), Value(0)
+        )
+
+    return members.annotate(
+        invited_12m=counted(recent),
+        accepted_12m=counted(recent.filter(status=Invitation.Status.ACCEPTED)),
+        last_invited=Subquery(
+            Invitation.objects.filter(member=OuterRef("pk"))
+            .order_by("-sent_at")
+            .values("sent_at")[:1]
         ),
-        last_invited=Max("invitations__sent_at"),
+    )
+
+
+def _asked_often_ids(since: datetime) -> QuerySet[Any]:
+    return (
+        _recent_invitations(since)
+        .values("member_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=often_threshold())
+        .values("member_id")
     )
 
 
 def participation_asked_most() -> QuerySet[Any]:
-    return (
-        participation_members()
-        .filter(invited_12m__gte=often_threshold())
-        .order_by("-invited_12m", "full_name")
-    )
+    since = _year_ago()
+    members = Member.objects.filter(pk__in=_asked_often_ids(since))
+    return participation_members(members, since=since).order_by("-invited_12m", "full_name")
 
 
 def participation_not_recently_invited() -> QuerySet[Any]:
-    return participation_members().filter(invited_12m=0).order_by("last_invited", "full_name")
+    since = _year_ago()
+    members = Member.objects.filter(status=Member.Status.ACTIVE).exclude(
+        pk__in=_recent_invitations(since).values("member_id")
+    )
+    return participation_members(members, since=since).order_by(
+        F("last_invited").asc(nulls_first=True), "full_name"
+    )
 
 
 def participation_summary() -> dict[str, int]:
-    members = participation_members()
+    since = _year_ago()
+    active = Member.objects.filter(status=Member.Status.ACTIVE).count()
+    recent = _recent_invitations(since).values("member_id").distinct().count()
+    ever = (
+        Invitation.objects.filter(member__status=Member.Status.ACTIVE)
+        .values("member_id")
+        .distinct()
+        .count()
+    )
     return {
-        "active": members.count(),
-        "asked_most": members.filter(invited_12m__gte=often_threshold()).count(),
-        "not_recent": members.filter(invited_12m=0).count(),
-        "never": members.filter(last_invited__isnull=True).count(),
+        "active": active,
+        "asked_most": _asked_often_ids(since).count(),
+        "not_recent": active - recent,
+        "never": active - ever,
         "threshold": often_threshold(),
     }
 
