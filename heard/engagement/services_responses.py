@@ -409,6 +409,8 @@ def draft_save(
     if activity is not None and activity.closes_at and now < activity.closes_at < expires:
         expires = activity.closes_at
     with transaction.atomic():
+        # Expired drafts hold answers nobody can reach any more: remove them as we go.
+        ResponseDraft.objects.filter(expires_at__lte=now).delete()
         token = state.get("d") or uuid.uuid4().hex
         state = {**state, "d": token}
         draft, _ = ResponseDraft.objects.update_or_create(

@@ -204,6 +204,7 @@ def _import_mapped(
         rows=rows,
         mapping=mapping.mapping(),
     )
+    default_storage.delete(stored["name"])  # the upload is not kept once imported
     rejected_link = ""
     if outcome.rejected:
         buffer = io.StringIO()

@@ -422,3 +422,28 @@ def test_the_activity_page_offers_the_survey_when_open(client):
     q = make_questionnaire()
     r = client.get(reverse("engagement_public:activity", args=[q.activity.slug]))
     assert "Respond now" in r.content.decode()
+
+
+def test_an_expired_resume_link_says_so_and_expired_drafts_are_removed(client):
+    from heard.engagement import services_responses
+
+    q = make_questionnaire()
+    old = ResponseDraft.objects.create(
+        token="0" * 32, questionnaire=q, state={}, expires_at=timezone.now() - timedelta(days=1)
+    )
+    r = client.get(reverse("engagement_public:resume", args=[services_responses.draft_sign(old)]))
+    assert r.status_code == 410 and "This link has expired" in r.content.decode()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    page = client.get(url)
+    client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "action": "save_confirm",
+            "email": "pat@example.org",
+        },
+    )
+    assert list(ResponseDraft.objects.values_list("token", flat=True)) != [old.token]
+    assert not ResponseDraft.objects.filter(pk=old.pk).exists()
+    assert ResponseDraft.objects.count() == 1
