@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("staff/activities/", include("heard.engagement.urls_staff")),
     path("staff/insight/", include("heard.insight.urls_staff")),
+    path("staff/analysis/", include("heard.analysis.urls_staff")),
     path("invitations/", include("heard.involvement.urls_public")),
     path("get-involved/", include("heard.engagement.urls_public")),
     path("", include("heard.people.urls_public")),

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "heard.involvement",
     "heard.engagement",
     "heard.insight",
+    "heard.analysis",
     "heard.staff",
     "heard.public",
     "heard.demo",

@@ -1,0 +1,124 @@
+"""Pure rules of analysis (no Django): the run lifecycle, agreement between people and
+the machine, and small-number suppression. Tested fast in tests/test_domain.py."""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class RunStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+# Which status a run may move to from each status. A finished run is never reopened: to
+# analyse again, start a new run (the question keeps every run for the record).
+TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
+    RunStatus.QUEUED: frozenset({RunStatus.RUNNING, RunStatus.FAILED}),
+    RunStatus.RUNNING: frozenset({RunStatus.DONE, RunStatus.FAILED}),
+    RunStatus.DONE: frozenset(),
+    RunStatus.FAILED: frozenset(),
+}
+ACTIVE = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+
+
+class TransitionNotAllowed(ValueError):
+    """A run cannot move from its status to the one asked for."""
+
+
+def check_transition(current: str, target: str) -> None:
+    if RunStatus(target) not in TRANSITIONS[RunStatus(current)]:
+        raise TransitionNotAllowed(f"An analysis run cannot go from {current} to {target}.")
+
+
+# People must have coded at least this many answers before the classifier learns from
+# them; below it, the classifier learns from the proposed codeframe's grouping.
+MIN_PEOPLE_CODED = 20
+# How many answers the active learner proposes to code next.
+CODE_NEXT = 20
+
+
+def percent(done: int, total: int) -> int:
+    if total <= 0:
+        return 0
+    return max(0, min(100, math.floor(100 * done / total)))
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Agreement between people and the machine on one theme, over answers both coded."""
+
+    theme: str
+    answers: int  # answers both coded
+    both: int  # both said the theme applies
+    machine_only: int
+    people_only: int
+    neither: int
+
+    @property
+    def percent(self) -> float | None:
+        if not self.answers:
+            return None
+        return round(100 * (self.both + self.neither) / self.answers, 1)
+
+    @property
+    def kappa(self) -> float | None:
+        """Cohen's kappa; None when it is undefined (no answers, or chance agreement 1)."""
+        n = self.answers
+        if not n:
+            return None
+        observed = (self.both + self.neither) / n
+        machine_yes = (self.both + self.machine_only) / n
+        people_yes = (self.both + self.people_only) / n
+        expected = machine_yes * people_yes + (1 - machine_yes) * (1 - people_yes)
+        if math.isclose(expected, 1.0):
+            return None
+        return round((observed - expected) / (1 - expected), 2)
+
+
+def agreement(theme: str, pairs: Iterable[tuple[bool, bool]]) -> Agreement:
+    """``pairs``: for each answer both coded, (machine said theme, people said theme)."""
+    both = machine_only = people_only = neither = 0
+    for machine, people in pairs:
+        if machine and people:
+            both += 1
+        elif machine:
+            machine_only += 1
+        elif people:
+            people_only += 1
+        else:
+            neither += 1
+    return Agreement(
+        theme=theme,
+        answers=both + machine_only + people_only + neither,
+        both=both,
+        machine_only=machine_only,
+        people_only=people_only,
+        neither=neither,
+    )
+
+
+def suppress(count: int, threshold: int) -> int | None:
+    """A count to show, or None when it is small enough to identify people (1..threshold-1).
+
+    Zero is shown: nobody can be identified from nobody."""
+    if 0 < count < threshold:
+        return None
+    return count
+
+
+def suppress_row(counts: list[int], threshold: int) -> list[int | None]:
+    """Suppress small cells, and when exactly one cell in the row is suppressed, also the
+    next smallest, so a suppressed figure cannot be worked out from the others and a total
+    (complementary suppression)."""
+    shown = [suppress(c, threshold) for c in counts]
+    hidden = [i for i, v in enumerate(shown) if v is None]
+    if len(hidden) == 1:
+        candidates = [i for i, v in enumerate(shown) if v is not None and v > 0]
+        if candidates:
+            smallest = min(candidates, key=lambda i: counts[i])
+            shown[smallest] = None
+    return shown
