@@ -1,0 +1,125 @@
+"""Staff pages for importing people: upload, map columns, progress, rejected rows."""
+
+import csv
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from heard.core.permissions import permission_required
+from heard.people import selectors_staff as sel
+from heard.people.forms_staff import (
+    MappingForm,
+    UploadForm,
+)
+from heard.people.models import ImportBatch
+from heard.people.services import imports as import_services
+
+
+@permission_required("people.import_people")
+def imports(request: HttpRequest) -> HttpResponse:
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_services.import_upload(
+                filename=upload.name,
+                data=upload.read(),
+                actor=request.user,
+                group=form.cleaned_data["group"],
+            )
+        except import_services.ImportProblem as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("people:import", pk=batch.pk)
+    return render(
+        request,
+        "people/staff/imports.html",
+        {"form": form, "batches": sel.import_batches()},
+    )
+
+
+@permission_required("people.import_people")
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch.objects.select_related("group"), pk=pk)
+    if batch.status != ImportBatch.Status.UPLOADED:
+        return render(request, "people/staff/import_progress.html", _progress_context(batch))
+    form = MappingForm(
+        request.POST or None,
+        columns=list(batch.columns),
+        initial_mapping=batch.mapping,
+        group=batch.group,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            import_services.import_start(
+                batch=batch,
+                mapping=form.mapping(),
+                group=form.cleaned_data["group"],
+                actor=request.user,
+            )
+        except import_services.ImportProblem as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("people:import", pk=batch.pk)
+    try:
+        preview = import_services.import_preview(batch=batch)
+    except (import_services.UnreadableFile, OSError):
+        preview = None
+    return render(
+        request,
+        "people/staff/import_mapping.html",
+        {
+            "batch": batch,
+            "form": form,
+            "preview": preview,
+            "earlier": sel.import_earlier_same_file(batch),
+        },
+    )
+
+
+def _progress_context(batch: ImportBatch) -> dict[str, Any]:
+    percent = 0
+    if batch.total_rows:
+        percent = min(100, round(100 * batch.processed_rows / batch.total_rows))
+    running = batch.status == ImportBatch.Status.RUNNING
+    # Nothing processed long after the upload: the background worker is probably down.
+    stalled = (
+        running
+        and batch.processed_rows == 0
+        and timezone.now() - batch.created_at > timedelta(minutes=5)
+    )
+    return {"batch": batch, "percent": percent, "running": running, "stalled": stalled}
+
+
+@permission_required("people.import_people")
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, for htmx polling (a full page without htmx)."""
+    batch = get_object_or_404(ImportBatch.objects.select_related("group"), pk=pk)
+    if not request.headers.get("HX-Request"):
+        return redirect("people:import", pk=pk)
+    return render(request, "people/staff/_import_status.html", _progress_context(batch))
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required("people.import_people")
+def import_rejected(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    import_services.import_rejected_download_record(batch=batch, actor=request.user)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that Excel reads UTF-8
+        for row in import_services.rejected_rows_csv(batch=batch):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-rejected-rows.csv"'
+    return response
