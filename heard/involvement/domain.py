@@ -75,3 +75,12 @@ def withdraw_check(current: str) -> None:
         raise TransitionError(
             "Only invitations that are waiting for an answer or accepted can be withdrawn."
         )
+
+
+def answer_blocked(*, opportunity_status: str, invitation_status: str) -> str:
+    """Why a member cannot answer now (a sentence for them), or "" if they can."""
+    if invitation_status == InvitationStatus.WITHDRAWN:
+        return "This invitation has been withdrawn, so it cannot be answered."
+    if opportunity_status != OpportunityStatus.OPEN:
+        return "This opportunity is no longer taking replies."
+    return ""

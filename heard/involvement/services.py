@@ -18,6 +18,7 @@ from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.involvement.domain import (
     TransitionError,
+    answer_blocked,
     answer_outcome,
     transition_check,
     withdraw_check,
@@ -414,8 +415,11 @@ def invitation_answer(*, invitation: Invitation, answer: str) -> tuple[Invitatio
             .select_related("opportunity")
             .get(pk=invitation.pk)
         )
-        if locked.opportunity.status != Opportunity.Status.OPEN:
-            raise TransitionError("This opportunity is no longer taking replies.")
+        blocked = answer_blocked(
+            opportunity_status=locked.opportunity.status, invitation_status=locked.status
+        )
+        if blocked:
+            raise TransitionError(blocked)
         new, changed = answer_outcome(locked.status, answer)
         # Answering is activity: the retention rules count from the last activity.
         Member.objects.filter(pk=locked.member_id).update(last_active_at=timezone.now())

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from heard.involvement.domain import TransitionError
+from heard.involvement.domain import TransitionError, answer_blocked
 from heard.involvement.links import (
     LinkExpired,
     LinkInvalid,
@@ -40,6 +40,13 @@ def answer(request: HttpRequest, token: str, answer: str) -> HttpResponse:
             f"invitations:{other}", kwargs={"token": invitation_token(invitation, other)}
         ),
     }
+    blocked = answer_blocked(
+        opportunity_status=invitation.opportunity.status, invitation_status=invitation.status
+    )
+    if blocked:
+        return render(
+            request, "involvement/public/answer_closed.html", {**context, "reason": blocked}
+        )
     if request.method == "POST":
         previous = invitation.status
         try:

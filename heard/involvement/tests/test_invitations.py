@@ -193,6 +193,8 @@ def test_decline_then_closed_opportunity_refuses_answers(client):
     invitation.member.refresh_from_db()
     assert invitation.member.last_active_at is not None  # answering counts as activity
     Opportunity.objects.filter(pk=invitation.opportunity_id).update(status="closed")
+    accept = reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
+    assert "no longer taking replies" in client.get(accept).content.decode()
     page = client.post(
         reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
     )
