@@ -122,3 +122,50 @@ def test_invite_by_criteria_and_edit_pages_are_accessible(visitor, make_staff):
     page.get_by_role("button", name="Draw the sample").click()
     visitor.check()
     assert "not both" in page.locator(".nhsuk-error-summary").inner_text()
+
+
+def test_every_answer_page_is_accessible(visitor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from heard.involvement.links import invitation_token
+    from heard.involvement.tests.factories import InvitationFactory
+
+    old = InvitationFactory(sent_at=timezone.now() - timedelta(days=40))
+    visitor.visit(
+        reverse("invitations:accept", kwargs={"token": invitation_token(old, "accept")}),
+        expect_status=410,
+    )
+    assert visitor.page.locator("h1").inner_text() == "This link has expired"
+
+    invitation = InvitationFactory()
+    visitor.visit(
+        reverse("invitations:decline", kwargs={"token": invitation_token(invitation, "decline")})
+    )
+    visitor.page.get_by_role("button", name="No, I cannot take part this time").click()
+    visitor.check()
+    assert visitor.page.locator("h1").inner_text() == "You have declined"
+    Opportunity.objects.filter(pk=invitation.opportunity_id).update(status="closed")
+    visitor.visit(
+        reverse("invitations:accept", kwargs={"token": invitation_token(invitation, "accept")})
+    )
+    assert visitor.page.locator("h1").inner_text() == "This invitation cannot be answered"
+
+
+def test_population_and_retention_errors_are_accessible(visitor, make_staff, tmp_path):
+    _sign_in(visitor, make_staff(Role.ADMINISTRATOR))
+    page = visitor.page
+    visitor.visit(reverse("involvement:populations"))
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    page.get_by_label("Name").fill("Broken")
+    page.get_by_label("Population file (CSV)").set_input_files(str(bad))
+    page.get_by_role("button", name="Upload population").click()
+    visitor.check()
+    assert "missing: category" in page.locator(".nhsuk-error-summary").inner_text()
+    visitor.visit(reverse("involvement:retention"))
+    page.get_by_label("Erase members after this many days without activity").fill("100")
+    page.get_by_role("button", name="Save rules").click()
+    visitor.check()
+    assert "Erase after must be longer" in page.locator(".nhsuk-error-summary").inner_text()
