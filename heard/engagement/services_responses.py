@@ -13,10 +13,12 @@ row's source reference, or a digest of its cells) that is unique per questionnai
 import hashlib
 import json
 import secrets
+import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
@@ -360,7 +362,7 @@ def spam_check(
         reason = SpamLog.Reason.HONEYPOT
     elif seconds < float(getattr(settings, "HEARD_RESPONSE_MIN_SECONDS", 4)):
         reason = SpamLog.Reason.TOO_FAST
-    elif (cache.get(_rate_key(address)) or 0) >= int(
+    elif (cache.get(_rate_key(address)) or 0) + _pending_count(_rate_key(address)) >= int(
         getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30)
     ):
         reason = SpamLog.Reason.RATE_LIMITED
@@ -375,15 +377,45 @@ def spam_check(
     return reason
 
 
-def rate_count(*, address: str) -> None:
-    """Count an accepted response against its address for the hour.
+# Counts not yet written to the shared cache, per process. Writing the counter on every
+# response would add a write transaction per response (the production cache is a
+# database table); instead each process adds its counts at most once a second, or at
+# once when one address reaches a few. A burst can therefore pass the limit by a few
+# responses per server process, which is fine for a spam throttle.
+_pending: dict[str, int] = {}
+_pending_lock = threading.Lock()
+_last_flush = 0.0
+FLUSH_SECONDS = 1.0
+FLUSH_COUNT = 5
 
-    A read and a write rather than an atomic increment: two responses at the same
-    instant may count once, which is good enough for a spam throttle and saves the
-    database cache a transaction per response.
-    """
+
+def _pending_count(key: str) -> int:
+    return _pending.get(key, 0)
+
+
+def rate_count(*, address: str) -> None:
+    """Count an accepted response against its address for the hour."""
+    global _last_flush
     key = _rate_key(address)
-    cache.set(key, int(cache.get(key) or 0) + 1, timeout=3600)
+    now = monotonic()
+    with _pending_lock:
+        _pending[key] = _pending.get(key, 0) + 1
+        if now - _last_flush < FLUSH_SECONDS and _pending[key] < FLUSH_COUNT:
+            return
+        due = dict(_pending)
+        _pending.clear()
+        _last_flush = now
+    seen = cache.get_many(list(due))
+    for k, n in due.items():
+        cache.set(k, int(seen.get(k) or 0) + n, timeout=3600)
+
+
+def rate_pending_clear() -> None:
+    """Forget counts not yet written (tests)."""
+    global _last_flush
+    with _pending_lock:
+        _pending.clear()
+        _last_flush = 0.0
 
 
 # --- save and come back later ---------------------------------------------------------------

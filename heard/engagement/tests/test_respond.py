@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
-from heard.engagement import hooks, selectors_responses
+from heard.engagement import hooks, selectors_responses, services_responses
 from heard.engagement.models import (
     Activity,
     Question,
@@ -94,6 +94,7 @@ def _no_min_time(settings, monkeypatch):
     (the test transaction never commits)."""
     settings.HEARD_RESPONSE_MIN_SECONDS = 0
     selectors_responses.public_cache_clear()  # ids repeat between tests
+    services_responses.rate_pending_clear()
     monkeypatch.setattr("heard.core.mail.transaction.on_commit", lambda fn, *a, **k: fn())
 
 
