@@ -12,7 +12,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from heard.engagement import selectors as engagement_selectors
-from heard.engagement.models import Activity
+from heard.engagement.models import Activity, Response
 from heard.insight import keywords
 from heard.insight.models import Insight, InsightImport, SavedSearch, Source
 from heard.insight.query import ParsedQuery, parse_query
@@ -236,7 +236,7 @@ class Coverage:
     by_topic_level: list[tuple[str, list[int], int]]
     by_locality_level: list[tuple[str, list[int], int]]
     per_quarter: list[tuple[str, int]]
-    by_channel: list[tuple[str, int]]
+    by_channel: list[tuple[str, list[int], int]]  # channel, per quarter, total
     quiet_localities: list[str]
     quiet_groups: list[Group]
     missing_feedback: list[Activity]
@@ -317,14 +317,21 @@ def coverage(*, gap_months: int | None = None, quarters: int = 8) -> Coverage:
     quiet_groups = [
         g for g in Group.objects.filter(active=True).order_by("name") if g.pk not in engaged_groups
     ]
-    channel_labels = dict(Insight._meta.get_field("channel").choices or [])
-    by_channel = [
-        (str(channel_labels.get(row["channel"], row["channel"] or "Not recorded")), row["n"])
-        for row in Insight.objects.filter(source=Source.SURVEY, response_id__isnull=False)
-        .values("channel")
-        .annotate(n=Count("response_id", distinct=True))
-        .order_by("-n")
-    ]
+    # Responses by channel: every stored response (any questionnaire), by quarter received.
+    channel_labels = dict(Response.Channel.choices)
+    channel_grid: dict[str, list[int]] = {}
+    for channel, submitted in Response.objects.values_list("channel", "submitted_at").iterator():
+        q = _quarter(timezone.localdate(submitted))
+        counts = channel_grid.setdefault(channel, [0] * len(quarter_labels))
+        if q in qpos:
+            counts[qpos[q]] += 1
+    by_channel = sorted(
+        (
+            (str(channel_labels.get(channel, channel)), counts, sum(counts))
+            for channel, counts in channel_grid.items()
+        ),
+        key=lambda row: (-row[2], row[0]),
+    )
     return Coverage(
         gap_months=gap,
         since=since,

@@ -106,3 +106,16 @@ def test_coverage_months_is_configurable_and_checked(staff_client, settings):
     bad = client.get(reverse("insight:coverage"), {"months": "lots"})
     assert bad.status_code == 400
     assert "Enter a number of months from 1 to 60" in bad.content.decode()
+
+
+def test_coverage_counts_responses_by_channel(staff_client):
+    from heard.insight.tests.test_receivers import _response
+
+    response = _response(channel="paper")
+    response.submitted_at = timezone.now()
+    response.save()
+    client, _ = staff_client(Role.ANALYST)
+    page = client.get(reverse("insight:coverage")).content.decode()
+    table = page.split("Responses by channel and quarter received")[1].split("</table>")[0]
+    assert ">Paper</th>" in table
+    assert table.count('numeric">1</td>') == 2  # this quarter, and the total
