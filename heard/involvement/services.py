@@ -46,6 +46,7 @@ from heard.involvement.selectors import (
 )
 from heard.people.models import Member, Topic
 from heard.people.services.membership import member_mail_send
+from heard.people.services.retention import site_base_url
 
 MAX_SAMPLE = 5000
 
@@ -55,7 +56,8 @@ class InvolvementError(ValueError):
 
 
 def base_url_default() -> str:
-    return str(getattr(settings, "HEARD_BASE_URL", "http://localhost:8000")).rstrip("/")
+    """Links in mail sent without a request (reminders from cron): see site_base_url."""
+    return site_base_url()
 
 
 # --- Opportunities ------------------------------------------------------------------------

@@ -101,3 +101,15 @@ def test_run_now_button_runs_the_task(staff_client):
     assert run.dry_run and run.erased == 1
     page = client.get(reverse("involvement:retention")).content.decode()
     assert "Dry run (counts only)" in page
+
+
+def test_links_in_scheduled_mail_use_the_configured_address(settings):
+    from heard.people.services.retention import site_base_url
+
+    settings.HEARD_BASE_URL = "https://haveyoursay.example.nhs.uk/"
+    assert site_base_url() == "https://haveyoursay.example.nhs.uk"
+    settings.HEARD_BASE_URL = ""
+    settings.ALLOWED_HOSTS = [".example.org", "localhost", "engage.example.nhs.uk"]
+    assert site_base_url() == "https://engage.example.nhs.uk"
+    settings.ALLOWED_HOSTS = ["*"]
+    assert site_base_url() == "http://localhost:8000"

@@ -33,6 +33,19 @@ DEFAULT_DAYS = {
 }
 
 
+def site_base_url() -> str:
+    """The public address for links in emails sent without a request (scheduled runs):
+    settings.HEARD_BASE_URL if set, else https:// and the first real ALLOWED_HOSTS name,
+    else the local development server."""
+    configured = str(getattr(settings, "HEARD_BASE_URL", "") or "")
+    if configured:
+        return configured.rstrip("/")
+    for host in settings.ALLOWED_HOSTS:
+        if host and not host.startswith((".", "*")) and host not in ("localhost", "127.0.0.1"):
+            return f"https://{host}"
+    return "http://localhost:8000"
+
+
 class RetentionError(ValueError):
     """A retention rule change that cannot be made, with a message for the user."""
 
@@ -134,7 +147,7 @@ def retention_run(*, actor: Any = None, dry_run: bool = False) -> RetentionRun:
     """
     now = timezone.now()
     plan = retention_plan(now)
-    base_url = str(getattr(settings, "HEARD_BASE_URL", "http://localhost:8000")).rstrip("/")
+    base_url = site_base_url()
     rules = retention_rules()
     with transaction.atomic():
         run = RetentionRun.objects.create(started_at=now, dry_run=dry_run)
