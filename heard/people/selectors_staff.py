@@ -1,5 +1,7 @@
 """Reading people and groups for the staff area. No equality data is read here."""
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -192,3 +194,12 @@ def import_earlier_same_file(batch: ImportBatch) -> ImportBatch | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def import_rejection_summary(batch: ImportBatch, limit: int = 8) -> list[tuple[str, int]]:
+    """How many rejected rows had each problem, most common first (a row may have several)."""
+    counts: Counter[str] = Counter()
+    for reason in batch.rejected.values_list("reason", flat=True).iterator(chunk_size=5000):
+        for problem in reason.rstrip(".").split("; "):
+            counts[re.sub(r"as row \d+ of", "as an earlier row of", problem)] += 1
+    return counts.most_common(limit)

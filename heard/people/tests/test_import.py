@@ -93,6 +93,8 @@ def test_import_keeps_valid_rows_and_rejects_the_rest_with_reasons(
 
     page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
     assert "Import finished" in page
+    assert "Why rows were rejected" in page
+    assert "Same email address as an earlier row of this file" in page
     download = officer.get(reverse("people:import_rejected", args=[batch.pk]))
     text = b"".join(download.streaming_content).decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

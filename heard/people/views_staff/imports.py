@@ -92,7 +92,13 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
         and batch.processed_rows == 0
         and timezone.now() - batch.created_at > timedelta(minutes=5)
     )
-    return {"batch": batch, "percent": percent, "running": running, "stalled": stalled}
+    return {
+        "batch": batch,
+        "percent": percent,
+        "running": running,
+        "stalled": stalled,
+        "reasons": [] if running else sel.import_rejection_summary(batch),
+    }
 
 
 @permission_required("people.import_people")
