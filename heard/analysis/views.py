@@ -13,7 +13,7 @@ from heard.analysis import selectors, services
 from heard.analysis.forms import AddCodingForm, DeleteForm, MergeForm, SplitForm, ThemeForm
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding, Theme
 from heard.core.permissions import permission_required
-from heard.engagement.models import Question
+from heard.engagement.models import Activity, Question
 
 SPLIT_CHOICES = 60
 
@@ -37,10 +37,17 @@ def _context(question: Question, **extra: Any) -> dict[str, Any]:
 
 @permission_required("analysis.view_analysis")
 def index(request: HttpRequest) -> HttpResponse:
+    questions = selectors.questions_for_analysis()
+    activity = None
+    raw = request.GET.get("activity", "")
+    if raw.isdigit():
+        activity = Activity.objects.filter(pk=int(raw)).first()
+    if activity is not None:
+        questions = questions.filter(version__questionnaire__activity=activity)
     return render(
         request,
         "analysis/staff/index.html",
-        {"questions": selectors.questions_for_analysis()[:200]},
+        {"questions": questions[:200], "activity": activity},
     )
 
 

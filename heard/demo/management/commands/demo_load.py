@@ -14,6 +14,7 @@ from django.db import transaction
 
 from heard.accounts.models import User
 from heard.accounts.services import user_create
+from heard.analysis import demo as analysis_demo
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
@@ -61,7 +62,13 @@ class Command(BaseCommand):
             if created:
                 audit_record(action=Action.DEMO_LOADED, after={"users_created": created})
         # Each app loads its own demo data, idempotently, in dependency order.
-        for part in (people_demo, involvement_demo, engagement_demo, insight_demo):
+        for part in (
+            people_demo,
+            involvement_demo,
+            engagement_demo,
+            insight_demo,
+            analysis_demo,
+        ):
             made = part.load(self.stdout)
             if made and not options["quiet"]:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
