@@ -79,3 +79,27 @@ def test_staff_build_a_conditional_questionnaire_and_import_paper_responses(
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Download the rows not imported")).click()
     assert "P-3" in download.value.path().read_text(encoding="utf-8-sig")
+
+
+def test_staff_enter_a_phone_response_quickly(visitor, make_staff):
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    _sign_in(visitor, make_staff(Role.ENGAGEMENT_OFFICER))
+    page = visitor.page
+    visitor.visit(reverse("engagement:responses", args=[q.activity_id]))
+    page.get_by_role("link", name="Enter paper, phone or event responses").click()
+    visitor.check()
+    page.get_by_role("button", name="Save and enter the next response").click()
+    visitor.check()  # error summary with every problem
+    assert "Select an answer" in page.locator(".nhsuk-error-summary").inner_text()
+    page.get_by_label("Phone call").check()
+    page.get_by_role("radio", name="As an individual").check()
+    page.get_by_role("group", name="Have you had care from a community nurse?").get_by_label(
+        "No"
+    ).check()
+    page.get_by_role("button", name="Save and enter the next response").click()
+    visitor.check()
+    assert "saved" in page.locator("main").inner_text()
+    assert page.get_by_label("Phone call").is_checked()  # kept for the next one
+    assert Response.objects.get().channel == "phone"
