@@ -29,7 +29,7 @@ OPPORTUNITIES: list[dict[str, Any]] = [
     {
         "title": "Stroke services reference group",
         "summary": "Meet quarterly to help shape stroke rehabilitation and community support.",
-        "days": -250,
+        "days": -420,
         "where_kind": Opportunity.Where.IN_PERSON,
         "place": "County Hall, Norwich",
         "time_asked": "2 hours, four times a year",
