@@ -41,7 +41,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "contactnumber",
     ),
     "interests": ("interests", "interest", "topics", "topicsofinterest"),
-    "role": ("role", "grouprole", "position", "title"),
+    "role": ("role", "grouprole", "position", "roleinthegroup"),
 }
 ROLES: dict[str, str] = {
     "member": "member",
