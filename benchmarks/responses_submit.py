@@ -58,6 +58,20 @@ STORAGES = {{
 }}
 """
 
+NO_HOOK_APP = """
+from heard.insight.apps import InsightConfig
+
+
+class WithoutHooks(InsightConfig):
+    def ready(self) -> None:
+        from heard.insight import rules  # noqa: F401
+"""
+NO_HOOK_SETTINGS = """
+INSTALLED_APPS = [
+    "bench_insight.WithoutHooks" if a == "heard.insight" else a for a in INSTALLED_APPS
+]
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -427,9 +441,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--without-insight-hook",
+        action="store_true",
+        help="diagnostic: do not register the insight bank's response hook, to show what "
+        "the submission path costs without it (not a valid run against the target)",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="heard-bench-responses-"))
-    (workdir / "bench_settings.py").write_text(SETTINGS)
+    settings = SETTINGS
+    if args.without_insight_hook:
+        (workdir / "bench_insight.py").write_text(NO_HOOK_APP)
+        settings += NO_HOOK_SETTINGS
+        print("DIAGNOSTIC RUN: the insight hook is not registered")
+    (workdir / "bench_settings.py").write_text(settings)
     base_env = {
         **os.environ,
         "PYTHONPATH": f"{workdir}{os.pathsep}{ROOT}",
