@@ -223,9 +223,20 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Policy, not law (domain.md): defaults shipped, each configurable per deployment.
 # Equality monitoring and other small counts are suppressed below this number (domain §8).
-HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 HEARD_SMALL_NUMBER_THRESHOLD = env.int("HEARD_SMALL_NUMBER_THRESHOLD", default=10)
+# Coverage dashboard: places and groups with no engagement in this many months are listed.
+HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
+# Members invited at least this often in 12 months are shown as "asked often".
+HEARD_INVOLVEMENT_OFTEN_THRESHOLD = env.int("HEARD_INVOLVEMENT_OFTEN_THRESHOLD", default=3)
+# Days before an unanswered invitation gets its one reminder.
+HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
+# Spam control on public responses: minimum seconds to complete, responses per address per hour.
+HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
+HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
+# The public address of the site, for links in emails sent by scheduled jobs (no request).
+HEARD_BASE_URL = env.str("HEARD_BASE_URL", default="")
 
 LOGGING = {
     "version": 1,
