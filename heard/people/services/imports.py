@@ -375,7 +375,8 @@ def import_rejected_download_record(*, batch: ImportBatch, actor: Any) -> None:
 def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
     """Rows for the rejected-rows file: row number, the original columns, the reason.
 
-    Cells that a spreadsheet would run as a formula (=, +, -, @) get a leading quote.
+    Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage
+    return) get a leading quote.
     """
     columns = list(batch.columns)
     extras: list[str] = []
@@ -390,4 +391,4 @@ def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
 
 
 def _safe_cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
