@@ -7,7 +7,8 @@
   inside the full-text index by intersecting lists, not by looking up every match.
 * PostgreSQL: a stored generated tsvector column ``search_vector`` with a GIN index
   (migration 0002, PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
-  ``ts_rank``; filters are ordinary SQL; nothing to keep in step.
+  ``ts_rank``; filters are ordinary SQL; nothing to keep in step. The count stops at
+  ``RANK_WINDOW`` (the page then says "more than").
 
 Ranking is bounded: the best matches are chosen among the ``RANK_WINDOW`` most recently
 added matches (all of them, when there are fewer). A word found in half a million
@@ -27,7 +28,7 @@ from datetime import date
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import BooleanField, FloatField, Max, Min, QuerySet
+from django.db.models import Max, Min, QuerySet
 from django.db.models.expressions import RawSQL
 
 from heard.insight.facets import date_range_tokens, facet_token
@@ -223,27 +224,34 @@ class PostgresBackend:
         limit: int,
         offset: int,
     ) -> Hits:
-        base = filters.queryset()
         text = websearch_expression(query)
-        # Constant SQL on the indexed column; user words only as parameters.
-        matches = RawSQL(f"{_TSVECTOR} @@ {_TSQUERY}", [text], output_field=BooleanField())  # noqa: S611
-        qs = base.alias(fts_match=matches).filter(fts_match=True)
-        total = qs.count()
+        # Constant SQL on the indexed column of the outer (unaliased) table; the user's
+        # words only as a parameter. (Not RawSQL in an annotation: Django aliases the
+        # table inside subqueries, and the raw column name would then point outside.)
+        qs = filters.queryset().extra(  # noqa: S610
+            where=[f"{_TSVECTOR} @@ {_TSQUERY}"], params=[text]
+        )
+        # Counting stops past the ranking window: beyond it the page says "more than".
+        total = qs.order_by()[: RANK_WINDOW + 1].count()
+        capped = total > RANK_WINDOW
+        total = min(total, RANK_WINDOW)
         if newest_first:
             qs = qs.order_by("-occurred_on", "-pk")
-            return Hits(list(qs.values_list("pk", flat=True)[offset : offset + limit]), total)
-        window = qs.order_by("-pk").values("pk")[:RANK_WINDOW]
-        ranked = (
-            Insight.objects.filter(pk__in=window)
-            .annotate(
-                fts_rank=RawSQL(  # noqa: S611
-                    f"ts_rank({_TSVECTOR}, {_TSQUERY})", [text], output_field=FloatField()
-                )
-            )
-            .order_by("-fts_rank", "-pk")
+            ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
+            return Hits(ids, total, count_capped=capped)
+        window_sql, window_params = (
+            qs.order_by("-pk").values("pk")[:RANK_WINDOW].query.sql_with_params()
         )
-        ids = list(ranked.values_list("pk", flat=True)[offset : offset + limit])
-        return Hits(ids, total, total > RANK_WINDOW)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ranked.id FROM insight_insight AS ranked "  # noqa: S608
+                f"WHERE ranked.id IN ({window_sql}) "
+                f"ORDER BY ts_rank(ranked.search_vector, {_TSQUERY}) DESC, ranked.id DESC "
+                "LIMIT %s OFFSET %s",
+                [*window_params, text, limit, offset],
+            )
+            ids = [int(row[0]) for row in cursor.fetchall()]
+        return Hits(ids, total, ranked_recent_only=capped, count_capped=capped)
 
 
 def backend() -> SearchBackend:
