@@ -45,6 +45,7 @@ class Action(models.TextChoices):
     IMPORT_COMPLETED = "import.completed", "Import completed"
     IMPORT_FAILED = "import.failed", "Import failed"
     IMPORT_REJECTED_DOWNLOADED = "import.rejected_downloaded", "Rejected import rows downloaded"
+    IMPORT_PURGED = "import.purged", "Import file and rejected rows deleted"
     OPPORTUNITY_CREATED = "opportunity.created", "Involvement opportunity created"
     OPPORTUNITY_UPDATED = "opportunity.updated", "Involvement opportunity changed"
     INVITATIONS_SENT = "invitation.sent", "Invitations sent"

@@ -24,4 +24,5 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
+    path("imports/<int:pk>/delete/", views.import_purge, name="import_purge"),
 ]

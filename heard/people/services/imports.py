@@ -372,6 +372,31 @@ def import_rejected_download_record(*, batch: ImportBatch, actor: Any) -> None:
         )
 
 
+def import_purge(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Delete the stored file and the rejected rows (personal data); keep the counts.
+
+    Only for a finished or failed import. The file is removed after the commit, so a
+    rollback never leaves a batch pointing at a deleted file.
+    """
+    if batch.status not in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED):
+        raise ImportProblem("Only a finished or failed import can be deleted.")
+    with transaction.atomic():
+        deleted, _ = batch.rejected.all().delete()
+        name = batch.stored_file.name
+        storage = batch.stored_file.storage
+        batch.stored_file = ""
+        batch.save(update_fields=["stored_file"])
+        audit_record(
+            action=Action.IMPORT_PURGED,
+            actor=actor,
+            subject=batch,
+            after={"rejected_rows_deleted": deleted, "file_deleted": bool(name)},
+        )
+        if name:
+            transaction.on_commit(lambda: storage.delete(name))
+    return batch
+
+
 def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
     """Rows for the rejected-rows file: row number, the original columns, the reason.
 

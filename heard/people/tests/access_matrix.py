@@ -57,4 +57,5 @@ EXPECTED = {
     "people:import": Access(PEOPLE_TEAM, kwargs=_batch),
     "people:import_progress": Access(PEOPLE_TEAM, kwargs=_batch),
     "people:import_rejected": Access(PEOPLE_TEAM, kwargs=_batch),
+    "people:import_purge": Access(PEOPLE_TEAM, kwargs=_batch, method="post"),
 }

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -269,3 +270,31 @@ def test_an_import_that_never_starts_says_the_worker_may_be_down(officer):
     )
     page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
     assert "background worker may not be running" in page
+
+
+def test_deleting_the_file_and_rejected_rows_keeps_the_counts(
+    officer, django_capture_on_commit_callbacks
+):
+    _upload(officer, GOOD_AND_BAD.encode())
+    batch = ImportBatch.objects.get()
+    batch = _run(officer, batch, django_capture_on_commit_callbacks, **_auto_mapping(batch))
+    stored = batch.stored_file.path
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer.post(reverse("people:import_purge", args=[batch.pk]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert not batch.stored_file and not batch.rejected.exists()
+    assert (batch.imported_rows, batch.rejected_rows) == (3, 5)
+    assert not Path(stored).exists()
+    page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
+    assert "have been deleted" in page and "Download the" not in page
+    assert AuditEvent.objects.get(action=Action.IMPORT_PURGED).after["rejected_rows_deleted"] == 5
+
+
+def test_a_running_import_cannot_be_deleted(officer):
+    _upload(officer, GOOD_AND_BAD.encode())
+    batch = ImportBatch.objects.get()
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportBatch.Status.RUNNING)
+    officer.post(reverse("people:import_purge", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.stored_file

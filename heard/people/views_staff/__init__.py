@@ -15,6 +15,7 @@ from heard.people.views_staff.groups import (
 from heard.people.views_staff.imports import (
     import_detail,
     import_progress,
+    import_purge,
     import_rejected,
     imports,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "groups",
     "import_detail",
     "import_progress",
+    "import_purge",
     "import_rejected",
     "imports",
     "person",

@@ -5,9 +5,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from heard.core.permissions import permission_required
 from heard.people import selectors_staff as sel
@@ -98,6 +100,7 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
         "running": running,
         "stalled": stalled,
         "reasons": [] if running else sel.import_rejection_summary(batch),
+        "rejected_kept": not running and batch.rejected.exists(),
     }
 
 
@@ -129,3 +132,16 @@ def import_rejected(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-rejected-rows.csv"'
     return response
+
+
+@require_POST
+@permission_required("people.import_people")
+def import_purge(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        import_services.import_purge(batch=batch, actor=request.user)
+    except import_services.ImportProblem as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The file and the rejected rows have been deleted.")
+    return redirect("people:import", pk=pk)
