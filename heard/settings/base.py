@@ -225,7 +225,6 @@ X_FRAME_OPTIONS = "DENY"
 
 # Policy, not law (domain.md): defaults shipped, each configurable per deployment.
 # Equality monitoring and other small counts are suppressed below this number (domain §8).
-HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 HEARD_SMALL_NUMBER_THRESHOLD = env.int("HEARD_SMALL_NUMBER_THRESHOLD", default=10)
 # Coverage dashboard: places and groups with no engagement in this many months are listed.
 HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
