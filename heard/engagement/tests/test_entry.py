@@ -189,3 +189,12 @@ def test_the_responses_page_shows_counts_and_the_spam_log(officer, settings):
     page = officer.get(reverse("engagement:responses", args=[q.activity_id])).content.decode()
     assert "HYS-2222-3333" in page
     assert "Filled in the hidden field" in page
+
+
+def test_the_activity_page_shows_responses_and_spam_counts(officer):
+    from heard.engagement.models import SpamLog
+
+    q = make_questionnaire()
+    SpamLog.objects.create(questionnaire=q, reason="too_fast")
+    page = officer.get(reverse("engagement:detail", args=[q.activity_id])).content.decode()
+    assert "(0 responses, 1 kept out as spam)" in page
