@@ -7,7 +7,7 @@ Every change is audited with ids and field names only.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.text import slugify
 
@@ -296,6 +296,16 @@ def general_feedback_ensure(*, actor: Any = None) -> Questionnaire:
     existing = selectors_responses.general_feedback_questionnaire()
     if existing is not None:
         return existing
+    try:
+        return _general_feedback_create(actor)
+    except IntegrityError:  # made at the same moment by another request
+        made = selectors_responses.general_feedback_questionnaire()
+        if made is None:
+            raise
+        return made
+
+
+def _general_feedback_create(actor: Any) -> Questionnaire:
     with transaction.atomic():
         q = questionnaire_create(
             actor=actor,
