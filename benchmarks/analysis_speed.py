@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
 import random
 import re
 import resource
@@ -178,6 +179,10 @@ def main() -> None:
     if args.child:
         _child(args.child)
         return
+    load = os.getloadavg()
+    print(
+        f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
+    )
     bench_classify(args.repeats)
     if args.stages:
         _stage_times(args.stages)
@@ -192,8 +197,9 @@ def main() -> None:
             )
             row = json.loads(proc.stdout.strip().splitlines()[-1])
             results.setdefault(n, []).append(row)
+            load = os.getloadavg()[0]
             print(
-                f"pipeline n={n:>9,}: {row['pipeline_s']:8.2f} s  peak RSS {row['peak_rss_mb']:6.0f} MB"
+                f"pipeline n={n:>9,} (load {load:.1f}): {row['pipeline_s']:8.2f} s  peak RSS {row['peak_rss_mb']:6.0f} MB"
                 f"  (classifier training {row['train_s']:.2f} s not included; "
                 f"{row['groups']} duplicate groups, {row['campaign_rows']} campaign rows, "
                 f"{row['redacted_changed']} responses redacted)"

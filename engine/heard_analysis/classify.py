@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -77,18 +78,24 @@ def _margins(
     return np.asarray(x @ coef.T, dtype=np.float32) + intercept
 
 
-def _class_weights(y: np.ndarray, power: float) -> np.ndarray:
+def _class_weights(y: np.ndarray, power: float, max_weight: float = np.inf) -> np.ndarray:
     n_pos = y.sum(axis=0).astype(np.float64)
     k = max(1, int((n_pos > 0).sum()))
-    return np.where(n_pos > 0, (y.shape[0] / (k * np.maximum(n_pos, 1))) ** power, 1.0)
+    w = np.where(n_pos > 0, (y.shape[0] / (k * np.maximum(n_pos, 1))) ** power, 1.0)
+    return np.asarray(np.minimum(w, max_weight))
 
 
 def _fit_all(
-    x: sparse.csr_matrix, y: np.ndarray, c: float, power: float, n_jobs: int
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    c: float,
+    power: float,
+    n_jobs: int,
+    max_weight: float = np.inf,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One linear SVM per theme. Rows are weighted by the rarity of their themes
     (balanced weights raised to ``power``), in every theme's problem."""
-    cw = _class_weights(y, power)
+    cw = _class_weights(y, power, max_weight)
     if np.all(y.sum(axis=1) == 1) and y.shape[1] > 2 and np.all(y.any(axis=0)):
         # single-label: liblinear's own one-vs-rest, one data conversion
         target = np.argmax(y, axis=1)
@@ -163,7 +170,7 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     support = np.bincount(y, minlength=k)
     predicted = np.bincount(pred, minlength=k)
     denom = support + predicted
-    present = support > 0
+    present = (support > 0) | (predicted > 0)  # as sklearn's macro average
     return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)[present]))
 
 
@@ -208,12 +215,13 @@ class ThemeClassifier:
     def __init__(
         self,
         c: float = 0.3,
-        power: float = 0.6,
+        power: float = 0.5,
         review_threshold: float = 0.5,
         n_jobs: int = 2,
         calibrate: bool = True,
         seed: int = 0,
         offset_support: int = 10,
+        powers: Sequence[float] = (0.5, 1.0),
     ) -> None:
         self.c = c
         self.power = power
@@ -222,6 +230,8 @@ class ThemeClassifier:
         self.calibrate = calibrate
         self.seed = seed
         self.offset_support = offset_support
+        self.powers = tuple(powers)
+        self.holdout_macro_f1 = float("nan")
         self.themes: list[str] = []
         self.single_label = False
         self.at_least_one = False
@@ -269,32 +279,74 @@ class ThemeClassifier:
         if self.calibrate and len(docs) >= 40:
             idx = np.arange(len(docs))
             a, b = train_test_split(idx, test_size=0.2, random_state=self.seed)
-            coef, icpt = _fit_all(x[a], y[a], self.c, self.power, self.n_jobs)
-            margins = np.asarray(x[b] @ coef.T) + icpt
-            if self.single_label:
-                if self.offset_support > 0:
-                    self.offsets = _tune_offsets(
-                        margins, np.argmax(y[b], axis=1), min_support=self.offset_support
-                    )
-                margins = margins + self.offsets
-            self.platt = _platt(margins, y[b])
-            if self.single_label:
-                self.temperature = _fit_temperature(margins, np.argmax(y[b], axis=1))
-            p = _sigmoid(self.platt[0] * margins + self.platt[1])
-            if not self.single_label:
-                glob = _best_threshold(p.ravel(), y[b].ravel())
-                for k in range(len(self.themes)):
-                    if y[b][:, k].sum() >= 5:
-                        own = _best_threshold(p[:, k], y[b][:, k])
-                        self.thresholds[k] = 0.5 * own + 0.5 * glob
-                    else:
-                        self.thresholds[k] = glob
+            candidates = tuple(self.powers) or (self.power,)
+            if len(candidates) > 1 and self.n_jobs > 1:
+                fits = Parallel(n_jobs=min(self.n_jobs, len(candidates)), backend="loky")(
+                    delayed(_fit_all)(x[a], y[a], self.c, pw, 1) for pw in candidates
+                )
+            else:
+                fits = [_fit_all(x[a], y[a], self.c, pw, self.n_jobs) for pw in candidates]
+            best_score = -np.inf
+            for pw, (coef, icpt) in zip(candidates, fits, strict=True):
+                margins = np.asarray(x[b] @ coef.T) + icpt
+                state = self._calibrate(margins, y[b])
+                # ties go to the first candidate (the default power)
+                if state["score"] > best_score + 1e-3:
+                    best_score = float(state["score"])
+                    self.power = pw
+                    self._apply(state)
+            self.holdout_macro_f1 = best_score
         if progress:
             progress(2, total_steps)
         self.coef, self.intercept = _fit_all(x, y, self.c, self.power, self.n_jobs)
         if progress:
             progress(total_steps, total_steps)
         return self
+
+    def _calibrate(self, margins: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+        """Offsets, probability calibration and thresholds from held-out margins, and
+        the held-out macro-F1 they give."""
+        k = len(self.themes)
+        offsets = np.zeros(k)
+        thresholds = np.full(k, 0.5)
+        temperature = self.temperature
+        if self.single_label:
+            target = np.argmax(y, axis=1)
+            if self.offset_support > 0:
+                offsets = _tune_offsets(margins, target, min_support=self.offset_support)
+            m = margins + offsets
+            platt = _platt(m, y)
+            temperature = _fit_temperature(m, target)
+            score = _macro_f1(target, np.argmax(m, axis=1), k)
+        else:
+            platt = _platt(margins, y)
+            p = _sigmoid(platt[0] * margins + platt[1])
+            glob = _best_threshold(p.ravel(), y.ravel())
+            for j in range(k):
+                if y[:, j].sum() >= 5:
+                    thresholds[j] = 0.5 * _best_threshold(p[:, j], y[:, j]) + 0.5 * glob
+                else:
+                    thresholds[j] = glob
+            pred = p >= thresholds
+            if self.at_least_one:
+                pred[np.arange(len(p)), np.argmax(p, axis=1)] = True
+            tp = (pred & y).sum(axis=0)
+            denom = pred.sum(axis=0) + y.sum(axis=0)
+            present = denom > 0
+            score = float(np.mean(2 * tp[present] / denom[present])) if present.any() else 0.0
+        return {
+            "offsets": offsets,
+            "thresholds": thresholds,
+            "temperature": temperature,
+            "platt": platt,
+            "score": score,
+        }
+
+    def _apply(self, state: dict[str, Any]) -> None:
+        self.offsets = state["offsets"]
+        self.thresholds = state["thresholds"]
+        self.temperature = state["temperature"]
+        self.platt = state["platt"]
 
     # -- prediction -----------------------------------------------------------------
     def predict_proba(self, texts: Sequence[str], chunk_size: int = 10_000) -> np.ndarray:

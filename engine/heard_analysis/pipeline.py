@@ -1,10 +1,17 @@
 """All row-level stages in one pass: redaction, duplicates, sentiment, evidence and
-(optionally) theme assignment with a trained classifier."""
+(optionally) theme assignment with a trained classifier.
+
+Redaction comes first; every later stage sees only the redacted text. The row-local
+stages (redaction, sentiment, evidence) run on chunks spread over ``n_jobs`` processes;
+duplicates need every response at once and run in this process.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+from joblib import Parallel, delayed
 
 from heard_analysis.classify import Assignment, ThemeClassifier
 from heard_analysis.duplicates import DuplicateResult, find_duplicates
@@ -13,6 +20,8 @@ from heard_analysis.redact import redact_many
 from heard_analysis.sentiment import Sentiment, sentiment
 
 __all__ = ["PipelineResult", "run_pipeline"]
+
+Progress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -24,27 +33,50 @@ class PipelineResult:
     assignments: list[Assignment] | None
 
 
+def _row_stages(texts: list[str]) -> tuple[list[str], list[Sentiment], list[EvidenceFlag]]:
+    red = redact_many(texts)
+    return red, sentiment(red), flag_evidence(red)
+
+
 def run_pipeline(
     texts: Sequence[str],
     classifier: ThemeClassifier | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
+    n_jobs: int = 2,
+    chunk_size: int = 25_000,
 ) -> PipelineResult:
-    """Redact first; every later stage sees only the redacted text."""
+    """Run every row-level stage; ``progress(done, total)`` counts response-stages."""
     n = len(texts)
-    stages = 5 if classifier is not None else 4
-    total = n * stages
+    stages = 3 if classifier is not None else 2
+    total = max(1, n * stages)
 
-    def stage(k: int) -> Callable[[int, int], None] | None:
-        if progress is None:
-            return None
-        report = progress
-        return lambda done, _tot: report(k * n + done, total)
+    def report(done: int) -> None:
+        if progress is not None:
+            progress(min(done, total), total)
 
-    redacted = redact_many(texts, progress=stage(0))
-    dups = find_duplicates(redacted, progress=stage(1))
-    sents = sentiment(redacted, progress=stage(2))
-    evidence = flag_evidence(redacted, progress=stage(3))
-    assignments = classifier.predict(redacted, progress=stage(4)) if classifier else None
-    if progress:
-        progress(total, total)
+    report(0)
+    chunks = [list(texts[i : i + chunk_size]) for i in range(0, n, chunk_size)]
+    redacted: list[str] = []
+    sents: list[Sentiment] = []
+    evidence: list[EvidenceFlag] = []
+    if n_jobs > 1 and len(chunks) > 1:
+        results = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")(
+            delayed(_row_stages)(c) for c in chunks
+        )
+    else:
+        results = (_row_stages(c) for c in chunks)
+    for red, sen, evi in results:
+        redacted += red
+        sents += sen
+        evidence += evi
+        report(len(redacted))
+    dups = find_duplicates(redacted)
+    report(2 * n)
+    assignments = None
+    if classifier is not None:
+        classifier.n_jobs = n_jobs
+        assignments = classifier.predict(
+            redacted, progress=lambda done, _t: report(2 * n + done) if progress else None
+        )
+    report(total)
     return PipelineResult(redacted, dups, sents, evidence, assignments)

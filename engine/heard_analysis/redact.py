@@ -79,6 +79,9 @@ _DOB = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def nhs_number_is_valid(number: str) -> bool:
     """True when the 10 digits pass the NHS modulus 11 check."""
     digits = [int(c) for c in number if c.isdigit()]
@@ -672,7 +675,7 @@ def find_pii(text: str) -> list[PiiSpan]:
         for m in _URL.finditer(text):
             e = _strip_url(text, m.start(), m.end())
             cands.append((m.start(), e, "URL"))
-    has_digit = any(c.isdigit() for c in text)
+    has_digit = _DIGIT.search(text) is not None
     if has_digit:
         for m in _NHS.finditer(text):
             digits = m.group(1) + m.group(2) + m.group(3)

@@ -436,11 +436,13 @@ def lexicon_score(text: str) -> float:
     return 0.0 if total == 0 else (pos - neg) / (total + 1)
 
 
-def _features(texts: Sequence[str]) -> sparse.csr_matrix:
+def _features(
+    texts: Sequence[str], counts: list[tuple[str, int, int]] | None = None
+) -> sparse.csr_matrix:
+    counts = counts if counts is not None else [_lexicon_counts(t) for t in texts]
     marked: list[str] = []
     lex = np.zeros((len(texts), 7), dtype=np.float64)
-    for i, t in enumerate(texts):
-        m, pos, neg = _lexicon_counts(t)
+    for i, (t, (m, pos, neg)) in enumerate(zip(texts, counts, strict=True)):
         marked.append(m)
         lex[i] = (
             np.log1p(pos),
@@ -452,17 +454,19 @@ def _features(texts: Sequence[str]) -> sparse.csr_matrix:
             1.0 if _POS_PHRASES.search(t) else 0.0,
         )
     lex *= LEXICON_SCALE
-    hv = HashingVectorizer(
-        n_features=N_FEATURES,
-        ngram_range=(1, 2),
-        token_pattern=r"\S+",  # noqa: S106 - a regex, not a password
-        lowercase=False,
-        alternate_sign=False,
-        norm="l2",
-        dtype=np.float64,
-    )
-    words = hv.transform(marked)
+    words = _HASHER.transform(marked)
     return sparse.hstack([words, sparse.csr_matrix(lex)], format="csr")
+
+
+_HASHER = HashingVectorizer(
+    n_features=N_FEATURES,
+    ngram_range=(1, 2),
+    token_pattern=r"\S+",  # noqa: S106 - a regex, not a password
+    lowercase=False,
+    alternate_sign=False,
+    norm="l2",
+    dtype=np.float64,
+)
 
 
 @lru_cache(maxsize=1)
@@ -476,8 +480,11 @@ def _model() -> tuple[np.ndarray, np.ndarray] | None:
     return coef, intercept
 
 
-def _lexicon_proba(texts: Sequence[str]) -> np.ndarray:
-    scores = np.array([lexicon_score(t) for t in texts], dtype=np.float64).reshape(-1)
+def _lexicon_proba(counts: list[tuple[str, int, int]]) -> np.ndarray:
+    scores = np.array(
+        [0.0 if pos + neg == 0 else (pos - neg) / (pos + neg + 1) for _, pos, neg in counts],
+        dtype=np.float64,
+    ).reshape(-1)
     p_pos = np.clip(scores, 0, 1)
     p_neg = np.clip(-scores, 0, 1)
     return np.column_stack([p_neg, 1 - p_pos - p_neg, p_pos])
@@ -485,17 +492,18 @@ def _lexicon_proba(texts: Sequence[str]) -> np.ndarray:
 
 def predict_proba(texts: Sequence[str], blend: float = LEXICON_BLEND) -> np.ndarray:
     """Probabilities (n, 3) in LABELS order."""
+    counts = [_lexicon_counts(t) for t in texts]
     model = _model()
     if model is None:
-        return _lexicon_proba(texts)
+        return _lexicon_proba(counts)
     coef, intercept = model
-    x = _features(texts)
+    x = _features(texts, counts)
     z = np.asarray(x @ coef.T) + intercept
     z -= z.max(axis=1, keepdims=True)
     e = np.exp(z)
     p = e / e.sum(axis=1, keepdims=True)
     if blend > 0:
-        p = (1 - blend) * p + blend * _lexicon_proba(texts)
+        p = (1 - blend) * p + blend * _lexicon_proba(counts)
     return np.asarray(p)
 
 

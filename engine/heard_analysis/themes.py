@@ -134,10 +134,31 @@ def _quotes(
     return chosen
 
 
+_WEAK = frozenset(
+    [
+        "very",
+        "more",
+        "less",
+        "too",
+        "not",
+        "really",
+        "did",
+        "does",
+        "just",
+        "got",
+        "get",
+        "bit",
+        "lot",
+    ]
+)
+
+
 def _name(words: list[str]) -> str:
-    if not words:
+    """A short name from the top keywords, skipping intensifiers such as "very"."""
+    strong = [w for w in words if w not in _WEAK] or words
+    if not strong:
         return "Other"
-    name = ", ".join(words[:3])
+    name = ", ".join(strong[:2])
     return name[:1].upper() + name[1:]
 
 
