@@ -448,3 +448,47 @@ def test_an_expired_resume_link_says_so_and_expired_drafts_are_removed(client):
     assert list(ResponseDraft.objects.values_list("token", flat=True)) != [old.token]
     assert not ResponseDraft.objects.filter(pk=old.pk).exists()
     assert ResponseDraft.objects.count() == 1
+
+
+def test_the_same_token_sent_at_the_same_moment_is_stored_once(transactional_db):
+    import threading
+    import uuid
+
+    from django.db import connection
+
+    from heard.engagement import services_responses
+
+    if connection.vendor == "sqlite":
+        pytest.skip(
+            "the in-memory SQLite test database locks whole tables across threads; "
+            "benchmarks/responses_submit.py covers concurrent resends on an SQLite file"
+        )
+    q = make_questionnaire()
+    version = q.current_version()
+    raw = {"as": "individual", "used": "no"}
+    token = uuid.uuid4()
+    results, errors = [], []
+    barrier = threading.Barrier(4)
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(
+                services_responses.response_submit(
+                    version=version, raw=raw, token=token, publish_consent=False
+                )
+            )
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert Response.objects.count() == 1
+    assert {r.pk for r, _ in results} == {Response.objects.get().pk}
+    assert sorted(created for _, created in results) == [False, False, False, True]
