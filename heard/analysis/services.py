@@ -356,15 +356,6 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
             "trained_on": trained_on,
             "new_codeframe": discovered is not None,
         }
-        _transition(
-            run,
-            domain.RunStatus.DONE,
-            finished_at=timezone.now(),
-            summary=summary,
-            stage="Finished",
-            progress_done=100,
-            progress_total=100,
-        )
         _write_back(question=question, answer_ids=answer_ids, with_sentiment=True)
         audit_record(
             action=Action.ANALYSIS_RUN_COMPLETED,
@@ -380,6 +371,16 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
                 "trained_on": trained_on,
                 "codeframe": codeframe.pk if codeframe else None,
             },
+        )
+        # Last, so the run row (polled by the progress page) is locked only briefly.
+        _transition(
+            run,
+            domain.RunStatus.DONE,
+            finished_at=timezone.now(),
+            summary=summary,
+            stage="Finished",
+            progress_done=100,
+            progress_total=100,
         )
 
 
