@@ -13,6 +13,10 @@ filter. Prints the build time and median / p95 / max in ms per query type and ov
     DATABASE_URL=postgres://postgres@127.0.0.1:55432/heard_bench .venv/bin/python \
         benchmarks/insight_search.py
 
+On PostgreSQL, use a server with a realistic cache (the figures in the report used
+shared_buffers=1GB, effective_cache_size=8GB, and pg_prewarm of the table and indexes,
+as a running server would be warm); the default 128 MB cache reads from the OS per query.
+
 Redaction and sentiment are skipped for the bulk insert (redacted_text = text): they
 do not affect search speed, and would take hours for a million rows.
 """

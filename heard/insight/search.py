@@ -7,8 +7,9 @@
   inside the full-text index by intersecting lists, not by looking up every match.
 * PostgreSQL: a stored generated tsvector column ``search_vector`` with a GIN index
   (migration 0002, PostgreSQL only), queried with ``websearch_to_tsquery``, ranked by
-  ``ts_rank``; filters are ordinary SQL; nothing to keep in step. The count stops at
-  ``RANK_WINDOW`` (the page then says "more than").
+  ``ts_rank``; filters are ordinary SQL; nothing to keep in step. Its ranking window
+  is ``PostgresBackend.window`` (2,000) and the count stops there (the page then says
+  "more than").
 
 Ranking is bounded: the best matches are chosen among the ``RANK_WINDOW`` most recently
 added matches (all of them, when there are fewer). A word found in half a million
@@ -209,6 +210,10 @@ _TSQUERY = "websearch_to_tsquery('english'::regconfig, %s)"
 
 
 class PostgresBackend:
+    # Smaller than SQLite's window: PostgreSQL checks matches row by row from the newest
+    # (or fetches them all for the bitmap), so the window bounds each page's work.
+    window = 2_000
+
     def index(self, rows: Iterable[tuple[int, str, str]]) -> None:
         """Nothing to do: the generated column and its GIN index follow the table."""
 
@@ -231,27 +236,26 @@ class PostgresBackend:
         qs = filters.queryset().extra(  # noqa: S610
             where=[f"{_TSVECTOR} @@ {_TSQUERY}"], params=[text]
         )
-        # Counting stops past the ranking window: beyond it the page says "more than".
-        total = qs.order_by()[: RANK_WINDOW + 1].count()
-        capped = total > RANK_WINDOW
-        total = min(total, RANK_WINDOW)
         if newest_first:
-            qs = qs.order_by("-occurred_on", "-pk")
-            ids = list(qs.values_list("pk", flat=True)[offset : offset + limit])
-            return Hits(ids, total, count_capped=capped)
-        window_sql, window_params = (
-            qs.order_by("-pk").values("pk")[:RANK_WINDOW].query.sql_with_params()
-        )
+            total = qs.order_by()[: self.window + 1].count()
+            ordered = qs.order_by("-occurred_on", "-pk")
+            ids = list(ordered.values_list("pk", flat=True)[offset : offset + limit])
+            capped = total > self.window
+            return Hits(ids, min(total, self.window), count_capped=capped)
+        # One pass: the newest matches up to the window (one more tells us there are
+        # more, and the count stops there – the page then says "more than"), then rank.
+        window = list(qs.order_by("-pk").values_list("pk", flat=True)[: self.window + 1])
+        capped = len(window) > self.window
+        window = window[: self.window]
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT ranked.id FROM insight_insight AS ranked "  # noqa: S608
-                f"WHERE ranked.id IN ({window_sql}) "
-                f"ORDER BY ts_rank(ranked.search_vector, {_TSQUERY}) DESC, ranked.id DESC "
+                f"SELECT id FROM insight_insight WHERE id = ANY(%s) "  # noqa: S608
+                f"ORDER BY ts_rank(search_vector, {_TSQUERY}) DESC, id DESC "
                 "LIMIT %s OFFSET %s",
-                [*window_params, text, limit, offset],
+                [window, text, limit, offset],
             )
             ids = [int(row[0]) for row in cursor.fetchall()]
-        return Hits(ids, total, ranked_recent_only=capped, count_capped=capped)
+        return Hits(ids, len(window), ranked_recent_only=capped, count_capped=capped)
 
 
 def backend() -> SearchBackend:
