@@ -35,10 +35,17 @@ staff_patterns = [
     ),
     path("<int:pk>/responses/", views_entry.responses, name="responses"),
     path("<int:pk>/responses/enter/", views_entry.enter, name="responses_enter"),
+    path("<int:pk>/responses/find/", views_entry.response_find, name="response_find"),
     path("<int:pk>/responses/import/", views_entry.import_upload, name="responses_import"),
     path(
         "<int:pk>/responses/import/rejected.csv",
         views_entry.import_rejected,
         name="responses_import_rejected",
+    ),
+    # Last: a reference matches any single path segment.
+    path(
+        "<int:pk>/responses/<str:reference>/",
+        views_entry.response_detail,
+        name="response_detail",
     ),
 ]

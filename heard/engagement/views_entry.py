@@ -242,3 +242,37 @@ def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rejected-rows.csv"'
     return response
+
+
+@permission_required("engagement.change_activities")
+def response_detail(request: HttpRequest, pk: int, reference: str) -> HttpResponse:
+    """One response, by its reference (e.g. a person quoting their receipt on the phone).
+
+    Answers only: the "about you" answers are never shown beside a response.
+    """
+    activity = get_object_or_404(Activity, pk=pk)
+    response = selectors_responses.response_by_reference(reference.strip().upper())
+    if response is None or response.activity_id != activity.pk:
+        raise Http404("No response with that reference for this activity")
+    return render(
+        request,
+        "engagement/entry/response_detail.html",
+        {
+            "activity": activity,
+            "response": response,
+            "answers": selectors_responses.response_answers(response),
+        },
+    )
+
+
+@permission_required("engagement.change_activities")
+def response_find(request: HttpRequest, pk: int) -> HttpResponse:
+    reference = request.GET.get("reference", "").strip().upper()
+    response = selectors_responses.response_by_reference(reference) if reference else None
+    if response is not None and response.activity_id == pk:
+        return redirect("engagement:response_detail", pk=pk, reference=reference)
+    messages.error(
+        request,
+        "No response with that reference for this activity. References look like HYS-7KQ2-9XDM.",
+    )
+    return redirect("engagement:responses", pk=pk)

@@ -103,3 +103,9 @@ def test_staff_enter_a_phone_response_quickly(visitor, make_staff):
     assert "saved" in page.locator("main").inner_text()
     assert page.get_by_label("Phone call").is_checked()  # kept for the next one
     assert Response.objects.get().channel == "phone"
+    reference = Response.objects.get().reference
+    visitor.visit(reverse("engagement:responses", args=[q.activity_id]))
+    page.get_by_label("Find a response by its reference").fill(reference.lower())
+    page.get_by_role("button", name="Find the response").click()
+    visitor.check()
+    assert page.locator("h1").inner_text() == f"Response {reference}"

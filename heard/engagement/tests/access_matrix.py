@@ -70,3 +70,22 @@ EXPECTED.update(
         "engagement:responses_import_rejected": Access(CHANGE, kwargs=_with_questionnaire),
     }
 )
+
+
+def _with_response():
+    from heard.engagement.models import Response
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    response = Response.objects.create(
+        activity=q.activity, questionnaire=q, version=q.current_version(), reference="HYS-MTRX-2345"
+    )
+    return {"pk": q.activity_id, "reference": response.reference}
+
+
+EXPECTED.update(
+    {
+        "engagement:response_find": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:response_detail": Access(CHANGE, kwargs=_with_response),
+    }
+)

@@ -198,3 +198,25 @@ def test_the_activity_page_shows_responses_and_spam_counts(officer):
     SpamLog.objects.create(questionnaire=q, reason="too_fast")
     page = officer.get(reverse("engagement:detail", args=[q.activity_id])).content.decode()
     assert "(0 responses, 1 kept out as spam)" in page
+
+
+def test_staff_find_a_response_by_the_reference_on_a_receipt(officer):
+    from heard.engagement.models import Answer, Question, ResponseEquality
+
+    q = make_questionnaire()
+    response = Response.objects.create(
+        activity=q.activity, questionnaire=q, version=q.current_version(), reference="HYS-ABCD-2345"
+    )
+    Answer.objects.create(
+        response=response,
+        question=Question.objects.get(version__questionnaire=q, key="experience"),
+        text="The nurse listened",
+    )
+    ResponseEquality.objects.create(response=response, age_band="65_74")
+    url = reverse("engagement:response_find", args=[q.activity_id])
+    r = officer.get(url, {"reference": " hys-abcd-2345 "}, follow=True)
+    page = r.content.decode()
+    assert "Response HYS-ABCD-2345" in page and "The nurse listened" in page
+    assert "65 to 74" not in page and "65_74" not in page
+    r = officer.get(url, {"reference": "HYS-NOPE-2345"}, follow=True)
+    assert "No response with that reference" in r.content.decode()
