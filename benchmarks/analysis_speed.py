@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 from heard_analysis import devdata
+from joblib.externals.loky import get_reusable_executor
 
 TEMPLATES = [
     "I strongly object to the proposed closure of the minor injuries unit at Newark because "
@@ -98,6 +99,13 @@ def make_corpus(n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (user + system)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _child(n: int) -> None:
     from heard_analysis import run_pipeline, train_classifier
 
@@ -106,10 +114,15 @@ def _child(n: int) -> None:
     t0 = time.perf_counter()
     model = train_classifier(train["feedback"].tolist(), [[v] for v in train["label"]])
     t_train = time.perf_counter() - t0
+    get_reusable_executor().shutdown(wait=True)  # so that worker CPU time is counted
+    c0 = _cpu()
     t0 = time.perf_counter()
     res = run_pipeline(texts, classifier=model)
     total = time.perf_counter() - t0
+    get_reusable_executor().shutdown(wait=True)
+    cpu_s = _cpu() - c0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(
         json.dumps(
             {
@@ -117,6 +130,8 @@ def _child(n: int) -> None:
                 "train_s": round(t_train, 2),
                 "pipeline_s": round(total, 2),
                 "peak_rss_mb": round(rss_mb),
+                "worker_peak_rss_mb": round(worker_mb),
+                "cpu_s": round(cpu_s, 1),
                 "campaign_rows": res.duplicates.campaign_rows,
                 "groups": len(res.duplicates.groups),
                 "redacted_changed": sum(a != b for a, b in zip(texts, res.redacted, strict=True)),
@@ -156,15 +171,21 @@ def bench_classify(repeats: int) -> None:
     train, test = devdata.split(devdata.load())
     for col in ["label", "subcategory"]:
         times = []
+        cpus = []
         for _ in range(repeats):
+            get_reusable_executor().shutdown(wait=True)
+            c0 = _cpu()
             t0 = time.perf_counter()
             model = train_classifier(train["feedback"].tolist(), [[v] for v in train[col]])
             model.predict(test["feedback"].tolist())
             times.append(time.perf_counter() - t0)
+            get_reusable_executor().shutdown(wait=True)
+            cpus.append(_cpu() - c0)
         print(
             f"classify {col:<12} train {len(train)} + predict {len(test)}: "
-            f"median {statistics.median(times):.2f} s over {repeats} "
-            f"(min {min(times):.2f}, max {max(times):.2f})"
+            f"median {statistics.median(times):.2f} s wall over {repeats} "
+            f"(min {min(times):.2f}, max {max(times):.2f}); median CPU {statistics.median(cpus):.2f} s "
+            f"(load {os.getloadavg()[0]:.1f})"
         )
 
 
@@ -199,7 +220,9 @@ def main() -> None:
             results.setdefault(n, []).append(row)
             load = os.getloadavg()[0]
             print(
-                f"pipeline n={n:>9,} (load {load:.1f}): {row['pipeline_s']:8.2f} s  peak RSS {row['peak_rss_mb']:6.0f} MB"
+                f"pipeline n={n:>9,} (load {load:.1f}): {row['pipeline_s']:8.2f} s wall, "
+                f"{row['cpu_s']:.0f} s CPU; peak RSS {row['peak_rss_mb']:.0f} MB "
+                f"(+ largest worker {row['worker_peak_rss_mb']:.0f} MB)"
                 f"  (classifier training {row['train_s']:.2f} s not included; "
                 f"{row['groups']} duplicate groups, {row['campaign_rows']} campaign rows, "
                 f"{row['redacted_changed']} responses redacted)"
