@@ -172,6 +172,9 @@ def read_table(data: bytes) -> Table:
 
 def parse_date(value: str) -> date:
     value = value.strip()
+    # Spreadsheets often export a time too ("2025-03-12 00:00:00", "12/03/2025 14:05").
+    if re.fullmatch(r"\S+ \d{1,2}:\d{2}(:\d{2})?", value):
+        value = value.split(" ", 1)[0]
     for fmt in DATE_FORMATS:
         try:
             return datetime.strptime(value, fmt).date()  # noqa: DTZ007 – a date, no time

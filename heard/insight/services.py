@@ -319,6 +319,7 @@ def insight_import_run(*, batch_id: int) -> InsightImport:
                 status=InsightImport.Status.FAILED,
                 error=message,
                 completed_at=timezone.now(),
+                content="",  # what people wrote is not kept in a failed import either
                 **counts,
             )
             audit_record(

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from heard.insight.csvfile import RowInvalid, UnreadableFile, clean_row, read_table
+from heard.insight.csvfile import RowInvalid, UnreadableFile, clean_row, parse_date, read_table
 
 TODAY = date(2026, 1, 1)
 
@@ -55,3 +55,11 @@ def test_bad_rows_say_what_is_wrong():
     assert "in the future" in reasons[2]
     assert 'source "twitter"' in reasons[3]
     assert 'locality "Atlantis"' in reasons[4]
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2025-03-12", "12/03/2025", "12 March 2025", "2025-03-12 00:00:00", "12/03/2025 14:05"],
+)
+def test_dates_as_spreadsheets_write_them(value):
+    assert parse_date(value) == date(2025, 3, 12)

@@ -106,3 +106,19 @@ def test_missing_choices_are_explained(staff_client, upload):
     page = response.content.decode()
     assert "Choose a CSV file to import." in page
     assert "Select where these comments come from." in page
+
+
+def test_an_unexpected_failure_is_explained_and_keeps_no_text(staff_client, upload, monkeypatch):
+    from heard.insight import services
+
+    def broken(**kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "insights_create", broken)
+    client, _ = staff_client(Role.ANALYST)
+    page = upload(client, GOOD).content.decode()
+    assert "The import did not finish" in page
+    assert "unexpected error" in page and "disk full" not in page
+    batch = InsightImport.objects.get()
+    assert batch.status == "failed" and batch.content == ""
+    assert AuditEvent.objects.filter(action=Action.INSIGHT_IMPORT_FAILED).exists()
