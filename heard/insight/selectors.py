@@ -158,6 +158,8 @@ class Knowledge:
     months: list[tuple[str, int]]  # ("Mar 2025", count), oldest first
     by_source: list[tuple[str, int]]
     themes: list[tuple[str, int]]
+    coded: int  # how many of the recent insights (up to 2,000) have themes
+    recent: int
     keywords: list[tuple[str, int]]
     quotes: list[Insight]
     activities: list[Activity]
@@ -217,6 +219,8 @@ def know(*, topic: Topic | None = None, locality: str = "", months: int = 24) ->
         months=month_rows,
         by_source=by_source,
         themes=theme_counts.most_common(10),
+        coded=sum(1 for insight in recent if insight.themes),
+        recent=len(recent),
         keywords=[] if theme_counts else keywords.top_keywords(texts, 10),
         quotes=quotes,
         activities=activities,

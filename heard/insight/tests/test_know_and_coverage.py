@@ -55,6 +55,7 @@ def test_themes_replace_keywords_once_coded(staff_client):
     client, _ = staff_client(Role.ANALYST)
     page = client.get(reverse("insight:know_place", args=["Breckland"])).content.decode()
     assert "Top themes" in page and "Access (1)" in page
+    assert "Themes coded on 1 of the 1 most recent insights" in page
     assert "Nobody has asked yet" in page
 
 
