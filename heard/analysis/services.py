@@ -263,43 +263,41 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
     groups = result.duplicates.groups
     campaign_of = {g.id: g.campaign for g in groups}
     with transaction.atomic():
-        existing = {aa.answer_id: aa for aa in AnswerAnalysis.objects.filter(question=question)}
-        AnswerAnalysis.objects.filter(question=question).exclude(answer_id__in=answer_ids).delete()
+        # Rebuilt for every run (bulk insert is far cheaper than bulk update); only who
+        # reviewed an answer, and when, carries over.
+        reviewed_by = {
+            answer_id: (by, at)
+            for answer_id, by, at in AnswerAnalysis.objects.filter(
+                question=question, reviewed_at__isnull=False
+            ).values_list("answer_id", "reviewed_by", "reviewed_at")
+        }
+        AnswerAnalysis.objects.filter(question=question).delete()
         rank = {row: r for r, row in enumerate(code_next, 1)}
         needs = {open_rows[i]: a.needs_review for i, a in enumerate(assignments)}
-        to_update: list[AnswerAnalysis] = []
-        to_create: list[AnswerAnalysis] = []
+        rows_new: list[AnswerAnalysis] = []
         for i, answer_id in enumerate(answer_ids):
             group = result.duplicates.group_of[i]
-            aa = existing.get(answer_id) or AnswerAnalysis(answer_id=answer_id, question=question)
-            aa.run = run
-            aa.redacted_text = redacted[i]
-            aa.sentiment = result.sentiments[i].label
-            aa.score = round(result.sentiments[i].score, 4)
-            aa.duplicate_group = group
-            aa.campaign = bool(group is not None and campaign_of.get(group))
-            aa.evidence_flagged = bool(result.evidence[i].flagged)
-            aa.evidence = list(result.evidence[i].reasons) if aa.evidence_flagged else []
-            aa.needs_review = needs.get(i, False)
-            aa.code_next_rank = rank.get(i)
-            (to_update if aa.pk else to_create).append(aa)
-        AnswerAnalysis.objects.bulk_create(to_create, batch_size=1000)
-        AnswerAnalysis.objects.bulk_update(
-            to_update,
-            [
-                "run",
-                "redacted_text",
-                "sentiment",
-                "score",
-                "duplicate_group",
-                "campaign",
-                "evidence_flagged",
-                "evidence",
-                "needs_review",
-                "code_next_rank",
-            ],
-            batch_size=1000,
-        )
+            flag = result.evidence[i]
+            by, at = reviewed_by.get(answer_id, (None, None))
+            rows_new.append(
+                AnswerAnalysis(
+                    answer_id=answer_id,
+                    question=question,
+                    run=run,
+                    redacted_text=redacted[i],
+                    sentiment=result.sentiments[i].label,
+                    score=result.sentiments[i].score,
+                    duplicate_group=group,
+                    campaign=bool(group is not None and campaign_of.get(group)),
+                    evidence_flagged=bool(flag.flagged),
+                    evidence=list(flag.reasons) if flag.flagged else [],
+                    needs_review=needs.get(i, False),
+                    code_next_rank=rank.get(i),
+                    reviewed_by_id=by,
+                    reviewed_at=at,
+                )
+            )
+        AnswerAnalysis.objects.bulk_create(rows_new, batch_size=1000)
         # A new run replaces the machine's open suggestions, never people's decisions.
         replaced, _ = (
             Coding.objects.filter(
