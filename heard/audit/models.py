@@ -81,6 +81,7 @@ class Action(models.TextChoices):
     SAVED_SEARCH_SAVED = "saved_search.saved", "Insight search saved"
     SAVED_SEARCH_DELETED = "saved_search.deleted", "Saved insight search deleted"
     INSIGHT_DEMO_LOADED = "insight.demo_loaded", "Demo insights loaded"
+    INSIGHT_DELETED = "insight.deleted", "Insight deleted"
     # Analysis of responses (heard.analysis): runs, codeframe changes, coding decisions
     ANALYSIS_RUN_STARTED = "analysis_run.started", "Analysis run started"
     ANALYSIS_RUN_COMPLETED = "analysis_run.completed", "Analysis run finished (machine coding)"

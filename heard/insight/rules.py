@@ -23,3 +23,5 @@ rules.add_perm(
 )
 rules.add_perm("insight.view_coverage", is_staff_member)
 rules.add_perm("insight.import_insight", is_administrator | is_engagement_officer | is_analyst)
+# Deleting one insight (objection or erasure): the people who bring insight in.
+rules.add_perm("insight.delete_insight", is_administrator | is_engagement_officer | is_analyst)

@@ -172,6 +172,19 @@ def insights_reindex(*, ids: Sequence[int]) -> None:
     backend().index(rows)
 
 
+def insight_delete(*, insight: Insight, actor: Any) -> None:
+    """Delete one insight – e.g. when the person who said it objects or asks for erasure
+    (UK GDPR; domain §11). Audited with its id and source only."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.INSIGHT_DELETED,
+            actor=actor,
+            subject=insight,
+            before={"source": insight.source, "import_id": insight.import_batch_id},
+        )
+        insight.delete()
+
+
 def insights_delete(*, ids: Sequence[int]) -> int:
     """Delete insights; each leaves the search index too (receivers.insight_deleted)."""
     with transaction.atomic():

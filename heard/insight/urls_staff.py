@@ -7,6 +7,7 @@ app_name = "insight"
 urlpatterns = [
     path("", views.search, name="search"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/delete/", views.delete, name="delete"),
     path("saved/", views.saved_create, name="saved_create"),
     path("saved/delete/", views.saved_delete, name="saved_delete"),
     path("imports/", views.imports, name="imports"),

@@ -76,6 +76,19 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "insight/staff/detail.html", {"insight": insight})
 
 
+@permission_required("insight.delete_insight")
+def delete(request: HttpRequest, pk: int) -> HttpResponse:
+    insight = selectors.insight_detail(pk)
+    if insight is None:
+        messages.info(request, "That insight has already been deleted.")
+        return redirect("insight:search")
+    if request.method == "POST":
+        services.insight_delete(insight=insight, actor=request.user)
+        messages.success(request, f"Insight {pk} has been deleted and removed from search.")
+        return redirect("insight:search")
+    return render(request, "insight/staff/delete.html", {"insight": insight})
+
+
 @require_POST
 @permission_required("insight.view_insight")
 def saved_create(request: HttpRequest) -> HttpResponse:

@@ -36,6 +36,7 @@ def _topic() -> dict[str, str]:
 EXPECTED = {
     "insight:search": Access(VIEW),
     "insight:detail": Access(VIEW, kwargs=_insight),
+    "insight:delete": Access(IMPORT, kwargs=_insight),
     "insight:saved_create": Access(VIEW, method="post", data={"name": "Parking", "q": "parking"}),
     "insight:saved_delete": Access(VIEW, method="post", data={"saved": "1"}),
     "insight:imports": Access(IMPORT),

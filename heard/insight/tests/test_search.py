@@ -121,3 +121,24 @@ def test_date_range_includes_both_ends_exactly():
     assert insight_search(InsightFilter(q="blood", date_to=date(2025, 3, 14))).total == 1
     newest = insight_search(InsightFilter(q="blood", date_from=date(2025, 3, 15), order="newest"))
     assert [i.occurred_on.day for i in newest.items] == [1, 30, 15]
+
+
+def test_staff_can_delete_an_insight_on_objection(staff_client):
+    from django.urls import reverse
+
+    from heard.audit.models import Action, AuditEvent
+    from heard.core.roles import Role
+    from heard.insight.models import Insight
+
+    made = add_insights(["My neighbour's care at home was dreadful"])
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    url = reverse("insight:delete", args=[made[0].pk])
+    assert "Delete insight" in client.get(url).content.decode()
+    page = client.post(url, follow=True).content.decode()
+    assert "has been deleted and removed from search" in page
+    assert not Insight.objects.exists()
+    assert insight_search(InsightFilter(q="neighbour")).total == 0
+    event = AuditEvent.objects.get(action=Action.INSIGHT_DELETED)
+    assert "dreadful" not in str(event.before)
+    again = client.post(url, follow=True).content.decode()
+    assert "already been deleted" in again
