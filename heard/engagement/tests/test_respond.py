@@ -492,3 +492,66 @@ def test_the_same_token_sent_at_the_same_moment_is_stored_once(transactional_db)
     assert Response.objects.count() == 1
     assert {r.pk for r, _ in results} == {Response.objects.get().pk}
     assert sorted(created for _, created in results) == [False, False, False, True]
+
+
+def test_every_structured_question_type_through_the_web_form(client):
+    activity = ActivityFactory()
+    q = Questionnaire.objects.create(activity=activity, title=activity.title)
+    v = QuestionnaireVersion.objects.create(questionnaire=q, number=1)
+    s = Section.objects.create(version=v, position=1, title="Details")
+    K = Question.Kind
+    for n, (key, kind, extra) in enumerate(
+        [
+            ("rank", K.RANKING, {"options": [["a", "Alpha"], ["b", "Beta"], ["c", "Gamma"]]}),
+            ("when", K.DATE, {}),
+            ("visits", K.NUMBER, {"min_value": 0, "max_value": 50}),
+            ("postcode", K.POSTCODE, {}),
+            ("pick", K.SINGLE_CHOICE, {"options": [["x", "Ex"], ["y", "Why"]]}),
+            ("name", K.SHORT_TEXT, {}),
+        ]
+    ):
+        Question.objects.create(
+            version=v, section=s, key=key, position=n, kind=kind, text=key.title(), **extra
+        )
+    url = reverse("engagement_public:respond", args=[activity.slug])
+    page = client.get(url).content.decode()
+    assert 'name="rank__b"' in page and 'name="when__day"' in page
+    bad = {
+        "state": _state(page),
+        "page": 0,
+        "rank__a": "1",
+        "rank__b": "1",
+        "when__day": "31",
+        "when__month": "2",
+        "when__year": "2026",
+        "visits": "fifty-one",
+        "postcode": "nowhere",
+        "pick": "x",
+        "name": "Sam",
+        "action": "continue",
+    }
+    r = client.post(url, bad)
+    html = r.content.decode()
+    assert r.status_code == 400
+    for message in (
+        "Give each option a different number",
+        "Enter a real date",
+        "Enter a whole number",
+        "Enter a full UK postcode",
+    ):
+        assert message in html
+    assert 'value="31"' in html  # the date kept as typed
+    good = {**bad, "state": _state(html), "rank__b": "2", "rank__c": "3", "when__day": "27"}
+    good.update({"when__month": "3", "visits": "12", "postcode": "nr1 3sr"})
+    r = client.post(url, good)
+    assert "Check your answers and send" in r.content.decode()
+    assert "1. Alpha; 2. Beta; 3. Gamma" in r.content.decode()
+    assert "27 March 2026" in r.content.decode()
+    r = client.post(url, {"state": _state(r.content.decode()), "page": 1, "action": "send"})
+    assert r.status_code == 302
+    values = {a.question.key: a.value for a in Response.objects.get().answers.all()}
+    assert values["rank"] == ["a", "b", "c"]
+    assert values["when"] == "2026-03-27"
+    assert values["visits"] == 12
+    assert values["postcode"] == "NR1 3SR"
+    assert values["pick"] == "x"
