@@ -4,6 +4,7 @@ the machine, and small-number suppression. Tested fast in tests/test_domain.py."
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
 
@@ -23,6 +24,9 @@ TRANSITIONS: dict[RunStatus, frozenset[RunStatus]] = {
     RunStatus.FAILED: frozenset(),
 }
 ACTIVE = frozenset({RunStatus.QUEUED, RunStatus.RUNNING})
+# A run still waiting or running after this long was abandoned (a real run of 100,000
+# answers takes minutes): a new run may replace it.
+ABANDONED_AFTER = timedelta(hours=2)
 
 
 class TransitionNotAllowed(ValueError):

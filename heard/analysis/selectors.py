@@ -127,10 +127,19 @@ def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
 
 
 def review_queue(question: Question) -> QuerySet[AnswerAnalysis]:
-    """Answers not yet reviewed: low-confidence first, then the active learner's "code
-    these next", then the rest in answer order."""
+    """Answers not yet reviewed: the active learner's "code these next" first (a short
+    list, the answers whose coding teaches the model most), then low-confidence
+    suggestions, then the rest in answer order."""
     return AnswerAnalysis.objects.filter(question=question, reviewed_at__isnull=True).order_by(
-        F("needs_review").desc(), F("code_next_rank").asc(nulls_last=True), "answer_id"
+        F("code_next_rank").asc(nulls_last=True), F("needs_review").desc(), "answer_id"
+    )
+
+
+def code_next(question: Question) -> list[AnswerAnalysis]:
+    return list(
+        AnswerAnalysis.objects.filter(
+            question=question, reviewed_at__isnull=True, code_next_rank__isnull=False
+        ).order_by("code_next_rank")
     )
 
 

@@ -36,11 +36,19 @@ def active_run(question: Question) -> AnalysisRun | None:
     )
 
 
+def _abandoned(run: AnalysisRun) -> bool:
+    """A run waiting or running far longer than any real run takes has been abandoned
+    (the worker died or never ran); a new run may replace it."""
+    since = run.started_at or run.created_at
+    return timezone.now() - since > domain.ABANDONED_AFTER
+
+
 def analysis_run_start(*, question: Question, actor: Any, seed: int = 0) -> AnalysisRun:
     """Queue an analysis of one free-text question; the work runs as a background task.
 
     Raises AnalysisProblem for a question that is not free text, or while another run of
-    the same question is waiting or running (one at a time, so results do not interleave).
+    the same question is waiting or running (one at a time, so results do not interleave);
+    a run abandoned for longer than domain.ABANDONED_AFTER is marked failed instead.
     """
     if not question.is_free_text:
         raise AnalysisProblem(
@@ -51,6 +59,23 @@ def analysis_run_start(*, question: Question, actor: Any, seed: int = 0) -> Anal
         # Lock the question row so two people pressing "Run" at once start one run.
         Question.objects.select_for_update().filter(pk=question.pk).first()
         running = active_run(question)
+        if running is not None and _abandoned(running):
+            _transition(
+                running,
+                domain.RunStatus.FAILED,
+                finished_at=timezone.now(),
+                error=(
+                    "This analysis never finished (the background worker stopped or was not "
+                    "running). A new run was started in its place."
+                ),
+            )
+            audit_record(
+                action=Action.ANALYSIS_RUN_FAILED,
+                actor=actor,
+                subject=running,
+                after={"status": domain.RunStatus.FAILED, "reason": "abandoned"},
+            )
+            running = None
         if running is not None:
             raise AnalysisProblem(
                 "An analysis of this question is already under way. Wait for it to finish, "

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heard.analysis import selectors, services
+from heard.analysis import domain, selectors, services
 from heard.analysis.forms import AddCodingForm, DeleteForm, MergeForm, SplitForm, ThemeForm
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding, Theme
 from heard.core.permissions import permission_required
@@ -69,6 +69,8 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             themes=selectors.themes_with_counts(codeframe) if codeframe else [],
             counts=selectors.queue_counts(q),
             evidence=selectors.evidence_answers(q),
+            code_next=selectors.code_next(q),
+            min_people=domain.MIN_PEOPLE_CODED,
             stuck=bool(run and selectors.run_seems_stuck(run)),
         ),
     )

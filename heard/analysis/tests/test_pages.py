@@ -53,6 +53,8 @@ def test_run_from_the_question_page_then_read_the_results(
     assert 'id="themes-table"' in html
     assert "Run the analysis again" in html
     assert "Campaign responses" in html
+    assert html.count('href="/staff/analysis/answers/') >= 10  # "code these next" links
+    assert 'id="code-next"' in html
     # A decision maker sees results but cannot run or edit.
     viewer, _ = staff_client(Role.DECISION_MAKER)
     html = viewer.get(url).content.decode()
@@ -72,3 +74,17 @@ def test_starting_twice_says_it_is_already_running(staff_client):
     page = client.post(reverse("analysis:run_start", kwargs={"pk": question.pk}), follow=True)
     assert "already under way" in page.content.decode()
     assert AnalysisRun.objects.count() == 1
+
+
+def test_the_activity_link_lists_only_its_questions(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    mine = make_question(["One answer"])
+    other = make_question(["Another answer"])
+    other.text = "A different question"
+    other.save()
+    activity = mine.version.questionnaire.activity
+    detail = client.get(reverse("engagement:detail", kwargs={"pk": activity.pk})).content.decode()
+    link = f"/staff/analysis/?activity={activity.pk}"
+    assert link in detail
+    html = client.get(link).content.decode()
+    assert mine.text in html and "A different question" not in html

@@ -123,3 +123,19 @@ def test_a_failed_run_says_what_to_do_and_changes_nothing(
     # A finished run is not run twice.
     assert services.analysis_run_execute(run_id=failed.pk).status == "failed"
     assert AnalysisRun.objects.get(pk=failed.pk).status == "failed"
+
+
+def test_an_abandoned_run_is_replaced_by_a_new_one(make_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    analyst = make_staff(Role.ANALYST)
+    question = make_question(texts(2))
+    old = AnalysisRun.objects.create(
+        question=question, status="running", started_at=timezone.now() - timedelta(hours=3)
+    )
+    new = services.analysis_run_start(question=question, actor=analyst)
+    old.refresh_from_db()
+    assert old.status == "failed" and "never finished" in old.error
+    assert new.status == "queued"
