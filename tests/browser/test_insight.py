@@ -66,6 +66,10 @@ def test_staff_import_then_find_an_insight_by_search(visitor, make_staff, tmp_pa
     visitor.check()
     assert page.locator("h1").inner_text().startswith("Insight ")
     assert "NNUH" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Delete this insight").click()
+    visitor.check()
+    page.get_by_role("link", name="Keep it").click()
+    visitor.check()
     page.get_by_role("link", name="Norwich").click()
     visitor.check()
     assert page.locator("h1").inner_text() == "What we know about Norwich"
