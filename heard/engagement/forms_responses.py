@@ -20,6 +20,18 @@ from heard.engagement.services_responses import (
 )
 
 
+class QuestionnaireDetailsForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    introduction = forms.CharField(
+        label="Introduction (optional)",
+        help_text="Shown on the first page: how long it takes, what happens to the answers.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
 class SectionForm(forms.Form):
     title = forms.CharField(
         label="Page heading",

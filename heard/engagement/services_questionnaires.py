@@ -80,6 +80,29 @@ def questionnaire_create(
     return q
 
 
+def questionnaire_details_save(
+    *, actor: Any, q: Questionnaire, title: str, introduction: str
+) -> Questionnaire:
+    """Change the title and the introduction people read first (not versioned: they are
+    not questions, and responses do not depend on them)."""
+    with transaction.atomic():
+        q = Questionnaire.objects.select_for_update().get(pk=q.pk)
+        changed = [
+            name
+            for name, value in (("title", title), ("introduction", introduction))
+            if getattr(q, name) != value
+        ]
+        q.title, q.introduction = title, introduction
+        q.save(update_fields=["title", "introduction"])
+        audit_record(
+            action=Action.QUESTIONNAIRE_CHANGED,
+            actor=actor,
+            subject=q,
+            after={"change": "details", "fields": changed},
+        )
+    return q
+
+
 def _user(actor: Any) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 

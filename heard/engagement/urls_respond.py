@@ -16,6 +16,7 @@ staff_patterns = [
     path("<int:pk>/questionnaire/", views_builder.builder, name="builder"),
     path("<int:pk>/questionnaire/create/", views_builder.create, name="builder_create"),
     path("<int:pk>/questionnaire/preview/", views_builder.preview, name="builder_preview"),
+    path("<int:pk>/questionnaire/details/", views_builder.details, name="builder_details"),
     path("<int:pk>/questionnaire/section/", views_builder.section_edit, name="builder_section"),
     path(
         "<int:pk>/questionnaire/section/<int:section_id>/delete/",

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from heard.core.permissions import permission_required
 from heard.engagement import selectors_responses
 from heard.engagement import services_questionnaires as services
-from heard.engagement.forms_responses import QuestionForm, SectionForm
+from heard.engagement.forms_responses import QuestionForm, QuestionnaireDetailsForm, SectionForm
 from heard.engagement.models import Activity, Question, Questionnaire, Response, Section
 from heard.engagement.views_respond import field_context
 
@@ -240,4 +240,28 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             "pages": pages,
             "responses": Response.objects.filter(version=version).count(),
         },
+    )
+
+
+@permission_required("engagement.change_activities")
+def details(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    q = _questionnaire(activity)
+    form = QuestionnaireDetailsForm(
+        request.POST or None, initial={"title": q.title, "introduction": q.introduction}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.questionnaire_details_save(
+            actor=request.user,
+            q=q,
+            title=form.cleaned_data["title"],
+            introduction=form.cleaned_data["introduction"],
+        )
+        messages.success(request, "The title and introduction have been saved.")
+        return redirect("engagement:builder", pk=pk)
+    return render(
+        request,
+        "engagement/builder/details_form.html",
+        {"activity": activity, "q": q, "form": form},
+        status=400 if form.errors else 200,
     )

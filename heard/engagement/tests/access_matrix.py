@@ -89,3 +89,5 @@ EXPECTED.update(
         "engagement:response_detail": Access(CHANGE, kwargs=_with_response),
     }
 )
+
+EXPECTED["engagement:builder_details"] = Access(CHANGE, kwargs=_with_questionnaire)

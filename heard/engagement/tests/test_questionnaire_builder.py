@@ -140,3 +140,16 @@ def test_scrutiny_reader_sees_the_builder_without_change_links(client, make_staf
     page = client.get(reverse("engagement:builder", args=[q.activity_id])).content.decode()
     assert "Nurses should visit in the evening" in page
     assert "Add a question" not in page
+
+
+def test_staff_change_the_introduction_people_read_first(officer, client):
+    q = make_questionnaire()
+    url = reverse("engagement:builder_details", args=[q.activity_id])
+    r = officer.post(url, {"title": "", "introduction": "x"})
+    assert r.status_code == 400 and "Enter a title" in r.content.decode()
+    r = officer.post(url, {"title": q.title, "introduction": "It takes five minutes."})
+    assert r.status_code == 302
+    public = client.get(reverse("engagement_public:respond", args=[q.activity.slug]))
+    assert "It takes five minutes." in public.content.decode()
+    event = AuditEvent.objects.filter(action=Action.QUESTIONNAIRE_CHANGED).last()
+    assert event.after["fields"] == ["introduction"]
