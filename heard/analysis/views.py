@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heard.analysis import domain, selectors, services
+from heard.analysis import charts, domain, selectors, services
 from heard.analysis.forms import AddCodingForm, DeleteForm, MergeForm, SplitForm, ThemeForm
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding, Theme
 from heard.core.permissions import permission_required
@@ -57,6 +57,11 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
     codeframe = selectors.codeframe_of(q)
     run = selectors.latest_run(q)
     finished = selectors.latest_finished_run(q)
+    themes = selectors.themes_with_counts(codeframe) if codeframe else []
+    chart = charts.theme_chart(
+        title="Responses per theme, by sentiment",
+        rows=[(r.theme.name, r.negative, r.neutral, r.positive) for r in themes if not r.depth],
+    )
     return render(
         request,
         "analysis/staff/question.html",
@@ -66,7 +71,8 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             finished=finished,
             summary=finished.summary if finished else {},
             codeframe=codeframe,
-            themes=selectors.themes_with_counts(codeframe) if codeframe else [],
+            themes=themes,
+            chart=chart,
             counts=selectors.queue_counts(q),
             evidence=selectors.evidence_answers(q),
             code_next=selectors.code_next(q),
