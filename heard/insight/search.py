@@ -29,14 +29,14 @@ from datetime import date
 from typing import Protocol
 
 from django.db import connection
-from django.db.models import Max, Min, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from heard.insight.facets import date_range_tokens, facet_token
 from heard.insight.models import Insight
 from heard.insight.query import ParsedQuery, fts5_expression, websearch_expression
 
-RANK_WINDOW = 20_000
+RANK_WINDOW = 5_000
 COUNT_CAP = 10_000
 
 
@@ -151,12 +151,14 @@ class SqliteFts5Backend:
         parts = [fts5_expression(query, column="text")]
         parts += [f'facets : "{token}"' for token in filters.facet_tokens()]
         if filters.date_from or filters.date_to:
-            held = Insight.objects.aggregate(first=Min("occurred_on"), last=Max("occurred_on"))
-            if held["first"] is None:
+            # An open end is bounded by the dates held (one index seek each; MIN and MAX
+            # in one query would scan the table).
+            dates = Insight.objects.values_list("occurred_on", flat=True)
+            start = filters.date_from or dates.order_by("occurred_on").first()
+            end = filters.date_to or dates.order_by("-occurred_on").first()
+            if start is None or end is None:
                 return Hits([], 0)
-            days = date_range_tokens(
-                filters.date_from or held["first"], filters.date_to or held["last"]
-            )
+            days = date_range_tokens(start, end)
             if not days:
                 return Hits([], 0)
             parts.append("(" + " OR ".join(f'facets : "{token}"' for token in days) + ")")
