@@ -53,7 +53,10 @@ class Action(models.TextChoices):
     INVITATION_REMINDED = "invitation.reminded", "Invitation reminder sent"
     INVITATION_WITHDRAWN = "invitation.withdrawn", "Invitation withdrawn"
     SAMPLE_DRAWN = "sample.drawn", "Representative sample drawn"
-    OPPORTUNITY_STATUS_CHANGED = "opportunity.status_changed", "Involvement opportunity opened or closed"
+    OPPORTUNITY_STATUS_CHANGED = (
+        "opportunity.status_changed",
+        "Involvement opportunity opened or closed",
+    )
     POPULATION_UPLOADED = "population.uploaded", "Reference population uploaded"
     RETENTION_RUN = "retention.run", "Retention rules run"
     RETENTION_RULE_CHANGED = "retention.rule_changed", "Retention rule changed"
