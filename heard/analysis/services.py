@@ -207,11 +207,18 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
 
     codeframe = Codeframe.objects.filter(question=question).first()
     discovered = None
+    no_proposal = False
     if codeframe is None and n:
         progress(40, 100, "Proposing themes", force=True)
-        discovered = discover_themes(
-            redacted, seed=run.seed, progress=_scaled(progress, 40, 15, "Proposing themes")
-        )
+        try:
+            discovered = discover_themes(
+                redacted, seed=run.seed, progress=_scaled(progress, 40, 15, "Proposing themes")
+            )
+        except ValueError:
+            # Too few distinct words to group (a handful of one-word answers): people
+            # start from an empty codeframe and add themes by hand.
+            logger.warning("Run %s: no themes could be proposed", run.pk)
+            no_proposal = True
 
     reviewed, people = _people_labels(question)
     index = {pk: i for i, pk in enumerate(answer_ids)}
@@ -220,6 +227,8 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
     classifier = None
     engine_to_theme: dict[str, int] = {}
     with transaction.atomic():
+        if no_proposal:
+            codeframe = Codeframe.objects.create(question=question)
         if discovered is not None:
             codeframe = Codeframe.objects.create(question=question)
             for theme in discovered.themes:
@@ -377,7 +386,8 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
             "needs_review": sum(1 for a in assignments if a.needs_review),
             "people_coded": len(people_coded),
             "trained_on": trained_on,
-            "new_codeframe": discovered is not None,
+            "new_codeframe": discovered is not None or no_proposal,
+            "no_proposal": no_proposal,
         }
         _write_back(question=question, answer_ids=answer_ids, with_sentiment=True)
         audit_record(

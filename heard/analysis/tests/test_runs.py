@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 
 from heard.analysis import services
-from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding, Theme
+from heard.analysis.models import AnalysisRun, AnswerAnalysis, Codeframe, Coding, Theme
 from heard.analysis.tests.helpers import make_question, run, texts
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
@@ -139,3 +139,17 @@ def test_an_abandoned_run_is_replaced_by_a_new_one(make_staff):
     old.refresh_from_db()
     assert old.status == "failed" and "never finished" in old.error
     assert new.status == "queued"
+
+
+@pytest.mark.parametrize("answers", [[], ["Only one answer."], ["Good", "Bad", "Good"]])
+def test_tiny_questions_finish_cleanly(answers, make_staff, django_capture_on_commit_callbacks):
+    analyst = make_staff(Role.ANALYST)
+    question = make_question(answers)
+    done = run(question, analyst, django_capture_on_commit_callbacks)
+    assert done.status == "done", done.error
+    assert done.summary["answers"] == len(answers)
+    assert AnswerAnalysis.objects.filter(question=question).count() == len(answers)
+    if answers == ["Good", "Bad", "Good"]:
+        # The engine cannot group three one-word answers: an empty codeframe to fill by hand.
+        assert done.summary["no_proposal"] is True
+        assert Codeframe.objects.filter(question=question).exists()
