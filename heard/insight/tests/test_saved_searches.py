@@ -68,3 +68,13 @@ def test_bad_dates_are_explained(staff_client):
     ).content.decode()
     assert "nhsuk-error-summary" in page
     assert "must be the same as or after" in page
+
+
+def test_themes_coded_by_analysis_can_be_chosen_as_a_filter(staff_client):
+    add_insights(["Could not get through on the phone"], themes=("Access to GP",))
+    add_insights(["Lovely staff"])
+    client, _ = staff_client(Role.ANALYST)
+    page = client.get(reverse("insight:search")).content.decode()
+    assert '<option value="Access to GP">Access to GP</option>' in page
+    found = client.get(reverse("insight:search"), {"q": "phone", "theme": "Access to GP"})
+    assert "1 insight found" in found.content.decode()
