@@ -29,6 +29,19 @@ class _ThemeChoice(forms.ModelChoiceField):
         return str(obj.name)
 
 
+class ThemeAddForm(ThemeForm):
+    parent = _ThemeChoice(
+        label="Sub-theme of (optional)",
+        queryset=Theme.objects.none(),
+        required=False,
+        empty_label="None – a main theme",
+    )
+
+    def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = themes  # type: ignore[attr-defined]
+
+
 class MergeForm(forms.Form):
     target = _ThemeChoice(
         label="Merge into",

@@ -249,11 +249,17 @@ def themes_by_group(question: Question) -> list[GroupTable]:
             themes_of[response_of[answer_id]].add(theme_id)
     responses = set(response_of.values())
     dimensions: list[tuple[str, dict[int, str], list[tuple[str, str]]]] = []
-    rtype = dict(
-        Response.objects.filter(pk__in=list(responses)).values_list("pk", "respondent_type")
-    )
+    rtype: dict[int, str] = {}
+    channel: dict[int, str] = {}
+    for pk, kind, how in Response.objects.filter(pk__in=list(responses)).values_list(
+        "pk", "respondent_type", "channel"
+    ):
+        rtype[pk], channel[pk] = kind, how
     dimensions.append(
         ("Responding as", rtype, [(c.value, str(c.label)) for c in Response.RespondentType])
+    )
+    dimensions.append(
+        ("How they responded", channel, [(c.value, str(c.label)) for c in Response.Channel])
     )
     eq_fields = list(equality.QUESTIONS)
     eq_rows = list(

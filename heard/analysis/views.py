@@ -10,7 +10,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from heard.analysis import charts, domain, selectors, services
-from heard.analysis.forms import AddCodingForm, DeleteForm, MergeForm, SplitForm, ThemeForm
+from heard.analysis.forms import (
+    AddCodingForm,
+    DeleteForm,
+    MergeForm,
+    SplitForm,
+    ThemeAddForm,
+    ThemeForm,
+)
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding, Theme
 from heard.core.permissions import permission_required
 from heard.engagement.models import Activity, Question
@@ -132,7 +139,9 @@ def theme_add(request: HttpRequest, pk: int) -> HttpResponse:
     if frame is None:
         messages.error(request, "Run the analysis first: it proposes the themes to start from.")
         return redirect("analysis:question", pk=q.pk)
-    form = ThemeForm(request.POST or None)
+    form = ThemeAddForm(
+        request.POST or None, themes=Theme.objects.filter(codeframe=frame).order_by("name")
+    )
     if request.method == "POST" and form.is_valid():
         try:
             theme = services.theme_add(
@@ -140,6 +149,7 @@ def theme_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 description=form.cleaned_data["description"],
+                parent=form.cleaned_data["parent"],
             )
         except services.AnalysisProblem as problem:
             form.add_error("name", str(problem))

@@ -103,8 +103,11 @@ def test_add_a_theme_through_the_page_with_errors_first(frame, staff_client):
     assert "Enter a name for the theme." in page.content.decode()
     page = client.post(url, {"name": "phone", "description": ""})
     assert "There is already a theme called" in page.content.decode()
-    page = client.post(url, {"name": "Parking", "description": "Cars"}, follow=True)
+    page = client.post(
+        url, {"name": "Parking", "description": "Cars", "parent": frame["visits"].pk}, follow=True
+    )
     assert "Theme “Parking” added." in page.content.decode()
+    assert Theme.objects.get(name="Parking").parent == frame["visits"]
     assert AuditEvent.objects.filter(action=Action.THEME_ADDED).count() == 1
 
 

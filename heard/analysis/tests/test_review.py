@@ -119,6 +119,7 @@ def test_themes_by_group_suppress_small_numbers(make_staff, staff_client, settin
     assert sex.groups == ["Female", "Male"]
     # 12 women, 3 men: 3 is hidden, and 12 with it (else 15 - 12 gives it away).
     assert sex.rows == [("Waiting", [None, None])]
+    assert tables["How they responded"].groups == ["Online"]
     responding = tables["Responding as"]
     assert responding.rows == [("Waiting", [None, None])]  # 13 and 2
     client, _ = staff_client(Role.PROGRAMME_LEAD)
