@@ -2,8 +2,9 @@
 
 Model: TF-IDF of word 1-2 grams and character 2-5 grams (sublinear tf), then one linear
 SVM per theme (one-vs-rest, C = 0.3), rows weighted by balanced class weights raised to a
-power. A 20% internal hold-out of the coded sample chooses that power (0.5 or 1.0: full
-balancing helps a few mid-sized themes, half helps when there are many tiny ones), fits
+power. With up to 15 themes a 20% internal hold-out of the coded sample chooses that power
+(0.5 or 1.0: full balancing helps a few mid-sized themes); with more themes, many of them
+tiny, 0.5 is used (choosing would cost one more fit per candidate). The hold-out also fits
 the probability calibration (a softmax temperature for single-label codes, a pooled Platt
 sigmoid for multi-label codes) and per-theme thresholds for multi-label codes; the final
 models are then refitted on the whole sample. (Per-theme offsets tuned for macro-F1 are
@@ -225,6 +226,7 @@ class ThemeClassifier:
         seed: int = 0,
         offset_support: int = 0,
         powers: Sequence[float] = (0.5, 1.0),
+        select_power_up_to: int = 15,
     ) -> None:
         self.c = c
         self.power = power
@@ -234,6 +236,7 @@ class ThemeClassifier:
         self.seed = seed
         self.offset_support = offset_support
         self.powers = tuple(powers)
+        self.select_power_up_to = select_power_up_to
         self.holdout_macro_f1 = float("nan")
         self.themes: list[str] = []
         self.single_label = False
@@ -282,15 +285,15 @@ class ThemeClassifier:
         if self.calibrate and len(docs) >= 40:
             idx = np.arange(len(docs))
             a, b = train_test_split(idx, test_size=0.2, random_state=self.seed)
-            candidates = tuple(self.powers) or (self.power,)
-            if len(candidates) > 1 and self.n_jobs > 1:
-                fits = Parallel(n_jobs=min(self.n_jobs, len(candidates)), backend="loky")(
-                    delayed(_fit_all)(x[a], y[a], self.c, pw, 1) for pw in candidates
-                )
+            # Choosing the power costs one extra fit per candidate: done when there are
+            # few themes (cheap); with many themes, many are tiny and 0.5 is used.
+            if len(self.themes) <= self.select_power_up_to:
+                candidates = tuple(self.powers) or (self.power,)
             else:
-                fits = [_fit_all(x[a], y[a], self.c, pw, self.n_jobs) for pw in candidates]
+                candidates = (self.power,)
             best_score = -np.inf
-            for pw, (coef, icpt) in zip(candidates, fits, strict=True):
+            for pw in candidates:
+                coef, icpt = _fit_all(x[a], y[a], self.c, pw, self.n_jobs)
                 margins = np.asarray(x[b] @ coef.T) + icpt
                 state = self._calibrate(margins, y[b])
                 # ties go to the first candidate (the default power)
