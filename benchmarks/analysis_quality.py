@@ -57,7 +57,7 @@ def classification() -> None:
         )
         print(
             f"{'':<12} needs_review {review:.1%} of responses; accuracy on the rest {acc_sure:.3f}; "
-            f"class-weight power chosen on the internal hold-out: {model.power}"
+            f"class-weight power {model.power} (chosen on the internal hold-out when <= 15 themes)"
         )
 
 
