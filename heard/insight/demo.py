@@ -33,8 +33,18 @@ from heard.people.postcodes import LOCALITIES
 
 SEED = 20260406
 PER_SOURCE = 300
+# The workplace's development data sits beside the repository (../shared); without it the
+# demo falls back to made-up comments.
 FFT_FILE = Path(
-    getattr(settings, "HEARD_DEMO_FFT_FILE", "/work/shared/data/nhs-patient-feedback/text_data.csv")
+    getattr(
+        settings,
+        "HEARD_DEMO_FFT_FILE",
+        Path(settings.BASE_DIR).parent
+        / "shared"
+        / "data"
+        / "nhs-patient-feedback"
+        / "text_data.csv",
+    )
 )
 
 # Words in a comment -> topic slug (first match wins per topic; several topics allowed).
