@@ -226,21 +226,6 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
     trained_on = ""
     classifier = None
     engine_to_theme: dict[str, int] = {}
-    with transaction.atomic():
-        if no_proposal:
-            codeframe = Codeframe.objects.create(question=question)
-        if discovered is not None:
-            codeframe = Codeframe.objects.create(question=question)
-            for theme in discovered.themes:
-                engine_to_theme[theme.id] = Theme.objects.create(
-                    codeframe=codeframe,
-                    name=theme.name[:120],
-                    description=theme.description,
-                    keywords=list(theme.keywords),
-                    quotes=list(theme.quotes),
-                    size=theme.size,
-                    parent_id=engine_to_theme.get(theme.parent or ""),
-                ).pk
     progress(55, 100, "Learning the themes", force=True)
     if len(people_coded) >= domain.MIN_PEOPLE_CODED:
         train_texts = [redacted[index[a]] for a in people_coded]
@@ -248,7 +233,8 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         trained_on = "people"
     elif discovered is not None:
         train_texts = redacted
-        train_labels = [[str(engine_to_theme[t]) for t in row] for row in discovered.assignments]
+        # Labelled with the engine's theme ids until the themes are saved, at the end.
+        train_labels = [list(row) for row in discovered.assignments]
         trained_on = "proposed"
     else:
         # An existing codeframe with too few answers coded by people: learn from the
@@ -264,11 +250,14 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         train_texts = [redacted[index[a]] for a in coded]
         train_labels = [current[a] for a in coded]
         trained_on = "current"
-    valid_themes = (
-        {str(pk) for pk in Theme.objects.filter(codeframe=codeframe).values_list("pk", flat=True)}
-        if codeframe
-        else set()
-    )
+    if discovered is not None:
+        valid_themes = {t.id for t in discovered.themes}
+    elif codeframe is not None:
+        valid_themes = {
+            str(pk) for pk in Theme.objects.filter(codeframe=codeframe).values_list("pk", flat=True)
+        }
+    else:
+        valid_themes = set()
     train_labels = [[t for t in labels if t in valid_themes] for labels in train_labels]
     if len(train_texts) >= 2 and any(train_labels):
         try:
@@ -297,6 +286,19 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
     groups = result.duplicates.groups
     campaign_of = {g.id: g.campaign for g in groups}
     with transaction.atomic():
+        if discovered is not None or no_proposal:
+            codeframe = Codeframe.objects.create(question=question)
+        for theme in discovered.themes if discovered is not None else []:
+            assert codeframe is not None
+            engine_to_theme[theme.id] = Theme.objects.create(
+                codeframe=codeframe,
+                name=theme.name[:120],
+                description=theme.description,
+                keywords=list(theme.keywords),
+                quotes=list(theme.quotes),
+                size=theme.size,
+                parent_id=engine_to_theme.get(theme.parent or ""),
+            ).pk
         # Rebuilt for every run (bulk insert is far cheaper than bulk update); only who
         # reviewed an answer, and when, carries over.
         reviewed_by = {
@@ -356,7 +358,7 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         for row, assignment in zip(open_rows, assignments, strict=False):
             answer_id = answer_ids[row]
             for theme_key in assignment.themes:
-                theme_id = int(theme_key)
+                theme_id = engine_to_theme[theme_key] if discovered is not None else int(theme_key)
                 if (answer_id, theme_id) in held:
                     continue
                 new_codings.append(

@@ -153,3 +153,16 @@ def test_tiny_questions_finish_cleanly(answers, make_staff, django_capture_on_co
         # The engine cannot group three one-word answers: an empty codeframe to fill by hand.
         assert done.summary["no_proposal"] is True
         assert Codeframe.objects.filter(question=question).exists()
+
+
+def test_a_run_failing_while_learning_leaves_no_half_made_codeframe(
+    make_staff, django_capture_on_commit_callbacks
+):
+    analyst = make_staff(Role.ANALYST)
+    question = make_question(texts(5))
+    with mock.patch("heard_analysis.train_classifier", side_effect=MemoryError):
+        failed = run(question, analyst, django_capture_on_commit_callbacks)
+    assert failed.status == "failed"
+    assert "Learning the themes" in failed.error
+    assert not Codeframe.objects.filter(question=question).exists()
+    assert not AnswerAnalysis.objects.filter(question=question).exists()
