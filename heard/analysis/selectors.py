@@ -178,10 +178,18 @@ def codings_of(answer_id: int) -> list[Coding]:
 
 
 def next_in_queue(question: Question, *, after: int | None = None) -> AnswerAnalysis | None:
+    """The first answer in the queue, or the one after answer ``after`` in queue order
+    (so skipping moves forward through the queue, wrapping round at the end)."""
     queue = review_queue(question)
-    if after is not None:
-        queue = queue.exclude(answer_id=after)
-    return queue.first()
+    if after is None:
+        return queue.first()
+    ids = list(queue.values_list("answer_id", flat=True))
+    if after in ids:
+        position = ids.index(after)
+        ids = ids[position + 1 :] + ids[:position]
+    if not ids:
+        return None
+    return AnswerAnalysis.objects.filter(answer_id=ids[0]).first()
 
 
 # Agreement -----------------------------------------------------------------------------

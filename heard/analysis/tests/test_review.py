@@ -127,3 +127,17 @@ def test_themes_by_group_suppress_small_numbers(make_staff, staff_client, settin
     html = page.content.decode()
     assert "fewer than 10" in html
     assert ">3<" not in html and ">12<" not in html
+
+
+def test_skipping_moves_forward_through_the_queue(queue, staff_client):
+    client, _ = staff_client(Role.ANALYST)
+    order = [a.answer_id for a in selectors.review_queue(queue["question"])]
+    assert len(order) == 4
+    seen = [order[0]]
+    for _ in range(4):
+        html = client.get(
+            reverse("analysis:review_answer", kwargs={"pk": seen[-1]})
+        ).content.decode()
+        nxt = html.split("Skip to the next response")[0].rsplit("/staff/analysis/answers/", 1)[1]
+        seen.append(int(nxt.split("/")[0]))
+    assert seen == [*order, order[0]]  # every response once, then round again
