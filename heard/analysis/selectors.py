@@ -287,12 +287,17 @@ def themes_by_group(question: Question) -> list[GroupTable]:
         table = GroupTable(title=title, groups=[label for _, label in present])
         counts_by_group = Counter(values.values())
         table.respondents = domain.suppress_row([counts_by_group[v] for v, _ in present], threshold)
+        cells: Counter[tuple[int, str]] = Counter()
+        for r, ts in themes_of.items():
+            value = values.get(r)
+            if value:
+                cells.update((t, value) for t in ts)
         for theme in themes:
-            counts = Counter(
-                values[r] for r, ts in themes_of.items() if theme.pk in ts and r in values
-            )
             table.rows.append(
-                (theme.name, domain.suppress_row([counts[v] for v, _ in present], threshold))
+                (
+                    theme.name,
+                    domain.suppress_row([cells[(theme.pk, v)] for v, _ in present], threshold),
+                )
             )
         tables.append(table)
     return tables
