@@ -3,7 +3,7 @@
 Called by ``manage.py demo_load`` after the engagement demo; idempotent (the three demo
 imports are recognised by their file fingerprints).
 
-* FFT: 300 real comments sampled from ``/work/shared/data/nhs-patient-feedback`` – the
+* FFT: 300 real comments sampled from ``../shared/data/nhs-patient-feedback`` (beside the repository) – the
   pxtextmining development set, copyright NHS England, MIT licence (see the LICENSE file
   beside the data; the notice is kept with it). Their human-coded theme is kept as the
   insight's theme. Places and dates are made up. If the file is missing, made-up FFT
