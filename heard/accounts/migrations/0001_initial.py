@@ -2,8 +2,9 @@
 
 import django.db.models.functions.text
 import django.utils.timezone
-import heard.accounts.models
 from django.db import migrations, models
+
+import heard.accounts.models
 
 
 class Migration(migrations.Migration):
