@@ -98,6 +98,17 @@ class Action(models.TextChoices):
     CODING_REJECTED = "coding.rejected", "Suggested theme rejected"
     CODING_ADDED = "coding.added", "Theme coded by hand"
     CODING_REVIEWED = "coding.reviewed", "Answer marked as reviewed"
+    # Proposals for service change (heard.proposals)
+    PROPOSAL_CREATED = "proposal.created", "Proposal logged"
+    PROPOSAL_UPDATED = "proposal.updated", "Proposal changed"
+    PROPOSAL_TRANSITIONED = "proposal.transitioned", "Proposal moved on"
+    # end of proposals actions
+    # Options appraisal, significance, assurance (heard.assessment)
+    # end of assessment actions
+    # Formal consultations (heard.consultations)
+    # end of consultations actions
+    # Conscientious consideration, decisions, outcome reports (heard.outcomes)
+    # end of outcomes actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

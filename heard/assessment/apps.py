@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AssessmentConfig(AppConfig):
+    name = "heard.assessment"
+    label = "assessment"
+    verbose_name = "Options appraisal, significance and assurance"
+
+    def ready(self) -> None:
+        from heard.assessment import rules  # noqa: F401

@@ -1,0 +1,3 @@
+"""Options appraisal, significance and assurance."""
+
+from django.db import models  # noqa: F401

@@ -1,0 +1,3 @@
+"""Who may do what in assessment."""
+
+import rules  # noqa: F401

@@ -1,0 +1,3 @@
+"""Formal consultations."""
+
+from django.db import models  # noqa: F401

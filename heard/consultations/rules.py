@@ -1,0 +1,3 @@
+"""Who may do what in consultations."""
+
+import rules  # noqa: F401

@@ -1,0 +1,3 @@
+"""Conscientious consideration, decisions and outcome reports."""
+
+from django.db import models  # noqa: F401

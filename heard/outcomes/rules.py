@@ -1,0 +1,3 @@
+"""Who may do what in outcomes."""
+
+import rules  # noqa: F401

@@ -1,0 +1,5 @@
+"""Who may reach each proposals staff URL (see tests/test_permissions.py)."""
+
+from heard.core.testing import Access  # noqa: F401
+
+EXPECTED: dict = {}
