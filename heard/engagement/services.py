@@ -12,7 +12,7 @@ from django.utils.text import slugify
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.engagement import domain
+from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality
 from heard.people.models import Group, Topic
 
@@ -141,6 +141,7 @@ def activity_transition(
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         problems = domain.transition_problems(locked.facts(), target, now, by_clock=by_clock)
+        problems += guards.problems(locked, str(target), now, by_clock)
         if problems:
             raise TransitionRefused(problems)
         before = locked.status

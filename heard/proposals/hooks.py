@@ -5,6 +5,7 @@ proposals may not import them, so they register in ``AppConfig.ready``:
     from heard.proposals import hooks
     hooks.register_facts(my_facts)      # my_facts(proposal) -> dict of ProposalFacts fields
     hooks.register_timeline(my_events)  # my_events(proposal) -> list[TimelineEntry]
+    hooks.register_links(my_links)      # my_links(proposal, user) -> list[ProposalLink]
 
 ``collect_facts`` merges what every provider returns into the proposal's own facts.
 """
@@ -49,3 +50,28 @@ def contributed_facts(proposal: Any) -> dict[str, Any]:
 
 def contributed_timeline(proposal: Any) -> list[TimelineEntry]:
     return [entry for provider in _timeline for entry in provider(proposal)]
+
+
+@dataclass(frozen=True)
+class ProposalLink:
+    """A part of the proposal's work kept by an app above (options, significance,
+    consultation, outcome…), shown on the proposal's staff page."""
+
+    title: str
+    url: str
+    summary: str = ""
+    status: str = ""  # a short status tag, e.g. "Done", "Not started", "Failing checks"
+
+
+LinksProvider = Callable[[Any, Any], list[ProposalLink]]
+_links: list[LinksProvider] = []
+
+
+def register_links(provider: LinksProvider) -> None:
+    """``provider(proposal, user)`` -> the links that user may follow."""
+    if provider not in _links:
+        _links.append(provider)
+
+
+def contributed_links(proposal: Any, user: Any) -> list[ProposalLink]:
+    return [link for provider in _links for link in provider(proposal, user)]
