@@ -6,6 +6,7 @@ proposals may not import them, so they register in ``AppConfig.ready``:
     hooks.register_facts(my_facts)      # my_facts(proposal) -> dict of ProposalFacts fields
     hooks.register_timeline(my_events)  # my_events(proposal) -> list[TimelineEntry]
     hooks.register_links(my_links)      # my_links(proposal, user) -> list[ProposalLink]
+    hooks.register_public_sections(fn)  # fn(proposal) -> list[ProposalLink], public page
 
 ``collect_facts`` merges what every provider returns into the proposal's own facts.
 """
@@ -75,3 +76,19 @@ def register_links(provider: LinksProvider) -> None:
 
 def contributed_links(proposal: Any, user: Any) -> list[ProposalLink]:
     return [link for provider in _links for link in provider(proposal, user)]
+
+
+PublicSectionsProvider = Callable[[Any], list[ProposalLink]]
+_public_sections: list[PublicSectionsProvider] = []
+
+
+def register_public_sections(provider: PublicSectionsProvider) -> None:
+    """``provider(proposal)`` -> sections shown on the proposal's PUBLIC page (the
+    consultation, "you said, we did"…). Only called for proposals the public may see;
+    return only what is published."""
+    if provider not in _public_sections:
+        _public_sections.append(provider)
+
+
+def contributed_public_sections(proposal: Any) -> list[ProposalLink]:
+    return [link for provider in _public_sections for link in provider(proposal)]
