@@ -1,3 +1,215 @@
-"""Formal consultations."""
+"""Formal consultations (issue 6): a proposal's statutory consultation.
 
-from django.db import models  # noqa: F401
+A ``Consultation`` is an engagement ``Activity`` at consult level (kind "formal
+consultation", with its questionnaire) plus what the law and guidance add: the
+consultation document, overview and scrutiny (councils, dates, change notices), telling
+people, and the mid-point review. Its opening and closing times are the activity's, so
+the engagement clock opens and closes it, and the Gunning checks (``gunning.py``) are
+enforced on every move by an ``heard.engagement.guards`` guard.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from heard.engagement import domain as engagement_domain
+from heard.engagement.models import Activity
+from heard.proposals.models import Proposal
+
+
+class Consultation(models.Model):
+    proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="consultation")
+    activity = models.OneToOneField(Activity, on_delete=models.PROTECT, related_name="consultation")
+    slug = models.SlugField(max_length=220, unique=True)
+    # Adequate time: a period shorter than HEARD_CONSULTATION_MIN_WEEKS needs this.
+    short_period_justification = models.TextField(blank=True)
+    # The consultation document: sections are drafted, then published together.
+    document_published_at = models.DateTimeField(null=True, blank=True)
+    document_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Overview and scrutiny.
+    osc_comments_due_on = models.DateField(
+        null=True, blank=True, help_text="The date the committee's comments are due"
+    )
+    proposed_decision_on = models.DateField(null=True, blank=True)
+    joint_committee_name = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Where several councils are consulted, the joint committee formed",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.activity.title if self.activity_id else self.slug
+
+    @property
+    def title(self) -> str:
+        return self.activity.title
+
+    @property
+    def opens_at(self) -> datetime | None:
+        return self.activity.opens_at
+
+    @property
+    def closes_at(self) -> datetime | None:
+        return self.activity.closes_at
+
+    def status_at(self, now: datetime | None = None) -> engagement_domain.Status:
+        """The activity's status as the public sees it at ``now`` (exact to the second)."""
+        return engagement_domain.effective_status(self.activity.facts(), now or timezone.now())
+
+    def is_closed_at(self, now: datetime | None = None) -> bool:
+        return self.status_at(now) in (
+            engagement_domain.Status.CLOSED,
+            engagement_domain.Status.FEEDBACK_PUBLISHED,
+            engagement_domain.Status.ARCHIVED,
+        )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.is_closed_at()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status_at() == engagement_domain.Status.OPEN
+
+
+class DocumentSection(models.Model):
+    """One section of the consultation document: a draft and what was published."""
+
+    class Key(models.TextChoices):
+        PROPOSAL = "proposal", "The proposal"
+        OPTIONS = "options", "The options"
+        REASONS = "reasons", "Our reasons"
+        ALTERNATIVES = "alternatives", "Alternatives set aside and why"
+        COSTS = "costs", "Costs"
+        IMPACTS = "impacts", "Impacts"
+        EQIA = "eqia", "Equality impact assessment"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sections"
+    )
+    key = models.CharField(max_length=16, choices=Key.choices)
+    body = models.TextField(blank=True, help_text="The draft")
+    published_body = models.TextField(blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "key"], name="consultations_section_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation}: {self.get_key_display()}"
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        return self.body.strip() != self.published_body.strip()
+
+
+class Council(models.Model):
+    """A local authority whose overview and scrutiny committee is consulted."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="councils"
+    )
+    name = models.CharField(max_length=200)
+    committee = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(help_text="Where change notices are sent")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OscNotice(models.Model):
+    """A change of the comments-due or proposed decision date, and who was told."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="osc_notices"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(default=dict, help_text="field -> [before, after] (ISO dates)")
+    summary = models.TextField()
+    notified = models.JSONField(default=list, help_text="Council contact addresses emailed")
+
+    class Meta:
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class Mailout(models.Model):
+    """Telling stakeholders and members that the consultation is on (a background task)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        DONE = "done", "Sent"
+        FAILED = "failed", "Failed"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="mailouts"
+    )
+    subject = models.CharField(max_length=200)
+    message = models.TextField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    sent = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class MidpointReview(models.Model):
+    """The mid-point review: who had responded, who was under-represented, what we did."""
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="midpoint_reviews"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    responses = models.PositiveIntegerField(default=0)
+    flagged = models.JSONField(
+        default=list, help_text="Under-represented groups at the time (aggregate labels only)"
+    )
+    action_taken = models.TextField()
+
+    class Meta:
+        ordering = ("-at", "-pk")
+
+    def __str__(self) -> str:
+        return f"Mid-point review of {self.consultation}"

@@ -28,6 +28,7 @@ class Activity(models.Model):
         REFERENCE_GROUP = "reference_group", "Reference group meeting"
         CO_PRODUCTION = "co_production", "Co-production session"
         INFORMATION = "information", "Information or newsletter"
+        FORMAL_CONSULTATION = "formal_consultation", "Formal consultation"
 
     class Status(models.TextChoices):
         DRAFT = domain.Status.DRAFT, "Draft"
