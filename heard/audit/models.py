@@ -102,12 +102,43 @@ class Action(models.TextChoices):
     PROPOSAL_CREATED = "proposal.created", "Proposal logged"
     PROPOSAL_UPDATED = "proposal.updated", "Proposal changed"
     PROPOSAL_TRANSITIONED = "proposal.transitioned", "Proposal moved on"
+    PROPOSAL_PRIVACY_CHANGED = "proposal.privacy_changed", "Proposal made private or public"
+    PROPOSAL_EVIDENCE_RECORDED = "proposal.evidence_recorded", "What a proposal drew on recorded"
+    PROPOSAL_EVIDENCE_REMOVED = "proposal.evidence_removed", "What a proposal drew on removed"
+    PROPOSAL_ACTIVITY_LINKED = "proposal.activity_linked", "Activity linked to a proposal"
+    PROPOSAL_ACTIVITY_UNLINKED = "proposal.activity_unlinked", "Activity unlinked from a proposal"
+    PROPOSAL_PLAN_CHANGED = "proposal.plan_changed", "Engagement plan changed"
+    PROPOSAL_PLAN_ITEM_ADDED = "proposal.plan_item_added", "Engagement plan line added"
+    PROPOSAL_PLAN_ITEM_CHANGED = "proposal.plan_item_changed", "Engagement plan line changed"
+    PROPOSAL_PLAN_ITEM_REMOVED = "proposal.plan_item_removed", "Engagement plan line removed"
     # end of proposals actions
     # Options appraisal, significance, assurance (heard.assessment)
     # end of assessment actions
     # Formal consultations (heard.consultations)
+    CONSULTATION_CREATED = "consultation.created", "Formal consultation created"
+    CONSULTATION_UPDATED = "consultation.updated", "Formal consultation changed"
+    CONSULTATION_SECTION_SAVED = "consultation.section_saved", "Consultation document section saved"
+    CONSULTATION_DOCUMENT_PUBLISHED = (
+        "consultation.document_published",
+        "Consultation document published",
+    )
+    CONSULTATION_OPENED = "consultation.opened", "Formal consultation opened or scheduled"
+    CONSULTATION_COUNCIL_ADDED = "consultation.council_added", "Council consulted added"
+    CONSULTATION_COUNCIL_REMOVED = "consultation.council_removed", "Council consulted removed"
+    CONSULTATION_OSC_CHANGED = "consultation.osc_changed", "Scrutiny dates changed and notified"
+    CONSULTATION_MAILOUT_QUEUED = "consultation.mailout_queued", "Consultation emails queued"
+    CONSULTATION_MAILOUT_SENT = "consultation.mailout_sent", "Consultation emails sent"
+    CONSULTATION_MIDPOINT_RECORDED = (
+        "consultation.midpoint_recorded",
+        "Mid-point review recorded",
+    )
     # end of consultations actions
     # Conscientious consideration, decisions, outcome reports (heard.outcomes)
+    OUTCOME_UPDATED = "outcome.updated", "Outcome report text changed"
+    THEME_RESPONSE_SAVED = "outcome.theme_response", "Response to a theme written"
+    OUTCOME_REPORT_ISSUED = "outcome.report_issued", "Outcome report issued to decision makers"
+    OUTCOME_REPORT_DOWNLOADED = "outcome.report_downloaded", "Outcome report PDF downloaded"
+    DECISION_RECORDED = "decision.recorded", "Decision recorded"
     # end of outcomes actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"

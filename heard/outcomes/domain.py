@@ -1,0 +1,168 @@
+"""Conscientious consideration (Gunning 4) and the decision. No Django.
+
+After a formal consultation closes, analysis finds the themes in what people said. For
+every theme the organisation writes what it heard, its response, and whether the theme
+changed the recommendation (yes / partly / no) and how. A decision can be recorded only
+when
+
+- every theme found in the responses has a complete response;
+- the outcome report has been issued to the decision makers *after* the last change to
+  those responses (so the decision makers saw what was finally written);
+- it is dated after the consultation closed (Gunning 1: the proposal was still at a
+  formative stage while people were consulted) and not in the future;
+- it names who decided, what was decided, and links the board paper.
+
+Problems are written for the member of staff who has to act.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Changed(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+
+
+CHANGED_LABELS = {
+    Changed.YES: "Yes – it changed the recommendation",
+    Changed.PARTLY: "Partly",
+    Changed.NO: "No – the recommendation stands",
+}
+
+SHORT_CHANGED_LABELS = {Changed.YES: "Yes", Changed.PARTLY: "Partly", Changed.NO: "No"}
+
+
+@dataclass(frozen=True)
+class ThemeResponseFacts:
+    response: str = ""
+    changed: str = ""
+    how: str = ""
+
+
+def response_problems(facts: ThemeResponseFacts) -> list[str]:
+    """What is missing from one theme's response."""
+    problems = []
+    if not facts.response.strip():
+        problems.append("Write our response to this theme.")
+    if facts.changed not in {c.value for c in Changed}:
+        problems.append("Say whether it changed the recommendation: yes, partly or no.")
+    elif facts.changed in (Changed.YES, Changed.PARTLY) and not facts.how.strip():
+        problems.append("Say how it changed the recommendation.")
+    return problems
+
+
+def is_complete(facts: ThemeResponseFacts | None) -> bool:
+    return facts is not None and not response_problems(facts)
+
+
+def missing_themes(
+    themes: Iterable[tuple[int, str]], responses: Mapping[int, ThemeResponseFacts]
+) -> list[str]:
+    """Names of the themes (id, name) without a complete response, in the order given."""
+    return [name for theme_id, name in themes if not is_complete(responses.get(theme_id))]
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What the decision guard needs to know."""
+
+    proposal_status: str
+    decided_on: date | None
+    today: date
+    decided_by: str = ""
+    decision: str = ""
+    board_paper: bool = False
+    # the formal consultation, if there was one
+    consulted: bool = False
+    consultation_closed: bool = False
+    closes_on: date | None = None  # the day it closed, Europe/London
+    # free-text questions with answers that have no themes yet (never analysed)
+    unanalysed_questions: list[str] = field(default_factory=list)
+    themes_without_response: list[str] = field(default_factory=list)
+    report_issued_at: datetime | None = None
+    report_issued_on: date | None = None  # the day it was issued, Europe/London
+    responses_changed_at: datetime | None = None
+    already_decided: bool = False
+
+
+def decision_problems(facts: DecisionFacts) -> list[str]:
+    """Why the decision cannot be recorded; an empty list means it can."""
+    problems: list[str] = []
+    if facts.already_decided:
+        return ["A decision has already been recorded for this proposal."]
+    if facts.proposal_status != "decision_pending":
+        problems.append(
+            "The proposal must be at \u201cDecision pending\u201d to record a decision."
+        )
+    if not facts.decided_by.strip():
+        problems.append("Say who decided (for example, the ICB board).")
+    if not facts.decision.strip():
+        problems.append("Say what was decided.")
+    if not facts.board_paper:
+        problems.append("Link the board paper (a web address or an uploaded file).")
+    if facts.decided_on is None:
+        problems.append("Give the date of the decision.")
+    elif facts.decided_on > facts.today:
+        problems.append("The decision date cannot be in the future.")
+    if facts.consulted:
+        if not facts.consultation_closed:
+            problems.append("The formal consultation has not closed yet.")
+        elif (
+            facts.decided_on is not None
+            and facts.closes_on is not None
+            and facts.decided_on <= facts.closes_on
+        ):
+            problems.append(
+                "The decision must be dated after the day the consultation closed "
+                "(the proposal must still have been open to change while people were consulted)."
+            )
+        for name in facts.unanalysed_questions:
+            problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
+        if facts.themes_without_response:
+            names = ", ".join(f"\u201c{n}\u201d" for n in facts.themes_without_response)
+            count = len(facts.themes_without_response)
+            problems.append(
+                f"{count} theme{'s' if count != 1 else ''} "
+                f"{'have' if count != 1 else 'has'} no complete response: {names}."
+            )
+        if facts.report_issued_at is None:
+            problems.append("Issue the outcome report to the decision makers.")
+        elif facts.responses_changed_at is not None and (
+            facts.responses_changed_at > facts.report_issued_at
+        ):
+            problems.append(
+                "The theme responses changed after the outcome report was issued: "
+                "issue it again so the decision makers see what was finally written."
+            )
+        elif (
+            facts.decided_on is not None
+            and facts.report_issued_on is not None
+            and facts.decided_on < facts.report_issued_on
+        ):
+            problems.append("The decision cannot be dated before the outcome report was issued.")
+    return problems
+
+
+def issue_problems(
+    *,
+    consultation_closed: bool,
+    unanalysed_questions: list[str],
+    themes_without_response: list[str],
+    issued_to: str,
+) -> list[str]:
+    """Why the outcome report cannot be issued to the decision makers yet."""
+    problems = []
+    if not consultation_closed:
+        problems.append("The formal consultation has not closed yet.")
+    for name in unanalysed_questions:
+        problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
+    if themes_without_response:
+        names = ", ".join(f"\u201c{n}\u201d" for n in themes_without_response)
+        problems.append(f"Respond to every theme first: {names}.")
+    if not issued_to.strip():
+        problems.append("Say who the report is issued to (the decision makers).")
+    return problems

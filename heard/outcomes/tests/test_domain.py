@@ -1,0 +1,147 @@
+"""The conscientious-consideration and decision rules (pure)."""
+
+from datetime import UTC, date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from heard.outcomes import domain
+from heard.outcomes.domain import Changed, DecisionFacts, ThemeResponseFacts
+
+TODAY = date(2026, 6, 1)
+
+
+def test_a_complete_response_has_text_and_a_choice() -> None:
+    assert domain.is_complete(ThemeResponseFacts("We will run a shuttle bus.", "no"))
+    assert not domain.is_complete(None)
+    assert domain.response_problems(ThemeResponseFacts("", "no")) == [
+        "Write our response to this theme."
+    ]
+    assert domain.response_problems(ThemeResponseFacts("ok", "")) == [
+        "Say whether it changed the recommendation: yes, partly or no."
+    ]
+    assert domain.response_problems(ThemeResponseFacts("ok", "maybe")) != []
+
+
+def test_yes_or_partly_needs_how() -> None:
+    for changed in (Changed.YES, Changed.PARTLY):
+        assert domain.response_problems(ThemeResponseFacts("ok", changed)) == [
+            "Say how it changed the recommendation."
+        ]
+        assert domain.is_complete(ThemeResponseFacts("ok", changed, "Opening hours kept."))
+    assert domain.is_complete(ThemeResponseFacts("ok", Changed.NO, ""))
+
+
+@given(
+    response=st.text(max_size=5),
+    changed=st.sampled_from(["", "yes", "partly", "no", "x"]),
+    how=st.text(max_size=5),
+)
+def test_complete_exactly_when_every_part_is_there(response: str, changed: str, how: str) -> None:
+    expected = (
+        bool(response.strip())
+        and changed in ("yes", "partly", "no")
+        and (changed == "no" or bool(how.strip()))
+    )
+    assert domain.is_complete(ThemeResponseFacts(response, changed, how)) is expected
+
+
+def test_missing_themes_in_order() -> None:
+    themes = [(1, "Travel"), (2, "Parking"), (3, "Waiting")]
+    responses = {2: ThemeResponseFacts("ok", "no"), 3: ThemeResponseFacts("", "no")}
+    assert domain.missing_themes(themes, responses) == ["Travel", "Waiting"]
+    assert domain.missing_themes([], {}) == []
+
+
+def _ready(**changes: object) -> DecisionFacts:
+    values: dict[str, object] = {
+        "proposal_status": "decision_pending",
+        "decided_on": date(2026, 5, 20),
+        "today": TODAY,
+        "decided_by": "NHS Example ICB board",
+        "decision": "Move the unit to the health centre.",
+        "board_paper": True,
+        "consulted": True,
+        "consultation_closed": True,
+        "closes_on": date(2026, 4, 1),
+        "report_issued_at": datetime(2026, 5, 1, 9, tzinfo=UTC),
+        "report_issued_on": date(2026, 5, 1),
+        "responses_changed_at": datetime(2026, 4, 20, tzinfo=UTC),
+    }
+    values.update(changes)
+    return DecisionFacts(**values)  # type: ignore[arg-type]
+
+
+def test_a_complete_decision_passes() -> None:
+    assert domain.decision_problems(_ready()) == []
+
+
+def test_without_a_consultation_only_the_record_itself_is_needed() -> None:
+    facts = _ready(
+        consulted=False, consultation_closed=False, closes_on=None, report_issued_at=None
+    )
+    assert domain.decision_problems(facts) == []
+
+
+def test_each_failing_reason_is_reported() -> None:
+    cases = {
+        "The proposal must be at": _ready(proposal_status="formal_consultation"),
+        "Say who decided": _ready(decided_by=" "),
+        "Say what was decided": _ready(decision=""),
+        "Link the board paper": _ready(board_paper=False),
+        "Give the date": _ready(decided_on=None),
+        "cannot be in the future": _ready(decided_on=date(2026, 6, 2)),
+        "has not closed yet": _ready(consultation_closed=False),
+        "dated after the day the consultation closed": _ready(
+            decided_on=date(2026, 4, 1),
+            report_issued_on=date(2026, 4, 1),
+            responses_changed_at=datetime(2026, 3, 1, tzinfo=UTC),
+        ),
+        "Analyse the answers to \u201cWhy?\u201d": _ready(unanalysed_questions=["Why?"]),
+        "2 themes have no complete response: \u201cA\u201d, \u201cB\u201d": _ready(
+            themes_without_response=["A", "B"]
+        ),
+        "1 theme has no complete response": _ready(themes_without_response=["A"]),
+        "Issue the outcome report": _ready(report_issued_at=None, report_issued_on=None),
+        "issue it again": _ready(responses_changed_at=datetime(2026, 5, 2, tzinfo=UTC)),
+        "before the outcome report was issued": _ready(decided_on=date(2026, 4, 30)),
+    }
+    for expected, facts in cases.items():
+        problems = domain.decision_problems(facts)
+        assert len(problems) == 1, (expected, problems)
+        assert expected in problems[0], (expected, problems)
+
+
+def test_a_decided_proposal_cannot_be_decided_again() -> None:
+    assert domain.decision_problems(_ready(already_decided=True)) == [
+        "A decision has already been recorded for this proposal."
+    ]
+
+
+def test_decision_the_day_after_close_is_allowed() -> None:
+    facts = _ready(
+        decided_on=date(2026, 4, 2),
+        report_issued_at=datetime(2026, 4, 2, 8, tzinfo=UTC),
+        report_issued_on=date(2026, 4, 2),
+        responses_changed_at=datetime(2026, 4, 2, 7, tzinfo=UTC),
+    )
+    assert domain.decision_problems(facts) == []
+
+
+def test_issue_problems() -> None:
+    ok = {
+        "consultation_closed": True,
+        "unanalysed_questions": [],
+        "themes_without_response": [],
+        "issued_to": "Board",
+    }
+    assert domain.issue_problems(**ok) == []  # type: ignore[arg-type]
+    assert "not closed" in domain.issue_problems(**{**ok, "consultation_closed": False})[0]  # type: ignore[arg-type]
+    assert (
+        "Respond to every theme"
+        in domain.issue_problems(  # type: ignore[arg-type]
+            **{**ok, "themes_without_response": ["Parking"]}
+        )[0]
+    )
+    assert "Analyse" in domain.issue_problems(**{**ok, "unanalysed_questions": ["Q"]})[0]  # type: ignore[arg-type]
+    assert "Say who" in domain.issue_problems(**{**ok, "issued_to": ""})[0]  # type: ignore[arg-type]
