@@ -239,8 +239,16 @@ HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", defau
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
+# Service change (domain.md §5): a formal consultation cannot start until NHS England
+# assurance stage 2 is recorded as passed.
+HEARD_ASSURANCE_STAGE2_REQUIRED = env.bool("HEARD_ASSURANCE_STAGE2_REQUIRED", default=True)
 # The public address of the site, for links in emails sent by scheduled jobs (no request).
 HEARD_BASE_URL = env.str("HEARD_BASE_URL", default="")
+# Formal consultation (Gunning "adequate time"): the shortest period without a recorded
+# justification, in weeks; and pre-election periods, each "YYYY-MM-DD..YYYY-MM-DD Name"
+# (comma separated in the environment), warned about when a consultation overlaps one.
+HEARD_CONSULTATION_MIN_WEEKS = env.int("HEARD_CONSULTATION_MIN_WEEKS", default=12)
+HEARD_PRE_ELECTION_PERIODS = env.list("HEARD_PRE_ELECTION_PERIODS", default=[])
 
 LOGGING = {
     "version": 1,
