@@ -1,6 +1,7 @@
 """Writing proposals. Every change is audited; lifecycle moves go through
 ``proposal_transition``, which checks the rules in ``domain.py``."""
 
+from datetime import date
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +11,14 @@ from django.utils.text import slugify
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.proposals import domain
-from heard.proposals.models import Proposal, ProposalTransition
+from heard.proposals.models import (
+    EngagementPlan,
+    PlanItem,
+    Proposal,
+    ProposalActivity,
+    ProposalEvidence,
+    ProposalTransition,
+)
 
 
 class TransitionRefused(ValueError):
@@ -94,3 +102,321 @@ def proposal_transition(
             after={"status": target.value, "note": note},
         )
     return locked
+
+
+# Editing ------------------------------------------------------------------------------
+
+EDITABLE = ("title", "description", "services", "localities", "people_affected", "heard_so_far")
+
+
+def _snapshot(proposal: Proposal) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(proposal, name) for name in EDITABLE}
+    values["lead"] = proposal.lead_id
+    values["topics"] = sorted(proposal.topics.values_list("slug", flat=True))
+    return values
+
+
+def proposal_update(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    title: str,
+    description: str,
+    services: str = "",
+    localities: list[str] | None = None,
+    people_affected: int | None = None,
+    lead: Any = None,
+    topics: Any = (),
+    heard_so_far: str | None = None,
+) -> Proposal:
+    """Change what the proposal says; the audit event keeps only the fields that changed
+    (the timeline shows them). Saving the same values again records nothing."""
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        before = _snapshot(locked)
+        locked.title = title
+        locked.description = description
+        locked.services = services
+        locked.localities = list(localities or [])
+        locked.people_affected = people_affected
+        locked.lead = lead
+        if heard_so_far is not None:
+            locked.heard_so_far = heard_so_far
+        locked.save()
+        locked.topics.set(topics)
+        after = _snapshot(locked)
+        changed = [name for name in after if after[name] != before[name]]
+        if changed:
+            audit_record(
+                action=Action.PROPOSAL_UPDATED,
+                actor=actor,
+                subject=locked,
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+            )
+    return locked
+
+
+class PrivacyRefused(ValueError):
+    pass
+
+
+def proposal_set_private(
+    *, proposal: Proposal, actor: Any, is_private: bool, reason: str = ""
+) -> Proposal:
+    """Keep a proposal off the public site, or publish it again. Keeping it private needs
+    a recorded reason (the seeds: plans are shared at the earliest stage); raises
+    ``PrivacyRefused`` without one."""
+    reason = reason.strip()
+    if is_private and not reason:
+        raise PrivacyRefused("Give the reason for keeping this proposal private.")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        before = {"is_private": locked.is_private, "reason": locked.private_reason}
+        locked.is_private = is_private
+        locked.private_reason = reason if is_private else ""
+        locked.save(update_fields=["is_private", "private_reason", "updated_at"])
+        audit_record(
+            action=Action.PROPOSAL_PRIVACY_CHANGED,
+            actor=actor,
+            subject=locked,
+            before=before,
+            after={"is_private": is_private, "reason": locked.private_reason},
+        )
+    return locked
+
+
+# What we drew on ---------------------------------------------------------------------
+
+
+class EvidenceRefused(ValueError):
+    pass
+
+
+def evidence_record(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    insight: Any = None,
+    activity: Any = None,
+    note: str = "",
+) -> ProposalEvidence:
+    """Record one insight, past activity or note the proposal drew on (early engagement).
+
+    Exactly one of ``insight``/``activity`` or a note on its own; recording the same
+    insight or activity twice returns the first record (double submission is harmless).
+    Raises ``EvidenceRefused`` when nothing is given."""
+    note = note.strip()
+    if insight is not None and activity is not None:
+        raise EvidenceRefused("Record an insight or an activity, not both at once.")
+    if insight is None and activity is None and not note:
+        raise EvidenceRefused("Choose an insight or an activity, or describe the evidence.")
+    with transaction.atomic():
+        Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if insight is not None:
+            kind = ProposalEvidence.Kind.INSIGHT
+            existing = proposal.evidence.filter(insight=insight).first()
+        elif activity is not None:
+            kind = ProposalEvidence.Kind.ACTIVITY
+            existing = proposal.evidence.filter(activity=activity).first()
+        else:
+            kind = ProposalEvidence.Kind.NOTE
+            existing = proposal.evidence.filter(kind=kind, note=note).first()
+        if existing is not None:
+            return existing
+        evidence = ProposalEvidence.objects.create(
+            proposal=proposal,
+            kind=kind,
+            insight=insight,
+            activity=activity,
+            note=note,
+            recorded_by=actor if getattr(actor, "pk", None) else None,
+        )
+        audit_record(
+            action=Action.PROPOSAL_EVIDENCE_RECORDED,
+            actor=actor,
+            subject=proposal,
+            after={
+                "evidence": evidence.pk,
+                "kind": kind.value,
+                "insight": getattr(insight, "pk", None),
+                "activity": getattr(activity, "pk", None),
+            },
+        )
+    return evidence
+
+
+def evidence_remove(*, evidence: ProposalEvidence, actor: Any) -> None:
+    with transaction.atomic():
+        proposal = evidence.proposal
+        audit_record(
+            action=Action.PROPOSAL_EVIDENCE_REMOVED,
+            actor=actor,
+            subject=proposal,
+            before={
+                "evidence": evidence.pk,
+                "kind": evidence.kind,
+                "insight": evidence.insight_id,
+                "activity": evidence.activity_id,
+            },
+        )
+        evidence.delete()
+
+
+# Activities run for the proposal --------------------------------------------------------
+
+
+def activity_link(
+    *,
+    proposal: Proposal,
+    activity: Any,
+    actor: Any,
+    is_early_engagement: bool = False,
+    plan_item: PlanItem | None = None,
+) -> ProposalActivity:
+    """Link an engagement activity to the proposal (again: updates the link)."""
+    if plan_item is not None and plan_item.plan.proposal_id != proposal.pk:
+        raise ValueError("That plan line belongs to another proposal.")
+    with transaction.atomic():
+        link, created = ProposalActivity.objects.get_or_create(
+            proposal=proposal,
+            activity=activity,
+            defaults={
+                "is_early_engagement": is_early_engagement,
+                "plan_item": plan_item,
+                "linked_by": actor if getattr(actor, "pk", None) else None,
+            },
+        )
+        before = None
+        if not created:
+            before = {"early": link.is_early_engagement, "plan_item": link.plan_item_id}
+            if before == {
+                "early": is_early_engagement,
+                "plan_item": getattr(plan_item, "pk", None),
+            }:
+                return link
+            link.is_early_engagement = is_early_engagement
+            link.plan_item = plan_item
+            link.save(update_fields=["is_early_engagement", "plan_item"])
+        audit_record(
+            action=Action.PROPOSAL_ACTIVITY_LINKED,
+            actor=actor,
+            subject=proposal,
+            before=before,
+            after={
+                "activity": activity.pk,
+                "early": is_early_engagement,
+                "plan_item": getattr(plan_item, "pk", None),
+            },
+        )
+    return link
+
+
+def activity_unlink(*, link: ProposalActivity, actor: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            action=Action.PROPOSAL_ACTIVITY_UNLINKED,
+            actor=actor,
+            subject=link.proposal,
+            before={"activity": link.activity_id, "early": link.is_early_engagement},
+        )
+        link.delete()
+
+
+# The engagement plan -----------------------------------------------------------------
+
+
+def plan_for(proposal: Proposal) -> EngagementPlan:
+    plan, _ = EngagementPlan.objects.get_or_create(proposal=proposal)
+    return plan
+
+
+def plan_update(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    seldom_heard: str,
+    timeline: str,
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+) -> EngagementPlan:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("The plan cannot end before it starts.")
+    with transaction.atomic():
+        plan = plan_for(proposal)
+        fields = ("seldom_heard", "timeline", "starts_on", "ends_on")
+        before = {f: getattr(plan, f) for f in fields}
+        plan.seldom_heard, plan.timeline = seldom_heard, timeline
+        plan.starts_on, plan.ends_on = starts_on, ends_on
+        plan.save()
+        after = {f: getattr(plan, f) for f in fields}
+        changed = [f for f in fields if before[f] != after[f]]
+        if changed:
+            audit_record(
+                action=Action.PROPOSAL_PLAN_CHANGED,
+                actor=actor,
+                subject=proposal,
+                before={f: before[f] for f in changed},
+                after={f: after[f] for f in changed},
+            )
+    return plan
+
+
+def plan_item_save(
+    *,
+    proposal: Proposal,
+    actor: Any,
+    methods: str,
+    stakeholder: Any = None,
+    audience: str = "",
+    starts_on: date | None = None,
+    ends_on: date | None = None,
+    item: PlanItem | None = None,
+) -> PlanItem:
+    """Add a line to the plan (or change ``item``): a stakeholder group from the map or
+    another audience, with the methods. Raises ValueError without either."""
+    audience = audience.strip()
+    if stakeholder is None and not audience:
+        raise ValueError("Choose a stakeholder from the map or describe the audience.")
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValueError("A plan line cannot end before it starts.")
+    with transaction.atomic():
+        plan = plan_for(proposal)
+        values = {
+            "stakeholder": stakeholder,
+            "audience": audience,
+            "methods": methods.strip(),
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+        }
+        if item is None:
+            position = plan.items.count()
+            item = PlanItem.objects.create(plan=plan, position=position, **values)
+            action, before = Action.PROPOSAL_PLAN_ITEM_ADDED, None
+        else:
+            if item.plan_id != plan.pk:
+                raise ValueError("That plan line belongs to another proposal.")
+            before = {"who": item.who, "methods": item.methods}
+            for name, value in values.items():
+                setattr(item, name, value)
+            item.save()
+            action = Action.PROPOSAL_PLAN_ITEM_CHANGED
+        audit_record(
+            action=action,
+            actor=actor,
+            subject=proposal,
+            before=before,
+            after={"item": item.pk, "who": item.who, "methods": item.methods},
+        )
+    return item
+
+
+def plan_item_remove(*, item: PlanItem, actor: Any) -> None:
+    with transaction.atomic():
+        audit_record(
+            action=Action.PROPOSAL_PLAN_ITEM_REMOVED,
+            actor=actor,
+            subject=item.plan.proposal,
+            before={"item": item.pk, "who": item.who, "methods": item.methods},
+        )
+        item.delete()

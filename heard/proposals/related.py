@@ -1,0 +1,207 @@
+"""Which words of a proposal to look for in the insight bank (pure, no Django).
+
+"What do we already know" searches the bank for each key word of the proposal on its
+own (the bank's search needs every word of a query to match, so the whole description
+would find nothing) and ranks insights by how many of the key words they share, plus
+the proposal's topics and places. Key words: the title's words first (they name the
+change), then the description's most frequent words, skipping common English words and
+words every proposal uses.
+"""
+
+import re
+from collections import Counter
+
+_WORD = re.compile(r"[a-z][a-z'-]+")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "new",
+        "would",
+        "could",
+        "may",
+        "might",
+        "must",
+        "shall",
+        "one",
+        "two",
+        "three",
+        "many",
+        "much",
+        "per",
+        "via",
+        "proposal",
+        "proposals",
+        "propose",
+        "proposed",
+        "plan",
+        "plans",
+        "planning",
+        "change",
+        "changes",
+        "changing",
+        "service",
+        "services",
+        "people",
+        "patients",
+        "patient",
+        "care",
+        "nhs",
+        "icb",
+        "health",
+        "healthcare",
+        "option",
+        "options",
+        "consider",
+        "considering",
+        "consultation",
+        "engagement",
+        "local",
+        "area",
+        "areas",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    words = (w.strip("'-") for w in _WORD.findall(text.lower()))
+    return [w for w in words if len(w) > 2 and w not in STOPWORDS]
+
+
+def key_terms(title: str, description: str, *, limit: int = 6) -> list[str]:
+    """Up to ``limit`` distinct words: the title's in order, then the description's most
+    frequent (ties: first seen first)."""
+    terms: list[str] = []
+    for word in _words(title):
+        if word not in terms:
+            terms.append(word)
+    counts = Counter(_words(description))
+    first_seen = {w: i for i, w in reversed(list(enumerate(_words(description))))}
+    for word, _ in sorted(counts.items(), key=lambda kv: (-kv[1], first_seen[kv[0]])):
+        if word not in terms:
+            terms.append(word)
+    return terms[:limit]
+
+
+def score(*, shared_terms: int, same_topic: bool, same_place: bool) -> float:
+    """How closely an insight relates to the proposal: shared key words count most, a
+    shared topic or place adds to it."""
+    return shared_terms + (1.5 if same_topic else 0.0) + (1.0 if same_place else 0.0)

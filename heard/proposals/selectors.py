@@ -1,0 +1,508 @@
+"""Reading proposals: lists, the hub page's parts, what we already know, the timeline,
+plan progress and the public pages."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from heard.audit.models import Action
+from heard.audit.selectors import EventFilter, audit_events
+from heard.engagement import domain as engagement_domain
+from heard.engagement import selectors as engagement_selectors
+from heard.engagement.models import Activity
+from heard.insight import selectors as insight_selectors
+from heard.insight.models import Insight
+from heard.people.models import Group
+from heard.people.postcodes import LOCALITIES
+from heard.proposals import domain, hooks, related
+from heard.proposals.models import (
+    EngagementPlan,
+    PlanItem,
+    Proposal,
+    ProposalActivity,
+    ProposalEvidence,
+)
+
+# Lists ----------------------------------------------------------------------------
+
+
+def localities() -> tuple[str, ...]:
+    """The places the app knows (as engagement and the insight bank use them)."""
+    return LOCALITIES
+
+
+def staff_proposals(*, status: str = "", q: str = "") -> QuerySet[Proposal]:
+    qs = Proposal.objects.select_related("lead").order_by("-updated_at", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    if q.strip():
+        qs = qs.filter(title__icontains=q.strip())
+    return qs
+
+
+def status_counts() -> dict[str, int]:
+    rows = Proposal.objects.values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def proposal_by_slug(slug: str) -> Proposal | None:
+    return (
+        Proposal.objects.select_related("lead").prefetch_related("topics").filter(slug=slug).first()
+    )
+
+
+def proposal_for(pk: int) -> Proposal | None:
+    return Proposal.objects.select_related("lead").prefetch_related("topics").filter(pk=pk).first()
+
+
+def public_stage_statuses() -> list[str]:
+    return [s.value for s in domain.Status if domain.is_public_stage(s)]
+
+
+def public_proposals() -> QuerySet[Proposal]:
+    """Proposals from early engagement onward that are not kept private."""
+    return (
+        Proposal.objects.filter(status__in=public_stage_statuses(), is_private=False)
+        .prefetch_related("topics")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def public_proposal(slug: str) -> Proposal | None:
+    return public_proposals().filter(slug=slug).first()
+
+
+# The hub: facts and flags ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Move:
+    target: domain.Status
+    label: str
+    problems: list[str]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.problems
+
+
+def moves(proposal: Proposal) -> list[Move]:
+    """Every move the lifecycle table allows from here, with what stands in the way."""
+    facts = proposal.facts()
+    targets = sorted(domain.TRANSITIONS[facts.status], key=domain.ORDER.index)
+    return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
+
+
+def lifecycle_steps(proposal: Proposal) -> list[tuple[str, str]]:
+    """The main line of the lifecycle with each step's state: done, current or to do.
+    Formal consultation and other involvement are alternatives: only the one taken (or,
+    before either, both) are listed."""
+    current = domain.Status(proposal.status)
+    taken = set(proposal.transitions.values_list("to_status", flat=True))
+    steps = []
+    for status in domain.ORDER:
+        alternative = {
+            domain.Status.FORMAL_CONSULTATION: domain.Status.OTHER_INVOLVEMENT,
+            domain.Status.OTHER_INVOLVEMENT: domain.Status.FORMAL_CONSULTATION,
+        }.get(status)
+        if alternative and alternative.value in taken and status.value not in taken:
+            continue
+        if status == current:
+            state = "current"
+        elif domain.ORDER.index(status) < domain.ORDER.index(current):
+            state = "done" if status.value in taken else "skipped"
+        else:
+            state = "todo"
+        steps.append((domain.STATUS_LABELS[status], state))
+    return steps
+
+
+# What do we already know -------------------------------------------------------------
+
+
+@dataclass
+class RelatedInsight:
+    insight: Insight
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    drawn_on: bool = False
+
+
+@dataclass
+class RelatedActivity:
+    activity: Activity
+    reasons: list[str] = field(default_factory=list)
+    drawn_on: bool = False
+    linked: bool = False
+
+
+@dataclass(frozen=True)
+class WhatWeKnow:
+    terms: list[str]
+    insights: list[RelatedInsight]
+    activities: list[RelatedActivity]
+    insight_total_by_topic: int
+    insight_total_by_place: int
+
+
+def what_we_know(
+    *,
+    title: str,
+    description: str,
+    topics: Any = (),
+    localities: list[str] | tuple[str, ...] = (),
+    proposal: Proposal | None = None,
+    limit: int = 12,
+    per_term: int = 25,
+) -> WhatWeKnow:
+    """Insights and past activities related to a proposal (or a draft of one) by its key
+    words, topics and places, best first, each with the reasons it was found."""
+    topics = list(topics)
+    topic_ids = {t.pk for t in topics}
+    places = [p for p in localities if p]
+    terms = related.key_terms(title, description)
+    found: dict[int, Insight] = {}
+    shared: dict[int, list[str]] = {}
+    for term in terms:
+        page = insight_selectors.insight_search(
+            insight_selectors.InsightFilter(q=term), per_page=per_term
+        )
+        for insight in page.items:
+            found.setdefault(insight.pk, insight)
+            shared.setdefault(insight.pk, []).append(term)
+    by_topic_total = by_place_total = 0
+    for topic in topics:
+        page = insight_selectors.insight_search(
+            insight_selectors.InsightFilter(topic=topic.slug), per_page=per_term
+        )
+        by_topic_total += page.total
+        for insight in page.items:
+            found.setdefault(insight.pk, insight)
+    for place in places:
+        page = insight_selectors.insight_search(
+            insight_selectors.InsightFilter(locality=place), per_page=per_term
+        )
+        by_place_total += page.total
+        for insight in page.items:
+            found.setdefault(insight.pk, insight)
+    drawn_insights: set[int] = set()
+    drawn_activities: set[int] = set()
+    linked_activities: set[int] = set()
+    if proposal is not None:
+        drawn_insights = set(
+            proposal.evidence.filter(insight__isnull=False).values_list("insight_id", flat=True)
+        )
+        drawn_activities = set(
+            proposal.evidence.filter(activity__isnull=False).values_list("activity_id", flat=True)
+        )
+        linked_activities = set(proposal.activity_links.values_list("activity_id", flat=True))
+    topic_of: dict[int, set[int]] = {}
+    for through in Insight.topics.through.objects.filter(insight_id__in=list(found)):
+        topic_of.setdefault(through.insight_id, set()).add(through.topic_id)
+    ranked: list[RelatedInsight] = []
+    for pk, insight in found.items():
+        words = shared.get(pk, [])
+        same_topic = bool(topic_of.get(pk, set()) & topic_ids)
+        same_place = bool(insight.locality and insight.locality in places)
+        reasons = []
+        if words:
+            reasons.append("Shares the words: " + ", ".join(words))
+        if same_topic:
+            names = sorted(t.name for t in topics if t.pk in topic_of.get(pk, set()))
+            reasons.append("Same topic: " + ", ".join(names))
+        if same_place:
+            reasons.append(f"Same place: {insight.locality}")
+        ranked.append(
+            RelatedInsight(
+                insight=insight,
+                score=related.score(
+                    shared_terms=len(words), same_topic=same_topic, same_place=same_place
+                ),
+                reasons=reasons,
+                drawn_on=pk in drawn_insights,
+            )
+        )
+    ranked.sort(key=lambda r: (-r.score, -r.insight.occurred_on.toordinal(), -r.insight.pk))
+    return WhatWeKnow(
+        terms=terms,
+        insights=ranked[:limit],
+        activities=_related_activities(
+            terms, topics, places, drawn_activities, linked_activities, limit
+        ),
+        insight_total_by_topic=by_topic_total,
+        insight_total_by_place=by_place_total,
+    )
+
+
+def _related_activities(
+    terms: list[str],
+    topics: list[Any],
+    places: list[str],
+    drawn: set[int],
+    linked: set[int],
+    limit: int,
+) -> list[RelatedActivity]:
+    """Published activities (open or closed) sharing a topic, a place or a key word."""
+    found: dict[int, RelatedActivity] = {}
+
+    def add(qs: QuerySet[Activity], reason: str) -> None:
+        for activity in qs[:20]:
+            entry = found.setdefault(
+                activity.pk,
+                RelatedActivity(
+                    activity, drawn_on=activity.pk in drawn, linked=activity.pk in linked
+                ),
+            )
+            if reason not in entry.reasons:
+                entry.reasons.append(reason)
+
+    for when in ("closed", "open"):
+        for topic in topics:
+            add(
+                engagement_selectors.public_activities(when=when, topic=topic.slug),
+                f"Same topic: {topic.name}",
+            )
+        for place in places:
+            add(
+                engagement_selectors.public_activities(when=when, locality=place),
+                f"Same place: {place}",
+            )
+        for term in terms:
+            add(
+                engagement_selectors.public_activities(when=when, q=term),
+                f"Mentions \u201c{term}\u201d",
+            )
+    ranked = sorted(found.values(), key=lambda r: (-len(r.reasons), r.activity.title))
+    return ranked[:limit]
+
+
+def what_we_know_for(proposal: Proposal) -> WhatWeKnow:
+    return what_we_know(
+        title=proposal.title,
+        description=proposal.description,
+        topics=list(proposal.topics.all()),
+        localities=list(proposal.localities or []),
+        proposal=proposal,
+    )
+
+
+def evidence_for(proposal: Proposal) -> list[ProposalEvidence]:
+    return list(
+        proposal.evidence.select_related("insight", "activity", "recorded_by").order_by(
+            "recorded_at", "pk"
+        )
+    )
+
+
+def insight_choice(pk: int) -> Insight | None:
+    return insight_selectors.insight_detail(pk)
+
+
+def activity_choice(pk: int) -> Activity | None:
+    return Activity.objects.exclude(status=engagement_domain.Status.DRAFT).filter(pk=pk).first()
+
+
+def linkable_activities(proposal: Proposal) -> QuerySet[Activity]:
+    """Activities staff may link to the proposal (any not archived), newest first."""
+    linked = proposal.activity_links.values("activity_id")
+    return (
+        Activity.objects.exclude(status=engagement_domain.Status.ARCHIVED)
+        .exclude(pk__in=linked)
+        .order_by("-created_at", "title")
+    )
+
+
+# Linked activities and the plan -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LinkedActivity:
+    link: ProposalActivity
+    activity: Activity
+    status: engagement_domain.Status
+    status_label: str
+    responses: int
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == engagement_domain.Status.OPEN
+
+    @property
+    def is_done(self) -> bool:
+        return self.status in (
+            engagement_domain.Status.CLOSED,
+            engagement_domain.Status.FEEDBACK_PUBLISHED,
+            engagement_domain.Status.ARCHIVED,
+        )
+
+
+def linked_activities(proposal: Proposal, now: datetime | None = None) -> list[LinkedActivity]:
+    moment = now or timezone.now()
+    links = list(
+        proposal.activity_links.select_related("activity", "plan_item")
+        .annotate(n_responses=Count("activity__responses"))
+        .order_by("linked_at", "pk")
+    )
+    rows = []
+    for link in links:
+        status = engagement_selectors.effective_status(link.activity, moment)
+        rows.append(
+            LinkedActivity(
+                link=link,
+                activity=link.activity,
+                status=status,
+                status_label=engagement_domain.STATUS_LABELS[status],
+                responses=link.n_responses,  # type: ignore[attr-defined]
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    item: PlanItem
+    activities: list[LinkedActivity]
+
+    @property
+    def progress(self) -> str:
+        """Not started (no activity), planned (none open yet), under way, or done."""
+        if not self.activities:
+            return "Not started"
+        if all(a.is_done for a in self.activities):
+            return "Done"
+        if any(a.is_open or a.is_done for a in self.activities):
+            return "Under way"
+        return "Planned"
+
+
+@dataclass(frozen=True)
+class PlanView:
+    plan: EngagementPlan | None
+    lines: list[PlanLine]
+    unplanned: list[LinkedActivity]  # linked activities on no plan line
+
+    @property
+    def done(self) -> int:
+        return sum(1 for line in self.lines if line.progress == "Done")
+
+    @property
+    def under_way(self) -> int:
+        return sum(1 for line in self.lines if line.progress == "Under way")
+
+
+def plan_view(proposal: Proposal, now: datetime | None = None) -> PlanView:
+    plan = EngagementPlan.objects.filter(proposal=proposal).first()
+    linked = linked_activities(proposal, now)
+    if plan is None:
+        return PlanView(None, [], linked)
+    items = list(plan.items.select_related("stakeholder"))
+    lines = [
+        PlanLine(item, [a for a in linked if a.link.plan_item_id == item.pk]) for item in items
+    ]
+    planned_ids = {item.pk for item in items}
+    unplanned = [a for a in linked if a.link.plan_item_id not in planned_ids]
+    return PlanView(plan, lines, unplanned)
+
+
+def stakeholder_choices() -> QuerySet[Group]:
+    """Groups on the stakeholder map (active), most influential first."""
+    return Group.objects.filter(active=True).order_by("-influence", "-interest", "name")
+
+
+# The timeline ---------------------------------------------------------------------------
+
+_FIELD_LABELS = {
+    "title": "title",
+    "description": "description",
+    "services": "services",
+    "localities": "places",
+    "people_affected": "people affected",
+    "heard_so_far": "what we have heard so far",
+    "lead": "lead",
+    "topics": "topics",
+}
+
+
+def _audit_detail(action: str, after: Any) -> str:
+    if action == Action.PROPOSAL_UPDATED and isinstance(after, dict):
+        names = [_FIELD_LABELS.get(k, k) for k in after]
+        return "Changed: " + ", ".join(names) + "."
+    if action == Action.PROPOSAL_PRIVACY_CHANGED and isinstance(after, dict):
+        if after.get("is_private"):
+            return f"Kept private: {after.get('reason', '')}"
+        return "Shown on the public site."
+    return ""
+
+
+_TIMELINE_SKIP = {Action.PROPOSAL_CREATED.value, Action.PROPOSAL_TRANSITIONED.value}
+
+
+def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
+    """The whole history, oldest first: lifecycle moves, audited edits (what was drawn
+    on, links, plan, privacy) and what the apps above contribute."""
+    entries: list[hooks.TimelineEntry] = []
+    for move in proposal.transitions.select_related("actor").order_by("at", "pk"):
+        if not move.from_status:
+            title = "Logged as under consideration"
+        else:
+            title = f"Moved to {domain.STATUS_LABELS[domain.Status(move.to_status)]}"
+        who = move.actor.get_full_name() if move.actor else ""
+        detail = " – ".join(part for part in (who, move.note) if part)
+        entries.append(hooks.TimelineEntry(at=move.at, title=title, detail=detail))
+    events = audit_events(
+        EventFilter(subject_type=Proposal._meta.label_lower, subject_id=str(proposal.pk))
+    ).exclude(action__in=_TIMELINE_SKIP)
+    for event in events:
+        entries.append(
+            hooks.TimelineEntry(
+                at=event.occurred_at,
+                title=event.action_label,
+                detail=_audit_detail(event.action, event.after),
+            )
+        )
+    entries.extend(hooks.contributed_timeline(proposal))
+    return sorted(entries, key=lambda e: e.at)
+
+
+# Public -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicView:
+    proposal: Proposal
+    steps: list[tuple[str, str]]
+    open_activities: list[Activity]
+    heard_counts: list[tuple[str, int]]  # (activity title, responses), closed or open
+    total_responses: int
+    sections: list[hooks.ProposalLink]
+
+
+def public_view(proposal: Proposal, now: datetime | None = None) -> PublicView:
+    linked = [
+        row
+        for row in linked_activities(proposal, now)
+        if row.status != engagement_domain.Status.DRAFT
+    ]
+    heard = [(row.activity.title, row.responses) for row in linked if row.responses]
+    return PublicView(
+        proposal=proposal,
+        steps=public_steps(proposal),
+        open_activities=[row.activity for row in linked if row.is_open],
+        heard_counts=heard,
+        total_responses=sum(n for _, n in heard),
+        sections=hooks.contributed_public_sections(proposal),
+    )
+
+
+def public_steps(proposal: Proposal) -> list[tuple[str, str]]:
+    """The stages the public sees, each done, current or still to come."""
+    return [(label, state) for label, state in lifecycle_steps(proposal) if state != "skipped"]
+
+
+def open_proposals_for_dashboard() -> int:
+    return Proposal.objects.exclude(
+        Q(status=domain.Status.EVALUATION) | Q(status=domain.Status.DECIDED)
+    ).count()
