@@ -7,4 +7,12 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Options appraisal, significance and assurance"
 
     def ready(self) -> None:
-        from heard.assessment import rules  # noqa: F401
+        from heard.assessment import (
+            rules,  # noqa: F401
+            selectors,
+        )
+        from heard.proposals import hooks
+
+        hooks.register_facts(selectors.facts)
+        hooks.register_timeline(selectors.timeline)
+        hooks.register_links(selectors.links)

@@ -1,3 +1,27 @@
-"""Who may do what in assessment."""
+"""Who may do what in assessment.
 
-import rules  # noqa: F401
+- Every staff member may read the options appraisal, significance assessment and
+  assurance record (scrutiny readers and decision makers included).
+- Programme leads, engagement officers and administrators record them.
+- Only an **administrator or a decision maker** may record an override of the
+  significance determination (domain.md §4: a reasoned override by an authorised role).
+- The EqIA review before the decision (Brown principles: considered by those deciding,
+  not delegated) is recorded by a decision maker, a programme lead or an administrator.
+"""
+
+import rules
+
+from heard.core.roles import (
+    is_administrator,
+    is_decision_maker,
+    is_engagement_officer,
+    is_programme_lead,
+    is_staff_member,
+)
+
+rules.add_perm("assessment.view_assessment", is_staff_member)
+rules.add_perm(
+    "assessment.change_assessment", is_administrator | is_engagement_officer | is_programme_lead
+)
+rules.add_perm("assessment.override_significance", is_administrator | is_decision_maker)
+rules.add_perm("assessment.review_eqia", is_administrator | is_decision_maker | is_programme_lead)

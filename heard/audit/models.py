@@ -113,6 +113,24 @@ class Action(models.TextChoices):
     PROPOSAL_PLAN_ITEM_REMOVED = "proposal.plan_item_removed", "Engagement plan line removed"
     # end of proposals actions
     # Options appraisal, significance, assurance (heard.assessment)
+    OPTION_SAVED = "option.saved", "Option added or changed"
+    OPTION_SET_ASIDE = "option.set_aside", "Option set aside or brought back"
+    CRITERION_SAVED = "criterion.saved", "Appraisal criterion or weight changed"
+    WEIGHTS_AGREED = "appraisal.weights_agreed", "Appraisal weights agreement recorded"
+    PANEL_SAVED = "panel.saved", "Appraisal panel added or changed"
+    SCORES_SAVED = "scores.saved", "Appraisal panel scores saved"
+    SIGNIFICANCE_ASSESSED = "significance.assessed", "Significance assessment recorded"
+    SIGNIFICANCE_OVERRIDDEN = "significance.overridden", "Significance determination overridden"
+    URGENT_PATH_RECORDED = "significance.urgent_path", "Urgent-safety path recorded"
+    RECONFIGURATION_NOTIFIED = (
+        "significance.reconfiguration_notified",
+        "Notifiable reconfiguration: Secretary of State notice recorded",
+    )
+    ASSURANCE_TEST_SAVED = "assurance.test_saved", "Assurance test evidence recorded"
+    ASSURANCE_BEDS_SAVED = "assurance.bed_closures", "Significant bed closures answer recorded"
+    CHECKPOINT_RECORDED = "assurance.checkpoint", "Assurance checkpoint outcome recorded"
+    EQIA_ATTACHED = "eqia.attached", "EqIA attached"
+    EQIA_REVIEWED = "eqia.reviewed", "EqIA reviewed"
     # end of assessment actions
     # Formal consultations (heard.consultations)
     CONSULTATION_CREATED = "consultation.created", "Formal consultation created"

@@ -1,0 +1,242 @@
+"""Co-produced option appraisal: weighted scores, the combined ranking and a ±20 %
+sensitivity check. No Django.
+
+How it works (and what the pages say):
+
+- Each criterion has a weight agreed with stakeholders. Weights are relative: they are
+  scaled to add up to 1 (100 %) before use, so "3, 2, 1" and "50, 33.3, 16.7" mean the same.
+- Each panel (clinicians, a public reference group…) scores every option on every
+  criterion from ``SCORE_MIN`` to ``SCORE_MAX``. A panel's weighted score for an option
+  is the sum over criteria of weight × score, so it is on the same 0–5 scale.
+- Panels count equally: the combined score of an option is the **mean of the panels'
+  weighted scores**. Options are ranked by it, highest first; equal scores share a place.
+- Sensitivity: for every criterion, its weight is moved by −20 % and by +20 %, the
+  weights scaled again to add up to 1, and the ranking worked out again. Each change is
+  reported with whether the top option or the order changed. The appraisal is "robust"
+  if no single change alters the order.
+
+All arithmetic is exact (``fractions.Fraction``): ties are real ties, not rounding noise.
+Every option given is appraised, including options later set aside – the appraisal is
+part of the reason for setting one aside.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+SCORE_MIN = 0
+SCORE_MAX = 5
+SENSITIVITY = Fraction(1, 5)  # ±20 %
+
+Cell = tuple[str, str]  # (option, criterion)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """``options`` and ``criteria`` in display order (the order breaks no ties: equal
+    scores share a place); ``weights[criterion]`` ≥ 0; ``scores[panel][(option,
+    criterion)]`` an integer from SCORE_MIN to SCORE_MAX."""
+
+    options: Sequence[str]
+    criteria: Sequence[str]
+    weights: Mapping[str, Fraction]
+    scores: Mapping[str, Mapping[Cell, int]]
+
+
+@dataclass(frozen=True)
+class Missing:
+    panel: str
+    option: str
+    criterion: str
+
+
+@dataclass(frozen=True)
+class Ranked:
+    option: str
+    score: Fraction
+    place: int  # 1 = top; tied options share a place
+    tied: bool
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    criterion: str
+    change: Fraction  # -SENSITIVITY or +SENSITIVITY
+    weights: dict[str, Fraction]
+    ranking: list[Ranked]
+    top_changed: bool
+    order_changed: bool
+
+    @property
+    def change_label(self) -> str:
+        return f"{'+' if self.change > 0 else '−'}{abs(self.change) * 100:.0f}%"
+
+
+@dataclass(frozen=True)
+class Result:
+    weights: dict[str, Fraction]  # scaled to add up to 1
+    panel_scores: dict[str, dict[str, Fraction]]  # panel -> option -> weighted score
+    combined: dict[str, Fraction]
+    ranking: list[Ranked]
+    sensitivity: list[Sensitivity]
+
+    @property
+    def top(self) -> list[str]:
+        return [r.option for r in self.ranking if r.place == 1]
+
+    @property
+    def robust(self) -> bool:
+        return not any(s.order_changed for s in self.sensitivity)
+
+    @property
+    def top_robust(self) -> bool:
+        return not any(s.top_changed for s in self.sensitivity)
+
+    def verdict(self, names: Mapping[str, str] | None = None) -> str:
+        """The sensitivity check in one sentence; ``names`` maps criterion keys to names."""
+
+        def name(s: Sensitivity) -> str:
+            return f"{(names or {}).get(s.criterion, s.criterion)} {s.change_label}"
+
+        if self.robust:
+            return (
+                "Robust: moving any single criterion's weight by 20 % either way changes "
+                "neither the top option nor the order."
+            )
+        flips = [s for s in self.sensitivity if s.top_changed]
+        if flips:
+            changes = "; ".join(name(s) for s in flips)
+            return f"Not robust: the top option changes when a weight moves ({changes})."
+        changes = "; ".join(name(s) for s in self.sensitivity if s.order_changed)
+        return (
+            "The top option is robust, but the order of the others changes when a weight "
+            f"moves ({changes})."
+        )
+
+
+class Incomplete(ValueError):
+    def __init__(self, problems: list[str], missing: list[Missing]) -> None:
+        super().__init__(" ".join(problems))
+        self.problems = problems
+        self.missing = missing
+
+
+def missing_scores(inputs: Inputs) -> list[Missing]:
+    return [
+        Missing(panel, option, criterion)
+        for panel, cells in inputs.scores.items()
+        for option in inputs.options
+        for criterion in inputs.criteria
+        if (option, criterion) not in cells
+    ]
+
+
+def problems(inputs: Inputs) -> tuple[list[str], list[Missing]]:
+    """Why the appraisal cannot be worked out yet (empty when it can)."""
+    found: list[str] = []
+    if len(inputs.options) < 2:
+        found.append("Add at least two options.")
+    if not inputs.criteria:
+        found.append("Add at least one criterion with a weight.")
+    elif sum((inputs.weights.get(c, Fraction(0)) for c in inputs.criteria), Fraction(0)) <= 0:
+        found.append("Give at least one criterion a weight above zero.")
+    if any(inputs.weights.get(c, Fraction(0)) < 0 for c in inputs.criteria):
+        found.append("Weights cannot be negative.")
+    if not inputs.scores:
+        found.append("Add at least one scoring panel.")
+    for panel, cells in inputs.scores.items():
+        if any(not SCORE_MIN <= v <= SCORE_MAX for v in cells.values()):
+            found.append(f"{panel}: every score must be from {SCORE_MIN} to {SCORE_MAX}.")
+    missing = missing_scores(inputs)
+    if missing:
+        panels = sorted({m.panel for m in missing})
+        found.append("Scores are missing from " + ", ".join(panels) + ".")
+    return found, missing
+
+
+def normalise(weights: Mapping[str, Fraction]) -> dict[str, Fraction]:
+    total = sum(weights.values(), Fraction(0))
+    if total <= 0:
+        raise ValueError("The weights add up to zero.")
+    return {c: Fraction(w) / total for c, w in weights.items()}
+
+
+def weighted_scores(
+    weights: Mapping[str, Fraction], cells: Mapping[Cell, int], options: Sequence[str]
+) -> dict[str, Fraction]:
+    """One panel's weighted score for each option (weights already normalised)."""
+    return {o: sum((w * cells[(o, c)] for c, w in weights.items()), Fraction(0)) for o in options}
+
+
+def combine(
+    panel_scores: Mapping[str, Mapping[str, Fraction]], options: Sequence[str]
+) -> dict[str, Fraction]:
+    """The mean of the panels' weighted scores for each option."""
+    n = len(panel_scores)
+    return {
+        o: sum((scores[o] for scores in panel_scores.values()), Fraction(0)) / n for o in options
+    }
+
+
+def rank(combined: Mapping[str, Fraction], options: Sequence[str]) -> list[Ranked]:
+    ordered = sorted(options, key=lambda o: (-combined[o], options.index(o)))
+    ranking: list[Ranked] = []
+    for i, option in enumerate(ordered):
+        score = combined[option]
+        place = ranking[-1].place if ranking and ranking[-1].score == score else i + 1
+        tied = sum(1 for o in options if combined[o] == score) > 1
+        ranking.append(Ranked(option=option, score=score, place=place, tied=tied))
+    return ranking
+
+
+def _groups(ranking: list[Ranked]) -> list[frozenset[str]]:
+    """The order as groups of equal places: comparing these ignores tie-break order."""
+    groups: dict[int, set[str]] = {}
+    for r in ranking:
+        groups.setdefault(r.place, set()).add(r.option)
+    return [frozenset(groups[p]) for p in sorted(groups)]
+
+
+def _ranking_for(inputs: Inputs, weights: dict[str, Fraction]) -> tuple[dict, dict, list]:
+    panel_scores = {
+        panel: weighted_scores(weights, cells, inputs.options)
+        for panel, cells in inputs.scores.items()
+    }
+    combined = combine(panel_scores, inputs.options)
+    return panel_scores, combined, rank(combined, inputs.options)
+
+
+def appraise(inputs: Inputs) -> Result:
+    """The ranking and its sensitivity; ``Incomplete`` if it cannot be worked out yet."""
+    found, missing = problems(inputs)
+    if found:
+        raise Incomplete(found, missing)
+    raw = {c: Fraction(inputs.weights[c]) for c in inputs.criteria}
+    weights = normalise(raw)
+    panel_scores, combined, ranking = _ranking_for(inputs, weights)
+    base = _groups(ranking)
+    rows: list[Sensitivity] = []
+    for criterion in inputs.criteria:
+        for change in (-SENSITIVITY, SENSITIVITY):
+            moved = dict(raw)
+            moved[criterion] = raw[criterion] * (1 + change)
+            new_weights = normalise(moved)
+            _, _, new_ranking = _ranking_for(inputs, new_weights)
+            groups = _groups(new_ranking)
+            rows.append(
+                Sensitivity(
+                    criterion=criterion,
+                    change=change,
+                    weights=new_weights,
+                    ranking=new_ranking,
+                    top_changed=groups[0] != base[0],
+                    order_changed=groups != base,
+                )
+            )
+    return Result(
+        weights=weights,
+        panel_scores=panel_scores,
+        combined=combined,
+        ranking=ranking,
+        sensitivity=rows,
+    )

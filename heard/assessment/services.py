@@ -1,0 +1,555 @@
+"""Writing options appraisals, significance assessments and assurance records.
+
+Keyword-only arguments; each change in one transaction with one audit event (before and
+after, no personal data). Views validate input with forms; the services re-check the rules
+that keep the record honest (a reason to set an option aside, exactly one "do nothing",
+scores in range, an override only by an authorised role and with a reason).
+"""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from heard.assessment import appraisal, significance
+from heard.assessment.models import (
+    Appraisal,
+    AssuranceSettings,
+    AssuranceTest,
+    Checkpoint,
+    Criterion,
+    EqualityImpactAssessment,
+    Option,
+    Panel,
+    ReconfigurationNotice,
+    Score,
+    SignificanceArea,
+    SignificanceAssessment,
+    UrgentPath,
+)
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+
+# ---------------------------------------------------------------------------------------
+# Options appraisal
+# ---------------------------------------------------------------------------------------
+
+OPTION_FIELDS = ("title", "description", "is_do_nothing", "is_preferred", "estimated_cost")
+
+
+def _option_state(option: Option) -> dict[str, Any]:
+    return {f: getattr(option, f) for f in (*OPTION_FIELDS, "set_aside", "set_aside_reason")}
+
+
+def option_save(
+    *,
+    actor: Any,
+    proposal: Any,
+    option: Option | None = None,
+    title: str,
+    description: str = "",
+    is_do_nothing: bool = False,
+    is_preferred: bool = False,
+    estimated_cost: str = "",
+    set_aside: bool = False,
+    set_aside_reason: str = "",
+) -> Option:
+    """Add or change an option. Only one "do nothing" and one preferred option per
+    proposal; setting one aside needs a reason (it feeds the consultation document)."""
+    set_aside_reason = set_aside_reason.strip()
+    if set_aside and not set_aside_reason:
+        raise ValidationError("Give the reason for setting this option aside.")
+    if set_aside and is_preferred:
+        raise ValidationError("The preferred option cannot be set aside.")
+    with transaction.atomic():
+        others = Option.objects.select_for_update().filter(proposal=proposal)
+        if option is not None:
+            others = others.exclude(pk=option.pk)
+        if is_do_nothing and others.filter(is_do_nothing=True).exists():
+            raise ValidationError("There is already a “do nothing” option.")
+        if is_preferred:
+            # Marking a new preferred option moves the mark: there is only one.
+            for previous in others.filter(is_preferred=True):
+                previous.is_preferred = False
+                previous.save(update_fields=["is_preferred"])
+        before = _option_state(option) if option else None
+        if option is None:
+            option = Option(proposal=proposal, position=others.count() + 1)
+        was_set_aside = option.set_aside if before else False
+        option.title = title
+        option.description = description
+        option.is_do_nothing = is_do_nothing
+        option.is_preferred = is_preferred
+        option.estimated_cost = estimated_cost
+        option.set_aside = set_aside
+        option.set_aside_reason = set_aside_reason if set_aside else ""
+        option.save()
+        action = Action.OPTION_SET_ASIDE if was_set_aside != set_aside else Action.OPTION_SAVED
+        audit_record(
+            action=action, actor=actor, subject=option, before=before, after=_option_state(option)
+        )
+    return option
+
+
+def criterion_save(
+    *,
+    actor: Any,
+    proposal: Any,
+    criterion: Criterion | None = None,
+    name: str,
+    description: str = "",
+    weight: Decimal,
+) -> Criterion:
+    if weight < 0:
+        raise ValidationError("A weight cannot be negative.")
+    with transaction.atomic():
+        before = None
+        if criterion is None:
+            criterion = Criterion(
+                proposal=proposal,
+                position=Criterion.objects.filter(proposal=proposal).count() + 1,
+            )
+        else:
+            before = {"name": criterion.name, "weight": str(criterion.weight)}
+        criterion.name = name
+        criterion.description = description
+        criterion.weight = weight
+        criterion.save()
+        audit_record(
+            action=Action.CRITERION_SAVED,
+            actor=actor,
+            subject=criterion,
+            before=before,
+            after={"name": name, "weight": str(weight)},
+        )
+    return criterion
+
+
+def weights_agreed(*, actor: Any, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
+    """Record who agreed the criteria and weights with stakeholders, and when."""
+    if not agreed_by.strip():
+        raise ValidationError("Say who agreed the criteria and weights.")
+    with transaction.atomic():
+        record, _ = Appraisal.objects.select_for_update().get_or_create(proposal=proposal)
+        before = {
+            "agreed_by": record.weights_agreed_by,
+            "agreed_on": record.weights_agreed_on.isoformat() if record.weights_agreed_on else None,
+        }
+        record.weights_agreed_by = agreed_by.strip()
+        record.weights_agreed_on = agreed_on
+        record.save()
+        audit_record(
+            action=Action.WEIGHTS_AGREED,
+            actor=actor,
+            subject=record,
+            before=before,
+            after={
+                "agreed_by": record.weights_agreed_by,
+                "agreed_on": agreed_on.isoformat(),
+                "weights": {
+                    c.name: str(c.weight) for c in Criterion.objects.filter(proposal=proposal)
+                },
+            },
+        )
+    return record
+
+
+def panel_save(
+    *,
+    actor: Any,
+    proposal: Any,
+    panel: Panel | None = None,
+    name: str,
+    description: str = "",
+    scored_on: date | None = None,
+) -> Panel:
+    with transaction.atomic():
+        before = None
+        if panel is None:
+            panel = Panel(
+                proposal=proposal, position=Panel.objects.filter(proposal=proposal).count() + 1
+            )
+        else:
+            before = {"name": panel.name, "scored_on": str(panel.scored_on or "")}
+        panel.name = name
+        panel.description = description
+        panel.scored_on = scored_on
+        panel.save()
+        audit_record(
+            action=Action.PANEL_SAVED,
+            actor=actor,
+            subject=panel,
+            before=before,
+            after={"name": name, "scored_on": str(scored_on or "")},
+        )
+    return panel
+
+
+def scores_save(
+    *, actor: Any, panel: Panel, scores: dict[tuple[int, int], int | None]
+) -> list[tuple[int, int]]:
+    """Save a panel's scores: ``scores[(option_id, criterion_id)]``; None clears a cell.
+
+    Returns the cells still missing. Saving the same scores twice changes nothing (and
+    records no audit event).
+    """
+    option_ids = set(Option.objects.filter(proposal=panel.proposal_id).values_list("pk", flat=True))
+    criterion_ids = set(
+        Criterion.objects.filter(proposal=panel.proposal_id).values_list("pk", flat=True)
+    )
+    for (o, c), value in scores.items():
+        if o not in option_ids or c not in criterion_ids:
+            raise ValidationError("A score is for an option or criterion of another proposal.")
+        if value is not None and not appraisal.SCORE_MIN <= value <= appraisal.SCORE_MAX:
+            raise ValidationError(
+                f"Scores must be from {appraisal.SCORE_MIN} to {appraisal.SCORE_MAX}."
+            )
+    with transaction.atomic():
+        existing = {(s.option_id, s.criterion_id): s for s in Score.objects.filter(panel=panel)}
+        before = {f"{o}:{c}": s.value for (o, c), s in existing.items()}
+        for cell, value in scores.items():
+            current = existing.get(cell)
+            if value is None:
+                if current is not None:
+                    current.delete()
+                    del existing[cell]
+            elif current is None:
+                existing[cell] = Score.objects.create(
+                    panel=panel, option_id=cell[0], criterion_id=cell[1], value=value
+                )
+            elif current.value != value:
+                current.value = value
+                current.save(update_fields=["value"])
+        after = {f"{o}:{c}": s.value for (o, c), s in existing.items()}
+        if after != before:
+            audit_record(
+                action=Action.SCORES_SAVED, actor=actor, subject=panel, before=before, after=after
+            )
+    return sorted((o, c) for o in option_ids for c in criterion_ids if (o, c) not in existing)
+
+
+# ---------------------------------------------------------------------------------------
+# Significance
+# ---------------------------------------------------------------------------------------
+
+
+def significance_save(
+    *,
+    actor: Any,
+    proposal: Any,
+    areas: dict[str, dict[str, Any]],
+    summary: str = "",
+) -> SignificanceAssessment:
+    """Record the four areas: ``areas[area] = {impact, who_affected, how_many, evidence}``.
+
+    All four must be given, each with who is affected and the evidence.
+    """
+    wanted = {a.value for a in significance.Area}
+    if set(areas) != wanted:
+        raise ValidationError("Assess all four areas.")
+    for area, row in areas.items():
+        significance.Impact(row["impact"])  # refuses an unknown level
+        if not str(row.get("who_affected", "")).strip() or not str(row.get("evidence", "")).strip():
+            raise ValidationError(
+                f"{significance.AREA_LABELS[significance.Area(area)]}: say who is affected "
+                "and give the evidence."
+            )
+    with transaction.atomic():
+        assessment, created = SignificanceAssessment.objects.select_for_update().get_or_create(
+            proposal=proposal
+        )
+        before = None
+        if not created:
+            before = {
+                a.area: {"impact": a.impact, "how_many": a.how_many} for a in assessment.areas.all()
+            }
+        for area, row in areas.items():
+            SignificanceArea.objects.update_or_create(
+                assessment=assessment,
+                area=area,
+                defaults={
+                    "impact": row["impact"],
+                    "who_affected": row["who_affected"].strip(),
+                    "how_many": row.get("how_many"),
+                    "evidence": row["evidence"].strip(),
+                },
+            )
+        assessment.summary = summary
+        assessment.assessed_by = actor if getattr(actor, "pk", None) else None
+        assessment.assessed_at = timezone.now()
+        assessment.save()
+        result = significance.determine(
+            {significance.Area(a): significance.Impact(r["impact"]) for a, r in areas.items()}
+        )
+        audit_record(
+            action=Action.SIGNIFICANCE_ASSESSED,
+            actor=actor,
+            subject=assessment,
+            before=before,
+            after={
+                **{
+                    a: {"impact": r["impact"], "how_many": r.get("how_many")}
+                    for a, r in areas.items()
+                },
+                "required_by_rules": result.required_by_rules,
+            },
+        )
+    return assessment
+
+
+def significance_override(
+    *, actor: Any, proposal: Any, consultation_required: bool, reason: str
+) -> SignificanceAssessment:
+    """A reasoned override of the determination; only an authorised role may record it."""
+    if not actor.has_perm("assessment.override_significance"):
+        raise PermissionDenied("Only an administrator or a decision maker may override.")
+    if not reason.strip():
+        raise ValidationError("Give the reasons for the override.")
+    with transaction.atomic():
+        assessment = (
+            SignificanceAssessment.objects.select_for_update().filter(proposal=proposal).first()
+        )
+        if assessment is None or assessment.areas.count() < len(significance.Area):
+            raise ValidationError("Complete the significance assessment before overriding it.")
+        before = {
+            "override_required": assessment.override_required,
+            "override_reason": assessment.override_reason,
+        }
+        assessment.override_required = consultation_required
+        assessment.override_reason = reason.strip()
+        assessment.override_by = actor
+        assessment.override_at = timezone.now()
+        assessment.save()
+        audit_record(
+            action=Action.SIGNIFICANCE_OVERRIDDEN,
+            actor=actor,
+            subject=assessment,
+            before=before,
+            after={"override_required": consultation_required, "override_reason": reason.strip()},
+        )
+    return assessment
+
+
+def urgent_path_record(
+    *,
+    actor: Any,
+    proposal: Any,
+    reason: str,
+    notice_sent_on: date,
+    notice_to: str,
+    notice_text: str,
+) -> UrgentPath:
+    if not (reason.strip() and notice_to.strip() and notice_text.strip()):
+        raise ValidationError("Give the reason, who was told and what they were told.")
+    with transaction.atomic():
+        assessment, _ = SignificanceAssessment.objects.get_or_create(proposal=proposal)
+        existing = UrgentPath.objects.filter(assessment=assessment).first()
+        before = (
+            {"notice_sent_on": existing.notice_sent_on.isoformat(), "notice_to": existing.notice_to}
+            if existing
+            else None
+        )
+        urgent, _ = UrgentPath.objects.update_or_create(
+            assessment=assessment,
+            defaults={
+                "reason": reason.strip(),
+                "notice_sent_on": notice_sent_on,
+                "notice_to": notice_to.strip(),
+                "notice_text": notice_text.strip(),
+                "recorded_by": actor,
+                "recorded_at": timezone.now(),
+            },
+        )
+        audit_record(
+            action=Action.URGENT_PATH_RECORDED,
+            actor=actor,
+            subject=assessment,
+            before=before,
+            after={"notice_sent_on": notice_sent_on.isoformat(), "notice_to": notice_to.strip()},
+        )
+    return urgent
+
+
+def reconfiguration_notice_record(
+    *, actor: Any, proposal: Any, notified_on: date, osc_view: str
+) -> ReconfigurationNotice:
+    if not osc_view.strip():
+        raise ValidationError("Give the overview and scrutiny committee's view.")
+    with transaction.atomic():
+        assessment = SignificanceAssessment.objects.filter(proposal=proposal).first()
+        if assessment is None:
+            raise ValidationError("Record the significance assessment first.")
+        existing = ReconfigurationNotice.objects.filter(assessment=assessment).first()
+        before = {"notified_on": existing.notified_on.isoformat()} if existing else None
+        notice, _ = ReconfigurationNotice.objects.update_or_create(
+            assessment=assessment,
+            defaults={
+                "notified_on": notified_on,
+                "osc_view": osc_view.strip(),
+                "recorded_by": actor,
+                "recorded_at": timezone.now(),
+            },
+        )
+        audit_record(
+            action=Action.RECONFIGURATION_NOTIFIED,
+            actor=actor,
+            subject=assessment,
+            before=before,
+            after={"notified_on": notified_on.isoformat()},
+        )
+    return notice
+
+
+# ---------------------------------------------------------------------------------------
+# Assurance and the EqIA
+# ---------------------------------------------------------------------------------------
+
+
+def bed_closures_save(*, actor: Any, proposal: Any, significant: bool) -> AssuranceSettings:
+    with transaction.atomic():
+        record, _ = AssuranceSettings.objects.select_for_update().get_or_create(proposal=proposal)
+        before = {"significant_bed_closures": record.significant_bed_closures}
+        if before["significant_bed_closures"] != significant:
+            record.significant_bed_closures = significant
+            record.save()
+            audit_record(
+                action=Action.ASSURANCE_BEDS_SAVED,
+                actor=actor,
+                subject=record,
+                before=before,
+                after={"significant_bed_closures": significant},
+            )
+    return record
+
+
+def assurance_test_save(
+    *,
+    actor: Any,
+    proposal: Any,
+    test: str,
+    evidence: str,
+    condition: str = "",
+    document: UploadedFile | None = None,
+) -> AssuranceTest:
+    test = AssuranceTest.Test(test)
+    if not evidence.strip():
+        raise ValidationError("Give the evidence for this test.")
+    if test == AssuranceTest.Test.PATIENT_CARE:
+        AssuranceTest.Condition(condition)  # one of the three conditions must be met
+    else:
+        condition = ""
+    with transaction.atomic():
+        record = AssuranceTest.objects.filter(proposal=proposal, test=test).first()
+        before = (
+            {"condition": record.condition, "document": bool(record.document)} if record else None
+        )
+        if record is None:
+            record = AssuranceTest(proposal=proposal, test=test)
+        record.evidence = evidence.strip()
+        record.condition = condition
+        record.recorded_by = actor
+        record.recorded_at = timezone.now()
+        if document is not None:
+            record.document = document
+        record.save()
+        audit_record(
+            action=Action.ASSURANCE_TEST_SAVED,
+            actor=actor,
+            subject=record,
+            before=before,
+            after={
+                "test": test.value,
+                "condition": condition,
+                "document": record.document.name if record.document else "",
+            },
+        )
+    return record
+
+
+def checkpoint_record(
+    *,
+    actor: Any,
+    proposal: Any,
+    stage: int,
+    outcome: str,
+    held_on: date,
+    conditions: str = "",
+    notes: str = "",
+) -> Checkpoint:
+    stage = Checkpoint.Stage(stage)
+    outcome = Checkpoint.Outcome(outcome)
+    if outcome == Checkpoint.Outcome.PASSED_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError("Give the conditions.")
+    with transaction.atomic():
+        checkpoint = Checkpoint.objects.create(
+            proposal=proposal,
+            stage=stage,
+            outcome=outcome,
+            held_on=held_on,
+            conditions=conditions.strip(),
+            notes=notes.strip(),
+            recorded_by=actor,
+        )
+        audit_record(
+            action=Action.CHECKPOINT_RECORDED,
+            actor=actor,
+            subject=checkpoint,
+            after={"stage": int(stage), "outcome": outcome.value, "held_on": held_on.isoformat()},
+        )
+    return checkpoint
+
+
+def eqia_attach(
+    *, actor: Any, proposal: Any, title: str, file: UploadedFile
+) -> EqualityImpactAssessment:
+    """Attach the EqIA (a new version replaces the old one and clears its review)."""
+    with transaction.atomic():
+        eqia = (
+            EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()
+        )
+        before = {"title": eqia.title, "file": eqia.file.name} if eqia else None
+        if eqia is None:
+            eqia = EqualityImpactAssessment(proposal=proposal)
+        eqia.title = title.strip()
+        eqia.file = file
+        eqia.attached_at = timezone.now()
+        eqia.attached_by = actor
+        # A new version has not been reviewed yet.
+        eqia.reviewed_at = None
+        eqia.reviewed_by = None
+        eqia.review_notes = ""
+        eqia.save()
+        audit_record(
+            action=Action.EQIA_ATTACHED,
+            actor=actor,
+            subject=eqia,
+            before=before,
+            after={"title": eqia.title, "file": eqia.file.name},
+        )
+    return eqia
+
+
+def eqia_review(*, actor: Any, proposal: Any, notes: str) -> EqualityImpactAssessment:
+    if not notes.strip():
+        raise ValidationError("Say what the review found.")
+    with transaction.atomic():
+        eqia = (
+            EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()
+        )
+        if eqia is None:
+            raise ValidationError("Attach the EqIA before recording its review.")
+        eqia.reviewed_at = timezone.now()
+        eqia.reviewed_by = actor
+        eqia.review_notes = notes.strip()
+        eqia.save()
+        audit_record(
+            action=Action.EQIA_REVIEWED,
+            actor=actor,
+            subject=eqia,
+            after={"reviewed_at": eqia.reviewed_at.isoformat()},
+        )
+    return eqia

@@ -1,0 +1,100 @@
+"""Building proposals with options, criteria, panels and scores for the tests."""
+
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+
+from heard.assessment import services
+from heard.assessment.models import Checkpoint
+from heard.proposals.models import Proposal
+from heard.proposals.services import proposal_create
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def make_proposal(title: str = "Move the minor injuries unit") -> Proposal:
+    return proposal_create(
+        actor=None,
+        title=title,
+        description="Relocate the minor injuries unit to the health centre.",
+    )
+
+
+def make_appraisal(
+    proposal: Proposal | None = None,
+    *,
+    weights: tuple[int, ...] = (50, 30, 20),
+    panels: dict[str, list[list[int]]] | None = None,
+    actor: Any = None,
+) -> Proposal:
+    """Three options (the first is "do nothing"), criteria with ``weights`` and panels
+    whose scores are ``panels[name][option][criterion]``."""
+    proposal = proposal or make_proposal()
+    options = [
+        services.option_save(
+            actor=actor, proposal=proposal, title="Do nothing", is_do_nothing=True
+        ),
+        services.option_save(actor=actor, proposal=proposal, title="Move to the health centre"),
+        services.option_save(actor=actor, proposal=proposal, title="Open a new unit"),
+    ]
+    names = ["Quality of care", "Access", "Cost"]
+    criteria = [
+        services.criterion_save(actor=actor, proposal=proposal, name=n, weight=Decimal(w))
+        for n, w in zip(names, weights, strict=False)
+    ]
+    panels = panels or {
+        "Clinicians": [[1, 3, 4], [5, 3, 3], [4, 4, 1]],
+        "Public reference group": [[2, 4, 4], [4, 3, 3], [4, 5, 1]],
+    }
+    for name, grid in panels.items():
+        panel = services.panel_save(actor=actor, proposal=proposal, name=name)
+        services.scores_save(
+            actor=actor,
+            panel=panel,
+            scores={
+                (o.pk, c.pk): grid[i][j]
+                for i, o in enumerate(options)
+                for j, c in enumerate(criteria)
+            },
+        )
+    return proposal
+
+
+AREAS_NONE = {
+    area: {
+        "impact": "minor",
+        "who_affected": "Patients of the unit",
+        "how_many": 100,
+        "evidence": "Activity data",
+    }
+    for area in ("access", "wider_community", "patients", "service_delivery")
+}
+
+
+def make_significance(proposal: Proposal, *, substantial: bool, actor: Any = None) -> Proposal:
+    areas = {k: dict(v) for k, v in AREAS_NONE.items()}
+    if substantial:
+        areas["access"]["impact"] = "substantial"
+    services.significance_save(actor=actor, proposal=proposal, areas=areas, summary="Reasoning")
+    return proposal
+
+
+def attach_eqia(proposal: Proposal, actor: Any = None) -> Proposal:
+    services.eqia_attach(
+        actor=actor, proposal=proposal, title="EqIA", file=ContentFile(PDF, name="eqia.pdf")
+    )
+    return proposal
+
+
+def pass_stage2(proposal: Proposal, actor: Any = None) -> Proposal:
+    from datetime import date
+
+    services.checkpoint_record(
+        actor=actor,
+        proposal=proposal,
+        stage=Checkpoint.Stage.ASSURANCE_CHECKPOINT,
+        outcome="passed",
+        held_on=date(2026, 3, 1),
+    )
+    return proposal
