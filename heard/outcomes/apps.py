@@ -7,4 +7,10 @@ class OutcomesConfig(AppConfig):
     verbose_name = "Conscientious consideration, decisions and outcome reports"
 
     def ready(self) -> None:
-        from heard.outcomes import rules  # noqa: F401
+        from heard.outcomes import hooks, rules  # noqa: F401
+        from heard.proposals import hooks as proposal_hooks
+
+        proposal_hooks.register_facts(hooks.facts)
+        proposal_hooks.register_timeline(hooks.timeline)
+        proposal_hooks.register_links(hooks.links)
+        proposal_hooks.register_public_sections(hooks.public_sections)

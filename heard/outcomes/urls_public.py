@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from heard.outcomes import views_public
 
 app_name = "outcomes_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.index, name="index"),
+    path("<slug:slug>/", views_public.detail, name="detail"),
+]

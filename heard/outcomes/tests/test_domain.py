@@ -1,6 +1,7 @@
 """The conscientious-consideration and decision rules (pure)."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -129,19 +130,17 @@ def test_decision_the_day_after_close_is_allowed() -> None:
 
 
 def test_issue_problems() -> None:
-    ok = {
+    ok: dict[str, Any] = {
         "consultation_closed": True,
         "unanalysed_questions": [],
         "themes_without_response": [],
         "issued_to": "Board",
     }
-    assert domain.issue_problems(**ok) == []  # type: ignore[arg-type]
-    assert "not closed" in domain.issue_problems(**{**ok, "consultation_closed": False})[0]  # type: ignore[arg-type]
+    assert domain.issue_problems(**ok) == []
+    assert "not closed" in domain.issue_problems(**{**ok, "consultation_closed": False})[0]
     assert (
         "Respond to every theme"
-        in domain.issue_problems(  # type: ignore[arg-type]
-            **{**ok, "themes_without_response": ["Parking"]}
-        )[0]
+        in domain.issue_problems(**{**ok, "themes_without_response": ["Parking"]})[0]
     )
-    assert "Analyse" in domain.issue_problems(**{**ok, "unanalysed_questions": ["Q"]})[0]  # type: ignore[arg-type]
-    assert "Say who" in domain.issue_problems(**{**ok, "issued_to": ""})[0]  # type: ignore[arg-type]
+    assert "Analyse" in domain.issue_problems(**{**ok, "unanalysed_questions": ["Q"]})[0]
+    assert "Say who" in domain.issue_problems(**{**ok, "issued_to": ""})[0]

@@ -1,0 +1,383 @@
+"""Reading outcomes: the themes of a consultation with our responses, the decision guard's
+facts, and everything the outcome report (HTML, PDF) and "You said, we did" show – all
+from one function, ``report_for``, so that the three can never disagree."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from heard.analysis import charts as analysis_charts
+from heard.analysis import domain as analysis_domain
+from heard.analysis import selectors as analysis_selectors
+from heard.consultations import selectors as consultation_selectors
+from heard.consultations.models import Consultation
+from heard.engagement.models import Question, ResponseEquality
+from heard.involvement import charts as involvement_charts
+from heard.involvement import population as population_module
+from heard.outcomes import domain
+from heard.outcomes.models import Decision, Outcome, ReportIssue, ThemeResponse
+from heard.proposals.models import Proposal
+
+QUOTES_PER_THEME = 3
+
+
+def outcome_of(proposal: Proposal) -> Outcome | None:
+    return Outcome.objects.filter(proposal=proposal).first()
+
+
+def decision_of(proposal: Proposal) -> Decision | None:
+    return Decision.objects.filter(proposal=proposal).first()
+
+
+def consultation_of(proposal: Proposal) -> Consultation | None:
+    return consultation_selectors.consultation_for(proposal)
+
+
+def latest_issue(outcome: Outcome | None) -> ReportIssue | None:
+    if outcome is None:
+        return None
+    return ReportIssue.objects.filter(outcome=outcome).order_by("-issued_at", "-pk").first()
+
+
+def responses_changed_at(outcome: Outcome | None) -> datetime | None:
+    if outcome is None:
+        return None
+    return ThemeResponse.objects.filter(outcome=outcome).aggregate(m=Max("updated_at"))["m"]
+
+
+def free_text_questions(consultation: Consultation) -> list[Question]:
+    """The consultation questionnaire's free-text questions that have answers."""
+    return list(
+        Question.objects.filter(
+            version__questionnaire__activity=consultation.activity,
+            kind__in=analysis_selectors.FREE_TEXT,
+        )
+        .annotate(answer_count=Count("answers", filter=~Q(answers__text="")))
+        .filter(answer_count__gt=0)
+        .order_by("version__number", "position")
+    )
+
+
+@dataclass
+class ThemeItem:
+    """One theme found in the answers to one question, with what we said about it."""
+
+    theme_id: int
+    name: str
+    description: str
+    question: str
+    question_id: int
+    depth: int
+    answers: int
+    negative: int
+    neutral: int
+    positive: int
+    quotes: list[str]
+    response: ThemeResponse | None = None
+
+    @property
+    def complete(self) -> bool:
+        return domain.is_complete(self.response.facts() if self.response else None)
+
+    @property
+    def changed_label(self) -> str:
+        if self.response is None or not self.response.changed:
+            return ""
+        return domain.SHORT_CHANGED_LABELS[domain.Changed(self.response.changed)]
+
+
+@dataclass
+class Themes:
+    items: list[ThemeItem]
+    unanalysed: list[str]  # free-text questions with answers and no themes
+
+    @property
+    def missing(self) -> list[str]:
+        return [t.name for t in self.items if not t.complete]
+
+
+def themes_for(proposal: Proposal, consultation: Consultation | None = None) -> Themes:
+    """Every theme with answers in the consultation's free-text questions (in question,
+    then codeframe order), with our response where there is one."""
+    consultation = consultation or consultation_of(proposal)
+    if consultation is None:
+        return Themes([], [])
+    outcome = outcome_of(proposal)
+    responses = (
+        {r.theme_id: r for r in ThemeResponse.objects.filter(outcome=outcome)} if outcome else {}
+    )
+    items: list[ThemeItem] = []
+    unanalysed: list[str] = []
+    for question in free_text_questions(consultation):
+        codeframe = analysis_selectors.codeframe_of(question)
+        rows = analysis_selectors.themes_with_counts(codeframe) if codeframe else []
+        rows = [r for r in rows if r.answers > 0]
+        if not rows:
+            unanalysed.append(question.text)
+            continue
+        for row in rows:
+            theme = row.theme
+            items.append(
+                ThemeItem(
+                    theme_id=theme.pk,
+                    name=theme.name,
+                    description=theme.description,
+                    question=question.text,
+                    question_id=question.pk,
+                    depth=row.depth,
+                    answers=row.answers,
+                    negative=row.negative,
+                    neutral=row.neutral,
+                    positive=row.positive,
+                    quotes=[str(q) for q in (theme.quotes or [])][:QUOTES_PER_THEME],
+                    response=responses.get(theme.pk),
+                )
+            )
+    return Themes(items, unanalysed)
+
+
+def theme_item(proposal: Proposal, theme_id: int) -> ThemeItem | None:
+    return next((t for t in themes_for(proposal).items if t.theme_id == theme_id), None)
+
+
+def _local_date(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
+
+
+def decision_facts(
+    proposal: Proposal,
+    *,
+    decided_on: date | None,
+    decided_by: str,
+    decision: str,
+    board_paper: bool,
+) -> domain.DecisionFacts:
+    consultation = consultation_of(proposal)
+    themes = themes_for(proposal, consultation) if consultation else Themes([], [])
+    outcome = outcome_of(proposal)
+    issue = latest_issue(outcome)
+    return domain.DecisionFacts(
+        proposal_status=proposal.status,
+        decided_on=decided_on,
+        today=timezone.localdate(),
+        decided_by=decided_by,
+        decision=decision,
+        board_paper=board_paper,
+        consulted=consultation is not None,
+        consultation_closed=bool(consultation and consultation.is_closed),
+        closes_on=_local_date(consultation.closes_at) if consultation else None,
+        unanalysed_questions=themes.unanalysed,
+        themes_without_response=themes.missing,
+        report_issued_at=issue.issued_at if issue else None,
+        report_issued_on=_local_date(issue.issued_at) if issue else None,
+        responses_changed_at=responses_changed_at(outcome),
+        already_decided=Decision.objects.filter(proposal=proposal).exists(),
+    )
+
+
+def readiness(proposal: Proposal) -> list[str]:
+    """What stands between this proposal and a decision, before the form is filled in."""
+    facts = decision_facts(
+        proposal, decided_on=None, decided_by="-", decision="-", board_paper=True
+    )
+    return [p for p in domain.decision_problems(facts) if p != "Give the date of the decision."]
+
+
+# The report --------------------------------------------------------------------------------
+
+
+@dataclass
+class CountRow:
+    label: str
+    count: int | None  # None: suppressed
+
+
+@dataclass
+class Comparison:
+    """Respondents against the population on one dimension (chart + table)."""
+
+    title: str
+    rows: list[tuple[str, int | None, float | None, float | None]]  # label, n, %, population %
+    chart: Any
+    chart_id: str
+    answered: int
+
+
+@dataclass
+class Campaign:
+    question: str
+    size: int
+    template: str
+    exact: bool
+
+
+@dataclass
+class Report:
+    proposal: Proposal
+    consultation: Consultation | None
+    outcome: Outcome | None
+    decision: Decision | None
+    issue: ReportIssue | None
+    organisation: str
+    total_responses: int = 0
+    by_channel: list[CountRow] = field(default_factory=list)
+    by_type: list[CountRow] = field(default_factory=list)
+    channel_chart: Any = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    themes: Themes = field(default_factory=lambda: Themes([], []))
+    theme_chart: Any = None
+    campaigns: list[Campaign] = field(default_factory=list)
+    events: list[Any] = field(default_factory=list)
+    councils: list[Any] = field(default_factory=list)
+    threshold: int = 10
+    generated_at: datetime | None = None
+
+    @property
+    def changed_counts(self) -> dict[str, int]:
+        counts: Counter[str] = Counter(
+            t.response.changed for t in self.themes.items if t.response is not None
+        )
+        return {label: counts[value] for value, label in domain.SHORT_CHANGED_LABELS.items()}
+
+
+def _suppressed_rows(pairs: list[tuple[str, int]], threshold: int) -> list[CountRow]:
+    shown = analysis_domain.suppress_row([n for _, n in pairs], threshold)
+    return [CountRow(label, n) for (label, _), n in zip(pairs, shown, strict=True)]
+
+
+def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
+    """Respondents' age, sex and broad ethnic group against the built-in population."""
+    try:
+        population = population_module.built_in_population()
+    except (OSError, population_module.PopulationError):
+        return []
+    counts: dict[str, Counter[str]] = {"age_band": Counter(), "sex": Counter()}
+    counts["ethnic_group"] = Counter()
+    for age_band, sex, ethnic in ResponseEquality.objects.filter(
+        activity_id=activity_id
+    ).values_list("age_band", "sex", "ethnic_group"):
+        categories = population_module.member_categories(
+            age_band=age_band, sex=sex, ethnic_group=ethnic, age_map=population.age_map
+        )
+        for dimension in counts:
+            if dimension in categories:
+                counts[dimension][categories[dimension]] += 1
+    result = []
+    for dimension, counter in counts.items():
+        shares = population.shares.get(dimension)
+        if not shares:
+            continue
+        answered = sum(counter.values())
+        labels = list(shares)
+        shown = analysis_domain.suppress_row([counter[label] for label in labels], threshold)
+        rows: list[tuple[str, int | None, float | None, float | None]] = []
+        for label, n in zip(labels, shown, strict=True):
+            share = (n / answered) if (n is not None and answered) else None
+            rows.append((label, n, share, shares[label]))
+        title = population_module.DIMENSION_LABELS.get(dimension, dimension)
+        chart = involvement_charts.bar_chart(
+            title=f"Respondents by {title.lower()}",
+            first_name="Respondents",
+            second_name="Population",
+            rows=[(label, share, pop) for label, _, share, pop in rows],
+        )
+        result.append(
+            Comparison(
+                title=title, rows=rows, chart=chart, chart_id=f"pop-{dimension}", answered=answered
+            )
+        )
+    return result
+
+
+def report_for(proposal: Proposal) -> Report:
+    """Everything the outcome report and "You said, we did" show, read from the records."""
+    threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
+    consultation = consultation_of(proposal)
+    outcome = outcome_of(proposal)
+    report = Report(
+        proposal=proposal,
+        consultation=consultation,
+        outcome=outcome,
+        decision=decision_of(proposal),
+        issue=latest_issue(outcome),
+        organisation=settings.HEARD_ORGANISATION_NAME,
+        threshold=threshold,
+        generated_at=timezone.now(),
+    )
+    if consultation is None:
+        return report
+    summary = consultation_selectors.responses_summary(consultation)
+    report.total_responses = summary["total"]
+    report.by_channel = _suppressed_rows(summary["by_channel"], threshold)
+    report.by_type = _suppressed_rows(summary["by_respondent_type"], threshold)
+    total = report.total_responses or 1
+    report.channel_chart = involvement_charts.bar_chart(
+        title="Responses by how people responded",
+        first_name="Share of responses",
+        second_name="",
+        rows=[
+            (r.label, (r.count / total) if r.count is not None else None, None)
+            for r in report.by_channel
+            if r.count != 0
+        ],
+    )
+    report.comparisons = _comparisons(consultation.activity_id, threshold)
+    report.themes = themes_for(proposal, consultation)
+    report.theme_chart = analysis_charts.theme_chart(
+        title="What people said: answers per theme, by sentiment",
+        rows=[
+            (t.name, t.negative, t.neutral, t.positive) for t in report.themes.items if t.depth == 0
+        ],
+    )
+    for question in free_text_questions(consultation):
+        run = analysis_selectors.latest_finished_run(question)
+        for group in (run.summary or {}).get("campaigns", []) if run else []:
+            report.campaigns.append(
+                Campaign(
+                    question=question.text,
+                    size=int(group.get("size", 0)),
+                    template=str(group.get("template", "")),
+                    exact=bool(group.get("exact", False)),
+                )
+            )
+    report.events = list(consultation_events(consultation))
+    report.councils = list(consultation.councils.all())
+    return report
+
+
+def consultation_events(consultation: Consultation) -> QuerySet[Any]:
+    """Events linked to the proposal (engagement activities with an event time)."""
+    from heard.engagement.models import Activity
+
+    linked = consultation.proposal.activity_links.values_list("activity_id", flat=True)
+    return Activity.objects.filter(
+        Q(pk__in=linked) | Q(pk=consultation.activity_id), event_starts_at__isnull=False
+    ).order_by("event_starts_at")
+
+
+# Public "You said, we did" --------------------------------------------------------------------
+
+
+def published() -> QuerySet[Proposal]:
+    """Proposals whose outcome report has been issued, public ones only, newest first."""
+    return (
+        Proposal.objects.filter(is_private=False, outcome__issues__isnull=False)
+        .distinct()
+        .annotate(issued=Max("outcome__issues__issued_at"))
+        .order_by("-issued")
+    )
+
+
+def published_by_slug(slug: str) -> Proposal | None:
+    return published().filter(slug=slug).first()
+
+
+def is_published(proposal: Proposal) -> bool:
+    return (
+        not proposal.is_private and ReportIssue.objects.filter(outcome__proposal=proposal).exists()
+    )

@@ -1,0 +1,118 @@
+"""Test data: a proposal at "decision pending" with a closed formal consultation whose
+free-text answers have been coded into themes (built directly, without running analysis)."""
+
+import itertools
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from heard.analysis.models import AnswerAnalysis, Codeframe, Coding, Theme
+from heard.consultations.models import Consultation
+from heard.engagement.models import (
+    Activity,
+    Answer,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Response,
+    Section,
+)
+from heard.engagement.tests.factories import ActivityFactory
+from heard.proposals.models import Proposal
+
+_n = itertools.count(1)
+
+THEMES = {
+    "Travel to the new site": [
+        ("The bus to the health centre takes an hour from my village", "negative"),
+        ("No direct bus from Eastham to the new unit", "negative"),
+        ("Travel will be harder for older people without a car", "negative"),
+    ],
+    "Parking": [
+        ("Parking at the health centre is already full by nine", "negative"),
+        ("Good that there will be free parking", "positive"),
+    ],
+}
+
+
+def make_consulted_proposal(
+    *,
+    themes: dict[str, list[tuple[str, str]]] | None = None,
+    closed: bool = True,
+    status: str = "decision_pending",
+    unanalysed: bool = False,
+) -> dict[str, Any]:
+    n = next(_n)
+    now = timezone.now()
+    proposal = Proposal.objects.create(
+        title=f"Move the minor injuries unit {n}",
+        slug=f"move-the-minor-injuries-unit-{n}",
+        description="Move the minor injuries unit from the cottage hospital to the health centre.",
+        status=status,
+    )
+    activity: Activity = ActivityFactory(  # type: ignore[assignment]
+        title=f"Consultation on the minor injuries unit {n}",
+        slug=f"consultation-miu-{n}",
+        status="closed" if closed else "open",
+        opens_at=now - timedelta(weeks=13),
+        closes_at=now - timedelta(days=10) if closed else now + timedelta(days=10),
+    )
+    consultation = Consultation.objects.create(
+        proposal=proposal, activity=activity, slug=f"miu-consultation-{n}"
+    )
+    questionnaire = Questionnaire.objects.create(activity=activity, title=activity.title)
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
+    section = Section.objects.create(version=version, position=1, title="Your views")
+    question = Question.objects.create(
+        version=version,
+        section=section,
+        key="views",
+        kind=Question.Kind.LONG_TEXT,
+        text="What do you think of the proposal?",
+    )
+    codeframe = None if unanalysed else Codeframe.objects.create(question=question)
+    made: dict[str, Theme] = {}
+    for name, answers in (themes if themes is not None else THEMES).items():
+        theme = (
+            Theme.objects.create(codeframe=codeframe, name=name, quotes=[answers[0][0]])
+            if codeframe
+            else None
+        )
+        if theme:
+            made[name] = theme
+        for text, mood in answers:
+            response = Response.objects.create(
+                activity=activity,
+                questionnaire=questionnaire,
+                version=version,
+                reference=f"O{next(_n):07d}",
+            )
+            answer = Answer.objects.create(response=response, question=question, text=text)
+            if theme:
+                AnswerAnalysis.objects.create(
+                    answer=answer, question=question, redacted_text=text, sentiment=mood
+                )
+                Coding.objects.create(
+                    answer=answer, theme=theme, source="person", status="accepted"
+                )
+    return {
+        "proposal": proposal,
+        "consultation": consultation,
+        "question": question,
+        "themes": made,
+    }
+
+
+def respond_to_all(proposal: Proposal, themes: dict[str, Theme], actor: Any) -> None:
+    from heard.outcomes import services
+
+    for theme in themes.values():
+        services.theme_response_save(
+            proposal=proposal,
+            theme_id=theme.pk,
+            actor=actor,
+            response=f"We heard about {theme.name.lower()} and will act on it.",
+            changed="partly",
+            how="We added a shuttle bus to the plan.",
+        )
