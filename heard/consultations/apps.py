@@ -7,4 +7,16 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Formal consultations"
 
     def ready(self) -> None:
-        from heard.consultations import rules  # noqa: F401
+        from heard.consultations import (
+            proposal_hooks,
+            rules,  # noqa: F401
+        )
+        from heard.consultations.guard import gunning_guard
+        from heard.engagement import guards
+        from heard.proposals import hooks
+
+        guards.register(gunning_guard)
+        hooks.register_facts(proposal_hooks.facts)
+        hooks.register_timeline(proposal_hooks.timeline)
+        hooks.register_links(proposal_hooks.links)
+        hooks.register_public_sections(proposal_hooks.public_sections)

@@ -179,6 +179,8 @@ class Mailout(models.Model):
     total = models.PositiveIntegerField(default=0)
     sent = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
+    # Who is told, fixed when queued: [["group", id], ["member", id], …].
+    recipients = models.JSONField(default=list)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

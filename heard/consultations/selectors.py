@@ -1,11 +1,34 @@
 """Reading formal consultations. Other apps (outcomes) read through these."""
 
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from heard.consultations.models import Consultation
-from heard.engagement.models import Response
+from heard.consultations import gunning
+from heard.consultations.models import (
+    Consultation,
+    DocumentSection,
+    Mailout,
+    MidpointReview,
+)
+from heard.engagement import domain as engagement_domain
+from heard.engagement.models import Activity, Response, ResponseEquality
+from heard.involvement.population import SEX_LABELS
+from heard.involvement.selectors import (
+    BUILT_IN_KEY,
+    ReachChart,
+    members_contactable,
+    population_get,
+    small_number_threshold,
+)
+from heard.involvement.selectors import _reach_chart as reach_chart
+from heard.people import equality
+from heard.people.models import Consent, Group, Member
+from heard.proposals import domain as proposal_domain
 
 
 def _base() -> Any:
@@ -39,3 +62,231 @@ def responses_summary(consultation: Consultation) -> dict[str, Any]:
             (label, types.get(value, 0)) for value, label in Response.RespondentType.choices
         ],
     }
+
+
+# --- the Gunning panel --------------------------------------------------------------------
+
+
+def pre_election_periods() -> list[gunning.PreElectionPeriod]:
+    return gunning.parse_pre_election_periods(list(settings.HEARD_PRE_ELECTION_PERIODS))
+
+
+def gunning_facts(
+    consultation: Consultation,
+    *,
+    activity: Activity | None = None,
+    now: datetime | None = None,
+    opening_now: bool = False,
+) -> gunning.GunningFacts:
+    """What the checks read. ``activity``: the (locked) row being moved, if not the
+    stored one; ``opening_now``: a person opening it now, so the period starts now at the
+    latest."""
+    now = now or timezone.now()
+    activity = activity or consultation.activity
+    proposal = consultation.proposal
+    facts = proposal.facts()
+    sections = {
+        s.key: gunning.SectionState(
+            published=bool(s.published_body.strip()),
+            unpublished_changes=s.has_unpublished_changes,
+        )
+        for s in consultation.sections.all()
+    }
+    opens_at = activity.opens_at
+    if opening_now and (opens_at is None or opens_at < now):
+        opens_at = now
+    closed = engagement_domain.effective_status(activity.facts(), now) in (
+        engagement_domain.Status.CLOSED,
+        engagement_domain.Status.FEEDBACK_PUBLISHED,
+        engagement_domain.Status.ARCHIVED,
+    )
+    return gunning.GunningFacts(
+        proposal_status=proposal_domain.Status(proposal.status),
+        decision_recorded=facts.decision_recorded,
+        sections=sections,
+        document_published=consultation.document_published_at is not None,
+        opens_at=opens_at,
+        closes_at=activity.closes_at,
+        min_weeks=int(settings.HEARD_CONSULTATION_MIN_WEEKS),
+        justification=consultation.short_period_justification,
+        pre_election_periods=pre_election_periods(),
+        stage2_required=facts.stage2_required,
+        stage2_passed=facts.stage2_passed,
+        closed=closed,
+    )
+
+
+def lifecycle_check(consultation: Consultation) -> gunning.Check:
+    """Whether the proposal itself may move to formal consultation when this opens
+    (shown on the panel beside the Gunning checks; stage 2 is its own row)."""
+    proposal = consultation.proposal
+    status = proposal_domain.Status(proposal.status)
+    principle = "Proposal ready"
+    if status == proposal_domain.Status.FORMAL_CONSULTATION:
+        return gunning.Check(
+            "lifecycle",
+            principle,
+            gunning.Result.PASS,
+            ("The proposal is in formal consultation.",),
+        )
+    facts = replace(proposal.facts(), stage2_required=False)
+    problems = proposal_domain.transition_problems(
+        facts, proposal_domain.Status.FORMAL_CONSULTATION
+    )
+    if problems:
+        return gunning.Check("lifecycle", principle, gunning.Result.FAIL, tuple(problems))
+    return gunning.Check(
+        "lifecycle",
+        principle,
+        gunning.Result.PASS,
+        ("The proposal moves to formal consultation when the consultation opens.",),
+    )
+
+
+def gunning_panel(
+    consultation: Consultation,
+    *,
+    activity: Activity | None = None,
+    now: datetime | None = None,
+    opening_now: bool = False,
+) -> list[gunning.Check]:
+    facts = gunning_facts(consultation, activity=activity, now=now, opening_now=opening_now)
+    return [*gunning.checks(facts), lifecycle_check(consultation)]
+
+
+# --- telling people -------------------------------------------------------------------------
+
+
+def stakeholder_groups_with_email() -> QuerySet[Group]:
+    return Group.objects.filter(active=True).exclude(email="").order_by("-influence", "name")
+
+
+def members_to_tell(consultation: Consultation) -> QuerySet[Member]:
+    """Active members who agreed to be contacted by email, with an address, interested in
+    one of the proposal's topics or living in one of its places."""
+    proposal = consultation.proposal
+    topics = list(proposal.topics.values_list("pk", flat=True))
+    places = list(proposal.localities or [])
+    interested = Q(interests__in=topics) | Q(locality__in=places)
+    consented = Consent.objects.filter(
+        purpose=Consent.Purpose.CONTACT, withdrawn_at__isnull=True
+    ).values("member_id")
+    return members_contactable().filter(interested, pk__in=consented).distinct().order_by("pk")
+
+
+def mailouts(consultation: Consultation) -> list[Mailout]:
+    return list(consultation.mailouts.all())
+
+
+# --- mid-point review ---------------------------------------------------------------------
+
+
+@dataclass
+class Midpoint:
+    responses: int
+    charts: list[ReachChart]
+    population_name: str
+    threshold: int
+
+    @property
+    def flagged_labels(self) -> list[str]:
+        return [
+            f"{chart.title}: {row.category}"
+            for chart in self.charts
+            for row in chart.rows
+            if row.under_represented
+        ]
+
+
+def midpoint(consultation: Consultation) -> Midpoint:
+    """Who has responded against the population: age band, sex, broad ethnic group.
+
+    Equality answers only in aggregate; counts under HEARD_SMALL_NUMBER_THRESHOLD are
+    suppressed (with one more cell when a single one is small), as on the reach page.
+    """
+    population = population_get(BUILT_IN_KEY)
+    responses = Response.objects.filter(activity=consultation.activity)
+    total = responses.count()
+    answers = ResponseEquality.objects.filter(activity=consultation.activity)
+    age: dict[str, int] = {}
+    for row in (
+        answers.filter(age_band__in=list(population.age_map))
+        .values("age_band")
+        .annotate(n=Count("pk"))
+    ):
+        label = population.age_map[row["age_band"]]
+        age[label] = age.get(label, 0) + row["n"]
+    adults = {k: v for k, v in age.items() if k in (population.shares.get("age_band") or age)}
+    sex = {
+        SEX_LABELS[row["sex"]]: row["n"]
+        for row in answers.filter(sex__in=list(SEX_LABELS)).values("sex").annotate(n=Count("pk"))
+    }
+    ethnic: dict[str, int] = {}
+    for row in answers.exclude(ethnic_group="").values("ethnic_group").annotate(n=Count("pk")):
+        broad = equality.ethnic_broad_group(row["ethnic_group"])
+        if broad:
+            ethnic[broad] = ethnic.get(broad, 0) + row["n"]
+    charts = [
+        reach_chart(
+            "age_band",
+            "Age band",
+            adults,
+            total - sum(adults.values()),
+            population.shares.get("age_band"),
+        ),
+        reach_chart("sex", "Sex", sex, total - sum(sex.values()), population.shares.get("sex")),
+        reach_chart(
+            "ethnic_group",
+            "Ethnic group (broad)",
+            ethnic,
+            total - sum(ethnic.values()),
+            population.shares.get("ethnic_group"),
+        ),
+    ]
+    return Midpoint(
+        responses=total,
+        charts=charts,
+        population_name=population.name,
+        threshold=small_number_threshold(),
+    )
+
+
+def midpoint_reviews(consultation: Consultation) -> list[MidpointReview]:
+    return list(consultation.midpoint_reviews.select_related("by"))
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def published_sections(consultation: Consultation) -> list[DocumentSection]:
+    order = list(gunning.SECTIONS)
+    rows = [s for s in consultation.sections.all() if s.published_body.strip()]
+    return sorted(rows, key=lambda s: order.index(s.key) if s.key in order else len(order))
+
+
+def public_consultation(slug: str) -> Consultation | None:
+    """A consultation the public may see: its document is published and the proposal is
+    not private."""
+    consultation = consultation_by_slug(slug)
+    if (
+        consultation is None
+        or consultation.document_published_at is None
+        or consultation.proposal.is_private
+    ):
+        return None
+    return consultation
+
+
+def events(consultation: Consultation) -> list[Activity]:
+    """Events for the consultation: engagement activities linked to the proposal (on the
+    proposal's page) that are published and have an event time, soonest first."""
+    from heard.proposals import selectors as proposal_selectors
+
+    found = [
+        row.activity
+        for row in proposal_selectors.linked_activities(consultation.proposal)
+        if row.activity.pk != consultation.activity_id
+        and row.activity.status != engagement_domain.Status.DRAFT
+        and row.activity.event_starts_at is not None
+    ]
+    return sorted(found, key=lambda a: a.event_starts_at or timezone.now())

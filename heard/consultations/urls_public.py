@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from heard.consultations import views
 
 app_name = "consultations_public"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views.public_detail, name="detail"),
+]

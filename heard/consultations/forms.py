@@ -1,0 +1,114 @@
+"""Forms for the consultation's staff pages."""
+
+from typing import Any
+
+from django import forms
+
+from heard.consultations.models import Council
+
+
+def _datetime(label: str, help_text: str = "UK time, for example 2027-03-01 09:00") -> Any:
+    return forms.DateTimeField(
+        required=False,
+        label=label,
+        help_text=help_text,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+
+class SectionForm(forms.Form):
+    body = forms.CharField(
+        required=False,
+        max_length=50000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Plain English. A blank line starts a new paragraph; lines starting with "
+        "a dash are shown as a list.",
+    )
+
+
+class DatesForm(forms.Form):
+    opens_at = _datetime("Opens")
+    closes_at = _datetime("Closes", "UK time. The consultation closes at this exact time.")
+    justification = forms.CharField(
+        required=False,
+        max_length=5000,
+        label="Why a shorter period is adequate (if it is shorter than the usual period)",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The closing time must be after the opening time")
+        return data
+
+
+class CouncilForm(forms.ModelForm):
+    class Meta:
+        model = Council
+        fields = ("name", "committee", "contact_email")
+        labels = {
+            "name": "Council",
+            "committee": "Overview and scrutiny committee",
+            "contact_email": "Contact email address",
+        }
+        help_texts = {"contact_email": "Changes to the scrutiny dates are emailed here"}
+
+
+class OscForm(forms.Form):
+    osc_comments_due_on = forms.DateField(
+        required=False,
+        label="Date the committee's comments are due",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    proposed_decision_on = forms.DateField(
+        required=False,
+        label="Proposed decision date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    joint_committee_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Joint committee (where several councils are consulted)",
+    )
+
+
+class MailoutForm(forms.Form):
+    subject = forms.CharField(max_length=200, label="Email subject")
+    message = forms.CharField(
+        max_length=5000,
+        label="Message",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="A link to the consultation page is added below your message.",
+    )
+    groups = forms.MultipleChoiceField(
+        required=False,
+        label="Stakeholder groups to email",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    include_members = forms.BooleanField(
+        required=False,
+        label="Also email members interested in this proposal's topics or places who "
+        "agreed to be contacted",
+    )
+
+    def __init__(self, *args: Any, group_choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].choices = group_choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("groups") and not data.get("include_members"):
+            self.add_error("groups", "Choose at least one group, or the members")
+        return data
+
+
+class MidpointForm(forms.Form):
+    action_taken = forms.CharField(
+        max_length=5000,
+        label="What we are doing about it",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="For example, extra drop-in sessions, outreach through a community group, "
+        "or why no action is needed.",
+        error_messages={"required": "Say what action was taken, or why none is needed"},
+    )

@@ -1,0 +1,650 @@
+"""Writing formal consultations. Every change is audited.
+
+The proposal's lifecycle: a consultation is created while the proposal is at
+significance assessment or assurance (consultation required). The proposal moves to
+"formal consultation" only when the consultation actually OPENS – by a person or by the
+engagement clock – inside the same transaction as the activity's move (the Gunning guard
+in ``guard.py`` does it once every check passes), so the public never sees a proposal
+"in formal consultation" with nothing to respond to, and a refused opening leaves both
+unchanged.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from heard.audit.models import Action
+from heard.audit.services import audit_record
+from heard.consultations import gunning
+from heard.consultations.models import (
+    Consultation,
+    Council,
+    DocumentSection,
+    Mailout,
+    MidpointReview,
+    OscNotice,
+)
+from heard.core.mail import mail_send_on_commit
+from heard.engagement import domain as engagement_domain
+from heard.engagement import services as engagement_services
+from heard.engagement import services_questionnaires as builder
+from heard.engagement.models import Activity, Question
+from heard.proposals import domain as proposal_domain
+from heard.proposals.models import Proposal
+
+CREATE_FROM = (proposal_domain.Status.SIGNIFICANCE, proposal_domain.Status.ASSURANCE)
+
+
+class ConsultationProblem(ValueError):
+    """The change cannot be made; the message says why, for the member of staff."""
+
+
+# --- creating ---------------------------------------------------------------------------
+
+
+def creation_problems(proposal: Proposal) -> list[str]:
+    problems = []
+    if Consultation.objects.filter(proposal=proposal).exists():
+        problems.append("This proposal already has a formal consultation.")
+    if proposal_domain.Status(proposal.status) not in CREATE_FROM:
+        problems.append(
+            "A formal consultation is created while the proposal is at significance "
+            "assessment or assurance."
+        )
+    if not proposal.facts().consultation_required:
+        problems.append(
+            "The significance assessment has not found that formal consultation is required."
+        )
+    return problems
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:200] or "consultation"
+    taken = set(Consultation.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _default_questionnaire(*, actor: Any, activity: Activity, preferred: str) -> None:
+    """Support for the preferred option, why, other ideas, respondent type, about you."""
+    q = builder.questionnaire_create(
+        actor=actor,
+        activity=activity,
+        title=activity.title,
+        introduction=(
+            "Please read the consultation document before you answer. It takes about "
+            "10 minutes. Every question is optional unless it says otherwise."
+        ),
+    )
+    first = q.current_version().sections.get().pk  # type: ignore[union-attr]
+    builder.section_save(actor=actor, q=q, section_id=first, title="Your views")
+    K = Question.Kind
+    about = preferred or "the preferred option"
+    for kind, text, extra in (
+        (
+            K.RESPONDENT_TYPE,
+            "Are you responding as an individual or on behalf of an organisation?",
+            {"required": True},
+        ),
+        (
+            K.LIKERT,
+            f"How far do you agree with the preferred option: {about}?"[:500],
+            {"required": True},
+        ),
+        (
+            K.LONG_TEXT,
+            "Why do you say that?",
+            {"max_length": 2000, "hint": "Tell us in your own words. Do not include names."},
+        ),
+        (
+            K.LONG_TEXT,
+            "Is there anything else we should consider, or another way to do this?",
+            {"max_length": 2000},
+        ),
+    ):
+        builder.question_save(
+            actor=actor,
+            q=q,
+            question_id=None,
+            section_id=first,
+            fields={"kind": kind, "text": text, **extra},
+        )
+    about_you = builder.section_save(
+        actor=actor,
+        q=q,
+        section_id=None,
+        title="About you",
+        introduction=(
+            "These questions are optional. They help us see who we have heard from; "
+            "your answers are only ever reported in total."
+        ),
+    )
+    builder.question_save(
+        actor=actor,
+        q=q,
+        question_id=None,
+        section_id=about_you.pk,
+        fields={"kind": K.EQUALITY, "text": "About you"},
+    )
+
+
+def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
+    """A formal consultation for ``proposal``: a draft consult-level activity with the
+    default questionnaire, and the consultation document pre-filled from what is known."""
+    from heard.consultations import prefill  # prefill reads assessment
+
+    with transaction.atomic():
+        proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        problems = creation_problems(proposal)
+        if problems:
+            raise ConsultationProblem(" ".join(problems))
+        title = f"Consultation: {proposal.title}"[:200]
+        summary = proposal.description.strip().split("\n")[0][:500] or proposal.title
+        activity = engagement_services.activity_save(
+            actor=actor,
+            fields={
+                "title": title,
+                "summary": summary,
+                "body": proposal.description,
+                "level": engagement_domain.Level.CONSULT,
+                "kind": Activity.Kind.FORMAL_CONSULTATION,
+                "limbs": ["proposals"],
+            },
+            topics=list(proposal.topics.all()),
+            localities=list(proposal.localities or []),
+        )
+        drafts = prefill.sections(proposal)
+        _default_questionnaire(
+            actor=actor, activity=activity, preferred=prefill.preferred(proposal)
+        )
+        consultation = Consultation.objects.create(
+            proposal=proposal,
+            activity=activity,
+            slug=_unique_slug(proposal.title),
+            created_by=_user(actor),
+        )
+        for key in gunning.SECTIONS:
+            DocumentSection.objects.create(
+                consultation=consultation,
+                key=key,
+                body=drafts.get(key, ""),
+                updated_by=_user(actor),
+            )
+        audit_record(
+            action=Action.CONSULTATION_CREATED,
+            actor=actor,
+            subject=consultation,
+            after={"proposal": proposal.pk, "activity": activity.pk},
+        )
+    return consultation
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- the consultation document ---------------------------------------------------------
+
+
+def section_save(*, actor: Any, section: DocumentSection, body: str) -> DocumentSection:
+    with transaction.atomic():
+        section = DocumentSection.objects.select_for_update().get(pk=section.pk)
+        body = body.strip()
+        if body == section.body:
+            return section
+        before = len(section.body)
+        section.body = body
+        section.updated_at = timezone.now()
+        section.updated_by = _user(actor)
+        section.save(update_fields=["body", "updated_at", "updated_by"])
+        audit_record(
+            action=Action.CONSULTATION_SECTION_SAVED,
+            actor=actor,
+            subject=section.consultation,
+            before={"section": section.key, "characters": before},
+            after={"section": section.key, "characters": len(body)},
+        )
+    return section
+
+
+def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
+    """Publish every section's draft. Refused while a section is empty."""
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        sections = list(consultation.sections.all())
+        empty = [s.get_key_display() for s in sections if not s.body.strip()]
+        missing = [
+            label for key, label in gunning.SECTIONS.items() if key not in {s.key for s in sections}
+        ]
+        if empty or missing:
+            raise ConsultationProblem(
+                "Write every section before publishing the document. Empty: "
+                + ", ".join(missing + empty)
+                + "."
+            )
+        now = timezone.now()
+        changed = []
+        for section in sections:
+            if section.published_body != section.body:
+                changed.append(section.key)
+                section.published_body = section.body
+                section.published_at = now
+                section.save(update_fields=["published_body", "published_at"])
+        consultation.document_published_at = now
+        consultation.document_published_by = _user(actor)
+        consultation.save(update_fields=["document_published_at", "document_published_by"])
+        audit_record(
+            action=Action.CONSULTATION_DOCUMENT_PUBLISHED,
+            actor=actor,
+            subject=consultation,
+            after={"sections_changed": changed},
+        )
+    return consultation
+
+
+# --- dates, justification, opening -------------------------------------------------------
+
+
+def dates_save(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    justification: str,
+) -> Consultation:
+    """The consultation period (the activity's window) and the short-period justification.
+
+    Refused once the consultation is open, except to extend the closing time.
+    """
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        activity = consultation.activity
+        status = consultation.status_at()
+        started = status not in (
+            engagement_domain.Status.DRAFT,
+            engagement_domain.Status.SCHEDULED,
+        )
+        shortened = closes_at is None or (
+            activity.closes_at is not None and closes_at < activity.closes_at
+        )
+        if started and (opens_at != activity.opens_at or shortened):
+            raise ConsultationProblem(
+                "The consultation has opened: only the closing time can be moved, and only later."
+            )
+        if status == engagement_domain.Status.SCHEDULED:
+            problems = _scheduled_change_problems(consultation, opens_at, closes_at, justification)
+            if problems:
+                raise ConsultationProblem(" ".join(problems))
+        engagement_services.activity_save(
+            actor=actor,
+            activity=activity,
+            fields={"opens_at": opens_at, "closes_at": closes_at},
+            topics=list(activity.topics.all()),
+            groups=list(activity.audience_groups.all()),
+            localities=list(activity.localities.values_list("name", flat=True)),
+        )
+        before = consultation.short_period_justification
+        consultation.short_period_justification = justification.strip()
+        consultation.save(update_fields=["short_period_justification"])
+        audit_record(
+            action=Action.CONSULTATION_UPDATED,
+            actor=actor,
+            subject=consultation,
+            before={"justification_recorded": bool(before)},
+            after={
+                "justification_recorded": bool(consultation.short_period_justification),
+                "opens_at": opens_at,
+                "closes_at": closes_at,
+            },
+        )
+        consultation.refresh_from_db()
+    return consultation
+
+
+def _scheduled_change_problems(
+    consultation: Consultation,
+    opens_at: datetime | None,
+    closes_at: datetime | None,
+    justification: str,
+) -> list[str]:
+    """A scheduled consultation opens by the clock: its new dates must still pass."""
+    from heard.consultations.selectors import gunning_facts
+
+    facts = gunning_facts(consultation)
+    facts = gunning.GunningFacts(
+        **{
+            **facts.__dict__,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+            "justification": justification,
+        }
+    )
+    problems = gunning.blocking(gunning.checks(facts))
+    if problems:
+        return [
+            "The consultation is scheduled to open, so its new dates must pass the checks.",
+            *problems,
+        ]
+    return []
+
+
+def consultation_open(
+    *, actor: Any, consultation: Consultation, now: datetime | None = None
+) -> Consultation:
+    """Open now, or schedule for the opening time if it is in the future.
+
+    Opening now sets the opening time to now (so the period checked is the real one).
+    The Gunning guard refuses either move while a check fails
+    (engagement.services.TransitionRefused, with the reasons).
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        activity = consultation.activity
+        if activity.opens_at is not None and activity.opens_at > now:
+            target = engagement_domain.Status.SCHEDULED
+        else:
+            target = engagement_domain.Status.OPEN
+            if activity.opens_at is None or activity.opens_at < now:
+                activity = engagement_services.activity_save(
+                    actor=actor,
+                    activity=activity,
+                    fields={"opens_at": now},
+                    topics=list(activity.topics.all()),
+                    groups=list(activity.audience_groups.all()),
+                    localities=list(activity.localities.values_list("name", flat=True)),
+                )
+        engagement_services.activity_transition(
+            activity=activity, target=target, actor=actor, now=now
+        )
+        audit_record(
+            action=Action.CONSULTATION_OPENED,
+            actor=actor,
+            subject=consultation,
+            after={"status": str(target)},
+        )
+    consultation.refresh_from_db()
+    return consultation
+
+
+# --- overview and scrutiny ----------------------------------------------------------------
+
+
+def council_add(
+    *, actor: Any, consultation: Consultation, name: str, committee: str, contact_email: str
+) -> Council:
+    with transaction.atomic():
+        council = Council.objects.create(
+            consultation=consultation,
+            name=name.strip(),
+            committee=committee.strip(),
+            contact_email=contact_email.strip(),
+        )
+        audit_record(
+            action=Action.CONSULTATION_COUNCIL_ADDED,
+            actor=actor,
+            subject=consultation,
+            after={"council": council.pk, "name": council.name},
+        )
+    return council
+
+
+def council_remove(*, actor: Any, council: Council) -> None:
+    with transaction.atomic():
+        consultation = council.consultation
+        audit_record(
+            action=Action.CONSULTATION_COUNCIL_REMOVED,
+            actor=actor,
+            subject=consultation,
+            before={"council": council.pk, "name": council.name},
+        )
+        council.delete()
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _words(day: date | None) -> str:
+    return gunning.format_date(day) if day else "not set"
+
+
+OSC_FIELDS = {
+    "osc_comments_due_on": "the date the committee's comments are due",
+    "proposed_decision_on": "the proposed decision date",
+}
+
+
+def osc_save(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    comments_due_on: date | None,
+    proposed_decision_on: date | None,
+    joint_committee_name: str,
+) -> OscNotice | None:
+    """Change the scrutiny dates (and the joint committee's name).
+
+    A change of either date is recorded as a notice – what changed, when, by whom – and
+    emailed to every council's contact when the transaction commits. Returns the notice,
+    or None when neither date changed.
+    """
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        councils = list(consultation.councils.all())
+        if len(councils) > 1 and not joint_committee_name.strip():
+            raise ConsultationProblem(
+                "Several councils are consulted: record the joint committee they formed."
+            )
+        new = {"osc_comments_due_on": comments_due_on, "proposed_decision_on": proposed_decision_on}
+        if comments_due_on and proposed_decision_on and proposed_decision_on < comments_due_on:
+            raise ConsultationProblem(
+                "The proposed decision date must not be before the committee's comments are due."
+            )
+        changes = {
+            name: [_iso(getattr(consultation, name)), _iso(value)]
+            for name, value in new.items()
+            if getattr(consultation, name) != value
+        }
+        before_joint = consultation.joint_committee_name
+        for name, value in new.items():
+            setattr(consultation, name, value)
+        consultation.joint_committee_name = joint_committee_name.strip()
+        consultation.save(
+            update_fields=[*new.keys(), "joint_committee_name"],
+        )
+        notice = None
+        if changes:
+            summary = "; ".join(
+                f"{OSC_FIELDS[name].capitalize()} changed from "
+                f"{_words(date.fromisoformat(a) if a else None)} to "
+                f"{_words(date.fromisoformat(b) if b else None)}"
+                for name, (a, b) in changes.items()
+            )
+            addresses = sorted({c.contact_email for c in councils if c.contact_email})
+            notice = OscNotice.objects.create(
+                consultation=consultation,
+                by=_user(actor),
+                changes=changes,
+                summary=summary + ".",
+                notified=addresses,
+            )
+            if addresses:
+                mail_send_on_commit(
+                    to=addresses,
+                    template="consultations/email/osc_change",
+                    context={
+                        "consultation": consultation,
+                        "notice": notice,
+                        "comments_due_on": consultation.osc_comments_due_on,
+                        "proposed_decision_on": consultation.proposed_decision_on,
+                        "joint_committee_name": consultation.joint_committee_name,
+                        "actor_name": getattr(actor, "full_name", "") or "",
+                    },
+                )
+        audit_record(
+            action=Action.CONSULTATION_OSC_CHANGED,
+            actor=actor,
+            subject=consultation,
+            before={
+                **{name: a for name, (a, _) in changes.items()},
+                "joint_committee_name": before_joint,
+            },
+            after={
+                **{name: b for name, (_, b) in changes.items()},
+                "joint_committee_name": consultation.joint_committee_name,
+                "notified": len(notice.notified) if notice else 0,
+            },
+        )
+    return notice
+
+
+# --- telling people ----------------------------------------------------------------------
+
+
+def mailout_queue(
+    *,
+    actor: Any,
+    consultation: Consultation,
+    subject: str,
+    message: str,
+    group_ids: list[int],
+    include_members: bool,
+    base_url: str,
+) -> Mailout:
+    """Queue emails to the chosen stakeholder groups and, if asked, to members interested
+    in the proposal's topics or places who agreed to be contacted. Sent by a background
+    task after commit; the mailout's counts show progress."""
+    from heard.consultations import selectors
+    from heard.consultations.tasks import mailout_send_task
+
+    with transaction.atomic():
+        groups = selectors.stakeholder_groups_with_email().filter(pk__in=group_ids)
+        recipients: list[list[Any]] = [["group", g.pk] for g in groups]
+        if include_members:
+            recipients += [
+                ["member", pk]
+                for pk in selectors.members_to_tell(consultation).values_list("pk", flat=True)
+            ]
+        if not recipients:
+            raise ConsultationProblem(
+                "Nobody to tell: choose at least one group, or members interested in this "
+                "proposal (none may have agreed to be contacted yet)."
+            )
+        mailout = Mailout.objects.create(
+            consultation=consultation,
+            subject=subject.strip(),
+            message=message.strip(),
+            total=len(recipients),
+            recipients=recipients,
+            created_by=_user(actor),
+        )
+        audit_record(
+            action=Action.CONSULTATION_MAILOUT_QUEUED,
+            actor=actor,
+            subject=consultation,
+            after={
+                "mailout": mailout.pk,
+                "groups": sum(1 for kind, _ in recipients if kind == "group"),
+                "members": sum(1 for kind, _ in recipients if kind == "member"),
+            },
+        )
+        pk = mailout.pk
+        transaction.on_commit(lambda: mailout_send_task.enqueue(mailout_id=pk, base_url=base_url))
+    return mailout
+
+
+def mailout_send(*, mailout_id: int, base_url: str) -> int:
+    """Send a queued mailout (run as a background task). Progress is saved as it goes;
+    run again after a failure, it carries on from where it stopped."""
+    from heard.people.models import Group, Member
+    from heard.people.services.membership import member_mail_send
+
+    mailout = Mailout.objects.select_related("consultation__activity").get(pk=mailout_id)
+    if mailout.status == Mailout.Status.DONE:
+        return 0
+    Mailout.objects.filter(pk=mailout.pk).update(status=Mailout.Status.SENDING)
+    consultation = mailout.consultation
+    context = {
+        "consultation": consultation,
+        "mail_subject": mailout.subject,
+        "message": mailout.message,
+        "page_url": base_url.rstrip("/") + consultation_public_path(consultation),
+    }
+    sent = 0
+    try:
+        for kind, pk in mailout.recipients[mailout.sent :]:
+            if kind == "group":
+                group = Group.objects.filter(pk=pk).exclude(email="").first()
+                if group is not None:
+                    mail_send_on_commit(
+                        to=[group.email],
+                        template="consultations/email/tell_group",
+                        context={**context, "group": group},
+                    )
+            else:
+                member = Member.objects.filter(pk=pk, status=Member.Status.ACTIVE).first()
+                if member is not None and member.contact_by_email and member.email:
+                    member_mail_send(
+                        member=member,
+                        template="consultations/email/tell_member",
+                        context=context,
+                        base_url=base_url,
+                    )
+            sent += 1
+            Mailout.objects.filter(pk=mailout.pk).update(sent=mailout.sent + sent)
+    except Exception as error:  # recorded for staff, then re-raised
+        Mailout.objects.filter(pk=mailout.pk).update(
+            status=Mailout.Status.FAILED, error=str(error)[:500]
+        )
+        raise
+    Mailout.objects.filter(pk=mailout.pk).update(
+        status=Mailout.Status.DONE, finished_at=timezone.now()
+    )
+    audit_record(
+        action=Action.CONSULTATION_MAILOUT_SENT,
+        actor=None,
+        subject=consultation,
+        after={"mailout": mailout.pk, "sent": mailout.sent + sent},
+    )
+    return sent
+
+
+def consultation_public_path(consultation: Consultation) -> str:
+    from django.urls import reverse
+
+    return reverse("consultations_public:detail", kwargs={"slug": consultation.slug})
+
+
+# --- mid-point review ---------------------------------------------------------------------
+
+
+def midpoint_record(*, actor: Any, consultation: Consultation, action_taken: str) -> MidpointReview:
+    from heard.consultations import selectors
+
+    action_taken = action_taken.strip()
+    if not action_taken:
+        raise ConsultationProblem("Say what action was taken (or why none was needed).")
+    with transaction.atomic():
+        review = selectors.midpoint(consultation)
+        record = MidpointReview.objects.create(
+            consultation=consultation,
+            by=_user(actor),
+            responses=review.responses,
+            flagged=review.flagged_labels,
+            action_taken=action_taken,
+        )
+        audit_record(
+            action=Action.CONSULTATION_MIDPOINT_RECORDED,
+            actor=actor,
+            subject=consultation,
+            after={"review": record.pk, "flagged": len(record.flagged)},
+        )
+    return record

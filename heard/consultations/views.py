@@ -1,0 +1,410 @@
+"""Staff pages for a formal consultation, and its public page."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from heard.audit.selectors import EventFilter, audit_events
+from heard.consultations import gunning, selectors, services
+from heard.consultations.forms import (
+    CouncilForm,
+    DatesForm,
+    MailoutForm,
+    MidpointForm,
+    OscForm,
+    SectionForm,
+)
+from heard.consultations.models import Consultation, Council, DocumentSection
+from heard.core.permissions import permission_required
+from heard.engagement import domain as engagement_domain
+from heard.engagement.services import TransitionRefused
+from heard.involvement.charts import bar_chart
+from heard.involvement.selectors import UNDER_REPRESENTED_RATIO
+from heard.proposals.models import Proposal
+
+VIEW = "consultations.view_consultations"
+CHANGE = "consultations.change_consultations"
+
+
+def _get(pk: int) -> Consultation:
+    return get_object_or_404(Consultation.objects.select_related("proposal", "activity"), pk=pk)
+
+
+def _require_change(request: HttpRequest) -> None:
+    if not request.user.has_perm(CHANGE):
+        raise PermissionDenied
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+# --- create ---------------------------------------------------------------------------------
+
+
+@permission_required(CHANGE)
+def create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=proposal_pk)
+    existing = selectors.consultation_for(proposal)
+    if existing is not None:
+        return redirect("consultations:detail", pk=existing.pk)
+    problems = services.creation_problems(proposal)
+    if request.method == "POST" and not problems:
+        try:
+            consultation = services.consultation_create(actor=request.user, proposal=proposal)
+        except services.ConsultationProblem as problem:
+            problems = [str(problem)]
+        else:
+            messages.success(
+                request,
+                "The formal consultation has been created as a draft, with its questionnaire "
+                "and a first draft of the consultation document.",
+            )
+            return redirect("consultations:detail", pk=consultation.pk)
+    return render(
+        request, "consultations/create.html", {"proposal": proposal, "problems": problems}
+    )
+
+
+# --- the consultation's page and its Gunning panel ------------------------------------------
+
+
+def _panel_context(consultation: Consultation) -> dict[str, Any]:
+    panel = selectors.gunning_panel(consultation)
+    return {
+        "panel": panel,
+        "blocking": [c for c in panel if c.blocks],
+        "min_weeks": selectors.settings.HEARD_CONSULTATION_MIN_WEEKS,
+    }
+
+
+@permission_required(VIEW)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    now = timezone.now()
+    status = consultation.status_at(now)
+    sections = {s.key: s for s in consultation.sections.all()}
+    history = audit_events(
+        EventFilter(subject_type="consultations.consultation", subject_id=str(consultation.pk))
+    )[:30]
+    return render(
+        request,
+        "consultations/detail.html",
+        {
+            "consultation": consultation,
+            "proposal": consultation.proposal,
+            "activity": consultation.activity,
+            "status": status,
+            "status_label": engagement_domain.STATUS_LABELS[status],
+            "is_draft": status == engagement_domain.Status.DRAFT,
+            "opens_in_future": bool(
+                consultation.activity.opens_at and consultation.activity.opens_at > now
+            ),
+            "sections": [
+                (key, label, sections.get(key)) for key, label in gunning.SECTIONS.items()
+            ],
+            "councils": list(consultation.councils.all()),
+            "notices": list(consultation.osc_notices.select_related("by")[:10]),
+            "summary": selectors.responses_summary(consultation),
+            "events": selectors.events(consultation),
+            "history": history,
+            **_panel_context(consultation),
+        },
+    )
+
+
+@permission_required(VIEW)
+def panel(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Gunning panel alone (for a page that refreshes it without reloading)."""
+    consultation = _get(pk)
+    return render(
+        request,
+        "consultations/includes/panel.html",
+        {"consultation": consultation, **_panel_context(consultation)},
+    )
+
+
+@permission_required(CHANGE)
+def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    consultation = _get(pk)
+    if key not in gunning.SECTIONS:
+        raise Http404
+    section, _ = DocumentSection.objects.get_or_create(consultation=consultation, key=key)
+    form = SectionForm(request.POST or None, initial={"body": section.body})
+    if request.method == "POST" and form.is_valid():
+        services.section_save(actor=request.user, section=section, body=form.cleaned_data["body"])
+        messages.success(
+            request,
+            f"\u201c{gunning.SECTIONS[key]}\u201d has been saved. Publish the document to "
+            "make the change public.",
+        )
+        return redirect("consultations:detail", pk=consultation.pk)
+    form.fields["body"].label = gunning.SECTIONS[key]
+    return render(
+        request,
+        "consultations/section_form.html",
+        {
+            "consultation": consultation,
+            "section": section,
+            "label": gunning.SECTIONS[key],
+            "form": form,
+            **_panel_context(consultation),
+        },
+    )
+
+
+@require_POST
+@permission_required(CHANGE)
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    try:
+        services.document_publish(actor=request.user, consultation=consultation)
+    except services.ConsultationProblem as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(request, "The consultation document has been published.")
+    return redirect("consultations:detail", pk=consultation.pk)
+
+
+@permission_required(CHANGE)
+def dates(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    activity = consultation.activity
+    form = DatesForm(
+        request.POST or None,
+        initial={
+            "opens_at": timezone.localtime(activity.opens_at) if activity.opens_at else None,
+            "closes_at": timezone.localtime(activity.closes_at) if activity.closes_at else None,
+            "justification": consultation.short_period_justification,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dates_save(
+                actor=request.user,
+                consultation=consultation,
+                opens_at=form.cleaned_data["opens_at"],
+                closes_at=form.cleaned_data["closes_at"],
+                justification=form.cleaned_data["justification"],
+            )
+        except services.ConsultationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "The consultation period has been saved.")
+            return redirect("consultations:detail", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/dates_form.html",
+        {"consultation": consultation, "form": form, **_panel_context(consultation)},
+    )
+
+
+@require_POST
+@permission_required(CHANGE)
+def open_(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    try:
+        consultation = services.consultation_open(actor=request.user, consultation=consultation)
+    except TransitionRefused as refused:
+        messages.error(request, "The consultation cannot open yet: " + " ".join(refused.problems))
+        return redirect("consultations:detail", pk=consultation.pk)
+    status = consultation.status_at()
+    if status == engagement_domain.Status.SCHEDULED:
+        messages.success(request, "The consultation is scheduled: it will open on time.")
+    else:
+        messages.success(request, "The consultation is open.")
+    return redirect("consultations:detail", pk=consultation.pk)
+
+
+# --- overview and scrutiny ----------------------------------------------------------------
+
+
+@permission_required(CHANGE)
+def osc(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    form = OscForm(
+        request.POST if request.method == "POST" and "save_dates" in request.POST else None,
+        initial={
+            "osc_comments_due_on": consultation.osc_comments_due_on,
+            "proposed_decision_on": consultation.proposed_decision_on,
+            "joint_committee_name": consultation.joint_committee_name,
+        },
+    )
+    council_form = CouncilForm(
+        request.POST if request.method == "POST" and "add_council" in request.POST else None
+    )
+    if request.method == "POST" and "save_dates" in request.POST and form.is_valid():
+        try:
+            notice = services.osc_save(
+                actor=request.user,
+                consultation=consultation,
+                comments_due_on=form.cleaned_data["osc_comments_due_on"],
+                proposed_decision_on=form.cleaned_data["proposed_decision_on"],
+                joint_committee_name=form.cleaned_data["joint_committee_name"],
+            )
+        except services.ConsultationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            if notice is not None and notice.notified:
+                messages.success(
+                    request,
+                    f"Saved. {len(notice.notified)} council contact"
+                    f"{'s' if len(notice.notified) != 1 else ''} emailed about the change.",
+                )
+            else:
+                messages.success(request, "Saved.")
+            return redirect("consultations:osc", pk=consultation.pk)
+    if request.method == "POST" and "add_council" in request.POST and council_form.is_valid():
+        services.council_add(
+            actor=request.user,
+            consultation=consultation,
+            name=council_form.cleaned_data["name"],
+            committee=council_form.cleaned_data["committee"],
+            contact_email=council_form.cleaned_data["contact_email"],
+        )
+        messages.success(request, "The council has been added.")
+        return redirect("consultations:osc", pk=consultation.pk)
+    councils = list(consultation.councils.all())
+    return render(
+        request,
+        "consultations/osc.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "council_form": council_form,
+            "councils": councils,
+            "notices": list(consultation.osc_notices.select_related("by")),
+        },
+    )
+
+
+@require_POST
+@permission_required(CHANGE)
+def council_remove(request: HttpRequest, pk: int, council_pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    council = get_object_or_404(Council, pk=council_pk, consultation=consultation)
+    services.council_remove(actor=request.user, council=council)
+    messages.success(request, f"{council.name} has been removed.")
+    return redirect("consultations:osc", pk=consultation.pk)
+
+
+# --- telling people -------------------------------------------------------------------------
+
+
+@permission_required(CHANGE)
+def tell(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    groups = list(selectors.stakeholder_groups_with_email())
+    form = MailoutForm(
+        request.POST or None,
+        group_choices=[(str(g.pk), f"{g.name} ({g.email})") for g in groups],
+        initial={
+            "subject": f"Have your say: {consultation.title}"[:200],
+            "message": consultation.activity.summary,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mailout_queue(
+                actor=request.user,
+                consultation=consultation,
+                subject=form.cleaned_data["subject"],
+                message=form.cleaned_data["message"],
+                group_ids=[int(g) for g in form.cleaned_data["groups"]],
+                include_members=form.cleaned_data["include_members"],
+                base_url=_base_url(request),
+            )
+        except services.ConsultationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, "The emails are queued. Progress is shown below.")
+            return redirect("consultations:tell", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/tell.html",
+        {
+            "consultation": consultation,
+            "form": form,
+            "members_count": selectors.members_to_tell(consultation).count(),
+            "mailouts": selectors.mailouts(consultation),
+        },
+    )
+
+
+# --- mid-point review ---------------------------------------------------------------------
+
+
+@permission_required(VIEW)
+def midpoint(request: HttpRequest, pk: int) -> HttpResponse:
+    consultation = _get(pk)
+    form = MidpointForm(request.POST or None)
+    if request.method == "POST":
+        _require_change(request)
+        if form.is_valid():
+            services.midpoint_record(
+                actor=request.user,
+                consultation=consultation,
+                action_taken=form.cleaned_data["action_taken"],
+            )
+            messages.success(request, "The mid-point review has been recorded.")
+            return redirect("consultations:midpoint", pk=consultation.pk)
+    review = selectors.midpoint(consultation)
+    charts = [
+        {
+            "data": chart,
+            "svg": bar_chart(
+                title=f"Respondents by {chart.title.lower()}",
+                first_name="Respondents",
+                second_name="Population",
+                rows=[(r.category, r.member_share, r.population_share) for r in chart.rows],
+                missing_text="not shown",
+            ),
+        }
+        for chart in review.charts
+    ]
+    return render(
+        request,
+        "consultations/midpoint.html",
+        {
+            "consultation": consultation,
+            "review": review,
+            "charts": charts,
+            "form": form,
+            "reviews": selectors.midpoint_reviews(consultation),
+            "ratio_percent": int(UNDER_REPRESENTED_RATIO * 100),
+        },
+    )
+
+
+# --- public -----------------------------------------------------------------------------------
+
+
+def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    consultation = selectors.public_consultation(slug)
+    if consultation is None:
+        raise Http404
+    now = timezone.now()
+    status = consultation.status_at(now)
+    if status == engagement_domain.Status.DRAFT:
+        raise Http404
+    return render(
+        request,
+        "consultations/public/detail.html",
+        {
+            "consultation": consultation,
+            "proposal": consultation.proposal,
+            "activity": consultation.activity,
+            "status": status,
+            "status_label": engagement_domain.STATUS_LABELS[status],
+            "is_open": status == engagement_domain.Status.OPEN,
+            "sections": selectors.published_sections(consultation),
+            "councils": list(consultation.councils.all()),
+            "events": selectors.events(consultation),
+            "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
+        },
+    )
