@@ -355,7 +355,7 @@ def linked_activities(proposal: Proposal, now: datetime | None = None) -> list[L
                 activity=link.activity,
                 status=status,
                 status_label=engagement_domain.STATUS_LABELS[status],
-                responses=link.n_responses,  # type: ignore[attr-defined]
+                responses=link.n_responses,
             )
         )
     return rows
@@ -428,7 +428,7 @@ _FIELD_LABELS = {
 
 def _audit_detail(action: str, after: Any) -> str:
     if action == Action.PROPOSAL_UPDATED and isinstance(after, dict):
-        names = [_FIELD_LABELS.get(k, k) for k in after]
+        names = [_FIELD_LABELS.get(str(k), str(k)) for k in after]
         return "Changed: " + ", ".join(names) + "."
     if action == Action.PROPOSAL_PRIVACY_CHANGED and isinstance(after, dict):
         if after.get("is_private"):
@@ -449,7 +449,7 @@ def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
             title = "Logged as under consideration"
         else:
             title = f"Moved to {domain.STATUS_LABELS[domain.Status(move.to_status)]}"
-        who = move.actor.get_full_name() if move.actor else ""
+        who = (move.actor.full_name or "A member of staff") if move.actor else ""
         detail = " – ".join(part for part in (who, move.note) if part)
         entries.append(hooks.TimelineEntry(at=move.at, title=title, detail=detail))
     events = audit_events(
