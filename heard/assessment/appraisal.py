@@ -69,7 +69,7 @@ class Sensitivity:
 
     @property
     def change_label(self) -> str:
-        return f"{'+' if self.change > 0 else '−'}{abs(self.change) * 100:.0f}%"
+        return f"{'+' if self.change > 0 else '−'}{round(float(abs(self.change)) * 100)}%"
 
 
 @dataclass(frozen=True)
