@@ -273,6 +273,8 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
         if not shares:
             continue
         answered = sum(counter.values())
+        if not answered:
+            continue
         labels = list(shares)
         shown = analysis_domain.suppress_row([counter[label] for label in labels], threshold)
         rows: list[tuple[str, int | None, float | None, float | None]] = []

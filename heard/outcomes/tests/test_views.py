@@ -1,0 +1,116 @@
+"""Staff pages, the PDF (its text read back with pypdf) and the public pages."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from heard.audit.models import Action, AuditEvent
+from heard.core.roles import Role
+from heard.outcomes import services
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+
+pytestmark = pytest.mark.django_db
+
+
+def test_theme_response_form_says_what_is_missing(staff_client) -> None:
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    made = make_consulted_proposal()
+    url = reverse("outcomes:theme", args=[made["proposal"].pk, made["themes"]["Parking"].pk])
+    page = client.get(url).content.decode()
+    assert "Parking at the health centre is already full by nine" in page
+    response = client.post(url, {"response": "We will add spaces.", "changed": "partly"})
+    assert response.status_code == 200
+    assert "Say how it changed the recommendation." in response.content.decode()
+    response = client.post(
+        url, {"response": "We will add spaces.", "changed": "partly", "how": "Twenty more."}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("outcomes:proposal", args=[made["proposal"].pk])).content.decode()
+    assert "1 without a complete response" in page
+
+
+def test_decision_page_refuses_until_complete_then_records(staff_client, make_staff) -> None:
+    client, board = staff_client(Role.DECISION_MAKER)
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    url = reverse("outcomes:decision", args=[proposal.pk])
+    data = {
+        "decided_on": timezone.localdate().isoformat(),
+        "decided_by": "ICB board",
+        "decision": "Move the unit.",
+        "board_paper_url": "https://example.nhs.uk/paper.pdf",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 themes have no complete response" in page
+    assert "Issue the outcome report to the decision makers." in page
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    respond_to_all(proposal, made["themes"], officer)
+    services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    assert client.post(url, data).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "decided"
+
+
+def test_the_pdf_has_the_reports_text_and_is_tagged(staff_client, make_staff) -> None:
+    client, user = staff_client(Role.SCRUTINY_READER)
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    officer = make_staff()
+    respond_to_all(proposal, made["themes"], officer)
+    services.outcome_update(
+        proposal=proposal,
+        actor=officer,
+        summary="A short summary.",
+        why="Safer care.",
+        next_steps="We will build the new unit.",
+    )
+    response = client.get(reverse("outcomes:report_pdf", args=[proposal.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for expected in (
+        "Outcome report",
+        proposal.title,
+        "What we consulted on and why",
+        "Who responded",
+        "What people said",
+        "How it was taken into account",
+        "Travel to the new site",
+        "We added a shuttle bus to the plan.",
+        "We will build the new unit.",
+    ):
+        assert expected in text, expected
+    assert reader.metadata is not None and reader.metadata.title == (
+        f"Outcome report: {proposal.title}"
+    )
+    catalog = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog  # tagged
+    assert str(catalog.get("/Lang", "")).startswith("en")
+    event = AuditEvent.objects.get(action=Action.OUTCOME_REPORT_DOWNLOADED)
+    assert event.actor_id == user.pk
+
+
+def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    officer = make_staff()
+    detail = reverse("outcomes_public:detail", args=[proposal.slug])
+    assert client.get(detail).status_code == 404  # not issued yet
+    respond_to_all(proposal, made["themes"], officer)
+    services.report_issue(proposal=proposal, actor=officer, issued_to="Board members")
+    staff, _ = staff_client(Role.ANALYST)
+    page = staff.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()
+    assert "How it was taken into account" in page and "We added a shuttle bus" in page
+    listing = client.get(reverse("outcomes_public:index")).content.decode()
+    assert proposal.title in listing
+    page = client.get(detail).content.decode()
+    assert "You said, we did" in page
+    assert "Travel to the new site" in page
+    assert "We heard about parking and will act on it." in page
+    assert "Partly" in page
