@@ -33,7 +33,7 @@ def test_theme_response_form_says_what_is_missing(staff_client) -> None:
 
 
 def test_decision_page_refuses_until_complete_then_records(staff_client, make_staff) -> None:
-    client, board = staff_client(Role.DECISION_MAKER)
+    client, _ = staff_client(Role.DECISION_MAKER)
     made = make_consulted_proposal()
     proposal = made["proposal"]
     url = reverse("outcomes:decision", args=[proposal.pk])
@@ -89,7 +89,7 @@ def test_the_pdf_has_the_reports_text_and_is_tagged(staff_client, make_staff) ->
     assert reader.metadata is not None and reader.metadata.title == (
         f"Outcome report: {proposal.title}"
     )
-    catalog = reader.trailer["/Root"]
+    catalog = reader.root_object
     assert "/StructTreeRoot" in catalog  # tagged
     assert str(catalog.get("/Lang", "")).startswith("en")
     event = AuditEvent.objects.get(action=Action.OUTCOME_REPORT_DOWNLOADED)
