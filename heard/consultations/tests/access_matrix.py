@@ -1,5 +1,49 @@
 """Who may reach each consultations staff URL (see tests/test_permissions.py)."""
 
-from heard.core.testing import Access  # noqa: F401
+from heard.core.roles import Role
+from heard.core.testing import ALL_STAFF, Access
 
-EXPECTED: dict = {}
+CHANGE = {Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.PROGRAMME_LEAD}
+
+
+def _consultation() -> dict[str, int]:
+    from heard.consultations.tests.helpers import make_consultation
+
+    return {"pk": make_consultation().pk}
+
+
+def _proposal() -> dict[str, int]:
+    from heard.consultations.tests.helpers import ready_proposal
+
+    return {"proposal_pk": ready_proposal().pk}
+
+
+def _section() -> dict[str, object]:
+    return {**_consultation(), "key": "costs"}
+
+
+def _council() -> dict[str, int]:
+    from heard.consultations.models import Consultation, Council
+
+    kwargs = _consultation()
+    council = Council.objects.create(
+        consultation=Consultation.objects.get(pk=kwargs["pk"]),
+        name="Norfolk County Council",
+        contact_email="scrutiny@example.gov.uk",
+    )
+    return {**kwargs, "council_pk": council.pk}
+
+
+EXPECTED = {
+    "consultations:create": Access(CHANGE, kwargs=_proposal),
+    "consultations:detail": Access(ALL_STAFF, kwargs=_consultation),
+    "consultations:panel": Access(ALL_STAFF, kwargs=_consultation),
+    "consultations:section": Access(CHANGE, kwargs=_section),
+    "consultations:publish": Access(CHANGE, kwargs=_consultation, method="post"),
+    "consultations:dates": Access(CHANGE, kwargs=_consultation),
+    "consultations:open": Access(CHANGE, kwargs=_consultation, method="post"),
+    "consultations:osc": Access(CHANGE, kwargs=_consultation),
+    "consultations:council_remove": Access(CHANGE, kwargs=_council, method="post"),
+    "consultations:tell": Access(CHANGE, kwargs=_consultation),
+    "consultations:midpoint": Access(ALL_STAFF, kwargs=_consultation),
+}

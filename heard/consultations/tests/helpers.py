@@ -1,0 +1,75 @@
+"""A proposal ready for formal consultation, and a consultation that passes every check."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from heard.assessment.tests.helpers import (
+    attach_eqia,
+    make_appraisal,
+    make_proposal,
+    make_significance,
+    pass_stage2,
+)
+from heard.consultations import services
+from heard.consultations.models import Consultation
+from heard.proposals.models import Proposal
+
+WEEKS = 13
+
+
+def ready_proposal(
+    title: str = "Move the minor injuries unit",
+    *,
+    status: str = "assurance",
+    stage2: bool = True,
+    substantial: bool = True,
+) -> Proposal:
+    proposal = make_appraisal(make_proposal(title))
+    make_significance(proposal, substantial=substantial)
+    attach_eqia(proposal)
+    if stage2:
+        pass_stage2(proposal)
+    Proposal.objects.filter(pk=proposal.pk).update(status=status)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def make_consultation(proposal: Proposal | None = None, actor: Any = None) -> Consultation:
+    return services.consultation_create(actor=actor, proposal=proposal or ready_proposal())
+
+
+def fill_document(consultation: Consultation, actor: Any = None, publish: bool = True) -> None:
+    for section in consultation.sections.all():
+        services.section_save(
+            actor=actor, section=section, body=section.body or f"About {section.key}."
+        )
+    if publish:
+        services.document_publish(actor=actor, consultation=consultation)
+
+
+def set_period(
+    consultation: Consultation,
+    *,
+    starts_in: timedelta = timedelta(0),
+    weeks: float = WEEKS,
+    justification: str = "",
+    actor: Any = None,
+) -> Consultation:
+    opens = timezone.now() + starts_in
+    return services.dates_save(
+        actor=actor,
+        consultation=consultation,
+        opens_at=opens,
+        closes_at=opens + timedelta(weeks=weeks),
+        justification=justification,
+    )
+
+
+def passing_consultation(actor: Any = None, **kwargs: Any) -> Consultation:
+    consultation = make_consultation(actor=actor)
+    fill_document(consultation, actor)
+    set_period(consultation, actor=actor, **kwargs)
+    consultation.refresh_from_db()
+    return consultation
