@@ -21,7 +21,7 @@ part of the reason for setting one aside.
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 SCORE_MIN = 0
@@ -41,6 +41,8 @@ class Inputs:
     criteria: Sequence[str]
     weights: Mapping[str, Fraction]
     scores: Mapping[str, Mapping[Cell, int]]
+    # Display names for the keys above, used in problems (keys are shown otherwise).
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,10 @@ def missing_scores(inputs: Inputs) -> list[Missing]:
 def problems(inputs: Inputs) -> tuple[list[str], list[Missing]]:
     """Why the appraisal cannot be worked out yet (empty when it can)."""
     found: list[str] = []
+
+    def name(key: str) -> str:
+        return inputs.names.get(key, key)
+
     if len(inputs.options) < 2:
         found.append("Add at least two options.")
     if not inputs.criteria:
@@ -146,10 +152,10 @@ def problems(inputs: Inputs) -> tuple[list[str], list[Missing]]:
         found.append("Add at least one scoring panel.")
     for panel, cells in inputs.scores.items():
         if any(not SCORE_MIN <= v <= SCORE_MAX for v in cells.values()):
-            found.append(f"{panel}: every score must be from {SCORE_MIN} to {SCORE_MAX}.")
+            found.append(f"{name(panel)}: every score must be from {SCORE_MIN} to {SCORE_MAX}.")
     missing = missing_scores(inputs)
     if missing:
-        panels = sorted({m.panel for m in missing})
+        panels = sorted({name(m.panel) for m in missing})
         found.append("Scores are missing from " + ", ".join(panels) + ".")
     return found, missing
 

@@ -140,6 +140,11 @@ def appraisal_state(proposal: Any) -> AppraisalState:
         criteria=list(by_criterion),
         weights={k: Fraction(c.weight) for k, c in by_criterion.items()},
         scores=scores,
+        names={
+            **{k: o.title for k, o in by_option.items()},
+            **{k: c.name for k, c in by_criterion.items()},
+            **{k: p.name for k, p in by_panel.items()},
+        },
     )
     try:
         result = appraisal.appraise(inputs)
