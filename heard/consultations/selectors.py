@@ -222,10 +222,12 @@ def midpoint(consultation: Consultation) -> Midpoint:
         for row in answers.filter(sex__in=list(SEX_LABELS)).values("sex").annotate(n=Count("pk"))
     }
     ethnic: dict[str, int] = {}
-    for row in answers.exclude(ethnic_group="").values("ethnic_group").annotate(n=Count("pk")):
-        broad = equality.ethnic_broad_group(row["ethnic_group"])
+    for ethnic_row in (
+        answers.exclude(ethnic_group="").values("ethnic_group").annotate(n=Count("pk"))
+    ):
+        broad = equality.ethnic_broad_group(ethnic_row["ethnic_group"])
         if broad:
-            ethnic[broad] = ethnic.get(broad, 0) + row["n"]
+            ethnic[broad] = ethnic.get(broad, 0) + ethnic_row["n"]
     charts = [
         reach_chart(
             "age_band",
