@@ -1,6 +1,7 @@
 """Reading proposals: lists, the hub page's parts, what we already know, the timeline,
 plan progress and the public pages."""
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -237,6 +238,12 @@ def what_we_know(
     )
 
 
+def _word_regex(term: str) -> str:
+    """A whole-word, case-insensitive pattern that SQLite's and PostgreSQL's regular
+    expressions read alike (``\\b`` differs between them)."""
+    return r"(^|[^a-z0-9])" + re.escape(term) + r"($|[^a-z0-9])"
+
+
 def _related_activities(
     terms: list[str],
     topics: list[Any],
@@ -245,11 +252,15 @@ def _related_activities(
     linked: set[int],
     limit: int,
 ) -> list[RelatedActivity]:
-    """Published activities (open or closed) sharing a topic, a place or a key word."""
+    """Activities ever published (not drafts) sharing a topic, a place or a key word
+    (as a whole word in the title, summary or body)."""
+    published = Activity.objects.exclude(status=engagement_domain.Status.DRAFT).order_by(
+        "-created_at"
+    )
     found: dict[int, RelatedActivity] = {}
 
     def add(qs: QuerySet[Activity], reason: str) -> None:
-        for activity in qs[:20]:
+        for activity in qs.distinct()[:20]:
             entry = found.setdefault(
                 activity.pk,
                 RelatedActivity(
@@ -259,22 +270,18 @@ def _related_activities(
             if reason not in entry.reasons:
                 entry.reasons.append(reason)
 
-    for when in ("closed", "open"):
-        for topic in topics:
-            add(
-                engagement_selectors.public_activities(when=when, topic=topic.slug),
-                f"Same topic: {topic.name}",
-            )
-        for place in places:
-            add(
-                engagement_selectors.public_activities(when=when, locality=place),
-                f"Same place: {place}",
-            )
-        for term in terms:
-            add(
-                engagement_selectors.public_activities(when=when, q=term),
-                f"Mentions \u201c{term}\u201d",
-            )
+    for topic in topics:
+        add(published.filter(topics=topic), f"Same topic: {topic.name}")
+    for place in places:
+        add(published.filter(localities__name=place), f"Same place: {place}")
+    for term in terms:
+        pattern = _word_regex(term)
+        add(
+            published.filter(
+                Q(title__iregex=pattern) | Q(summary__iregex=pattern) | Q(body__iregex=pattern)
+            ),
+            f"Mentions \u201c{term}\u201d",
+        )
     ranked = sorted(found.values(), key=lambda r: (-len(r.reasons), r.activity.title))
     return ranked[:limit]
 
