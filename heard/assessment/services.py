@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
@@ -433,7 +433,7 @@ def assurance_test_save(
     test: str,
     evidence: str,
     condition: str = "",
-    document: UploadedFile | None = None,
+    document: File | None = None,
 ) -> AssuranceTest:
     test = AssuranceTest.Test(test)
     if not evidence.strip():
@@ -503,9 +503,7 @@ def checkpoint_record(
     return checkpoint
 
 
-def eqia_attach(
-    *, actor: Any, proposal: Any, title: str, file: UploadedFile
-) -> EqualityImpactAssessment:
+def eqia_attach(*, actor: Any, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
     """Attach the EqIA (a new version replaces the old one and clears its review)."""
     with transaction.atomic():
         eqia = (
