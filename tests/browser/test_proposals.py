@@ -1,0 +1,89 @@
+"""Proposals in a real browser: log a proposal, see what we already know, record what it
+drew on, move it to early engagement and find it on the public "What we are working on"
+page – axe clean throughout."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from heard.core.roles import Role
+from heard.engagement.tests.factories import ActivityFactory
+from heard.insight.tests.helpers import add_insights
+from heard.proposals.models import Proposal
+from tests.browser.test_pages import _sign_in
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_index(transactional_db):
+    """Flushing between browser tests empties the tables but not the FTS5 index."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM insight_fts")
+
+
+def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
+    add_insights(
+        ["The minor injuries unit in Cromer saved us a long drive to Norwich."],
+        locality="North Norfolk",
+    )
+    lead = make_staff(Role.PROGRAMME_LEAD, full_name="Priya Lead")
+    _sign_in(visitor, lead)
+    page = visitor.page
+
+    visitor.visit(reverse("proposals:list"))
+    page.get_by_role("link", name="Log a proposal").click()
+    visitor.check()
+    page.get_by_role("button", name="Log the proposal").click()
+    visitor.check()  # the error summary and inline errors
+    assert "Enter a title for the proposal" in page.locator(".nhsuk-error-summary").inner_text()
+
+    page.get_by_label("Title").fill("Move the minor injuries unit")
+    page.get_by_label("The case for change").fill(
+        "The minor injuries unit in Cromer would move to the new health centre."
+    )
+    page.get_by_label("North Norfolk").check()
+    page.get_by_role("button", name="See what we already know").click()
+    visitor.check()
+    assert "saved us a long drive" in page.locator("main").inner_text()
+    assert not Proposal.objects.exists()
+
+    page.get_by_role("button", name="Log the proposal").click()
+    visitor.check()
+    assert page.locator("h1").inner_text() == "What do we already know?"
+    page.get_by_role("button", name="We drew on this insight").first.click()
+    visitor.check()
+    proposal = Proposal.objects.get()
+    assert proposal.evidence.count() == 1
+    assert "Drawn on" in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="Back to the proposal").click()
+    visitor.check()
+    assert "1 record" in page.locator("main").inner_text()
+    ActivityFactory(title="Tell us about urgent care in Cromer")
+    page.get_by_role("button", name="Move to Early engagement").click()
+    visitor.check()
+    assert "The proposal has moved to Early engagement." in page.locator("main").inner_text()
+
+    page.get_by_role("link", name="The whole timeline").click()
+    visitor.check()
+    timeline = page.locator("main").inner_text()
+    assert "Logged as under consideration" in timeline
+    assert "Moved to Early engagement" in timeline
+
+    page.goto(visitor.base_url + reverse("proposals:plan", kwargs={"pk": proposal.pk}))
+    visitor.check()
+    page.get_by_role("link", name="Link an activity").first.click()
+    visitor.check()
+    page.get_by_label("Activity").select_option(label="Tell us about urgent care in Cromer")
+    page.get_by_role("button", name="Link the activity").click()
+    visitor.check()
+
+    visitor.visit(reverse("public:home"))
+    page.get_by_role("link", name="What we are working on").first.click()
+    visitor.check()
+    page.get_by_role("link", name="Move the minor injuries unit").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "What we are considering" in main
+    assert "Tell us about urgent care in Cromer" in main
+    assert "Early engagement" in main
