@@ -1,0 +1,135 @@
+"""A formal consultation in a real browser: the Gunning panel blocks the opening for each
+failing reason in turn, then every check passes and it opens; axe on every page."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from heard.accounts.tests.factories import PASSWORD, totp_code
+from heard.assessment.tests.helpers import pass_stage2
+from heard.consultations.models import Consultation
+from heard.consultations.tests.helpers import ready_proposal
+from heard.core.roles import Role
+from heard.proposals.models import Proposal
+
+
+def _sign_in(visitor, user):
+    page = visitor.page
+    visitor.visit(reverse("account_login"))
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(user))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/")
+
+
+def _local(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _panel(page) -> str:
+    return page.locator("#gunning-panel").inner_text()
+
+
+def _check(page, key: str) -> str:
+    return page.locator(f"#check-{key}").inner_text()
+
+
+def _try_to_open(visitor, expect_blocked_by: str) -> None:
+    page = visitor.page
+    page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "The consultation cannot open yet" in main
+    assert expect_blocked_by in main
+    assert Consultation.objects.get().activity.status == "draft"
+
+
+def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff):
+    lead = make_staff(Role.PROGRAMME_LEAD)
+    proposal = ready_proposal("Relocate the Eastham minor injuries unit", stage2=False)
+    _sign_in(visitor, lead)
+    page = visitor.page
+
+    visitor.visit(reverse("consultations:create", kwargs={"proposal_pk": proposal.pk}))
+    page.get_by_role("button", name="Create the formal consultation").click()
+    visitor.check()
+    consultation = Consultation.objects.get()
+    detail = reverse("consultations:detail", kwargs={"pk": consultation.pk})
+    assert "Fail" in _check(page, "sufficient_reasons")
+    assert "Fail" in _check(page, "adequate_time")
+    assert "Fail" in _check(page, "assurance")
+    assert "Pass" in _check(page, "formative")
+
+    # 1. Sufficient reasons: the document is not published; publishing is refused while
+    # sections are empty, then the missing sections are written and it is published.
+    _try_to_open(visitor, "Sufficient reasons")
+    page.get_by_role("button", name="Publish the document").click()
+    visitor.check()
+    assert "Write every section before publishing" in page.locator("main").inner_text()
+    for label, text in (
+        ("costs", "About £2.1 million to refit the health centre, saving £300,000 a year."),
+        ("alternatives", "A new unit was set aside: no site is available within five years."),
+    ):
+        page.get_by_role("link", name=f"Edit {dict(COSTS_LABELS)[label]}").click()
+        visitor.check()
+        page.locator("textarea").fill(text)
+        page.get_by_role("button", name="Save the section").click()
+        visitor.check()
+    page.get_by_role("button", name="Publish the document").click()
+    visitor.check()
+    assert "The consultation document has been published." in page.locator("main").inner_text()
+    assert "Pass" in _check(page, "sufficient_reasons")
+
+    # 2. Adequate time: six weeks with no justification.
+    now = timezone.now()
+    page.get_by_role("link", name="Change the consultation period").click()
+    visitor.check()
+    page.get_by_label("Opens", exact=True).fill(_local(now - timedelta(minutes=1)))
+    page.get_by_label("Closes", exact=True).fill(_local(now + timedelta(weeks=6)))
+    page.get_by_role("button", name="Save the period").click()
+    visitor.check()
+    assert "shorter than 12 weeks" in _check(page, "adequate_time")
+    _try_to_open(visitor, "Adequate time")
+
+    # 3. Assurance stage 2 has not passed.
+    page.get_by_role("link", name="Change the consultation period").click()
+    visitor.check()
+    page.get_by_label("Closes", exact=True).fill(_local(now + timedelta(weeks=13)))
+    page.get_by_role("button", name="Save the period").click()
+    visitor.check()
+    assert "Fail" not in _check(page, "adequate_time")
+    _try_to_open(visitor, "Assurance stage 2")
+    pass_stage2(proposal)
+
+    # 4. Formative stage: a proposal already decided cannot be consulted on.
+    Proposal.objects.filter(pk=proposal.pk).update(status="decided")
+    visitor.visit(detail)
+    assert "Fail" in _check(page, "formative")
+    _try_to_open(visitor, "Formative stage")
+    Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
+
+    # Every check passes: it opens, and the proposal moves to formal consultation.
+    visitor.visit(detail)
+    assert "Every check passes." in _panel(page)
+    page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    assert "The consultation is open." in page.locator("main").inner_text()
+    consultation.refresh_from_db()
+    assert consultation.activity.status == "open"
+    proposal.refresh_from_db()
+    assert proposal.status == "formal_consultation"
+
+    # The public page: the document, the dates and how to respond.
+    page.get_by_role("link", name="See the public page").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "About £2.1 million" in main
+    # an NHS.UK button link (role="button"), into the engagement respond flow
+    assert page.get_by_role("button", name="Respond to the consultation").is_visible()
+
+
+COSTS_LABELS = [("costs", "costs"), ("alternatives", "alternatives set aside and why")]
