@@ -1,6 +1,7 @@
 """Writing engagement activities. Every change is audited; lifecycle moves go through
 ``activity_transition``, which checks the rules in ``domain.py``."""
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -15,6 +16,8 @@ from heard.audit.services import audit_record
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality
 from heard.people.models import Group, Topic
+
+logger = logging.getLogger(__name__)
 
 
 class TransitionRefused(ValueError):
@@ -178,8 +181,20 @@ def activities_advance_clock(*, now: datetime | None = None) -> int:
         | Q(status=domain.Status.OPEN, closes_at__lte=now)
     )
     for activity in due.iterator():
-        # An activity whose whole window passed while nobody looked opens, then closes.
-        while (target := domain.due_transition(activity.facts(), now)) is not None:
-            activity = activity_transition(activity=activity, target=target, now=now, by_clock=True)
-            moved += 1
+        try:
+            # An activity whose whole window passed while nobody looked opens, then closes.
+            while (target := domain.due_transition(activity.facts(), now)) is not None:
+                activity = activity_transition(
+                    activity=activity, target=target, now=now, by_clock=True
+                )
+                moved += 1
+        except TransitionRefused as refused:
+            # A guard from above refused (e.g. a formal consultation failing a Gunning
+            # check when its time came): it goes back to draft, so nobody sees it open,
+            # and the clock carries on with the other activities.
+            logger.warning("Clock could not open activity %s: %s", activity.pk, refused)
+            if activity.status == domain.Status.SCHEDULED:
+                activity_transition(
+                    activity=activity, target=domain.Status.DRAFT, now=now, by_clock=True
+                )
     return moved

@@ -202,6 +202,25 @@ def test_schedule_then_the_clock_opens_it_and_moves_the_proposal_then_closes_on_
     assert consultation.activity.status == "closed"
 
 
+def test_clock_refused_at_opening_time_returns_it_to_draft_and_carries_on():
+    from heard.assessment.models import Checkpoint
+    from heard.engagement.tests.factories import ActivityFactory
+
+    consultation = passing_consultation(starts_in=timedelta(days=2))
+    _open(consultation)
+    opens = Activity.objects.get(pk=consultation.activity_id).opens_at
+    other = ActivityFactory(status="scheduled", opens_at=opens, closes_at=opens + timedelta(days=9))
+    # After scheduling, the stage 2 checkpoint is recorded again as not passed.
+    Checkpoint.objects.filter(proposal=consultation.proposal).update(outcome="not_passed")
+    assert engagement_services.activities_advance_clock(now=opens) == 1
+    consultation.activity.refresh_from_db()
+    other.refresh_from_db()
+    assert consultation.activity.status == "draft"
+    assert other.status == "open"
+    consultation.proposal.refresh_from_db()
+    assert consultation.proposal.status == "assurance"
+
+
 def test_scheduling_refused_while_a_check_fails():
     consultation = make_consultation()
     set_period(consultation, starts_in=timedelta(days=2))
