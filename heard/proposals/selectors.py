@@ -286,8 +286,9 @@ def _related_activities(
     return ranked[:limit]
 
 
-def what_we_know_for(proposal: Proposal) -> WhatWeKnow:
+def what_we_know_for(proposal: Proposal, *, limit: int = 12) -> WhatWeKnow:
     return what_we_know(
+        limit=limit,
         title=proposal.title,
         description=proposal.description,
         topics=list(proposal.topics.all()),

@@ -118,6 +118,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "is_public": domain.is_public_stage(facts.status) and not proposal.is_private,
         "transition_form": TransitionForm(),
         "recent": selectors.timeline(proposal)[-5:],
+        "know": selectors.what_we_know_for(proposal, limit=3),
     }
 
 
