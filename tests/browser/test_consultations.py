@@ -133,3 +133,66 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
 
 
 COSTS_LABELS = [("costs", "costs"), ("alternatives", "alternatives set aside and why")]
+
+
+def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_member):
+    from heard.consultations.tests.helpers import passing_consultation
+    from heard.people.models import Consent, Group
+
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    consultation = passing_consultation()
+    Group.objects.create(
+        name="Healthwatch Norfolk", kind="organisation", email="hello@healthwatch.example"
+    )
+    member = make_member(email="resident@example.com").member
+    Consent.objects.create(member=member, purpose=Consent.Purpose.CONTACT, wording="Yes.")
+    from heard.proposals.models import Proposal as P
+
+    P.objects.filter(pk=consultation.proposal_id).update(localities=["Norwich"])
+    _sign_in(visitor, officer)
+    page = visitor.page
+
+    # Overview and scrutiny: two councils, so a joint committee is needed.
+    visitor.visit(reverse("consultations:osc", kwargs={"pk": consultation.pk}))
+    for name, email in (
+        ("Norfolk County Council", "hosc@norfolk.example.gov.uk"),
+        ("Suffolk County Council", "scrutiny@suffolk.example.gov.uk"),
+    ):
+        page.get_by_label("Council", exact=True).fill(name)
+        page.get_by_label("Contact email address").fill(email)
+        page.get_by_role("button", name="Add the council").click()
+        visitor.check()
+    due = timezone.localdate() + timedelta(days=100)
+    page.get_by_label("Date the committee's comments are due").fill(due.isoformat())
+    page.get_by_label("Proposed decision date").fill((due + timedelta(days=30)).isoformat())
+    page.get_by_role("button", name="Save and notify").click()
+    visitor.check()  # the error summary: a joint committee is needed
+    assert "record the joint committee" in page.locator("main").inner_text()
+    page.get_by_label("Joint committee (where several councils are consulted)").fill(
+        "Norfolk and Suffolk Joint Health Scrutiny Committee"
+    )
+    page.get_by_role("button", name="Save and notify").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "2 council contacts emailed about the change" in main
+    assert "comments are due changed from not set to" in main
+
+    # Telling people: one group and the one interested member who agreed to contact.
+    visitor.visit(reverse("consultations:tell", kwargs={"pk": consultation.pk}))
+    assert "1 member is interested" in page.locator("main").inner_text()
+    page.get_by_label("Healthwatch Norfolk (hello@healthwatch.example)").check()
+    page.get_by_label("Also email members interested").check()
+    page.get_by_role("button", name="Send the emails").click()
+    visitor.check()
+    assert "2 of 2" in page.locator("main").inner_text()
+
+    # Mid-point review: the charts with data tables, then the action recorded.
+    visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))
+    page.get_by_role("button", name="Record the review").click()
+    visitor.check()  # error summary
+    page.get_by_label("What we are doing about it").fill(
+        "Two extra drop-in sessions in Great Yarmouth for younger people."
+    )
+    page.get_by_role("button", name="Record the review").click()
+    visitor.check()
+    assert "Two extra drop-in sessions" in page.locator("main").inner_text()
