@@ -81,6 +81,9 @@ class ProposalFacts:
     description: str = ""
     # proposals: early engagement recorded (linked activities or insight drawn on)
     early_engagement_count: int = 0
+    # proposals: the engagement plan (lines = stakeholders or audiences planned for)
+    plan_lines: int = 0
+    seldom_heard_planned: bool = False
     # assessment: options appraisal
     options_count: int = 0
     # assessment: significance
@@ -166,6 +169,18 @@ def flags(facts: ProposalFacts) -> list[str]:
             "This proposal moved to options with no early engagement recorded: "
             "link the activities or insight it drew on."
         )
+    planning = (
+        ORDER.index(Status.EARLY_ENGAGEMENT)
+        <= ORDER.index(facts.status)
+        < ORDER.index(Status.DECIDED)
+    )
+    if planning and facts.plan_lines == 0:
+        warnings.append(
+            "There is no engagement plan yet: add the stakeholders affected and how each "
+            "will be involved."
+        )
+    elif planning and not facts.seldom_heard_planned:
+        warnings.append("The engagement plan does not say how seldom-heard groups will be reached.")
     return warnings
 
 

@@ -80,6 +80,16 @@ class Proposal(models.Model):
             "title": self.title,
             "description": self.description,
             "early_engagement_count": self.early_engagement_count(),
+            **self._plan_facts(),
+        }
+
+    def _plan_facts(self) -> dict[str, Any]:
+        plan = EngagementPlan.objects.filter(proposal=self).first()
+        if plan is None:
+            return {"plan_lines": 0, "seldom_heard_planned": False}
+        return {
+            "plan_lines": plan.items.count(),
+            "seldom_heard_planned": bool(plan.seldom_heard.strip()),
         }
 
     def facts(self) -> domain.ProposalFacts:

@@ -227,12 +227,45 @@ def test_formal_consultation_never_opens_without_its_preconditions(facts, target
 @pytest.mark.parametrize("status", ALL)
 @pytest.mark.parametrize("count", [0, 1])
 def test_flag_for_options_without_early_engagement(status, count):
-    facts = ProposalFacts(status=status, early_engagement_count=count)
+    facts = ProposalFacts(
+        status=status, early_engagement_count=count, plan_lines=1, seldom_heard_planned=True
+    )
     past_early = domain.ORDER.index(status) >= domain.ORDER.index(Status.OPTIONS)
     expected = past_early and count == 0
     assert bool(flags(facts)) is expected
     if expected:
         assert "no early engagement" in flags(facts)[0]
+
+
+PLANNING = {
+    Status.EARLY_ENGAGEMENT,
+    Status.OPTIONS,
+    Status.SIGNIFICANCE,
+    Status.ASSURANCE,
+    Status.FORMAL_CONSULTATION,
+    Status.OTHER_INVOLVEMENT,
+    Status.DECISION_PENDING,
+}
+
+
+@pytest.mark.parametrize("status", ALL)
+@pytest.mark.parametrize(("lines", "seldom"), [(0, False), (0, True), (2, False), (2, True)])
+def test_flags_for_a_missing_or_incomplete_engagement_plan(status, lines, seldom):
+    facts = ProposalFacts(
+        status=status, early_engagement_count=1, plan_lines=lines, seldom_heard_planned=seldom
+    )
+    found = flags(facts)
+    if status not in PLANNING or (lines and seldom):
+        assert found == []
+    elif not lines:
+        assert found == [
+            "There is no engagement plan yet: add the stakeholders affected and how each "
+            "will be involved."
+        ]
+    else:
+        assert found == [
+            "The engagement plan does not say how seldom-heard groups will be reached."
+        ]
 
 
 @pytest.mark.parametrize("status", ALL)

@@ -152,13 +152,21 @@ def test_only_activities_linked_as_early_engagement_count(make_staff):
     assert proposal.facts().early_engagement_count == 0
 
 
-def test_flag_clears_once_early_engagement_is_recorded(make_staff):
+def test_flags_clear_once_early_engagement_and_the_plan_are_recorded(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
     proposal.status = "options"  # as if moved on without engagement
     proposal.save()
-    assert domain.flags(proposal.facts())
+    assert any("no early engagement" in f for f in domain.flags(proposal.facts()))
     services.evidence_record(proposal=proposal, actor=actor, note="PPG discussion, March")
+    assert not any("no early engagement" in f for f in domain.flags(proposal.facts()))
+    services.plan_item_save(proposal=proposal, actor=actor, audience="Carers", methods="Forum")
+    assert domain.flags(proposal.facts()) == [
+        "The engagement plan does not say how seldom-heard groups will be reached."
+    ]
+    services.plan_update(
+        proposal=proposal, actor=actor, seldom_heard="Through the VCSE forum", timeline=""
+    )
     assert domain.flags(proposal.facts()) == []
 
 
