@@ -52,10 +52,21 @@ def proposal_url(proposal: Proposal) -> str:
     return ""
 
 
+NAV = [
+    ("options", "Options", "assessment:options"),
+    ("criteria", "Criteria and weights", "assessment:criteria"),
+    ("panels", "Panels and scores", "assessment:panels"),
+    ("results", "Appraisal results and sensitivity", "assessment:results"),
+    ("significance", "Significance assessment", "assessment:significance"),
+    ("assurance", "Assurance and EqIA", "assessment:assurance"),
+]
+
+
 def _context(proposal: Proposal, section: str, **extra: Any) -> dict[str, Any]:
     return {
         "proposal": proposal,
         "section": section,
+        "nav": NAV,
         "proposal_url": proposal_url(proposal),
         **extra,
     }
@@ -315,7 +326,7 @@ def panel_scores(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
                 f"score{'s are' if len(missing) != 1 else ' is'} still missing: they are listed below.",
             )
             return redirect("assessment:panel_scores", pk=proposal.pk, panel_id=panel.pk)
-        messages.success(request, f"{panel.name}'s scores have been saved.")
+        messages.success(request, f"The scores from {panel.name} have been saved.")
         return redirect("assessment:results", pk=proposal.pk)
     current = selectors.scores_for_panel(panel)
     missing_cells = [
