@@ -495,7 +495,7 @@ def _assurance_status(proposal: Any) -> tuple[str, str]:
     eqia = eqia_for(proposal)
     parts = [
         "Stage 2 passed" if passed else "Stage 2 not passed yet",
-        "EqIA attached" if eqia else "No EqIA yet",
+        "EqIA attached" if eqia else "no EqIA yet",
     ]
     if eqia and eqia.reviewed_at:
         parts.append("EqIA reviewed")

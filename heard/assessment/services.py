@@ -69,6 +69,9 @@ def option_save(
         others = Option.objects.select_for_update().filter(proposal=proposal)
         if option is not None:
             others = others.exclude(pk=option.pk)
+        if others.filter(title__iexact=title.strip()).exists():
+            # Also makes a double submission of the add form harmless.
+            raise ValidationError(f"There is already an option called “{title.strip()}”.")
         if is_do_nothing and others.filter(is_do_nothing=True).exists():
             raise ValidationError("There is already a “do nothing” option.")
         if is_preferred:
@@ -107,6 +110,11 @@ def criterion_save(
     if weight < 0:
         raise ValidationError("A weight cannot be negative.")
     with transaction.atomic():
+        same = Criterion.objects.filter(proposal=proposal, name__iexact=name.strip())
+        if criterion is not None:
+            same = same.exclude(pk=criterion.pk)
+        if same.exists():
+            raise ValidationError(f"There is already a criterion called “{name.strip()}”.")
         before = None
         if criterion is None:
             criterion = Criterion(
@@ -168,6 +176,11 @@ def panel_save(
     scored_on: date | None = None,
 ) -> Panel:
     with transaction.atomic():
+        same = Panel.objects.filter(proposal=proposal, name__iexact=name.strip())
+        if panel is not None:
+            same = same.exclude(pk=panel.pk)
+        if same.exists():
+            raise ValidationError(f"There is already a panel called “{name.strip()}”.")
         before = None
         if panel is None:
             panel = Panel(

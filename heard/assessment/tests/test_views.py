@@ -55,6 +55,23 @@ def test_add_options_including_do_nothing_and_set_one_aside(staff_client):
     )
     page = client.get(url("options", proposal)).content.decode()
     assert "No site available." in page and "Set aside" in page and "Do nothing" in page
+    # the add form submitted twice: the second is refused, nothing doubles
+    response = client.post(url("option_add", proposal), {"title": "new build"})
+    assert response.status_code == 400
+    assert "There is already an option called “new build”" in response.content.decode()
+    assert proposal.options.count() == 2
+
+
+def test_pages_carry_the_section_navigation(staff_client):
+    client, _ = staff_client(Role.SCRUTINY_READER)
+    proposal = make_appraisal()
+    for name in ("options", "criteria", "panels", "results", "significance", "assurance"):
+        page = client.get(url(name, proposal)).content.decode()
+        assert page.count("nhsuk-contents-list__item") == 6, name
+        assert page.count('aria-current="page"') == 1, name
+        for other in ("options", "criteria", "panels", "results", "significance", "assurance"):
+            if other != name:
+                assert f'href="{url(other, proposal)}"' in page, (name, other)
 
 
 def test_option_of_another_proposal_is_not_found(staff_client):
@@ -75,6 +92,8 @@ def test_criterion_weight_validation(staff_client):
     assert "Enter the weight as a number" in response.content.decode()
     client.post(url("criterion_add", proposal), {"name": "Access", "weight": "30"})
     client.post(url("criterion_add", proposal), {"name": "Cost", "weight": "10"})
+    response = client.post(url("criterion_add", proposal), {"name": "cost", "weight": "10"})
+    assert "There is already a criterion called “cost”" in response.content.decode()
     page = client.get(url("criteria", proposal)).content.decode()
     assert "75.0%" in page and "25.0%" in page
 
