@@ -238,6 +238,10 @@ class Report:
     generated_at: datetime | None = None
 
     @property
+    def channels_used(self) -> list[str]:
+        return [r.label for r in self.by_channel if r.count != 0]
+
+    @property
     def changed_counts(self) -> dict[str, int]:
         counts: Counter[str] = Counter(
             t.response.changed for t in self.themes.items if t.response is not None

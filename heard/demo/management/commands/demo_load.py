@@ -21,6 +21,7 @@ from heard.core.roles import Role
 from heard.engagement import demo as engagement_demo
 from heard.insight import demo as insight_demo
 from heard.involvement import demo as involvement_demo
+from heard.outcomes import demo as outcomes_demo
 from heard.people import demo as people_demo
 
 # Fictional people; the domain is reserved for examples.
@@ -68,6 +69,7 @@ class Command(BaseCommand):
             engagement_demo,
             insight_demo,
             analysis_demo,
+            outcomes_demo,
         ):
             made = part.load(self.stdout)
             if made and not options["quiet"]:

@@ -1,0 +1,658 @@
+"""Demo service change (called by ``manage.py demo_load``, after the analysis demo).
+
+Two fictional proposals, taken through the real services of every app:
+
+1. **Moving the Eastbrook minor injuries unit** from the cottage hospital to the new
+   health and care centre, all the way to a decision: early engagement, three options
+   with a co-produced appraisal, a significance assessment finding a substantial impact
+   on access, NHS England assurance (stage 2 passed, EqIA attached), a 12-week formal
+   consultation that closed five weeks ago with ~300 responses (some of them an
+   organised campaign; "anything else" answers drawn from the engagement demo's comment
+   source), analysis themes named by an analyst, a response to every theme, the outcome
+   report issued to the board, and the board's decision.
+2. **Moving the Wymford blood-test clinic** across the road, assessed as not
+   significant (minor impacts, with the reasons) and taken forward by other involvement.
+
+Idempotent: a proposal that exists is left alone. The analysis runs here, synchronously
+(about 900 answers, a few seconds), so that the themes exist to respond to.
+"""
+
+import random
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from heard.accounts.models import User
+from heard.analysis import services as analysis_services
+from heard.analysis.models import Theme
+from heard.assessment import services as assessment
+from heard.assessment.models import Checkpoint
+from heard.consultations import services as consultations
+from heard.consultations.models import Consultation, DocumentSection
+from heard.engagement import hooks as engagement_hooks
+from heard.engagement import services as engagement_services
+from heard.engagement.models import (
+    Activity,
+    Answer,
+    Question,
+    Response,
+    ResponseEquality,
+)
+from heard.engagement.services_responses import reference_new
+from heard.outcomes import selectors, services
+from heard.people import equality
+from heard.people.models import Topic
+from heard.proposals import services as proposals
+from heard.proposals.models import Proposal
+
+MIU_TITLE = "Moving the Eastbrook minor injuries unit to the Eastbrook Health and Care Centre"
+CLINIC_TITLE = "Moving the Wymford blood-test clinic to the library building across the road"
+RESPONSES = 300
+
+
+def _staff(email: str) -> User | None:
+    return User.objects.filter(email=email).first()
+
+
+def load(out: Any = None) -> dict[str, int]:
+    made: dict[str, int] = {}
+    if not Proposal.objects.filter(title=MIU_TITLE).exists():
+        _miu()
+        made["service change decided"] = 1
+    if not Proposal.objects.filter(title=CLINIC_TITLE).exists():
+        _clinic()
+        made["service change assessed as not significant"] = 1
+    return made
+
+
+# 1. The minor injuries unit -------------------------------------------------------------------
+
+
+def _miu() -> None:
+    lead = _staff("lead@demo.heard.example")
+    officer = _staff("officer@demo.heard.example")
+    analyst = _staff("analyst@demo.heard.example")
+    board = _staff("board@demo.heard.example")
+    now = timezone.now()
+    opens = (now - timedelta(weeks=17)).replace(hour=9, minute=0, second=0, microsecond=0)
+    closes = (opens + timedelta(weeks=12)).replace(hour=23, minute=59)
+
+    with transaction.atomic():
+        proposal = proposals.proposal_create(
+            actor=lead,
+            title=MIU_TITLE,
+            description=(
+                "The minor injuries unit at Eastbrook Cottage Hospital has closed at short "
+                "notice on 41 days in the last year because it could not be staffed safely, "
+                "and it has no X-ray. We propose moving it two miles to the new Eastbrook "
+                "Health and Care Centre, beside the GP practice and the X-ray department, "
+                "open 8am to 10pm every day."
+            ),
+            services="Minor injuries unit; X-ray; urgent treatment",
+            localities=["Broadland"],
+            people_affected=38000,
+            lead=lead,
+            topics=list(Topic.objects.filter(slug="urgent-and-emergency-care")),
+        )
+        proposals.proposal_transition(
+            proposal=proposal, target="early_engagement", actor=lead, note="Plans shared early."
+        )
+        earlier = Activity.objects.filter(level="consult").order_by("pk").first()
+        if earlier is not None:
+            proposals.activity_link(
+                proposal=proposal, activity=earlier, actor=officer, is_early_engagement=True
+            )
+        proposals.evidence_record(
+            proposal=proposal,
+            actor=officer,
+            note=(
+                "Listening events in Eastbrook, Cawford and Little Ashby (62 people): waiting "
+                "for X-ray at the district hospital and unplanned closures came up most."
+            ),
+        )
+        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        _miu_options(proposal, lead)
+        proposals.proposal_transition(
+            proposal=proposal, target="significance_assessment", actor=lead
+        )
+        assessment.significance_save(
+            actor=lead,
+            proposal=proposal,
+            summary="A change of location for an urgent service used by about 9,000 people a year.",
+            areas={
+                "access": {
+                    "impact": "substantial",
+                    "who_affected": "People using the unit, especially those without a car",
+                    "how_many": 9000,
+                    "evidence": "Two miles further for most of Eastbrook; one bus an hour.",
+                },
+                "wider_community": {
+                    "impact": "moderate",
+                    "who_affected": "Eastbrook town centre; the cottage hospital's future",
+                    "how_many": 38000,
+                    "evidence": "Town council and Healthwatch feedback at the listening events.",
+                },
+                "patients": {
+                    "impact": "moderate",
+                    "who_affected": "People with minor injuries needing an X-ray",
+                    "how_many": 2600,
+                    "evidence": "2,600 transfers a year to the district hospital for X-ray.",
+                },
+                "service_delivery": {
+                    "impact": "moderate",
+                    "who_affected": "Unit staff; GP practice; ambulance service",
+                    "how_many": 45,
+                    "evidence": "Workforce review, March; rota gaps on 41 days.",
+                },
+            },
+        )
+        proposals.proposal_transition(proposal=proposal, target="assurance", actor=lead)
+        for test, evidence in (
+            ("engagement", "Listening events and the engagement plan; Healthwatch involved."),
+            ("patient_choice", "Patients keep the choice of the district hospital and NHS 111."),
+            ("clinical_evidence", "Clinical senate review: co-location with X-ray is safer."),
+            ("commissioner_support", "Supported by the ICB's primary care committee."),
+        ):
+            assessment.assurance_test_save(
+                actor=lead, proposal=proposal, test=test, evidence=evidence
+            )
+        for stage in (1, 2):
+            assessment.checkpoint_record(
+                actor=lead,
+                proposal=proposal,
+                stage=stage,
+                outcome=Checkpoint.Outcome.PASSED,
+                held_on=(opens - timedelta(weeks=8 - stage * 3)).date(),
+            )
+        assessment.eqia_attach(
+            actor=lead,
+            proposal=proposal,
+            title="Equality impact assessment: Eastbrook minor injuries unit",
+            file=ContentFile(
+                b"%PDF-1.4\n% Demo EqIA: older people and people without a car are most "
+                b"affected; mitigations: shuttle bus, patient transport.\n",
+                name="eastbrook-miu-eqia.pdf",
+            ),
+        )
+        consultation = consultations.consultation_create(actor=officer, proposal=proposal)
+        _miu_document(consultation, officer)
+        consultations.council_add(
+            actor=officer,
+            consultation=consultation,
+            name="Norfolk County Council",
+            committee="Health Overview and Scrutiny Committee",
+            contact_email="hosc@demo.heard.example",
+        )
+        consultations.dates_save(
+            actor=officer,
+            consultation=consultation,
+            opens_at=opens,
+            closes_at=closes,
+            justification="",
+        )
+        consultations.consultation_open(actor=officer, consultation=consultation, now=opens)
+        consultation.refresh_from_db()
+        _miu_responses(consultation, opens, closes)
+        engagement_services.activity_transition(
+            activity=consultation.activity,
+            target="closed",
+            now=closes + timedelta(minutes=1),
+            by_clock=True,
+        )
+        proposals.proposal_transition(
+            proposal=proposal,
+            target="decision_pending",
+            actor=lead,
+            note="Consultation closed; analysis and consideration under way.",
+        )
+    # Analysis: the real runs, synchronously (each in its own transactions).
+    for question in selectors.free_text_questions(consultation):
+        run = analysis_services.analysis_run_start(question=question, actor=analyst)
+        analysis_services.analysis_run_execute(run_id=run.pk)
+    with transaction.atomic():
+        _name_themes(consultation, analyst)
+        _miu_consideration(proposal, officer, lead)
+        services.report_issue(
+            proposal=proposal,
+            actor=officer,
+            issued_to="NHS Norfolk and Waveney ICB board members, for the meeting in public",
+        )
+        services.decision_record(
+            proposal=proposal,
+            actor=board,
+            decided_on=timezone.localdate(),
+            decided_by="NHS Norfolk and Waveney ICB board, meeting in public",
+            decision=(
+                "Move the minor injuries unit to the Eastbrook Health and Care Centre, open "
+                "8am to 10pm every day, with a shuttle bus from Cawford and Little Ashby for "
+                "the first two years and 20 more parking spaces; review after 12 months."
+            ),
+            board_paper_url="https://demo.heard.example/board/papers/eastbrook-miu-decision.pdf",
+        )
+
+
+def _miu_options(proposal: Proposal, lead: Any) -> None:
+    options = [
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Do nothing: keep the unit at the cottage hospital",
+            description="Keep the unit where it is, with the current hours and no X-ray.",
+            is_do_nothing=True,
+            estimated_cost="£0 capital; £180,000 a year in agency staff",
+            set_aside=True,
+            set_aside_reason="Unplanned closures would continue; no X-ray on site.",
+        ),
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Move the unit to the Eastbrook Health and Care Centre",
+            description="Beside the GP practice and X-ray, open 8am to 10pm every day.",
+            is_preferred=True,
+            estimated_cost="£420,000 capital; saves £150,000 a year",
+        ),
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Close the unit and send people to the district hospital",
+            description="Minor injuries seen at the district hospital's urgent treatment centre.",
+            estimated_cost="Saves £600,000 a year",
+            set_aside=True,
+            set_aside_reason="Twelve miles further for most people; fails access.",
+        ),
+    ]
+    criteria = [
+        assessment.criterion_save(actor=lead, proposal=proposal, name=name, weight=Decimal(w))
+        for name, w in (
+            ("Quality and safety of care", "35"),
+            ("Access for local people", "30"),
+            ("Workforce sustainability", "20"),
+            ("Value for money", "15"),
+        )
+    ]
+    assessment.weights_agreed(
+        actor=lead,
+        proposal=proposal,
+        agreed_by="Eastbrook stakeholder reference group with Healthwatch",
+        agreed_on=timezone.localdate() - timedelta(weeks=30),
+    )
+    grids = {
+        "Clinical panel": [[2, 4, 1, 2], [5, 3, 4, 4], [3, 1, 4, 5]],
+        "Public reference group": [[2, 5, 1, 2], [4, 3, 4, 3], [2, 1, 3, 4]],
+    }
+    for name, grid in grids.items():
+        panel = assessment.panel_save(
+            actor=lead,
+            proposal=proposal,
+            name=name,
+            scored_on=timezone.localdate() - timedelta(weeks=26),
+        )
+        assessment.scores_save(
+            actor=lead,
+            panel=panel,
+            scores={
+                (option.pk, criterion.pk): grid[i][j]
+                for i, option in enumerate(options)
+                for j, criterion in enumerate(criteria)
+            },
+        )
+
+
+def _miu_document(consultation: Consultation, officer: Any) -> None:
+    texts = {
+        "proposal": "We propose moving the minor injuries unit to the new health and care centre.",
+        "options": "Three options: keep the unit where it is; move it; close it.",
+        "reasons": "Safer staffing, X-ray on site, longer opening hours.",
+        "alternatives": "Doing nothing and closing the unit were set aside (see the appraisal).",
+        "costs": "£420,000 capital; running costs £150,000 a year lower.",
+        "impacts": "Longer journeys for some people without a car; mitigations proposed.",
+        "eqia": "Older people and people without a car are most affected; see the EqIA.",
+    }
+    for section in DocumentSection.objects.filter(consultation=consultation):
+        if not section.body.strip():
+            consultations.section_save(
+                actor=officer, section=section, body=texts.get(section.key, "See the document.")
+            )
+    consultations.document_publish(actor=officer, consultation=consultation)
+
+
+# What people said: (theme name, description, sentences, mood weight)
+MIU_TOPICS: dict[str, list[str]] = {
+    "Travel and buses": [
+        "The bus from Cawford to the new centre only runs once an hour",
+        "Without a car it will take me over an hour each way",
+        "Older people in Little Ashby rely on the community bus which does not go there",
+        "A taxi to the health centre costs twelve pounds each way",
+        "There is no bus at all on Sunday evenings from the villages",
+        "Walking there with a sprained ankle is not realistic from the market square",
+    ],
+    "Parking at the new centre": [
+        "The car park at the health centre is already full most mornings",
+        "There are not enough parking spaces for the GP surgery as it is",
+        "Parking charges at the new centre will put people off",
+        "Disabled parking bays are always taken at the health centre",
+    ],
+    "X-ray and longer opening hours": [
+        "Having the X-ray in the same building makes sense, no more trips to the district hospital",
+        "Open until ten at night every day would be a real improvement",
+        "Last year my son was sent on to the district hospital for an X-ray and we waited hours",
+        "Longer opening hours at weekends will keep people out of A&E",
+    ],
+    "Staffing and unplanned closures": [
+        "The unit keeps closing at short notice because there are not enough nurses",
+        "I turned up twice and found a sign saying closed due to staffing",
+        "Better a fully staffed unit two miles away than one that is shut",
+        "Nurse practitioners need proper support and cover to stay",
+    ],
+    "Keep the cottage hospital": [
+        "The cottage hospital is the heart of Eastbrook and should stay open",
+        "Townspeople raised money for the hospital and it should not be run down",
+        "What will happen to the cottage hospital building if the unit moves",
+        "Moving services out is the first step to closing the cottage hospital",
+    ],
+}
+CAMPAIGN = (
+    "I oppose the removal of minor injuries services from Eastbrook Cottage Hospital. "
+    "Keep local care local. Save our cottage hospital."
+)
+OPENERS = ["", "", "", "Honestly, ", "As a carer, ", "Speaking for my mum, ", "I think "]
+DETAILS = [
+    "I live in Cawford and work shifts at the care home.",
+    "My husband uses a wheelchair and we have no car.",
+    "We have three children under ten who are always falling over.",
+    "I am 82 and gave up driving last year.",
+    "Our farm is four miles outside town.",
+    "I coach the under-twelves football team on Saturdays.",
+    "My daughter has asthma and we have been twice this winter.",
+    "I have lived in Eastbrook for forty years.",
+    "I volunteer at the cottage hospital league of friends.",
+    "We moved here from Norwich two years ago.",
+    "I am a nurse myself, at the district hospital.",
+    "I care for my mother who has dementia.",
+    "I cycle everywhere and do not own a car.",
+    "My son is autistic and busy waiting rooms are hard for him.",
+    "I run the bakery on the market square.",
+    "We only have one car and my partner takes it to work.",
+    "I broke my wrist last spring and was sent away for an X-ray.",
+    "I work nights so I need somewhere open late.",
+    "I am registered blind and rely on lifts from neighbours.",
+    "My grandchildren stay with us in the school holidays.",
+    "I teach at the primary school in Little Ashby.",
+    "English is my second language and I like to see the same faces.",
+    "I am a wheelchair user myself.",
+    "I have diabetes and need my feet checked often.",
+]
+VILLAGES_EQUALITY_SKIP = 0.4
+
+
+def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime) -> None:
+    """~300 responses across channels, bulk-created as the engagement demo does, with
+    'anything else' answers drawn from the engagement demo's comment source."""
+    from heard.engagement.demo import _demo_comments
+
+    rng = random.Random(6)  # noqa: S311 - fictional demo data, reproducible
+    activity = consultation.activity
+    questionnaire = activity.questionnaire
+    version = questionnaire.current_version()
+    assert version is not None
+    questions = list(
+        Question.objects.filter(version=version).order_by("section__position", "position")
+    )
+    kinds = {q.kind: q for q in questions}
+    respondent_q = kinds["respondent_type"]
+    likert_q = kinds["likert"]
+    why_q, other_q = [q for q in questions if q.kind == "long_text"][:2]
+    comments = [text for text, _ in _demo_comments() if 40 <= len(text) <= 300]
+    rng.shuffle(comments)
+    topics = list(MIU_TOPICS)
+    span = (closes - opens).total_seconds()
+    responses: list[Response] = []
+    plans: list[tuple[str, str, str, str]] = []
+    for i in range(RESPONSES):
+        campaign = i % 10 == 0
+        organisation = not campaign and rng.random() < 0.03
+        channel = (
+            "email"
+            if campaign
+            else rng.choices(["online", "paper", "event", "phone"], weights=[78, 12, 7, 3])[0]
+        )
+        responses.append(
+            Response(
+                activity=activity,
+                questionnaire=questionnaire,
+                version=version,
+                channel=channel,
+                submitted_at=opens + timedelta(seconds=rng.random() * span),
+                respondent_type="organisation" if organisation else "individual",
+                organisation_name="Eastbrook Town Council" if organisation else "",
+                reference=reference_new(),
+                publish_consent=rng.random() < 0.6,
+                submission_token=uuid.uuid4() if channel == "online" else None,
+            )
+        )
+        if campaign:
+            why, mood = CAMPAIGN, "strongly_disagree"
+        else:
+            topic = rng.choices(topics, weights=[30, 14, 22, 20, 14])[0]
+            opener, sentence = rng.choice(OPENERS), rng.choice(MIU_TOPICS[topic])
+            if opener and not sentence.startswith(("X-ray", "I ")):
+                sentence = sentence[0].lower() + sentence[1:]
+            why = f"{opener}{sentence}. {rng.choice(DETAILS)}"
+            if rng.random() < 0.5:
+                why += " " + rng.choice(MIU_TOPICS[rng.choice(topics)]) + "."
+            mood = {
+                "X-ray and longer opening hours": rng.choice(["agree", "strongly_agree"]),
+                "Staffing and unplanned closures": rng.choice(["agree", "neutral"]),
+            }.get(topic, rng.choice(["disagree", "strongly_disagree", "neutral"]))
+        other_text = comments[i % len(comments)] if rng.random() < 0.3 else ""
+        plans.append(("organisation" if organisation else "individual", mood, why, other_text))
+    Response.objects.bulk_create(responses, batch_size=500)
+    answers: list[Answer] = []
+    equalities: list[ResponseEquality] = []
+    for response, (rtype, mood, why, other_text) in zip(responses, plans, strict=True):
+        answers.append(
+            Answer(
+                response=response,
+                question=respondent_q,
+                text=response.organisation_name,
+                value=rtype,
+            )
+        )
+        answers.append(Answer(response=response, question=likert_q, value=mood))
+        answers.append(Answer(response=response, question=why_q, text=why))
+        if other_text:
+            answers.append(Answer(response=response, question=other_q, text=other_text))
+        if rtype == "individual" and rng.random() > VILLAGES_EQUALITY_SKIP:
+            fields = {
+                key: rng.choice(options)[0]
+                for key, (_, options) in equality.QUESTIONS.items()
+                if rng.random() < 0.85
+            }
+            equalities.append(ResponseEquality(response=response, activity=activity, **fields))
+    Answer.objects.bulk_create(answers, batch_size=1000)
+    ResponseEquality.objects.bulk_create(equalities, batch_size=1000)
+    engagement_hooks.responses_bulk_created(responses)
+
+
+def _name_themes(consultation: Consultation, analyst: Any) -> None:
+    """The analyst names the proposed themes of "Why do you say that?" after what they
+    hold (matching their keywords to the topics above) and merges near-duplicates."""
+    why_q = selectors.free_text_questions(consultation)[0]
+    words = {
+        name: {w.strip(".,").lower() for s in sentences for w in s.split() if len(w) > 4}
+        for name, sentences in MIU_TOPICS.items()
+    }
+    words["Campaign: keep local care local"] = {
+        w.strip(".,").lower() for w in CAMPAIGN.split() if len(w) > 4
+    }
+    named: dict[str, Theme] = {}
+    for theme in Theme.objects.filter(codeframe__question=why_q, parent__isnull=True):
+        keys = {str(k).lower() for k in (theme.keywords or [])} | set(theme.name.lower().split())
+        best = max(words, key=lambda n: len(keys & words[n]))
+        if not keys & words[best]:
+            continue
+        if best in named:
+            analysis_services.theme_merge(source=theme, target=named[best], actor=analyst)
+        else:
+            named[best] = analysis_services.theme_update(
+                theme=theme, actor=analyst, name=best, description=""
+            )
+
+
+MIU_RESPONSES: dict[str, tuple[str, str, str]] = {
+    "Travel and buses": (
+        "We accept that journeys will be longer for people without a car, especially from "
+        "Cawford and Little Ashby.",
+        "partly",
+        "We have added a free shuttle bus from Cawford and Little Ashby, every hour from 8am "
+        "to 9pm, for the first two years, and will review its use after 12 months.",
+    ),
+    "Parking at the new centre": (
+        "The centre's car park is busy in the mornings.",
+        "yes",
+        "Twenty more spaces, four of them for disabled drivers, will be built before the unit "
+        "moves, and parking will stay free.",
+    ),
+    "X-ray and longer opening hours": (
+        "Many people welcomed X-ray on site and the longer hours; this supports the proposal.",
+        "no",
+        "",
+    ),
+    "Staffing and unplanned closures": (
+        "People told us the closures have made the unit unreliable. Moving to a larger team "
+        "is how we will staff it safely every day.",
+        "no",
+        "",
+    ),
+    "Keep the cottage hospital": (
+        "The cottage hospital's inpatient beds and outpatient clinics are not part of this "
+        "proposal and will stay.",
+        "partly",
+        "We have committed in the decision to keep the outpatient clinics at the cottage "
+        "hospital and to involve the town in plans for the space the unit leaves.",
+    ),
+    "Campaign: keep local care local": (
+        "We counted and read every campaign response. The concern is that care moves away "
+        "from Eastbrook: the unit stays in the town, two miles from its present site.",
+        "partly",
+        "See the shuttle bus and the commitment on the cottage hospital's clinics.",
+    ),
+}
+GENERAL_RESPONSE = (
+    "These comments were about people's experience of care in general rather than the "
+    "proposal. We have shared them, anonymised, with the providers' patient experience teams.",
+    "no",
+    "",
+)
+
+
+def _miu_consideration(proposal: Proposal, officer: Any, lead: Any) -> None:
+    for item in selectors.themes_for(proposal).items:
+        response, changed, how = MIU_RESPONSES.get(item.name, GENERAL_RESPONSE)
+        services.theme_response_save(
+            proposal=proposal,
+            theme_id=item.theme_id,
+            actor=officer,
+            response=response,
+            changed=changed,
+            how=how,
+        )
+    services.outcome_update(
+        proposal=proposal,
+        actor=lead,
+        summary=(
+            "Most people who responded accepted the case for X-ray on site and longer hours, "
+            "but were worried about travel without a car, parking, and the future of the "
+            "cottage hospital. We changed the proposal: a shuttle bus, more parking, and a "
+            "commitment to keep outpatient clinics at the cottage hospital."
+        ),
+        why=(
+            "Moving the unit changes where about 9,000 people a year go for urgent minor "
+            "injuries, a substantial change in access, so we consulted formally for 12 weeks."
+        ),
+        next_steps=(
+            "The unit moves when the extra parking is built. We will publish how the shuttle "
+            "bus is used, and review the change with Healthwatch after 12 months."
+        ),
+    )
+
+
+# 2. The blood-test clinic: not significant ------------------------------------------------------
+
+
+def _clinic() -> None:
+    lead = _staff("lead@demo.heard.example")
+    with transaction.atomic():
+        proposal = proposals.proposal_create(
+            actor=lead,
+            title=CLINIC_TITLE,
+            description=(
+                "The blood-test clinic in Wymford moves 50 metres, from the old surgery to "
+                "the ground floor of the library building, with the same hours, staff and "
+                "booking, step-free access and a bigger waiting area."
+            ),
+            services="Phlebotomy (blood tests)",
+            localities=["South Norfolk"],
+            people_affected=4000,
+            lead=lead,
+        )
+        proposals.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
+        proposals.evidence_record(
+            proposal=proposal,
+            actor=lead,
+            note="Patient participation group walked the new site with us; no concerns raised.",
+        )
+        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Do nothing: stay in the old surgery",
+            is_do_nothing=True,
+            set_aside=True,
+            set_aside_reason="The lease ends; the building has no step-free access.",
+        )
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Move to the library building",
+            is_preferred=True,
+        )
+        proposals.proposal_transition(
+            proposal=proposal, target="significance_assessment", actor=lead
+        )
+        reasons = {
+            "access": (
+                "minor",
+                "People using the clinic",
+                4000,
+                "50 metres; same hours; step-free.",
+            ),
+            "wider_community": ("none", "Wymford town centre", 0, "Both sites in the same street."),
+            "patients": ("minor", "Patients having blood tests", 4000, "Same staff and booking."),
+            "service_delivery": ("none", "Clinic staff", 6, "Same service model and hours."),
+        }
+        assessment.significance_save(
+            actor=lead,
+            proposal=proposal,
+            summary=(
+                "Not a substantial change: the clinic moves 50 metres with the same hours, "
+                "staff and booking, and access improves (step-free). We will tell patients "
+                "and the patient participation group, and ask for comments, rather than "
+                "consult formally."
+            ),
+            areas={
+                area: {"impact": impact, "who_affected": who, "how_many": n, "evidence": why}
+                for area, (impact, who, n, why) in reasons.items()
+            },
+        )
+        proposals.proposal_transition(
+            proposal=proposal,
+            target="other_involvement",
+            actor=lead,
+            note="Not significant: patients told and invited to comment.",
+        )

@@ -1,0 +1,30 @@
+"""The issue-6 demo: one proposal taken to a decision, one assessed as not significant."""
+
+import pytest
+
+from heard.audit.selectors import audit_verify
+from heard.outcomes import demo, selectors
+from heard.proposals.models import Proposal
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
+    assert demo.load() == {
+        "service change decided": 1,
+        "service change assessed as not significant": 1,
+    }
+    miu = Proposal.objects.get(title=demo.MIU_TITLE)
+    assert miu.status == "decided"
+    themes = selectors.themes_for(miu)
+    assert len(themes.items) >= 4 and themes.missing == [] and themes.unanalysed == []
+    report = selectors.report_for(miu)
+    assert report.total_responses == demo.RESPONSES
+    assert report.decision is not None and report.issue is not None
+    assert any(c.size >= 20 and "Keep local care local" in c.template for c in report.campaigns)
+    assert selectors.is_published(miu)
+    clinic = Proposal.objects.get(title=demo.CLINIC_TITLE)
+    assert clinic.status == "other_involvement"
+    assert not clinic.facts().consultation_required
+    assert demo.load() == {}
+    assert audit_verify().ok
