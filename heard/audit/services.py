@@ -1,8 +1,9 @@
 """Writing to the audit trail. Every state change in Heard records an event through here."""
 
+from functools import cache
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from heard.audit.domain import GENESIS, EventContent, event_hash, normalise
@@ -42,12 +43,12 @@ def audit_record(
     action = Action(action)  # refuses an action the trail does not know
     subject_type, subject_id = _subject_parts(subject)
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
-        head, _ = ChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"sequence": 0, "hash": GENESIS}
-        )
+    # No savepoint of its own: if appending fails, the caller's whole transaction must
+    # roll back anyway (the change may not commit without its event).
+    with transaction.atomic(savepoint=False):
+        sequence, prev_hash = _head_locked()
         content = EventContent(
-            sequence=head.sequence + 1,
+            sequence=sequence + 1,
             occurred_at=timezone.now(),
             actor_id=actor_id,
             actor_role=role_of(actor),
@@ -57,14 +58,42 @@ def audit_record(
             before=normalise(before),
             after=normalise(after),
             request_id=current_request_id(),
-            prev_hash=head.hash,
+            prev_hash=prev_hash,
         )
         digest = event_hash(content)
         event = AuditEvent(**_fields(content), hash=digest)
         event.save(force_insert=True)
-        head.sequence, head.hash = content.sequence, digest
-        head.save(update_fields=["sequence", "hash"])
+        with connection.cursor() as cursor:
+            cursor.execute(_sql()["update"], [content.sequence, digest])
     return event
+
+
+@cache
+def _sql() -> dict[str, str]:
+    """The two statements on the chain head, written once (they run on every write).
+    Only fixed, quoted names go into them; the values are bound parameters."""
+    qn = connection.ops.quote_name
+    table = qn(ChainHead._meta.db_table)
+    seq, digest, pk = qn("sequence"), qn("hash"), qn("id")
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return {
+        "select": f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
+        "update": f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
+    }
+
+
+def _head_locked() -> tuple[int, str]:
+    """The chain head's sequence and hash, locked until the transaction ends
+    (PostgreSQL: the row lock; SQLite: the IMMEDIATE transaction's write lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql()["select"])
+        row = cursor.fetchone()
+    if row is None:  # the very first event
+        ChainHead.objects.get_or_create(id=1, defaults={"sequence": 0, "hash": GENESIS})
+        with connection.cursor() as cursor:
+            cursor.execute(_sql()["select"])
+            row = cursor.fetchone()
+    return int(row[0]), str(row[1])
 
 
 def _fields(content: EventContent) -> dict[str, Any]:

@@ -8,6 +8,12 @@ engagement may not import those apps, so they register here in ``AppConfig.ready
 ``response_submitted(response)`` is called by the engagement services inside the
 transaction that stores a response (from any channel: online, paper, phone, event,
 import), so whatever a hook writes commits or rolls back with the response.
+
+The public online path, which must take hundreds of responses a second, calls it with
+``defer=True``. A hook registered with a ``deferred`` variant then has that variant
+called instead (still inside the transaction): it may leave its work until after the
+commit, provided the stored response itself is enough to redo it after a crash (ADR 7).
+Hooks without a variant are called as usual.
 """
 
 from collections.abc import Callable
@@ -17,14 +23,19 @@ ResponseHook = Callable[[Any], None]
 _response_hooks: list[ResponseHook] = []
 
 
-def on_response_submitted(hook: ResponseHook) -> None:
+_deferred_variants: dict[ResponseHook, ResponseHook] = {}
+
+
+def on_response_submitted(hook: ResponseHook, *, deferred: ResponseHook | None = None) -> None:
     if hook not in _response_hooks:
         _response_hooks.append(hook)
+    if deferred is not None:
+        _deferred_variants[hook] = deferred
 
 
-def response_submitted(response: Any) -> None:
+def response_submitted(response: Any, *, defer: bool = False) -> None:
     for hook in _response_hooks:
-        hook(response)
+        (_deferred_variants.get(hook, hook) if defer else hook)(response)
 
 
 # Bulk path, for loads that create many responses at once (the demo loader, large

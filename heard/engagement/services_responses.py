@@ -1,7 +1,9 @@
 """Storing responses from every channel, exactly once, and keeping spam out.
 
 Every stored response calls ``hooks.response_submitted(response)`` inside the
-transaction that stores it, and is audited (no personal data in the trail).
+transaction that stores it, and is audited (no personal data in the trail). The public
+online path passes ``defer=True``, so the insight bank makes its insights in batches
+after the commit (ADR 7).
 
 Exactly once: an online form carries a submission token (a UUID made when the form was
 first shown); the token is unique in the table, so a second send of the same form –
@@ -263,7 +265,8 @@ def response_submit(
                     "answers": len(clean.answers),
                 },
             )
-            hooks.response_submitted(response)
+            # The busy public path: apps above may finish their part after the commit.
+            hooks.response_submitted(response, defer=True)
             if receipt_email:
                 mail_send_on_commit(
                     to=[receipt_email],

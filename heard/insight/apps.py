@@ -13,6 +13,8 @@ class InsightConfig(AppConfig):
         from heard.insight import receivers, rules  # noqa: F401
         from heard.insight.models import Insight
 
-        hooks.on_response_submitted(receivers.response_submitted)
+        hooks.on_response_submitted(
+            receivers.response_submitted, deferred=receivers.response_submitted_later
+        )
         post_delete.connect(receivers.insight_deleted, sender=Insight)
         hooks.on_responses_bulk_created(receivers.responses_bulk_created)

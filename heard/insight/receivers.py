@@ -1,16 +1,36 @@
 """Every free-text answer becomes an insight (registered on engagement's response hook).
 
-Runs inside the transaction that stores the response, so the insight commits or rolls
-back with it. Engagement's models are read by duck typing (engagement may not import
-this app, and this app reads the response it is handed).
+Two ways in (ADR 7):
+
+* ``response_submitted`` – staff data entry, imports, tests: runs inside the
+  transaction that stores the response, so the insight commits or rolls back with it.
+* ``response_submitted_later`` – the public online path: writes nothing in the storing
+  transaction. After the commit the response's id joins a small per-process queue, and
+  a background task (``tasks.insights_for_responses``) turns a batch of responses into
+  insights at once. The stored answers are the durable record of what is owed: a
+  free-text answer without an insight is found and turned into one by
+  ``insights_catch_up`` (the ``insight_catch_up`` command), so a crash between the
+  commit and the task loses nothing. With the immediate task backend (tests, a laptop
+  without a worker) the task runs at once, just after the commit.
+
+Engagement's responses are read by duck typing where they are handed over, and through
+engagement's models for the batch and catch-up queries (this app sits above engagement).
 """
 
+import atexit
 import logging
+import threading
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from heard.insight.models import Channel, Source
+from heard.engagement.models import Answer, Response
+from heard.engagement.questionnaire import FREE_TEXT_KINDS
+from heard.insight.models import Channel, Insight, Source
 from heard.insight.search import backend
 from heard.insight.services import InsightDraft, insights_create
 from heard.people.postcodes import locality_for
@@ -30,24 +50,42 @@ def _answers(response: Any) -> list[Any]:
     return list(answers)
 
 
-def drafts_for_response(response: Any) -> list[InsightDraft]:
+def _activity_facts(activity: Any) -> tuple[tuple[int, ...], str]:
+    """The activity's topic ids, and its place if it is about exactly one."""
+    if activity is None:
+        return (), ""
+    topics = tuple(activity.topics.values_list("pk", flat=True))
+    places = list(activity.localities.values_list("name", flat=True)[:2])
+    return topics, places[0] if len(places) == 1 else ""
+
+
+def drafts_for_response(
+    response: Any,
+    *,
+    answers: Sequence[Any] | None = None,
+    facts: tuple[tuple[int, ...], str] | None = None,
+) -> list[InsightDraft]:
+    """Insight drafts for a response's free-text answers.
+
+    ``answers`` (with their questions) and ``facts`` (``_activity_facts``) may be given
+    when they were read for many responses at once.
+    """
     activity = getattr(response, "activity", None)
     submitted = getattr(response, "submitted_at", None) or timezone.now()
     occurred_on = (
         timezone.localdate(submitted) if timezone.is_aware(submitted) else submitted.date()
     )
     channel = str(getattr(response, "channel", "") or "")
-    topics = tuple(activity.topics.values_list("pk", flat=True)) if activity is not None else ()
-    answers = _answers(response)
+    topics, activity_place = facts if facts is not None else _activity_facts(activity)
+    answers = list(answers) if answers is not None else _answers(response)
     locality = str(getattr(response, "locality", "") or "")
     for answer in answers:
         # A postcode answer gives the place (the postcode itself is never kept here).
         if getattr(getattr(answer, "question", None), "kind", "") == "postcode":
             locality = locality_for(str(getattr(answer, "text", "") or answer.value or ""))
-    if not locality and activity is not None:
+    if not locality:
         # An activity about one place: its responses are about that place.
-        places = list(activity.localities.values_list("name", flat=True)[:2])
-        locality = places[0] if len(places) == 1 else ""
+        locality = activity_place
     drafts = []
     for answer in answers:
         question = getattr(answer, "question", None)
@@ -80,6 +118,154 @@ def responses_bulk_created(responses: list[Any]) -> None:
     drafts = [draft for response in responses for draft in drafts_for_response(response)]
     if drafts:
         insights_create(drafts=drafts)
+
+
+# --- later: after the commit, in batches ---------------------------------------------------
+
+
+def insights_for_responses(response_ids: Iterable[int]) -> int:
+    """Make the insights still missing for these responses, in one batch; the number made.
+
+    Safe to repeat: answers that already have an insight are skipped, and a response
+    erased in the meantime is simply not found.
+    """
+    ids = sorted(set(response_ids))
+    if not ids:
+        return 0
+    responses = list(Response.objects.filter(pk__in=ids).select_related("activity").order_by("pk"))
+    by_response: dict[int, list[Any]] = {}
+    for answer in Answer.objects.filter(response_id__in=ids).select_related("question"):
+        by_response.setdefault(answer.response_id, []).append(answer)
+    facts: dict[int | None, tuple[tuple[int, ...], str]] = {}
+    drafts: list[InsightDraft] = []
+    for response in responses:
+        if response.activity_id not in facts:
+            facts[response.activity_id] = _activity_facts(response.activity)
+        drafts.extend(
+            drafts_for_response(
+                response,
+                answers=by_response.get(response.pk, []),
+                facts=facts[response.activity_id],
+            )
+        )
+    if not drafts:
+        return 0
+    with transaction.atomic():
+        return len(insights_create(drafts=drafts))
+
+
+def responses_without_insights(*, after_id: int = 0, limit: int = 500) -> list[int]:
+    """Ids (ascending, above ``after_id``) of responses with a free-text answer that has
+    no insight yet."""
+    missing = (
+        Answer.objects.filter(
+            response_id__gt=after_id, question__kind__in=FREE_TEXT_KINDS, text__gt=""
+        )
+        .filter(~Exists(Insight.objects.filter(answer_id=OuterRef("pk"))))
+        .order_by("response_id")
+        .values_list("response_id", flat=True)
+        .distinct()
+    )
+    return list(missing[:limit])
+
+
+def insights_catch_up(*, batch: int = 500) -> int:
+    """Turn every free-text answer still without an insight into one; the number made.
+
+    Each response is looked at once per call (an answer of spaces alone never becomes an
+    insight, and is not looked at again and again).
+    """
+    made, after = 0, 0
+    while ids := responses_without_insights(after_id=after, limit=batch):
+        made += insights_for_responses(ids)
+        after = ids[-1]
+    return made
+
+
+_queue: list[int] = []
+_queue_lock = threading.Lock()
+_timer: threading.Timer | None = None
+
+
+def _batch_size() -> int:
+    return int(getattr(settings, "HEARD_INSIGHT_BATCH", 100))
+
+
+def _delay() -> float:
+    return float(getattr(settings, "HEARD_INSIGHT_DELAY_SECONDS", 1.0))
+
+
+def _runs_at_once() -> bool:
+    """True with the immediate task backend, which runs a task as it is queued."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from heard.insight.tasks import insights_for_responses as task
+
+    return isinstance(task.get_backend(), ImmediateBackend)
+
+
+def _enqueue(ids: list[int]) -> None:
+    from heard.insight.tasks import insights_for_responses as task
+
+    try:
+        task.enqueue(ids)
+    except Exception:
+        # The answers are stored; insights_catch_up will make these insights.
+        logger.exception("Could not queue insights for %d responses", len(ids))
+
+
+def _flush() -> None:
+    """Queue what is waiting (the timer, and at exit)."""
+    global _timer
+    with _queue_lock:
+        ids = list(_queue)
+        _queue.clear()
+        _timer = None
+    if ids:
+        _enqueue(ids)
+
+
+def _flush_from_timer() -> None:
+    try:
+        _flush()
+    finally:
+        connection.close()  # the timer thread's own connection
+
+
+atexit.register(_flush)
+
+
+def queue_response(response_id: int) -> None:
+    """After a response commits: make its insights soon, with others in one batch.
+
+    A batch is queued when it is full, or ``HEARD_INSIGHT_DELAY_SECONDS`` after its first
+    response, whichever is sooner. With the immediate task backend it runs at once.
+    """
+    global _timer
+    if _runs_at_once():
+        _enqueue([response_id])
+        return
+    due: list[int] = []
+    with _queue_lock:
+        _queue.append(response_id)
+        if len(_queue) >= _batch_size():
+            due = list(_queue)
+            _queue.clear()
+            if _timer is not None:
+                _timer.cancel()
+                _timer = None
+        elif _timer is None:
+            _timer = threading.Timer(_delay(), _flush_from_timer)
+            _timer.daemon = True
+            _timer.start()
+    if due:
+        _enqueue(due)
+
+
+def response_submitted_later(response: Any) -> None:
+    """The deferred variant of ``response_submitted`` (the public online path)."""
+    response_id = response.pk
+    transaction.on_commit(lambda: queue_response(response_id))
 
 
 def insight_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -9,3 +9,19 @@ def import_insights(batch_id: int) -> None:
     from heard.insight.services import insight_import_run
 
     insight_import_run(batch_id=batch_id)
+
+
+@task()
+def insights_for_responses(response_ids: list[int]) -> int:
+    """Make the insights for a batch of online responses (queued after they commit)."""
+    from heard.insight.receivers import insights_for_responses as make
+
+    return make(response_ids)
+
+
+@task()
+def insights_catch_up() -> int:
+    """Make every insight still owed for a stored free-text answer (after a crash)."""
+    from heard.insight.receivers import insights_catch_up as catch_up
+
+    return catch_up()

@@ -559,3 +559,39 @@ def test_every_structured_question_type_through_the_web_form(client):
     assert values["visits"] == 12
     assert values["postcode"] == "NR1 3SR"
     assert values["pick"] == "x"
+
+
+def test_an_online_response_becomes_an_insight_after_it_commits(client, monkeypatch):
+    from heard.insight.models import Insight
+
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url, experience="The district nurse listened to me.")
+    at_commit = []  # (this module runs on-commit work at once; hold it back here)
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: at_commit.append(fn))
+    r = client.post(url, {"state": state, "page": 3, "action": "send"})
+    assert r.status_code == 302
+    # Nothing of the insight bank is written in the transaction that stores the response.
+    assert Response.objects.count() == 1 and not Insight.objects.exists()
+    for fn in at_commit:  # the commit (the immediate task backend runs the task)
+        fn()
+    insight = Insight.objects.get()
+    assert insight.response_id == Response.objects.get().pk
+    assert insight.text == "The district nurse listened to me." and insight.channel == "online"
+
+
+def test_sending_costs_a_fixed_number_of_queries(client, monkeypatch, django_assert_num_queries):
+    """Locks in the cost of the busy path: the questionnaire; then, in one transaction,
+    the response, its answers, its equality answers, the chain head, the audit event and
+    the new head. (The version is cached once it has responses; the rate-limit counter
+    is in the cache, memory in tests; the insight bank's work comes after the commit.)"""
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    states = [_walk(client, url) for _ in range(3)]
+    for state in states[:2]:  # the first response freezes the version, the second caches it
+        client.post(url, {"state": state, "page": 3, "action": "send"})
+    at_commit = []
+    monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: at_commit.append(fn))
+    with django_assert_num_queries(9):
+        r = client.post(url, {"state": states[2], "page": 3, "action": "send"})
+    assert r.status_code == 302 and len(at_commit) == 1

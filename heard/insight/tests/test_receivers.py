@@ -1,8 +1,11 @@
 """Every free-text answer becomes an insight, linked back to its response and activity."""
 
+import time
 from datetime import UTC, datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from heard.engagement import hooks
 from heard.engagement.models import (
@@ -15,6 +18,7 @@ from heard.engagement.models import (
     Section,
 )
 from heard.engagement.tests.factories import ActivityFactory
+from heard.insight import receivers
 from heard.insight.models import Insight
 from heard.insight.selectors import InsightFilter, insight_search
 from heard.people.models import Topic
@@ -22,7 +26,7 @@ from heard.people.models import Topic
 pytestmark = pytest.mark.django_db
 
 
-def _response(channel="paper", postcode=""):
+def _response(channel="paper", postcode="", reference="R-0001"):
     topic, _ = Topic.objects.get_or_create(
         slug="community-nursing", defaults={"name": "Community nursing"}
     )
@@ -44,7 +48,7 @@ def _response(channel="paper", postcode=""):
         version=version,
         channel=channel,
         submitted_at=datetime(2025, 7, 14, 23, 30, tzinfo=UTC),
-        reference="R-0001",
+        reference=reference,
     )
     Answer.objects.create(
         response=response,
@@ -92,3 +96,118 @@ def test_erasing_a_response_erases_its_insight_from_the_bank_and_the_index():
     response.delete()
     assert not Insight.objects.exists()
     assert insight_search(InsightFilter(q="district nurse")).total == 0
+
+
+# --- the public online path: insights after the commit, in batches (ADR 7) -------------------
+
+
+def test_the_deferred_hook_writes_nothing_until_the_commit_then_makes_the_insight(
+    django_capture_on_commit_callbacks,
+):
+    response = _response(channel="online")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        hooks.response_submitted(response, defer=True)
+    assert not Insight.objects.exists()  # nothing written in the storing transaction
+    assert len(callbacks) == 1
+    callbacks[0]()  # the commit: the immediate task backend makes it at once
+    insight = Insight.objects.get()
+    assert insight.channel == "online" and insight.response_id == response.pk
+    assert "Mary" not in insight.redacted_text
+    assert insight_search(InsightFilter(q="district nurse")).total == 1
+
+
+def test_a_crash_between_commit_and_task_loses_no_insight(django_capture_on_commit_callbacks):
+    """The stored answers are the durable record: the catch-up finds what is owed."""
+    first = _response(channel="online")
+    second = _response(channel="online", reference="R-0002")
+    blank = Question.objects.create(
+        version=second.version,
+        section=second.version.sections.first(),
+        key="more",
+        kind="short_text",
+        text="Anything else?",
+    )
+    Answer.objects.create(response=second, question=blank, text="   ")  # never an insight
+    with django_capture_on_commit_callbacks(execute=False):
+        hooks.response_submitted(first, defer=True)  # the process stops before the task
+        hooks.response_submitted(second, defer=True)
+    assert not Insight.objects.exists()
+    assert receivers.responses_without_insights() == [first.pk, second.pk]
+    assert receivers.insights_catch_up(batch=1) == 2
+    assert sorted(Insight.objects.values_list("response_id", flat=True)) == [
+        first.pk,
+        second.pk,
+    ]
+    assert receivers.insights_catch_up() == 0  # nothing owed, nothing twice
+    # The answer of spaces is looked at once per catch-up and never becomes an insight.
+    assert receivers.responses_without_insights() == [second.pk]
+
+
+def test_the_catch_up_command_makes_missing_insights(django_capture_on_commit_callbacks):
+    response = _response(channel="online")
+    with django_capture_on_commit_callbacks(execute=False):
+        hooks.response_submitted(response, defer=True)
+    out = StringIO()
+    call_command("insight_catch_up", stdout=out)
+    assert "1 insights made" in out.getvalue()
+    assert Insight.objects.get().response_id == response.pk
+
+
+def test_a_batch_makes_each_responses_insights_once_with_its_own_facts():
+    paper = _response(channel="paper", postcode="NR30 1AA")
+    online = _response(channel="online", reference="R-0002")
+    assert receivers.insights_for_responses([online.pk, paper.pk, online.pk]) == 2
+    assert receivers.insights_for_responses([online.pk, paper.pk]) == 0
+    by_response = {i.response_id: i for i in Insight.objects.all()}
+    assert by_response[paper.pk].locality == "Great Yarmouth"
+    assert by_response[online.pk].locality == "Broadland"
+    assert by_response[online.pk].channel == "online"
+    assert [t.slug for t in by_response[online.pk].topics.all()] == ["community-nursing"]
+    assert receivers.insights_for_responses([987654]) == 0  # erased meanwhile
+
+
+@pytest.fixture
+def dummy_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.HEARD_INSIGHT_BATCH = 3
+    settings.HEARD_INSIGHT_DELAY_SECONDS = 60
+    from heard.insight.tasks import insights_for_responses
+
+    backend = insights_for_responses.get_backend()
+    backend.clear()
+    yield backend
+    receivers._flush()
+    backend.clear()
+
+
+def test_with_a_worker_responses_are_queued_in_batches(dummy_tasks):
+    for response_id in (11, 12, 13, 14):
+        receivers.queue_response(response_id)
+    # A full batch is queued at once; the rest waits for the timer (or the exit).
+    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]]]
+    receivers._flush()
+    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]], [[14]]]
+    assert all(
+        r.task.module_path == "heard.insight.tasks.insights_for_responses"
+        for r in dummy_tasks.results
+    )
+
+
+def test_the_batch_timer_queues_a_partial_batch(dummy_tasks, settings):
+    from django_tasks.signals import task_enqueued
+
+    seen = []
+
+    def enqueued(sender, task_result, **kwargs):
+        seen.append(task_result.args)
+
+    settings.HEARD_INSIGHT_DELAY_SECONDS = 0.05
+    task_enqueued.connect(enqueued)
+    try:
+        receivers.queue_response(21)  # queued from the timer's own thread
+        deadline = time.monotonic() + 5
+        while not seen and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        task_enqueued.disconnect(enqueued)
+    assert seen == [[[21]]]
