@@ -149,8 +149,14 @@ def gunning_panel(
     activity: Activity | None = None,
     now: datetime | None = None,
     opening_now: bool = False,
+    period: tuple[datetime | None, datetime | None, str] | None = None,
 ) -> list[gunning.Check]:
+    """Every check, plus whether the proposal may move. ``period``: (opens, closes,
+    justification) not yet saved, to preview the checks while they are being edited."""
     facts = gunning_facts(consultation, activity=activity, now=now, opening_now=opening_now)
+    if period is not None:
+        opens_at, closes_at, justification = period
+        facts = replace(facts, opens_at=opens_at, closes_at=closes_at, justification=justification)
     return [*gunning.checks(facts), lifecycle_check(consultation)]
 
 

@@ -19,5 +19,6 @@ urlpatterns = [
         name="council_remove",
     ),
     path("<int:pk>/tell-people/", views.tell, name="tell"),
+    path("<int:pk>/tell-people/progress/", views.tell_progress, name="tell_progress"),
     path("<int:pk>/mid-point-review/", views.midpoint, name="midpoint"),
 ]

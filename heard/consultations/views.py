@@ -74,10 +74,14 @@ def create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 # --- the consultation's page and its Gunning panel ------------------------------------------
 
 
-def _panel_context(consultation: Consultation) -> dict[str, Any]:
-    panel = selectors.gunning_panel(consultation)
+def _panel_context(
+    consultation: Consultation,
+    period: tuple[Any, Any, str] | None = None,
+) -> dict[str, Any]:
+    panel = selectors.gunning_panel(consultation, period=period)
     return {
         "panel": panel,
+        "preview": period is not None,
         "blocking": [c for c in panel if c.blocks],
         "min_weeks": selectors.settings.HEARD_CONSULTATION_MIN_WEEKS,
     }
@@ -120,12 +124,22 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required(VIEW)
 def panel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The Gunning panel alone (for a page that refreshes it without reloading)."""
+    """The Gunning panel alone, refreshed in place (htmx) as the period is edited: with
+    ``opens_at``/``closes_at``/``justification`` it previews those unsaved values."""
     consultation = _get(pk)
+    period = None
+    if "closes_at" in request.GET or "opens_at" in request.GET:
+        form = DatesForm(request.GET)
+        if form.is_valid():
+            period = (
+                form.cleaned_data["opens_at"],
+                form.cleaned_data["closes_at"],
+                form.cleaned_data["justification"],
+            )
     return render(
         request,
         "consultations/includes/panel.html",
-        {"consultation": consultation, **_panel_context(consultation)},
+        {"consultation": consultation, **_panel_context(consultation, period)},
     )
 
 
@@ -331,8 +345,25 @@ def tell(request: HttpRequest, pk: int) -> HttpResponse:
             "consultation": consultation,
             "form": form,
             "members_count": selectors.members_to_tell(consultation).count(),
-            "mailouts": selectors.mailouts(consultation),
+            **_mailouts_context(consultation),
         },
+    )
+
+
+def _mailouts_context(consultation: Consultation) -> dict[str, Any]:
+    mailouts = selectors.mailouts(consultation)
+    sending = any(m.status in (m.Status.QUEUED, m.Status.SENDING) for m in mailouts)
+    return {"mailouts": mailouts, "sending": sending}
+
+
+@permission_required(CHANGE)
+def tell_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mailouts' progress alone, polled while any is being sent."""
+    consultation = _get(pk)
+    return render(
+        request,
+        "consultations/includes/mailouts.html",
+        {"consultation": consultation, **_mailouts_context(consultation)},
     )
 
 

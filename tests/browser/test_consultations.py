@@ -90,6 +90,11 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     visitor.check()
     page.get_by_label("Opens", exact=True).fill(_local(now - timedelta(minutes=1)))
     page.get_by_label("Closes", exact=True).fill(_local(now + timedelta(weeks=6)))
+    page.get_by_label("Closes", exact=True).dispatch_event("change")
+    # the panel beside the form previews the unsaved dates (htmx), then they are saved
+    page.locator("#check-adequate_time").get_by_text("shorter than 12 weeks").wait_for()
+    assert "Preview with the dates" in _panel(page)
+    visitor.check()
     page.get_by_role("button", name="Save the period").click()
     visitor.check()
     assert "shorter than 12 weeks" in _check(page, "adequate_time")

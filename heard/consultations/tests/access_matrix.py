@@ -45,5 +45,6 @@ EXPECTED = {
     "consultations:osc": Access(CHANGE, kwargs=_consultation),
     "consultations:council_remove": Access(CHANGE, kwargs=_council, method="post"),
     "consultations:tell": Access(CHANGE, kwargs=_consultation),
+    "consultations:tell_progress": Access(CHANGE, kwargs=_consultation),
     "consultations:midpoint": Access(ALL_STAFF, kwargs=_consultation),
 }

@@ -102,3 +102,28 @@ def test_scrutiny_reader_cannot_record_a_midpoint_review(staff_client):
     url = reverse("consultations:midpoint", kwargs={"pk": consultation.pk})
     assert client.get(url).status_code == 200
     assert client.post(url, {"action_taken": "x"}).status_code == 403
+
+
+def test_panel_previews_unsaved_dates(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    consultation = passing_consultation()
+    url = reverse("consultations:panel", kwargs={"pk": consultation.pk})
+    saved = client.get(url).content.decode()
+    assert "Preview" not in saved
+    assert "shorter than" not in saved
+    preview = client.get(
+        url, {"opens_at": "2030-03-01T09:00", "closes_at": "2030-03-29T09:00", "justification": ""}
+    ).content.decode()
+    assert "Preview with the dates you are entering" in preview
+    assert "4 weeks, shorter than 12 weeks" in preview
+    # nothing was saved
+    consultation.activity.refresh_from_db()
+    assert consultation.activity.closes_at.year != 2030
+
+
+def test_mail_progress_fragment(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    consultation = make_consultation()
+    page = client.get(reverse("consultations:tell_progress", kwargs={"pk": consultation.pk}))
+    assert "Nothing sent yet." in page.content.decode()
+    assert "hx-get" not in page.content.decode()
