@@ -79,6 +79,12 @@ def public_proposal(slug: str) -> Proposal | None:
 # The hub: facts and flags ---------------------------------------------------------------
 
 
+def own_flags(proposal: Proposal) -> list[str]:
+    """The flags, from what the proposals app knows itself (the flags read only those
+    facts), without asking the apps above: cheap enough for every row of a list."""
+    return domain.flags(domain.ProposalFacts(**proposal.own_facts()))
+
+
 @dataclass(frozen=True)
 class Move:
     target: domain.Status
@@ -434,14 +440,32 @@ _FIELD_LABELS = {
 }
 
 
-def _audit_detail(action: str, after: Any) -> str:
-    if action == Action.PROPOSAL_UPDATED and isinstance(after, dict):
-        names = [_FIELD_LABELS.get(str(k), str(k)) for k in after]
+_EVIDENCE_KINDS = dict(ProposalEvidence.Kind.choices)
+
+
+def _audit_detail(action: str, before: Any, after: Any, titles: dict[int, str]) -> str:
+    """A plain sentence for one audited change (no personal data is in the trail)."""
+    values = after if isinstance(after, dict) else before if isinstance(before, dict) else {}
+    if action == Action.PROPOSAL_UPDATED:
+        names = [_FIELD_LABELS.get(str(k), str(k)) for k in values]
         return "Changed: " + ", ".join(names) + "."
-    if action == Action.PROPOSAL_PRIVACY_CHANGED and isinstance(after, dict):
-        if after.get("is_private"):
-            return f"Kept private: {after.get('reason', '')}"
+    if action == Action.PROPOSAL_PRIVACY_CHANGED:
+        if values.get("is_private"):
+            return f"Kept private: {values.get('reason', '')}"
         return "Shown on the public site."
+    if action in (Action.PROPOSAL_EVIDENCE_RECORDED, Action.PROPOSAL_EVIDENCE_REMOVED):
+        kind = str(_EVIDENCE_KINDS.get(values.get("kind", ""), "Evidence"))
+        activity = values.get("activity")
+        return f"{kind}: {titles[activity]}" if activity in titles else kind
+    if action in (Action.PROPOSAL_ACTIVITY_LINKED, Action.PROPOSAL_ACTIVITY_UNLINKED):
+        title = titles.get(int(values.get("activity") or 0), "an activity since deleted")
+        return f"{title}{' (early engagement)' if values.get('early') else ''}"
+    if action in (
+        Action.PROPOSAL_PLAN_ITEM_ADDED,
+        Action.PROPOSAL_PLAN_ITEM_CHANGED,
+        Action.PROPOSAL_PLAN_ITEM_REMOVED,
+    ):
+        return f"{values.get('who', '')}: {values.get('methods', '')}"
     return ""
 
 
@@ -460,15 +484,24 @@ def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
         who = (move.actor.full_name or "A member of staff") if move.actor else ""
         detail = " – ".join(part for part in (who, move.note) if part)
         entries.append(hooks.TimelineEntry(at=move.at, title=title, detail=detail))
-    events = audit_events(
-        EventFilter(subject_type=Proposal._meta.label_lower, subject_id=str(proposal.pk))
-    ).exclude(action__in=_TIMELINE_SKIP)
+    events = list(
+        audit_events(
+            EventFilter(subject_type=Proposal._meta.label_lower, subject_id=str(proposal.pk))
+        ).exclude(action__in=_TIMELINE_SKIP)
+    )
+    activity_ids: set[int] = {
+        int(values["activity"])
+        for event in events
+        for values in (event.before, event.after)
+        if isinstance(values, dict) and values.get("activity")
+    }
+    titles = dict(Activity.objects.filter(pk__in=activity_ids).values_list("pk", "title"))
     for event in events:
         entries.append(
             hooks.TimelineEntry(
                 at=event.occurred_at,
                 title=event.action_label,
-                detail=_audit_detail(event.action, event.after),
+                detail=_audit_detail(event.action, event.before, event.after, titles),
             )
         )
     entries.extend(hooks.contributed_timeline(proposal))
@@ -483,6 +516,7 @@ class PublicView:
     proposal: Proposal
     steps: list[tuple[str, str]]
     open_activities: list[Activity]
+    stage_rows: list[tuple[str, str, datetime | None]]  # (label, state, date it was reached)
     heard_counts: list[tuple[str, int]]  # (activity title, responses), closed or open
     total_responses: int
     sections: list[hooks.ProposalLink]
@@ -498,11 +532,23 @@ def public_view(proposal: Proposal, now: datetime | None = None) -> PublicView:
     return PublicView(
         proposal=proposal,
         steps=public_steps(proposal),
+        stage_rows=public_stage_rows(proposal),
         open_activities=[row.activity for row in linked if row.is_open],
         heard_counts=heard,
         total_responses=sum(n for _, n in heard),
         sections=hooks.contributed_public_sections(proposal),
     )
+
+
+def public_stage_rows(proposal: Proposal) -> list[tuple[str, str, datetime | None]]:
+    """The public stages with the date each was last reached (for done and current)."""
+    reached: dict[str, datetime] = {}
+    for move in proposal.transitions.order_by("at", "pk"):
+        reached[domain.STATUS_LABELS[domain.Status(move.to_status)]] = move.at
+    return [
+        (label, state, reached.get(label) if state in ("done", "current") else None)
+        for label, state in public_steps(proposal)
+    ]
 
 
 def public_steps(proposal: Proposal) -> list[tuple[str, str]]:

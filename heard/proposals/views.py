@@ -40,6 +40,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.staff_proposals(status=status, q=q), 25).get_page(
         request.GET.get("page")
     )
+    flagged = {p.pk: selectors.own_flags(p) for p in page}
     return render(
         request,
         "proposals/staff/list.html",
@@ -49,6 +50,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
             "q": q,
             "statuses": Proposal.Status.choices,
             "counts": selectors.status_counts(),
+            "flagged": flagged,
         },
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from heard.engagement.models import ActivityLocality
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
-from heard.proposals import hooks, selectors, services
+from heard.proposals import domain, hooks, selectors, services
 from heard.proposals.tests.helpers import make_proposal, topic
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +181,40 @@ def test_public_steps_show_done_now_and_to_come(make_staff):
     assert steps["Under consideration"] == "done"
     assert steps["Early engagement"] == "current"
     assert steps["Options"] == "todo"
+
+
+def test_timeline_details_name_the_evidence_activity_and_plan_line(make_staff):
+    actor = make_staff()
+    proposal = make_proposal(actor=actor)
+    activity = ActivityFactory(title="Cromer drop-in")
+    services.evidence_record(proposal=proposal, actor=actor, activity=activity)
+    services.activity_link(
+        proposal=proposal, activity=activity, actor=actor, is_early_engagement=True
+    )
+    services.plan_item_save(proposal=proposal, actor=actor, audience="Carers", methods="Forum")
+    details = {e.title: e.detail for e in selectors.timeline(proposal)}
+    assert details["What a proposal drew on recorded"] == "Past activity: Cromer drop-in"
+    assert details["Activity linked to a proposal"] == "Cromer drop-in (early engagement)"
+    assert details["Engagement plan line added"] == "Carers: Forum"
+
+
+def test_public_stage_rows_date_the_stages_reached(make_staff):
+    actor = make_staff()
+    proposal = make_proposal(actor=actor)
+    proposal = services.proposal_transition(
+        proposal=proposal, target="early_engagement", actor=actor
+    )
+    rows = {label: (state, when) for label, state, when in selectors.public_stage_rows(proposal)}
+    move = proposal.transitions.last()
+    assert rows["Early engagement"] == ("current", move.at)
+    assert rows["Under consideration"][1] == proposal.transitions.first().at
+    assert rows["Options"] == ("todo", None)
+
+
+def test_own_flags_match_the_full_facts_flags(make_staff):
+    actor = make_staff()
+    proposal = make_proposal(actor=actor)
+    proposal.status = "options"
+    proposal.save()
+    assert selectors.own_flags(proposal) == domain.flags(proposal.facts())
+    assert selectors.own_flags(proposal)

@@ -35,6 +35,10 @@ def test_list_filters_by_stage_and_searches_titles(staff_client):
     assert "Community beds" in page and "Minor injuries unit" not in page
     page = client.get(reverse("proposals:list"), {"q": "minor"}).content.decode()
     assert "Minor injuries unit" in page and "Community beds" not in page
+    Proposal.objects.filter(pk=moved.pk).update(status="options")
+    page = client.get(reverse("proposals:list")).content.decode()
+    assert page.count("Needs attention") == 1  # options without early engagement
+    page = client.get(reverse("proposals:list"), {"q": "minor"}).content.decode()
     # A scrutiny reader reads but is not offered the button to log a proposal.
     assert reverse("proposals:create") not in page
 
