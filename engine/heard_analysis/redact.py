@@ -41,7 +41,10 @@ class PiiSpan:
 # --- structured identifiers -------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+'-]{1,64}+@(?:[A-Za-z0-9-]{1,63}+\.){1,8}+[A-Za-z]{2,24}+(?![\w-])"
+    # each dot of the domain must be followed by a label: a full stop after the address
+    # ("write to jo@example.com.") ends the sentence, not the domain
+    r"(?<![\w.+-])[\w.+'-]{1,64}+@(?:[A-Za-z0-9-]{1,63}+\.(?=[A-Za-z0-9-])){1,8}+[A-Za-z]{2,24}+"
+    r"(?![\w-])"
 )
 _URL = re.compile(
     r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"'()\[\]]{1,2000}+"
@@ -524,9 +527,22 @@ _PARTICLES = frozenset(
     ["van", "von", "de", "der", "da", "del", "di", "la", "le", "al", "el", "bin", "ben", "ibn"]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]{0,40}+")
+# A word after a capitalised name that makes it the name of a place ("John Radcliffe
+# Hospital", "Chesterfield Royal", "Florence Nightingale ward"), not of a person. Lower case
+# only for the plain place nouns, and not "ward manager/sister" ("thanks to Jo ward manager").
 _PLACE_AFTER = re.compile(
-    r"\s*(?:Hospital|Ward|Unit|House|Centre|Center|Wing|Building|Suite|Street|Road|Lane|"
-    r"Avenue|Clinic|Surgery|Practice|Court|Park|Medical|Health|Day|Hospice|Infirmary)\b"
+    r"\s*(?:(?:Hospital|Ward|Unit|House|Centre|Center|Wing|Building|Suite|Street|Road|Lane|"
+    r"Avenue|Clinic|Surgery|Practice|Court|Park|Medical|Health|Day|Hospice|Infirmary|Royal|"
+    r"General|Community|Memorial|Mill)\b"
+    r"|(?:hospital|wing|unit|hospice|surgery|practice|clinic|centre|center|infirmary|"
+    r"ward(?!\s+(?:manager|sister|clerk|nurse|host|hostess|round|matron)\b))\b)"
+)
+# Endings of English place names ("Thorneywood", "Highfield"): an unknown word with one,
+# after a thanking verb, is more likely a place than a person. Not used after a title or
+# relation ("Dr Ashford", "my son Bradbury"), nor for words in the name lists.
+_PLACE_SUFFIX = re.compile(
+    r"(?:wood|field|ford|mill|bury|borough|worth|bridge|brook|dale|hurst|stead|minster|"
+    r"chester|caster|shire|gate)$"
 )
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:St|Saint|Queen|King|Princess|Prince|Royal|Lady|Sir|Ward|ward)\.?\s+)$"
@@ -539,12 +555,21 @@ def _is_name_word(word: str, strong_cue: bool) -> bool:
     fore, amb_fore, sur, amb_sur = _lists()
     if strong_cue and low in amb_fore and low not in _MONTH_WORDS:
         return True
-    if low in _NOT_NAMES:
-        return False
+    if low in _NOT_NAMES or (low.endswith("'s") and low[:-2] in _NOT_NAMES):
+        return False  # "King's Mill", "Queen's Medical Centre"
     if low in fore or low in sur or low in amb_fore or low in amb_sur:
         return True
     # An unknown capitalised word right after a strong cue is taken as a name.
     return strong_cue and len(low) > 1 and not word.isupper()
+
+
+def _looks_like_place(word: str) -> bool:
+    """An unknown word with the ending of a place name ("Thorneywood")."""
+    low = word.lower().replace("’", "'")
+    fore, amb_fore, sur, amb_sur = _lists()
+    if low in fore or low in amb_fore or low in sur or low in amb_sur:
+        return False
+    return len(low) > 5 and _PLACE_SUFFIX.search(low) is not None
 
 
 def _cue_spans(text: str) -> list[tuple[int, int]]:
@@ -554,6 +579,7 @@ def _cue_spans(text: str) -> list[tuple[int, int]]:
         start = m.start("name")
         pos = start  # names can themselves be followed by a cue: rescan from here
         kept_end = -1
+        words: list[str] = []
         for tok in _WORD.finditer(text, start, m.end("name")):
             w = tok.group()
             if w.lower() in _PARTICLES:
@@ -561,8 +587,12 @@ def _cue_spans(text: str) -> list[tuple[int, int]]:
             if not _is_name_word(w, strong_cue=True):
                 break
             kept_end = tok.end()
-        if kept_end > start and not _PLACE_AFTER.match(text, kept_end):
-            spans.append((start, kept_end))
+            words.append(w)
+        if kept_end <= start or _PLACE_AFTER.match(text, kept_end):
+            continue
+        if m.group("verb") and all(_looks_like_place(w) for w in words):
+            continue  # "thanks to Thorneywood"
+        spans.append((start, kept_end))
     return spans
 
 
@@ -597,7 +627,8 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int]]:
                     break
                 end = nxt.end()
                 j += 1
-            spans.append((m.start(), end))
+            if not _PLACE_AFTER.match(text, end):  # "John Radcliffe Hospital"
+                spans.append((m.start(), end))
             i = j
             continue
         if low in amb_fore and i + 1 < n:
@@ -612,7 +643,13 @@ def _gazetteer_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((m.start(), nxt.end()))
                 i += 2
                 continue
-        if low in sur and low not in amb_sur and low not in fore and low not in _NOT_NAMES:
+        if (
+            low in sur
+            and low not in amb_sur
+            and low not in fore
+            and low not in _NOT_NAMES
+            and not _PLACE_AFTER.match(text, m.end())  # "Wells Road"
+        ):
             spans.append((m.start(), m.end()))
         i += 1
     return spans

@@ -28,6 +28,25 @@ DATA = Path(__file__).parent / "data"
         ("Thanks to Sarah Jones on Ward 7", "Thanks to [NAME] on Ward 7"),
         ("I saw Dr. O'Brien and Mr McDonald", "I saw Dr. [NAME] and Mr [NAME]"),
         ("Staff nurse Kowalczyk was kind", "Staff nurse [NAME] was kind"),
+        # an address at the end of a sentence (the full stop is not part of it)
+        ("write to jo.bloggs@example.com.", "write to [EMAIL]."),
+        ("Mail me: a.b@trust.nhs.uk. Thanks", "Mail me: [EMAIL]. Thanks"),
+        ("is jo@example.co.uk.", "is [EMAIL]."),
+        # people beside places: the person goes, the place stays
+        ("Dr Patel at St Mary's Surgery was kind", "Dr [NAME] at St Mary's Surgery was kind"),
+        ("nurse Karen on Ward 5 was lovely", "nurse [NAME] on Ward 5 was lovely"),
+        (
+            "my husband John was in the Royal Derby Hospital",
+            "my husband [NAME] was in the Royal Derby Hospital",
+        ),
+        (
+            "Sarah Jones at the John Radcliffe Hospital",
+            "[NAME] at the John Radcliffe Hospital",
+        ),
+        (
+            "Thanks to Karen on Florence Nightingale ward",
+            "Thanks to [NAME] on Florence Nightingale ward",
+        ),
     ],
 )
 def test_redacts(text: str, expected: str) -> None:
@@ -46,6 +65,23 @@ def test_redacts(text: str, expected: str) -> None:
         "My appointment on 12/03/2024 was cancelled.",
         "Sister was kind. Dr was rushed.",
         "Order code 1234567890 was on the box.",
+        # hospitals, practices and wards, some named after people
+        "I was treated at the Royal Derby Hospital.",
+        "St Mary's Surgery was great.",
+        "Thank you to St Mary's Surgery.",
+        "The staff on Ward 5 were great.",
+        "Thanks to Ward 5 for everything.",
+        "I was treated at the John Radcliffe Hospital.",
+        "George Eliot Hospital staff were kind.",
+        "Thank you William Harvey Hospital.",
+        "Thanks to the Florence Nightingale ward team.",
+        "Saw the Florence Nightingale Hospice nurse.",
+        "Thanks to Kingsmill hospital.",
+        "Thanks to King's Mill staff.",
+        "The Wells Road Centre was helpful.",
+        "The Elizabeth Garrett Anderson wing was good.",
+        "Thanks to Chesterfield Royal.",
+        "Thanks to Thorneywood.",
     ],
 )
 def test_leaves_non_personal_text(text: str) -> None:

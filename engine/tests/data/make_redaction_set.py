@@ -303,6 +303,42 @@ NEGATIVE = [
     "Dawn is when they finally moved me to a bed.",
 ]
 
+# Added for issue 5's redaction bugs (kept apart, with their own seed, so the rows above
+# are unchanged): an address followed by a full stop, and people named beside hospitals,
+# practices and wards whose names contain personal names.
+EXTRA_POSITIVE = [
+    "Please write to {EMAIL}.",
+    "My details are below: {EMAIL}. Thank you.",
+    "Dr {SUR} at St Mary's Surgery was kind.",
+    "Nurse {FORE} on Ward 5 was lovely.",
+    "My husband {FORE} was treated at the Royal Derby Hospital.",
+    "Thanks to {FULL} on Florence Nightingale ward.",
+    "I saw Dr {SUR} at the John Radcliffe Hospital.",
+    "{FULL} at George Eliot Hospital explained everything.",
+    "My daughter {FORE} was born at King's Mill Hospital.",
+]
+
+EXTRA_NEGATIVE = [
+    "I was treated at the John Radcliffe Hospital.",
+    "George Eliot Hospital staff were kind.",
+    "Thank you William Harvey Hospital.",
+    "Thanks to everyone at the Royal Derby Hospital.",
+    "St Mary's Surgery was great.",
+    "Thank you to St Mary's Surgery.",
+    "The staff on Ward 5 were great.",
+    "Thanks to Ward 5 for everything.",
+    "Thanks to the Florence Nightingale ward team.",
+    "Thanks to Kingsmill hospital.",
+    "Thanks to King's Mill staff.",
+    "The Wells Road Centre was helpful.",
+    "Thanks to Ashby ward.",
+    "The Elizabeth Garrett Anderson wing was good.",
+    "Thanks to Chesterfield Royal.",
+    "Thanks to Thorneywood.",
+    "Mary Seacole ward is noisy at night.",
+    "Thank you Edith Cavell Ward.",
+]
+
 
 def fill(template: str, rng: random.Random) -> dict:
     spans: list[dict] = []
@@ -367,6 +403,12 @@ def main() -> None:
             {"text": f"Order code {nhs_number(rng, valid=False)} was on the box.", "spans": []}
         )
     for t in NEGATIVE:
+        rows.append({"text": t, "spans": []})
+    extra_rng = random.Random(11)
+    for _ in range(2):
+        for t in EXTRA_POSITIVE:
+            rows.append(fill(t, extra_rng))
+    for t in EXTRA_NEGATIVE:
         rows.append({"text": t, "spans": []})
     seen = set()
     with OUT.open("w", encoding="utf-8") as fh:
