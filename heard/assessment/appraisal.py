@@ -20,6 +20,7 @@ Every option given is appraised, including options later set aside – the appra
 part of the reason for setting one aside.
 """
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -203,12 +204,28 @@ def _groups(ranking: list[Ranked]) -> list[frozenset[str]]:
     return [frozenset(groups[p]) for p in sorted(groups)]
 
 
-def _ranking_for(inputs: Inputs, weights: dict[str, Fraction]) -> tuple[dict, dict, list]:
-    panel_scores = {
-        panel: weighted_scores(weights, cells, inputs.options)
+def _integers(weights: Mapping[str, Fraction]) -> dict[str, int]:
+    """The same weights as whole numbers in the same proportions (speed: exact integer
+    sums instead of fractions whose denominators grow)."""
+    scale = math.lcm(*(Fraction(w).denominator for w in weights.values()))
+    return {c: int(Fraction(w) * scale) for c, w in weights.items()}
+
+
+def _ranking_for(
+    inputs: Inputs, weights: dict[str, int]
+) -> tuple[dict[str, dict[str, Fraction]], dict[str, Fraction], list[Ranked]]:
+    """Weighted scores and ranking for whole-number ``weights`` (any positive scale)."""
+    total = sum(weights.values())
+    sums = {
+        panel: {o: sum(w * cells[(o, c)] for c, w in weights.items()) for o in inputs.options}
         for panel, cells in inputs.scores.items()
     }
-    combined = combine(panel_scores, inputs.options)
+    panel_scores = {
+        panel: {o: Fraction(v, total) for o, v in by_option.items()}
+        for panel, by_option in sums.items()
+    }
+    n = len(sums) * total
+    combined = {o: Fraction(sum(by[o] for by in sums.values()), n) for o in inputs.options}
     return panel_scores, combined, rank(combined, inputs.options)
 
 
@@ -217,30 +234,30 @@ def appraise(inputs: Inputs) -> Result:
     found, missing = problems(inputs)
     if found:
         raise Incomplete(found, missing)
-    raw = {c: Fraction(inputs.weights[c]) for c in inputs.criteria}
-    weights = normalise(raw)
-    panel_scores, combined, ranking = _ranking_for(inputs, weights)
+    raw = _integers({c: Fraction(inputs.weights[c]) for c in inputs.criteria})
+    panel_scores, combined, ranking = _ranking_for(inputs, raw)
     base = _groups(ranking)
     rows: list[Sensitivity] = []
     for criterion in inputs.criteria:
         for change in (-SENSITIVITY, SENSITIVITY):
-            moved = dict(raw)
-            moved[criterion] = raw[criterion] * (1 + change)
-            new_weights = normalise(moved)
-            _, _, new_ranking = _ranking_for(inputs, new_weights)
+            # Scaled by 1 / SENSITIVITY so that the moved weight stays a whole number.
+            factor = 1 / SENSITIVITY
+            moved = {c: int(w * factor) for c, w in raw.items()}
+            moved[criterion] = int(raw[criterion] * (1 + change) * factor)
+            _, _, new_ranking = _ranking_for(inputs, moved)
             groups = _groups(new_ranking)
             rows.append(
                 Sensitivity(
                     criterion=criterion,
                     change=change,
-                    weights=new_weights,
+                    weights=normalise(moved),
                     ranking=new_ranking,
                     top_changed=groups[0] != base[0],
                     order_changed=groups != base,
                 )
             )
     return Result(
-        weights=weights,
+        weights=normalise(raw),
         panel_scores=panel_scores,
         combined=combined,
         ranking=ranking,

@@ -74,16 +74,18 @@ def option_save(
             raise ValidationError(f"There is already an option called “{title.strip()}”.")
         if is_do_nothing and others.filter(is_do_nothing=True).exists():
             raise ValidationError("There is already a “do nothing” option.")
+        moved_from: list[int] = []
         if is_preferred:
             # Marking a new preferred option moves the mark: there is only one.
             for previous in others.filter(is_preferred=True):
                 previous.is_preferred = False
                 previous.save(update_fields=["is_preferred"])
+                moved_from.append(previous.pk)
         before = _option_state(option) if option else None
         if option is None:
             option = Option(proposal=proposal, position=others.count() + 1)
         was_set_aside = option.set_aside if before else False
-        option.title = title
+        option.title = title.strip()
         option.description = description
         option.is_do_nothing = is_do_nothing
         option.is_preferred = is_preferred
@@ -92,9 +94,10 @@ def option_save(
         option.set_aside_reason = set_aside_reason if set_aside else ""
         option.save()
         action = Action.OPTION_SET_ASIDE if was_set_aside != set_aside else Action.OPTION_SAVED
-        audit_record(
-            action=action, actor=actor, subject=option, before=before, after=_option_state(option)
-        )
+        after = _option_state(option)
+        if moved_from:
+            after["preferred_mark_moved_from_option"] = moved_from
+        audit_record(action=action, actor=actor, subject=option, before=before, after=after)
     return option
 
 

@@ -71,6 +71,8 @@ def test_the_preferred_mark_moves(make_staff):
     b = services.option_save(actor=actor, proposal=proposal, title="B", is_preferred=True)
     a.refresh_from_db()
     assert not a.is_preferred and b.is_preferred
+    event = AuditEvent.objects.filter(action=Action.OPTION_SAVED.value).first()
+    assert event.after["preferred_mark_moved_from_option"] == [a.pk]
 
 
 def test_scores_are_checked_and_saving_twice_records_one_event(make_staff):
