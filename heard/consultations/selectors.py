@@ -1,6 +1,6 @@
 """Reading formal consultations. Other apps (outcomes) read through these."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,11 +17,12 @@ from heard.consultations.models import (
 )
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity, Response, ResponseEquality
-from heard.involvement.population import SEX_LABELS
+from heard.involvement.population import SEX_LABELS, PopulationError
 from heard.involvement.selectors import (
     BUILT_IN_KEY,
     ReachChart,
     members_contactable,
+    population_choices,
     population_get,
     small_number_threshold,
 )
@@ -193,6 +194,8 @@ class Midpoint:
     charts: list[ReachChart]
     population_name: str
     threshold: int
+    population_key: str = BUILT_IN_KEY
+    populations: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def flagged_labels(self) -> list[str]:
@@ -204,13 +207,16 @@ class Midpoint:
         ]
 
 
-def midpoint(consultation: Consultation) -> Midpoint:
+def midpoint(consultation: Consultation, population_key: str = BUILT_IN_KEY) -> Midpoint:
     """Who has responded against the population: age band, sex, broad ethnic group.
 
     Equality answers only in aggregate; counts under HEARD_SMALL_NUMBER_THRESHOLD are
     suppressed (with one more cell when a single one is small), as on the reach page.
     """
-    population = population_get(BUILT_IN_KEY)
+    try:
+        population = population_get(population_key)
+    except PopulationError:
+        population = population_get(BUILT_IN_KEY)
     responses = Response.objects.filter(activity=consultation.activity)
     total = responses.count()
     answers = ResponseEquality.objects.filter(activity=consultation.activity)
@@ -256,6 +262,8 @@ def midpoint(consultation: Consultation) -> Midpoint:
         charts=charts,
         population_name=population.name,
         threshold=small_number_threshold(),
+        population_key=population_key,
+        populations=population_choices(),
     )
 
 

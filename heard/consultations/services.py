@@ -9,6 +9,7 @@ in ``guard.py`` does it once every check passes), so the public never sees a pro
 unchanged.
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -317,14 +318,11 @@ def _scheduled_change_problems(
     """A scheduled consultation opens by the clock: its new dates must still pass."""
     from heard.consultations.selectors import gunning_facts
 
-    facts = gunning_facts(consultation)
-    facts = gunning.GunningFacts(
-        **{
-            **facts.__dict__,
-            "opens_at": opens_at,
-            "closes_at": closes_at,
-            "justification": justification,
-        }
+    facts = replace(
+        gunning_facts(consultation),
+        opens_at=opens_at,
+        closes_at=closes_at,
+        justification=justification,
     )
     problems = gunning.blocking(gunning.checks(facts))
     if problems:

@@ -24,7 +24,7 @@ from heard.core.permissions import permission_required
 from heard.engagement import domain as engagement_domain
 from heard.engagement.services import TransitionRefused
 from heard.involvement.charts import bar_chart
-from heard.involvement.selectors import UNDER_REPRESENTED_RATIO
+from heard.involvement.selectors import BUILT_IN_KEY, UNDER_REPRESENTED_RATIO
 from heard.proposals.models import Proposal
 
 VIEW = "consultations.view_consultations"
@@ -384,7 +384,7 @@ def midpoint(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, "The mid-point review has been recorded.")
             return redirect("consultations:midpoint", pk=consultation.pk)
-    review = selectors.midpoint(consultation)
+    review = selectors.midpoint(consultation, request.GET.get("population", BUILT_IN_KEY))
     charts = [
         {
             "data": chart,
