@@ -1,0 +1,306 @@
+"""A service change from creation to decision in a real browser, axe clean on every page:
+log the proposal and move it on; the Gunning panel blocks the opening for each failing
+reason, then passes and it opens; responses come in and it closes; analysis finds the
+themes; the decision is refused until every theme has a response and the outcome report
+has been issued; then it is recorded; the report is downloaded (its text read back) and
+the public "You said, we did" page is shown.
+
+What is set up through the services rather than the pages (each has its own browser
+test): the option appraisal, significance scores, EqIA and stage 2 (test_assessment),
+the document's sections (test_consultations), and the responses (bulk, like an import).
+Time passing to the close is simulated by moving the consultation's dates back.
+"""
+
+import io
+import random
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from heard.analysis import services as analysis_services
+from heard.assessment.tests.helpers import (
+    attach_eqia,
+    make_appraisal,
+    make_significance,
+    pass_stage2,
+)
+from heard.audit.models import Action, AuditEvent
+from heard.consultations.models import Consultation
+from heard.consultations.tests.helpers import fill_document, set_period
+from heard.core.roles import Role
+from heard.engagement import hooks as engagement_hooks
+from heard.engagement import services as engagement_services
+from heard.engagement.models import Activity, Answer, Question, Response
+from heard.outcomes.demo import DETAILS, MIU_TOPICS
+from heard.outcomes.models import Decision
+from heard.proposals import services as proposal_services
+from heard.proposals.models import Proposal
+from tests.browser.conftest import Visitor
+from tests.browser.test_pages import _sign_in
+
+TITLE = "Move the Eastbrook minor injuries unit"
+ANSWERS = 90
+
+
+@pytest.fixture(autouse=True)
+def _empty_search_index(transactional_db):
+    """Flushing between browser tests empties the tables but not the FTS5 index."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM insight_fts")
+
+
+def _main(visitor: Visitor) -> str:
+    return visitor.page.locator("main").inner_text()
+
+
+def _move(visitor: Visitor, label: str) -> None:
+    visitor.page.get_by_role("button", name=f"Move to {label}").click()
+    visitor.check()
+    assert f"The proposal has moved to {label}." in _main(visitor)
+
+
+def _try_to_open(visitor: Visitor, detail: str, blocked_by: str) -> None:
+    visitor.visit(detail)
+    visitor.page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    main = _main(visitor)
+    assert "The consultation cannot open yet" in main
+    assert blocked_by in main
+    assert Consultation.objects.get().activity.status == "draft"
+
+
+def _responses(consultation: Consultation) -> None:
+    """Responses to "Why do you say that?", bulk-created as an import would."""
+    rng = random.Random(3)
+    activity = consultation.activity
+    questionnaire = activity.questionnaire
+    version = questionnaire.current_version()
+    why = Question.objects.get(version=version, text="Why do you say that?")
+    topics = list(MIU_TOPICS)
+    responses = Response.objects.bulk_create(
+        Response(
+            activity=activity,
+            questionnaire=questionnaire,
+            version=version,
+            channel=rng.choice(["online", "online", "paper", "event"]),
+            reference=f"HYS-E2E-{i:04d}",
+        )
+        for i in range(ANSWERS)
+    )
+    Answer.objects.bulk_create(
+        Answer(
+            response=response,
+            question=why,
+            text=f"{rng.choice(MIU_TOPICS[topics[i % len(topics)]])}. {rng.choice(DETAILS)}",
+        )
+        for i, response in enumerate(responses)
+    )
+    engagement_hooks.responses_bulk_created(responses)
+
+
+def _another_visitor(browser, visitor: Visitor) -> Visitor:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    return Visitor(context.new_page(), visitor.base_url)
+
+
+def test_a_proposal_from_creation_to_decision(visitor, browser, make_staff, monkeypatch):
+    lead = make_staff(Role.PROGRAMME_LEAD, full_name="Gareth Lead")
+    analyst = make_staff(Role.ANALYST)
+    board = make_staff(Role.DECISION_MAKER)
+    page = visitor.page
+    _sign_in(visitor, lead)
+
+    # 1. The programme lead logs the proposal and moves it on.
+    visitor.visit(reverse("proposals:list"))
+    page.get_by_role("link", name="Log a proposal").click()
+    visitor.check()
+    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("The case for change").fill(
+        "Move the minor injuries unit from the cottage hospital to the new health centre, "
+        "beside the X-ray department, open 8am to 10pm."
+    )
+    page.get_by_role("button", name="Log the proposal").click()
+    visitor.check()
+    proposal = Proposal.objects.get()
+    hub = reverse("proposals:detail", kwargs={"pk": proposal.pk})
+    visitor.visit(hub)
+    _move(visitor, "Early engagement")
+    proposal_services.evidence_record(
+        proposal=proposal, actor=lead, note="Listening events in Eastbrook: 62 people."
+    )
+    visitor.visit(hub)
+    _move(visitor, "Options")
+    make_appraisal(proposal, actor=lead)
+    visitor.visit(hub)
+    _move(visitor, "Significance assessment")
+    make_significance(proposal, substantial=True, actor=lead)
+    visitor.visit(hub)
+    _move(visitor, "Assurance")
+    attach_eqia(proposal, actor=lead)
+
+    # 2. The formal consultation: the Gunning panel blocks each failing reason in turn.
+    visitor.visit(reverse("consultations:create", kwargs={"proposal_pk": proposal.pk}))
+    page.get_by_role("button", name="Create the formal consultation").click()
+    visitor.check()
+    consultation = Consultation.objects.get()
+    detail = reverse("consultations:detail", kwargs={"pk": consultation.pk})
+    _try_to_open(visitor, detail, "Sufficient reasons")
+    fill_document(consultation, lead)
+    set_period(consultation, weeks=6, actor=lead)
+    _try_to_open(visitor, detail, "Adequate time")
+    set_period(consultation, weeks=13, actor=lead)
+    _try_to_open(visitor, detail, "Assurance stage 2")
+    pass_stage2(proposal, actor=lead)
+    Proposal.objects.filter(pk=proposal.pk).update(status="decided")
+    _try_to_open(visitor, detail, "Formative stage")
+    Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
+    visitor.visit(detail)
+    assert "Every check passes." in page.locator("#gunning-panel").inner_text()
+    page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    assert "The consultation is open." in _main(visitor)
+    proposal.refresh_from_db()
+    assert proposal.status == "formal_consultation"
+
+    # 3. Responses arrive; twelve weeks pass and the clock closes it.
+    consultation.refresh_from_db()
+    _responses(consultation)
+    now = timezone.now()
+    Activity.objects.filter(pk=consultation.activity_id).update(
+        opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=7)
+    )
+    consultation.activity.refresh_from_db()
+    engagement_services.activity_transition(
+        activity=consultation.activity, target="closed", by_clock=True
+    )
+    visitor.visit(hub)
+    _move(visitor, "Decision pending")
+
+    # 4. The analyst runs the analysis of the free-text answers: themes.
+    analyst_visitor = _another_visitor(browser, visitor)
+    _sign_in(analyst_visitor, analyst)
+    queued: list[int] = []
+    monkeypatch.setattr(analysis_services, "_enqueue", queued.append)
+    why = Question.objects.get(
+        version__questionnaire__activity=consultation.activity, text="Why do you say that?"
+    )
+    analyst_visitor.visit(reverse("analysis:question", kwargs={"pk": why.pk}))
+    analyst_visitor.page.get_by_role("button", name="Run the analysis").click()
+    analyst_visitor.check()
+    analysis_services.analysis_run_execute(run_id=queued[0])  # the worker's part
+    analyst_visitor.page.wait_for_selector("text=Analysis finished", timeout=30_000)
+    analyst_visitor.check()
+
+    # 5. The board member tries to record the decision: refused, with every reason.
+    board_visitor = _another_visitor(browser, visitor)
+    _sign_in(board_visitor, board)
+    outcome_page = reverse("outcomes:proposal", kwargs={"pk": proposal.pk})
+    board_visitor.visit(outcome_page)
+    board_page = board_visitor.page
+    assert "A decision cannot be recorded yet" in _main(board_visitor)
+    board_page.get_by_role("link", name="Record the decision").click()
+    board_visitor.check()
+
+    def fill_decision() -> None:
+        board_page.get_by_label("Date of the decision").fill(timezone.localdate().isoformat())
+        board_page.get_by_label("Who decided").fill("NHS Example ICB board, in public")
+        board_page.get_by_label("What was decided").fill(
+            "Move the unit to the health centre, with a shuttle bus for two years."
+        )
+        board_page.get_by_label("Board paper web address").fill(
+            "https://example.nhs.uk/board/eastbrook-miu.pdf"
+        )
+        board_page.get_by_role("button", name="Record the decision").click()
+        board_visitor.check()
+
+    fill_decision()
+    errors = board_page.locator(".nhsuk-error-summary").inner_text()
+    assert "no complete response" in errors
+    assert "Issue the outcome report to the decision makers." in errors
+    assert not Decision.objects.exists()
+
+    # 6. The lead responds to every theme (an incomplete answer is refused first) ...
+    visitor.visit(outcome_page)
+    links = page.locator("a", has_text="Respond")
+    themes = links.count()
+    assert themes >= 2
+    for n in range(themes):
+        visitor.visit(outcome_page)
+        page.locator("a", has_text="Respond").first.click()
+        visitor.check()
+        page.get_by_label("Our response").fill(f"We will run a shuttle bus ({n + 1}).")
+        page.get_by_label("Partly").check()
+        if n == 0:
+            page.get_by_role("button", name="Save the response").click()
+            visitor.check()
+            assert (
+                "Say how it changed the recommendation."
+                in page.locator(".nhsuk-error-summary").inner_text()
+            )
+        page.get_by_label("How it changed the recommendation").fill(
+            "A free shuttle bus from the villages every hour for two years."
+        )
+        page.get_by_role("button", name="Save the response").click()
+        visitor.check()
+        assert "saved" in _main(visitor)
+    assert "0 without a complete response" in _main(visitor)
+
+    # ... issues the outcome report to the decision makers, and downloads it.
+    page.get_by_role("link", name="Issue the report to the decision makers").click()
+    visitor.check()
+    page.get_by_label("Issued to").fill("ICB board members, meeting in public")
+    page.get_by_role("button", name="Record the report as issued").click()
+    visitor.check()
+    assert "ICB board members, meeting in public" in _main(visitor)
+    page.get_by_role("link", name="Read the outcome report").click()
+    visitor.check()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the report (PDF, tagged for accessibility)").click()
+    reader = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))  # noqa: SIM115
+    text = " ".join(" ".join(p.extract_text() for p in reader.pages).split())
+    for expected in (
+        f"Outcome report: {TITLE}",
+        "Issued to ICB board members, meeting in public",
+        f"We received {ANSWERS} responses",
+        "What people said",
+        "How it was taken into account",
+        "We will run a shuttle bus (1).",
+        "A free shuttle bus from the villages every hour for two years.",
+    ):
+        assert expected in text, expected
+    assert "/StructTreeRoot" in reader.root_object
+    assert AuditEvent.objects.filter(action=Action.OUTCOME_REPORT_DOWNLOADED).count() == 1
+
+    # 7. The board member records the decision: the proposal is decided.
+    board_visitor.visit(outcome_page)
+    assert "Everything needed before a decision is in place." in _main(board_visitor)
+    board_page.get_by_role("link", name="Record the decision").click()
+    board_visitor.check()
+    fill_decision()
+    assert "The decision is recorded and the proposal is decided." in _main(board_visitor)
+    proposal.refresh_from_db()
+    assert proposal.status == "decided"
+    assert Decision.objects.get().decided_by == "NHS Example ICB board, in public"
+
+    # 8. The public: the proposal's page links to "You said, we did".
+    public = _another_visitor(browser, visitor)
+    public.visit(reverse("public:home"))
+    public.page.get_by_role("link", name="You said, we did").click()
+    public.check()
+    public.page.get_by_role("link", name=TITLE).click()
+    public.check()
+    said = _main(public)
+    assert "You said, we did" in said
+    assert "We will run a shuttle bus (1)." in said
+    assert "Move the unit to the health centre, with a shuttle bus for two years." in said
+    public.visit(reverse("proposals_public:detail", kwargs={"slug": proposal.slug}))
+    public.page.get_by_role("link", name="You said, we did").first.click()
+    public.check()
+    assert public.page.url.endswith(
+        reverse("outcomes_public:detail", kwargs={"slug": proposal.slug})
+    )
