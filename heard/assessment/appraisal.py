@@ -161,7 +161,7 @@ def problems(inputs: Inputs) -> tuple[list[str], list[Missing]]:
     return found, missing
 
 
-def normalise(weights: Mapping[str, Fraction]) -> dict[str, Fraction]:
+def normalise(weights: Mapping[str, Fraction] | Mapping[str, int]) -> dict[str, Fraction]:
     total = sum(weights.values(), Fraction(0))
     if total <= 0:
         raise ValueError("The weights add up to zero.")
