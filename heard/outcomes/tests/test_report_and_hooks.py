@@ -1,0 +1,83 @@
+"""The report's figures (suppression, population comparison) and what outcomes tells the
+proposals app through its hooks."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from heard.core.roles import Role
+from heard.engagement.models import Response, ResponseEquality
+from heard.outcomes import hooks, selectors, services
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.proposals import hooks as proposal_hooks
+
+pytestmark = pytest.mark.django_db
+
+
+def test_small_numbers_are_suppressed_and_respondents_compared_with_population() -> None:
+    made = make_consulted_proposal()
+    activity = made["consultation"].activity
+    responses = list(Response.objects.filter(activity=activity))
+    assert len(responses) == 5
+    ResponseEquality.objects.bulk_create(
+        ResponseEquality(response=r, activity=activity, sex="female", age_band="75_plus")
+        for r in responses
+    )
+    report = selectors.report_for(made["proposal"])
+    assert report.total_responses == 5
+    online = next(r for r in report.by_channel if r.label == "Online")
+    assert online.count is None  # 5 < 10: not shown
+    assert all(r.count in (None, 0) for r in report.by_channel)
+    sex = next(c for c in report.comparisons if c.title == "Sex")
+    assert sex.answered == 5
+    female = next(row for row in sex.rows if row[0] == "Female")
+    assert female[1] is None and female[2] is None  # suppressed count and share
+    assert female[3] is not None and 0.4 < female[3] < 0.6  # population share shown
+    assert {c.title for c in report.comparisons} >= {"Sex", "Age band"}
+
+
+def test_large_enough_numbers_are_shown(settings) -> None:
+    settings.HEARD_SMALL_NUMBER_THRESHOLD = 2
+    made = make_consulted_proposal()
+    report = selectors.report_for(made["proposal"])
+    assert next(r for r in report.by_channel if r.label == "Online").count == 5
+
+
+def test_facts_timeline_links_and_public_sections(make_staff) -> None:
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    board = make_staff(Role.DECISION_MAKER)
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    assert hooks.facts(proposal) == {"decision_recorded": False}
+    [link] = hooks.links(proposal, officer)
+    assert link.status == "Not started" or link.status == "In progress"
+    assert "2 themes, 2 without a response" in link.summary
+    assert hooks.public_sections(proposal) == []
+    respond_to_all(proposal, made["themes"], officer)
+    assert hooks.links(proposal, officer)[0].status == "Ready"
+    services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    [section] = hooks.public_sections(proposal)
+    assert section.title == "You said, we did" and proposal.slug in section.url
+    services.decision_record(
+        proposal=proposal,
+        actor=board,
+        decided_on=timezone.localdate(),
+        decided_by="ICB board",
+        decision="Go ahead.",
+        board_paper_file=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"),
+    )
+    assert hooks.facts(proposal) == {"decision_recorded": True}
+    titles = [e.title for e in proposal_hooks.contributed_timeline(proposal)]
+    assert "Outcome report issued to the decision makers" in titles
+    assert any(t.startswith("Decision recorded: decided by ICB board") for t in titles)
+    assert hooks.links(proposal, board)[0].status == "Done"
+    decision = selectors.decision_of(proposal)
+    assert decision is not None
+    assert str(decision.board_paper_file.name).startswith("board-papers/")
+
+
+def test_no_link_for_a_proposal_without_consultation(make_staff) -> None:
+    from heard.proposals.models import Proposal
+
+    proposal = Proposal.objects.create(title="An idea", slug="an-idea", description="x")
+    assert hooks.links(proposal, make_staff()) == []
