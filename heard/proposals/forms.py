@@ -56,6 +56,9 @@ class ProposalForm(forms.Form):
         min_value=0,
         max_value=100_000_000,
         label="About how many people would be affected",
+        # A text box, not type=number (NHS.UK and GOV.UK advice: spinners and silent
+        # rounding confuse people); the server checks it is a whole number.
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
         help_text="A whole number, for example 12000",
         error_messages={
             "invalid": "Enter the number of people affected as a whole number, like 12000",

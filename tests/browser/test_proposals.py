@@ -97,3 +97,59 @@ def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
     assert "What we are considering" in main
     assert "Tell us about urgent care in Cromer" in main
     assert "Early engagement" in main
+
+
+def test_plan_privacy_and_summary_forms(visitor, make_staff):
+    from heard.people.models import Group
+    from heard.proposals.services import proposal_create, proposal_transition
+
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    Group.objects.create(name="Cromer PPG", kind="ppg")
+    proposal = proposal_create(actor=officer, title="Community beds", description="Fewer beds")
+    proposal_transition(proposal=proposal, target="early_engagement", actor=officer)
+    _sign_in(visitor, officer)
+    page = visitor.page
+
+    visitor.visit(reverse("proposals:detail", kwargs={"pk": proposal.pk}))
+    assert "There is no engagement plan yet" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Go to the engagement plan").click()
+    visitor.check()
+    page.get_by_role("link", name="Add a stakeholder or audience").click()
+    visitor.check()
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    summary = page.locator(".nhsuk-error-summary").inner_text()
+    assert "Choose a stakeholder from the map or describe the audience" in summary
+    page.get_by_label("Stakeholder (from the stakeholder map)").select_option(label="Cromer PPG")
+    page.get_by_label("Methods and activities").fill("Two drop-in sessions at the surgery")
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    assert "Not started" in page.locator("main").inner_text()
+    page.get_by_role("link", name="Change the plan").click()
+    visitor.check()
+    page.get_by_label("How we will reach seldom-heard groups").fill("Through the VCSE forum")
+    page.get_by_role("button", name="Save the plan").click()
+    visitor.check()
+
+    visitor.visit(reverse("proposals:privacy", kwargs={"pk": proposal.pk}))
+    page.get_by_label("Keep it private").check()
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    assert "Give the reason" in page.locator(".nhsuk-error-summary").inner_text()
+    page.get_by_label("Reason for keeping it private").fill("Estates negotiation")
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    assert "Kept private: Estates negotiation" in page.locator("main").inner_text()
+    visitor.visit(
+        reverse("proposals_public:detail", kwargs={"slug": proposal.slug}), expect_status=404
+    )
+
+    visitor.visit(reverse("proposals:heard", kwargs={"pk": proposal.pk}))
+    page.get_by_label("What we have heard so far").fill("People value the beds close to home.")
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    visitor.visit(reverse("proposals:edit", kwargs={"pk": proposal.pk}))
+    page.get_by_label("About how many people would be affected").fill("lots")
+    page.get_by_role("button", name="Save").click()
+    visitor.check()
+    assert "whole number" in page.locator(".nhsuk-error-summary").inner_text()
