@@ -4,16 +4,9 @@ from typing import Any
 
 from django import forms
 
-from heard.assessment import appraisal, significance
+from heard.assessment import appraisal, documents, significance
 from heard.assessment.models import AssuranceTest, Checkpoint, Criterion, Option, Panel
 
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-# Extension -> the bytes the file must start with (PDF; Word and OpenDocument are zips).
-DOCUMENT_SIGNATURES = {
-    ".pdf": (b"%PDF-",),
-    ".docx": (b"PK\x03\x04",),
-    ".odt": (b"PK\x03\x04",),
-}
 DOCUMENT_HINT = "A PDF, Word (.docx) or OpenDocument (.odt) file, up to 10 MB"
 
 
@@ -41,18 +34,9 @@ def clean_document(upload: Any) -> Any:
     """Refuse anything but a PDF, .docx or .odt under 10 MB whose bytes match its name."""
     if upload is None:
         return upload
-    if upload.size > MAX_DOCUMENT_BYTES:
-        raise forms.ValidationError("The file must be smaller than 10 MB")
-    name = upload.name.lower()
-    extension = next((ext for ext in DOCUMENT_SIGNATURES if name.endswith(ext)), None)
-    if extension is None:
-        raise forms.ValidationError(
-            "The file must be a PDF, Word (.docx) or OpenDocument (.odt) file"
-        )
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(DOCUMENT_SIGNATURES[extension]):
-        raise forms.ValidationError(f"The file is not a real {extension[1:].upper()} file")
+    problem = documents.problem(upload)
+    if problem:
+        raise forms.ValidationError(problem)
     return upload
 
 

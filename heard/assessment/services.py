@@ -15,7 +15,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from heard.assessment import appraisal, significance
+from heard.assessment import appraisal, documents, significance
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
@@ -454,6 +454,8 @@ def assurance_test_save(
     test = AssuranceTest.Test(test)
     if not evidence.strip():
         raise ValidationError("Give the evidence for this test.")
+    if document is not None and documents.problem(document):
+        raise ValidationError(documents.problem(document))
     if test == AssuranceTest.Test.PATIENT_CARE:
         AssuranceTest.Condition(condition)  # one of the three conditions must be met
     else:
@@ -521,6 +523,8 @@ def checkpoint_record(
 
 def eqia_attach(*, actor: Any, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
     """Attach the EqIA (a new version replaces the old one and clears its review)."""
+    if documents.problem(file):
+        raise ValidationError(documents.problem(file))
     with transaction.atomic():
         eqia = (
             EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()

@@ -296,3 +296,20 @@ def test_do_nothing_constraint_holds_in_the_database():
     Option.objects.create(proposal=proposal, title="A", is_do_nothing=True)
     with pytest.raises(IntegrityError), transaction.atomic():
         Option.objects.create(proposal=proposal, title="B", is_do_nothing=True)
+
+
+def test_services_refuse_a_file_that_is_not_a_document():
+    proposal = make_proposal()
+    with pytest.raises(ValidationError, match="not a real PDF"):
+        services.eqia_attach(
+            actor=None, proposal=proposal, title="EqIA", file=ContentFile(b"MZ", name="x.pdf")
+        )
+    with pytest.raises(ValidationError, match="must be a PDF"):
+        services.assurance_test_save(
+            actor=None,
+            proposal=proposal,
+            test="engagement",
+            evidence="Events",
+            document=ContentFile(PDF, name="notes.txt"),
+        )
+    assert selectors.eqia_for(proposal) is None
