@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -115,17 +116,24 @@ def format_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def bank_holidays_between(first: date, last: date) -> list[tuple[date, str]]:
-    """Bank holidays in England and Wales from ``first`` to ``last`` inclusive."""
-    if last < first:
-        return []
-    years = list(range(first.year, last.year + 1))
+@cache
+def _bank_holidays(year: int) -> tuple[tuple[date, str], ...]:
+    """England's and Wales's bank holidays in ``year`` (the calendar is built once)."""
     found: dict[date, str] = {}
     for subdiv in ("ENG", "WLS"):
-        for day, name in holidays.country_holidays("GB", subdiv=subdiv, years=years).items():
-            if first <= day <= last:
-                found.setdefault(day, name)
-    return sorted(found.items())
+        for day, name in holidays.country_holidays("GB", subdiv=subdiv, years=year).items():
+            found.setdefault(day, name)
+    return tuple(sorted(found.items()))
+
+
+def bank_holidays_between(first: date, last: date) -> list[tuple[date, str]]:
+    """Bank holidays in England and Wales from ``first`` to ``last`` inclusive."""
+    return [
+        (day, name)
+        for year in range(first.year, last.year + 1)
+        for day, name in _bank_holidays(year)
+        if first <= day <= last
+    ]
 
 
 def check_formative(facts: GunningFacts) -> Check:
