@@ -8,12 +8,13 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from heard.analysis import charts as analysis_charts
 from heard.analysis import domain as analysis_domain
 from heard.analysis import selectors as analysis_selectors
+from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
 from heard.engagement.models import Question, ResponseEquality
@@ -234,6 +235,8 @@ class Report:
     campaigns: list[Campaign] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
     councils: list[Any] = field(default_factory=list)
+    options: list[Any] = field(default_factory=list)
+    emailed: int = 0
     threshold: int = 10
     generated_at: datetime | None = None
 
@@ -315,8 +318,10 @@ def report_for(proposal: Proposal) -> Report:
         threshold=threshold,
         generated_at=timezone.now(),
     )
+    report.options = list(assessment_selectors.options_for(proposal))
     if consultation is None:
         return report
+    report.emailed = consultation.mailouts.aggregate(n=Sum("sent"))["n"] or 0
     summary = consultation_selectors.responses_summary(consultation)
     report.total_responses = summary["total"]
     report.by_channel = _suppressed_rows(summary["by_channel"], threshold)
