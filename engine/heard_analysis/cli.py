@@ -222,6 +222,8 @@ def cmd_themes(args: argparse.Namespace) -> int:
     finally:
         close()
     _write_json(args.out, cf.to_dict())
+    if cf.note:
+        print(f"heard-analyse themes: {cf.note}", file=sys.stderr)
     return 0
 
 

@@ -13,6 +13,7 @@ Deterministic for a given seed.
 from __future__ import annotations
 
 import re
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ Progress = Callable[[int, int], None]
 _KEEP = {"no", "not", "nothing", "none", "never", "nor", "more", "less", "too", "very"}
 _STOP = sorted((ENGLISH_STOP_WORDS - _KEEP) | {"nhs", "hospital", "thank", "thanks", "really"})
 _TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"  # noqa: S105 - a regex
+_ANY_WORD = r"(?u)\b\w+\b"
 
 
 @dataclass(slots=True)
@@ -50,6 +52,7 @@ class Codeframe:
     n_themes: int
     seed: int
     labels: list[int] = field(default_factory=list)  # top-level index per row, -1 blank
+    note: str = ""  # why the codeframe is empty or has a single theme, when it is
 
     def to_dict(self) -> dict[str, Any]:
         themes = []
@@ -58,12 +61,15 @@ class Codeframe:
             if d["parent"] is None:
                 del d["parent"]
             themes.append(d)
-        return {
+        out: dict[str, Any] = {
             "themes": themes,
             "assignments": [{"row": i, "themes": a} for i, a in enumerate(self.assignments)],
             "n_themes": self.n_themes,
             "seed": self.seed,
         }
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 def _cluster(x: np.ndarray, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -178,41 +184,62 @@ def discover_themes(
     steps = 5
     if progress:
         progress(0, steps)
+    if not docs:
+        # nothing to group: an empty codeframe, saying why
+        return Codeframe([], [[] for _ in all_texts], 0, seed, [-1] * len(all_texts), NO_TEXT)
     if len(docs) < 2:
-        few: list[Theme] = []
-        few_rows: list[list[str]] = [[] for _ in all_texts]
-        if docs:
-            few = [Theme("T1", "All responses", "Only one response.", [], 1, docs[:1])]
-            few_rows[int(idx[0])] = ["T1"]
-        return Codeframe(few, few_rows, len(few), seed, [-1] * len(all_texts))
+        only = Theme("T1", "All responses", "Only one response.", [], 1, docs[:1])
+        one_row: list[list[str]] = [[] for _ in all_texts]
+        one_row[int(idx[0])] = ["T1"]
+        top1 = [-1] * len(all_texts)
+        top1[int(idx[0])] = 0
+        return Codeframe([only], one_row, 1, seed, top1, "Only one response: one theme.")
+    tiny = len(docs) < 20
     vec = TfidfVectorizer(
         ngram_range=(1, 2),
         stop_words=_STOP,
         token_pattern=_TOKEN,
         sublinear_tf=True,
         min_df=2 if len(docs) >= 50 else 1,
-        max_df=0.5,
+        # with a handful of answers a word in half of them is still what they are about
+        max_df=1.0 if tiny else 0.5,
         max_features=100_000,
         strip_accents="unicode",
     )
     try:
         tfidf = vec.fit_transform(docs)
-    except ValueError:  # empty vocabulary
-        vec.set_params(min_df=1, max_df=1.0, stop_words=None)
-        tfidf = vec.fit_transform(docs)
+    except ValueError:  # empty vocabulary: keep stop words and one-letter words
+        vec.set_params(min_df=1, max_df=1.0, stop_words=None, token_pattern=_ANY_WORD)
+        try:
+            tfidf = vec.fit_transform(docs)
+        except ValueError:  # no words at all ("?", "!!!")
+            return _one_theme(all_texts, idx, docs, seed, "no words to group")
     vocab = vec.get_feature_names_out()
-    n_comp = int(max(2, min(40, tfidf.shape[1] - 1, len(docs) - 1)))
-    svd = TruncatedSVD(n_components=n_comp, random_state=seed)
-    x = normalize(svd.fit_transform(tfidf))
+    if tfidf.shape[1] <= 2 or len(docs) <= 2:
+        # too few words or answers for a reduction: cluster the (tiny) TF-IDF rows directly
+        x = normalize(tfidf).toarray()
+    else:
+        n_comp = int(min(40, tfidf.shape[1] - 1, len(docs) - 1))
+        svd = TruncatedSVD(n_components=n_comp, random_state=seed)
+        with warnings.catch_warnings():
+            # identical answers have no variance to explain (a 0/0 in a diagnostic only)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            x = normalize(svd.fit_transform(tfidf))
     # responses with no vocabulary at all (e.g. "No.") sit together at the origin
     if progress:
         progress(1, steps)
     k = n_themes if n_themes else choose_n_themes(len(docs))
-    k = max(1, min(k, len(docs)))
+    # no more themes than distinct answers (identical answers cannot be split)
+    distinct = len(np.unique(np.round(x, 6), axis=0))
+    k = max(1, min(k, len(docs), distinct))
+    note = ""
+    if n_themes and k < n_themes:
+        note = f"{n_themes} themes were asked for; the answers only allow {k}."
     if progress:
         progress(2, steps)
     labels, centres = _cluster(x, k, seed)
-    # order themes by size (largest first) so ids are stable and readable
+    # order themes by size (largest first) so ids are stable and readable; drop any
+    # cluster left empty
     sizes = np.bincount(labels, minlength=k)
     order = np.argsort(-sizes, kind="stable")
     remap = np.empty(k, dtype=np.int64)
@@ -220,6 +247,10 @@ def discover_themes(
     labels = remap[labels]
     centres = centres[order]
     sizes = sizes[order]
+    k = int((sizes > 0).sum())
+    centres, sizes = centres[:k], sizes[:k]
+    if k == 1 and not note:
+        note = "The answers are too alike to split: one theme."
     counts = (tfidf > 0).astype(np.float32)
     kws = _keywords(counts, labels, k, vocab, 8)
     if progress:
@@ -283,4 +314,27 @@ def discover_themes(
         top[int(i)] = int(labels[j])
     if progress:
         progress(steps, steps)
-    return Codeframe(themes, assignments, k, seed, top)
+    return Codeframe(themes, assignments, k, seed, top, note)
+
+
+NO_TEXT = "No responses with text: nothing to group."
+
+
+def _one_theme(
+    all_texts: list[str], idx: np.ndarray, docs: list[str], seed: int, why: str
+) -> Codeframe:
+    """Every answer in one theme, when they cannot be told apart."""
+    theme = Theme(
+        "T1",
+        "All responses",
+        f"{len(docs)} responses with {why}.",
+        [],
+        len(docs),
+        list(dict.fromkeys(t.strip() for t in docs))[:3],
+    )
+    rows: list[list[str]] = [[] for _ in all_texts]
+    top = [-1] * len(all_texts)
+    for i in idx:
+        rows[int(i)] = ["T1"]
+        top[int(i)] = 0
+    return Codeframe([theme], rows, 1, seed, top, f"All responses in one theme: {why}.")

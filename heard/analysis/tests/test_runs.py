@@ -150,8 +150,8 @@ def test_tiny_questions_finish_cleanly(answers, make_staff, django_capture_on_co
     assert done.summary["answers"] == len(answers)
     assert AnswerAnalysis.objects.filter(question=question).count() == len(answers)
     if answers == ["Good", "Bad", "Good"]:
-        # The engine cannot group three one-word answers: an empty codeframe to fill by hand.
-        assert done.summary["no_proposal"] is True
+        # Three one-word answers: the engine proposes a small codeframe to refine by hand.
+        assert done.summary["no_proposal"] is False
         assert Codeframe.objects.filter(question=question).exists()
 
 

@@ -1,0 +1,108 @@
+"""Theme discovery on tiny or degenerate input: a small codeframe, never a crash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from heard_analysis import discover_themes
+from heard_analysis.cli import main
+
+FIVE = [
+    "The nurse was kind",
+    "Parking is awful",
+    "Food was cold",
+    "Doctor rushed",
+    "Waited hours",
+]
+
+CASES = {
+    "one": ["The nurse was kind"],
+    "two": FIVE[:2],
+    "two identical": ["ok", "ok"],
+    "five": FIVE,
+    "five identical": ["Great service"] * 5,
+    "twenty identical": ["Great service."] * 20,
+    "three one-word, two alike": ["Good", "Bad", "Good"],
+    "one-letter words": ["a", "b", "c", "d", "e"],
+    "stop words only": ["the", "and", "it"],
+    "no and nothing": ["No.", "No", "no", "Nothing", "no"],
+    "punctuation only": ["?", "!!!", "..."],
+    "blanks among answers": ["", "Parking is awful", "  ", "Food was cold"],
+    "twelve": [*FIVE, *FIVE, "Parking costs too much", "food was lovely"],
+}
+
+
+def _check(texts: list[str], cf_dict: dict) -> None:  # type: ignore[type-arg]
+    answered = [i for i, t in enumerate(texts) if t.strip()]
+    themes = cf_dict["themes"]
+    ids = [t["id"] for t in themes]
+    assert len(ids) == len(set(ids))
+    top = [t for t in themes if "parent" not in t]
+    assert 1 <= len(top) <= len(answered)
+    assert all(t["size"] >= 1 and t["name"] for t in top)
+    assert sum(t["size"] for t in top) == len(answered)
+    rows = cf_dict["assignments"]
+    assert [r["row"] for r in rows] == list(range(len(texts)))
+    for i, r in enumerate(rows):
+        if i in answered:
+            assert r["themes"] and r["themes"][0] in ids
+        else:
+            assert r["themes"] == []
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_tiny_input_gives_a_small_codeframe(name: str) -> None:
+    texts = CASES[name]
+    cf = discover_themes(texts, seed=0)
+    d = json.loads(json.dumps(cf.to_dict()))
+    _check(texts, d)
+    assert cf.n_themes == len([t for t in cf.themes if t.parent is None])
+    assert len(cf.labels) == len(texts)
+    # deterministic for a seed
+    assert discover_themes(texts, seed=0).assignments == cf.assignments
+
+
+@pytest.mark.parametrize("name", ["five identical", "twenty identical", "two identical"])
+def test_identical_answers_make_one_theme(name: str) -> None:
+    cf = discover_themes(CASES[name], seed=0)
+    assert [t.id for t in cf.themes] == ["T1"]
+    assert cf.themes[0].size == len(CASES[name])
+    assert cf.themes[0].quotes == [CASES[name][0]]
+    assert "one theme" in cf.note
+
+
+def test_more_themes_asked_for_than_answers() -> None:
+    cf = discover_themes(["parking awful", "food cold", "nurse kind"], n_themes=10, seed=0)
+    assert cf.n_themes == 3
+    assert sorted(a[0] for a in cf.assignments) == ["T1", "T2", "T3"]
+    assert "10 themes were asked for" in cf.note
+
+
+def test_distinct_topics_are_kept_apart_in_a_small_set() -> None:
+    texts = ["parking is awful", "the parking costs", "food was cold", "cold food again"]
+    cf = discover_themes(texts, n_themes=2, seed=0)
+    assert cf.assignments[0] == cf.assignments[1] != cf.assignments[2] == cf.assignments[3]
+
+
+@pytest.mark.parametrize("texts", [[], ["", "   "]])
+def test_no_text_gives_no_themes_and_says_why(texts: list[str]) -> None:
+    cf = discover_themes(texts)
+    assert cf.themes == [] and cf.n_themes == 0
+    assert cf.assignments == [[] for _ in texts]
+    assert cf.note == "No responses with text: nothing to group."
+    assert cf.to_dict()["note"] == cf.note
+
+
+@pytest.mark.parametrize("rows", [["Good", "Bad", "Good"], ["Same answer"] * 4, ["Only one"]])
+def test_themes_cli_on_tiny_files(
+    rows: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "tiny.csv"
+    src.write_text("comment\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "tiny.json"
+    code = main(["themes", "--input", str(src), "--text-column", "comment", "--out", str(out)])
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    _check(rows, data)
