@@ -140,6 +140,22 @@ def criterion_save(
     return criterion
 
 
+def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
+    """Remove a criterion and every panel's scores on it (the audit event keeps them)."""
+    with transaction.atomic():
+        scores = {
+            f"{s.panel_id}:{s.option_id}": s.value
+            for s in Score.objects.filter(criterion=criterion)
+        }
+        audit_record(
+            action=Action.CRITERION_REMOVED,
+            actor=actor,
+            subject=criterion,
+            before={"name": criterion.name, "weight": str(criterion.weight), "scores": scores},
+        )
+        criterion.delete()
+
+
 def weights_agreed(*, actor: Any, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
     """Record who agreed the criteria and weights with stakeholders, and when."""
     if not agreed_by.strip():
@@ -203,6 +219,21 @@ def panel_save(
             after={"name": name, "scored_on": str(scored_on or "")},
         )
     return panel
+
+
+def panel_remove(*, actor: Any, panel: Panel) -> None:
+    """Remove a panel and its scores (the audit event keeps them)."""
+    with transaction.atomic():
+        scores = {
+            f"{s.option_id}:{s.criterion_id}": s.value for s in Score.objects.filter(panel=panel)
+        }
+        audit_record(
+            action=Action.PANEL_REMOVED,
+            actor=actor,
+            subject=panel,
+            before={"name": panel.name, "scores": scores},
+        )
+        panel.delete()
 
 
 def scores_save(

@@ -12,11 +12,17 @@ urlpatterns = [
     path("<int:pk>/criteria/", views.criteria, name="criteria"),
     path("<int:pk>/criteria/add/", views.criterion_add, name="criterion_add"),
     path("<int:pk>/criteria/<int:criterion_id>/", views.criterion_edit, name="criterion_edit"),
+    path(
+        "<int:pk>/criteria/<int:criterion_id>/remove/",
+        views.criterion_remove,
+        name="criterion_remove",
+    ),
     path("<int:pk>/criteria/agreed/", views.weights_agreed, name="weights_agreed"),
     path("<int:pk>/panels/", views.panels, name="panels"),
     path("<int:pk>/panels/add/", views.panel_add, name="panel_add"),
     path("<int:pk>/panels/<int:panel_id>/", views.panel_edit, name="panel_edit"),
     path("<int:pk>/panels/<int:panel_id>/scores/", views.panel_scores, name="panel_scores"),
+    path("<int:pk>/panels/<int:panel_id>/remove/", views.panel_remove, name="panel_remove"),
     path("<int:pk>/results/", views.results, name="results"),
     # Significance
     path("<int:pk>/significance/", views.significance_page, name="significance"),

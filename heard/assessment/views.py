@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
 
 from heard.assessment import charts, selectors, services
 from heard.assessment.forms import (
@@ -85,7 +86,9 @@ def _form_page(
     submit: str = "Save",
     intro: str = "",
     multipart: bool = False,
+    remove: tuple[str, str, str] | None = None,
 ) -> HttpResponse:
+    """A page with one form; ``remove`` = (url, button label, warning) adds a remove button."""
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
@@ -107,6 +110,7 @@ def _form_page(
             submit=submit,
             intro=intro,
             multipart=multipart,
+            remove=remove,
         ),
         status=400 if request.method == "POST" else 200,
     )
@@ -221,6 +225,16 @@ def _criterion_form_page(
         back=reverse("assessment:criteria", kwargs={"pk": proposal.pk}),
         save=save,
         success="The criterion has been saved.",
+        remove=(
+            reverse(
+                "assessment:criterion_remove",
+                kwargs={"pk": proposal.pk, "criterion_id": criterion.pk},
+            ),
+            "Remove this criterion",
+            "Removing it also removes every panel's scores on it. The audit trail keeps them.",
+        )
+        if criterion
+        else None,
     )
 
 
@@ -235,6 +249,16 @@ def criterion_edit(request: HttpRequest, pk: int, criterion_id: int) -> HttpResp
     return _criterion_form_page(
         request, proposal, get_object_or_404(Criterion, pk=criterion_id, proposal=proposal)
     )
+
+
+@require_POST
+@permission_required(CHANGE)
+def criterion_remove(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    criterion = get_object_or_404(Criterion, pk=criterion_id, proposal=proposal)
+    services.criterion_remove(actor=request.user, criterion=criterion)
+    messages.success(request, f"The criterion “{criterion.name}” and its scores have been removed.")
+    return redirect("assessment:criteria", pk=proposal.pk)
 
 
 @permission_required(CHANGE)
@@ -289,6 +313,13 @@ def _panel_form_page(request: HttpRequest, proposal: Proposal, panel: Panel | No
             actor=request.user, proposal=proposal, panel=panel, **f.cleaned_data
         ),
         success="The panel has been saved.",
+        remove=(
+            reverse("assessment:panel_remove", kwargs={"pk": proposal.pk, "panel_id": panel.pk}),
+            "Remove this panel",
+            "Removing it also removes its scores. The audit trail keeps them.",
+        )
+        if panel
+        else None,
     )
 
 
@@ -303,6 +334,16 @@ def panel_edit(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
     return _panel_form_page(
         request, proposal, get_object_or_404(Panel, pk=panel_id, proposal=proposal)
     )
+
+
+@require_POST
+@permission_required(CHANGE)
+def panel_remove(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    panel = get_object_or_404(Panel, pk=panel_id, proposal=proposal)
+    services.panel_remove(actor=request.user, panel=panel)
+    messages.success(request, f"The panel “{panel.name}” and its scores have been removed.")
+    return redirect("assessment:panels", pk=proposal.pk)
 
 
 @permission_required(CHANGE)

@@ -80,6 +80,8 @@ EXPECTED = {
     "assessment:criteria": Access(ALL_STAFF, kwargs=_proposal),
     "assessment:criterion_add": Access(CHANGE, kwargs=_proposal),
     "assessment:criterion_edit": Access(CHANGE, kwargs=_criterion),
+    "assessment:criterion_remove": Access(CHANGE, kwargs=_criterion, method="post"),
+    "assessment:panel_remove": Access(CHANGE, kwargs=_panel, method="post"),
     "assessment:weights_agreed": Access(CHANGE, kwargs=_proposal),
     "assessment:panels": Access(ALL_STAFF, kwargs=_proposal),
     "assessment:panel_add": Access(CHANGE, kwargs=_proposal),

@@ -315,3 +315,24 @@ def test_checkpoint_form(staff_client):
     assert selectors.stage2_passed(proposal)
     page = client.get(url("assurance", proposal)).content.decode()
     assert "Stage 2: assurance checkpoint" in page and "Passed" in page
+
+
+def test_remove_a_criterion_and_a_panel_with_their_scores(staff_client):
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    proposal = make_appraisal()
+    criterion = proposal.criteria.get(name="Cost")
+    panel = proposal.panels.get(name="Clinicians")
+    page = client.get(url("criterion_edit", proposal, criterion_id=criterion.pk)).content.decode()
+    assert "Remove this criterion" in page
+    assert (
+        client.get(url("criterion_remove", proposal, criterion_id=criterion.pk)).status_code == 405
+    )
+    client.post(url("criterion_remove", proposal, criterion_id=criterion.pk))
+    client.post(url("panel_remove", proposal, panel_id=panel.pk))
+    assert list(proposal.criteria.values_list("name", flat=True)) == ["Quality of care", "Access"]
+    assert list(proposal.panels.values_list("name", flat=True)) == ["Public reference group"]
+    removed = AuditEvent.objects.get(action=Action.CRITERION_REMOVED.value)
+    assert removed.before["name"] == "Cost" and len(removed.before["scores"]) == 6
+    assert len(AuditEvent.objects.get(action=Action.PANEL_REMOVED.value).before["scores"]) == 6
+    summary = selectors.appraisal_summary(proposal)
+    assert len(summary.sensitivity) == 4 and len(summary.panels) == 1
