@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -96,9 +97,10 @@ class Move:
         return not self.problems
 
 
-def moves(proposal: Proposal) -> list[Move]:
-    """Every move the lifecycle table allows from here, with what stands in the way."""
-    facts = proposal.facts()
+def moves(proposal: Proposal, facts: domain.ProposalFacts | None = None) -> list[Move]:
+    """Every move the lifecycle table allows from here, with what stands in the way
+    (``facts``: pass them if already gathered, to ask the apps above only once)."""
+    facts = facts or proposal.facts()
     targets = sorted(domain.TRANSITIONS[facts.status], key=domain.ORDER.index)
     return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
 
@@ -300,6 +302,52 @@ def what_we_know_for(proposal: Proposal, *, limit: int = 12) -> WhatWeKnow:
         topics=list(proposal.topics.all()),
         localities=list(proposal.localities or []),
         proposal=proposal,
+    )
+
+
+KNOW_SUMMARY_SECONDS = 300
+
+
+def what_we_know_summary(proposal: Proposal, *, limit: int = 3) -> WhatWeKnow:
+    """The closest few of ``what_we_know_for``, for the proposal's hub page.
+
+    The searches behind it take a few hundred milliseconds on a large bank, so which
+    insights and activities matched is kept for five minutes (a change to the proposal
+    starts afresh); whether each was drawn on is always read now. The full "what do we
+    already know" page never uses this cache."""
+    key = f"proposals:know:{proposal.pk}:{proposal.updated_at.timestamp()}:{limit}"
+    found = cache.get(key)
+    if found is None:
+        know = what_we_know_for(proposal, limit=limit)
+        found = {
+            "terms": know.terms,
+            "insights": [(r.insight.pk, r.score, r.reasons) for r in know.insights],
+            "activities": [(r.activity.pk, r.reasons) for r in know.activities],
+            "by_topic": know.insight_total_by_topic,
+            "by_place": know.insight_total_by_place,
+        }
+        cache.set(key, found, KNOW_SUMMARY_SECONDS)
+    drawn_insights = set(proposal.evidence.values_list("insight_id", flat=True))
+    drawn_activities = set(proposal.evidence.values_list("activity_id", flat=True))
+    linked = set(proposal.activity_links.values_list("activity_id", flat=True))
+    insights = Insight.objects.in_bulk([pk for pk, _, _ in found["insights"]])
+    activities = Activity.objects.in_bulk([pk for pk, _ in found["activities"]])
+    return WhatWeKnow(
+        terms=found["terms"],
+        insights=[
+            RelatedInsight(insights[pk], score, reasons, drawn_on=pk in drawn_insights)
+            for pk, score, reasons in found["insights"]
+            if pk in insights
+        ],
+        activities=[
+            RelatedActivity(
+                activities[pk], reasons, drawn_on=pk in drawn_activities, linked=pk in linked
+            )
+            for pk, reasons in found["activities"]
+            if pk in activities
+        ],
+        insight_total_by_topic=found["by_topic"],
+        insight_total_by_place=found["by_place"],
     )
 
 

@@ -112,7 +112,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "proposal": proposal,
         "facts": facts,
         "flags": domain.flags(facts),
-        "moves": selectors.moves(proposal),
+        "moves": selectors.moves(proposal, facts),
         "steps": selectors.lifecycle_steps(proposal),
         "links": hooks.contributed_links(proposal, request.user),
         "evidence": selectors.evidence_for(proposal),
@@ -120,7 +120,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "is_public": domain.is_public_stage(facts.status) and not proposal.is_private,
         "transition_form": TransitionForm(),
         "recent": selectors.timeline(proposal)[-5:],
-        "know": selectors.what_we_know_for(proposal, limit=3),
+        "know": selectors.what_we_know_summary(proposal),
     }
 
 

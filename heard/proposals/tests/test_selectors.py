@@ -218,3 +218,28 @@ def test_own_flags_match_the_full_facts_flags(make_staff):
     proposal.save()
     assert selectors.own_flags(proposal) == domain.flags(proposal.facts())
     assert selectors.own_flags(proposal)
+
+
+def test_hub_summary_keeps_the_matches_but_reads_drawn_on_now(make_staff):
+    actor = make_staff()
+    (insight,) = add_insights(["The minor injuries unit is a lifeline."])
+    proposal = make_proposal(actor=actor)
+    first = selectors.what_we_know_summary(proposal)
+    assert [r.insight.pk for r in first.insights] == [insight.pk]
+    assert not first.insights[0].drawn_on
+    add_insights(["The minor injuries unit should stay open."])
+    services.evidence_record(proposal=proposal, actor=actor, insight=insight)
+    again = selectors.what_we_know_summary(proposal)
+    assert [r.insight.pk for r in again.insights] == [insight.pk]  # kept for five minutes
+    assert again.insights[0].drawn_on  # read now
+    assert again.insights[0].reasons == first.insights[0].reasons
+    # A change to the proposal starts afresh.
+    proposal = services.proposal_update(
+        proposal=proposal,
+        actor=actor,
+        title=proposal.title + " (revised)",
+        description=proposal.description,
+        localities=proposal.localities,
+    )
+    fresh = selectors.what_we_know_summary(proposal)
+    assert len(fresh.insights) == 2
