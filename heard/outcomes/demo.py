@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.accounts.models import User
+from heard.analysis import selectors as analysis_selectors
 from heard.analysis import services as analysis_services
 from heard.analysis.models import Theme
 from heard.assessment import services as assessment
@@ -481,8 +482,20 @@ def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime
 
 def _name_themes(consultation: Consultation, analyst: Any) -> None:
     """The analyst names the proposed themes of "Why do you say that?" after what they
-    hold (matching their keywords to the topics above) and merges near-duplicates."""
-    why_q = selectors.free_text_questions(consultation)[0]
+    hold (matching their keywords to the topics above) and merges near-duplicates; the
+    "anything else" answers, about care in general, become one theme."""
+    why_q, *others = selectors.free_text_questions(consultation)
+    for question in others:
+        general = list(Theme.objects.filter(codeframe__question=question, parent__isnull=True))
+        if general:
+            for theme in general[1:]:
+                analysis_services.theme_merge(source=theme, target=general[0], actor=analyst)
+            analysis_services.theme_update(
+                theme=general[0],
+                actor=analyst,
+                name="Experience of care in general",
+                description="Comments about care received, not about this proposal.",
+            )
     words = {
         name: {w.strip(".,").lower() for s in sentences for w in s.split() if len(w) > 4}
         for name, sentences in MIU_TOPICS.items()
@@ -502,6 +515,16 @@ def _name_themes(consultation: Consultation, analyst: Any) -> None:
             named[best] = analysis_services.theme_update(
                 theme=theme, actor=analyst, name=best, description=""
             )
+    # A topic the machine folded into others gets its own theme, coded by hand.
+    codeframe = analysis_selectors.codeframe_of(why_q)
+    for name, sentences in MIU_TOPICS.items():
+        if name in named or codeframe is None:
+            continue
+        theme = analysis_services.theme_add(codeframe=codeframe, actor=analyst, name=name)
+        starts = [s[:40].lower() for s in sentences]
+        for answer_id, text in Answer.objects.filter(question=why_q).values_list("pk", "text"):
+            if any(start in text.lower() for start in starts):
+                analysis_services.coding_add(answer_id=answer_id, theme=theme, actor=analyst)
 
 
 MIU_RESPONSES: dict[str, tuple[str, str, str]] = {
