@@ -16,7 +16,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
+FORM = "application/x-www-form-urlencoded"  # as a browser (and wrk) sends it
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
@@ -28,6 +30,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--top", type=int, default=40)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--batch", type=int, default=100, help="responses per insight batch")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="heard-profile-responses-"))
     (workdir / "bench_settings.py").write_text(SETTINGS)
@@ -88,25 +91,27 @@ def main() -> None:
             "comment": f"Comment {i}: the nurse came on time and listened to me.",
         }
         bodies.append(
-            {
-                "csrfmiddlewaretoken": CSRF,
-                "state": s.state_sign(st),
-                "page": "1",
-                "action": "send",
-                "publish_consent": "yes",
-            }
+            urlencode(
+                {
+                    "csrfmiddlewaretoken": CSRF,
+                    "state": s.state_sign(st),
+                    "page": "1",
+                    "action": "send",
+                    "publish_consent": "yes",
+                }
+            )
         )
     client = Client(enforce_csrf_checks=True, REMOTE_ADDR="127.0.0.1", HTTP_HOST="127.0.0.1")
     client.cookies["csrftoken"] = CSRF
     url = "/get-involved/load-test-survey/respond/"
     for body in bodies[:50]:  # warm: imports, models, caches
-        r = client.post(url, body)
+        r = client.post(url, body, content_type=FORM)
         assert r.status_code == 302, (r.status_code, r.content[:3000])
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        r = client.post(url, bodies[50])
+        r = client.post(url, bodies[50], content_type=FORM)
         assert r.status_code == 302, r.status_code
     print(f"{len(queries.captured_queries)} queries for one submission:")
     for q in queries.captured_queries:
@@ -117,7 +122,7 @@ def main() -> None:
     cpu0, wall0 = time.process_time(), time.perf_counter()
     profiler.enable()
     for body in bodies[50:]:
-        r = client.post(url, body)
+        r = client.post(url, body, content_type=FORM)
         assert r.status_code == 302, r.status_code
     profiler.disable()
     cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
@@ -125,6 +130,28 @@ def main() -> None:
     print(
         f"{args.count} submissions: {cpu / args.count * 1000:.2f} ms CPU, "
         f"{wall / args.count * 1000:.2f} ms wall each (under the profiler)"
+    )
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+
+    # The insights, made afterwards in batches as the task worker does (ADR 7).
+    from heard.insight.models import Insight
+    from heard.insight.receivers import insights_for_responses
+
+    ids = list(Response.objects.order_by("pk").values_list("pk", flat=True))
+    Insight.objects.all().delete()
+    insights_for_responses(ids[:10])  # warm: load the models
+    rest = ids[10:]
+    profiler = cProfile.Profile(time.process_time)
+    cpu0 = time.process_time()
+    profiler.enable()
+    for i in range(0, len(rest), args.batch):
+        insights_for_responses(rest[i : i + args.batch])
+    profiler.disable()
+    cpu = time.process_time() - cpu0
+    assert Insight.objects.count() == len(ids)
+    print(
+        f"insights for {len(rest)} responses in batches of {args.batch}: "
+        f"{cpu / len(rest) * 1000:.2f} ms CPU each (under the profiler)"
     )
     pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 

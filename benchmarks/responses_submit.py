@@ -421,6 +421,46 @@ def processes_cpu_seconds(root_pids: list[int]) -> float:
     return total
 
 
+def insight_counts(env: dict[str, str]) -> tuple[int, int]:
+    code = """
+import django
+django.setup()
+from heard.engagement.models import Answer
+from heard.insight.models import Insight
+free = Answer.objects.filter(question__kind__in=["short_text", "long_text"]).exclude(text="")
+print(free.count(), Insight.objects.filter(answer__isnull=False).count())
+"""
+    out = subprocess.run(
+        [PYTHON, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    )
+    owed, made = out.stdout.split()
+    return int(owed), int(made)
+
+
+def wait_for_insights(env: dict[str, str], timeout: float) -> bool:
+    """Wait until the task worker has made an insight of every free-text answer."""
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        owed, made = insight_counts(env)
+        if made >= owed:
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def catch_up(env: dict[str, str]) -> int:
+    """Run the safety net (it should find nothing: every insight was made by the tasks)."""
+    out = subprocess.run(
+        [PYTHON, "manage.py", "insight_catch_up"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return int(out.stdout.split()[0])
+
+
 def wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 60) -> None:
     end = time.time() + timeout
     while time.time() < end:
@@ -472,6 +512,16 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         "warning",
     ]
     proc = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)
+    # The task worker that makes insights from online responses in batches (ADR 7); it
+    # runs during the load, on the same two cores, and its CPU is counted.
+    worker = subprocess.Popen(
+        [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     warm_forms = forms[: int(args.warmup * FORMS_PER_SECOND)]
     main_forms = forms[len(warm_forms) :]
     try:
@@ -500,13 +550,27 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
             f"[{db}] warmed up with {len(warm.confirmed):,} submissions in {warm.elapsed:.0f}s "
             f"(last rounds {best:.0f}/s)"
         )
+        db_pids = [int(env["HEARD_BENCH_PG_PID"])] if env.get("HEARD_BENCH_PG_PID") else []
         cpu_before = processes_cpu_seconds([proc.pid])
+        worker_before = processes_cpu_seconds([worker.pid])
+        db_before = processes_cpu_seconds(db_pids) if db_pids else 0.0
         load = generate(args, port, path, main_forms, args.seconds, workdir)
         cpu_used = processes_cpu_seconds([proc.pid]) - cpu_before
+        worker_during = processes_cpu_seconds([worker.pid]) - worker_before
+        db_cpu = processes_cpu_seconds(db_pids) - db_before if db_pids else 0.0
+        stop(proc)  # its workers queue what they hold as they exit
+        stopped = time.perf_counter()
+        caught_up = wait_for_insights(env, timeout=180)
+        lag = time.perf_counter() - stopped
+        worker_used = processes_cpu_seconds([worker.pid]) - worker_before
     finally:
-        stop(proc)
+        if proc.poll() is None:
+            stop(proc)
+        stop(worker)
+    made_by_catch_up = catch_up(env)
     accepted = len(load.confirmed)
     rate = accepted / load.elapsed
+    per_accepted = (cpu_used + worker_during + db_cpu) / max(1, accepted) * 1000
     confirmed = {**warm.confirmed, **load.confirmed}
     counts = verify(env, confirmed, warm.sent | load.sent, warm.in_flight | load.in_flight)
     in_flight = counts["stored_unconfirmed"]
@@ -522,6 +586,8 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         and counts["stored_never_sent"] == 0
         and counts["stored_unconfirmed_not_in_flight"] == 0
         and counts["insights"] == counts["free_text_answers"] == expected
+        and caught_up
+        and made_by_catch_up == 0
         and load.mismatched + warm.mismatched == 0
     )
     print(
@@ -532,11 +598,12 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         f"({load.errors} connection errors); statuses {dict(sorted(load.statuses.items()))}"
     )
     print(
-        f"[{db}] server CPU: {cpu_used:.1f}s for {load.requests:,} requests = "
-        f"{cpu_used / max(1, load.requests) * 1000:.1f} ms per request "
-        f"(so at most {load.requests / max(cpu_used, 0.001) * 2:.0f} requests/s with both cores "
-        f"free); load generator CPU {load.client_cpu:.1f}s; load average "
-        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        f"[{db}] CPU during the load: gunicorn {cpu_used:.1f}s "
+        f"({cpu_used / max(1, load.requests) * 1000:.1f} ms per request), task worker "
+        f"{worker_during:.1f}s, database server {db_cpu:.1f}s, load generator "
+        f"{load.client_cpu:.1f}s; all but the generator: {per_accepted:.1f} ms per accepted "
+        f"submission, so at most {2000 / max(per_accepted, 0.001):.0f}/s with both cores free; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print(
         f"[{db}] latency p50 {load.p50:.0f} ms, p95 {load.p95:.0f} ms, p99 {load.p99:.0f} ms, "
@@ -554,7 +621,11 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
     )
     print(
         f"[{db}] insight bank: {counts['insights']:,} insights for "
-        f"{counts['free_text_answers']:,} free-text answers"
+        f"{counts['free_text_answers']:,} free-text answers; the task worker used "
+        f"{worker_during:.1f}s CPU during the load ({worker_during / max(1, accepted) * 1000:.1f} ms "
+        f"per accepted submission) and {worker_used:.1f}s in all; "
+        + (f"all made {lag:.1f}s after the load stopped" if caught_up else "NOT CAUGHT UP")
+        + f"; the catch-up command then found {made_by_catch_up} missing"
     )
     if not ok_count:
         print(f"[{db}] counts: {counts}")
@@ -678,7 +749,8 @@ def main() -> None:
                 print(f"[postgresql] skipped: could not start a throwaway cluster ({exc})")
             else:
                 try:
-                    env = {**base_env, "DATABASE_URL": url}
+                    postmaster = (workdir / "pg" / "postmaster.pid").read_text().split()[0]
+                    env = {**base_env, "DATABASE_URL": url, "HEARD_BENCH_PG_PID": postmaster}
                     results.append(bench("postgresql", args, env, workdir))
                 finally:
                     stop()

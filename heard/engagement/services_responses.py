@@ -365,7 +365,7 @@ def spam_check(
         reason = SpamLog.Reason.HONEYPOT
     elif seconds < float(getattr(settings, "HEARD_RESPONSE_MIN_SECONDS", 4)):
         reason = SpamLog.Reason.TOO_FAST
-    elif (cache.get(_rate_key(address)) or 0) + _pending_count(_rate_key(address)) >= int(
+    elif _shared_count(_rate_key(address)) + _pending_count(_rate_key(address)) >= int(
         getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30)
     ):
         reason = SpamLog.Reason.RATE_LIMITED
@@ -396,6 +396,24 @@ def _pending_count(key: str) -> int:
     return _pending.get(key, 0)
 
 
+# The shared counts as last read or written by this process, kept for FLUSH_SECONDS:
+# other processes add theirs at most once a second anyway, so reading the cache more
+# often than that (a query per response with the database cache) learns little.
+_shared: dict[str, tuple[float, int]] = {}
+
+
+def _shared_count(key: str) -> int:
+    now = monotonic()
+    hit = _shared.get(key)
+    if hit is not None and now - hit[0] < FLUSH_SECONDS:
+        return hit[1]
+    value = int(cache.get(key) or 0)
+    if len(_shared) > 10_000:
+        _shared.clear()
+    _shared[key] = (now, value)
+    return value
+
+
 def rate_count(*, address: str) -> None:
     """Count an accepted response against its address for the hour."""
     global _last_flush
@@ -410,14 +428,17 @@ def rate_count(*, address: str) -> None:
         _last_flush = now
     seen = cache.get_many(list(due))
     for k, n in due.items():
-        cache.set(k, int(seen.get(k) or 0) + n, timeout=3600)
+        total = int(seen.get(k) or 0) + n
+        cache.set(k, total, timeout=3600)
+        _shared[k] = (now, total)
 
 
 def rate_pending_clear() -> None:
-    """Forget counts not yet written (tests)."""
+    """Forget counts not yet written, and the shared counts read (tests)."""
     global _last_flush
     with _pending_lock:
         _pending.clear()
+        _shared.clear()
         _last_flush = 0.0
 
 

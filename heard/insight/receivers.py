@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -150,7 +150,13 @@ def insights_for_responses(response_ids: Iterable[int]) -> int:
         )
     if not drafts:
         return 0
-    with transaction.atomic():
+    # No transaction around this: insights_create redacts and scores the texts first and
+    # holds the write lock only while it stores them (SQLite has one writer at a time).
+    try:
+        return len(insights_create(drafts=drafts))
+    except IntegrityError:
+        # Another batch (or the catch-up) made some of them meanwhile: try once more
+        # with the ones still missing.
         return len(insights_create(drafts=drafts))
 
 

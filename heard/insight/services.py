@@ -86,7 +86,9 @@ def insights_create(*, drafts: Sequence[InsightDraft]) -> list[Insight]:
     answer_ids = [d.answer_id for d in drafts if d.answer_id is not None]
     if answer_ids:
         held = set(
-            Insight.objects.filter(answer_id__in=answer_ids).values_list("answer_id", flat=True)
+            Insight.objects.filter(answer_id__in=answer_ids)
+            .order_by()
+            .values_list("answer_id", flat=True)
         )
         drafts = [d for d in drafts if d.answer_id is None or d.answer_id not in held]
     if not drafts:

@@ -595,3 +595,32 @@ def test_sending_costs_a_fixed_number_of_queries(client, monkeypatch, django_ass
     with django_assert_num_queries(9):
         r = client.post(url, {"state": states[2], "page": 3, "action": "send"})
     assert r.status_code == 302 and len(at_commit) == 1
+
+
+def test_the_shared_rate_count_is_read_at_most_once_a_second_per_process(monkeypatch):
+    q = make_questionnaire()
+    reads = []
+    real_get = services_responses.cache.get
+
+    def counting_get(key, *args, **kwargs):
+        reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(services_responses.cache, "get", counting_get)
+    started = timezone.now().timestamp() - 60
+    for _ in range(3):
+        assert not services_responses.spam_check(
+            questionnaire_obj=q, address="192.0.2.7", honeypot="", started_at=started
+        )
+    assert len(reads) == 1
+    # Another process's counts (in the cache) are seen once the second has passed.
+    services_responses.cache.set(services_responses._rate_key("192.0.2.7"), 10**6)
+    key = services_responses._rate_key("192.0.2.7")
+    seen_at, value = services_responses._shared[key]
+    services_responses._shared[key] = (seen_at - services_responses.FLUSH_SECONDS, value)
+    assert (
+        services_responses.spam_check(
+            questionnaire_obj=q, address="192.0.2.7", honeypot="", started_at=started
+        )
+        == "rate_limited"
+    )
