@@ -564,6 +564,7 @@ class PublicView:
     proposal: Proposal
     steps: list[tuple[str, str]]
     open_activities: list[Activity]
+    forthcoming_activities: list[Activity]
     stage_rows: list[tuple[str, str, datetime | None]]  # (label, state, date it was reached)
     heard_counts: list[tuple[str, int]]  # (activity title, responses), closed or open
     total_responses: int
@@ -582,6 +583,9 @@ def public_view(proposal: Proposal, now: datetime | None = None) -> PublicView:
         steps=public_steps(proposal),
         stage_rows=public_stage_rows(proposal),
         open_activities=[row.activity for row in linked if row.is_open],
+        forthcoming_activities=[
+            row.activity for row in linked if row.status == engagement_domain.Status.SCHEDULED
+        ],
         heard_counts=heard,
         total_responses=sum(n for _, n in heard),
         sections=hooks.contributed_public_sections(proposal),

@@ -157,7 +157,13 @@ def test_public_view_counts_responses_and_lists_open_activities(make_staff):
         opens_at=timezone.now() - timedelta(days=30),
         closes_at=timezone.now() - timedelta(days=1),
     )
-    for a in (open_activity, closed):
+    soon = ActivityFactory(
+        title="Drop-in next month",
+        status="scheduled",
+        opens_at=timezone.now() + timedelta(days=20),
+        closes_at=timezone.now() + timedelta(days=21),
+    )
+    for a in (open_activity, closed, soon):
         services.activity_link(proposal=proposal, activity=a, actor=actor)
     questionnaire = Questionnaire.objects.create(activity=closed, title="Closed survey")
     version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
@@ -167,6 +173,7 @@ def test_public_view_counts_responses_and_lists_open_activities(make_staff):
         )
     view = selectors.public_view(proposal)
     assert [a.title for a in view.open_activities] == ["Open survey"]
+    assert [a.title for a in view.forthcoming_activities] == ["Drop-in next month"]
     assert view.heard_counts == [("Closed survey", 3)]
     assert view.total_responses == 3
 
