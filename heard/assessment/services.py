@@ -534,6 +534,16 @@ def checkpoint_record(
     if outcome == Checkpoint.Outcome.PASSED_WITH_CONDITIONS and not conditions.strip():
         raise ValidationError("Give the conditions.")
     with transaction.atomic():
+        same = Checkpoint.objects.filter(
+            proposal=proposal,
+            stage=stage,
+            outcome=outcome,
+            held_on=held_on,
+            conditions=conditions.strip(),
+            notes=notes.strip(),
+        ).first()
+        if same is not None:
+            return same  # a double submission: already recorded
         checkpoint = Checkpoint.objects.create(
             proposal=proposal,
             stage=stage,

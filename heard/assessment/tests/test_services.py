@@ -213,7 +213,9 @@ def test_stage2_follows_the_latest_checkpoint():
     proposal = make_proposal()
     assert not selectors.stage2_passed(proposal)
     pass_stage2(proposal)
+    pass_stage2(proposal)  # the same outcome submitted twice is recorded once
     assert selectors.stage2_passed(proposal)
+    assert events(Action.CHECKPOINT_RECORDED) == 1
     services.checkpoint_record(
         actor=None, proposal=proposal, stage=2, outcome="not_passed", held_on=date(2026, 5, 1)
     )
