@@ -78,14 +78,15 @@ def gunning_facts(
     activity: Activity | None = None,
     now: datetime | None = None,
     opening_now: bool = False,
+    proposal_facts: proposal_domain.ProposalFacts | None = None,
 ) -> gunning.GunningFacts:
     """What the checks read. ``activity``: the (locked) row being moved, if not the
     stored one; ``opening_now``: a person opening it now, so the period starts now at the
-    latest."""
+    latest; ``proposal_facts``: the proposal's facts if already read."""
     now = now or timezone.now()
     activity = activity or consultation.activity
     proposal = consultation.proposal
-    facts = proposal.facts()
+    facts = proposal_facts or proposal.facts()
     sections = {
         s.key: gunning.SectionState(
             published=bool(s.published_body.strip()),
@@ -117,7 +118,9 @@ def gunning_facts(
     )
 
 
-def lifecycle_check(consultation: Consultation) -> gunning.Check:
+def lifecycle_check(
+    consultation: Consultation, proposal_facts: proposal_domain.ProposalFacts | None = None
+) -> gunning.Check:
     """Whether the proposal itself may move to formal consultation when this opens
     (shown on the panel beside the Gunning checks; stage 2 is its own row)."""
     proposal = consultation.proposal
@@ -130,7 +133,7 @@ def lifecycle_check(consultation: Consultation) -> gunning.Check:
             gunning.Result.PASS,
             ("The proposal is in formal consultation.",),
         )
-    facts = replace(proposal.facts(), stage2_required=False)
+    facts = replace(proposal_facts or proposal.facts(), stage2_required=False)
     problems = proposal_domain.transition_problems(
         facts, proposal_domain.Status.FORMAL_CONSULTATION
     )
@@ -154,11 +157,18 @@ def gunning_panel(
 ) -> list[gunning.Check]:
     """Every check, plus whether the proposal may move. ``period``: (opens, closes,
     justification) not yet saved, to preview the checks while they are being edited."""
-    facts = gunning_facts(consultation, activity=activity, now=now, opening_now=opening_now)
+    proposal_facts = consultation.proposal.facts()
+    facts = gunning_facts(
+        consultation,
+        activity=activity,
+        now=now,
+        opening_now=opening_now,
+        proposal_facts=proposal_facts,
+    )
     if period is not None:
         opens_at, closes_at, justification = period
         facts = replace(facts, opens_at=opens_at, closes_at=closes_at, justification=justification)
-    return [*gunning.checks(facts), lifecycle_check(consultation)]
+    return [*gunning.checks(facts), lifecycle_check(consultation, proposal_facts)]
 
 
 # --- telling people -------------------------------------------------------------------------

@@ -1,0 +1,42 @@
+"""How much the Gunning panel and the staff page cost (a guard against creeping queries)."""
+
+import statistics
+import time
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from heard.consultations import selectors
+from heard.consultations.tests.helpers import passing_consultation
+from heard.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_panel_and_detail_page_queries(staff_client, capsys):
+    consultation = passing_consultation()
+    consultation = type(consultation).objects.get(pk=consultation.pk)
+    with CaptureQueriesContext(connection) as panel_queries:
+        panel = selectors.gunning_panel(consultation)
+    panel_count = len(panel_queries)  # read now: each request empties the query log
+    assert len(panel) == 6
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    url = reverse("consultations:detail", kwargs={"pk": consultation.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as page_queries:
+        assert client.get(url).status_code == 200
+    page_count = len(page_queries)
+    times = []
+    for _ in range(20):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    with capsys.disabled():
+        print(
+            f"\npanel: {panel_count} queries; detail page: {page_count} queries, "
+            f"median {statistics.median(times) * 1000:.1f} ms over 20 requests"
+        )
+    assert 0 < panel_count <= 18
+    assert 0 < page_count <= 35
