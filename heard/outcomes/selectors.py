@@ -14,6 +14,7 @@ from django.utils import timezone
 from heard.analysis import charts as analysis_charts
 from heard.analysis import domain as analysis_domain
 from heard.analysis import selectors as analysis_selectors
+from heard.analysis.models import AnswerAnalysis
 from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
@@ -102,9 +103,27 @@ class Themes:
         return [t.name for t in self.items if not t.complete]
 
 
-def themes_for(proposal: Proposal, consultation: Consultation | None = None) -> Themes:
+def _consented(question: Question, quotes: list[str]) -> list[str]:
+    """The quotes whose respondents agreed to their words being published."""
+    if not quotes:
+        return []
+    allowed = {
+        text.strip()
+        for text in AnswerAnalysis.objects.filter(
+            question=question,
+            redacted_text__in=quotes + [f"{q}\n" for q in quotes],
+            answer__response__publish_consent=True,
+        ).values_list("redacted_text", flat=True)
+    }
+    return [q for q in quotes if q.strip() in allowed]
+
+
+def themes_for(
+    proposal: Proposal, consultation: Consultation | None = None, *, public: bool = False
+) -> Themes:
     """Every theme with answers in the consultation's free-text questions (in question,
-    then codeframe order), with our response where there is one."""
+    then codeframe order), with our response where there is one. ``public``: only quotes
+    from people who agreed to publication."""
     consultation = consultation or consultation_of(proposal)
     if consultation is None:
         return Themes([], [])
@@ -123,6 +142,9 @@ def themes_for(proposal: Proposal, consultation: Consultation | None = None) -> 
             continue
         for row in rows:
             theme = row.theme
+            quotes = [str(q) for q in (theme.quotes or [])][:QUOTES_PER_THEME]
+            if public:
+                quotes = _consented(question, quotes)
             items.append(
                 ThemeItem(
                     theme_id=theme.pk,
@@ -135,7 +157,7 @@ def themes_for(proposal: Proposal, consultation: Consultation | None = None) -> 
                     negative=row.negative,
                     neutral=row.neutral,
                     positive=row.positive,
-                    quotes=[str(q) for q in (theme.quotes or [])][:QUOTES_PER_THEME],
+                    quotes=quotes,
                     response=responses.get(theme.pk),
                 )
             )
@@ -303,8 +325,9 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
     return result
 
 
-def report_for(proposal: Proposal) -> Report:
-    """Everything the outcome report and "You said, we did" show, read from the records."""
+def report_for(proposal: Proposal, *, public: bool = False) -> Report:
+    """Everything the outcome report and "You said, we did" show, read from the records
+    (``public``: for the public page, quotes only from people who agreed to publication)."""
     threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
     consultation = consultation_of(proposal)
     outcome = outcome_of(proposal)
@@ -338,7 +361,7 @@ def report_for(proposal: Proposal) -> Report:
         ],
     )
     report.comparisons = _comparisons(consultation.activity_id, threshold)
-    report.themes = themes_for(proposal, consultation)
+    report.themes = themes_for(proposal, consultation, public=public)
     report.theme_chart = analysis_charts.theme_chart(
         title="What people said: answers per theme, by sentiment",
         rows=[

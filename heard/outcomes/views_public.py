@@ -19,5 +19,5 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "outcomes/public/detail.html",
-        {"proposal": proposal, "report": selectors.report_for(proposal)},
+        {"proposal": proposal, "report": selectors.report_for(proposal, public=True)},
     )

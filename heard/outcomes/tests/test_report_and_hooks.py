@@ -81,3 +81,17 @@ def test_no_link_for_a_proposal_without_consultation(make_staff) -> None:
 
     proposal = Proposal.objects.create(title="An idea", slug="an-idea", description="x")
     assert hooks.links(proposal, make_staff()) == []
+
+
+def test_public_quotes_only_from_people_who_agreed_to_publication() -> None:
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    quote = "Parking at the health centre is already full by nine"
+    staff_items = {t.name: t for t in selectors.themes_for(proposal).items}
+    assert staff_items["Parking"].quotes == [quote]
+    public_items = {t.name: t for t in selectors.themes_for(proposal, public=True).items}
+    assert public_items["Parking"].quotes == []
+    Response.objects.filter(answers__text=quote).update(publish_consent=True)
+    public_items = {t.name: t for t in selectors.report_for(proposal, public=True).themes.items}
+    assert public_items["Parking"].quotes == [quote]
+    assert public_items["Travel to the new site"].quotes == []
