@@ -114,8 +114,8 @@ def main() -> None:
         r = client.post(url, bodies[50], content_type=FORM)
         assert r.status_code == 302, r.status_code
     print(f"{len(queries.captured_queries)} queries for one submission:")
-    for q in queries.captured_queries:
-        print("   ", q["sql"][:150])
+    for query in queries.captured_queries:
+        print("   ", query["sql"][:150])
     sent = len(bodies)
     bodies = bodies[1:]
     profiler = cProfile.Profile(time.process_time)  # CPU, not wall: the machine is shared
