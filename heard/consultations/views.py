@@ -139,7 +139,11 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "consultations/includes/panel.html",
-        {"consultation": consultation, **_panel_context(consultation, period)},
+        {
+            "consultation": consultation,
+            "compact": request.GET.get("compact") == "1",
+            **_panel_context(consultation, period),
+        },
     )
 
 
