@@ -10,7 +10,7 @@ unchanged.
 """
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -379,6 +379,8 @@ def council_add(
     *, actor: Any, consultation: Consultation, name: str, committee: str, contact_email: str
 ) -> Council:
     with transaction.atomic():
+        if consultation.councils.filter(name__iexact=name.strip()).exists():
+            raise ConsultationProblem(f"{name.strip()} is already listed.")
         council = Council.objects.create(
             consultation=consultation,
             name=name.strip(),
@@ -531,6 +533,15 @@ def mailout_queue(
                 ["member", pk]
                 for pk in selectors.members_to_tell(consultation).values_list("pk", flat=True)
             ]
+        if Mailout.objects.filter(
+            consultation=consultation,
+            subject=subject.strip(),
+            message=message.strip(),
+            recipients=recipients,
+        ).exists():
+            raise ConsultationProblem(
+                "This email has already been sent to the same people (or is being sent)."
+            )
         if not recipients:
             raise ConsultationProblem(
                 "Nobody to tell: choose at least one group, or members interested in this "
@@ -631,6 +642,13 @@ def midpoint_record(*, actor: Any, consultation: Consultation, action_taken: str
     if not action_taken:
         raise ConsultationProblem("Say what action was taken (or why none was needed).")
     with transaction.atomic():
+        recent = MidpointReview.objects.filter(
+            consultation=consultation,
+            action_taken=action_taken,
+            at__gte=timezone.now() - timedelta(minutes=10),
+        ).first()
+        if recent is not None:  # the same form sent twice
+            return recent
         review = selectors.midpoint(consultation)
         record = MidpointReview.objects.create(
             consultation=consultation,

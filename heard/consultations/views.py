@@ -278,15 +278,19 @@ def osc(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Saved.")
             return redirect("consultations:osc", pk=consultation.pk)
     if request.method == "POST" and "add_council" in request.POST and council_form.is_valid():
-        services.council_add(
-            actor=request.user,
-            consultation=consultation,
-            name=council_form.cleaned_data["name"],
-            committee=council_form.cleaned_data["committee"],
-            contact_email=council_form.cleaned_data["contact_email"],
-        )
-        messages.success(request, "The council has been added.")
-        return redirect("consultations:osc", pk=consultation.pk)
+        try:
+            services.council_add(
+                actor=request.user,
+                consultation=consultation,
+                name=council_form.cleaned_data["name"],
+                committee=council_form.cleaned_data["committee"],
+                contact_email=council_form.cleaned_data["contact_email"],
+            )
+        except services.ConsultationProblem as problem:
+            council_form.add_error("name", str(problem))
+        else:
+            messages.success(request, "The council has been added.")
+            return redirect("consultations:osc", pk=consultation.pk)
     councils = list(consultation.councils.all())
     return render(
         request,

@@ -502,3 +502,37 @@ def test_responses_summary_counts_by_channel_and_type():
     assert summary["total"] == 2
     assert dict(summary["by_channel"])["Online"] == 2
     assert dict(summary["by_respondent_type"])["As an individual"] == 2
+
+
+def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
+    consultation = make_consultation()
+    services.council_add(
+        actor=None, consultation=consultation, name="Norfolk", committee="", contact_email="a@b.uk"
+    )
+    with pytest.raises(services.ConsultationProblem, match="already listed"):
+        services.council_add(
+            actor=None,
+            consultation=consultation,
+            name="norfolk ",
+            committee="",
+            contact_email="a@b.uk",
+        )
+    group = Group.objects.create(name="Healthwatch", kind="organisation", email="h@example.com")
+    kwargs = {
+        "actor": None,
+        "consultation": consultation,
+        "subject": "Have your say",
+        "message": "Please respond.",
+        "group_ids": [group.pk],
+        "include_members": False,
+        "base_url": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        services.mailout_queue(**kwargs)
+    with pytest.raises(services.ConsultationProblem, match="already been sent"):
+        services.mailout_queue(**kwargs)
+    assert len(mail.outbox) == 1
+    first = services.midpoint_record(actor=None, consultation=consultation, action_taken="Outreach")
+    again = services.midpoint_record(actor=None, consultation=consultation, action_taken="Outreach")
+    assert first == again
+    assert MidpointReview.objects.count() == 1
