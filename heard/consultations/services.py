@@ -336,7 +336,8 @@ def _scheduled_change_problems(
 def consultation_open(
     *, actor: Any, consultation: Consultation, now: datetime | None = None
 ) -> Consultation:
-    """Open now, or schedule for the opening time if it is in the future.
+    """A draft opens now, or is scheduled if its opening time is in the future; a
+    scheduled consultation opens now.
 
     Opening now sets the opening time to now (so the period checked is the real one).
     The Gunning guard refuses either move while a check fails
@@ -346,11 +347,12 @@ def consultation_open(
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         activity = consultation.activity
-        if activity.opens_at is not None and activity.opens_at > now:
+        draft = activity.status == engagement_domain.Status.DRAFT
+        if draft and activity.opens_at is not None and activity.opens_at > now:
             target = engagement_domain.Status.SCHEDULED
         else:
             target = engagement_domain.Status.OPEN
-            if activity.opens_at is None or activity.opens_at < now:
+            if activity.opens_at is None or activity.opens_at != now:
                 activity = engagement_services.activity_save(
                     actor=actor,
                     activity=activity,

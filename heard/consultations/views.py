@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -83,7 +84,7 @@ def _panel_context(
         "panel": panel,
         "preview": period is not None,
         "blocking": [c for c in panel if c.blocks],
-        "min_weeks": selectors.settings.HEARD_CONSULTATION_MIN_WEEKS,
+        "min_weeks": settings.HEARD_CONSULTATION_MIN_WEEKS,
     }
 
 

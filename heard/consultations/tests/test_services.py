@@ -536,3 +536,13 @@ def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
     again = services.midpoint_record(actor=None, consultation=consultation, action_taken="Outreach")
     assert first == again
     assert MidpointReview.objects.count() == 1
+
+
+def test_a_scheduled_consultation_can_be_opened_early():
+    consultation = passing_consultation(starts_in=timedelta(days=2))
+    assert _open(consultation).activity.status == "scheduled"
+    consultation = _open(consultation)
+    assert consultation.activity.status == "open"
+    assert consultation.activity.opens_at <= timezone.now()
+    consultation.proposal.refresh_from_db()
+    assert consultation.proposal.status == "formal_consultation"
