@@ -103,12 +103,22 @@ def _responses(consultation: Consultation) -> None:
     engagement_hooks.responses_bulk_created(responses)
 
 
-def _another_visitor(browser, visitor: Visitor) -> Visitor:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    return Visitor(context.new_page(), visitor.base_url)
+@pytest.fixture
+def another_visitor(browser, visitor):
+    """More people at once (each signs in once, in their own browser context)."""
+    contexts = []
+
+    def make() -> Visitor:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        contexts.append(context)
+        return Visitor(context.new_page(), visitor.base_url)
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
-def test_a_proposal_from_creation_to_decision(visitor, browser, make_staff, monkeypatch):
+def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_staff, monkeypatch):
     lead = make_staff(Role.PROGRAMME_LEAD, full_name="Gareth Lead")
     analyst = make_staff(Role.ANALYST)
     board = make_staff(Role.DECISION_MAKER)
@@ -182,7 +192,7 @@ def test_a_proposal_from_creation_to_decision(visitor, browser, make_staff, monk
     _move(visitor, "Decision pending")
 
     # 4. The analyst runs the analysis of the free-text answers: themes.
-    analyst_visitor = _another_visitor(browser, visitor)
+    analyst_visitor = another_visitor()
     _sign_in(analyst_visitor, analyst)
     queued: list[int] = []
     monkeypatch.setattr(analysis_services, "_enqueue", queued.append)
@@ -197,7 +207,7 @@ def test_a_proposal_from_creation_to_decision(visitor, browser, make_staff, monk
     analyst_visitor.check()
 
     # 5. The board member tries to record the decision: refused, with every reason.
-    board_visitor = _another_visitor(browser, visitor)
+    board_visitor = another_visitor()
     _sign_in(board_visitor, board)
     outcome_page = reverse("outcomes:proposal", kwargs={"pk": proposal.pk})
     board_visitor.visit(outcome_page)
@@ -288,7 +298,7 @@ def test_a_proposal_from_creation_to_decision(visitor, browser, make_staff, monk
     assert Decision.objects.get().decided_by == "NHS Example ICB board, in public"
 
     # 8. The public: the proposal's page links to "You said, we did".
-    public = _another_visitor(browser, visitor)
+    public = another_visitor()
     public.visit(reverse("public:home"))
     public.page.get_by_role("link", name="You said, we did").click()
     public.check()
