@@ -198,6 +198,37 @@ def _miu() -> None:
         )
         consultations.consultation_open(actor=officer, consultation=consultation, now=opens)
         consultation.refresh_from_db()
+        events: list[Activity] = []
+        for title, venue, week in (
+            ("Drop-in: the Eastbrook minor injuries unit", "Eastbrook Library", 2),
+            ("Drop-in: the minor injuries unit, for Cawford", "Cawford Village Hall", 5),
+            ("Online meeting: the Eastbrook minor injuries unit", "Online (Teams)", 8),
+        ):
+            starts = opens + timedelta(weeks=week, hours=9)
+            event = engagement_services.activity_save(
+                actor=officer,
+                fields={
+                    "title": title,
+                    "summary": "Come and ask us about the proposal and tell us what you think.",
+                    "level": "consult",
+                    "kind": "drop_in",
+                    "opens_at": opens,
+                    "closes_at": starts + timedelta(hours=3),
+                    "event_starts_at": starts,
+                    "event_ends_at": starts + timedelta(hours=3),
+                    "venue": venue,
+                    "limbs": ["proposals"],
+                },
+                localities=["Broadland"],
+            )
+            engagement_services.activity_transition(
+                activity=event, target="open", actor=officer, now=opens
+            )
+            engagement_services.activity_transition(
+                activity=event, target="closed", actor=officer, now=starts + timedelta(hours=3)
+            )
+            proposals.activity_link(proposal=proposal, activity=event, actor=officer)
+            events.append(event)
         _miu_responses(consultation, opens, closes)
         engagement_services.activity_transition(
             activity=consultation.activity,
@@ -235,6 +266,19 @@ def _miu() -> None:
             ),
             board_paper_url="https://demo.heard.example/board/papers/eastbrook-miu-decision.pdf",
         )
+        for activity in [consultation.activity, *events]:
+            engagement_services.activity_feedback_save(
+                actor=officer,
+                activity=activity,
+                feedback=(
+                    "Thank you for taking part. The board decided to move the unit, with a "
+                    "shuttle bus, more parking and the outpatient clinics kept at the cottage "
+                    "hospital. See “You said, we did” for what you told us and what we did."
+                ),
+            )
+            engagement_services.activity_transition(
+                activity=activity, target="feedback_published", actor=officer
+            )
 
 
 def _miu_options(proposal: Proposal, lead: Any) -> None:

@@ -251,6 +251,7 @@ class Report:
     by_channel: list[CountRow] = field(default_factory=list)
     by_type: list[CountRow] = field(default_factory=list)
     channel_chart: Any = None
+    type_chart: Any = None
     comparisons: list[Comparison] = field(default_factory=list)
     themes: Themes = field(default_factory=lambda: Themes([], []))
     theme_chart: Any = None
@@ -357,6 +358,16 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
         rows=[
             (r.label, (r.count / total) if r.count is not None else None, None)
             for r in report.by_channel
+            if r.count != 0
+        ],
+    )
+    report.type_chart = involvement_charts.bar_chart(
+        title="Responses by who people were responding as",
+        first_name="Share of responses",
+        second_name="",
+        rows=[
+            (r.label, (r.count / total) if r.count is not None else None, None)
+            for r in report.by_type
             if r.count != 0
         ],
     )
