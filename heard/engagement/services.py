@@ -61,6 +61,23 @@ def _unique_slug(title: str, exclude_pk: int | None = None) -> str:
     return slug
 
 
+def _recheck_guards(activity: Activity, before: dict[str, Any]) -> None:
+    """A scheduled or open activity whose dates change must still pass the guards that
+    let it be scheduled or opened (a formal consultation's Gunning checks): otherwise
+    editing the dates here would slip past them. Raises TransitionRefused."""
+    if activity.pk is None or activity.status not in (
+        domain.Status.SCHEDULED,
+        domain.Status.OPEN,
+    ):
+        return
+    after = _snapshot(activity)
+    if all(before.get(k) == after.get(k) for k in ("opens_at", "closes_at")):
+        return
+    problems = guards.problems(activity, str(activity.status), timezone.now(), False)
+    if problems:
+        raise TransitionRefused(problems)
+
+
 def activity_save(
     *,
     actor: Any,
@@ -87,6 +104,7 @@ def activity_save(
             before = _snapshot(activity)
         for name, value in fields.items():
             setattr(activity, name, value)
+        _recheck_guards(activity, before)
         if creating or ("title" in fields and not activity.slug):
             activity.slug = _unique_slug(activity.title, activity.pk)
         activity.save()

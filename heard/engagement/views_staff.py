@@ -65,16 +65,21 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
     form = ActivityForm(request.POST or None, instance=activity)
     if request.method == "POST" and form.is_valid():
-        services.activity_save(
-            actor=request.user,
-            activity=activity,
-            fields=form.model_fields(),
-            topics=form.cleaned_data["topics"],
-            groups=form.cleaned_data["groups"],
-            localities=form.cleaned_data["localities"],
-        )
-        messages.success(request, "Your changes have been saved.")
-        return redirect("engagement:detail", pk=activity.pk)
+        try:
+            services.activity_save(
+                actor=request.user,
+                activity=activity,
+                fields=form.model_fields(),
+                topics=form.cleaned_data["topics"],
+                groups=form.cleaned_data["groups"],
+                localities=form.cleaned_data["localities"],
+            )
+        except services.TransitionRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "Your changes have been saved.")
+            return redirect("engagement:detail", pk=activity.pk)
     return render(
         request, "engagement/staff/activity_form.html", {"form": form, "activity": activity}
     )
