@@ -1,5 +1,9 @@
 """Top-level URLs: the public site at /, the staff area at /staff/, staff sign-in at /account/."""
 
+from pathlib import Path
+
+from django.conf import settings
+from django.conf.urls.static import static
 from django.urls import include, path
 
 urlpatterns = [
@@ -24,6 +28,15 @@ urlpatterns = [
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]
+
+# Uploaded public documents (activity documents, Easy Read and other-language versions)
+# live under HEARD_MEDIA_ROOT/activities/. Only that folder is public: imports, EqIAs,
+# evidence and board papers are served by permission-checked views. In production the
+# proxy serves /media/activities/ alone (docs/runbook.md); with DEBUG on (`make run`)
+# Django does. (static() adds nothing when DEBUG is off.)
+urlpatterns += static(
+    f"{settings.MEDIA_URL}activities/", document_root=Path(settings.MEDIA_ROOT) / "activities"
+)
 
 handler400 = "heard.core.views.bad_request"
 handler403 = "heard.core.views.permission_denied"
