@@ -182,28 +182,37 @@ def decision_record(
             recorded_at=timezone.now(),
         )
         if board_paper_file:
-            record.board_paper_file.save(board_paper_file.name or "board-paper", board_paper_file)
-        record.save()
-        audit_record(
-            action=Action.DECISION_RECORDED,
-            actor=actor,
-            subject=record,
-            after={
-                "proposal": locked.pk,
-                "decided_on": decided_on.isoformat(),
-                "decided_by": record.decided_by,
-                "decision": record.decision,
-                "board_paper_url": record.board_paper_url,
-                "board_paper_file": record.board_paper_file.name or "",
-            },
-        )
-        try:
-            proposal_transition(
-                proposal=locked,
-                target=proposal_domain.Status.DECIDED,
-                actor=actor,
-                note=f"Decided by {record.decided_by} on {decided_on:%-d %B %Y}.",
+            # Stored without saving the row; removed again below if anything after this
+            # refuses or fails (the transaction rolls the row back, not the file).
+            record.board_paper_file.save(
+                board_paper_file.name or "board-paper", board_paper_file, save=False
             )
-        except TransitionRefused as refused:
-            raise OutcomeRefused(refused.problems) from refused
+        try:
+            record.save()
+            audit_record(
+                action=Action.DECISION_RECORDED,
+                actor=actor,
+                subject=record,
+                after={
+                    "proposal": locked.pk,
+                    "decided_on": decided_on.isoformat(),
+                    "decided_by": record.decided_by,
+                    "decision": record.decision,
+                    "board_paper_url": record.board_paper_url,
+                    "board_paper_file": record.board_paper_file.name or "",
+                },
+            )
+            try:
+                proposal_transition(
+                    proposal=locked,
+                    target=proposal_domain.Status.DECIDED,
+                    actor=actor,
+                    note=f"Decided by {record.decided_by} on {decided_on:%-d %B %Y}.",
+                )
+            except TransitionRefused as refused:
+                raise OutcomeRefused(refused.problems) from refused
+        except BaseException:
+            if record.board_paper_file:
+                record.board_paper_file.delete(save=False)
+            raise
     return record

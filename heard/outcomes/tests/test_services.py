@@ -190,3 +190,48 @@ def test_published_only_after_issue_and_never_private(make_staff) -> None:
     proposal.save()
     assert not selectors.is_published(proposal)
     assert selectors.published_by_slug(proposal.slug) is None
+
+
+def test_a_refused_decision_leaves_no_board_paper_file_behind(
+    make_staff, settings, tmp_path, monkeypatch
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from heard.proposals.services import TransitionRefused
+
+    settings.MEDIA_ROOT = tmp_path
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    board = make_staff(Role.DECISION_MAKER)
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    respond_to_all(proposal, made["themes"], officer)
+    services.report_issue(proposal=proposal, actor=officer, issued_to="Board members")
+
+    def paper():
+        return SimpleUploadedFile("paper.pdf", b"%PDF-1.4 board paper")
+
+    # Refused by the rules before anything is stored.
+    with pytest.raises(OutcomeRefused, match="after the day"):
+        _decide(
+            proposal,
+            board,
+            decided_on=timezone.localdate(made["consultation"].closes_at),
+            board_paper_url="",
+            board_paper_file=paper(),
+        )
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+    # Refused later, by the proposal's own transition rules, after the file was stored.
+    def refuse(**kwargs):
+        raise TransitionRefused(["The proposal cannot move to Decided now."])
+
+    monkeypatch.setattr(services, "proposal_transition", refuse)
+    with pytest.raises(OutcomeRefused, match="cannot move to Decided"):
+        _decide(proposal, board, board_paper_url="", board_paper_file=paper())
+    assert Decision.objects.count() == 0
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []
+
+    monkeypatch.undo()
+    decision = _decide(proposal, board, board_paper_url="", board_paper_file=paper())
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(stored) == 1 and decision.board_paper_file.name.startswith("board-papers/")
