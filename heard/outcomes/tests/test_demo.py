@@ -28,3 +28,36 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
     assert not clinic.facts().consultation_required
     assert demo.load() == {}
     assert audit_verify().ok
+
+
+def test_demo_load_quiet_prints_nothing(monkeypatch, settings) -> None:
+    """--quiet: no part of the demo writes to the output (the loaders are stubbed: this
+    checks the command, not the data)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from heard.demo.management.commands import demo_load
+
+    settings.DEBUG = True
+
+    def chatty(out=None):
+        if out is not None:
+            out.write("Involvement: 6 opportunities")
+        return {"opportunities": 6}
+
+    for name in (
+        "people_demo",
+        "involvement_demo",
+        "engagement_demo",
+        "insight_demo",
+        "analysis_demo",
+        "outcomes_demo",
+    ):
+        monkeypatch.setattr(getattr(demo_load, name), "load", chatty)
+    quiet = StringIO()
+    call_command("demo_load", "--quiet", stdout=quiet)
+    assert quiet.getvalue() == ""
+    loud = StringIO()
+    call_command("demo_load", stdout=loud)
+    assert "Involvement: 6 opportunities" in loud.getvalue()

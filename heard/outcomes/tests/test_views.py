@@ -114,3 +114,12 @@ def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
     assert "Travel to the new site" in page
     assert "We heard about parking and will act on it." in page
     assert "Partly" in page
+
+
+def test_the_dashboard_card_for_proposals_mentions_consultations(make_staff, client) -> None:
+    from heard.core.roles import Role as _Role
+
+    client.force_login(make_staff(_Role.PROGRAMME_LEAD))
+    page = client.get("/staff/").content.decode()
+    assert "Proposals for service change" in page
+    assert "formal consultations and their outcome reports" in page

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             analysis_demo,
             outcomes_demo,
         ):
-            made = part.load(self.stdout)
+            made = part.load(None if options["quiet"] else self.stdout)
             if made and not options["quiet"]:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
         if not options["quiet"]:
