@@ -13,7 +13,11 @@ How it works (and what the pages say):
 - Sensitivity: for every criterion, its weight is moved by −20 % and by +20 %, the
   weights scaled again to add up to 1, and the ranking worked out again. Each change is
   reported with whether the top option or the order changed. The appraisal is "robust"
-  if no single change alters the order.
+  if no single change alters the order. The order changes when two options that were
+  in different places swap or come level; two options that shared a place separating
+  is reported on its own ("the tie breaks"), not as a change of order – with a tie,
+  almost any move separates them one way or the other. Likewise the top changes when an
+  option not at the top reaches it, not when options sharing the top place separate.
 
 All arithmetic is exact (``fractions.Fraction``): ties are real ties, not rounding noise.
 Every option given is appraised, including options later set aside – the appraisal is
@@ -69,6 +73,7 @@ class Sensitivity:
     ranking: list[Ranked]
     top_changed: bool
     order_changed: bool
+    ties_broken: bool = False  # options that shared a place no longer do
 
     @property
     def change_label(self) -> str:
@@ -102,9 +107,15 @@ class Result:
             return f"{(names or {}).get(s.criterion, s.criterion)} {s.change_label}"
 
         if self.robust:
+            ties = (
+                " Options that share a place separate when some weights move, one way or "
+                "the other – see the table."
+                if any(s.ties_broken for s in self.sensitivity)
+                else ""
+            )
             return (
                 "Robust: moving any single criterion's weight by 20 % either way changes "
-                "neither the top option nor the order."
+                "neither the top option nor the order." + ties
             )
         flips = [s for s in self.sensitivity if s.top_changed]
         if flips:
@@ -196,12 +207,30 @@ def rank(combined: Mapping[str, Fraction], options: Sequence[str]) -> list[Ranke
     return ranking
 
 
-def _groups(ranking: list[Ranked]) -> list[frozenset[str]]:
-    """The order as groups of equal places: comparing these ignores tie-break order."""
-    groups: dict[int, set[str]] = {}
-    for r in ranking:
-        groups.setdefault(r.place, set()).add(r.option)
-    return [frozenset(groups[p]) for p in sorted(groups)]
+def _places(ranking: list[Ranked]) -> dict[str, int]:
+    return {r.option: r.place for r in ranking}
+
+
+def _compare(base: list[Ranked], new: list[Ranked]) -> tuple[bool, bool, bool]:
+    """(top changed, order changed, ties broken) between two rankings of the same options.
+
+    Order changed: a pair in different places before is now level or the other way round.
+    Ties broken: a pair that shared a place no longer does. Top changed: an option that
+    was not at the top now is (implies an order change)."""
+    before, after = _places(base), _places(new)
+    options = list(before)
+    order_changed = ties_broken = False
+    for i, a in enumerate(options):
+        for b in options[i + 1 :]:
+            was = (before[a] > before[b]) - (before[a] < before[b])
+            now = (after[a] > after[b]) - (after[a] < after[b])
+            if was == 0 and now != 0:
+                ties_broken = True
+            elif was != 0 and now != was:
+                order_changed = True
+    top_before = {o for o, p in before.items() if p == 1}
+    top_changed = any(p == 1 and o not in top_before for o, p in after.items())
+    return top_changed, order_changed, ties_broken
 
 
 def _integers(weights: Mapping[str, Fraction]) -> dict[str, int]:
@@ -236,7 +265,6 @@ def appraise(inputs: Inputs) -> Result:
         raise Incomplete(found, missing)
     raw = _integers({c: Fraction(inputs.weights[c]) for c in inputs.criteria})
     panel_scores, combined, ranking = _ranking_for(inputs, raw)
-    base = _groups(ranking)
     rows: list[Sensitivity] = []
     for criterion in inputs.criteria:
         for change in (-SENSITIVITY, SENSITIVITY):
@@ -245,15 +273,16 @@ def appraise(inputs: Inputs) -> Result:
             moved = {c: int(w * factor) for c, w in raw.items()}
             moved[criterion] = int(raw[criterion] * (1 + change) * factor)
             _, _, new_ranking = _ranking_for(inputs, moved)
-            groups = _groups(new_ranking)
+            top_changed, order_changed, ties_broken = _compare(ranking, new_ranking)
             rows.append(
                 Sensitivity(
                     criterion=criterion,
                     change=change,
                     weights=normalise(moved),
                     ranking=new_ranking,
-                    top_changed=groups[0] != base[0],
-                    order_changed=groups != base,
+                    top_changed=top_changed,
+                    order_changed=order_changed,
+                    ties_broken=ties_broken,
                 )
             )
     return Result(

@@ -85,6 +85,7 @@ class SensitivityRow:
     order: list[str]
     top_changed: bool
     order_changed: bool
+    ties_broken: bool = False  # options that shared a place separate (not an order change)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def appraisal_state(proposal: Any) -> AppraisalState:
             order=titles([r.option for r in s.ranking]),
             top_changed=s.top_changed,
             order_changed=s.order_changed,
+            ties_broken=s.ties_broken,
         )
         for s in result.sensitivity
     ]

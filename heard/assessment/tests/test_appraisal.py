@@ -101,6 +101,29 @@ def test_ties_share_a_place_and_are_compared_as_groups():
     assert result.robust
 
 
+def test_a_tie_that_breaks_is_not_a_change_of_order():
+    """b and c tie on 2 + 2 = 2 + 2 but score differently per criterion: any weight move
+    separates them (one way or the other). a stays top. That is a tie breaking, not a
+    change of order, and the verdict says so."""
+    grids = {"panel": [[5, 5], [3, 1], [1, 3]]}
+    result = appraisal.appraise(inputs((1, 1), grids, ["a", "b", "c"], ["x", "y"]))
+    assert [(r.option, r.place) for r in result.ranking] == [("a", 1), ("b", 2), ("c", 2)]
+    assert all(s.ties_broken for s in result.sensitivity)
+    assert not any(s.order_changed or s.top_changed for s in result.sensitivity)
+    assert result.robust and result.top_robust
+    assert "share a place separate" in result.verdict()
+
+
+def test_a_shared_top_that_separates_is_not_a_change_of_top():
+    """a (4, 2) and c (2, 4) share the top on 3; b (3, 2) is third on 2.5. Any move
+    separates a and c – the tie breaks – but b stays third and nothing new reaches the top."""
+    grids = {"panel": [[4, 2], [3, 2], [2, 4]]}
+    result = appraisal.appraise(inputs((1, 1), grids, ["a", "b", "c"], ["x", "y"]))
+    assert [(r.option, r.place) for r in result.ranking] == [("a", 1), ("c", 1), ("b", 3)]
+    assert all(s.ties_broken for s in result.sensitivity)
+    assert not any(s.top_changed or s.order_changed for s in result.sensitivity)
+
+
 def test_incomplete_inputs_say_what_is_missing():
     data = inputs((50, 30, 20))
     scores = {p: dict(cells) for p, cells in data.scores.items()}
