@@ -18,6 +18,7 @@ import secrets
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from time import monotonic
@@ -26,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
@@ -243,7 +244,7 @@ def response_submit(
             return existing, False
         raise
     try:
-        with transaction.atomic():
+        with _one_writer(), transaction.atomic():
             response = _store(
                 view=view,
                 clean=clean,
@@ -281,6 +282,16 @@ def response_submit(
             raise
         return existing, False
     return response, True
+
+
+# SQLite has one writer at a time; a writer that finds it taken sleeps in SQLite's busy
+# handler in steps of up to 100 ms. Threads of one server process queue here instead, in
+# turn, so only other processes contend for the lock (the tail latency under load).
+_sqlite_writer = threading.Lock()
+
+
+def _one_writer() -> Any:
+    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
 
 
 def _title(q: Questionnaire) -> str:
