@@ -97,6 +97,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = audit_events(
         EventFilter(subject_type="consultations.consultation", subject_id=str(consultation.pk))
     )[:30]
+    summary = selectors.responses_summary(consultation)
     return render(
         request,
         "consultations/detail.html",
@@ -115,7 +116,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "councils": list(consultation.councils.all()),
             "notices": list(consultation.osc_notices.select_related("by")[:10]),
-            "summary": selectors.responses_summary(consultation),
+            "summary": summary,
+            "channels_text": ", ".join(
+                f"{label.lower()} {n}" for label, n in summary["by_channel"] if n
+            ),
             "events": selectors.events(consultation),
             "history": history,
             **_panel_context(consultation),

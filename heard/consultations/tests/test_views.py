@@ -127,3 +127,22 @@ def test_mail_progress_fragment(staff_client):
     page = client.get(reverse("consultations:tell_progress", kwargs={"pk": consultation.pk}))
     assert "Nothing sent yet." in page.content.decode()
     assert "hx-get" not in page.content.decode()
+
+
+def test_an_opened_consultation_does_not_say_it_cannot_open_and_counts_read_cleanly(
+    staff_client,
+):
+    from heard.consultations.tests.test_services import _respond
+
+    consultation = passing_consultation()
+    officer, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    url = reverse("consultations:detail", kwargs={"pk": consultation.pk})
+    officer.post(reverse("consultations:open", kwargs={"pk": consultation.pk}))
+    _respond(consultation, 2)
+    response = officer.get(url)
+    page = response.content.decode()
+    assert "could not open while any check failed" in page
+    assert "cannot open or be scheduled" not in page
+    # Only the channels with responses, no dangling separator.
+    assert response.context["channels_text"] == "online 2"
+    assert "2 (online 2)" in page
