@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from heard.accounts.models import User
@@ -63,7 +64,10 @@ def _staff(email: str) -> User | None:
 def load(out: Any = None) -> dict[str, int]:
     made: dict[str, int] = {}
     if not Proposal.objects.filter(title=MIU_TITLE).exists():
-        _miu()
+        # The council's scrutiny contact is a fictional .example address: the change
+        # notices are recorded (with who they went to) but no email is printed or sent.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            _miu()
         made["service change decided"] = 1
     if not Proposal.objects.filter(title=CLINIC_TITLE).exists():
         _clinic()
@@ -103,6 +107,7 @@ def _miu() -> None:
         proposals.proposal_transition(
             proposal=proposal, target="early_engagement", actor=lead, note="Plans shared early."
         )
+        _miu_plan(proposal, officer, opens)
         earlier = Activity.objects.filter(level="consult").order_by("pk").first()
         if earlier is not None:
             proposals.activity_link(
@@ -189,6 +194,13 @@ def _miu() -> None:
             committee="Health Overview and Scrutiny Committee",
             contact_email="hosc@demo.heard.example",
         )
+        consultations.osc_save(
+            actor=officer,
+            consultation=consultation,
+            comments_due_on=(closes + timedelta(weeks=2)).date(),
+            proposed_decision_on=(closes + timedelta(weeks=4)).date(),
+            joint_committee_name="",
+        )
         consultations.dates_save(
             actor=officer,
             consultation=consultation,
@@ -230,11 +242,37 @@ def _miu() -> None:
             proposals.activity_link(proposal=proposal, activity=event, actor=officer)
             events.append(event)
         _miu_responses(consultation, opens, closes)
+        consultations.midpoint_record(
+            actor=officer,
+            consultation=consultation,
+            action_taken=(
+                "Few responses from people under 25 and from Cawford at the mid-point: we "
+                "added the Cawford drop-in, asked the college's student union to share the "
+                "survey and handed out paper copies at the Cawford GP surgery."
+            ),
+        )
         engagement_services.activity_transition(
             activity=consultation.activity,
             target="closed",
             now=closes + timedelta(minutes=1),
             by_clock=True,
+        )
+        consultations.osc_save(
+            actor=officer,
+            consultation=consultation,
+            comments_due_on=(closes + timedelta(weeks=2)).date(),
+            proposed_decision_on=timezone.localdate(),
+            joint_committee_name="",
+        )
+        assessment.reconfiguration_notice_record(
+            actor=lead,
+            proposal=proposal,
+            notified_on=(closes + timedelta(weeks=3)).date(),
+            osc_view=(
+                "The Health Overview and Scrutiny Committee supports the move, provided the "
+                "shuttle bus runs from the day the unit opens and the first year is reviewed "
+                "in public."
+            ),
         )
         proposals.proposal_transition(
             proposal=proposal,
@@ -279,6 +317,52 @@ def _miu() -> None:
             engagement_services.activity_transition(
                 activity=activity, target="feedback_published", actor=officer
             )
+
+
+def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> None:
+    start = (opens - timedelta(weeks=30)).date()
+    end = (opens + timedelta(weeks=12)).date()
+    proposals.plan_update(
+        proposal=proposal,
+        actor=officer,
+        seldom_heard=(
+            "People without a car in Cawford and Little Ashby: paper surveys at the GP "
+            "surgery and a drop-in in the village hall. Young people: the college's student "
+            "union. Older people: Age UK's lunch clubs. Easy read and large print on request."
+        ),
+        timeline=(
+            "Listening events before options are drawn up; options appraisal with the "
+            "stakeholder reference group; 12 weeks of formal consultation; the board "
+            "decides in public after the committee has commented."
+        ),
+        starts_on=start,
+        ends_on=end,
+    )
+    for audience, methods, weeks in (
+        (
+            "People who use the minor injuries unit",
+            "Listening events, survey, drop-ins",
+            (0, 42),
+        ),
+        (
+            "Eastbrook town council and Healthwatch Norfolk",
+            "Stakeholder reference group; options appraisal panel",
+            (4, 20),
+        ),
+        (
+            "Unit staff, the GP practice and the ambulance service",
+            "Staff briefings and a clinical panel",
+            (4, 42),
+        ),
+    ):
+        proposals.plan_item_save(
+            proposal=proposal,
+            actor=officer,
+            audience=audience,
+            methods=methods,
+            starts_on=start + timedelta(weeks=weeks[0]),
+            ends_on=start + timedelta(weeks=weeks[1]),
+        )
 
 
 def _miu_options(proposal: Proposal, lead: Any) -> None:

@@ -23,6 +23,20 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
     assert report.decision is not None and report.issue is not None
     assert any(c.size >= 20 and "Keep local care local" in c.template for c in report.campaigns)
     assert selectors.is_published(miu)
+    # What a scrutiny committee would look for: the dates published and their change
+    # notified, the mid-point review, the notice to the Secretary of State, the plan.
+    from heard.assessment.models import ReconfigurationNotice
+    from heard.consultations.models import MidpointReview, OscNotice
+    from heard.proposals.models import PlanItem
+
+    consultation = miu.consultation
+    assert consultation.osc_comments_due_on and consultation.proposed_decision_on
+    assert consultation.proposed_decision_on <= report.decision.decided_on
+    notices = OscNotice.objects.filter(consultation=consultation)
+    assert notices.count() == 2 and all(n.notified for n in notices)
+    assert MidpointReview.objects.filter(consultation=consultation).count() == 1
+    assert ReconfigurationNotice.objects.filter(assessment__proposal=miu).count() == 1
+    assert PlanItem.objects.filter(plan__proposal=miu).count() == 3
     clinic = Proposal.objects.get(title=demo.CLINIC_TITLE)
     assert clinic.status == "other_involvement"
     assert not clinic.facts().consultation_required
