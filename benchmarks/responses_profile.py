@@ -12,6 +12,7 @@ import argparse
 import cProfile
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -163,6 +164,7 @@ def main() -> None:
         f"{cpu / len(rest) * 1000:.2f} ms CPU each (under the profiler)"
     )
     pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
+    shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
