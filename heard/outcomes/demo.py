@@ -264,6 +264,15 @@ def _miu() -> None:
             proposed_decision_on=timezone.localdate(),
             joint_committee_name="",
         )
+        assessment.eqia_review(
+            actor=lead,
+            proposal=proposal,
+            notes=(
+                "Reviewed against the consultation: older people and people without a car "
+                "raised travel most; the shuttle bus, patient transport and parking are the "
+                "mitigations. No new group found to be affected."
+            ),
+        )
         assessment.reconfiguration_notice_record(
             actor=lead,
             proposal=proposal,

@@ -87,6 +87,9 @@ class DecisionFacts:
     report_issued_on: date | None = None  # the day it was issued, Europe/London
     responses_changed_at: datetime | None = None
     already_decided: bool = False
+    # the equality impact assessment: attached before consulting, reviewed before deciding
+    eqia_attached: bool = False
+    eqia_reviewed_after_close: bool = False
 
 
 def decision_problems(facts: DecisionFacts) -> list[str]:
@@ -128,6 +131,16 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
             problems.append(
                 f"{count} theme{'s' if count != 1 else ''} "
                 f"{'have' if count != 1 else 'has'} no complete response: {names}."
+            )
+        if not facts.eqia_attached:
+            problems.append(
+                "Attach the equality impact assessment (EqIA) and review it in the light "
+                "of what people said."
+            )
+        elif not facts.eqia_reviewed_after_close:
+            problems.append(
+                "Review the equality impact assessment (EqIA) in the light of what people "
+                "said: record its review after the consultation closed."
             )
         if facts.report_issued_at is None:
             problems.append("Issue the outcome report to the decision makers.")

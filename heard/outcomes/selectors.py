@@ -184,6 +184,8 @@ def decision_facts(
     themes = themes_for(proposal, consultation) if consultation else Themes([], [])
     outcome = outcome_of(proposal)
     issue = latest_issue(outcome)
+    eqia = assessment_selectors.eqia_for(proposal)
+    reviewed_at = eqia.reviewed_at if eqia else None
     return domain.DecisionFacts(
         proposal_status=proposal.status,
         decided_on=decided_on,
@@ -200,6 +202,13 @@ def decision_facts(
         report_issued_on=_local_date(issue.issued_at) if issue else None,
         responses_changed_at=responses_changed_at(outcome),
         already_decided=Decision.objects.filter(proposal=proposal).exists(),
+        eqia_attached=eqia is not None,
+        eqia_reviewed_after_close=bool(
+            reviewed_at
+            and consultation
+            and consultation.closes_at
+            and reviewed_at >= consultation.closes_at
+        ),
     )
 
 

@@ -232,7 +232,16 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     errors = board_page.locator(".nhsuk-error-summary").inner_text()
     assert "no complete response" in errors
     assert "Issue the outcome report to the decision makers." in errors
+    assert "record its review after the consultation closed" in errors
     assert not Decision.objects.exists()
+
+    # The lead reviews the EqIA in the light of what people said.
+    visitor.visit(reverse("assessment:eqia_review", kwargs={"pk": proposal.pk}))
+    page.get_by_label("What the review found").fill(
+        "Older people without a car raised travel most: the shuttle bus answers it."
+    )
+    page.get_by_role("button", name="Record the review").click()
+    visitor.check()
 
     # 6. The lead responds to every theme (an incomplete answer is refused first) ...
     visitor.visit(outcome_page)

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from heard.analysis.models import AnswerAnalysis, Codeframe, Coding, Theme
+from heard.assessment.models import EqualityImpactAssessment
 from heard.consultations.models import Consultation
 from heard.engagement.models import (
     Activity,
@@ -42,6 +43,7 @@ def make_consulted_proposal(
     closed: bool = True,
     status: str = "decision_pending",
     unanalysed: bool = False,
+    eqia_reviewed: bool = True,
 ) -> dict[str, Any]:
     n = next(_n)
     now = timezone.now()
@@ -96,6 +98,15 @@ def make_consulted_proposal(
                 Coding.objects.create(
                     answer=answer, theme=theme, source="person", status="accepted"
                 )
+    # The EqIA, attached before the consultation and (by default) reviewed after it closed.
+    EqualityImpactAssessment.objects.create(
+        proposal=proposal,
+        title="EqIA",
+        file=f"assessment/eqia/eqia-{n}.pdf",
+        attached_at=now - timedelta(weeks=14),
+        reviewed_at=now if eqia_reviewed and closed else None,
+        review_notes="Reviewed against what people said." if eqia_reviewed and closed else "",
+    )
     return {
         "proposal": proposal,
         "consultation": consultation,

@@ -68,6 +68,8 @@ def _ready(**changes: object) -> DecisionFacts:
         "report_issued_at": datetime(2026, 5, 1, 9, tzinfo=UTC),
         "report_issued_on": date(2026, 5, 1),
         "responses_changed_at": datetime(2026, 4, 20, tzinfo=UTC),
+        "eqia_attached": True,
+        "eqia_reviewed_after_close": True,
     }
     values.update(changes)
     return DecisionFacts(**values)  # type: ignore[arg-type]
@@ -106,6 +108,10 @@ def test_each_failing_reason_is_reported() -> None:
         "Issue the outcome report": _ready(report_issued_at=None, report_issued_on=None),
         "issue it again": _ready(responses_changed_at=datetime(2026, 5, 2, tzinfo=UTC)),
         "before the outcome report was issued": _ready(decided_on=date(2026, 4, 30)),
+        "Attach the equality impact assessment": _ready(
+            eqia_attached=False, eqia_reviewed_after_close=False
+        ),
+        "record its review after the consultation closed": _ready(eqia_reviewed_after_close=False),
     }
     for expected, facts in cases.items():
         problems = domain.decision_problems(facts)

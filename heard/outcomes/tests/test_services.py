@@ -235,3 +235,23 @@ def test_a_refused_decision_leaves_no_board_paper_file_behind(
     decision = _decide(proposal, board, board_paper_url="", board_paper_file=paper())
     stored = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert len(stored) == 1 and decision.board_paper_file.name.startswith("board-papers/")
+
+
+def test_the_decision_waits_for_the_eqia_to_be_reviewed_after_the_close(make_staff) -> None:
+    from heard.assessment import services as assessment_services
+
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    board = make_staff(Role.DECISION_MAKER)
+    made = make_consulted_proposal(eqia_reviewed=False)
+    proposal = made["proposal"]
+    respond_to_all(proposal, made["themes"], officer)
+    services.report_issue(proposal=proposal, actor=officer, issued_to="Board members")
+    with pytest.raises(OutcomeRefused, match="record its review after the consultation closed"):
+        _decide(proposal, board)
+    assert any("EqIA" in p for p in selectors.readiness(proposal))
+    assessment_services.eqia_review(
+        actor=officer, proposal=proposal, notes="Travel matters most to older people."
+    )
+    _decide(proposal, board)
+    proposal.refresh_from_db()
+    assert proposal.status == "decided"
