@@ -703,6 +703,30 @@ MIU_RESPONSES: dict[str, tuple[str, str, str]] = {
         "See the shuttle bus and the commitment on the cottage hospital's clinics.",
     ),
 }
+# What we heard, in our words (shown before the quotes in the report and You said, we did).
+MIU_HEARD: dict[str, str] = {
+    "Travel and buses": (
+        "The extra two miles matter most to people without a car: one bus an hour, and "
+        "none in the evening from Cawford and Little Ashby."
+    ),
+    "Parking at the new centre": (
+        "The health centre's car park is already full by mid-morning on weekdays."
+    ),
+    "X-ray and longer opening hours": (
+        "Many welcomed X-ray on site and opening until 10pm: fewer trips to the district hospital."
+    ),
+    "Staffing and unplanned closures": (
+        "People and staff described arriving to find the unit closed at short notice."
+    ),
+    "Keep the cottage hospital": (
+        "Many fear that moving the unit is the first step to closing the cottage hospital."
+    ),
+    "Campaign: keep local care local": (
+        "Many people sent the same campaign text asking us to keep minor injuries services "
+        "at the cottage hospital."
+    ),
+}
+
 GENERAL_RESPONSE = (
     "These comments were about people's experience of care in general rather than the "
     "proposal. We have shared them, anonymised, with the providers' patient experience teams.",
@@ -721,6 +745,7 @@ def _miu_consideration(proposal: Proposal, officer: Any, lead: Any) -> None:
             response=response,
             changed=changed,
             how=how,
+            heard=MIU_HEARD.get(item.name, ""),
         )
     services.outcome_update(
         proposal=proposal,

@@ -114,6 +114,10 @@ def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
     assert "Travel to the new site" in page
     assert "We heard about parking and will act on it." in page
     assert "Partly" in page
+    # Without our words for what we heard, the question is named as the question, not
+    # shown as if someone had said it.
+    assert "to “What do you think of the proposal?”)." in page
+    assert "): What do you think of the proposal?" not in page
 
 
 def test_the_dashboard_card_for_proposals_mentions_consultations(make_staff, client) -> None:
