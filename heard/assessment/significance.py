@@ -121,7 +121,8 @@ def determine(
     required = override.consultation_required if override else by_rules
     reasons: list[str] = []
     for area in Area:
-        reasons.append(f"{AREA_LABELS[area]}: {IMPACT_LABELS[impacts[area]].lower()} impact.")
+        level = IMPACT_LABELS[impacts[area]].lower()
+        reasons.append(f"{AREA_LABELS[area]}: {'no' if level == 'none' else level} impact.")
     if by_rules:
         reasons.append(
             f"The impact on {_names(substantial)} is substantial, so under the rules this is "

@@ -24,6 +24,19 @@ def test_substantial_in_any_area_requires_consultation_and_the_osc(levels):
     assert len(result.reasons) >= 5  # one line per area, then the rule applied
 
 
+def test_an_area_with_no_impact_reads_as_no_impact():
+    result = determine(
+        {
+            Area.ACCESS: Impact.MINOR,
+            Area.WIDER_COMMUNITY: Impact.NONE,
+            Area.PATIENTS: Impact.MINOR,
+            Area.SERVICE_DELIVERY: Impact.NONE,
+        }
+    )
+    assert result.reasons[1] == "Wider community: no impact."
+    assert not any("none impact" in r for r in result.reasons)
+
+
 def test_reasons_read_as_a_determination_for_a_scrutiny_committee():
     result = determine(
         {

@@ -336,3 +336,22 @@ def test_remove_a_criterion_and_a_panel_with_their_scores(staff_client):
     assert len(AuditEvent.objects.get(action=Action.PANEL_REMOVED.value).before["scores"]) == 6
     summary = selectors.appraisal_summary(proposal)
     assert len(summary.sensitivity) == 4 and len(summary.panels) == 1
+
+
+def test_significance_numbers_read_naturally(staff_client):
+    from heard.assessment import services
+    from heard.assessment.tests.helpers import AREAS_NONE
+
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    proposal = make_proposal()
+    areas = {k: dict(v) for k, v in AREAS_NONE.items()}
+    areas["access"]["how_many"] = 38000
+    areas["patients"]["how_many"] = 0
+    areas["service_delivery"]["how_many"] = 1
+    areas["wider_community"]["impact"] = "none"
+    services.significance_save(actor=None, proposal=proposal, areas=areas, summary="Reasoning")
+    page = client.get(url("significance", proposal)).content.decode()
+    assert "(about 38,000 people)" in page
+    assert "(about 1 person)" in page
+    assert "about 0 people" not in page
+    assert "none impact" not in page and "Wider community: no impact." in page
