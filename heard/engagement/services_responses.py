@@ -186,20 +186,72 @@ def _store(
         import_key=import_key,
         entered_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    response.save(force_insert=True)
     by_key = {qn.key: qn for qn in view.questions}
-    Answer.objects.bulk_create(
-        [
-            Answer(response=response, question=by_key[key], text=c.text, value=c.value)
-            for key, c in clean.answers.items()
-            if key in by_key
-        ]
-    )
+    answers = [
+        Answer(response=response, question=by_key[key], text=c.text, value=c.value)
+        for key, c in clean.answers.items()
+        if key in by_key
+    ]
+    _insert_response(response, answers)
     if clean.equality:
         ResponseEquality.objects.create(
             response=response, activity_id=q.activity_id, **clean.equality
         )
     return response
+
+
+# The two inserts of every response, as Django's ``save(force_insert=True)`` and
+# ``bulk_create`` would send them, with the statement text made once per field list
+# instead of compiled by the ORM each time (≈ 1 ms of CPU per response). Neither model has
+# save() overridden or save signals (a test checks), so nothing is skipped.
+_insert_sql: dict[tuple[str, str, int], str] = {}
+
+
+def _insert_fields(model: Any) -> list[Any]:
+    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
+
+
+def _insert_statement(model: Any, rows: int, returning: bool) -> str:
+    key = (connection.vendor, model._meta.label, rows if not returning else -rows)
+    sql = _insert_sql.get(key)
+    if sql is None:
+        qn = connection.ops.quote_name
+        fields = _insert_fields(model)
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        sql = (
+            f"INSERT INTO {qn(model._meta.db_table)} "  # noqa: S608 – fixed quoted names only
+            f"({', '.join(qn(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
+        )
+        if returning:
+            sql += f" RETURNING {qn(model._meta.pk.column)}"
+        _insert_sql[key] = sql
+    return sql
+
+
+def _insert_values(obj: Any, fields: list[Any]) -> list[Any]:
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+
+
+def _insert_response(response: Response, answers: list[Answer]) -> None:
+    """Insert the response (its new pk set on it) and then its answers, in two statements."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _insert_statement(Response, 1, returning=True),
+            _insert_values(response, _insert_fields(Response)),
+        )
+        response.pk = cursor.fetchone()[0]
+        response._state.adding = False
+        response._state.db = connection.alias
+        if answers:
+            fields = _insert_fields(Answer)
+            params: list[Any] = []
+            for answer in answers:
+                answer.response_id = response.pk
+                params.extend(_insert_values(answer, fields))
+            cursor.execute(_insert_statement(Answer, len(answers), returning=False), params)
+            for answer in answers:
+                answer._state.adding = False
+                answer._state.db = connection.alias
 
 
 def response_submit(
