@@ -107,12 +107,44 @@ def _miu() -> None:
         proposals.proposal_transition(
             proposal=proposal, target="early_engagement", actor=lead, note="Plans shared early."
         )
-        _miu_plan(proposal, officer, opens)
-        earlier = Activity.objects.filter(level="consult").order_by("pk").first()
-        if earlier is not None:
-            proposals.activity_link(
-                proposal=proposal, activity=earlier, actor=officer, is_early_engagement=True
-            )
+        public_line = _miu_plan(proposal, officer, opens)
+        # Early engagement: the listening events (not someone else's survey).
+        listening_starts = opens - timedelta(weeks=28)
+        listening = engagement_services.activity_save(
+            actor=officer,
+            fields={
+                "title": "Listening events: the future of the Eastbrook minor injuries unit",
+                "summary": (
+                    "Tell us what matters to you about urgent care in Eastbrook, before any "
+                    "options are drawn up."
+                ),
+                "level": "consult",
+                "kind": "drop_in",
+                "opens_at": listening_starts,
+                "closes_at": listening_starts + timedelta(weeks=3),
+                "event_starts_at": listening_starts + timedelta(weeks=1),
+                "event_ends_at": listening_starts + timedelta(weeks=1, hours=2),
+                "venue": "Eastbrook, Cawford and Little Ashby",
+                "limbs": ["proposals"],
+            },
+            localities=["Broadland"],
+        )
+        engagement_services.activity_transition(
+            activity=listening, target="open", actor=officer, now=listening_starts
+        )
+        engagement_services.activity_transition(
+            activity=listening,
+            target="closed",
+            actor=officer,
+            now=listening_starts + timedelta(weeks=3),
+        )
+        proposals.activity_link(
+            proposal=proposal,
+            activity=listening,
+            actor=officer,
+            is_early_engagement=True,
+            plan_item=public_line,
+        )
         proposals.evidence_record(
             proposal=proposal,
             actor=officer,
@@ -239,7 +271,9 @@ def _miu() -> None:
             engagement_services.activity_transition(
                 activity=event, target="closed", actor=officer, now=starts + timedelta(hours=3)
             )
-            proposals.activity_link(proposal=proposal, activity=event, actor=officer)
+            proposals.activity_link(
+                proposal=proposal, activity=event, actor=officer, plan_item=public_line
+            )
             events.append(event)
         _miu_responses(consultation, opens, closes)
         consultations.midpoint_record(
@@ -328,7 +362,8 @@ def _miu() -> None:
             )
 
 
-def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> None:
+def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> Any:
+    """The engagement plan; returns its line for the people who use the unit."""
     start = (opens - timedelta(weeks=30)).date()
     end = (opens + timedelta(weeks=12)).date()
     proposals.plan_update(
@@ -347,6 +382,7 @@ def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> None:
         starts_on=start,
         ends_on=end,
     )
+    lines = []
     for audience, methods, weeks in (
         (
             "People who use the minor injuries unit",
@@ -364,14 +400,17 @@ def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> None:
             (4, 42),
         ),
     ):
-        proposals.plan_item_save(
-            proposal=proposal,
-            actor=officer,
-            audience=audience,
-            methods=methods,
-            starts_on=start + timedelta(weeks=weeks[0]),
-            ends_on=start + timedelta(weeks=weeks[1]),
+        lines.append(
+            proposals.plan_item_save(
+                proposal=proposal,
+                actor=officer,
+                audience=audience,
+                methods=methods,
+                starts_on=start + timedelta(weeks=weeks[0]),
+                ends_on=start + timedelta(weeks=weeks[1]),
+            )
         )
+    return lines[0]
 
 
 def _miu_options(proposal: Proposal, lead: Any) -> None:

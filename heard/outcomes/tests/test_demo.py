@@ -37,6 +37,14 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
     assert MidpointReview.objects.filter(consultation=consultation).count() == 1
     assert ReconfigurationNotice.objects.filter(assessment__proposal=miu).count() == 1
     assert PlanItem.objects.filter(plan__proposal=miu).count() == 3
+    # Its early engagement is its own listening events, not an unrelated survey.
+    from heard.proposals.models import ProposalActivity
+
+    early = ProposalActivity.objects.filter(proposal=miu, is_early_engagement=True)
+    assert [link.activity.title for link in early] == [
+        "Listening events: the future of the Eastbrook minor injuries unit"
+    ]
+    assert ProposalActivity.objects.filter(proposal=miu, plan_item__isnull=False).count() == 4
     clinic = Proposal.objects.get(title=demo.CLINIC_TITLE)
     assert clinic.status == "other_involvement"
     assert not clinic.facts().consultation_required
