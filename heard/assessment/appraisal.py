@@ -108,8 +108,7 @@ class Result:
 
         if self.robust:
             ties = (
-                " Options that share a place separate when some weights move, one way or "
-                "the other – see the table."
+                " Options that share a place separate when some weights move, one way or the other."
                 if any(s.ties_broken for s in self.sensitivity)
                 else ""
             )

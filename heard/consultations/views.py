@@ -26,6 +26,7 @@ from heard.engagement import domain as engagement_domain
 from heard.engagement.services import TransitionRefused
 from heard.involvement.charts import bar_chart
 from heard.involvement.selectors import BUILT_IN_KEY, UNDER_REPRESENTED_RATIO
+from heard.proposals import hooks as proposal_hooks
 from heard.proposals.models import Proposal
 
 VIEW = "consultations.view_consultations"
@@ -450,5 +451,11 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "councils": list(consultation.councils.all()),
             "events": selectors.events(consultation),
             "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
+            # Published outcomes (You said, we did) from the apps above, through the hook.
+            "outcome_links": [
+                link
+                for link in proposal_hooks.contributed_public_sections(consultation.proposal)
+                if link.title != "Formal consultation"
+            ],
         },
     )

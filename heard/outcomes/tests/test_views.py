@@ -118,6 +118,19 @@ def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
     # shown as if someone had said it.
     assert "to “What do you think of the proposal?”)." in page
     assert "): What do you think of the proposal?" not in page
+    # The closed consultation's public page points to it instead of promising it.
+    from django.utils import timezone
+
+    from heard.consultations.models import Consultation
+
+    Consultation.objects.filter(pk=made["consultation"].pk).update(
+        document_published_at=timezone.now()
+    )
+    consultation_page = client.get(
+        reverse("consultations_public:detail", args=[made["consultation"].slug])
+    ).content.decode()
+    assert "We have published what we heard" in consultation_page
+    assert detail in consultation_page
 
 
 def test_the_dashboard_card_for_proposals_mentions_consultations(make_staff, client) -> None:
