@@ -50,7 +50,7 @@ from heard.outcomes import selectors, services
 from heard.people import equality
 from heard.people.models import Topic
 from heard.proposals import services as proposals
-from heard.proposals.models import Proposal
+from heard.proposals.models import Proposal, ProposalTransition
 
 MIU_TITLE = "Moving the Eastbrook minor injuries unit to the Eastbrook Health and Care Centre"
 CLINIC_TITLE = "Moving the Wymford blood-test clinic to the library building across the road"
@@ -360,6 +360,28 @@ def _miu() -> None:
             engagement_services.activity_transition(
                 activity=activity, target="feedback_published", actor=officer
             )
+        _miu_lifecycle_dates(proposal, opens, closes)
+
+
+def _miu_lifecycle_dates(proposal: Proposal, opens: datetime, closes: datetime) -> None:
+    """Date the lifecycle moves as the story has them (the demo is loaded in one go, so
+    they were all recorded just now): logged eight months before the consultation, options
+    before the weights were agreed, assurance before the stage checkpoints, decision
+    pending the day after the close. The audit trail keeps the real recording times."""
+    when = {
+        "": opens - timedelta(weeks=32),
+        "early_engagement": opens - timedelta(weeks=30),
+        "options": opens - timedelta(weeks=16),
+        "significance_assessment": opens - timedelta(weeks=10),
+        "assurance": opens - timedelta(weeks=9),
+        "formal_consultation": opens,
+        "decision_pending": closes + timedelta(days=1),
+    }
+    for move in ProposalTransition.objects.filter(proposal=proposal):
+        key = move.to_status if move.from_status else ""
+        if key in when:
+            ProposalTransition.objects.filter(pk=move.pk).update(at=when[key])
+    Proposal.objects.filter(pk=proposal.pk).update(created_at=when[""])
 
 
 def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> Any:

@@ -45,6 +45,19 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
         "Listening events: the future of the Eastbrook minor injuries unit"
     ]
     assert ProposalActivity.objects.filter(proposal=miu, plan_item__isnull=False).count() == 4
+    # The lifecycle reads in order on the timeline: logged first, decided last, and the
+    # consultation opened while the proposal was at formal consultation.
+    from heard.proposals import selectors as proposal_selectors
+
+    moves = [
+        e.title for e in proposal_selectors.timeline(miu) if e.title.startswith(("Logged", "Moved"))
+    ]
+    assert moves[0] == "Logged as under consideration" and moves[-1] == "Moved to Decided"
+    assert moves.index("Moved to Options") < moves.index("Moved to Formal consultation")
+    titles = [e.title for e in proposal_selectors.timeline(miu)]
+    assert titles.index("Logged as under consideration") < titles.index(
+        "Appraisal criteria and weights agreed"
+    )
     clinic = Proposal.objects.get(title=demo.CLINIC_TITLE)
     assert clinic.status == "other_involvement"
     assert not clinic.facts().consultation_required
