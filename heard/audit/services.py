@@ -62,8 +62,16 @@ def audit_record(
         )
         digest = event_hash(content)
         event = AuditEvent(**_fields(content), hash=digest)
-        event.save(force_insert=True)
+        # The insert AuditEvent.save(force_insert=True) would send, its text made once.
+        # Only new events are inserted here, so the append-only rule holds.
         with connection.cursor() as cursor:
+            cursor.execute(
+                _sql()["insert"],
+                [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _insert_fields()],
+            )
+            event.pk = cursor.fetchone()[0]
+            event._state.adding = False
+            event._state.db = connection.alias
             cursor.execute(_sql()["update"], [content.sequence, digest])
     return event
 
@@ -76,10 +84,21 @@ def _sql() -> dict[str, str]:
     table = qn(ChainHead._meta.db_table)
     seq, digest, pk = qn("sequence"), qn("hash"), qn("id")
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    fields = _insert_fields()
+    events = qn(AuditEvent._meta.db_table)
+    columns = ", ".join(qn(f.column) for f in fields)
+    values = ", ".join(["%s"] * len(fields))
+    returning = qn(str(AuditEvent._meta.pk.column))
     return {
+        "insert": f"INSERT INTO {events} ({columns}) VALUES ({values}) RETURNING {returning}",  # noqa: S608
         "select": f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
         "update": f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
     }
+
+
+@cache
+def _insert_fields() -> list[Any]:
+    return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
 
 
 def _head_locked() -> tuple[int, str]:
