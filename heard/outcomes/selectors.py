@@ -268,6 +268,7 @@ class Report:
     events: list[Any] = field(default_factory=list)
     councils: list[Any] = field(default_factory=list)
     options: list[Any] = field(default_factory=list)
+    significance: Any = None  # the significance assessment (determination, override, notice)
     emailed: int = 0
     threshold: int = 10
     generated_at: datetime | None = None
@@ -352,6 +353,7 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
         generated_at=timezone.now(),
     )
     report.options = list(assessment_selectors.options_for(proposal))
+    report.significance = assessment_selectors.significance_for(proposal)
     if consultation is None:
         return report
     report.emailed = consultation.mailouts.aggregate(n=Sum("sent"))["n"] or 0

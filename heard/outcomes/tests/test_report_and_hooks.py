@@ -95,3 +95,28 @@ def test_public_quotes_only_from_people_who_agreed_to_publication() -> None:
     public_items = {t.name: t for t in selectors.report_for(proposal, public=True).themes.items}
     assert public_items["Parking"].quotes == [quote]
     assert public_items["Travel to the new site"].quotes == []
+
+
+def test_the_report_shows_the_determination_with_any_override(make_staff, client) -> None:
+    from django.urls import reverse
+
+    from heard.assessment import services as assessment_services
+    from heard.assessment.tests.helpers import AREAS_NONE
+
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    board = make_staff(Role.DECISION_MAKER)
+    assessment_services.significance_save(
+        actor=board, proposal=proposal, areas=AREAS_NONE, summary="Minor changes only."
+    )
+    assessment_services.significance_override(
+        actor=board,
+        proposal=proposal,
+        consultation_required=True,
+        reason="Strength of public feeling about the cottage hospital.",
+    )
+    client.force_login(board)
+    page = client.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()
+    assert "Determination: Formal consultation required" in page
+    assert "(overridden)" in page
+    assert "Strength of public feeling about the cottage hospital." in page
