@@ -4,9 +4,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include("allauth.urls")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
