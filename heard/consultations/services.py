@@ -34,6 +34,7 @@ from heard.engagement import services as engagement_services
 from heard.engagement import services_questionnaires as builder
 from heard.engagement.models import Activity, Question
 from heard.proposals import domain as proposal_domain
+from heard.proposals import services as proposal_services
 from heard.proposals.models import Proposal
 
 CREATE_FROM = (proposal_domain.Status.SIGNIFICANCE, proposal_domain.Status.ASSURANCE)
@@ -183,6 +184,9 @@ def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
             subject=consultation,
             after={"proposal": proposal.pk, "activity": activity.pk},
         )
+        # Linked to the proposal like its other activities: its public page then lists the
+        # consultation under how to get involved and counts its responses in what we heard.
+        proposal_services.activity_link(proposal=proposal, activity=activity, actor=actor)
     return consultation
 
 

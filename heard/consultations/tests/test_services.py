@@ -546,3 +546,20 @@ def test_a_scheduled_consultation_can_be_opened_early():
     assert consultation.activity.opens_at <= timezone.now()
     consultation.proposal.refresh_from_db()
     assert consultation.proposal.status == "formal_consultation"
+
+
+def test_the_consultation_is_linked_to_its_proposal_and_counts_in_what_we_heard(make_staff):
+    from heard.proposals import selectors as proposal_selectors
+    from heard.proposals.models import ProposalActivity
+
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    proposal = ready_proposal()
+    consultation = services.consultation_create(actor=officer, proposal=proposal)
+    link = ProposalActivity.objects.get(proposal=proposal, activity=consultation.activity)
+    assert not link.is_early_engagement
+    _respond(consultation, 3)
+    assert proposal_selectors.public_view(proposal).total_responses == 0  # draft: not public
+    Activity.objects.filter(pk=consultation.activity.pk).update(status="closed")
+    view = proposal_selectors.public_view(proposal)
+    assert view.total_responses == 3
+    assert view.heard_counts == [(consultation.activity.title, 3)]
