@@ -280,9 +280,10 @@ def _miu() -> None:
             actor=officer,
             consultation=consultation,
             action_taken=(
-                "Few responses from people under 25 and from Cawford at the mid-point: we "
-                "added the Cawford drop-in, asked the college's student union to share the "
-                "survey and handed out paper copies at the Cawford GP surgery."
+                "Fewer responses than expected from people aged 35 to 64 and from White "
+                "residents: we added an evening online meeting for people at work, asked the "
+                "parish councils and large employers to share the survey, and handed out "
+                "paper copies at the Cawford GP surgery."
             ),
         )
         engagement_services.activity_transition(
