@@ -1,6 +1,6 @@
 """Quality of the analysis engine, measured (never run as a unit test).
 
-    .venv/bin/python benchmarks/analysis_quality.py
+    .venv/bin/python benchmarks/analysis_quality.py [classification multilabel ...]
 
 Development data: HEARD_SHARED_DATA/nhs-patient-feedback/text_data.csv (default
 ../shared/data relative to the repository). Split: rows with non-blank ``feedback``, then
@@ -12,6 +12,7 @@ on the 75% only). Sentiment mapping from ``criticality``: <= -1 negative, 0 neut
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections import Counter
@@ -260,16 +261,28 @@ def evidence_quality() -> None:
     print("(no human labels exist for this: a rule-based flag, reported as a rate only)")
 
 
+PARTS = {
+    "classification": classification,
+    "multilabel": multilabel_sanity,
+    "sentiment": sentiment_quality,
+    "themes": themes_quality,
+    "redaction": redaction_quality,
+    "duplicates": duplicates_quality,
+    "evidence": evidence_quality,
+}
+
+
 def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("parts", nargs="*", help=f"parts to run, of {', '.join(PARTS)} (default: all)")
+    args = ap.parse_args()
+    unknown = [p for p in args.parts if p not in PARTS]
+    if unknown:
+        ap.error(f"unknown part(s): {', '.join(unknown)}")
     if not devdata.default_path().exists():
         raise SystemExit(f"development data not found at {devdata.default_path()}")
-    classification()
-    multilabel_sanity()
-    sentiment_quality()
-    themes_quality()
-    redaction_quality()
-    duplicates_quality()
-    evidence_quality()
+    for name in args.parts or PARTS:
+        PARTS[name]()
 
 
 if __name__ == "__main__":

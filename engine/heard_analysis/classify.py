@@ -18,8 +18,18 @@ complement or one-vs-rest multinomial naive Bayes scores, NB-SVM feature scaling
 features and word 1-3 grams moved the nested macro-F1 by -0.04 to +0.007, within the spread
 between splits (0.01-0.03); none was adopted. Character n-grams within word boundaries
 (char_wb 1-5 instead of char 2-5) gave the same nested macro-F1 for about 22% less fitting
-time, but 0.617 / 0.388 on the held-out 25%, so they were not adopted either. Details:
-benchmarks/README-analysis.md.
+time, but 0.617 / 0.388 on the held-out 25%, so they were not adopted either.
+
+A second attempt (Nov 2026, same nested check, each variant through this whole
+procedure or, where marked, with the plain SVM at the shipped power on fixed features):
+separate SVMs on the word and the character views with their margins averaged
+(``two_views``) scored +0.006 mean macro-F1 on the labels (+0.004 to +0.008 on the three
+splits) and +0.006 on the subcategories (-0.007 to +0.016): within the split-to-split
+noise, so it is available but off by default. Stacking the two views' 5-fold
+out-of-fold margins into a logistic-regression meta-model scored -0.010 to -0.011 (and
+-0.064 with balanced weights; labels, plain SVM); per-theme offsets tuned for macro-F1
+on 5-fold out-of-fold margins -0.003 (full) and +0.001 (halved), with a -0.016 to +0.009
+range (labels, plain SVM). Details: benchmarks/README-analysis.md.
 
 * When every coded response has exactly one theme, the engine predicts exactly one
   (the most probable), and the confidences sum to 1.
@@ -136,6 +146,25 @@ def _fit_all(
     return coef, intercept
 
 
+def _fit_views(
+    x: sparse.csr_matrix,
+    y: np.ndarray,
+    c: float,
+    power: float,
+    n_jobs: int,
+    n_word: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Separate linear SVMs on the word columns (``:n_word``) and on the character
+    columns, their margins averaged. The average is linear, so it is returned as one
+    coefficient matrix over the whole feature union (prediction is unchanged)."""
+    if n_word <= 0 or n_word >= x.shape[1]:
+        return _fit_all(x, y, c, power, n_jobs)
+    coef_w, icpt_w = _fit_all(x[:, :n_word], y, c, power, n_jobs)
+    coef_c, icpt_c = _fit_all(x[:, n_word:], y, c, power, n_jobs)
+    coef = 0.5 * np.hstack([coef_w, coef_c])
+    return coef.astype(np.float32), (0.5 * (icpt_w + icpt_c)).astype(np.float32)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -30, 30))))
 
@@ -238,6 +267,7 @@ class ThemeClassifier:
         offset_support: int = 0,
         powers: Sequence[float] = (0.5, 1.0),
         select_power_up_to: int = 15,
+        two_views: bool = False,
     ) -> None:
         self.c = c
         self.power = power
@@ -248,6 +278,7 @@ class ThemeClassifier:
         self.offset_support = offset_support
         self.powers = tuple(powers)
         self.select_power_up_to = select_power_up_to
+        self.two_views = two_views
         self.holdout_macro_f1 = float("nan")
         self.themes: list[str] = []
         self.single_label = False
@@ -289,6 +320,7 @@ class ThemeClassifier:
             progress(0, total_steps)
         self.vectoriser = _vectoriser(len(docs))
         x = self.vectoriser.fit_transform(docs).tocsr()
+        n_word = len(self.vectoriser.transformer_list[0][1].vocabulary_) if self.two_views else 0
         if progress:
             progress(1, total_steps)
         self.thresholds = np.full(len(self.themes), 0.5)
@@ -304,7 +336,7 @@ class ThemeClassifier:
                 candidates = (self.power,)
             best_score = -np.inf
             for pw in candidates:
-                coef, icpt = _fit_all(x[a], y[a], self.c, pw, self.n_jobs)
+                coef, icpt = _fit_views(x[a], y[a], self.c, pw, self.n_jobs, n_word)
                 margins = np.asarray(x[b] @ coef.T) + icpt
                 state = self._calibrate(margins, y[b])
                 # ties go to the first candidate (the default power)
@@ -315,7 +347,7 @@ class ThemeClassifier:
             self.holdout_macro_f1 = best_score
         if progress:
             progress(2, total_steps)
-        self.coef, self.intercept = _fit_all(x, y, self.c, self.power, self.n_jobs)
+        self.coef, self.intercept = _fit_views(x, y, self.c, self.power, self.n_jobs, n_word)
         if progress:
             progress(total_steps, total_steps)
         return self
