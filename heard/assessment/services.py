@@ -41,6 +41,20 @@ from heard.audit.services import audit_record
 OPTION_FIELDS = ("title", "description", "is_do_nothing", "is_preferred", "estimated_cost")
 
 
+# Once a proposal is decided, its options appraisal and significance assessment are part
+# of the record the decision rests on: they can no longer change (the EqIA review and the
+# notices stay open, since the equality duty continues after a decision).
+_FROZEN_FROM = ("decided", "implementation", "evaluation")
+
+
+def _open_for_change(proposal: Any) -> None:
+    if str(getattr(proposal, "status", "")) in _FROZEN_FROM:
+        raise ValidationError(
+            "This proposal has been decided: its options appraisal and significance "
+            "assessment are part of the record of the decision and can no longer change."
+        )
+
+
 def _option_state(option: Option) -> dict[str, Any]:
     return {f: getattr(option, f) for f in (*OPTION_FIELDS, "set_aside", "set_aside_reason")}
 
@@ -60,6 +74,7 @@ def option_save(
 ) -> Option:
     """Add or change an option. Only one "do nothing" and one preferred option per
     proposal; setting one aside needs a reason (it feeds the consultation document)."""
+    _open_for_change(proposal)
     set_aside_reason = set_aside_reason.strip()
     if set_aside and not set_aside_reason:
         raise ValidationError("Give the reason for setting this option aside.")
@@ -110,6 +125,7 @@ def criterion_save(
     description: str = "",
     weight: Decimal,
 ) -> Criterion:
+    _open_for_change(proposal)
     if weight < 0:
         raise ValidationError("A weight cannot be negative.")
     with transaction.atomic():
@@ -142,6 +158,7 @@ def criterion_save(
 
 def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
     """Remove a criterion and every panel's scores on it (the audit event keeps them)."""
+    _open_for_change(criterion.proposal)
     with transaction.atomic():
         scores = {
             f"{s.panel_id}:{s.option_id}": s.value
@@ -158,6 +175,7 @@ def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
 
 def weights_agreed(*, actor: Any, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
     """Record who agreed the criteria and weights with stakeholders, and when."""
+    _open_for_change(proposal)
     if not agreed_by.strip():
         raise ValidationError("Say who agreed the criteria and weights.")
     with transaction.atomic():
@@ -194,6 +212,7 @@ def panel_save(
     description: str = "",
     scored_on: date | None = None,
 ) -> Panel:
+    _open_for_change(proposal)
     with transaction.atomic():
         same = Panel.objects.filter(proposal=proposal, name__iexact=name.strip())
         if panel is not None:
@@ -223,6 +242,7 @@ def panel_save(
 
 def panel_remove(*, actor: Any, panel: Panel) -> None:
     """Remove a panel and its scores (the audit event keeps them)."""
+    _open_for_change(panel.proposal)
     with transaction.atomic():
         scores = {
             f"{s.option_id}:{s.criterion_id}": s.value for s in Score.objects.filter(panel=panel)
@@ -244,6 +264,7 @@ def scores_save(
     Returns the cells still missing. Saving the same scores twice changes nothing (and
     records no audit event).
     """
+    _open_for_change(panel.proposal)
     option_ids = set(Option.objects.filter(proposal=panel.proposal_id).values_list("pk", flat=True))
     criterion_ids = set(
         Criterion.objects.filter(proposal=panel.proposal_id).values_list("pk", flat=True)
@@ -295,6 +316,7 @@ def significance_save(
 
     All four must be given, each with who is affected and the evidence.
     """
+    _open_for_change(proposal)
     wanted = {a.value for a in significance.Area}
     if set(areas) != wanted:
         raise ValidationError("Assess all four areas.")
@@ -352,6 +374,7 @@ def significance_override(
     *, actor: Any, proposal: Any, consultation_required: bool, reason: str
 ) -> SignificanceAssessment:
     """A reasoned override of the determination; only an authorised role may record it."""
+    _open_for_change(proposal)
     if not actor.has_perm("assessment.override_significance"):
         raise PermissionDenied("Only an administrator or a decision maker may override.")
     if not reason.strip():
@@ -390,6 +413,7 @@ def urgent_path_record(
     notice_to: str,
     notice_text: str,
 ) -> UrgentPath:
+    _open_for_change(proposal)
     if not (reason.strip() and notice_to.strip() and notice_text.strip()):
         raise ValidationError("Give the reason, who was told and what they were told.")
     with transaction.atomic():

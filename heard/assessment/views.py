@@ -256,8 +256,14 @@ def criterion_edit(request: HttpRequest, pk: int, criterion_id: int) -> HttpResp
 def criterion_remove(request: HttpRequest, pk: int, criterion_id: int) -> HttpResponse:
     proposal = _proposal(pk)
     criterion = get_object_or_404(Criterion, pk=criterion_id, proposal=proposal)
-    services.criterion_remove(actor=request.user, criterion=criterion)
-    messages.success(request, f"The criterion “{criterion.name}” and its scores have been removed.")
+    try:
+        services.criterion_remove(actor=request.user, criterion=criterion)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, f"The criterion “{criterion.name}” and its scores have been removed."
+        )
     return redirect("assessment:criteria", pk=proposal.pk)
 
 
@@ -341,8 +347,12 @@ def panel_edit(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
 def panel_remove(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
     proposal = _proposal(pk)
     panel = get_object_or_404(Panel, pk=panel_id, proposal=proposal)
-    services.panel_remove(actor=request.user, panel=panel)
-    messages.success(request, f"The panel “{panel.name}” and its scores have been removed.")
+    try:
+        services.panel_remove(actor=request.user, panel=panel)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The panel “{panel.name}” and its scores have been removed.")
     return redirect("assessment:panels", pk=proposal.pk)
 
 
@@ -358,8 +368,14 @@ def panel_scores(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
         criteria=criterion_list,
         current=selectors.scores_for_panel(panel),
     )
+    missing = None
     if request.method == "POST" and form.is_valid():
-        missing = services.scores_save(actor=request.user, panel=panel, scores=form.scores())
+        try:
+            missing = services.scores_save(actor=request.user, panel=panel, scores=form.scores())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+    if missing is not None:
         if missing:
             messages.warning(
                 request,

@@ -315,3 +315,51 @@ def test_services_refuse_a_file_that_is_not_a_document():
             document=ContentFile(PDF, name="notes.txt"),
         )
     assert selectors.eqia_for(proposal) is None
+
+
+@pytest.mark.parametrize("status", ["decided", "implementation", "evaluation"])
+def test_a_decided_proposals_appraisal_and_significance_no_longer_change(make_staff, status):
+    actor = make_staff(Role.ADMINISTRATOR)
+    proposal = make_appraisal(actor=actor)
+    make_significance(proposal, substantial=True, actor=actor)
+    type(proposal).objects.filter(pk=proposal.pk).update(status=status)
+    proposal.refresh_from_db()
+    panel = proposal.panels.first()
+    option = proposal.options.first()
+    criterion = proposal.criteria.first()
+    frozen = "has been decided"
+    before = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match=frozen):
+        services.option_save(actor=actor, proposal=proposal, title="A late option")
+    with pytest.raises(ValidationError, match=frozen):
+        services.scores_save(actor=actor, panel=panel, scores={(option.pk, criterion.pk): 1})
+    with pytest.raises(ValidationError, match=frozen):
+        services.criterion_remove(actor=actor, criterion=criterion)
+    with pytest.raises(ValidationError, match=frozen):
+        services.panel_remove(actor=actor, panel=panel)
+    with pytest.raises(ValidationError, match=frozen):
+        services.significance_save(actor=actor, proposal=proposal, areas=AREAS_NONE)
+    with pytest.raises(ValidationError, match=frozen):
+        services.significance_override(
+            actor=actor, proposal=proposal, consultation_required=False, reason="Changed mind."
+        )
+    assert AuditEvent.objects.count() == before
+    assert proposal.panels.filter(pk=panel.pk).exists()
+
+
+def test_the_scores_page_of_a_decided_proposal_says_why_nothing_was_saved(staff_client):
+    from django.urls import reverse
+
+    client, actor = staff_client(Role.ADMINISTRATOR)
+    proposal = make_appraisal(actor=actor)
+    type(proposal).objects.filter(pk=proposal.pk).update(status="decided")
+    panel = proposal.panels.first()
+    url = reverse("assessment:panel_scores", kwargs={"pk": proposal.pk, "panel_id": panel.pk})
+    page = client.get(url)
+    assert page.status_code == 200
+    removed = client.post(
+        reverse("assessment:panel_remove", kwargs={"pk": proposal.pk, "panel_id": panel.pk}),
+        follow=True,
+    )
+    assert "has been decided" in removed.content.decode()
+    assert proposal.panels.filter(pk=panel.pk).exists()
