@@ -47,8 +47,13 @@ OPTION_FIELDS = ("title", "description", "is_do_nothing", "is_preferred", "estim
 _FROZEN_FROM = ("decided", "implementation", "evaluation")
 
 
+def is_frozen(proposal: Any) -> bool:
+    """True once the proposal is decided: its appraisal and significance can no longer change."""
+    return str(getattr(proposal, "status", "")) in _FROZEN_FROM
+
+
 def _open_for_change(proposal: Any) -> None:
-    if str(getattr(proposal, "status", "")) in _FROZEN_FROM:
+    if is_frozen(proposal):
         raise ValidationError(
             "This proposal has been decided: its options appraisal and significance "
             "assessment are part of the record of the decision and can no longer change."

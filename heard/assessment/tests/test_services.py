@@ -363,3 +363,18 @@ def test_the_scores_page_of_a_decided_proposal_says_why_nothing_was_saved(staff_
     )
     assert "has been decided" in removed.content.decode()
     assert proposal.panels.filter(pk=panel.pk).exists()
+
+
+def test_the_significance_page_of_a_decided_proposal_offers_no_change(staff_client):
+    from django.urls import reverse
+
+    client, actor = staff_client(Role.ADMINISTRATOR)
+    proposal = make_appraisal(actor=actor)
+    make_significance(proposal, substantial=True, actor=actor)
+    url = reverse("assessment:significance", kwargs={"pk": proposal.pk})
+    assert "Change the assessment" in client.get(url).content.decode()
+    type(proposal).objects.filter(pk=proposal.pk).update(status="decided")
+    page = client.get(url).content.decode()
+    assert "Change the assessment" not in page
+    assert "Record a reasoned override" not in page
+    assert "can no longer change" in page
