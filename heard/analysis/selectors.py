@@ -78,10 +78,14 @@ def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
     """Themes in tree order (parents then their sub-themes), with live counts and
     sentiment of the answers in each (rejected suggestions do not count)."""
     themes = list(
-        Theme.objects.filter(codeframe=codeframe).annotate(
+        Theme.objects.filter(codeframe=codeframe)
+        .annotate(
             accepted_n=Count("codings", filter=Q(codings__status=Coding.Status.ACCEPTED)),
             suggested_n=Count("codings", filter=Q(codings__status=Coding.Status.SUGGESTED)),
         )
+        # Meta.ordering is not applied to aggregating queries: order explicitly, or
+        # PostgreSQL returns the themes in whatever order its grouping produced.
+        .order_by("pk")
     )
     moods: dict[int, Counter[str]] = defaultdict(Counter)
     scores: dict[int, list[float]] = defaultdict(list)
