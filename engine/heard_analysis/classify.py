@@ -43,6 +43,7 @@ range (labels, plain SVM). Details: benchmarks/README-analysis.md.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,11 +123,7 @@ def _fit_all(
     (balanced weights raised to ``power``), in every theme's problem."""
     cw = _class_weights(y, power, max_weight)
     if np.all(y.sum(axis=1) == 1) and y.shape[1] > 2 and np.all(y.any(axis=0)):
-        # single-label: liblinear's own one-vs-rest, one data conversion
-        target = np.argmax(y, axis=1)
-        svm = LinearSVC(C=c, class_weight=dict(enumerate(cw)), max_iter=3000)
-        svm.fit(x, target)
-        return svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
+        return _fit_single_label(x, np.argmax(y, axis=1), cw, c, n_jobs)
     has = y.any(axis=1)
     row_w = np.where(has, (y * cw).sum(axis=1) / np.maximum(y.sum(axis=1), 1), 1.0)
 
@@ -143,6 +140,43 @@ def _fit_all(
     )
     coef = np.vstack([r[0] for r in results])
     intercept = np.array([r[1] for r in results], dtype=np.float32)
+    return coef, intercept
+
+
+def _fit_single_label(
+    x: sparse.csr_matrix, target: np.ndarray, cw: np.ndarray, c: float, n_jobs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Single-label codes: liblinear's own one-vs-rest (one data conversion per call).
+
+    With ``n_jobs`` > 1 the themes are shared among that many threads (liblinear releases
+    the GIL). Each thread fits its share of themes with every other theme merged into one
+    extra class: liblinear's one-vs-rest gives each theme ``C * weight`` on its own rows
+    and plain ``C`` on all other rows, so a theme's problem is the same whichever group it
+    is in (the merged class's own classifier, one extra per thread, is discarded)."""
+    k = int(target.max()) + 1
+    n_groups = max(1, min(n_jobs, k // 2))
+    if n_groups == 1:
+        svm = LinearSVC(C=c, class_weight=dict(enumerate(cw)), max_iter=3000)
+        svm.fit(x, target)
+        return svm.coef_.astype(np.float32), svm.intercept_.astype(np.float32)
+    # deal the themes out largest first, so that the groups have similar work
+    order = np.argsort(-np.bincount(target, minlength=k), kind="stable")
+    groups = [np.sort(order[g::n_groups]) for g in range(n_groups)]
+    coef = np.zeros((k, x.shape[1]), dtype=np.float32)
+    intercept = np.zeros(k, dtype=np.float32)
+
+    def fit_group(group: np.ndarray) -> None:
+        merged = np.where(np.isin(target, group), target, -1)
+        weights = {int(j): float(cw[j]) for j in group}
+        weights[-1] = 1.0
+        svm = LinearSVC(C=c, class_weight=weights, max_iter=3000)
+        svm.fit(x, merged)
+        rows = np.searchsorted(svm.classes_, group)  # classes_ is sorted; -1 comes first
+        coef[group] = svm.coef_[rows]
+        intercept[group] = svm.intercept_[rows]
+
+    with ThreadPoolExecutor(max_workers=n_groups) as pool:
+        list(pool.map(fit_group, groups))
     return coef, intercept
 
 
