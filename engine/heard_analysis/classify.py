@@ -33,8 +33,9 @@ range (labels, plain SVM). Details: benchmarks/README-analysis.md.
 
 Speed (Nov 2026): the text is vectorised once (the hold-out rows are sliced from the
 matrix fitted on the whole coded sample: the vocabulary and IDF see the hold-out texts, no
-labels); the SVMs stop at tolerance 1e-3; single-label fits are shared among ``n_jobs``
-threads (liblinear releases the GIL) and multi-label themes are fitted in threads.
+labels); the SVMs stop at tolerance 1e-3; single-label fits are shared among up to
+``n_jobs`` threads (liblinear releases the GIL) when cores are idle, and multi-label
+themes are fitted in ``n_jobs`` threads.
 
 * When every coded response has exactly one theme, the engine predicts exactly one
   (the most probable), and the confidences sum to 1.
@@ -47,6 +48,8 @@ threads (liblinear releases the GIL) and multi-label themes are fitted in thread
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -153,6 +156,34 @@ def _fit_all(
     return coef, intercept
 
 
+def _cpu_ticks() -> tuple[int, int] | None:
+    """(all, idle) CPU ticks since boot from /proc/stat, or None where there is none."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            fields = [int(v) for v in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return sum(fields), fields[3] + (fields[4] if len(fields) > 4 else 0)
+
+
+def _free_cores(n_jobs: int, window: float = 0.05) -> int:
+    """How many threads (up to ``n_jobs``) a fit should use: the number of cores that
+    were idle over a short ``window`` (this process sleeps meanwhile), at least 1. On a
+    busy machine extra threads only compete for the same cores and each runs slower
+    (measured: the same wall time for 30-40% more CPU), so the fit stays on one there."""
+    if n_jobs <= 1:
+        return 1
+    before = _cpu_ticks()
+    if before is None:  # not Linux: no measure, use what was asked
+        return n_jobs
+    time.sleep(window)
+    after = _cpu_ticks()
+    if after is None or after[0] <= before[0]:
+        return n_jobs
+    idle = (after[1] - before[1]) / (after[0] - before[0]) * (os.cpu_count() or 1)
+    return max(1, min(n_jobs, int(idle + 0.5)))
+
+
 def _fit_single_label(
     x: sparse.csr_matrix, target: np.ndarray, cw: np.ndarray, c: float, n_jobs: int
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -164,7 +195,7 @@ def _fit_single_label(
     and plain ``C`` on all other rows, so a theme's problem is the same whichever group it
     is in (the merged class's own classifier, one extra per thread, is discarded)."""
     k = int(target.max()) + 1
-    n_groups = max(1, min(n_jobs, k // 2))
+    n_groups = max(1, min(_free_cores(n_jobs), k // 2))
     if n_groups == 1:
         svm = LinearSVC(
             C=c, class_weight=dict(enumerate(cw)), max_iter=3000, tol=_TOL, random_state=0

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from heard_analysis.classify import _class_weights, _fit_single_label, _vectoriser
+from heard_analysis import classify
+from heard_analysis.classify import _class_weights, _fit_single_label, _free_cores, _vectoriser
 
 WORDS = {
     "Food": ["food", "meal", "menu", "breakfast", "cold", "tasty"],
@@ -32,7 +33,8 @@ def _data(seed: int = 0) -> tuple[object, np.ndarray]:
 
 
 @pytest.mark.parametrize("n_jobs", [2, 3])
-def test_threads_match_one_call(n_jobs: int) -> None:
+def test_threads_match_one_call(n_jobs: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(classify, "_free_cores", lambda n: n)  # as on an idle machine
     x, target = _data()
     y = np.eye(target.max() + 1, dtype=bool)[target]
     cw = _class_weights(y, 0.5)
@@ -57,3 +59,26 @@ def test_few_themes_use_one_call() -> None:
     a = _fit_single_label(x, target, cw, 0.3, 1)
     b = _fit_single_label(x, target, cw, 0.3, 2)
     assert np.allclose(a[0], b[0], atol=2e-3)
+
+
+def _ticks(monkeypatch: pytest.MonkeyPatch, *readings: tuple[int, int] | None) -> None:
+    it = iter(readings)
+    monkeypatch.setattr(classify, "_cpu_ticks", lambda: next(it))
+    monkeypatch.setattr(classify.os, "cpu_count", lambda: 2)
+
+
+@pytest.mark.parametrize(
+    ("idle_share", "expected"), [(1.0, 2), (0.8, 2), (0.5, 1), (0.3, 1), (0.0, 1)]
+)
+def test_threads_only_on_idle_cores(
+    idle_share: float, expected: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (all ticks, idle ticks): 100 ticks pass, idle_share of them idle, on 2 cores
+    _ticks(monkeypatch, (1000, 500), (1100, 500 + int(100 * idle_share)))
+    assert _free_cores(2, window=0) == expected
+
+
+def test_free_cores_without_a_measure(monkeypatch: pytest.MonkeyPatch) -> None:
+    _ticks(monkeypatch, None)
+    assert _free_cores(2, window=0) == 2
+    assert _free_cores(1, window=0) == 1  # one thread asked: no measuring
