@@ -14,11 +14,11 @@ row's source reference, or a digest of its cells) that is unique per questionnai
 
 import hashlib
 import json
+import logging
 import secrets
 import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from time import monotonic
@@ -27,12 +27,14 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import AuditEntry, audit_record, audit_record_many
+from heard.core.group_commit import GroupCommitter
 from heard.core.mail import mail_send_on_commit
+from heard.core.request_context import current_request_id
 from heard.engagement import hooks, questionnaire, selectors_responses
 from heard.engagement.models import (
     Answer,
@@ -45,6 +47,8 @@ from heard.engagement.models import (
 )
 from heard.engagement.questionnaire import Cleaned, RawAnswers
 from heard.engagement.selectors_responses import VersionView
+
+logger = logging.getLogger(__name__)
 
 STATE_SALT = "heard.engagement.respond.state"
 DRAFT_SALT = "heard.engagement.respond.draft"
@@ -169,6 +173,37 @@ def _store(
     actor: Any = None,
 ) -> Response:
     """Insert one response with its answers; call inside a transaction."""
+    response, answers, equality = _build(
+        view=view,
+        clean=clean,
+        channel=channel,
+        submitted_at=submitted_at,
+        late=late,
+        publish_consent=publish_consent,
+        token=token,
+        import_key=import_key,
+        actor=actor,
+    )
+    _insert_response(response, answers)
+    if equality is not None:
+        equality.response = response
+        equality.save(force_insert=True)
+    return response
+
+
+def _build(
+    *,
+    view: VersionView,
+    clean: CleanResponse,
+    channel: str,
+    submitted_at: datetime,
+    late: bool,
+    publish_consent: bool,
+    token: uuid.UUID | None,
+    import_key: str = "",
+    actor: Any = None,
+) -> tuple[Response, list[Answer], ResponseEquality | None]:
+    """The unsaved response, its answers and its equality answers (stored apart)."""
     version = view.version
     q = version.questionnaire
     response = Response(
@@ -192,12 +227,12 @@ def _store(
         for key, c in clean.answers.items()
         if key in by_key
     ]
-    _insert_response(response, answers)
-    if clean.equality:
-        ResponseEquality.objects.create(
-            response=response, activity_id=q.activity_id, **clean.equality
-        )
-    return response
+    equality = (
+        ResponseEquality(response=response, activity_id=q.activity_id, **clean.equality)
+        if clean.equality
+        else None
+    )
+    return response, answers, equality
 
 
 # The two inserts of every response, as Django's ``save(force_insert=True)`` and
@@ -230,6 +265,42 @@ def _insert_statement(model: Any, rows: int, returning: bool) -> str:
 
 def _insert_values(obj: Any, fields: list[Any]) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+
+
+def _insert_responses(responses: list[Response], answers: list[Answer]) -> None:
+    """Insert online responses (each with a submission token) and then all their answers,
+    in multi-row statements. The new keys are matched to the responses by their unique
+    tokens, not by the order of the returned rows."""
+    fields = _insert_fields(Response)
+    qn = connection.ops.quote_name
+    by_token = {r.submission_token: r for r in responses}
+    with connection.cursor() as cursor:
+        for start in range(0, len(responses), _ROWS_PER_INSERT):
+            chunk = responses[start : start + _ROWS_PER_INSERT]
+            params: list[Any] = []
+            for response in chunk:
+                params.extend(_insert_values(response, fields))
+            sql = _insert_statement(Response, len(chunk), returning=True)
+            cursor.execute(f"{sql}, {qn('submission_token')}", params)
+            for pk, token in cursor.fetchall():
+                response = by_token[token if isinstance(token, uuid.UUID) else uuid.UUID(token)]
+                response.pk = pk
+                response._state.adding = False
+                response._state.db = connection.alias
+        answer_fields = _insert_fields(Answer)
+        for start in range(0, len(answers), _ROWS_PER_INSERT):
+            chunk_a = answers[start : start + _ROWS_PER_INSERT]
+            params = []
+            for answer in chunk_a:
+                answer.response_id = answer.response.pk
+                params.extend(_insert_values(answer, answer_fields))
+            cursor.execute(_insert_statement(Answer, len(chunk_a), returning=False), params)
+            for answer in chunk_a:
+                answer._state.adding = False
+                answer._state.db = connection.alias
+
+
+_ROWS_PER_INSERT = 200
 
 
 def _insert_response(response: Response, answers: list[Answer]) -> None:
@@ -295,55 +366,159 @@ def response_submit(
         if existing is not None:
             return existing, False
         raise
+    pending = _Pending(
+        view=view,
+        clean=clean,
+        token=token,
+        submitted_at=now,
+        late=window == "late",
+        publish_consent=publish_consent,
+        draft_token=draft_token,
+        request_id=current_request_id(),
+    )
+    if _group_commit_applies():
+        response, created = _committer.submit(pending)
+    else:
+        response, created = _submit_one(pending)
+    if created and receipt_email:
+        # Sent once the response is committed (at once when it already is).
+        mail_send_on_commit(
+            to=[receipt_email],
+            template="engagement/email/receipt",
+            context={"reference": response.reference, "title": _title(q)},
+        )
+    return response, created
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A validated online response waiting to be stored."""
+
+    view: VersionView
+    clean: CleanResponse
+    token: uuid.UUID
+    submitted_at: datetime
+    late: bool
+    publish_consent: bool
+    draft_token: str
+    request_id: str
+
+    def build(self) -> tuple[Response, list[Answer], ResponseEquality | None]:
+        return _build(
+            view=self.view,
+            clean=self.clean,
+            channel=Response.Channel.ONLINE,
+            submitted_at=self.submitted_at,
+            late=self.late,
+            publish_consent=self.publish_consent,
+            token=self.token,
+        )
+
+    def audit_entry(self, response: Response) -> AuditEntry:
+        return AuditEntry(
+            action=Action.RESPONSE_SUBMITTED,
+            subject=response,
+            after={
+                "channel": response.channel,
+                "version": self.view.version.number,
+                "late": response.late,
+                "answers": len(self.clean.answers),
+            },
+            request_id=self.request_id,
+        )
+
+
+def _submit_one(item: _Pending) -> tuple[Response, bool]:
+    """Store one online response in its own transaction (or find the first send)."""
     try:
-        with _one_writer(), transaction.atomic():
-            response = _store(
-                view=view,
-                clean=clean,
-                channel=Response.Channel.ONLINE,
-                submitted_at=now,
-                late=window == "late",
-                publish_consent=publish_consent,
-                token=token,
-            )
-            if draft_token:
-                ResponseDraft.objects.filter(token=draft_token).delete()
-            audit_record(
-                action=Action.RESPONSE_SUBMITTED,
-                subject=response,
-                after={
-                    "channel": response.channel,
-                    "version": version.number,
-                    "late": response.late,
-                    "answers": len(clean.answers),
-                },
-            )
+        with transaction.atomic():
+            response, answers, equality = item.build()
+            _insert_response(response, answers)
+            if equality is not None:
+                equality.save(force_insert=True)
+            if item.draft_token:
+                ResponseDraft.objects.filter(token=item.draft_token).delete()
+            audit_record_many([item.audit_entry(response)])
             # The busy public path: apps above may finish their part after the commit.
             hooks.response_submitted(response, defer=True)
-            if receipt_email:
-                mail_send_on_commit(
-                    to=[receipt_email],
-                    template="engagement/email/receipt",
-                    context={"reference": response.reference, "title": _title(q)},
-                )
     except IntegrityError:
         # The same form sent again (double click, back button, retry): the first one won.
         # The unique token is the check, so the usual path costs no extra query.
-        existing = Response.objects.filter(submission_token=token).first()
+        existing = Response.objects.filter(submission_token=item.token).first()
         if existing is None:
             raise
         return existing, False
     return response, True
 
 
-# SQLite has one writer at a time; a writer that finds it taken sleeps in SQLite's busy
-# handler in steps of up to 100 ms. Threads of one server process queue here instead, in
-# turn, so only other processes contend for the lock (the tail latency under load).
-_sqlite_writer = threading.Lock()
+# --- group commit: the public path's responses stored together ---------------------------
+#
+# Each server process has one writer thread (heard.core.group_commit). A request thread
+# hands over its validated response and waits until the transaction holding it has
+# committed; the writer stores whatever has queued up meanwhile with one lookup of the
+# tokens, one insert of the responses, one of their answers, one append to the audit
+# chain and one commit. A token already stored (a form sent again) is answered with the
+# first response. If the batch cannot be stored together (for instance the same form
+# was sent to another server process at the same moment, so its token now clashes), each
+# response is stored on its own, exactly as without group commit.
 
 
-def _one_writer() -> Any:
-    return _sqlite_writer if connection.vendor == "sqlite" else nullcontext()
+def _group_commit_applies() -> bool:
+    return bool(getattr(settings, "HEARD_RESPONSE_GROUP_COMMIT", False)) and not (
+        connection.in_atomic_block
+    )
+
+
+def _submit_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool] | BaseException]:
+    try:
+        with transaction.atomic():
+            return list(_store_batch(items))
+    except DatabaseError:
+        logger.info("Storing %d responses together failed; storing them one by one", len(items))
+    outcomes: list[tuple[Response, bool] | BaseException] = []
+    for item in items:
+        try:
+            outcomes.append(_submit_one(item))
+        except Exception as exc:  # handed to that item's request
+            outcomes.append(exc)
+    return outcomes
+
+
+def _store_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool]]:
+    """Inside a transaction: store the batch's new responses; find the repeated ones."""
+    tokens = {item.token for item in items}
+    stored = {r.submission_token: r for r in Response.objects.filter(submission_token__in=tokens)}
+    outcomes: list[tuple[Response, bool] | None] = [None] * len(items)
+    new: dict[uuid.UUID, tuple[int, Response, list[Answer], ResponseEquality | None]] = {}
+    for n, item in enumerate(items):
+        if item.token in stored:
+            outcomes[n] = (stored[item.token], False)
+        elif item.token not in new:
+            new[item.token] = (n, *item.build())
+    if new:
+        rows = list(new.values())
+        _insert_responses(
+            [r for _, r, _, _ in rows], [a for _, _, answers, _ in rows for a in answers]
+        )
+        equality = [e for _, _, _, e in rows if e is not None]
+        if equality:
+            ResponseEquality.objects.bulk_create(equality)
+        drafts = [items[n].draft_token for n, _, _, _ in rows if items[n].draft_token]
+        if drafts:
+            ResponseDraft.objects.filter(token__in=drafts).delete()
+        audit_record_many([items[n].audit_entry(r) for n, r, _, _ in rows])
+        for n, response, _, _ in rows:
+            hooks.response_submitted(response, defer=True)
+            outcomes[n] = (response, True)
+    for n, item in enumerate(items):
+        if outcomes[n] is None:  # the same form twice in one batch: the first one won
+            outcomes[n] = (new[item.token][1], False)
+    return [o for o in outcomes if o is not None]
+
+
+_committer: GroupCommitter[_Pending, tuple[Response, bool]] = GroupCommitter(
+    "responses", _submit_batch
+)
 
 
 def _title(q: Questionnaire) -> str:

@@ -100,6 +100,9 @@ TEMPLATES = [
 # SQLite (WAL, immediate transactions) by default; DATABASE_URL switches to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend, with writers from every process queued on a file lock
+    # instead of SQLite's sleeping busy handler (heard/core/db/sqlite3; ADR 8).
+    DATABASES["default"]["ENGINE"] = "heard.core.db.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of
         # failing mid-transaction, and the audit chain is appended strictly in order.
@@ -241,6 +244,9 @@ HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", defau
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
+# Group commit (ADR 8): online responses arriving together are stored in one transaction
+# by one writer thread per server process; each person is answered after the commit.
+HEARD_RESPONSE_GROUP_COMMIT = env.bool("HEARD_RESPONSE_GROUP_COMMIT", default=True)
 # Service change (domain.md §5): a formal consultation cannot start until NHS England
 # assurance stage 2 is recorded as passed.
 HEARD_ASSURANCE_STAGE2_REQUIRED = env.bool("HEARD_ASSURANCE_STAGE2_REQUIRED", default=True)

@@ -8,6 +8,9 @@ SECRET_KEY = "test-only-not-secret-heard-key-0123456789abcdefghijklmnop"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+# Tests run inside transactions a writer thread cannot see; the group-commit tests turn
+# it on themselves (transactional tests).
+HEARD_RESPONSE_GROUP_COMMIT = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -624,19 +624,3 @@ def test_the_shared_rate_count_is_read_at_most_once_a_second_per_process(monkeyp
         )
         == "rate_limited"
     )
-
-
-def test_on_sqlite_one_thread_of_a_process_writes_a_response_at_a_time(client):
-    from django.db import connection
-
-    held = []
-    hook = lambda response: held.append(services_responses._sqlite_writer.locked())  # noqa: E731
-    hooks.on_response_submitted(hook)
-    try:
-        q = make_questionnaire()
-        url = reverse("engagement_public:respond", args=[q.activity.slug])
-        client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"})
-    finally:
-        hooks._response_hooks.remove(hook)
-    assert held == [connection.vendor == "sqlite"]
-    assert not services_responses._sqlite_writer.locked()
