@@ -5,11 +5,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
 from heard.audit.domain import GENESIS, EventContent, event_hash, normalise
 from heard.audit.models import Action, AuditEvent, ChainHead
+from heard.core.db.prepared import prepared_cursor
 from heard.core.request_context import current_request_id
 from heard.core.roles import role_of
 
@@ -42,40 +43,9 @@ def audit_record(
     append strictly one after another (PostgreSQL: row lock; SQLite: the write lock
     taken by IMMEDIATE transactions).
     """
-    action = Action(action)  # refuses an action the trail does not know
-    subject_type, subject_id = _subject_parts(subject)
-    actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
-    # No savepoint of its own: if appending fails, the caller's whole transaction must
-    # roll back anyway (the change may not commit without its event).
-    with transaction.atomic(savepoint=False):
-        sequence, prev_hash = _head_locked()
-        content = EventContent(
-            sequence=sequence + 1,
-            occurred_at=timezone.now(),
-            actor_id=actor_id,
-            actor_role=role_of(actor),
-            action=str(action),
-            subject_type=subject_type,
-            subject_id=subject_id,
-            before=normalise(before),
-            after=normalise(after),
-            request_id=current_request_id(),
-            prev_hash=prev_hash,
-        )
-        digest = event_hash(content)
-        event = AuditEvent(**_fields(content), hash=digest)
-        # The insert AuditEvent.save(force_insert=True) would send, its text made once.
-        # Only new events are inserted here, so the append-only rule holds.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _sql()["insert"],
-                [f.get_db_prep_save(f.pre_save(event, True), connection) for f in _insert_fields()],
-            )
-            event.pk = cursor.fetchone()[0]
-            event._state.adding = False
-            event._state.db = connection.alias
-            cursor.execute(_sql()["update"], [content.sequence, digest])
-    return event
+    return audit_record_many(
+        [AuditEntry(action=action, subject=subject, actor=actor, before=before, after=after)]
+    )[0]
 
 
 @dataclass(frozen=True)
@@ -130,11 +100,12 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
             prev_hash = event_hash(content)
             events.append(AuditEvent(**_fields(content), hash=prev_hash))
         fields = _insert_fields()
-        with connection.cursor() as cursor:
+        db = connections[DEFAULT_DB_ALIAS]  # the thread's wrapper, looked up once
+        with prepared_cursor(db) as cursor:
             for start in range(0, len(events), _ROWS_PER_INSERT):
                 chunk = events[start : start + _ROWS_PER_INSERT]
                 params = [
-                    f.get_db_prep_save(f.pre_save(event, True), connection)
+                    f.get_db_prep_save(f.pre_save(event, True), db)
                     for event in chunk
                     for f in fields
                 ]
@@ -142,7 +113,7 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
                 for event, row in zip(chunk, cursor.fetchall(), strict=True):
                     event.pk = row[0]
                     event._state.adding = False
-                    event._state.db = connection.alias
+                    event._state.db = db.alias
             cursor.execute(_sql()["update"], [sequence, prev_hash])
     return events
 
@@ -173,13 +144,7 @@ def _sql() -> dict[str, str]:
     table = qn(ChainHead._meta.db_table)
     seq, digest, pk = qn("sequence"), qn("hash"), qn("id")
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    fields = _insert_fields()
-    events = qn(AuditEvent._meta.db_table)
-    columns = ", ".join(qn(f.column) for f in fields)
-    values = ", ".join(["%s"] * len(fields))
-    returning = qn(str(AuditEvent._meta.pk.column))
     return {
-        "insert": f"INSERT INTO {events} ({columns}) VALUES ({values}) RETURNING {returning}",  # noqa: S608
         "select": f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
         "update": f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
     }
@@ -193,12 +158,13 @@ def _insert_fields() -> list[Any]:
 def _head_locked() -> tuple[int, str]:
     """The chain head's sequence and hash, locked until the transaction ends
     (PostgreSQL: the row lock; SQLite: the IMMEDIATE transaction's write lock)."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with prepared_cursor(db) as cursor:
         cursor.execute(_sql()["select"])
         row = cursor.fetchone()
     if row is None:  # the very first event
         ChainHead.objects.get_or_create(id=1, defaults={"sequence": 0, "hash": GENESIS})
-        with connection.cursor() as cursor:
+        with prepared_cursor(db) as cursor:
             cursor.execute(_sql()["select"])
             row = cursor.fetchone()
     return int(row[0]), str(row[1])

@@ -22,13 +22,17 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connections
 
 logger = logging.getLogger(__name__)
+
+CONNECTION_CHECK_SECONDS = 5.0
+_STOP: Any = object()
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -55,6 +59,7 @@ class GroupCommitter(Generic[T, R]):
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._pid = 0
+        self._checked_at = 0.0
         # Figures for the benchmark and the tests: batches written and items in them.
         self.batches = 0
         self.items = 0
@@ -87,29 +92,52 @@ class GroupCommitter(Generic[T, R]):
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
-            pending = [self._queue.get()]
-            while len(pending) < self.max_batch:
+        stopping = False
+        while not stopping:
+            pending = []
+            first = self._queue.get()
+            while True:
+                if first is _STOP:
+                    stopping = True
+                    break
+                pending.append(first)
+                if len(pending) >= self.max_batch:
+                    break
                 try:
-                    pending.append(self._queue.get_nowait())
+                    first = self._queue.get_nowait()
                 except queue.Empty:
                     break
             live = [(item, fut) for item, fut in pending if fut.set_running_or_notify_cancel()]
-            if not live:
-                continue
-            self._write(live)
+            if live:
+                self._write(live)
+        connections.close_all()  # this thread's connections
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Write what is queued, close the writer's connection and end its thread (at
+        shutdown, and in tests, so that nothing holds the database open). A later
+        ``submit`` starts a new writer."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or self._pid != os.getpid() or not thread.is_alive():
+                return
+            self._queue.put(_STOP)
+        thread.join(timeout)
 
     def _write(self, live: list[tuple[T, Future[R]]]) -> None:
         try:
-            close_old_connections()  # this thread's connection: past its age, or broken
+            now = time.monotonic()
+            if now - self._checked_at > CONNECTION_CHECK_SECONDS:
+                # This thread's connection: past its age, or broken (as Django does at the
+                # start of each request; not every batch, which would cost a round trip).
+                self._checked_at = now
+                close_old_connections()
             outcomes = list(self._batch([item for item, _ in live]))
             if len(outcomes) != len(live):
                 raise RuntimeError(f"{self.name}: {len(outcomes)} outcomes for {len(live)} items")
         except BaseException as exc:  # every waiting request must be answered
             logger.exception("%s: a batch of %d failed", self.name, len(live))
             outcomes = [exc] * len(live)
-            if connection.connection is not None and not connection.is_usable():
-                connection.close()
+            self._checked_at = 0.0  # check the connection before the next batch
         self.batches += 1
         self.items += len(live)
         for (_, future), outcome in zip(live, outcomes, strict=True):

@@ -12,6 +12,7 @@ confirmation again instead of storing another. Imported rows carry an import key
 row's source reference, or a digest of its cells) that is unique per questionnaire.
 """
 
+import functools
 import hashlib
 import json
 import logging
@@ -27,11 +28,19 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    IntegrityError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import AuditEntry, audit_record, audit_record_many
+from heard.core.db.prepared import prepared_cursor
 from heard.core.group_commit import GroupCommitter
 from heard.core.mail import mail_send_on_commit
 from heard.core.request_context import current_request_id
@@ -242,15 +251,17 @@ def _build(
 _insert_sql: dict[tuple[str, str, int], str] = {}
 
 
+@functools.cache
 def _insert_fields(model: Any) -> list[Any]:
     return [f for f in model._meta.local_concrete_fields if not f.primary_key]
 
 
-def _insert_statement(model: Any, rows: int, returning: bool) -> str:
-    key = (connection.vendor, model._meta.label, rows if not returning else -rows)
+def _insert_statement(model: Any, rows: int, returning: bool, db: Any = None) -> str:
+    db = db or connections[DEFAULT_DB_ALIAS]
+    key = (db.vendor, model._meta.label, rows if not returning else -rows)
     sql = _insert_sql.get(key)
     if sql is None:
-        qn = connection.ops.quote_name
+        qn = db.ops.quote_name
         fields = _insert_fields(model)
         row = "(" + ", ".join(["%s"] * len(fields)) + ")"
         sql = (
@@ -263,41 +274,44 @@ def _insert_statement(model: Any, rows: int, returning: bool) -> str:
     return sql
 
 
-def _insert_values(obj: Any, fields: list[Any]) -> list[Any]:
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=connection) for f in fields]
+def _insert_values(obj: Any, fields: list[Any], db: Any) -> list[Any]:
+    # ``db`` is the thread's own connection wrapper, not the ``connection`` proxy, which
+    # would look the wrapper up again for every field.
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for f in fields]
 
 
 def _insert_responses(responses: list[Response], answers: list[Answer]) -> None:
     """Insert online responses (each with a submission token) and then all their answers,
     in multi-row statements. The new keys are matched to the responses by their unique
     tokens, not by the order of the returned rows."""
+    db = connections[DEFAULT_DB_ALIAS]
     fields = _insert_fields(Response)
-    qn = connection.ops.quote_name
+    qn = db.ops.quote_name
     by_token = {r.submission_token: r for r in responses}
-    with connection.cursor() as cursor:
+    with prepared_cursor(db) as cursor:
         for start in range(0, len(responses), _ROWS_PER_INSERT):
             chunk = responses[start : start + _ROWS_PER_INSERT]
             params: list[Any] = []
             for response in chunk:
-                params.extend(_insert_values(response, fields))
-            sql = _insert_statement(Response, len(chunk), returning=True)
+                params.extend(_insert_values(response, fields, db))
+            sql = _insert_statement(Response, len(chunk), returning=True, db=db)
             cursor.execute(f"{sql}, {qn('submission_token')}", params)
             for pk, token in cursor.fetchall():
                 response = by_token[token if isinstance(token, uuid.UUID) else uuid.UUID(token)]
                 response.pk = pk
                 response._state.adding = False
-                response._state.db = connection.alias
+                response._state.db = db.alias
         answer_fields = _insert_fields(Answer)
         for start in range(0, len(answers), _ROWS_PER_INSERT):
             chunk_a = answers[start : start + _ROWS_PER_INSERT]
             params = []
             for answer in chunk_a:
                 answer.response_id = answer.response.pk
-                params.extend(_insert_values(answer, answer_fields))
-            cursor.execute(_insert_statement(Answer, len(chunk_a), returning=False), params)
+                params.extend(_insert_values(answer, answer_fields, db))
+            cursor.execute(_insert_statement(Answer, len(chunk_a), returning=False, db=db), params)
             for answer in chunk_a:
                 answer._state.adding = False
-                answer._state.db = connection.alias
+                answer._state.db = db.alias
 
 
 _ROWS_PER_INSERT = 200
@@ -305,24 +319,25 @@ _ROWS_PER_INSERT = 200
 
 def _insert_response(response: Response, answers: list[Answer]) -> None:
     """Insert the response (its new pk set on it) and then its answers, in two statements."""
-    with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]
+    with prepared_cursor(db) as cursor:
         cursor.execute(
-            _insert_statement(Response, 1, returning=True),
-            _insert_values(response, _insert_fields(Response)),
+            _insert_statement(Response, 1, returning=True, db=db),
+            _insert_values(response, _insert_fields(Response), db),
         )
         response.pk = cursor.fetchone()[0]
         response._state.adding = False
-        response._state.db = connection.alias
+        response._state.db = db.alias
         if answers:
             fields = _insert_fields(Answer)
             params: list[Any] = []
             for answer in answers:
                 answer.response_id = response.pk
-                params.extend(_insert_values(answer, fields))
-            cursor.execute(_insert_statement(Answer, len(answers), returning=False), params)
+                params.extend(_insert_values(answer, fields, db))
+            cursor.execute(_insert_statement(Answer, len(answers), returning=False, db=db), params)
             for answer in answers:
                 answer._state.adding = False
-                answer._state.db = connection.alias
+                answer._state.db = db.alias
 
 
 def response_submit(

@@ -83,3 +83,15 @@ def test_a_caller_is_not_kept_waiting_for_ever():
     with pytest.raises(TimeoutError):
         committer.submit(1)
     never.set()
+
+
+def test_stop_writes_what_is_queued_and_a_later_submit_starts_a_new_writer():
+    seen = []
+    committer = GroupCommitter("test", lambda items: seen.extend(items) or list(items))
+    assert committer.submit(1) == 1
+    first = committer._thread
+    committer.stop()
+    assert first is not None and not first.is_alive()
+    assert committer.submit(2) == 2
+    assert committer._thread is not first and seen == [1, 2]
+    committer.stop()

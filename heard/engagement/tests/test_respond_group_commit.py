@@ -154,3 +154,4 @@ def test_the_public_form_is_stored_by_the_writer_thread_and_answered_after_commi
     assert Answer.objects.filter(response=response).count() >= 3
     assert len(mail.outbox) == 1 and response.reference in mail.outbox[0].body
     assert audit_verify().ok
+    services_responses._committer.stop()  # its connection must not outlive the test
