@@ -280,27 +280,38 @@ def _insert_values(obj: Any, fields: list[Any], db: Any) -> list[Any]:
     return [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for f in fields]
 
 
-def _insert_responses(responses: list[Response], answers: list[Answer]) -> None:
-    """Insert online responses (each with a submission token) and then all their answers,
-    in multi-row statements. The new keys are matched to the responses by their unique
-    tokens, not by the order of the returned rows."""
+def _insert_responses(
+    responses: list[Response], answers_of: dict[uuid.UUID, list[Answer]]
+) -> set[uuid.UUID]:
+    """Insert online responses, each with its own submission token, then the answers of
+    those that were new, in multi-row statements; the tokens of those inserted.
+
+    A token already stored inserts nothing (``ON CONFLICT DO NOTHING``). New keys are
+    matched to the responses by their unique tokens, not by the order of the rows."""
     db = connections[DEFAULT_DB_ALIAS]
     fields = _insert_fields(Response)
     qn = db.ops.quote_name
     by_token = {r.submission_token: r for r in responses}
+    inserted: set[uuid.UUID] = set()
     with prepared_cursor(db) as cursor:
         for start in range(0, len(responses), _ROWS_PER_INSERT):
             chunk = responses[start : start + _ROWS_PER_INSERT]
             params: list[Any] = []
             for response in chunk:
                 params.extend(_insert_values(response, fields, db))
-            sql = _insert_statement(Response, len(chunk), returning=True, db=db)
-            cursor.execute(f"{sql}, {qn('submission_token')}", params)
-            for pk, token in cursor.fetchall():
-                response = by_token[token if isinstance(token, uuid.UUID) else uuid.UUID(token)]
+            sql = _insert_statement(Response, len(chunk), returning=False, db=db)
+            token = qn("submission_token")
+            cursor.execute(
+                f"{sql} ON CONFLICT ({token}) DO NOTHING RETURNING {qn('id')}, {token}", params
+            )
+            for pk, value in cursor.fetchall():
+                key = value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+                response = by_token[key]
                 response.pk = pk
                 response._state.adding = False
                 response._state.db = db.alias
+                inserted.add(key)
+        answers = [a for key in inserted for a in answers_of.get(key, [])]
         answer_fields = _insert_fields(Answer)
         for start in range(0, len(answers), _ROWS_PER_INSERT):
             chunk_a = answers[start : start + _ROWS_PER_INSERT]
@@ -312,6 +323,7 @@ def _insert_responses(responses: list[Response], answers: list[Answer]) -> None:
             for answer in chunk_a:
                 answer._state.adding = False
                 answer._state.db = db.alias
+    return inserted
 
 
 _ROWS_PER_INSERT = 200
@@ -500,35 +512,44 @@ def _submit_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool] | Bas
 
 
 def _store_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool]]:
-    """Inside a transaction: store the batch's new responses; find the repeated ones."""
-    tokens = {item.token for item in items}
-    stored = {r.submission_token: r for r in Response.objects.filter(submission_token__in=tokens)}
-    outcomes: list[tuple[Response, bool] | None] = [None] * len(items)
-    new: dict[uuid.UUID, tuple[int, Response, list[Answer], ResponseEquality | None]] = {}
+    """Inside a transaction: store the batch's new responses; find the repeated ones.
+
+    The responses are inserted with ``ON CONFLICT (submission_token) DO NOTHING``: a
+    token already stored (a form sent again) inserts nothing and is then answered with
+    the first response, read back by its token. No lookup before the insert."""
+    firsts: dict[uuid.UUID, int] = {}
+    built: dict[uuid.UUID, tuple[Response, list[Answer], ResponseEquality | None]] = {}
     for n, item in enumerate(items):
-        if item.token in stored:
-            outcomes[n] = (stored[item.token], False)
-        elif item.token not in new:
-            new[item.token] = (n, *item.build())
-    if new:
-        rows = list(new.values())
-        _insert_responses(
-            [r for _, r, _, _ in rows], [a for _, _, answers, _ in rows for a in answers]
-        )
-        equality = [e for _, _, _, e in rows if e is not None]
+        if item.token not in firsts:
+            firsts[item.token] = n
+            built[item.token] = item.build()
+    answers_of = {token: answers for token, (_, answers, _) in built.items()}
+    inserted = _insert_responses([r for r, _, _ in built.values()], answers_of)
+    repeated = [token for token in built if token not in inserted]
+    earlier = (
+        {r.submission_token: r for r in Response.objects.filter(submission_token__in=repeated)}
+        if repeated
+        else {}
+    )
+    if inserted:
+        fresh = [(firsts[token], built[token]) for token in built if token in inserted]
+        equality = [e for _, (_, _, e) in fresh if e is not None]
         if equality:
             ResponseEquality.objects.bulk_create(equality)
-        drafts = [items[n].draft_token for n, _, _, _ in rows if items[n].draft_token]
+        drafts = [items[n].draft_token for n, _ in fresh if items[n].draft_token]
         if drafts:
             ResponseDraft.objects.filter(token__in=drafts).delete()
-        audit_record_many([items[n].audit_entry(r) for n, r, _, _ in rows])
-        for n, response, _, _ in rows:
+        audit_record_many([items[n].audit_entry(r) for n, (r, _, _) in fresh])
+        for _, (response, _, _) in fresh:
             hooks.response_submitted(response, defer=True)
-            outcomes[n] = (response, True)
+    outcomes: list[tuple[Response, bool]] = []
     for n, item in enumerate(items):
-        if outcomes[n] is None:  # the same form twice in one batch: the first one won
-            outcomes[n] = (new[item.token][1], False)
-    return [o for o in outcomes if o is not None]
+        if item.token in inserted:
+            # the first of the batch with this token stored it; a second is a resend
+            outcomes.append((built[item.token][0], firsts[item.token] == n))
+        else:
+            outcomes.append((earlier[item.token], False))
+    return outcomes
 
 
 _committer: GroupCommitter[_Pending, tuple[Response, bool]] = GroupCommitter(

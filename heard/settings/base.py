@@ -115,6 +115,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The few fixed statements of the busy public path run as prepared statements on
+# PostgreSQL (heard.core.db.prepared), planned once per connection. Django's own queries
+# are never prepared (client-side binding), so nothing else changes. Turn off behind a
+# pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+HEARD_PREPARED_STATEMENTS = env.bool("HEARD_PREPARED_STATEMENTS", default=True)
+if DATABASES["default"]["ENGINE"] != "heard.core.db.sqlite3" and HEARD_PREPARED_STATEMENTS:
+    _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _pg_options.setdefault("prepare_threshold", 5)  # Django's default, None, disables them
+    _pg_options.setdefault("options", "-c plan_cache_mode=force_generic_plan")
 # Keep connections between requests (opening one per request – and, on SQLite, setting
 # up its pragmas and functions – cost more CPU than the busiest view; ADR 7's benchmark).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))

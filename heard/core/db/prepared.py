@@ -10,7 +10,9 @@ Django cursor. Only for statements written once in the code, whose text does not
 with the values. Errors are Django's (``IntegrityError`` and so on), as from any cursor.
 
 Not for a connection pooler in transaction mode (PgBouncer before 1.21), which cannot
-keep prepared statements; set ``HEARD_PREPARED_STATEMENTS = False`` behind one.
+keep prepared statements; set ``HEARD_PREPARED_STATEMENTS=false`` behind one (the
+settings then leave psycopg's ``prepare_threshold`` at Django's ``None``, which turns
+them off).
 """
 
 from __future__ import annotations

@@ -76,10 +76,9 @@ def test_when_the_batch_cannot_be_stored_together_each_response_is_stored_alone(
     items = [_pending(version) for _ in range(3)]
 
     def clash(batch):
-        # e.g. one token stored by another server process since the batch looked
-        services_responses._insert_responses(
-            [batch[0].build()[0]], []
-        )  # something written, then the failure: all of it rolls back
+        # something written, then a failure (say the database refused a row): all of
+        # the batch's transaction rolls back
+        services_responses._insert_responses([batch[0].build()[0]], {})
         raise IntegrityError("UNIQUE constraint failed: engagement_response.submission_token")
 
     monkeypatch.setattr(services_responses, "_store_batch", clash)
