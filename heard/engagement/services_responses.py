@@ -657,13 +657,20 @@ def spam_check(
 # Counts not yet written to the shared cache, per process. Writing the counter on every
 # response would add a write transaction per response (the production cache is a
 # database table); instead each process adds its counts at most once a second, or at
-# once when one address reaches a few. A burst can therefore pass the limit by a few
-# responses per server process, which is fine for a spam throttle.
+# once when one address reaches a sixth of the hourly limit (5 of the default 30). A
+# burst can therefore pass the limit by about a sixth per server process, which is fine
+# for a spam throttle; the precision needed grows with the limit, so a high limit does
+# not make every few responses write.
 _pending: dict[str, int] = {}
 _pending_lock = threading.Lock()
 _last_flush = 0.0
 FLUSH_SECONDS = 1.0
-FLUSH_COUNT = 5
+FLUSH_SHARE = 6  # flush an address's pending count at a sixth of the hourly limit
+
+
+def _flush_count() -> int:
+    limit = int(getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30))
+    return max(1, min(limit // FLUSH_SHARE, 1000))
 
 
 def _pending_count(key: str) -> int:
@@ -695,7 +702,7 @@ def rate_count(*, address: str) -> None:
     now = monotonic()
     with _pending_lock:
         _pending[key] = _pending.get(key, 0) + 1
-        if now - _last_flush < FLUSH_SECONDS and _pending[key] < FLUSH_COUNT:
+        if now - _last_flush < FLUSH_SECONDS and _pending[key] < _flush_count():
             return
         due = dict(_pending)
         _pending.clear()

@@ -624,3 +624,9 @@ def test_the_shared_rate_count_is_read_at_most_once_a_second_per_process(monkeyp
         )
         == "rate_limited"
     )
+
+
+def test_a_process_writes_an_address_count_early_at_a_sixth_of_the_hourly_limit(settings):
+    for limit, due in ((30, 5), (1, 1), (12, 2), (10**9, 1000)):
+        settings.HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = limit
+        assert services_responses._flush_count() == due
