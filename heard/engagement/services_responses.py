@@ -63,7 +63,7 @@ STATE_SALT = "heard.engagement.respond.state"
 DRAFT_SALT = "heard.engagement.respond.draft"
 RECEIPT_SALT = "heard.engagement.respond.receipt"
 DRAFT_DAYS = 30
-REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I; 32 letters
 
 
 class ResponseRefused(Exception):
@@ -124,7 +124,9 @@ def state_read(signed: str) -> dict[str, Any]:
 
 def reference_new() -> str:
     """A reference a person can read out on the phone, like HYS-7KQ2-9XDM."""
-    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    # One read of the system's random source for all eight characters; 256 is a multiple
+    # of the alphabet's 32 letters, so each letter is equally likely.
+    chars = "".join(REFERENCE_ALPHABET[b % len(REFERENCE_ALPHABET)] for b in secrets.token_bytes(8))
     return f"HYS-{chars[:4]}-{chars[4:]}"
 
 

@@ -114,7 +114,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
 else:
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Off by default, as in Django: a health check is a round trip before every request's
+    # first query, on every request of the busy public path. A connection the server
+    # dropped fails that one request and is then closed and replaced; the person can send
+    # the same form again (the submission token stores it once).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
+        "DATABASE_CONN_HEALTH_CHECKS", default=False
+    )
 # The few fixed statements of the busy public path run as prepared statements on
 # PostgreSQL (heard.core.db.prepared), planned once per connection. Django's own queries
 # are never prepared (client-side binding), so nothing else changes. Turn off behind a

@@ -630,3 +630,16 @@ def test_a_process_writes_an_address_count_early_at_a_sixth_of_the_hourly_limit(
     for limit, due in ((30, 5), (1, 1), (12, 2), (10**9, 1000)):
         settings.HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = limit
         assert services_responses._flush_count() == due
+
+
+def test_references_read_out_easily_and_use_every_letter_of_their_alphabet():
+    import re
+    from collections import Counter
+
+    refs = [services_responses.reference_new() for _ in range(4000)]
+    assert all(re.fullmatch(r"HYS-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}", r) for r in refs)
+    counts = Counter("".join(r[4:8] + r[9:] for r in refs))
+    assert set(counts) == set(services_responses.REFERENCE_ALPHABET)
+    # 32,000 letters: each close to 1,000 (a biased mapping would show far outside this)
+    assert all(800 < n < 1200 for n in counts.values())
+    assert len(set(refs)) == len(refs)
