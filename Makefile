@@ -21,7 +21,7 @@ $(UV):
 
 $(VENV)/.installed: requirements/dev.txt pyproject.toml engine/pyproject.toml | $(UV)
 	test -x $(PY) || $(UV) venv --python python$(PYTHON_VERSION) $(VENV)
-	$(UV) pip sync --python $(PY) --require-hashes requirements/dev.txt
+	$(UV) pip sync --python $(PY) --require-hashes --compile-bytecode requirements/dev.txt
 	$(UV) pip install --python $(PY) --no-deps --no-build-isolation -e . -e engine
 	touch $@
 

@@ -7,6 +7,9 @@ from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    # First: the busiest address (people answering surveys) is then matched without
+    # trying every staff pattern before it. No other prefix overlaps it.
+    path("get-involved/", include("heard.engagement.urls_public")),
     path("account/", include("allauth.urls")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
@@ -24,7 +27,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
-    path("get-involved/", include("heard.engagement.urls_public")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]
