@@ -5,10 +5,14 @@ write's cost is per transaction, not per row: BEGIN and COMMIT with its flush to
 the audit chain head read and rewritten, one round trip per statement, and on SQLite
 the single write lock passed from thread to thread. A :class:`GroupCommitter` lets each
 request thread hand its item to one writer thread per process and wait; the writer
-takes whatever has queued up meanwhile (nothing is held back to fill a batch) and
+takes whatever has queued up meanwhile (by default nothing is held back to fill a batch) and
 stores it in one transaction with multi-row statements. A request is answered only
 after the transaction holding its item has committed, so what a person is told was
 stored, was stored.
+
+With ``linger`` (seconds, read before each batch; 0 by default) the writer waits that
+long after the first item for others to join, trading a little latency for larger
+batches.
 
 The batch function gets the items and returns one outcome per item, in order: a result,
 or the exception that item's caller should see. It decides itself what to do when the
@@ -50,11 +54,13 @@ class GroupCommitter(Generic[T, R]):
         *,
         max_batch: int = 64,
         wait_seconds: float = 60.0,
+        linger: Callable[[], float] = lambda: 0.0,
     ) -> None:
         self.name = name
         self._batch = batch
         self.max_batch = max_batch
         self.wait_seconds = wait_seconds
+        self._linger = linger
         self._queue: queue.SimpleQueue[tuple[T, Future[R]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
@@ -96,6 +102,7 @@ class GroupCommitter(Generic[T, R]):
         while not stopping:
             pending = []
             first = self._queue.get()
+            deadline = time.monotonic() + self._linger()
             while True:
                 if first is _STOP:
                     stopping = True
@@ -106,7 +113,13 @@ class GroupCommitter(Generic[T, R]):
                 try:
                     first = self._queue.get_nowait()
                 except queue.Empty:
-                    break
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    try:  # linger a moment for more to join the batch
+                        first = self._queue.get(timeout=left)
+                    except queue.Empty:
+                        break
             live = [(item, fut) for item, fut in pending if fut.set_running_or_notify_cancel()]
             if live:
                 self._write(live)

@@ -555,7 +555,9 @@ def _store_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool]]:
 
 
 _committer: GroupCommitter[_Pending, tuple[Response, bool]] = GroupCommitter(
-    "responses", _submit_batch
+    "responses",
+    _submit_batch,
+    linger=lambda: float(getattr(settings, "HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS", 0)) / 1000,
 )
 
 

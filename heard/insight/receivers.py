@@ -25,11 +25,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from heard.engagement.models import Answer, Response
-from heard.engagement.questionnaire import FREE_TEXT_KINDS
+from heard.engagement.questionnaire import FREE_TEXT_KINDS, POSTCODE
 from heard.insight.models import Channel, Insight, Source
 from heard.insight.search import backend
 from heard.insight.services import InsightDraft, insights_create
@@ -134,7 +134,12 @@ def insights_for_responses(response_ids: Iterable[int]) -> int:
         return 0
     responses = list(Response.objects.filter(pk__in=ids).select_related("activity").order_by("pk"))
     by_response: dict[int, list[Any]] = {}
-    for answer in Answer.objects.filter(response_id__in=ids).select_related("question"):
+    # Only the answers that can matter: free text with something in it, and postcodes
+    # (the place). Yes/no, scales, choices… are never read here, so not loaded.
+    wanted = Answer.objects.filter(response_id__in=ids).filter(
+        Q(question__kind__in=FREE_TEXT_KINDS, text__gt="") | Q(question__kind=POSTCODE)
+    )
+    for answer in wanted.select_related("question"):
         by_response.setdefault(answer.response_id, []).append(answer)
     facts: dict[int | None, tuple[tuple[int, ...], str]] = {}
     drafts: list[InsightDraft] = []

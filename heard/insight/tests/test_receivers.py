@@ -211,3 +211,11 @@ def test_the_batch_timer_queues_a_partial_batch(dummy_tasks, settings):
     finally:
         task_enqueued.disconnect(enqueued)
     assert seen == [[[21]]]
+
+
+def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
+    response = _response(channel="online", postcode="NR30 1AA")
+    assert receivers.insights_for_responses([response.pk]) == 1
+    insight = Insight.objects.get()
+    assert insight.locality == "Great Yarmouth"
+    assert insight.text.startswith("The district nurse was wonderful")
