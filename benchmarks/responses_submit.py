@@ -29,7 +29,7 @@ What it does, for each database:
 It only ever talks to 127.0.0.1 and stops by itself.
 
     .venv/bin/python benchmarks/responses_submit.py [--seconds 20] [--clients 24]
-        [--workers 2] [--threads 4] [--db sqlite|postgresql|both] [--generator wrk|python]
+        [--workers 2] [--threads 6] [--db sqlite|postgresql|both] [--generator wrk|python]
 """
 
 import argparse
@@ -713,7 +713,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=6)
     parser.add_argument(
         "--warmup", type=float, default=30, help="forms for up to this many seconds of warm-up"
     )

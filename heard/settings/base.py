@@ -262,6 +262,11 @@ HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_
 # Group commit (ADR 8): online responses arriving together are stored in one transaction
 # by one writer thread per server process; each person is answered after the commit.
 HEARD_RESPONSE_GROUP_COMMIT = env.bool("HEARD_RESPONSE_GROUP_COMMIT", default=True)
+# How long the writer waits after a response for others to join its batch (milliseconds):
+# larger batches for a little latency.
+HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS = env.float(
+    "HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS", default=2
+)
 # Service change (domain.md §5): a formal consultation cannot start until NHS England
 # assurance stage 2 is recorded as passed.
 HEARD_ASSURANCE_STAGE2_REQUIRED = env.bool("HEARD_ASSURANCE_STAGE2_REQUIRED", default=True)
