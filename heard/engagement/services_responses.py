@@ -171,33 +171,12 @@ def response_clean(view: VersionView, raw: RawAnswers) -> CleanResponse:
 # --- storing --------------------------------------------------------------------------------
 
 
-def _store(
-    *,
-    view: VersionView,
-    clean: CleanResponse,
-    channel: str,
-    submitted_at: datetime,
-    late: bool,
-    publish_consent: bool,
-    token: uuid.UUID | None,
-    import_key: str = "",
-    actor: Any = None,
-) -> Response:
-    """Insert one response with its answers; call inside a transaction."""
-    response, answers, equality = _build(
-        view=view,
-        clean=clean,
-        channel=channel,
-        submitted_at=submitted_at,
-        late=late,
-        publish_consent=publish_consent,
-        token=token,
-        import_key=import_key,
-        actor=actor,
-    )
+def _insert_built(built: tuple[Response, list[Answer], ResponseEquality | None]) -> Response:
+    """Insert one response made by ``_build`` with its answers (and its equality answers,
+    stored apart); call inside a transaction."""
+    response, answers, equality = built
     _insert_response(response, answers)
     if equality is not None:
-        equality.response = response
         equality.save(force_insert=True)
     return response
 
@@ -461,10 +440,7 @@ def _submit_one(item: _Pending) -> tuple[Response, bool]:
     """Store one online response in its own transaction (or find the first send)."""
     try:
         with transaction.atomic():
-            response, answers, equality = item.build()
-            _insert_response(response, answers)
-            if equality is not None:
-                equality.save(force_insert=True)
+            response = _insert_built(item.build())
             if item.draft_token:
                 ResponseDraft.objects.filter(token=item.draft_token).delete()
             audit_record_many([item.audit_entry(response)])
@@ -591,15 +567,17 @@ def response_enter(
     activity = version.questionnaire.activity
     late = bool(activity and activity.closes_at and received_at > activity.closes_at)
     with transaction.atomic():
-        response = _store(
-            view=view,
-            clean=clean,
-            channel=channel,
-            submitted_at=received_at,
-            late=late,
-            publish_consent=publish_consent,
-            token=None,
-            actor=actor,
+        response = _insert_built(
+            _build(
+                view=view,
+                clean=clean,
+                channel=channel,
+                submitted_at=received_at,
+                late=late,
+                publish_consent=publish_consent,
+                token=None,
+                actor=actor,
+            )
         )
         audit_record(
             action=Action.RESPONSE_ENTERED,
@@ -924,16 +902,18 @@ def responses_import(
             if p.key in existing:
                 outcome.duplicates += 1
                 continue
-            response = _store(
-                view=view,
-                clean=p.clean,
-                channel=p.channel,
-                submitted_at=p.received,
-                late=p.late,
-                publish_consent=p.consent,
-                token=None,
-                import_key=p.key,
-                actor=actor,
+            response = _insert_built(
+                _build(
+                    view=view,
+                    clean=p.clean,
+                    channel=p.channel,
+                    submitted_at=p.received,
+                    late=p.late,
+                    publish_consent=p.consent,
+                    token=None,
+                    import_key=p.key,
+                    actor=actor,
+                )
             )
             hooks.response_submitted(response)
             outcome.created += 1
