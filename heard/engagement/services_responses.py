@@ -289,22 +289,30 @@ def _insert_responses(
                 key = value if isinstance(value, uuid.UUID) else uuid.UUID(value)
                 response = by_token[key]
                 response.pk = pk
-                response._state.adding = False
-                response._state.db = db.alias
+                _saved(response, db)
                 inserted.add(key)
-        answers = [a for key in inserted for a in answers_of.get(key, [])]
-        answer_fields = _insert_fields(Answer)
-        for start in range(0, len(answers), _ROWS_PER_INSERT):
-            chunk_a = answers[start : start + _ROWS_PER_INSERT]
-            params = []
-            for answer in chunk_a:
-                answer.response_id = answer.response.pk
-                params.extend(_insert_values(answer, answer_fields, db))
-            cursor.execute(_insert_statement(Answer, len(chunk_a), returning=False, db=db), params)
-            for answer in chunk_a:
-                answer._state.adding = False
-                answer._state.db = db.alias
+        _insert_answers(cursor, db, [a for key in inserted for a in answers_of.get(key, [])])
     return inserted
+
+
+def _saved(obj: Any, db: Any) -> None:
+    """Mark an instance inserted by these statements as saved, as ``save`` would."""
+    obj._state.adding = False
+    obj._state.db = db.alias
+
+
+def _insert_answers(cursor: Any, db: Any, answers: list[Answer]) -> None:
+    """Insert answers whose responses are already stored, in multi-row statements."""
+    fields = _insert_fields(Answer)
+    for start in range(0, len(answers), _ROWS_PER_INSERT):
+        chunk = answers[start : start + _ROWS_PER_INSERT]
+        params: list[Any] = []
+        for answer in chunk:
+            answer.response_id = answer.response.pk
+            params.extend(_insert_values(answer, fields, db))
+        cursor.execute(_insert_statement(Answer, len(chunk), returning=False, db=db), params)
+        for answer in chunk:
+            _saved(answer, db)
 
 
 _ROWS_PER_INSERT = 200
@@ -319,18 +327,8 @@ def _insert_response(response: Response, answers: list[Answer]) -> None:
             _insert_values(response, _insert_fields(Response), db),
         )
         response.pk = cursor.fetchone()[0]
-        response._state.adding = False
-        response._state.db = db.alias
-        if answers:
-            fields = _insert_fields(Answer)
-            params: list[Any] = []
-            for answer in answers:
-                answer.response_id = response.pk
-                params.extend(_insert_values(answer, fields, db))
-            cursor.execute(_insert_statement(Answer, len(answers), returning=False, db=db), params)
-            for answer in answers:
-                answer._state.adding = False
-                answer._state.db = db.alias
+        _saved(response, db)
+        _insert_answers(cursor, db, answers)
 
 
 def response_submit(
@@ -460,12 +458,12 @@ def _submit_one(item: _Pending) -> tuple[Response, bool]:
 #
 # Each server process has one writer thread (heard.core.group_commit). A request thread
 # hands over its validated response and waits until the transaction holding it has
-# committed; the writer stores whatever has queued up meanwhile with one lookup of the
-# tokens, one insert of the responses, one of their answers, one append to the audit
-# chain and one commit. A token already stored (a form sent again) is answered with the
-# first response. If the batch cannot be stored together (for instance the same form
-# was sent to another server process at the same moment, so its token now clashes), each
-# response is stored on its own, exactly as without group commit.
+# committed; the writer stores whatever has queued up meanwhile with one insert of the
+# responses (ON CONFLICT on the token), one of their answers, one append to the audit
+# chain and one commit. A token already stored (a form sent again, here or to another
+# server process) is answered with the first response. If the batch cannot be stored
+# together (say the database refuses a row), each response is stored on its own,
+# exactly as without group commit.
 
 
 def _group_commit_applies() -> bool:
