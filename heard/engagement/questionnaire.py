@@ -199,11 +199,21 @@ def clean_answer(question: QuestionSpec, raw: RawAnswer | None) -> tuple[Cleaned
 
 
 def _required_message(q: QuestionSpec) -> str:
+    """Names the question, so that an error summary listing several can be told apart."""
+    name = _short(q.text)
     if q.kind in (SINGLE_CHOICE, LIKERT, YES_NO, RESPONDENT_TYPE):
-        return "Select an answer to this question"
+        return f"Select an answer to ‘{name}’"
     if q.kind == DATE:
-        return "Enter a date, like 27 3 2024"
-    return "Enter an answer to this question"
+        return f"Enter a date for ‘{name}’, like 27 3 2024"
+    return f"Enter an answer to ‘{name}’"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    """A question's text for a message: whole if short, else cut at a word, with '…'."""
+    text = " ".join(text.split()).rstrip("?:. ")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:– ") + "…"
 
 
 def ranking_pairs(values: Sequence[str]) -> list[tuple[int, str]]:

@@ -110,7 +110,8 @@ def test_tell_us_what_you_think_is_always_open(visitor):
     visitor.visit(reverse("engagement_public:feedback"))
     page.get_by_role("button", name="Continue").click()
     visitor.check()
-    assert "Enter an answer to this question" in page.locator(".nhsuk-error-summary").inner_text()
+    summary = page.locator(".nhsuk-error-summary").inner_text()
+    assert "Enter an answer to ‘What would you like to tell us’" in summary
     page.get_by_label("What would you like to tell us?").fill("The pharmacy helped me quickly.")
     page.get_by_role("button", name="Continue").click()
     visitor.check()

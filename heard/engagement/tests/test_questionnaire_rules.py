@@ -10,10 +10,21 @@ def spec(kind, **kw):
 
 def test_required_and_optional():
     assert qn.clean_answer(spec(qn.SHORT_TEXT, required=True), "")[1] == (
-        "Enter an answer to this question"
+        "Enter an answer to ‘Question’"
     )
     assert qn.clean_answer(spec(qn.SHORT_TEXT), "  ")[1] == ""
     assert qn.clean_answer(spec(qn.YES_NO, required=True), None)[1].startswith("Select")
+
+
+def test_a_required_message_names_its_question_cut_short_at_a_word():
+    long = "Thinking about the last time you or someone you care for needed help in the evening, what happened?"
+    message = qn.clean_answer(spec(qn.YES_NO, required=True, text=long), None)[1]
+    assert message == (
+        "Select an answer to ‘Thinking about the last time you or someone you care for needed help in the…’"
+    )
+    assert qn.clean_answer(spec(qn.DATE, required=True, text="When was it?"), "")[1] == (
+        "Enter a date for ‘When was it’, like 27 3 2024"
+    )
 
 
 def test_long_text_limit_says_how_long_it_is():

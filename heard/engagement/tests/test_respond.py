@@ -210,7 +210,7 @@ def test_a_missing_required_answer_is_shown_and_nothing_is_lost(client):
     assert r.status_code == 400
     assert "There is a problem" in html
     assert "Enter the name of the organisation" in html
-    assert "Select an answer to this question" in html
+    assert "Select an answer to ‘Have you had care from a community nurse’" in html
     assert 'value="organisation" checked' in html
 
 
