@@ -42,7 +42,8 @@ labels); the SVMs stop at tolerance 1e-3; single-label fits are shared among up 
 themes are fitted in ``n_jobs`` threads.
 
 * When every coded response has exactly one theme, the engine predicts exactly one
-  (the most probable), and the confidences sum to 1.
+  (the most probable), and the confidences sum to 1 – for a blank response too (see
+  ``_learn_blanks``).
 * Otherwise each theme is predicted when its probability passes its threshold; when
   every coded response had at least one theme, the top theme is always kept.
 * ``needs_review`` marks low-confidence responses for people to check, and
@@ -370,6 +371,8 @@ class ThemeClassifier:
         self.temperature = 3.0
         self.thresholds = np.zeros(0)
         self.offsets = np.zeros(0)
+        self.blank_shares: dict[str, float] = {}
+        self.blank_from_prior = False
 
     # -- training -------------------------------------------------------------------
     def fit(
@@ -380,11 +383,11 @@ class ThemeClassifier:
     ) -> ThemeClassifier:
         if len(texts) != len(labels):
             raise ValueError("texts and labels differ in length")
-        pairs = [
+        every = [
             (t, [s.strip() for s in ls if s and s.strip()])
             for t, ls in zip(texts, labels, strict=True)
-            if t and t.strip()
         ]
+        pairs = [(t, ls) for t, ls in every if t and t.strip()]
         coded = [(t, ls) for t, ls in pairs if ls] or pairs
         self.themes = sorted({s for _, ls in coded for s in ls})
         if not self.themes:
@@ -398,6 +401,9 @@ class ThemeClassifier:
         counts = y.sum(axis=1)
         self.single_label = bool(np.all(counts == 1))
         self.at_least_one = bool(np.all(counts >= 1))
+        self._learn_blanks(
+            [ls for t, ls in every if not (t and t.strip())], [ls for _, ls in coded]
+        )
         total_steps = 4
         if progress:
             progress(0, total_steps)
@@ -434,6 +440,38 @@ class ThemeClassifier:
         if progress:
             progress(total_steps, total_steps)
         return self
+
+    def _learn_blanks(self, blank_labels: list[list[str]], coded: list[list[str]]) -> None:
+        """What to say of a blank response. People sometimes code blank answers (a sheet
+        where "None" or "N/A" was lost on export, or a rule such as "no comment"): then a
+        blank response gets the themes that more than half of the coded blank answers were
+        given (with single-label codes, the commonest one), each theme's confidence being
+        its share of them. Otherwise, with single-label codes, it gets the commonest theme
+        of the coded sample, with each theme's share as its confidence (exactly one theme,
+        as for any response), and is sent to review; with multi-label codes it gets none.
+        The text model is not asked: it has nothing to read."""
+        coded_blanks = [ls for ls in blank_labels if ls]
+        counts: dict[str, int] = dict.fromkeys(self.themes, 0)
+        self.blank_from_prior = not coded_blanks and self.single_label
+        source = coded_blanks or (coded if self.single_label else [])
+        for ls in source:
+            for s in set(ls):
+                counts[s] = counts.get(s, 0) + 1
+        total = sum(counts.values()) if self.single_label else len(source)
+        self.blank_shares = {s: n / total for s, n in counts.items()} if source else {}
+
+    def _assign_blank(self) -> Assignment:
+        shares = self.blank_shares
+        if not shares:
+            return Assignment([], {}, needs_review=False)
+        order = sorted(shares, key=lambda s: (-shares[s], s))
+        top = order[0]
+        if self.single_label:
+            chosen = [top]
+        else:
+            chosen = [s for s in order if shares[s] > 0.5] or ([top] if self.at_least_one else [])
+        unsure = self.blank_from_prior or shares[top] < self.review_threshold
+        return Assignment(chosen, {s: round(shares[s], 4) for s in order}, unsure)
 
     def _calibrate(self, margins: np.ndarray, y: np.ndarray) -> dict[str, Any]:
         """Offsets, probability calibration and thresholds from held-out margins, and
@@ -529,7 +567,7 @@ class ThemeClassifier:
             proba = self.predict_proba(batch)
             for t, p in zip(batch, proba, strict=True):
                 if not t or not t.strip():
-                    out.append(Assignment([], {}, needs_review=False))
+                    out.append(self._assign_blank())
                     continue
                 chosen, unsure = self._decide(p)
                 conf = {self.themes[k]: round(float(p[k]), 4) for k in np.argsort(-p)}

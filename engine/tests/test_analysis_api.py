@@ -121,6 +121,44 @@ def test_classifier_single_label_mode() -> None:
     assert abs(sum(out[0].confidence.values()) - 1) < 1e-3
 
 
+def test_single_label_blank_response_gets_one_theme_sent_to_review() -> None:
+    texts, labels = _coded()
+    single = [[ls[0]] for ls in labels]
+    model = train_classifier(texts, single)
+    out = model.predict(["", "   "])
+    commonest = max({s[0] for s in single}, key=lambda t: sum(s[0] == t for s in single))
+    for a in out:
+        assert a.themes == [commonest]
+        assert a.needs_review
+        assert abs(sum(a.confidence.values()) - 1) < 1e-3
+        assert max(a.confidence, key=a.confidence.get) == commonest
+
+
+def test_blank_answers_coded_by_people_teach_what_a_blank_gets() -> None:
+    texts, labels = _coded()
+    single = [[ls[0]] for ls in labels]
+    # a sheet where "None" was lost on export: blank answers coded "Nothing to add"
+    texts += ["", "", " ", ""]
+    single += [["Nothing to add"], ["Nothing to add"], ["Nothing to add"], ["Staff"]]
+    model = train_classifier(texts, single)
+    (blank,) = model.predict([""])
+    assert blank.themes == ["Nothing to add"]
+    assert blank.confidence == {"Nothing to add": 0.75, "Staff": 0.25} | {
+        t: 0.0 for t in model.themes if t not in {"Nothing to add", "Staff"}
+    }
+    assert not blank.needs_review  # 3 of 4 people-coded blanks agree
+
+
+def test_multilabel_blank_response_gets_themes_only_from_coded_blanks() -> None:
+    texts, labels = _coded()
+    model = train_classifier(texts, labels)
+    assert model.predict([""])[0].themes == []
+    model = train_classifier([*texts, "", ""], [*labels, ["Staff", "Food"], ["Staff"]])
+    (blank,) = model.predict([""])
+    assert blank.themes == ["Staff"]  # every coded blank had it; Food half of them
+    assert blank.confidence["Staff"] == 1.0 and blank.confidence["Food"] == 0.5
+
+
 def test_suggest_next_prefers_uncertain_and_skips_repeats() -> None:
     texts, labels = _coded()
     model = train_classifier(texts, labels)
