@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/analysis_speed.py [--sizes 100000 1000000] [--repeats 3]
 
 * classify (train + predict) on the development data's fixed 75/25 split, for the major
-  ``label`` and the ``subcategory`` codes: median over ``--repeats`` runs;
+  ``label`` and the ``subcategory`` codes: median over ``--repeats`` runs, in this
+  process and through ``heard-analyse classify`` in a new one (import, CSV in and out);
 * the whole pipeline (redact, duplicates, sentiment, evidence, theme assignment with a
   classifier trained on the development data) over synthetic corpora of each size, each
   run in a fresh child process so that its peak RSS (ru_maxrss) is its own.
@@ -189,6 +190,39 @@ def bench_classify(repeats: int) -> None:
         )
 
 
+def bench_classify_cli(repeats: int) -> None:
+    """The command line end to end, as a user runs it: a new process that imports the
+    engine, reads the coded and the new CSV, trains, predicts and writes the output."""
+    import shutil
+    import tempfile
+
+    cli = shutil.which("heard-analyse", path=str(Path(sys.executable).parent))
+    if cli is None:
+        print("classify CLI: heard-analyse is not installed beside this Python; skipped")
+        return
+    train, test = devdata.split(devdata.load())
+    with tempfile.TemporaryDirectory() as tmp:
+        train.to_csv(f"{tmp}/coded.csv", index=False)
+        test.to_csv(f"{tmp}/new.csv", index=False)
+        for col in ["label", "subcategory"]:
+            times = []
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                subprocess.run(
+                    [cli, "classify", "--train", f"{tmp}/coded.csv", "--predict", f"{tmp}/new.csv",
+                     "--text-column", "feedback", "--labels-column", col,
+                     "--out", f"{tmp}/out.csv"],
+                    check=True,
+                    capture_output=True,
+                )  # fmt: skip
+                times.append(time.perf_counter() - t0)
+            print(
+                f"classify CLI {col:<12} (new process, CSV in and out): median "
+                f"{statistics.median(times):.2f} s wall over {repeats} (min {min(times):.2f}, "
+                f"max {max(times):.2f}; load {os.getloadavg()[0]:.1f})"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
@@ -205,6 +239,7 @@ def main() -> None:
         f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores"
     )
     bench_classify(args.repeats)
+    bench_classify_cli(args.repeats)
     if args.stages:
         _stage_times(args.stages)
     results: dict[int, list[dict[str, float]]] = {}
@@ -218,9 +253,9 @@ def main() -> None:
             )
             row = json.loads(proc.stdout.strip().splitlines()[-1])
             results.setdefault(n, []).append(row)
-            load = os.getloadavg()[0]
+            load_now = os.getloadavg()[0]
             print(
-                f"pipeline n={n:>9,} (load {load:.1f}): {row['pipeline_s']:8.2f} s wall, "
+                f"pipeline n={n:>9,} (load {load_now:.1f}): {row['pipeline_s']:8.2f} s wall, "
                 f"{row['cpu_s']:.0f} s CPU; peak RSS {row['peak_rss_mb']:.0f} MB "
                 f"(+ largest worker {row['worker_peak_rss_mb']:.0f} MB)"
                 f"  (classifier training {row['train_s']:.2f} s not included; "

@@ -68,6 +68,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
+from heard_analysis.charngrams import CharNgramTfidf
+
 __all__ = ["Assignment", "ThemeClassifier", "train_classifier"]
 
 Progress = Callable[[int, int], None]
@@ -104,8 +106,7 @@ def _vectoriser(n_docs: int) -> FeatureUnion:
             ),
             (
                 "char",
-                TfidfVectorizer(
-                    analyzer="char",
+                CharNgramTfidf(
                     ngram_range=(3, 5),
                     sublinear_tf=True,
                     min_df=2,
