@@ -35,7 +35,9 @@ Character 3-5 grams replaced 2-5 grams for speed (Nov 2026: about 20% less CPU f
 train + predict): nested check -0.0013 / -0.0011 mean macro-F1 on labels / subcategories
 (within the split-to-split noise), held-out 25% 0.635 / 0.405 against 0.630 / 0.405.
 
-Speed (Nov 2026): the text is vectorised once (the hold-out rows are sliced from the
+Speed (Nov 2026): the character n-grams are counted with NumPy (``charngrams``: the same
+matrix as scikit-learn's vectoriser, 0.55 s against 1.53 s on the development data's
+7,750 coded texts); the text is vectorised once (the hold-out rows are sliced from the
 matrix fitted on the whole coded sample: the vocabulary and IDF see the hold-out texts, no
 labels); the SVMs stop at tolerance 1e-3; single-label fits are shared among up to
 ``n_jobs`` threads (liblinear releases the GIL) when cores are idle, and multi-label
@@ -147,6 +149,8 @@ def _fit_all(
         return _fit_single_label(x, np.argmax(y, axis=1), cw, c, n_jobs)
     has = y.any(axis=1)
     row_w = np.where(has, (y * cw).sum(axis=1) / np.maximum(y.sum(axis=1), 1), 1.0)
+    # liblinear wants float64: convert once, not in each theme's fit (about 10% of a fit)
+    x = x.astype(np.float64)
 
     def fit_one(k: int) -> tuple[np.ndarray, float]:
         col = y[:, k]
