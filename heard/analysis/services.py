@@ -190,12 +190,14 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
 
     question = run.question
     progress(0, 100, "Reading the answers", force=True)
-    rows = list(
-        Answer.objects.filter(question=question)
+    rows = [
+        (pk, text)
+        for pk, text in Answer.objects.filter(question=question)
         .exclude(text="")
         .order_by("pk")
         .values_list("pk", "text")
-    )
+        if text.strip()  # white space alone says nothing to analyse
+    ]
     answer_ids = [pk for pk, _ in rows]
     texts = [text for _, text in rows]
     n = len(texts)

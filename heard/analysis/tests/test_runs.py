@@ -155,6 +155,19 @@ def test_tiny_questions_finish_cleanly(answers, make_staff, django_capture_on_co
         assert Codeframe.objects.filter(question=question).exists()
 
 
+def test_answers_of_white_space_alone_are_not_analysed(
+    make_staff, django_capture_on_commit_callbacks
+):
+    analyst = make_staff(Role.ANALYST)
+    question = make_question([*texts(3), "   ", "\n\t"])
+    done = run(question, analyst, django_capture_on_commit_callbacks)
+    assert done.status == "done", done.error
+    assert done.summary["answers"] == len(texts(3))
+    blank = question.answers.filter(text__in=["   ", "\n\t"])
+    assert not AnswerAnalysis.objects.filter(answer__in=blank).exists()
+    assert not Coding.objects.filter(answer__in=blank).exists()
+
+
 def test_a_run_failing_while_learning_leaves_no_half_made_codeframe(
     make_staff, django_capture_on_commit_callbacks
 ):
