@@ -79,7 +79,8 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
         docs, grams = [], []
         for n in range(1, hi + 1):
             shift = np.uint64(self.bits_ * (n - 1))
-            packed[: total - n + 1] |= codes[n - 1 :] << shift
+            stop = max(0, total - n + 1)  # positions with n characters left in the text
+            packed[:stop] |= codes[n - 1 : n - 1 + stop] << shift
             if n >= lo:
                 ok = left >= n
                 docs.append(doc[ok])
@@ -94,6 +95,8 @@ class CharNgramTfidf(TransformerMixin, BaseEstimator):
             np.log(x.data, out=x.data)
             x.data += 1.0
         x.data *= self.idf_[x.indices]
+        if x.shape[0] == 0:  # scikit-learn's normalize refuses an empty matrix
+            return x.astype(self.dtype)
         return normalize(x, copy=False).astype(self.dtype)
 
     # -- the estimator --------------------------------------------------------------

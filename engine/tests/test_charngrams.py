@@ -49,6 +49,19 @@ def test_same_matrix_as_scikit_learn(ngram_range: tuple[int, int], min_df: int) 
     assert y_ours[2].nnz == 0  # blank text: an empty row
 
 
+@pytest.mark.parametrize("batch", [["ok"], ["abc"], ["a", "b"], [""], ["abcd"], []])
+def test_batches_shorter_than_the_longest_n_gram(batch: list[str]) -> None:
+    sk = _sklearn(ngram_range=(3, 5))
+    ours = CharNgramTfidf(ngram_range=(3, 5))
+    sk.fit(TEXTS)
+    ours.fit(TEXTS)
+    order = [sk.vocabulary_[n] for n in ours.get_feature_names_out()]
+    got = ours.transform(batch)
+    assert got.shape == (len(batch), len(order))
+    if batch:
+        assert abs(sk.transform(batch)[:, order] - got).max() < 1e-12
+
+
 def test_max_features_keeps_the_most_frequent() -> None:
     ours = CharNgramTfidf(ngram_range=(3, 5), max_features=40).fit(TEXTS)
     names = ours.get_feature_names_out()
