@@ -62,6 +62,16 @@ def test_batches_shorter_than_the_longest_n_gram(batch: list[str]) -> None:
         assert abs(sk.transform(batch)[:, order] - got).max() < 1e-12
 
 
+def test_transform_in_blocks_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from heard_analysis import charngrams
+
+    ours = CharNgramTfidf().fit(TEXTS)
+    whole = ours.transform(NEW * 3)
+    monkeypatch.setattr(charngrams, "_BLOCK", 4)
+    blocks = ours.transform(NEW * 3)
+    assert blocks.shape == whole.shape and (blocks != whole).nnz == 0
+
+
 def test_max_features_keeps_the_most_frequent() -> None:
     ours = CharNgramTfidf(ngram_range=(3, 5), max_features=40).fit(TEXTS)
     names = ours.get_feature_names_out()
