@@ -2,6 +2,7 @@
 the machine, and small-number suppression. Tested fast in tests/test_domain.py."""
 
 import math
+import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -43,6 +44,17 @@ def check_transition(current: str, target: str) -> None:
 MIN_PEOPLE_CODED = 20
 # How many answers the active learner proposes to code next.
 CODE_NEXT = 20
+# The most answers the classifier learns from when it learns from the machine's own
+# grouping (proposed or current themes, not people's codes): a fixed sample of a large
+# consultation teaches it as much, in bounded time and memory.
+MAX_MACHINE_TRAINING = 20_000
+
+
+def training_sample(n: int, limit: int, seed: int) -> list[int]:
+    """Indices of at most ``limit`` of ``n`` items, the same for the same seed, in order."""
+    if n <= limit:
+        return list(range(n))
+    return sorted(random.Random(seed).sample(range(n), limit))  # noqa: S311 - not for secrets
 
 
 def percent(done: int, total: int) -> int:

@@ -234,9 +234,10 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         train_labels = [[str(t) for t in sorted(people[a])] for a in people_coded]
         trained_on = "people"
     elif discovered is not None:
-        train_texts = redacted
+        sample = domain.training_sample(len(redacted), domain.MAX_MACHINE_TRAINING, run.seed)
+        train_texts = [redacted[i] for i in sample]
         # Labelled with the engine's theme ids until the themes are saved, at the end.
-        train_labels = [list(row) for row in discovered.assignments]
+        train_labels = [list(discovered.assignments[i]) for i in sample]
         trained_on = "proposed"
     else:
         # An existing codeframe with too few answers coded by people: learn from the
@@ -249,6 +250,8 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         ):
             current[answer_id].append(str(theme_id))
         coded = [a for a in answer_ids if current.get(a)]
+        sample = domain.training_sample(len(coded), domain.MAX_MACHINE_TRAINING, run.seed)
+        coded = [coded[i] for i in sample]
         train_texts = [redacted[index[a]] for a in coded]
         train_labels = [current[a] for a in coded]
         trained_on = "current"

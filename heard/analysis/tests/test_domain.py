@@ -47,3 +47,11 @@ def test_small_numbers_suppressed_with_complementary_cell():
     # Two small cells: enough on their own.
     assert domain.suppress_row([50, 3, 4], 10) == [50, None, None]
     assert domain.suppress_row([50, 30], 10) == [50, 30]
+
+
+def test_training_sample_is_bounded_fixed_for_a_seed_and_in_order():
+    assert domain.training_sample(5, 10, seed=1) == [0, 1, 2, 3, 4]
+    a = domain.training_sample(1000, 50, seed=7)
+    assert len(a) == 50 == len(set(a)) and a == sorted(a) and all(0 <= i < 1000 for i in a)
+    assert a == domain.training_sample(1000, 50, seed=7)
+    assert a != domain.training_sample(1000, 50, seed=8)

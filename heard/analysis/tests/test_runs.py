@@ -155,6 +155,29 @@ def test_tiny_questions_finish_cleanly(answers, make_staff, django_capture_on_co
         assert Codeframe.objects.filter(question=question).exists()
 
 
+def test_the_machine_learns_from_a_bounded_sample_but_suggests_for_every_answer(
+    make_staff, django_capture_on_commit_callbacks, monkeypatch
+):
+    import heard_analysis
+
+    trained_on: list[int] = []
+    real = heard_analysis.train_classifier
+
+    def spy(texts, labels, **kw):
+        trained_on.append(len(texts))
+        return real(texts, labels, **kw)
+
+    monkeypatch.setattr(heard_analysis, "train_classifier", spy)
+    monkeypatch.setattr(services.domain, "MAX_MACHINE_TRAINING", 30)
+    analyst = make_staff(Role.ANALYST)
+    question = make_question(texts())
+    done = run(question, analyst, django_capture_on_commit_callbacks)
+    assert done.status == "done", done.error
+    assert trained_on == [30]  # proposed themes: learnt from a sample of 30 of 60
+    suggested = Coding.objects.filter(answer__question=question).values("answer").distinct()
+    assert suggested.count() > 30  # but every answer gets its suggestions
+
+
 def test_answers_of_white_space_alone_are_not_analysed(
     make_staff, django_capture_on_commit_callbacks
 ):
