@@ -140,6 +140,9 @@ def _quotes(
     return chosen
 
 
+# Words that carry little of what a theme is about: intensifiers, and the verbs and
+# fillers of everyday speech ("I think", "don't feel", "better"). A name skips them
+# (keywords keep them: they are evidence of how people put it).
 _WEAK = frozenset(
     [
         "very",
@@ -155,13 +158,75 @@ _WEAK = frozenset(
         "get",
         "bit",
         "lot",
+        "think",
+        "thought",
+        "don",
+        "doesn",
+        "didn",
+        "like",
+        "feel",
+        "felt",
+        "make",
+        "made",
+        "thing",
+        "things",
+        "need",
+        "needed",
+        "needs",
+        "want",
+        "wanted",
+        "know",
+        "knew",
+        "say",
+        "said",
+        "ask",
+        "asked",
+        "tell",
+        "told",
+        "would",
+        "could",
+        "should",
+        "go",
+        "going",
+        "went",
+        "come",
+        "came",
+        "take",
+        "took",
+        "see",
+        "saw",
+        "seen",
+        "use",
+        "used",
+        "way",
+        "also",
+        "always",
+        "still",
+        "well",
+        "much",
+        "many",
+        "quite",
+        "able",
+        "better",
+        "best",
+        "no",
+        "yes",
+        "ok",
+        "okay",
+        "thank",
+        "thanks",
+        "overall",
+        "whatsoever",
+        "absolutely",
+        "definitely",
     ]
 )
 
 
 def _name(words: list[str]) -> str:
-    """A short name from the top keywords, skipping intensifiers such as "very"."""
-    strong = [w for w in words if w not in _WEAK] or words
+    """A short name from the top two keywords that are not weak (a bigram is weak when
+    both its words are), for example "Staff, friendly" rather than "Think, don"."""
+    strong = [w for w in words if not all(part in _WEAK for part in w.split())] or words
     if not strong:
         return "Other"
     name = ", ".join(strong[:2])

@@ -106,3 +106,13 @@ def test_themes_cli_on_tiny_files(
     assert code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
     _check(rows, data)
+
+
+def test_a_theme_is_named_after_its_first_two_keywords_that_carry_meaning() -> None:
+    from heard_analysis.themes import _name
+
+    assert _name(["think", "don", "staff", "friendly", "nice"]) == "Staff, friendly"
+    assert _name(["don think", "waiting time", "better", "parking"]) == "Waiting time, parking"
+    assert _name(["very", "good"]) == "Good"
+    assert _name(["very", "really"]) == "Very, really"  # nothing better to say
+    assert _name([]) == "Other"
