@@ -12,11 +12,15 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from heard_analysis.classify import Assignment
 
 from heard_analysis.io import (
     CsvChunkWriter,
@@ -166,6 +170,30 @@ def _split_labels(value: str) -> list[str]:
     return [s.strip() for s in str(value).split(";") if s.strip()]
 
 
+def _spellings(values: list[str]) -> dict[str, str]:
+    """How the coded file spells each theme, so that the output gives themes back as they
+    came in. The engine matches themes without surrounding spaces (a stray space must not
+    make a second theme), but a cell holding one theme is taken as written: the
+    development data's "Medication " comes back as "Medication ", not "Medication". A
+    theme seen only among others (after a ';') is spelt without the spaces."""
+    seen: dict[str, Counter[str]] = {}
+    for value in values:
+        cell = str(value)
+        if ";" not in cell and cell.strip():
+            seen.setdefault(cell.strip(), Counter())[cell] += 1
+    return {theme: spellings.most_common(1)[0][0] for theme, spellings in seen.items()}
+
+
+def _as_written(result: list[Assignment], spelling: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The 'predicted' and 'confidence' cells, with themes spelt as in the coded file."""
+    predicted = [";".join(spelling.get(t, t) for t in a.themes) for a in result]
+    confidence = [
+        json.dumps({spelling.get(t, t): p for t, p in a.confidence.items()}, ensure_ascii=False)
+        for a in result
+    ]
+    return predicted, confidence
+
+
 def cmd_classify(args: argparse.Namespace) -> int:
     from heard_analysis.classify import train_classifier
 
@@ -187,8 +215,9 @@ def cmd_classify(args: argparse.Namespace) -> int:
         result = model.predict(new_texts, progress=update)
     finally:
         close()
-    new["predicted"] = [";".join(a.themes) for a in result]
-    new["confidence"] = [json.dumps(a.confidence, ensure_ascii=False) for a in result]
+    new["predicted"], new["confidence"] = _as_written(
+        result, _spellings(train[args.labels_column].tolist())
+    )
     new["needs_review"] = ["true" if a.needs_review else "false" for a in result]
     if args.suggest:
         ranks = [""] * len(new)
@@ -234,6 +263,7 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     df = read_table(args.input)
     texts = _text_column(df, args.text_column, args.input)
     model = None
+    spelling: dict[str, str] = {}
     if args.train:
         if not args.labels_column:
             raise InputError("--train needs --labels-column")
@@ -243,6 +273,7 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
             _text_column(train, args.text_column, args.train),
             [_split_labels(v) for v in train[args.labels_column].tolist()],
         )
+        spelling = _spellings(train[args.labels_column].tolist())
     update, close = _progress("pipeline")
     try:
         res = run_pipeline(texts, classifier=model, progress=update)
@@ -255,8 +286,7 @@ def cmd_pipeline(args: argparse.Namespace) -> int:
     df["sentiment_score"] = [f"{s.score:.4f}" for s in res.sentiments]
     df["evidence"] = ["true" if f.flagged else "false" for f in res.evidence]
     if res.assignments is not None:
-        df["predicted"] = [";".join(a.themes) for a in res.assignments]
-        df["confidence"] = [json.dumps(a.confidence, ensure_ascii=False) for a in res.assignments]
+        df["predicted"], df["confidence"] = _as_written(res.assignments, spelling)
         df["needs_review"] = ["true" if a.needs_review else "false" for a in res.assignments]
     write_table(df, args.out)
     return 0

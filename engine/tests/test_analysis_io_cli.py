@@ -195,6 +195,30 @@ def test_classify_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert all(0 <= v <= 1 for v in conf.values())
 
 
+def test_classify_cli_gives_themes_back_as_the_coded_file_spells_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # single-label codes, one of them with a trailing space (as the development data's
+    # "Medication "), and a blank answer (a "None" lost on export) coded by people
+    coded = ["text,code"]
+    for i in range(15):
+        coded.append(f"My tablets were late again {i},Medication ")
+        coded.append(f"The nurses were lovely {i},Staff")
+        coded.append(f'Parking was full {i},"  Parking"')
+    coded += [",Nothing"] * 3
+    train = write(tmp_path / "train.csv", "\n".join(coded) + "\n")
+    new = write(tmp_path / "new.csv", "id,text\n1,my tablets were late\n2,\n3,lovely nurses\n")
+    out = tmp_path / "p.csv"
+    argv = ["classify", "--train", str(train), "--predict", str(new), "--text-column", "text"]
+    code, _ = run([*argv, "--labels-column", "code", "--out", str(out)], capsys)
+    assert code == 0
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert df["predicted"].tolist() == ["Medication ", "Nothing", "Staff"]
+    assert set(json.loads(df["confidence"][0])) == {"Medication ", "Staff", "  Parking"}
+    blank = {"Nothing": 1.0, "Medication ": 0.0, "Staff": 0.0, "  Parking": 0.0}
+    assert json.loads(df["confidence"][1]) == blank
+
+
 def test_themes_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lines = ["comment"]
     for i in range(20):
