@@ -10,7 +10,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from heard.accounts.models import User
 from heard.accounts.services import user_create
@@ -72,6 +72,7 @@ class Command(BaseCommand):
             outcomes_demo,
         ):
             made = part.load(None if options["quiet"] else self.stdout)
+            _refresh_planner_statistics()
             if made and not options["quiet"]:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
         if not options["quiet"]:
@@ -100,3 +101,12 @@ class Command(BaseCommand):
         w("  make totp EMAIL=admin@demo.heard.example")
         w("or add the secret it prints to any authenticator app.")
         w(f"Member of the public: {DEMO_MEMBER[0]} (no staff access)")
+
+
+def _refresh_planner_statistics() -> None:
+    """On PostgreSQL, ANALYZE after each part: the parts load thousands of rows at once,
+    and the next part's queries (and the first page views) would otherwise be planned
+    on statistics from before the load, until autovacuum gets round to it."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
