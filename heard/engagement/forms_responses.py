@@ -85,6 +85,20 @@ class QuestionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # Asked only when the wording of a question people have already answered changes.
+    meaning = forms.ChoiceField(
+        label="Does the new wording still ask the same thing?",
+        choices=[
+            ("same", "Yes – it asks the same thing in other words"),
+            ("changed", "No – it now asks something different"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=(
+            "If it asks the same thing, answers to the old and new wording are analysed "
+            "together. If it asks something different, they are analysed apart."
+        ),
+    )
 
     def __init__(
         self,

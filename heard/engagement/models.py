@@ -182,6 +182,10 @@ class QuestionnaireVersion(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # None while the version is a draft of changes to a questionnaire people are already
+    # answering: the public keeps the last published version until staff publish the
+    # draft, and staff can discard it (services_questionnaires).
+    published_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
 
     class Meta:
         ordering = ("questionnaire", "number")

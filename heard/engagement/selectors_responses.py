@@ -16,6 +16,7 @@ from heard.core.db.prepared import prepared_cursor
 from heard.engagement import domain, questionnaire
 from heard.engagement.models import (
     Activity,
+    Answer,
     Question,
     Questionnaire,
     QuestionnaireVersion,
@@ -163,8 +164,26 @@ def general_feedback_questionnaire() -> Questionnaire | None:
 
 
 def respondable_version(q: Questionnaire) -> QuestionnaireVersion | None:
-    """The version the public answers now: the newest one that has questions."""
-    return q.versions.annotate(n=Count("questions")).filter(n__gt=0).order_by("-number").first()
+    """The version the public answers now: the newest published one that has questions
+    (a draft of changes stays with staff until it is published)."""
+    return (
+        q.versions.filter(published_at__isnull=False)
+        .annotate(n=Count("questions"))
+        .filter(n__gt=0)
+        .order_by("-number")
+        .first()
+    )
+
+
+def draft_version(q: Questionnaire) -> QuestionnaireVersion | None:
+    """The unpublished draft of changes, if staff have started one."""
+    newest = q.current_version()
+    return newest if newest is not None and newest.published_at is None else None
+
+
+def question_answer_count(q: Questionnaire, key: str) -> int:
+    """How many responses, in any version, answered the question with this key."""
+    return Answer.objects.filter(question__version__questionnaire=q, question__key=key).count()
 
 
 def response_window(activity: Activity | None, now: datetime | None = None) -> str:

@@ -1,14 +1,19 @@
 """Building questionnaires. Versioned: once a version has responses it is frozen, and
-the first edit after that copies it into a new version which takes the edit (see
-``questionnaire.needs_new_version``). Each response keeps the version it answered.
+the first edit after that copies it into a new *draft* version which takes the edit (see
+``questionnaire.needs_new_version``). The public keeps answering the last published
+version until staff publish the draft (``questionnaire_draft_publish``), and staff can
+throw the draft away (``questionnaire_draft_discard``): a change to a live questionnaire
+can be undone until it is published. Each response keeps the version it answered.
 Every change is audited with ids and field names only.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.audit.models import Action
@@ -19,6 +24,7 @@ from heard.engagement.models import (
     Question,
     Questionnaire,
     QuestionnaireVersion,
+    Response,
     Section,
 )
 
@@ -109,7 +115,10 @@ def _user(actor: Any) -> Any:
 
 def _copy_version(old: QuestionnaireVersion, actor: Any) -> Editable:
     new = QuestionnaireVersion.objects.create(
-        questionnaire=old.questionnaire, number=old.number + 1, created_by=_user(actor)
+        questionnaire=old.questionnaire,
+        number=old.number + 1,
+        created_by=_user(actor),
+        published_at=None,
     )
     sections: dict[int, int] = {}
     for s in old.sections.order_by("position", "pk"):
@@ -138,7 +147,8 @@ def _copy_version(old: QuestionnaireVersion, actor: Any) -> Editable:
 
 
 def editable_version(*, actor: Any, q: Questionnaire) -> Editable:
-    """The newest version if it has no responses yet, else a fresh copy of it."""
+    """The newest version if it is a draft or has no responses yet, else a fresh draft
+    copy of it."""
     current = (
         QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
     ).first()
@@ -146,7 +156,7 @@ def editable_version(*, actor: Any, q: Questionnaire) -> Editable:
         current = QuestionnaireVersion.objects.create(
             questionnaire=q, number=1, created_by=_user(actor)
         )
-    if questionnaire.needs_new_version(
+    if current.published_at is not None and questionnaire.needs_new_version(
         response_count=selectors_responses.version_response_count(current)
     ):
         return _copy_version(current, actor)
@@ -225,9 +235,13 @@ def question_save(
     question_id: int | None,
     section_id: int,
     fields: dict[str, Any],
+    meaning_changed: bool = False,
 ) -> Question:
     """Add or change a question. Its condition must point at an earlier question and
-    at answers that question offers (BuilderProblem otherwise)."""
+    at answers that question offers (BuilderProblem otherwise). ``meaning_changed``: the
+    new wording asks something different, so the question takes a new key and its
+    answers are analysed apart from those to the old wording (questions shown depending
+    on it follow it)."""
     fields = {k: v for k, v in fields.items() if k in QUESTION_FIELDS}
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
@@ -253,6 +267,13 @@ def question_save(
             if question.section_id != target_section:
                 question.section_id = target_section
             change = "question_changed"
+            if meaning_changed:
+                old_key = question.key
+                question.key = _unique_key(ed.version, str(fields.get("text", question.text)))
+                Question.objects.filter(version=ed.version, show_if_key=old_key).update(
+                    show_if_key=question.key
+                )
+                change = "question_meaning_changed"
         for name, value in fields.items():
             setattr(question, name, value)
         question.save()
@@ -309,6 +330,60 @@ def question_move(*, actor: Any, q: Questionnaire, question_id: int, direction: 
                 "A question cannot come before the question it depends on. " + " ".join(problems)
             )
         _changed(actor, q, ed.version, "question_moved", question=question.pk)
+
+
+def _may_change(actor: Any) -> None:
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("engagement.change_activities"):
+        raise PermissionDenied("Only staff who manage activities can change a questionnaire.")
+
+
+def _draft(q: Questionnaire) -> QuestionnaireVersion:
+    newest = (
+        QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
+    ).first()
+    if newest is None or newest.published_at is not None:
+        raise BuilderProblem(
+            "There are no unpublished changes to this questionnaire: "
+            "someone may have published or discarded them already."
+        )
+    return newest
+
+
+def questionnaire_draft_publish(*, actor: Any, q: Questionnaire) -> QuestionnaireVersion:
+    """Publish the draft of changes: from now on the public answers it. Refused when there
+    is no draft (published or discarded already, or a second click) and for staff who may
+    not change activities."""
+    _may_change(actor)
+    with transaction.atomic():
+        draft = _draft(q)
+        if not Question.objects.filter(version=draft).exists():
+            raise BuilderProblem(
+                "These changes remove every question. Add a question, or discard the changes."
+            )
+        draft.published_at = timezone.now()
+        draft.save(update_fields=["published_at"])
+        _changed(actor, q, draft, "draft_published")
+    return draft
+
+
+def questionnaire_draft_discard(*, actor: Any, q: Questionnaire) -> int:
+    """Undo every unpublished change: the draft version is deleted and the questionnaire
+    is again the last published version. Returns the number of the version discarded."""
+    _may_change(actor)
+    with transaction.atomic():
+        draft = _draft(q)
+        if Response.objects.filter(version=draft).exists():  # defensive: drafts take none
+            raise BuilderProblem("These changes already have responses and cannot be discarded.")
+        number = draft.number
+        Question.objects.filter(version=draft).delete()
+        draft.delete()
+        audit_record(
+            action=Action.QUESTIONNAIRE_CHANGED,
+            actor=actor,
+            subject=q,
+            after={"version": number, "change": "draft_discarded"},
+        )
+    return number
 
 
 GENERAL_FEEDBACK_TITLE = "Tell us what you think"

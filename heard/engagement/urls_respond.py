@@ -24,6 +24,8 @@ staff_patterns = [
         name="builder_section_delete",
     ),
     path("<int:pk>/questionnaire/question/", views_builder.question_edit, name="builder_question"),
+    path("<int:pk>/questionnaire/publish/", views_builder.draft_publish, name="builder_publish"),
+    path("<int:pk>/questionnaire/discard/", views_builder.draft_discard, name="builder_discard"),
     path(
         "<int:pk>/questionnaire/question/<int:question_id>/delete/",
         views_builder.question_delete,

@@ -49,6 +49,8 @@ def builder(request: HttpRequest, pk: int) -> HttpResponse:
                         for s in sections
                     ],
                     "frozen_count": selectors_responses.version_response_count(version),
+                    "draft": version.published_at is None,
+                    "live_version": selectors_responses.respondable_version(q),
                     "versions": q.versions.order_by("-number"),
                     "view": view,
                 }
@@ -146,6 +148,17 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else {"section": _int(request.GET.get("section")) or sections[-1].pk}
     )
     form = QuestionForm(request.POST or None, initial=initial, sections=sections, earlier=earlier)
+    answered = selectors_responses.question_answer_count(q, question.key) if question else 0
+    ask_meaning = False
+    if request.method == "POST" and form.is_valid():
+        reworded = question is not None and form.cleaned_data["text"].strip() != question.text
+        ask_meaning = reworded and answered > 0
+        if ask_meaning and not form.cleaned_data.get("meaning"):
+            form.add_error(
+                "meaning",
+                f"{answered} {'person has' if answered == 1 else 'people have'} answered this "
+                "question already: say whether the new wording still asks the same thing",
+            )
     if request.method == "POST" and form.is_valid():
         try:
             services.question_save(
@@ -154,6 +167,7 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 question_id=question.pk if question else None,
                 section_id=form.cleaned_data["section"],
                 fields=form.model_fields(),
+                meaning_changed=ask_meaning and form.cleaned_data.get("meaning") == "changed",
             )
         except services.BuilderProblem as exc:
             form.add_error(None, str(exc))
@@ -169,22 +183,80 @@ def question_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "question": question,
             "frozen_count": selectors_responses.version_response_count(version),
+            "answered": answered,
+            "ask_meaning": ask_meaning,
         },
         status=400 if form.errors else 200,
     )
 
 
-@require_POST
 @permission_required("engagement.change_activities")
 def question_delete(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """Ask first (saying what happens to the answers already given), then delete."""
+    activity = get_object_or_404(Activity, pk=pk)
+    q = _questionnaire(activity)
+    question = get_object_or_404(Question, pk=question_id, version__questionnaire=q)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        try:
+            services.question_delete(actor=request.user, q=q, question_id=question_id)
+        except services.BuilderProblem as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                "The question has been deleted."
+                + (
+                    " People answering now still see it until you publish your changes."
+                    if selectors_responses.draft_version(q)
+                    else ""
+                ),
+            )
+        return redirect("engagement:builder", pk=pk)
+    version = q.current_version()
+    return render(
+        request,
+        "engagement/builder/question_delete.html",
+        {
+            "activity": activity,
+            "q": q,
+            "question": question,
+            "answered": selectors_responses.question_answer_count(q, question.key),
+            "live": version is not None
+            and (
+                version.published_at is None
+                or selectors_responses.version_response_count(version) > 0
+            ),
+        },
+    )
+
+
+@require_POST
+@permission_required("engagement.change_activities")
+def draft_publish(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk)
     q = _questionnaire(activity)
     try:
-        services.question_delete(actor=request.user, q=q, question_id=question_id)
+        version = services.questionnaire_draft_publish(actor=request.user, q=q)
     except services.BuilderProblem as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "The question has been deleted.")
+        messages.success(
+            request, f"Version {version.number} is published: people answering now see it."
+        )
+    return redirect("engagement:builder", pk=pk)
+
+
+@require_POST
+@permission_required("engagement.change_activities")
+def draft_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk)
+    q = _questionnaire(activity)
+    try:
+        services.questionnaire_draft_discard(actor=request.user, q=q)
+    except services.BuilderProblem as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Your unpublished changes have been discarded.")
     return redirect("engagement:builder", pk=pk)
 
 

@@ -60,7 +60,9 @@ EXPECTED.update(
             CHANGE, kwargs=_with_empty_section, method="post"
         ),
         "engagement:builder_question": Access(CHANGE, kwargs=_with_questionnaire),
-        "engagement:builder_question_delete": Access(CHANGE, kwargs=_with_question, method="post"),
+        "engagement:builder_question_delete": Access(CHANGE, kwargs=_with_question),
+        "engagement:builder_publish": Access(CHANGE, kwargs=_with_questionnaire, method="post"),
+        "engagement:builder_discard": Access(CHANGE, kwargs=_with_questionnaire, method="post"),
         "engagement:builder_question_move": Access(
             CHANGE, kwargs=_with_question, method="post", data={"direction": "up"}
         ),
