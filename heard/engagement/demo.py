@@ -188,6 +188,14 @@ def load(out: Any = None) -> dict[str, int]:
                 kind=kind,
                 status=status,
                 body=summary
+                + (
+                    # Heard hosts no discussions: the activity says where it happens.
+                    "\n\nThe discussion takes place on the ICB's discussion board at "
+                    "https://discuss.example.nhs.uk/pharmacy-services (you can also email "
+                    "your ideas to us)."
+                    if kind == K.ONLINE_DISCUSSION
+                    else ""
+                )
                 + "\n\nEveryone is welcome. Tell us if you need anything to take part.",
                 opens_at=opens,
                 closes_at=closes,

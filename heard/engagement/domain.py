@@ -5,6 +5,7 @@ transition is allowed only if it is in ``TRANSITIONS`` and its guard passes; the
 returns the reasons it fails, in words a member of staff can act on.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -145,6 +146,44 @@ def transition_problems(
             "feedback before archiving it."
         )
     return problems
+
+
+# Kinds Heard cannot host itself yet: the activity must say where and how people take part.
+HOSTED_ELSEWHERE_KINDS = frozenset({"online_discussion"})
+_LINK = re.compile(r"https?://[^\s/]+\.[^\s]+", re.IGNORECASE)
+
+
+def has_link(text: str) -> bool:
+    """Whether ``text`` gives a web address people can follow."""
+    return bool(_LINK.search(text or ""))
+
+
+def participation_problems(
+    *,
+    kind: str,
+    level: Level,
+    has_questionnaire: bool,
+    has_link: bool,
+    has_place: bool,
+    has_date: bool,
+) -> list[str]:
+    """No promise the product cannot keep: an online discussion (Heard has no forum) and
+    an activity at "empower" ("we will carry out what you decide") are published only
+    when they say exactly how people take part – a questionnaire, a link to where it
+    happens, or a place and a date."""
+    if kind not in HOSTED_ELSEWHERE_KINDS and level != Level.EMPOWER:
+        return []
+    if has_questionnaire or has_link or (has_place and has_date):
+        return []
+    what = (
+        "an online discussion (Heard does not host discussions itself)"
+        if kind in HOSTED_ELSEWHERE_KINDS
+        else "an activity that promises to carry out what people decide"
+    )
+    return [
+        f"Say exactly how people take part before publishing {what}: put a link to where it "
+        "happens in the description, give a place and a date, or add a questionnaire."
+    ]
 
 
 def due_transition(facts: ActivityFacts, now: datetime) -> Status | None:

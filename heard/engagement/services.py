@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.engagement import domain, guards
-from heard.engagement.models import Activity, ActivityLocality
+from heard.engagement.models import Activity, ActivityLocality, Questionnaire
 from heard.people.models import Group, Topic
 
 logger = logging.getLogger(__name__)
@@ -162,6 +162,15 @@ def activity_transition(
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
         problems = domain.transition_problems(locked.facts(), target, now, by_clock=by_clock)
+        if target in (domain.Status.SCHEDULED, domain.Status.OPEN) and not by_clock:
+            problems += domain.participation_problems(
+                kind=locked.kind,
+                level=domain.Level(locked.level),
+                has_questionnaire=Questionnaire.objects.filter(activity=locked).exists(),
+                has_link=domain.has_link(locked.body),
+                has_place=bool(locked.venue.strip() or locked.address.strip()),
+                has_date=locked.event_starts_at is not None,
+            )
         problems += guards.problems(locked, str(target), now, by_clock)
         if problems:
             raise TransitionRefused(problems)

@@ -210,3 +210,56 @@ def test_icalendar_feed_parses_and_holds_events(client):
     assert str(events[0]["summary"]) == "Drop-in at the Forum"
     assert str(events[0]["location"]) == "The Forum, Millennium Plain, Norwich"
     assert events[0].decoded("dtstart") == start.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    ("kind", "level"),
+    [
+        (Activity.Kind.ONLINE_DISCUSSION, Activity.Level.INVOLVE),
+        (Activity.Kind.CO_PRODUCTION, Activity.Level.EMPOWER),
+    ],
+)
+def test_an_activity_heard_cannot_host_is_published_only_with_a_way_to_take_part(
+    staff_client, kind, level
+):
+    client, officer = staff_client(Role.ENGAGEMENT_OFFICER)
+    activity = ActivityFactory(
+        status=Activity.Status.DRAFT,
+        kind=kind,
+        level=level,
+        body="Share your ideas with us. Everyone is welcome.",
+        opens_at=None,
+    )
+    url = reverse("engagement:transition", args=[activity.pk])
+    r = client.post(url, {"target": "open"}, follow=True)
+    assert "Say exactly how people take part before publishing" in r.content.decode()
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.DRAFT
+    # A place without a date, or a bare word that is not an address, is not enough.
+    Activity.objects.filter(pk=activity.pk).update(
+        venue="Dereham Library", body="Join us at www or on the website."
+    )
+    with pytest.raises(services.TransitionRefused):
+        services.activity_transition(activity=activity, target="open", actor=officer)
+    # Where it happens, with a link people can follow: now it can open.
+    Activity.objects.filter(pk=activity.pk).update(
+        body="The discussion runs on https://discuss.example.nhs.uk/pharmacy until June."
+    )
+    services.activity_transition(activity=activity, target="open", actor=officer)
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.OPEN
+
+
+def test_an_empower_event_with_a_place_and_a_date_can_open(staff_client):
+    _, officer = staff_client(Role.ENGAGEMENT_OFFICER)
+    activity = ActivityFactory(
+        status=Activity.Status.DRAFT,
+        kind=Activity.Kind.WORKSHOP,
+        level=Activity.Level.EMPOWER,
+        venue="Thetford Guildhall",
+        event_starts_at=timezone.now() + timedelta(days=20),
+        opens_at=None,
+    )
+    services.activity_transition(activity=activity, target="open", actor=officer)
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.OPEN

@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from heard.engagement import domain
 from heard.engagement.domain import (
     TRANSITIONS,
     ActivityFacts,
@@ -108,3 +109,33 @@ def test_feedback_flag_for_closed_consultations_only():
     assert needs_feedback_flag(facts(status=Status.CLOSED))
     assert not needs_feedback_flag(facts(status=Status.CLOSED, level=Level.INFORM))
     assert not needs_feedback_flag(facts(status=Status.FEEDBACK_PUBLISHED))
+
+
+def test_has_link_needs_a_real_web_address():
+    assert domain.has_link("See https://discuss.example.nhs.uk/t/123 for the thread")
+    assert domain.has_link("HTTP://EXAMPLE.ORG/x")
+    for text in ("", "www", "on the website", "http://", "https:// example", "x"):
+        assert not domain.has_link(text), text
+
+
+def test_participation_problems_only_for_what_heard_cannot_host():
+    base = {"has_questionnaire": False, "has_link": False, "has_place": False, "has_date": False}
+    assert domain.participation_problems(kind="survey", level=domain.Level.CONSULT, **base) == []
+    assert domain.participation_problems(
+        kind="online_discussion", level=domain.Level.INVOLVE, **base
+    )
+    assert domain.participation_problems(kind="survey", level=domain.Level.EMPOWER, **base)
+    for way in (
+        {"has_questionnaire": True},
+        {"has_link": True},
+        {"has_place": True, "has_date": True},
+    ):
+        assert (
+            domain.participation_problems(
+                kind="online_discussion", level=domain.Level.EMPOWER, **{**base, **way}
+            )
+            == []
+        )
+    assert domain.participation_problems(
+        kind="online_discussion", level=domain.Level.INVOLVE, **{**base, "has_place": True}
+    )
