@@ -1,8 +1,14 @@
 """Fixtures shared by every test suite (unit, integration, browser)."""
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from heard.core.roles import Role
+
+# Property tests check what is true, never how fast: Hypothesis's default 200 ms deadline
+# per example turned a loaded CI machine into failures of correct code.
+hypothesis_settings.register_profile("heard", deadline=None)
+hypothesis_settings.load_profile("heard")
 
 
 @pytest.fixture(autouse=True)
