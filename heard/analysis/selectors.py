@@ -160,10 +160,20 @@ def code_next(question: Question) -> list[AnswerAnalysis]:
 
 @dataclass(frozen=True)
 class QueueCounts:
+    """Answers of one question by where they are in people's review. ``open`` and
+    ``reviewed`` add up to ``analysed``; ``needs_review`` and ``code_next`` are parts of
+    ``open``; ``confirmed`` counts answers with at least one theme a person accepted or
+    added (reviewed or not: coding one theme by hand does not finish an answer)."""
+
     open: int
     needs_review: int
     code_next: int
     reviewed: int
+    confirmed: int = 0
+
+    @property
+    def analysed(self) -> int:
+        return self.open + self.reviewed
 
 
 def queue_counts(question: Question) -> QueueCounts:
@@ -173,7 +183,51 @@ def queue_counts(question: Question) -> QueueCounts:
         nxt=Count("pk", filter=Q(reviewed_at__isnull=True, code_next_rank__isnull=False)),
         reviewed=Count("pk", filter=Q(reviewed_at__isnull=False)),
     )
-    return QueueCounts(agg["open"], agg["needs"], agg["nxt"], agg["reviewed"])
+    confirmed = (
+        Coding.objects.filter(theme__codeframe__question=question, status=Coding.Status.ACCEPTED)
+        .values("answer_id")
+        .distinct()
+        .count()
+    )
+    return QueueCounts(agg["open"], agg["needs"], agg["nxt"], agg["reviewed"], confirmed)
+
+
+@dataclass
+class BulkRow:
+    analysis: AnswerAnalysis
+    themes: list[str]  # names of the themes it has now (suggested or accepted)
+    has_theme: bool  # whether it has the theme being filtered on
+
+
+def bulk_answers(
+    question: Question, *, contains: str = "", theme: Theme | None = None, without: bool = False
+) -> QuerySet[AnswerAnalysis]:
+    """Analysed answers to code in bulk: optionally those whose redacted words contain
+    ``contains``, and those with (or, ``without``, lacking) ``theme`` (not rejected)."""
+    qs = AnswerAnalysis.objects.filter(question=question)
+    if contains.strip():
+        qs = qs.filter(redacted_text__icontains=contains.strip())
+    if theme is not None:
+        having = Coding.objects.filter(theme=theme).exclude(status=Coding.Status.REJECTED)
+        ids = having.values("answer_id")
+        qs = qs.exclude(answer_id__in=ids) if without else qs.filter(answer_id__in=ids)
+    return qs.order_by("answer_id")
+
+
+def bulk_rows(analyses: list[AnswerAnalysis], theme: Theme | None) -> list[BulkRow]:
+    """The themes each answer on one page has now (one query for the page)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    with_theme: set[int] = set()
+    for answer_id, theme_id, name in (
+        Coding.objects.filter(answer_id__in=[a.answer_id for a in analyses])
+        .exclude(status=Coding.Status.REJECTED)
+        .order_by("theme__name")
+        .values_list("answer_id", "theme_id", "theme__name")
+    ):
+        names[answer_id].append(name)
+        if theme is not None and theme_id == theme.pk:
+            with_theme.add(answer_id)
+    return [BulkRow(a, names.get(a.answer_id, []), a.answer_id in with_theme) for a in analyses]
 
 
 def review_item(answer_id: int) -> AnswerAnalysis | None:
@@ -323,4 +377,80 @@ def evidence_answers(question: Question, limit: int = 20) -> list[AnswerAnalysis
         AnswerAnalysis.objects.filter(question=question, evidence_flagged=True).order_by(
             "answer_id"
         )[:limit]
+    )
+
+
+AGREE = frozenset({"strongly_agree", "agree"})
+DISAGREE = frozenset({"strongly_disagree", "disagree"})
+
+
+@dataclass
+class SupportRow:
+    name: str
+    depth: int
+    agree: int = 0
+    neutral: int = 0
+    disagree: int = 0
+    other: int = 0  # "don't know", or the agree/disagree question not answered
+
+
+@dataclass
+class Support:
+    """Support or opposition beside the themes: how the people who raised each theme
+    answered the questionnaire's agree/disagree question. Sentiment is the tone of the
+    words; this is what people said they think of the proposal."""
+
+    question_text: str
+    rows: list[SupportRow]
+
+
+def support_by_theme(question: Question, theme_rows: list[ThemeRow]) -> Support | None:
+    """None when the questionnaire asks no agree/disagree (Likert) question."""
+    questionnaire_id = question.version.questionnaire_id
+    likert = (
+        Question.objects.filter(version__questionnaire_id=questionnaire_id, kind="likert")
+        .order_by("-version__number", "section__position", "position")
+        .first()
+    )
+    if likert is None or not theme_rows:
+        return None
+    pairs = list(
+        Coding.objects.filter(theme_id__in=[r.theme.pk for r in theme_rows])
+        .exclude(status=Coding.Status.REJECTED)
+        .order_by()
+        .values_list("theme_id", "answer__response_id")
+    )
+    stance = dict(
+        Answer.objects.filter(
+            question__version__questionnaire_id=questionnaire_id,
+            question__key=likert.key,
+            response_id__in={r for _, r in pairs},
+        ).values_list("response_id", "value")
+    )
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    for theme_id, response_id in pairs:
+        value = stance.get(response_id)
+        side = (
+            "agree"
+            if value in AGREE
+            else "disagree"
+            if value in DISAGREE
+            else "neutral"
+            if value == "neutral"
+            else "other"
+        )
+        counts[theme_id][side] += 1
+    return Support(
+        question_text=likert.text,
+        rows=[
+            SupportRow(
+                name=r.theme.name,
+                depth=r.depth,
+                agree=counts[r.theme.pk]["agree"],
+                neutral=counts[r.theme.pk]["neutral"],
+                disagree=counts[r.theme.pk]["disagree"],
+                other=counts[r.theme.pk]["other"],
+            )
+            for r in theme_rows
+        ],
     )

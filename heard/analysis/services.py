@@ -8,13 +8,14 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from heard.analysis import domain
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Codeframe, Coding, Theme
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import AuditEntry, audit_record, audit_record_many
 from heard.engagement.models import Answer, Question
 from heard.insight.services_themes import AnswerAnalysed, insights_annotate
 
@@ -759,3 +760,89 @@ def answer_reviewed(*, analysis: AnswerAnalysis, actor: Any) -> None:
                 ).count(),
             },
         )
+
+
+BULK_LIMIT = 500
+
+
+def codings_bulk(
+    *,
+    question: Question,
+    answer_ids: Sequence[int],
+    theme: Theme,
+    actor: Any,
+    apply: bool,
+) -> int:
+    """Apply a theme to many answers at once (each coding accepted by this person), or
+    remove it from them (each coding of that theme rejected by this person, so a new
+    run does not suggest it again). Each coding changed is audited as a person's
+    decision. Returns how many codings changed.
+
+    Refused: staff without ``analysis.code_answers``; no answers chosen; more than
+    ``BULK_LIMIT`` at once; a theme of another question; answers not analysed for this
+    question (a tampered form)."""
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("analysis.code_answers"):
+        raise PermissionDenied("Only staff who code responses can change themes in bulk.")
+    ids = sorted({int(a) for a in answer_ids})
+    if not ids:
+        raise AnalysisProblem("Choose at least one response.")
+    if len(ids) > BULK_LIMIT:
+        raise AnalysisProblem(f"Choose at most {BULK_LIMIT} responses at a time.")
+    if theme.codeframe.question_id != question.pk:
+        raise AnalysisProblem("That theme belongs to another question.")
+    with transaction.atomic():
+        known = set(
+            AnswerAnalysis.objects.filter(question=question, answer_id__in=ids).values_list(
+                "answer_id", flat=True
+            )
+        )
+        if known != set(ids):
+            raise AnalysisProblem(
+                "Some of the chosen responses are not analysed answers to this question. "
+                "Reload the page and choose again."
+            )
+        now = timezone.now()
+        held = {
+            c.answer_id: c
+            for c in Coding.objects.select_for_update().filter(theme=theme, answer_id__in=ids)
+        }
+        target = Coding.Status.ACCEPTED if apply else Coding.Status.REJECTED
+        entries: list[AuditEntry] = []
+        for answer_id in ids:
+            coding = held.get(answer_id)
+            if coding is None and not apply:
+                continue  # nothing to remove
+            before = coding.status if coding else None
+            if coding is None:
+                coding = Coding.objects.create(
+                    answer_id=answer_id,
+                    theme=theme,
+                    source=Coding.Source.PERSON,
+                    status=target,
+                    by=actor,
+                    at=now,
+                )
+            elif coding.status == target:
+                continue  # already so: the same act twice changes nothing
+            else:
+                coding.status, coding.by, coding.at = target, actor, now
+                coding.save(update_fields=["status", "by", "at"])
+            entries.append(
+                AuditEntry(
+                    action=Action.CODING_ADDED if apply else Action.CODING_REJECTED,
+                    actor=actor,
+                    subject=coding,
+                    before={"status": before},
+                    after={
+                        "status": target,
+                        "answer": answer_id,
+                        "theme": theme.pk,
+                        "by": "person",
+                        "bulk": True,
+                    },
+                )
+            )
+        audit_record_many(entries)
+        if entries:
+            _write_back(question=question, answer_ids=ids, with_sentiment=False)
+    return len(entries)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("themes/<int:pk>/split/", views.theme_split, name="theme_split"),
     path("themes/<int:pk>/delete/", views.theme_delete, name="theme_delete"),
     path("questions/<int:pk>/review/", views.review, name="review"),
+    path("questions/<int:pk>/bulk/", views.bulk, name="bulk"),
     path("answers/<int:pk>/review/", views.review_answer, name="review_answer"),
     path("questions/<int:pk>/agreement/", views.agreement, name="agreement"),
     path("questions/<int:pk>/groups/", views.groups, name="groups"),

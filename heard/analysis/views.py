@@ -2,8 +2,10 @@
 through services; statuses are never tested here (the run knows if it is active)."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,6 +83,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             themes=themes,
             chart=chart,
             counts=selectors.queue_counts(q),
+            support=selectors.support_by_theme(q, themes),
             evidence=selectors.evidence_answers(q),
             code_next=selectors.code_next(q),
             min_people=domain.MIN_PEOPLE_CODED,
@@ -398,4 +401,75 @@ def groups(request: HttpRequest, pk: int) -> HttpResponse:
             tables=selectors.themes_by_group(q),
             threshold=settings.HEARD_SMALL_NUMBER_THRESHOLD,
         ),
+    )
+
+
+BULK_PAGE = 50
+
+
+@permission_required("analysis.code_answers")
+def bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """Code many answers at once: find them (words they contain, a theme they have or
+    lack), tick them, apply or remove a theme."""
+    q = _question(pk)
+    codeframe = selectors.codeframe_of(q)
+    themes = list(Theme.objects.filter(codeframe=codeframe).order_by("name")) if codeframe else []
+    by_id = {t.pk: t for t in themes}
+    params = request.POST if request.method == "POST" else request.GET
+    contains = params.get("contains", "")[:200]
+    raw_filter = params.get("filter_theme", "")
+    filter_theme = by_id.get(int(raw_filter)) if raw_filter.isdigit() else None
+    without = params.get("without") == "1"
+    query = {"contains": contains, "filter_theme": raw_filter if filter_theme else ""}
+    if without:
+        query["without"] = "1"
+    here = reverse("analysis:bulk", args=[q.pk]) + "?" + urlencode(query)
+    error = ""
+    if request.method == "POST":
+        raw_theme = request.POST.get("theme", "")
+        theme = by_id.get(int(raw_theme)) if raw_theme.isdigit() else None
+        chosen = [int(a) for a in request.POST.getlist("answer") if a.isdigit()]
+        if theme is None:
+            error = "Choose the theme to apply or remove."
+        else:
+            try:
+                changed = services.codings_bulk(
+                    question=q,
+                    answer_ids=chosen,
+                    theme=theme,
+                    actor=request.user,
+                    apply=request.POST.get("action") != "remove",
+                )
+            except services.AnalysisProblem as exc:
+                error = str(exc)
+            else:
+                verb = "applied to" if request.POST.get("action") != "remove" else "removed from"
+                messages.success(
+                    request,
+                    f"‘{theme.name}’ {verb} {changed} response{'s' if changed != 1 else ''}"
+                    + (
+                        f" ({len(set(chosen)) - changed} already had that decision)"
+                        if changed < len(set(chosen))
+                        else ""
+                    )
+                    + ".",
+                )
+                return redirect(here)
+    matching = selectors.bulk_answers(q, contains=contains, theme=filter_theme, without=without)
+    page = Paginator(matching, BULK_PAGE).get_page(params.get("page"))
+    return render(
+        request,
+        "analysis/staff/bulk.html",
+        _context(
+            q,
+            themes=themes,
+            rows=selectors.bulk_rows(list(page.object_list), filter_theme),
+            page=page,
+            contains=contains,
+            filter_theme=filter_theme,
+            without=without,
+            query=urlencode(query),
+            error=error,
+        ),
+        status=400 if error else 200,
     )

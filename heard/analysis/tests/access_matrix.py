@@ -60,6 +60,7 @@ EXPECTED = {
     "analysis:theme_split": Access(EDIT, kwargs=_theme),
     "analysis:theme_delete": Access(EDIT, kwargs=_theme),
     "analysis:review": Access(CODE, kwargs=_q),
+    "analysis:bulk": Access(CODE, kwargs=_q),
     "analysis:review_answer": Access(CODE, kwargs=_answer),
     "analysis:agreement": Access(VIEW, kwargs=_q),
     "analysis:groups": Access(VIEW, kwargs=_q),
