@@ -282,3 +282,28 @@ def public_version_view(q: Questionnaire, version_id: int) -> VersionView | None
         return None
     view.version.questionnaire = q
     return view
+
+
+@dataclass
+class AnswerCopy:
+    question: str
+    answer: str
+
+
+def response_copy(response: Response) -> list[AnswerCopy]:
+    """A respondent's own answers in words, in the order they were asked (equality
+    answers are kept apart and not included)."""
+    view = version_view(response.version)
+    given = {a.question_id: a for a in Answer.objects.filter(response=response)}
+    rows = []
+    for question, spec in zip(view.questions, view.specs, strict=True):
+        answer = given.get(question.pk)
+        if answer is None:
+            continue
+        rows.append(
+            AnswerCopy(
+                question=question.text,
+                answer=questionnaire.display_answer(spec, answer.text, answer.value),
+            )
+        )
+    return rows

@@ -141,6 +141,30 @@ def receipt_read(signed: str) -> str:
         raise LinkInvalid("This confirmation link is not valid or has expired.") from exc
 
 
+COPY_SALT = "heard.engagement.respond.copy"
+COPY_HOURS = 1
+
+
+def copy_sign(reference: str) -> str:
+    """A link to a copy of one's own answers: offered on the confirmation page, short-lived
+    (the page may be left open on a shared computer)."""
+    return signing.dumps(reference, salt=COPY_SALT)
+
+
+def copy_read(signed: str) -> str:
+    try:
+        return str(signing.loads(signed, salt=COPY_SALT, max_age=timedelta(hours=COPY_HOURS)))
+    except signing.SignatureExpired as exc:
+        raise LinkInvalid(
+            f"The link to a copy of your answers lasts {COPY_HOURS} hour and has expired. "
+            "Your response was still received: contact us with your reference for a copy."
+        ) from exc
+    except signing.BadSignature as exc:
+        raise LinkInvalid(
+            "This link to a copy of your answers is not complete or was changed."
+        ) from exc
+
+
 # --- validation -----------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ public_patterns = [
     path("respond/tell-us-what-you-think/", views_respond.feedback, name="feedback"),
     path("respond/resume/<str:signed>/", views_respond.resume, name="resume"),
     path("respond/received/<str:signed>/", views_respond.received, name="received"),
+    path("respond/your-answers/<str:signed>/", views_respond.received_copy, name="received_copy"),
     path("<slug:slug>/respond/", views_respond.respond, name="respond"),
 ]
 

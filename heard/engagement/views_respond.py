@@ -9,6 +9,7 @@ answers and send".
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -16,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from heard.core.pdf import template_pdf
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
@@ -491,8 +493,43 @@ def received(request: HttpRequest, signed: str) -> HttpResponse:
     return render(
         request,
         "engagement/respond/received.html",
-        {"q": response.questionnaire, "reference": reference, "response": response},
+        {
+            "q": response.questionnaire,
+            "reference": reference,
+            "response": response,
+            "copy_url": reverse(
+                "engagement_public:received_copy", args=[services.copy_sign(reference)]
+            ),
+            "copy_hours": services.COPY_HOURS,
+        },
     )
+
+
+def received_copy(request: HttpRequest, signed: str) -> HttpResponse:
+    """A copy of one's own answers as a PDF, from the short-lived link on the
+    confirmation page."""
+    try:
+        reference = services.copy_read(signed)
+    except services.LinkInvalid as exc:
+        return render(
+            request, "engagement/respond/link_invalid.html", {"problem": str(exc)}, status=410
+        )
+    response = selectors_responses.response_by_reference(reference)
+    if response is None:
+        raise Http404("No such response")
+    data = template_pdf(
+        "engagement/respond/copy_document.html",
+        {
+            "response": response,
+            "rows": selectors_responses.response_copy(response),
+            "organisation": settings.HEARD_ORGANISATION_NAME,
+            "site_name": settings.HEARD_SITE_NAME,
+        },
+    )
+    out = HttpResponse(data, content_type="application/pdf")
+    out["Content-Disposition"] = f'attachment; filename="your-answers-{reference}.pdf"'
+    out["Cache-Control"] = "no-store"
+    return out
 
 
 def _broken(request: HttpRequest, q: Questionnaire) -> HttpResponse:

@@ -643,3 +643,34 @@ def test_references_read_out_easily_and_use_every_letter_of_their_alphabet():
     # 32,000 letters: each close to 1,000 (a biased mapping would show far outside this)
     assert all(800 < n < 1200 for n in counts.values())
     assert len(set(refs)) == len(refs)
+
+
+def test_a_respondent_downloads_a_copy_of_their_own_answers(client, monkeypatch):
+    import io
+    import time as time_module
+
+    from pypdf import PdfReader
+
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url, experience="The nurse came at 5pm and was kind.")
+    r = client.post(url, {"state": state, "page": 3, "action": "send"})
+    received = client.get(r["Location"]).content.decode()
+    link = re.search(r'href="(/get-involved/respond/your-answers/[^"]+)"', received)[1]
+    assert "Download a copy of your answers (PDF)" in received
+    pdf = client.get(link)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Cache-Control"] == "no-store"
+    reference = Response.objects.get().reference
+    assert reference in pdf["Content-Disposition"]
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "The nurse came at 5pm and was kind." in text
+    assert "Time to talk, Same nurse" in text and reference in text
+    assert "65" not in text  # the equality answer (age band 65 to 74) is not in the copy
+    # A changed link, and the same link after an hour, get a clear page, not the answers.
+    assert client.get(link[:-3] + "xyz/").status_code == 410
+    later = time_module.time() + 2 * 3600
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    expired = client.get(link)
+    assert expired.status_code == 410
+    assert "has expired" in expired.content.decode()
