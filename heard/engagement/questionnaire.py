@@ -371,6 +371,13 @@ def visible_pages(questions: Sequence[QuestionSpec], raw: RawAnswers) -> list[in
     return [i for i, page in enumerate(pages(questions)) if any(is_visible(q, raw) for q in page)]
 
 
+def page_count_is_fixed(questions: Sequence[QuestionSpec]) -> bool:
+    """Whether every respondent sees the same number of pages: false when a whole page
+    is shown only for some answers. A questionnaire whose length depends on the answers
+    does not say "page 2 of 5", which would become "page 2 of 4" after an answer."""
+    return all(any(not q.show_if_key for q in page) for page in pages(questions))
+
+
 def condition_problems(questions: Sequence[QuestionSpec]) -> list[str]:
     """Conditions must point to an earlier question with options that exist."""
     problems: list[str] = []

@@ -257,7 +257,7 @@ def _page(
         "form_url": _form_url(q),
         "honeypot": HONEYPOT,
         "step": (visible.index(page) + 1) if page in visible else len(visible) + 1,
-        "steps": len(visible) + 1,
+        "steps": len(visible) + 1 if questionnaire.page_count_is_fixed(view.specs) else None,
         "first": not visible or page <= visible[0],
     }
     if page >= check_page:

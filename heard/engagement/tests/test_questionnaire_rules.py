@@ -124,3 +124,18 @@ def test_options_typed_one_per_line_get_stable_values():
         ("same_nurse", "Same nurse"),
         ("same_nurse_2", "Same nurse"),
     ]
+
+
+def test_page_count_is_fixed_only_when_no_whole_page_depends_on_an_answer():
+    used = spec("yes_no", key="used", page=0)
+    why = spec("long_text", key="why", page=1, show_if_key="used", show_if_values=["yes"])
+    views = spec("long_text", key="views", page=1)
+    end = spec("long_text", key="end", page=2)
+    # A conditional question sharing a page with others: every respondent sees that page.
+    assert qn.page_count_is_fixed([used, why, views, end])
+    # A page holding only the conditional question comes and goes with the answer.
+    alone = spec("long_text", key="why", page=1, show_if_key="used", show_if_values=["yes"])
+    views2 = spec("long_text", key="views", page=2)
+    assert not qn.page_count_is_fixed([used, alone, views2])
+    assert qn.visible_pages([used, alone, views2], {"used": "no"}) == [0, 2]
+    assert qn.visible_pages([used, alone, views2], {"used": "yes"}) == [0, 1, 2]

@@ -674,3 +674,16 @@ def test_a_respondent_downloads_a_copy_of_their_own_answers(client, monkeypatch)
     expired = client.get(link)
     assert expired.status_code == 410
     assert "has expired" in expired.content.decode()
+
+
+def test_page_numbers_never_change_under_a_respondent(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    first = client.get(url).content.decode()
+    assert "page 1 of 4" in first  # every respondent sees four pages
+    # Now a whole page is shown only to those who had care from a nurse: the length
+    # depends on the answers, so the page does not promise a total.
+    Question.objects.filter(version__questionnaire=q, key__in=["agree", "matters"]).delete()
+    selectors_responses.public_cache_clear()
+    first = client.get(url).content.decode()
+    assert "page 1</span>" in first and "page 1 of" not in first
