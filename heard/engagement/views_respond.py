@@ -283,7 +283,6 @@ def _page(
                 "error_items": send_errors or [],
                 "receipt_email": request.POST.get("receipt_email", ""),
                 "publish_consent": request.POST.get("publish_consent") == "yes",
-                "pages": [(p, view.sections[p].title) for p in visible],
             }
         )
         return render(request, "engagement/respond/check.html", context, status=status)

@@ -687,3 +687,19 @@ def test_page_numbers_never_change_under_a_respondent(client):
     selectors_responses.public_cache_clear()
     first = client.get(url).content.decode()
     assert "page 1</span>" in first and "page 1 of" not in first
+
+
+def test_each_answer_has_its_own_change_link_on_the_check_page(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    html = client.post(url, {"state": state, "page": 3, "action": "goto-3"}).content.decode()
+    assert "Check your answers and send" in html
+    # One per answer shown (equality answers are kept apart and not listed).
+    assert html.count('Change<span class="nhsuk-u-visually-hidden"> your answer to') == 5
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Change your answer to ‘Nurses should visit in the evening’" in text
+    # Its button takes the respondent to the page of that answer, answers kept.
+    r = client.post(url, {"state": _state(html), "page": 3, "action": "goto-1"})
+    body = r.content.decode()
+    assert "Your views" in body and "The nurse was kind and on time." in body
