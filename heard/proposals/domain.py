@@ -46,6 +46,22 @@ STATUS_LABELS = {
     Status.EVALUATION: "Evaluation",
 }
 
+# What the public reads: the same stages in plain words, no jargon (issue: "Stage: Other
+# involvement" told people nothing).
+PUBLIC_STATUS_LABELS = {
+    Status.UNDER_CONSIDERATION: "We are thinking about it",
+    Status.EARLY_ENGAGEMENT: "Talking with people early",
+    Status.OPTIONS: "Working out the options",
+    Status.SIGNIFICANCE: "Deciding whether a formal consultation is needed",
+    Status.ASSURANCE: "Checks by NHS England",
+    Status.FORMAL_CONSULTATION: "Formal public consultation",
+    Status.OTHER_INVOLVEMENT: "Involving people (no formal consultation needed)",
+    Status.DECISION_PENDING: "Waiting for a decision",
+    Status.DECIDED: "Decided",
+    Status.IMPLEMENTATION: "Putting the change in place",
+    Status.EVALUATION: "Checking how the change worked",
+}
+
 ORDER = list(Status)
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {

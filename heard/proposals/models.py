@@ -70,6 +70,10 @@ class Proposal(models.Model):
     def status_label(self) -> str:
         return domain.STATUS_LABELS[domain.Status(self.status)]
 
+    @property
+    def public_status_label(self) -> str:
+        return domain.PUBLIC_STATUS_LABELS[domain.Status(self.status)]
+
     def early_engagement_count(self) -> int:
         """Insight, activities or notes drawn on, plus activities linked as early engagement."""
         return self.evidence.count() + self.activity_links.filter(is_early_engagement=True).count()

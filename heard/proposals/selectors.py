@@ -105,7 +105,9 @@ def moves(proposal: Proposal, facts: domain.ProposalFacts | None = None) -> list
     return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
 
 
-def lifecycle_steps(proposal: Proposal) -> list[tuple[str, str]]:
+def lifecycle_steps(
+    proposal: Proposal, labels: dict[domain.Status, str] = domain.STATUS_LABELS
+) -> list[tuple[str, str]]:
     """The main line of the lifecycle with each step's state: done, current or to do.
     Formal consultation and other involvement are alternatives: only the one taken (or,
     before either, both) are listed."""
@@ -125,7 +127,7 @@ def lifecycle_steps(proposal: Proposal) -> list[tuple[str, str]]:
             state = "done" if status.value in taken else "skipped"
         else:
             state = "todo"
-        steps.append((domain.STATUS_LABELS[status], state))
+        steps.append((labels[status], state))
     return steps
 
 
@@ -596,7 +598,7 @@ def public_stage_rows(proposal: Proposal) -> list[tuple[str, str, datetime | Non
     """The public stages with the date each was last reached (for done and current)."""
     reached: dict[str, datetime] = {}
     for move in proposal.transitions.order_by("at", "pk"):
-        reached[domain.STATUS_LABELS[domain.Status(move.to_status)]] = move.at
+        reached[domain.PUBLIC_STATUS_LABELS[domain.Status(move.to_status)]] = move.at
     return [
         (label, state, reached.get(label) if state in ("done", "current") else None)
         for label, state in public_steps(proposal)
@@ -605,7 +607,11 @@ def public_stage_rows(proposal: Proposal) -> list[tuple[str, str, datetime | Non
 
 def public_steps(proposal: Proposal) -> list[tuple[str, str]]:
     """The stages the public sees, each done, current or still to come."""
-    return [(label, state) for label, state in lifecycle_steps(proposal) if state != "skipped"]
+    return [
+        (label, state)
+        for label, state in lifecycle_steps(proposal, domain.PUBLIC_STATUS_LABELS)
+        if state != "skipped"
+    ]
 
 
 def open_proposals_for_dashboard() -> int:

@@ -96,7 +96,7 @@ def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
     main = page.locator("main").inner_text()
     assert "What we are considering" in main
     assert "Tell us about urgent care in Cromer" in main
-    assert "Early engagement" in main
+    assert "Talking with people early" in main
 
 
 def test_plan_privacy_and_summary_forms(visitor, make_staff):

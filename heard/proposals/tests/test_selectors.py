@@ -185,9 +185,11 @@ def test_public_steps_show_done_now_and_to_come(make_staff):
         proposal=proposal, target="early_engagement", actor=actor
     )
     steps = dict(selectors.public_steps(proposal))
-    assert steps["Under consideration"] == "done"
-    assert steps["Early engagement"] == "current"
-    assert steps["Options"] == "todo"
+    assert steps["We are thinking about it"] == "done"
+    assert steps["Talking with people early"] == "current"
+    assert steps["Working out the options"] == "todo"
+    # The public reads plain words, never the staff's stage names.
+    assert "Early engagement" not in steps and "Other involvement" not in steps
 
 
 def test_timeline_details_name_the_evidence_activity_and_plan_line(make_staff):
@@ -213,9 +215,9 @@ def test_public_stage_rows_date_the_stages_reached(make_staff):
     )
     rows = {label: (state, when) for label, state, when in selectors.public_stage_rows(proposal)}
     move = proposal.transitions.last()
-    assert rows["Early engagement"] == ("current", move.at)
-    assert rows["Under consideration"][1] == proposal.transitions.first().at
-    assert rows["Options"] == ("todo", None)
+    assert rows["Talking with people early"] == ("current", move.at)
+    assert rows["We are thinking about it"][1] == proposal.transitions.first().at
+    assert rows["Working out the options"] == ("todo", None)
 
 
 def test_own_flags_match_the_full_facts_flags(make_staff):

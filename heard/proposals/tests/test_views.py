@@ -219,6 +219,7 @@ def test_public_pages_show_only_shared_proposals_with_sections(client, make_staf
     assert "Minor injuries unit" in index and "Only an idea" not in index
     assert "Tell us about Cromer" in page
     assert "The formal consultation" in page
-    assert "Early engagement" in page
+    assert "Where we are: Talking with people early" in page
+    assert "Early engagement" not in page
     missing = client.get(reverse("proposals_public:detail", kwargs={"slug": idea.slug}))
     assert missing.status_code == 404
