@@ -4,9 +4,11 @@ Loaded as a builtin (see TEMPLATES in settings), so every template can use
 ``{% nhsuk_field form.email %}`` and ``{% nhsuk_error_summary form %}``.
 """
 
+from datetime import datetime
 from typing import Any
 
 from django import forms, template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -79,3 +81,63 @@ def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
                     target = f"{field.auto_id}_0"
                 items.append({"href": f"#{target}", "text": str(message)})
     return {"items": items}
+
+
+# Dates and times in the NHS style (NHS digital service manual, "Dates" and "Times"):
+# "5pm", "10:30am", "midday", "10am to 2pm", "7 December 2026". One set of filters, used
+# on every page, so times are never written three ways.
+
+
+def _local(value: Any) -> Any:
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def nhs_time(value: Any) -> str:
+    """``5pm``, ``10:30am``, ``midday``, ``midnight``; empty for no value."""
+    if not value:
+        return ""
+    moment = _local(value)
+    hour, minute = moment.hour, moment.minute
+    if minute == 0 and hour in (0, 12):
+        return "midnight" if hour == 0 else "midday"
+    suffix = "am" if hour < 12 else "pm"
+    shown = hour % 12 or 12
+    return f"{shown}{suffix}" if minute == 0 else f"{shown}:{minute:02d}{suffix}"
+
+
+@register.filter
+def nhs_date(value: Any, style: str = "") -> str:
+    """``7 December 2026``; ``nhs_date:"weekday"`` gives ``Monday 7 December 2026``,
+    ``nhs_date:"short"`` gives ``7 Dec 2026`` (for tables)."""
+    if not value:
+        return ""
+    day = _local(value)
+    if isinstance(day, datetime):
+        day = day.date()
+    month = day.strftime("%b" if style == "short" else "%B")
+    text = f"{day.day} {month} {day.year}"
+    return f"{day.strftime('%A')} {text}" if style == "weekday" else text
+
+
+@register.filter
+def nhs_datetime(value: Any, style: str = "") -> str:
+    """``7 December 2026, 5pm`` (``style`` as for ``nhs_date``)."""
+    if not value:
+        return ""
+    return f"{nhs_date(value, style)}, {nhs_time(value)}"
+
+
+@register.filter
+def nhs_time_range(start: Any, end: Any) -> str:
+    """``10am to 2pm`` on one day; ``7 December 2026, 5pm to 8 December 2026, 9am`` across
+    days; the start alone if there is no end."""
+    if not start:
+        return ""
+    if not end:
+        return nhs_time(start)
+    if _local(start).date() == _local(end).date():
+        return f"{nhs_time(start)} to {nhs_time(end)}"
+    return f"{nhs_datetime(start)} to {nhs_datetime(end)}"
