@@ -10,6 +10,8 @@ from typing import Any
 from django import forms, template
 from django.utils import timezone
 
+from heard.core.forms import NHSDateWidget, named_message
+
 register = template.Library()
 
 _CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
@@ -17,6 +19,8 @@ _CHOICE_WIDGETS = (forms.RadioSelect, forms.CheckboxSelectMultiple)
 
 def _kind(field: forms.BoundField) -> str:
     widget = field.field.widget
+    if isinstance(widget, NHSDateWidget):
+        return "date"
     # CheckboxSelectMultiple is a subclass of RadioSelect: test it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
@@ -38,6 +42,9 @@ def nhsuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
     """Render a bound field as an NHS.UK form group: label, hint, error message, control."""
     kind = _kind(field)
     widget = field.field.widget
+    # The server checks the length and says so; a browser maxlength would cut a long
+    # pasted title silently.
+    widget.attrs.pop("maxlength", None)
     css = {
         "input": "nhsuk-input",
         "textarea": "nhsuk-textarea",
@@ -55,14 +62,42 @@ def nhsuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
         describedby.append(f"{field.auto_id}-hint")
     if field.errors:
         describedby.append(f"{field.auto_id}-error")
-    if describedby and kind not in ("radios", "checkboxes"):
+    if describedby and kind not in ("radios", "checkboxes", "date"):
         widget.attrs["aria-describedby"] = " ".join(describedby)
+    errors = [named_message(field.field, e, field.name) for e in field.errors]
     return {
         "field": field,
+        "errors": errors,
+        "parts": _date_parts(field) if kind == "date" else [],
         "kind": kind,
         "describedby": " ".join(describedby),
         "label_size": label_size,
     }
+
+
+def _date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
+    """The boxes of an NHS date input: id, name, label, width and value of each."""
+    widget = field.field.widget
+    assert isinstance(widget, NHSDateWidget)
+    values = field.value()
+    if not isinstance(values, list | tuple):
+        values = widget.decompress(values)
+    labels = {"day": ("Day", 2), "month": ("Month", 2), "year": ("Year", 4), "time": ("Time", 5)}
+    parts = []
+    for i, (suffix, (label, width)) in enumerate(labels.items()):
+        if suffix == "time" and not widget.with_time:
+            continue
+        parts.append(
+            {
+                "id": f"{field.auto_id}_{i}",
+                "name": f"{field.html_name}_{suffix}",
+                "label": label,
+                "width": width,
+                "value": "" if i >= len(values) or values[i] is None else values[i],
+                "numeric": suffix != "time",
+            }
+        )
+    return parts
 
 
 @register.inclusion_tag("core/includes/error_summary.html")
@@ -77,9 +112,10 @@ def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         for field in form:
             for message in field.errors:
                 target = field.auto_id
-                if isinstance(field.field.widget, _CHOICE_WIDGETS):
+                if isinstance(field.field.widget, (*_CHOICE_WIDGETS, NHSDateWidget)):
                     target = f"{field.auto_id}_0"
-                items.append({"href": f"#{target}", "text": str(message)})
+                text = named_message(field.field, message, field.name)
+                items.append({"href": f"#{target}", "text": text})
     return {"items": items}
 
 
