@@ -1,9 +1,10 @@
 from django import forms
 
+from heard.core.forms import NHSFormMixin
 from heard.core.roles import Role
 
 
-class StaffInviteForm(forms.Form):
+class StaffInviteForm(NHSFormMixin, forms.Form):
     full_name = forms.CharField(label="Full name", max_length=200)
     email = forms.EmailField(
         label="Work email address",
@@ -20,7 +21,7 @@ class StaffInviteForm(forms.Form):
     )
 
 
-class RoleChangeForm(forms.Form):
+class RoleChangeForm(NHSFormMixin, forms.Form):
     role = forms.ChoiceField(
         label="Role",
         choices=[*Role.choices, ("", "No staff role (removes access to the staff area)")],

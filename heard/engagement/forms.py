@@ -2,13 +2,14 @@ from typing import Any
 
 from django import forms
 
+from heard.core.forms import NHSDateTimeField, NHSFormMixin
 from heard.engagement import domain
 from heard.engagement.models import Activity
 from heard.people.models import Group, Topic
 from heard.people.postcodes import LOCALITIES
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(NHSFormMixin, forms.ModelForm):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.filter(active=True),
         required=False,
@@ -40,28 +41,20 @@ class ActivityForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         label="Which of the ten principles does this serve?",
     )
-    opens_at = forms.DateTimeField(
+    opens_at = NHSDateTimeField(
         required=False,
-        label="Opens",
-        help_text="UK time, for example 2026-12-01 09:00",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label="Opening date and time",
+        hint="UK time. For example, 1 12 2026 and 9am",
     )
-    closes_at = forms.DateTimeField(
+    closes_at = NHSDateTimeField(
         required=False,
-        label="Closes",
-        help_text="UK time",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        label="Closing date and time",
+        hint="UK time. For example, 12 1 2027 and 5pm",
     )
-    event_starts_at = forms.DateTimeField(
-        required=False,
-        label="Event starts",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
-    event_ends_at = forms.DateTimeField(
-        required=False,
-        label="Event ends",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-    )
+    event_starts_at = NHSDateTimeField(required=False, label="Event starts")
+    event_ends_at = NHSDateTimeField(required=False, label="Event ends")
+    # A closing or event date moved into the past is almost always a wrong year.
+    not_in_past = ("closes_at", "event_starts_at", "event_ends_at")
 
     class Meta:
         model = Activity
