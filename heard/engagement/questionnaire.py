@@ -439,3 +439,95 @@ def display_answer(question: QuestionSpec, text: str, value: object) -> str:
         parsed = parse_date(value)
         return f"{parsed.day} {parsed:%B %Y}" if parsed else value
     return labels.get(str(value), str(value))
+
+
+# --- the paper version -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaperQuestion:
+    number: int
+    text: str
+    hint: str
+    required: bool
+    boxes: list[str]  # labels to tick (choices); empty for written answers
+    many: bool  # tick all that apply (else tick one)
+    lines: int  # ruled lines for a written answer (0 for choices)
+    condition: str  # when to answer it, in words ("" always)
+    ranking: bool = False
+
+    @property
+    def ruled(self) -> range:
+        return range(self.lines)
+
+
+@dataclass(frozen=True)
+class PaperPage:
+    title: str
+    questions: list[PaperQuestion]
+
+
+def paper_form(
+    specs: Sequence[QuestionSpec], page_titles: Sequence[str], hints: dict[str, str]
+) -> list[PaperPage]:
+    """The questionnaire laid out for paper: every question (a condition said in words,
+    since paper cannot hide a question), boxes to tick, lines to write on sized to the
+    answer allowed, and the "about you" questions with "prefer not to say"."""
+    by_key = {s.key: s for s in specs}
+    out: list[PaperPage] = []
+    number = 0
+    for index, page in enumerate(pages(specs)):
+        questions: list[PaperQuestion] = []
+        for q in page:
+            if q.kind == EQUALITY:
+                for text, options in EQUALITY_QUESTIONS.values():
+                    number += 1
+                    questions.append(
+                        PaperQuestion(
+                            number, text, "", False, [label for _, label in options], False, 0, ""
+                        )
+                    )
+                continue
+            number += 1
+            condition = ""
+            if q.show_if_key and q.show_if_key in by_key:
+                trigger = by_key[q.show_if_key]
+                labels = dict(trigger.choices())
+                answers = " or ".join(f"‘{labels.get(v, v)}’" for v in q.show_if_values)
+                condition = f"Answer this only if you answered {answers} to ‘{trigger.text}’."
+            boxes = (
+                [label for _, label in q.choices()]
+                if q.kind in KINDS_WITH_OPTIONS
+                or q.kind
+                in (
+                    LIKERT,
+                    YES_NO,
+                    RESPONDENT_TYPE,
+                )
+                else []
+            )
+            limit = q.limit()
+            lines = 0
+            if not boxes:
+                lines = max(2, min(24, (limit or 100) // 90)) if limit else 2
+            hint = hints.get(q.key, "")
+            if q.kind == RESPONDENT_TYPE:
+                hint = (hint + " If on behalf of an organisation, write its name:").strip()
+                lines = 1
+            if q.kind == DATE:
+                hint = (hint + " For example, 27 3 2026.").strip()
+            questions.append(
+                PaperQuestion(
+                    number=number,
+                    text=q.text,
+                    hint=hint,
+                    required=q.required,
+                    boxes=boxes,
+                    many=q.kind == MULTIPLE_CHOICE,
+                    lines=lines,
+                    condition=condition,
+                    ranking=q.kind == RANKING,
+                )
+            )
+        out.append(PaperPage(page_titles[index] if index < len(page_titles) else "", questions))
+    return out

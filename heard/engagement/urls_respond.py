@@ -11,6 +11,7 @@ public_patterns = [
     path("respond/received/<str:signed>/", views_respond.received, name="received"),
     path("respond/your-answers/<str:signed>/", views_respond.received_copy, name="received_copy"),
     path("<slug:slug>/respond/", views_respond.respond, name="respond"),
+    path("<slug:slug>/respond/paper.pdf", views_respond.paper, name="respond_paper"),
 ]
 
 staff_patterns = [

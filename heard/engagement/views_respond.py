@@ -541,3 +541,39 @@ def _broken(request: HttpRequest, q: Questionnaire) -> HttpResponse:
         },
         status=400,
     )
+
+
+def paper_context(q: Questionnaire, version: QuestionnaireVersion) -> dict[str, Any]:
+    view = selectors_responses.version_view(version)
+    return {
+        "q": q,
+        "activity": q.activity,
+        "title": q.activity.title if q.activity else q.title,
+        "pages": questionnaire.paper_form(
+            view.specs,
+            [s.title for s in view.sections],
+            {qn.key: qn.hint for qn in view.questions if qn.hint},
+        ),
+        "organisation": settings.HEARD_ORGANISATION_NAME,
+        "site_name": settings.HEARD_SITE_NAME,
+        "contact_email": settings.HEARD_CONTACT_EMAIL,
+    }
+
+
+def paper_pdf(context: dict[str, Any], filename: str) -> HttpResponse:
+    out = HttpResponse(
+        template_pdf("engagement/respond/paper_document.html", context),
+        content_type="application/pdf",
+    )
+    out["Content-Disposition"] = f'inline; filename="{filename}"'
+    return out
+
+
+def paper(request: HttpRequest, slug: str) -> HttpResponse:
+    """The questionnaire people answer now, laid out to print and send back on paper
+    (paper responses count as much as online ones; staff enter them)."""
+    q = _questionnaire_for_slug(slug)
+    version = selectors_responses.respondable_version(q)
+    if version is None:
+        raise Http404("This questionnaire has no questions yet")
+    return paper_pdf(paper_context(q, version), f"{slug}-paper-questionnaire.pdf")

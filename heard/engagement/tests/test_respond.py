@@ -703,3 +703,33 @@ def test_each_answer_has_its_own_change_link_on_the_check_page(client):
     r = client.post(url, {"state": _state(html), "page": 3, "action": "goto-1"})
     body = r.content.decode()
     assert "Your views" in body and "The nurse was kind and on time." in body
+
+
+def test_the_questionnaire_prints_on_paper_with_every_question(client):
+    import io
+
+    from pypdf import PdfReader
+
+    q = make_questionnaire()
+    page = client.get(reverse("engagement_public:activity", args=[q.activity.slug]))
+    link = reverse("engagement_public:respond_paper", args=[q.activity.slug])
+    assert link in page.content.decode()
+    r = client.get(link)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+    flat = " ".join(text.split())
+    # Every question, numbered; the condition said in words; the boxes' labels; the
+    # "about you" questions with "prefer not to say"; how to send it back.
+    assert "1. Are you responding as an individual or for an organisation? (required)" in flat
+    assert "Tell us about your experience" in flat
+    assert (
+        "Answer this only if you answered ‘Yes’ to ‘Have you had care from a community nurse?’"
+        in flat
+    )
+    assert "Time to talk" in flat and "Same nurse" in flat and "Tick all that apply." in flat
+    assert "Strongly disagree" in flat and "Prefer not to say" in flat
+    assert "How to send it back" in flat
+    # A draft activity has no paper form for the public.
+    q.activity.status = "draft"
+    q.activity.save()
+    assert client.get(link).status_code == 404
