@@ -1,0 +1,96 @@
+"""What people type to get past a required box is not content. One place for the rule
+every safeguard uses: a reason, a justification, a name or a title must say something.
+
+Pure: no Django. A hurried officer types "x", "-", ".", "n/a", "tbc" or "see above";
+a hostile caller sends the same through a service. Both are refused with a message that
+says what is needed.
+"""
+
+import re
+
+# Lower-case, white space squeezed; punctuation-only entries are caught by the "no word"
+# rule below as well.
+PLACEHOLDERS = frozenset(
+    {
+        "x",
+        "xx",
+        "xxx",
+        "-",
+        "--",
+        "\u2013",
+        ".",
+        "..",
+        "...",
+        "?",
+        "n/a",
+        "na",
+        "n.a.",
+        "none",
+        "nil",
+        "null",
+        "no",
+        "yes",
+        "ok",
+        "okay",
+        "noted",
+        "tbc",
+        "tbd",
+        "todo",
+        "test",
+        "testing",
+        "asdf",
+        "reason",
+        "no reason",
+        "see above",
+        "as above",
+        "other",
+        "misc",
+        "fix",
+        "update",
+        "change",
+        "unknown",
+    }
+)
+
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)  # two or more letters in a row
+
+
+def squeeze(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def is_placeholder(text: str) -> bool:
+    """Empty, a known placeholder, or no word of two letters or more."""
+    cleaned = squeeze(text).lower()
+    if not cleaned or cleaned in PLACEHOLDERS or cleaned.strip(" .!?") in PLACEHOLDERS:
+        return True
+    return not _WORD.search(cleaned)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(squeeze(text))
+
+
+def reason_problems(text: str, *, what: str, min_words: int = 2) -> list[str]:
+    """Why ``text`` is not a reason a reader could follow; empty when it is. ``what``
+    completes "Give the reason …" (e.g. "for closing early")."""
+    cleaned = squeeze(text)
+    if not cleaned:
+        return [f"Give the reason {what}."]
+    if is_placeholder(cleaned):
+        return [f"Give the reason {what} in words: \u201c{cleaned}\u201d is not a reason."]
+    if len(words(cleaned)) < min_words:
+        return [f"Give the reason {what} in a sentence a reader could follow."]
+    return []
+
+
+def name_is_placeholder(text: str) -> bool:
+    """A "name" that is not one: fewer than two letters, one letter repeated ("xxxx"),
+    or a known placeholder ("n/a", "none", "anonymous")."""
+    letters = re.sub(r"[\W\d_]+", "", text or "", flags=re.UNICODE).lower()
+    return (
+        len(letters) < 2
+        or len(set(letters)) == 1
+        or letters in {p.replace("/", "").replace(".", "") for p in PLACEHOLDERS}
+        or letters in {"anon", "anonymous", "nobody", "someone"}
+    )
