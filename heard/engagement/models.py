@@ -134,6 +134,49 @@ class ActivityDocument(models.Model):
         return self.title
 
 
+class FormatRequest(models.Model):
+    """Someone asked for an activity's information in a format or language we do not
+    have yet. Staff see the queue with its due date; the contact details are erased once
+    the request is closed (only what was asked for, and when, is kept)."""
+
+    class Format(models.TextChoices):
+        EASY_READ = "easy_read", "Easy Read"
+        LARGE_PRINT = "large_print", "Large print"
+        AUDIO = "audio", "Audio"
+        BSL = "bsl", "British Sign Language video"
+        BRAILLE = "braille", "Braille"
+        OTHER_LANGUAGE = "other_language", "Another language"
+        PAPER = "paper", "A printed copy by post"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        DONE = "done", "Sent"
+        DECLINED = "declined", "Could not be met"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="format_requests")
+    format = models.CharField(max_length=16, choices=Format.choices)
+    language = models.CharField(max_length=64, blank=True)
+    details = models.TextField(blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_postal = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    due_by = models.DateField()
+    status = models.CharField(
+        max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True, help_text="What was sent, or why it could not be")
+
+    class Meta:
+        ordering = ("due_by", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} for {self.activity_id}"
+
+
 # ---------------------------------------------------------------------------------------
 # Questionnaires and responses (issue 4, second slice). The pure rules – question kinds,
 # answer validation, conditional display, versioning – are in questionnaire.py.

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from heard.engagement import domain
-from heard.engagement.models import Activity
+from heard.engagement.models import Activity, FormatRequest
 
 S = domain.Status
 
@@ -94,4 +94,21 @@ def activities_missing_feedback() -> QuerySet[Activity]:
         Activity.objects.filter(status=S.CLOSED)
         .exclude(level=domain.Level.INFORM)
         .order_by("closes_at")
+    )
+
+
+def format_requests_open() -> QuerySet[FormatRequest]:
+    """Requests waiting, the most overdue first."""
+    return (
+        FormatRequest.objects.filter(status=FormatRequest.Status.OPEN)
+        .select_related("activity")
+        .order_by("due_by", "pk")
+    )
+
+
+def format_requests_closed() -> QuerySet[FormatRequest]:
+    return (
+        FormatRequest.objects.exclude(status=FormatRequest.Status.OPEN)
+        .select_related("activity", "closed_by")
+        .order_by("-closed_at")
     )

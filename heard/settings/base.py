@@ -255,6 +255,8 @@ HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 # Members invited at least this often in 12 months are shown as "asked often".
 HEARD_INVOLVEMENT_OFTEN_THRESHOLD = env.int("HEARD_INVOLVEMENT_OFTEN_THRESHOLD", default=3)
 # Days before an unanswered invitation gets its one reminder.
+# Someone who asks for a format or language not yet available gets it within this many days.
+HEARD_FORMAT_REQUEST_DAYS = env.int("HEARD_FORMAT_REQUEST_DAYS", default=10)
 HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)

@@ -20,7 +20,25 @@ EXPECTED = {
     "engagement:feedback": Access(
         CHANGE, kwargs=_activity, method="post", data={"feedback": "We did it"}
     ),
+    "engagement:documents": Access(CHANGE, kwargs=_activity),
+    "engagement:format_requests": Access(CHANGE),
+    "engagement:format_request_close": Access(CHANGE, kwargs=lambda: _format_request()),
 }
+
+
+def _format_request():
+    from datetime import date
+
+    from heard.engagement.models import FormatRequest
+    from heard.engagement.tests.factories import ActivityFactory
+
+    request = FormatRequest.objects.create(
+        activity=ActivityFactory(),
+        format="audio",
+        contact_email="a@example.org",
+        due_by=date(2030, 1, 1),
+    )
+    return {"pk": request.pk}
 
 
 # Questionnaires and responses (builder, data entry, import): every staff member may
