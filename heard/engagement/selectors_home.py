@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from heard.engagement import domain
-from heard.engagement.models import Activity
+from heard.engagement.models import Activity, FormatRequest
 from heard.engagement.selectors import _open_q
 
 S = domain.Status
@@ -23,6 +23,8 @@ class OfficerWork:
     opening: list[Activity]
     closing_count: int
     closing: list[Activity]
+    formats_waiting: int = 0
+    formats_overdue: int = 0
 
 
 def feedback_owed_q(now: datetime) -> Q:
@@ -53,8 +55,8 @@ def closing_q(now: datetime, days: int) -> Q:
 
 
 def officer_work(now: datetime | None = None, *, days: int = 7, limit: int = 5) -> OfficerWork:
-    """The counts in one query, then at most ``limit`` of each list: four queries in all,
-    whatever the number of activities."""
+    """The counts in one query, then at most ``limit`` of each list, and the format
+    requests waiting: five queries in all, whatever the number of activities."""
     moment = now or timezone.now()
     owed, opening, closing = (
         feedback_owed_q(moment),
@@ -66,7 +68,13 @@ def officer_work(now: datetime | None = None, *, days: int = 7, limit: int = 5) 
         opening=Count("pk", filter=opening),
         closing=Count("pk", filter=closing),
     )
+    today = timezone.localdate(moment)
+    formats = FormatRequest.objects.filter(status=FormatRequest.Status.OPEN).aggregate(
+        waiting=Count("pk"), overdue=Count("pk", filter=Q(due_by__lt=today))
+    )
     return OfficerWork(
+        formats_waiting=formats["waiting"],
+        formats_overdue=formats["overdue"],
         feedback_owed_count=counts["owed"],
         feedback_owed=list(Activity.objects.filter(owed).order_by("closes_at", "pk")[:limit]),
         opening_count=counts["opening"],

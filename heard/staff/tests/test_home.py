@@ -26,8 +26,17 @@ def _main(response) -> str:
 
 
 def _officer_world(n: int) -> None:
+    from heard.engagement.models import FormatRequest
+
     now = timezone.now()
     for i in range(n):
+        FormatRequest.objects.create(
+            activity=ActivityFactory(title=f"Asked in Polish {i}", status=Activity.Status.DRAFT),
+            format="other_language",
+            language="Polish",
+            contact_email="a@example.org",
+            due_by=timezone.localdate() - timedelta(days=1),
+        )
         ActivityFactory(
             title=f"Closed survey {i}",
             status=Activity.Status.CLOSED,
@@ -75,10 +84,14 @@ def test_officer_home_shows_feedback_owed_dates_invitations_and_imports(
 ):
     client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
     _officer_world(1)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(URL)
     main = _main(response)
     assert "<strong>2</strong> activities have closed without “you said, we did”" in main
+    assert (
+        '<strong>1</strong> waiting, <strong class="nhsuk-tag nhsuk-tag--red">1 overdue</strong>'
+        in main
+    )
     assert "Closed survey 0" in main and "Lapsed survey 0" in main
     assert "Newsletter" not in main and "Feedback given" not in main
     assert "Closing soon 0" in main and "Opening soon 0" in main
@@ -93,7 +106,7 @@ def test_officer_home_queries_do_not_grow_with_the_data(
 ):
     client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
     _officer_world(12)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         response = client.get(URL)
     main = _main(response)
     assert "<strong>24</strong> activities have closed" in main
