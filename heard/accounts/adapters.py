@@ -7,12 +7,26 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
+from heard.core.ratelimit import address_subject, client_address
+
 
 class HeardAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Staff accounts are created by an administrator; the public joins through the
         # membership scheme, not through this sign-up form.
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The one function every rate limit uses (HEARD_TRUSTED_PROXY_COUNT), not the
+        # proxy's address: behind a proxy, everyone would share one lock-out.
+        return client_address(request)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # Failed sign-ins are counted per account *and* address: someone guessing a
+        # colleague's password from their own machine locks out only themselves, never
+        # the colleague (nor, with the per-address limit, the whole site).
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{address_subject(client_address(request))}"
 
 
 class HeardMFAAdapter(DefaultMFAAdapter):

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from heard.core import ratelimit
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
@@ -27,8 +28,9 @@ HONEYPOT = "website"
 
 
 def _client_address(request: HttpRequest) -> str:
-    # Behind the proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy middleware.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # The real client address behind HEARD_TRUSTED_PROXY_COUNT proxies (one function
+    # for every rate limit in Heard).
+    return ratelimit.client_address(request)
 
 
 def _questionnaire_for_slug(slug: str) -> Questionnaire:
@@ -357,7 +359,7 @@ def _send(
         # Say nothing a robot could learn from; it is logged for staff.
         return render(request, "engagement/respond/received.html", {"q": q, "reference": ""})
     try:
-        response, created = services.response_submit(
+        response, _created = services.response_submit(
             version=view.version,
             raw=state["a"],
             token=token,
@@ -377,8 +379,6 @@ def _send(
     except services.ResponseInvalid as exc:
         page = questionnaire.first_error_page(view.specs, exc.errors)
         return _page(request, q, view, state, page, window=window, errors=exc.errors)
-    if created:
-        services.rate_count(address=_client_address(request))
     return redirect("engagement_public:received", signed=services.receipt_sign(response.reference))
 
 
@@ -413,6 +413,10 @@ def _save_confirm(
             if not email
             else "Enter an email address in the correct format, like name@example.com"
         )
+    status = 400
+    if not error:
+        error = services.draft_mail_refusal(email=email, address=_client_address(request))
+        status = 429
     if error:
         return render(
             request,
@@ -426,7 +430,7 @@ def _save_confirm(
                 "error": error,
                 "email": email,
             },
-            status=400,
+            status=status,
         )
     draft = services.draft_save(
         questionnaire_obj=q,

@@ -257,3 +257,22 @@ def test_staff_address_is_never_turned_into_a_member_sign_in(client, make_staff)
     staff.refresh_from_db()
     assert staff.role  # unchanged
     assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_join_emails_are_limited_per_address_and_per_client(client, settings):
+    settings.HEARD_TRUSTED_PROXY_COUNT = 1
+
+    def join(email, ip):
+        return client.post(
+            reverse("members:join"),
+            join_data(email=email),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=ip,
+        )
+
+    codes = [join("victim@example.org", f"203.0.113.{n}").status_code for n in range(5)]
+    assert codes == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    codes = [join(f"p{n}@example.org", "198.51.100.5").status_code for n in range(11)]
+    assert codes == [302] * 10 + [429]
+    assert "from this connection" in join("q@example.org", "198.51.100.5").content.decode()
