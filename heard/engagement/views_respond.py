@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from heard.core import ratelimit
+from heard.core.text import control_character_message, has_control_characters
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
@@ -99,6 +100,12 @@ def _respond(request: HttpRequest, q: Questionnaire) -> HttpResponse:
     if action == "back":
         earlier = [p for p in visible if p < page]
         return _page(request, q, view, state, earlier[-1] if earlier else page, window=window)
+    if action in ("save", "save_confirm"):
+        # A draft is stored as it stands: nothing that cannot be stored goes into it.
+        bad = questionnaire.control_character_errors(view.specs, raw)
+        if bad:
+            first = questionnaire.first_error_page(view.specs, bad)
+            return _page(request, q, view, state, first, window=window, errors=bad)
     if action == "save":
         return _save_page(request, q, state, page)
     if action == "save_confirm":
@@ -311,7 +318,11 @@ def _send(
     token = uuid.UUID(hex=state["t"])
     email = request.POST.get("receipt_email", "").strip()
     send_errors = []
-    if email:
+    if has_control_characters(email):
+        send_errors.append(
+            {"href": "#receipt_email", "text": control_character_message("Email address")}
+        )
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -406,6 +417,8 @@ def _save_confirm(
     email = request.POST.get("email", "").strip()
     error = ""
     try:
+        if has_control_characters(email):
+            raise ValidationError("control")
         validate_email(email)
     except ValidationError:
         error = (

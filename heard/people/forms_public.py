@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from heard.core.forms import refuse_control_characters
 from heard.people.equality import QUESTIONS
 from heard.people.postcodes import InvalidPostcode, normalise_postcode
 from heard.people.selectors import topics_active
@@ -31,7 +32,15 @@ def contact_consent_wording(methods: list[str]) -> str:
     return f"{CONTACT_QUESTION} {', '.join(labels)}" if labels else ""
 
 
-class _MemberDetailsFields(forms.Form):
+class _PublicForm(forms.Form):
+    """A form a member of the public fills in: no control characters in any text field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
+
+
+class _MemberDetailsFields(_PublicForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -129,7 +138,7 @@ class MemberDetailsForm(_MemberDetailsFields):
     """My details: the email address is shown, not changed here (it is how they sign in)."""
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(_PublicForm):
     email = forms.EmailField(
         label="New email address",
         max_length=254,
@@ -154,7 +163,7 @@ class EmailChangeForm(forms.Form):
         return email
 
 
-class SignInForm(forms.Form):
+class SignInForm(_PublicForm):
     email = forms.EmailField(
         label="Email address",
         max_length=254,
@@ -167,7 +176,7 @@ class SignInForm(forms.Form):
     )
 
 
-class SignInCodeForm(forms.Form):
+class SignInCodeForm(_PublicForm):
     code = forms.CharField(
         label="Code from the email",
         max_length=12,
@@ -189,7 +198,7 @@ class SignInCodeForm(forms.Form):
         return code
 
 
-class EqualityForm(forms.Form):
+class EqualityForm(_PublicForm):
     """One optional question per characteristic, each with "Prefer not to say" (ONS 2021)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

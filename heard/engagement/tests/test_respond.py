@@ -396,6 +396,63 @@ def test_sends_from_many_people_behind_one_proxy_are_limited_one_by_one(client, 
     assert Response.objects.count() == 7
 
 
+def _page_one_then(client, url, answers, action="continue"):
+    page = client.get(url)
+    r = client.post(
+        url,
+        {
+            "state": _state(page.content.decode()),
+            "page": 0,
+            "as": "individual",
+            "used": "yes",
+            "action": "continue",
+        },
+    )
+    return client.post(
+        url, {"state": _state(r.content.decode()), "page": 1, **answers, "action": action}
+    )
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b[31m", "\x07", "\x7f", "\x85"])
+def test_control_characters_in_free_text_are_refused_naming_the_question(client, bad):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    r = _page_one_then(client, url, {"experience": f"Kind{bad} nurse"})
+    html = r.content.decode()
+    assert "There is a problem" in html
+    assert "Your answer to ‘Tell us about your experience’ contains a hidden control" in html
+    # Saving to finish later stores nothing either (a NUL cannot go into PostgreSQL JSON).
+    r = _page_one_then(client, url, {"experience": f"Kind{bad} nurse"}, action="save")
+    assert "hidden control character" in r.content.decode()
+    assert not ResponseDraft.objects.exists() and not Response.objects.exists()
+
+
+def test_tabs_and_new_lines_are_kept(client):
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url, experience="First line\r\nSecond\tline")
+    assert client.post(url, {"state": state, "page": 3, "action": "send"}).status_code == 302
+    assert "Second\tline" in Response.objects.get().answers.get(question__key="experience").text
+
+
+def test_a_control_character_in_an_organisation_name_or_email_is_refused(client):
+    from heard.engagement import questionnaire
+
+    q = make_questionnaire()
+    specs = selectors_responses.version_view(q.versions.get()).specs
+    result = questionnaire.clean_page(
+        specs[:1], {"as": "organisation", "as__org": "Friends\x00 of the ward"}
+    )
+    assert "hidden control character" in result.errors["as__org"]
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    state = _walk(client, url)
+    r = client.post(
+        url, {"state": state, "page": 3, "action": "send", "receipt_email": "a\x00b@example.org"}
+    )
+    assert r.status_code == 400 and "hidden control character" in r.content.decode()
+    assert not Response.objects.exists()
+
+
 def test_a_changed_resume_link_gets_a_way_forward(client):
     r = client.get(reverse("engagement_public:resume", args=["abc:def"]))
     assert r.status_code == 410

@@ -276,3 +276,17 @@ def test_join_emails_are_limited_per_address_and_per_client(client, settings):
     codes = [join(f"p{n}@example.org", "198.51.100.5").status_code for n in range(11)]
     assert codes == [302] * 10 + [429]
     assert "from this connection" in join("q@example.org", "198.51.100.5").content.decode()
+
+
+def test_control_characters_in_a_join_are_refused_naming_the_field(client):
+    response = client.post(reverse("members:join"), join_data(full_name="Alex\x00 Example"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your answer to ‘Full name’ contains a hidden control character" in html
+    assert "Null characters are not allowed" not in html  # one clear message, not two
+    response = client.post(reverse("members:join"), join_data(phone="01603\x1b123456"))
+    assert "‘Phone number’ contains a hidden control character" in response.content.decode()
+    assert not Member.objects.exists() and not mail.outbox
+    # Tabs and line ends are not control characters we refuse (trimmed as usual).
+    ok = client.post(reverse("members:join"), join_data(full_name="Alex\tExample"))
+    assert ok.status_code == 302

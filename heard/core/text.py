@@ -1,0 +1,29 @@
+"""Text a member of the public typed: what Heard refuses to store (pure; no Django).
+
+Control characters (everything below a space except tab, line feed and carriage return,
+DEL, and the C1 block) have no place in an answer, a name or an address. A NUL cannot
+even be stored in PostgreSQL text or JSON: before this check it passed validation and
+then failed every send with a server error, so that person could never respond.
+"""
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def has_control_characters(text: object) -> bool:
+    """True if ``text`` (a string, or a list of them) holds a character we refuse."""
+    if isinstance(text, str):
+        return _CONTROL.search(text) is not None
+    if isinstance(text, list | tuple):
+        return any(has_control_characters(item) for item in text)
+    return False
+
+
+def control_character_message(name: str) -> str:
+    """The message for a refused answer, naming the question or field."""
+    return (
+        f"Your answer to ‘{name}’ contains a hidden control character that we cannot "
+        "store (often copied in from another program by accident). Type the answer "
+        "again, or copy it without that character"
+    )
