@@ -16,6 +16,13 @@ class HeardAccountAdapter(DefaultAccountAdapter):
         # membership scheme, not through this sign-up form.
         return False
 
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        # Passwords are for staff: a member of the public signs in by emailed link, and a
+        # password set through a reset would open the staff sign-in to them.
+        if not getattr(user, "is_staff_member", False):
+            return
+        super().send_password_reset_mail(user, email, context)
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The one function every rate limit uses (HEARD_TRUSTED_PROXY_COUNT), not the
         # proxy's address: behind a proxy, everyone would share one lock-out.

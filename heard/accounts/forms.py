@@ -1,4 +1,9 @@
+from typing import Any
+
+from allauth.account.forms import LoginForm
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
 
 from heard.core.roles import Role
 
@@ -27,3 +32,27 @@ class RoleChangeForm(forms.Form):
         widget=forms.RadioSelect,
         required=False,
     )
+
+
+class StaffLoginForm(LoginForm):
+    """allauth's sign-in form, for staff accounts only.
+
+    A member of the public (an account with no staff role) is refused with a pointer to
+    the member sign-in, before any session starts: the staff sign-in asks a second factor
+    only of staff, so it must never open an account without one.
+    """
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and not getattr(user, "is_staff_member", False):
+            self.user = None
+            raise forms.ValidationError(
+                format_html(
+                    "This sign-in is for staff. If you are a member of the public, "
+                    '<a href="{}">sign in to your member account</a> with a link we email you.',
+                    reverse("members:sign_in"),
+                ),
+                code="not_staff",
+            )
+        return cleaned

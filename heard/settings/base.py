@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "heard.accounts.middleware.StaffTwoFactorMiddleware",
+    "heard.accounts.middleware.MembersAreNotStaffMiddleware",
+    "heard.accounts.middleware.StaffNoStoreMiddleware",
 ]
 
 # How many reverse proxies of ours stand in front of the app servers (docs/runbook.md):
@@ -172,6 +174,8 @@ LOGOUT_REDIRECT_URL = "public:home"
 
 # django-allauth: staff sign in with email and password, then a TOTP code.
 ACCOUNT_ADAPTER = "heard.accounts.adapters.HeardAccountAdapter"
+# The staff sign-in refuses accounts without a staff role (members sign in by link).
+ACCOUNT_FORMS = {"login": "heard.accounts.forms.StaffLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -54,10 +54,11 @@ def test_staff_cannot_switch_two_factor_off(client, make_staff):
     assert get_adapter().can_delete_authenticator(auth) is False
 
 
-def test_member_of_public_is_not_asked_for_two_factor(client, make_member):
+def test_member_of_public_cannot_use_the_staff_sign_in(client, make_member):
+    # (It used to let them in without a second factor; see test_members_not_staff.)
     member = make_member()
     response = _password_step(client, member)
-    assert response.status_code == 302 and response["Location"] != reverse("mfa_authenticate")
+    assert response.status_code == 200 and "This sign-in is for staff" in response.content.decode()
 
 
 def test_wrong_password_ten_times_locks_the_account(client, make_staff):
