@@ -56,6 +56,7 @@ from heard.people.services.membership import (
     member_unsubscribe,
     member_unsubscribe_check,
     member_verify,
+    member_verify_check,
 )
 
 AUTH_BACKEND = "allauth.account.auth_backends.AuthenticationBackend"
@@ -167,9 +168,17 @@ def join_check_email(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for a click (email scanners open links); POST confirms and signs in."""
     try:
-        _member, user = member_verify(token=token)
+        if request.method == "GET":
+            member = member_verify_check(token=token)
+            if member.user_id is None:
+                return render(request, "people/public/verify.html")
+            user = None
+        else:
+            _member, user = member_verify(token=token)
     except LinkError:
         return _link_problem(
             request,

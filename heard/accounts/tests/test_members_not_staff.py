@@ -56,9 +56,7 @@ def test_an_account_with_neither_role_nor_membership_gets_not_found(client):
 
 def test_the_staff_sign_in_refuses_a_member_account_with_a_clear_message(client, make_member):
     member = make_member()  # (a member with a password, as the old pages allowed)
-    response = client.post(
-        reverse("account_login"), {"login": member.email, "password": PASSWORD}
-    )
+    response = client.post(reverse("account_login"), {"login": member.email, "password": PASSWORD})
     html = response.content.decode()
     assert response.status_code == 200
     assert "This sign-in is for staff" in html

@@ -110,7 +110,7 @@ def test_pending_member_asking_to_sign_in_gets_a_new_confirmation_link(client):
     mail.outbox.clear()
     client.post(reverse("members:sign_in"), {"email": "pat@example.org"})
     path = link_to(mail.outbox[-1].body, "/join/confirm/")
-    client.get(path)
+    client.post(path)
     assert Member.objects.get(email="pat@example.org").status == Member.Status.ACTIVE
 
 
