@@ -254,13 +254,15 @@ def response_detail(request: HttpRequest, pk: int, reference: str) -> HttpRespon
     response = selectors_responses.response_by_reference(reference.strip().upper())
     if response is None or response.activity_id != activity.pk:
         raise Http404("No response with that reference for this activity")
+    redacted = not request.user.has_perm("engagement.view_responses_unredacted")
     return render(
         request,
         "engagement/entry/response_detail.html",
         {
             "activity": activity,
             "response": response,
-            "answers": selectors_responses.response_answers(response),
+            "answers": selectors_responses.response_answers(response, redacted=redacted),
+            "redacted": redacted,
         },
     )
 
