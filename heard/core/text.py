@@ -27,3 +27,19 @@ def control_character_message(name: str) -> str:
         "store (often copied in from another program by accident). Type the answer "
         "again, or copy it without that character"
     )
+
+
+# Characters that make a spreadsheet read a cell as a formula when they lead it (OWASP's
+# list – = + - @ tab and carriage return – with line feed and the full-width forms some
+# spreadsheets also accept).
+_FORMULA_LEADS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell for a CSV that people open in a spreadsheet: never run as a formula.
+
+    Every cell of every CSV made from what someone else wrote goes through this – the
+    header row too, since column names come from the uploaded file.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in _FORMULA_LEADS else text
