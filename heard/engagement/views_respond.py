@@ -104,8 +104,8 @@ def _respond(request: HttpRequest, q: Questionnaire) -> HttpResponse:
         # A draft is stored as it stands: nothing that cannot be stored goes into it.
         bad = questionnaire.control_character_errors(view.specs, raw)
         if bad:
-            first = questionnaire.first_error_page(view.specs, bad)
-            return _page(request, q, view, state, first, window=window, errors=bad)
+            bad_page = questionnaire.first_error_page(view.specs, bad)
+            return _page(request, q, view, state, bad_page, window=window, errors=bad)
     if action == "save":
         return _save_page(request, q, state, page)
     if action == "save_confirm":
