@@ -5,6 +5,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from heard.core.ratelimit import address_subject, client_address
@@ -22,6 +23,20 @@ class HeardAccountAdapter(DefaultAccountAdapter):
         if not getattr(user, "is_staff_member", False):
             return
         super().send_password_reset_mail(user, email, context)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError as exc:
+            if getattr(exc, "code", "") == "too_many_login_attempts":
+                from heard.accounts.receivers import sign_in_locked_out
+                from heard.accounts.selectors import user_find_by_email
+
+                email = str(credentials.get("email") or "")
+                sign_in_locked_out(
+                    user=user_find_by_email(email) if email else None, step="password"
+                )
+            raise
 
     def get_client_ip(self, request: HttpRequest) -> str:
         # The one function every rate limit uses (HEARD_TRUSTED_PROXY_COUNT), not the

@@ -1,6 +1,7 @@
 from typing import Any
 
 from allauth.account.forms import LoginForm
+from allauth.mfa.base.forms import AuthenticateForm
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
@@ -56,3 +57,20 @@ class StaffLoginForm(LoginForm):
                 code="not_staff",
             )
         return cleaned
+
+
+class StaffTwoFactorForm(AuthenticateForm):
+    """allauth's code form; a lock-out (too many wrong codes) is audited.
+
+    (A wrong code is audited from allauth's ``authentication_failed`` signal.)
+    """
+
+    def clean_code(self) -> str:
+        try:
+            return str(super().clean_code())
+        except forms.ValidationError as exc:
+            if exc.code == "too_many_login_attempts":
+                from heard.accounts.receivers import sign_in_locked_out
+
+                sign_in_locked_out(user=self.user, step="two-factor code")
+            raise

@@ -195,6 +195,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = HEARD_SITE_NAME
 MFA_ADAPTER = "heard.accounts.adapters.HeardMFAAdapter"
+# Lock-outs after too many wrong codes are audited (wrong codes are, from a signal).
+MFA_FORMS = {"authenticate": "heard.accounts.forms.StaffTwoFactorForm"}
 
 # Staff sessions expire after two hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("HEARD_SESSION_SECONDS", default=2 * 60 * 60)
