@@ -7,6 +7,7 @@ then failed every send with a server error, so that person could never respond.
 """
 
 import re
+import unicodedata
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -43,3 +44,30 @@ def spreadsheet_safe(value: object) -> str:
     """
     text = "" if value is None else str(value)
     return "'" + text if text[:1] in _FORMULA_LEADS else text
+
+
+def email_normalise(value: str) -> str:
+    """An email address as Heard keeps it: NFKC (full-width and other compatibility forms
+    become their plain letters, so 'ａlex＠example.org' is 'alex@example.org'), trimmed,
+    lower case."""
+    return unicodedata.normalize("NFKC", value).strip().lower()
+
+
+_SCRIPTS = ("LATIN", "CYRILLIC", "GREEK")
+
+
+def email_mixes_scripts(value: str) -> bool:
+    """True if one part of the address mixes Latin, Cyrillic or Greek letters.
+
+    Such a mix is how a look-alike address is made ('exаmple.org' with a Cyrillic 'а'),
+    never how a real one is written; an address wholly in one alphabet is fine.
+    """
+    for part in re.split(r"[@.]", value):
+        seen = set()
+        for char in part:
+            if char.isalpha():
+                name = unicodedata.name(char, "")
+                seen.update(s for s in _SCRIPTS if name.startswith(s))
+        if len(seen) > 1:
+            return True
+    return False

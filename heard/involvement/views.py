@@ -350,6 +350,9 @@ def participation(request: HttpRequest) -> HttpResponse:
     )
 
 
+EQUALITY_CHART_KEYS = frozenset({"age_band", "sex", "ethnic_group"})
+
+
 @permission_required("involvement.view_reach")
 def reach(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("population", selectors.BUILT_IN_KEY)
@@ -358,7 +361,12 @@ def reach(request: HttpRequest) -> HttpResponse:
     except PopulationError:
         population = selectors.population_get(selectors.BUILT_IN_KEY)
     charts = []
+    # Age, sex and ethnic group come from equality monitoring: only for people.view_equality
+    # (programme leads see reach by place alone).
+    with_equality = request.user.has_perm("people.view_equality")
     for reach_chart in selectors.reach_charts(population):
+        if not with_equality and reach_chart.key in EQUALITY_CHART_KEYS:
+            continue
         svg = bar_chart(
             title=f"Members by {reach_chart.title.lower()}",
             first_name="Members",
@@ -372,6 +380,7 @@ def reach(request: HttpRequest) -> HttpResponse:
         "involvement/reach.html",
         {
             "charts": charts,
+            "equality_hidden": not with_equality,
             "population": population,
             "population_key": key,
             "populations": selectors.population_choices(),

@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 
 from heard.core.forms import refuse_control_characters
+from heard.core.text import email_mixes_scripts, email_normalise
 from heard.people.equality import QUESTIONS
 from heard.people.postcodes import InvalidPostcode, normalise_postcode
 from heard.people.selectors import topics_active
@@ -30,6 +31,24 @@ def contact_consent_wording(methods: list[str]) -> str:
     """The question and the answers ticked, as shown: '' when none was ticked."""
     labels = [label for value, label in CONTACT_CHOICES if value in methods]
     return f"{CONTACT_QUESTION} {', '.join(labels)}" if labels else ""
+
+
+class MemberEmailField(forms.EmailField):
+    """An email address from the public: normalised (NFKC, lower case) before it is
+    checked, and refused if it mixes alphabets – so a look-alike letter cannot make a
+    second, identical-looking member."""
+
+    def to_python(self, value: Any) -> str:
+        return email_normalise(str(super().to_python(value)))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and email_mixes_scripts(str(value)):
+            raise forms.ValidationError(
+                "Check your email address: it mixes letters from different alphabets "
+                "(for example a Cyrillic ‘а’ among Latin letters). Type it again on your keyboard",
+                code="mixed_scripts",
+            )
 
 
 class _PublicForm(forms.Form):
@@ -107,7 +126,7 @@ class _MemberDetailsFields(_PublicForm):
 
 
 class JoinForm(_MemberDetailsFields):
-    email = forms.EmailField(
+    email = MemberEmailField(
         label="Email address",
         max_length=254,
         help_text="We will send you an email to check it is yours.",
@@ -139,7 +158,7 @@ class MemberDetailsForm(_MemberDetailsFields):
 
 
 class EmailChangeForm(_PublicForm):
-    email = forms.EmailField(
+    email = MemberEmailField(
         label="New email address",
         max_length=254,
         help_text="We will send a link to this address. Your address changes when you open it.",
@@ -164,7 +183,7 @@ class EmailChangeForm(_PublicForm):
 
 
 class SignInForm(_PublicForm):
-    email = forms.EmailField(
+    email = MemberEmailField(
         label="Email address",
         max_length=254,
         help_text="The address you joined with. We will email you a link to sign in.",

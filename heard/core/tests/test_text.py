@@ -29,3 +29,14 @@ def test_control_characters():
     assert has_control_characters("a\x00b") and has_control_characters(["ok", "\x1b"])
     assert has_control_characters("\x85") and has_control_characters("\x7f")
     assert not has_control_characters("tab\tnew\nline\r") and not has_control_characters(None)
+
+
+def test_email_normalise_and_mixed_scripts():
+    from heard.core.text import email_mixes_scripts, email_normalise
+
+    assert email_normalise(" ＡＬＥＸ＠Example.org ") == "alex@example.org"
+    assert email_mixes_scripts("alex@exаmple.org")  # Cyrillic а
+    assert email_mixes_scripts("аlex@example.org")
+    assert not email_mixes_scripts("alex@example.org")
+    assert not email_mixes_scripts("почта@пример.рф")  # wholly Cyrillic is fine
+    assert not email_mixes_scripts("zoë@example.org")

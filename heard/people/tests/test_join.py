@@ -310,3 +310,15 @@ def test_mail_to_an_unconfirmed_address_holds_none_of_the_joiners_words(client):
         reverse("members:join"), join_data(full_name="Eve Click here", email="victim@example.org")
     )
     assert "Eve" not in mail.outbox[-1].body and "Click here" not in mail.outbox[-1].body
+
+
+def test_a_look_alike_letter_cannot_make_a_second_identical_looking_member(client):
+    client.post(reverse("members:join"), join_data(email="alex@example.org"))
+    # Full-width letters are the same address (NFKC): the owner is told, nobody is added.
+    again = client.post(reverse("members:join"), join_data(email="ＡＬＥＸ＠example.org"))
+    assert again.status_code == 302
+    assert Member.objects.count() == 1
+    # A Cyrillic 'а' among Latin letters is refused with a clear message.
+    mixed = client.post(reverse("members:join"), join_data(email="alex@exаmple.org"))
+    assert "mixes letters from different alphabets" in mixed.content.decode()
+    assert Member.objects.count() == 1
