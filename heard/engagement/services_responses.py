@@ -384,8 +384,10 @@ def response_submit(
         response, created = _committer.submit(pending)
     else:
         response, created = _submit_one(pending)
-    if created and receipt_email:
-        # Sent once the response is committed (at once when it already is).
+    if created and receipt_email and _receipt_mail_allowed(receipt_email):
+        # Sent once the response is committed (at once when it already is). The address
+        # is anyone's: a few receipts an hour per recipient, so nobody's inbox can be
+        # filled through us (the response itself is stored either way).
         mail_send_on_commit(
             to=[receipt_email],
             template="engagement/email/receipt",
@@ -639,6 +641,18 @@ def spam_check(
 
 
 # --- save and come back later ---------------------------------------------------------------
+
+
+RECEIPTS_PER_RECIPIENT_PER_HOUR = 5
+
+
+def _receipt_mail_allowed(email: str) -> bool:
+    return ratelimit.hit(
+        purpose="receipt-mail",
+        subject=email.strip().lower(),
+        limit=RECEIPTS_PER_RECIPIENT_PER_HOUR,
+        seconds=3600,
+    )
 
 
 # "Save and come back later" emails: per recipient, and per client address whatever

@@ -191,6 +191,23 @@ def test_the_same_form_sent_twice_is_stored_once_with_one_receipt(client):
     assert len(mail.outbox) == 1
 
 
+def test_receipts_to_one_address_are_limited_but_every_response_is_stored(client, settings):
+    settings.HEARD_TRUSTED_PROXY_COUNT = 1
+    q = make_questionnaire()
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    for n in range(7):  # seven senders, each naming the same victim's address
+        state = _walk(client, url)
+        r = client.post(
+            url,
+            {"state": state, "page": 3, "action": "send", "receipt_email": "victim@example.org"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        assert r.status_code == 302
+    assert Response.objects.count() == 7
+    assert len(mail.outbox) == 5
+
+
 def test_a_missing_required_answer_is_shown_and_nothing_is_lost(client):
     q = make_questionnaire()
     url = reverse("engagement_public:respond", args=[q.activity.slug])
