@@ -63,7 +63,7 @@ def email_mixes_scripts(value: str) -> bool:
     never how a real one is written; an address wholly in one alphabet is fine.
     """
     for part in re.split(r"[@.]", value):
-        seen = set()
+        seen: set[str] = set()
         for char in part:
             if char.isalpha():
                 name = unicodedata.name(char, "")
