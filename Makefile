@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV ?= $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
 PORT ?= 8000
+# manage.py uses the production settings unless told otherwise: name them here.
+DEV := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-heard.settings.dev}
 # uv must use this machine's own Python, never download one.
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
@@ -39,11 +41,11 @@ lock: | $(UV) ## Recompile the hash-pinned requirement files from pyproject.toml
 
 .PHONY: run
 run: install ## Run Heard on SQLite with the demo: web on http://127.0.0.1:$(PORT) and the task worker
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py createcachetable
-	$(PY) manage.py collectstatic --no-input -v 0
-	$(PY) manage.py demo_load
-	PORT=$(PORT) bin/run-dev
+	$(DEV) $(PY) manage.py migrate --no-input
+	$(DEV) $(PY) manage.py createcachetable
+	$(DEV) $(PY) manage.py collectstatic --no-input -v 0
+	$(DEV) $(PY) manage.py demo_load
+	$(DEV) PORT=$(PORT) bin/run-dev
 
 .PHONY: test
 test: install ## Lint, type-check, and run every test on SQLite, PostgreSQL and in Chromium
@@ -55,7 +57,7 @@ lint: install ## ruff, ruff format --check, mypy, import contracts, migrations c
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy heard engine/heard_analysis
 	$(VENV)/bin/lint-imports
-	$(PY) manage.py makemigrations --check --dry-run
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
 .PHONY: format
 format: install ## Format and autofix the code
@@ -68,7 +70,7 @@ test-fast: install ## The unit and integration tests on SQLite only
 
 .PHONY: audit-verify
 audit-verify: install ## Verify the audit trail's hash chain
-	$(PY) manage.py audit_verify
+	$(DEV) $(PY) manage.py audit_verify
 
 .PHONY: clean
 clean: ## Remove the virtualenv, node_modules and local database
@@ -76,4 +78,4 @@ clean: ## Remove the virtualenv, node_modules and local database
 
 .PHONY: totp
 totp: ## The current two-factor code of a demo account: make totp EMAIL=admin@demo.heard.example
-	$(PY) manage.py demo_totp $(EMAIL)
+	$(DEV) $(PY) manage.py demo_totp $(EMAIL)

@@ -8,7 +8,7 @@ from typing import Any
 
 from allauth.account.signals import password_changed, password_reset, user_logged_in
 from allauth.mfa.models import Authenticator
-from allauth.mfa.signals import authenticator_added, authenticator_removed
+from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed
 from django.contrib.auth.signals import user_logged_out, user_login_failed
 from django.db import transaction
 from django.dispatch import receiver
@@ -75,3 +75,28 @@ def on_authenticator_removed(
 ) -> None:
     if authenticator.type == Authenticator.Type.TOTP:
         _record(Action.USER_TWO_FACTOR_DISABLED, user, {"type": "totp"})
+
+
+@receiver(authentication_failed)
+def on_two_factor_failed(
+    sender: Any, request: Any, user: User, authenticator: Authenticator, **kwargs: Any
+) -> None:
+    # A wrong app or recovery code after the right password: someone may hold the
+    # password. Audited like a wrong password, with the step named.
+    reason = (
+        "wrong code when confirming again"
+        if kwargs.get("reauthentication")
+        else ("wrong two-factor code")
+    )
+    with transaction.atomic():
+        audit_record(action=Action.USER_SIGN_IN_FAILED, subject=user, after={"reason": reason})
+
+
+def sign_in_locked_out(*, user: User | None, step: str) -> None:
+    """Audit a refused attempt: too many failures for this account from this address."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.USER_SIGN_IN_FAILED,
+            subject=user if user else ("accounts.user", "unknown"),
+            after={"reason": f"locked out: too many failed attempts ({step})"},
+        )

@@ -10,8 +10,19 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+
+
+def render_plain(template_name: str, context: dict[str, Any]) -> str:
+    """A plain-text template rendered with autoescaping off.
+
+    A text/plain body is not HTML: escaping it turned "O'Brien" into "O&#x27;Brien" and
+    "Fish & chips" into "Fish &amp; chips". (No request: context processors never ran for
+    mail, so a plain Context gives the same variables.)
+    """
+    template: Any = get_template(template_name)
+    return str(template.template.render(Context(context, autoescape=False)))
 
 
 def mail_render(
@@ -22,15 +33,20 @@ def mail_render(
     headers: dict[str, str] | None = None,
 ) -> EmailMultiAlternatives:
     """Build a message from ``<template>_subject.txt``, ``<template>.txt`` and, if present,
-    ``<template>.html``."""
+    ``<template>.html``. The subject and the text body are rendered without HTML
+    escaping (render_plain); the HTML part is escaped as usual.
+
+    Never put text a member of the public wrote (a name, an answer) in mail to an
+    address nobody has confirmed yet: anyone could make us send their words to anyone.
+    """
     ctx = {
         "site_name": settings.HEARD_SITE_NAME,
         "organisation_name": settings.HEARD_ORGANISATION_NAME,
         "contact_email": settings.HEARD_CONTACT_EMAIL,
         **context,
     }
-    subject = " ".join(render_to_string(f"{template}_subject.txt", ctx).split())
-    body = render_to_string(f"{template}.txt", ctx)
+    subject = " ".join(render_plain(f"{template}_subject.txt", ctx).split())
+    body = render_plain(f"{template}.txt", ctx)
     message = EmailMultiAlternatives(
         subject=subject,
         body=body,

@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from heard.core.ratelimit import client_address
 from heard.core.request_context import new_request_id, reset_request_id, set_request_id
 
 # A proxy may pass its own id; accept it only if it is short and plain.
@@ -30,3 +31,19 @@ class RequestIdMiddleware:
             reset_request_id(token)
         response[self.header] = request_id
         return response
+
+
+class ClientAddressMiddleware:
+    """Put the real client address in ``REMOTE_ADDR`` (HEARD_TRUSTED_PROXY_COUNT proxies).
+
+    First in the chain, so logging, django-allauth and every rate limit see the person's
+    address, not the proxy's; the peer's own address is kept in ``HEARD_PEER_ADDR``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META["HEARD_PEER_ADDR"] = request.META.get("REMOTE_ADDR", "")
+        request.META["REMOTE_ADDR"] = client_address(request)
+        return self.get_response(request)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from heard.core.text import control_character_message, has_control_characters
 from heard.people import equality
 from heard.people.postcodes import InvalidPostcode, normalise_postcode
 
@@ -169,6 +170,9 @@ def clean_answer(question: QuestionSpec, raw: RawAnswer | None) -> tuple[Cleaned
             return Cleaned(), "Choose from the options shown"
         return Cleaned(value=list(dict.fromkeys(values)), empty=False), ""
     text = _as_text(raw)
+    if has_control_characters(text):
+        # A NUL cannot be stored in PostgreSQL: refused here, never a server error.
+        return Cleaned(), control_character_message(_short(q.text))
     if not text:
         if q.required:
             return Cleaned(), _required_message(q)
@@ -297,6 +301,11 @@ def clean_page(questions: Sequence[QuestionSpec], raw: RawAnswers) -> PageResult
             continue
         if q.kind == RESPONDENT_TYPE and cleaned.value == "organisation":
             organisation = _as_text(raw.get(organisation_key(q.key)))[:200]
+            if has_control_characters(organisation):
+                result.errors[organisation_key(q.key)] = control_character_message(
+                    "the name of the organisation"
+                )
+                continue
             if not organisation:
                 result.errors[organisation_key(q.key)] = "Enter the name of the organisation"
                 continue
@@ -304,6 +313,19 @@ def clean_page(questions: Sequence[QuestionSpec], raw: RawAnswers) -> PageResult
         if not cleaned.empty:
             result.answers[q.key] = cleaned
     return result
+
+
+def control_character_errors(questions: Sequence[QuestionSpec], raw: RawAnswers) -> dict[str, str]:
+    """Errors for every answer so far holding a control character (before saving a draft)."""
+    errors: dict[str, str] = {}
+    for q in questions:
+        if has_control_characters(raw.get(q.key)):
+            errors[q.key] = control_character_message(_short(q.text))
+        if has_control_characters(raw.get(organisation_key(q.key))):
+            errors[organisation_key(q.key)] = control_character_message(
+                "the name of the organisation"
+            )
+    return errors
 
 
 def organisation_key(key: str) -> str:

@@ -15,3 +15,7 @@ rules.add_perm("engagement.view_activities", is_staff_member)
 rules.add_perm(
     "engagement.change_activities", is_administrator | is_engagement_officer | is_programme_lead
 )
+# What a person wrote, in full (names, phone and NHS numbers they gave): the people who
+# take responses by phone and post and answer for them. Everyone else sees the answers
+# with personal data replaced by placeholders, as the insight bank shows them.
+rules.add_perm("engagement.view_responses_unredacted", is_administrator | is_engagement_officer)

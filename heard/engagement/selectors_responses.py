@@ -1,5 +1,6 @@
 """Reading questionnaires and responses."""
 
+import re
 import threading
 import time
 import weakref
@@ -227,16 +228,39 @@ def recent_responses(q: Questionnaire, limit: int = 20) -> QuerySet[Response]:
     )
 
 
-def response_answers(response: Response) -> list[tuple[str, str]]:
-    """A response's answers in words, in question order (never the equality answers)."""
+def response_answers(response: Response, *, redacted: bool = False) -> list[tuple[str, str]]:
+    """A response's answers in words, in question order (never the equality answers).
+
+    ``redacted``: free-text answers with personal data replaced by placeholders
+    ([NAME], [PHONE], [NHS_NUMBER]…), by the analysis engine's redaction – what the
+    insight bank shows – for staff without ``engagement.view_responses_unredacted``.
+    """
     view = version_view(response.version)
     by_question = {a.question_id: a for a in response.answers.all()}
     out: list[tuple[str, str]] = []
+    free: list[int] = []
     for q, spec in zip(view.questions, view.specs, strict=True):
         answer = by_question.get(q.pk)
         if answer is not None:
+            if spec.is_free_text:
+                free.append(len(out))
             out.append((q.text, questionnaire.display_answer(spec, answer.text, answer.value)))
+    if redacted and free:
+        clean = redact_texts([out[i][1] for i in free])
+        for i, text in zip(free, clean, strict=True):
+            out[i] = (out[i][0], text)
     return out
+
+
+# A safety net after the engine, as in the insight bank: any email address it left.
+_EMAIL_LEFT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def redact_texts(texts: list[str]) -> list[str]:
+    """Personal data replaced by typed placeholders (heard_analysis.redact)."""
+    from heard_analysis.redact import redact_many
+
+    return [_EMAIL_LEFT.sub("[EMAIL]", text) for text in redact_many(texts)]
 
 
 def response_by_reference(reference: str) -> Response | None:

@@ -17,17 +17,14 @@ import hashlib
 import json
 import logging
 import secrets
-import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from time import monotonic
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -40,6 +37,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import AuditEntry, audit_record, audit_record_many
+from heard.core import ratelimit
 from heard.core.db.prepared import prepared_cursor
 from heard.core.group_commit import GroupCommitter
 from heard.core.mail import mail_send_on_commit
@@ -410,8 +408,10 @@ def response_submit(
         response, created = _committer.submit(pending)
     else:
         response, created = _submit_one(pending)
-    if created and receipt_email:
-        # Sent once the response is committed (at once when it already is).
+    if created and receipt_email and _receipt_mail_allowed(receipt_email):
+        # Sent once the response is committed (at once when it already is). The address
+        # is anyone's: a few receipts an hour per recipient, so nobody's inbox can be
+        # filled through us (the response itself is stored either way).
         mail_send_on_commit(
             to=[receipt_email],
             template="engagement/email/receipt",
@@ -618,8 +618,7 @@ def _address_hash(address: str) -> str:
     return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()[:16]
 
 
-def _rate_key(address: str) -> str:
-    return f"heard:responses:{_address_hash(address)}"
+RATE_PURPOSE = "responses"
 
 
 def spam_check(
@@ -633,8 +632,11 @@ def spam_check(
     """The reason to keep this submission out ("" if none), logged for staff.
 
     No CAPTCHA: a hidden field people leave empty, a minimum time to answer, and a limit
-    on responses per address per hour (settings HEARD_RESPONSE_MIN_SECONDS and
-    HEARD_RESPONSES_PER_ADDRESS_PER_HOUR).
+    on sends per client address per hour (settings HEARD_RESPONSE_MIN_SECONDS and
+    HEARD_RESPONSES_PER_ADDRESS_PER_HOUR). ``address`` is the real client address
+    (heard.core.ratelimit.client_address). Every send that gets this far is counted,
+    in one atomic statement, whether or not it is then stored: of any number of
+    concurrent sends from one address, exactly the limit pass.
     """
     now = now or timezone.now()
     seconds = max(0.0, now.timestamp() - started_at)
@@ -643,8 +645,12 @@ def spam_check(
         reason = SpamLog.Reason.HONEYPOT
     elif seconds < float(getattr(settings, "HEARD_RESPONSE_MIN_SECONDS", 4)):
         reason = SpamLog.Reason.TOO_FAST
-    elif _shared_count(_rate_key(address)) + _pending_count(_rate_key(address)) >= int(
-        getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30)
+    elif not ratelimit.hit(
+        purpose=RATE_PURPOSE,
+        subject=ratelimit.address_subject(address),
+        limit=int(getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30)),
+        seconds=3600,
+        now=now,
     ):
         reason = SpamLog.Reason.RATE_LIMITED
     if reason:
@@ -658,76 +664,55 @@ def spam_check(
     return reason
 
 
-# Counts not yet written to the shared cache, per process. Writing the counter on every
-# response would add a write transaction per response (the production cache is a
-# database table); instead each process adds its counts at most once a second, or at
-# once when one address reaches a sixth of the hourly limit (5 of the default 30). A
-# burst can therefore pass the limit by about a sixth per server process, which is fine
-# for a spam throttle; the precision needed grows with the limit, so a high limit does
-# not make every few responses write.
-_pending: dict[str, int] = {}
-_pending_lock = threading.Lock()
-_last_flush = 0.0
-FLUSH_SECONDS = 1.0
-FLUSH_SHARE = 6  # flush an address's pending count at a sixth of the hourly limit
-
-
-def _flush_count() -> int:
-    limit = int(getattr(settings, "HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", 30))
-    return max(1, min(limit // FLUSH_SHARE, 1000))
-
-
-def _pending_count(key: str) -> int:
-    return _pending.get(key, 0)
-
-
-# The shared counts as last read or written by this process, kept for FLUSH_SECONDS:
-# other processes add theirs at most once a second anyway, so reading the cache more
-# often than that (a query per response with the database cache) learns little.
-_shared: dict[str, tuple[float, int]] = {}
-
-
-def _shared_count(key: str) -> int:
-    now = monotonic()
-    hit = _shared.get(key)
-    if hit is not None and now - hit[0] < FLUSH_SECONDS:
-        return hit[1]
-    value = int(cache.get(key) or 0)
-    if len(_shared) > 10_000:
-        _shared.clear()
-    _shared[key] = (now, value)
-    return value
-
-
-def rate_count(*, address: str) -> None:
-    """Count an accepted response against its address for the hour."""
-    global _last_flush
-    key = _rate_key(address)
-    now = monotonic()
-    with _pending_lock:
-        _pending[key] = _pending.get(key, 0) + 1
-        if now - _last_flush < FLUSH_SECONDS and _pending[key] < _flush_count():
-            return
-        due = dict(_pending)
-        _pending.clear()
-        _last_flush = now
-    seen = cache.get_many(list(due))
-    for k, n in due.items():
-        total = int(seen.get(k) or 0) + n
-        cache.set(k, total, timeout=3600)
-        _shared[k] = (now, total)
-
-
-def rate_pending_clear() -> None:
-    """Forget counts not yet written, and the shared counts read (tests)."""
-    global _last_flush
-    with _pending_lock:
-        _pending.clear()
-        _shared.clear()
-        _last_flush = 0.0
-
-
 # --- save and come back later ---------------------------------------------------------------
+
+
+RECEIPTS_PER_RECIPIENT_PER_HOUR = 5
+
+
+def _receipt_mail_allowed(email: str) -> bool:
+    return ratelimit.hit(
+        purpose="receipt-mail",
+        subject=email.strip().lower(),
+        limit=RECEIPTS_PER_RECIPIENT_PER_HOUR,
+        seconds=3600,
+    )
+
+
+# "Save and come back later" emails: per recipient, and per client address whatever
+# addresses it names (15 of 15 emails to one victim's inbox went out before).
+DRAFT_MAILS_PER_RECIPIENT_PER_HOUR = 3
+DRAFT_MAILS_PER_CLIENT_PER_HOUR = 10
+
+
+def draft_mail_refusal(*, email: str, address: str, now: datetime | None = None) -> str:
+    """Count a "save and come back later" email; the message refusing it, or "" to send.
+
+    Both counters are atomic (heard.core.ratelimit); the recipient's is keyed by a hash.
+    """
+    if not ratelimit.hit(
+        purpose="draft-mail-client",
+        subject=ratelimit.address_subject(address),
+        limit=DRAFT_MAILS_PER_CLIENT_PER_HOUR,
+        seconds=3600,
+        now=now,
+    ):
+        return (
+            "You have asked us for a lot of emails from this connection in the last hour. "
+            "Try again in an hour, or send your response now"
+        )
+    if not ratelimit.hit(
+        purpose="draft-mail",
+        subject=email.strip().lower(),
+        limit=DRAFT_MAILS_PER_RECIPIENT_PER_HOUR,
+        seconds=3600,
+        now=now,
+    ):
+        return (
+            "We have already sent several links to this email address in the last hour. "
+            "Use the latest one, or try again in an hour"
+        )
+    return ""
 
 
 def draft_save(

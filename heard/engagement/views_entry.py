@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from heard.core.permissions import permission_required
+from heard.core.text import spreadsheet_safe
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_responses as services
 from heard.engagement.forms_responses import EntryForm, ImportMappingForm, ImportUploadForm
@@ -209,9 +210,9 @@ def _import_mapped(
     if outcome.rejected:
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(["Row", *header, "Why it was not imported"])
+        writer.writerow(["Row", *map(spreadsheet_safe, header), "Why it was not imported"])
         for number, cells, reason in outcome.rejected:
-            writer.writerow([number, *(_safe_cell(c) for c in cells), reason])
+            writer.writerow([number, *map(spreadsheet_safe, cells), spreadsheet_safe(reason)])
         name = default_storage.save(
             f"{IMPORT_DIR}/rejected-{uuid.uuid4().hex}.csv",
             ContentFile(buffer.getvalue().encode("utf-8-sig")),
@@ -219,11 +220,6 @@ def _import_mapped(
         rejected_link = signing.dumps(name, salt=UPLOAD_SALT)
     context.update({"outcome": outcome, "rejected_link": rejected_link, "filename": stored["file"]})
     return render(request, "engagement/entry/import_result.html", context)
-
-
-def _safe_cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @permission_required("engagement.change_activities")
@@ -254,13 +250,15 @@ def response_detail(request: HttpRequest, pk: int, reference: str) -> HttpRespon
     response = selectors_responses.response_by_reference(reference.strip().upper())
     if response is None or response.activity_id != activity.pk:
         raise Http404("No response with that reference for this activity")
+    redacted = not request.user.has_perm("engagement.view_responses_unredacted")
     return render(
         request,
         "engagement/entry/response_detail.html",
         {
             "activity": activity,
             "response": response,
-            "answers": selectors_responses.response_answers(response),
+            "answers": selectors_responses.response_answers(response, redacted=redacted),
+            "redacted": redacted,
         },
     )
 

@@ -17,7 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from heard.core import ratelimit
 from heard.core.pdf import template_pdf
+from heard.core.text import control_character_message, has_control_characters
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
@@ -29,8 +31,9 @@ HONEYPOT = "website"
 
 
 def _client_address(request: HttpRequest) -> str:
-    # Behind the proxy, REMOTE_ADDR is set from X-Forwarded-For by the proxy middleware.
-    return str(request.META.get("REMOTE_ADDR", ""))
+    # The real client address behind HEARD_TRUSTED_PROXY_COUNT proxies (one function
+    # for every rate limit in Heard).
+    return ratelimit.client_address(request)
 
 
 def _questionnaire_for_slug(slug: str) -> Questionnaire:
@@ -99,6 +102,12 @@ def _respond(request: HttpRequest, q: Questionnaire) -> HttpResponse:
     if action == "back":
         earlier = [p for p in visible if p < page]
         return _page(request, q, view, state, earlier[-1] if earlier else page, window=window)
+    if action in ("save", "save_confirm"):
+        # A draft is stored as it stands: nothing that cannot be stored goes into it.
+        bad = questionnaire.control_character_errors(view.specs, raw)
+        if bad:
+            bad_page = questionnaire.first_error_page(view.specs, bad)
+            return _page(request, q, view, state, bad_page, window=window, errors=bad)
     if action == "save":
         return _save_page(request, q, state, page)
     if action == "save_confirm":
@@ -310,7 +319,11 @@ def _send(
     token = uuid.UUID(hex=state["t"])
     email = request.POST.get("receipt_email", "").strip()
     send_errors = []
-    if email:
+    if has_control_characters(email):
+        send_errors.append(
+            {"href": "#receipt_email", "text": control_character_message("Email address")}
+        )
+    elif email:
         try:
             validate_email(email)
         except ValidationError:
@@ -358,7 +371,7 @@ def _send(
         # Say nothing a robot could learn from; it is logged for staff.
         return render(request, "engagement/respond/received.html", {"q": q, "reference": ""})
     try:
-        response, created = services.response_submit(
+        response, _created = services.response_submit(
             version=view.version,
             raw=state["a"],
             token=token,
@@ -378,8 +391,6 @@ def _send(
     except services.ResponseInvalid as exc:
         page = questionnaire.first_error_page(view.specs, exc.errors)
         return _page(request, q, view, state, page, window=window, errors=exc.errors)
-    if created:
-        services.rate_count(address=_client_address(request))
     return redirect("engagement_public:received", signed=services.receipt_sign(response.reference))
 
 
@@ -407,6 +418,8 @@ def _save_confirm(
     email = request.POST.get("email", "").strip()
     error = ""
     try:
+        if has_control_characters(email):
+            raise ValidationError("control")
         validate_email(email)
     except ValidationError:
         error = (
@@ -414,6 +427,10 @@ def _save_confirm(
             if not email
             else "Enter an email address in the correct format, like name@example.com"
         )
+    status = 400
+    if not error:
+        error = services.draft_mail_refusal(email=email, address=_client_address(request))
+        status = 429
     if error:
         return render(
             request,
@@ -427,7 +444,7 @@ def _save_confirm(
                 "error": error,
                 "email": email,
             },
-            status=400,
+            status=status,
         )
     draft = services.draft_save(
         questionnaire_obj=q,

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.text import spreadsheet_safe
 from heard.insight import csvfile
 from heard.insight.facets import facets_for
 from heard.insight.models import Insight, InsightImport, InsightImportRejectedRow, SavedSearch
@@ -360,14 +361,19 @@ def insight_import_run(*, batch_id: int) -> InsightImport:
 def rejected_rows_csv(*, batch: InsightImport) -> list[list[str]]:
     """Rows for the rejected-rows file: row number, the original columns, the reason.
 
-    Cells a spreadsheet would run as a formula (=, +, -, @) get a leading quote.
+    Cells a spreadsheet would run as a formula get a leading quote, the header row
+    included (heard.core.text.spreadsheet_safe).
     """
     columns = [str(c) for c in batch.columns]
-    out = [["Row", *columns, "Reason"]]
+    out = [["Row", *map(spreadsheet_safe, columns), "Reason"]]
     for rejected in batch.rejected.order_by("row_number"):
         cells = [str(rejected.data.get(c, "")) for c in columns]
         out.append(
-            [str(rejected.row_number), *(_safe_cell(c) for c in cells), _safe_cell(rejected.reason)]
+            [
+                str(rejected.row_number),
+                *map(spreadsheet_safe, cells),
+                spreadsheet_safe(rejected.reason),
+            ]
         )
     return out
 
@@ -384,10 +390,6 @@ def rejected_rows_download(*, batch: InsightImport, actor: Any) -> list[list[str
             after={"rows": len(rows) - 1},
         )
     return rows
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # Saved searches ----------------------------------------------------------------------

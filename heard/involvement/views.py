@@ -3,6 +3,7 @@ and retention. Thin: forms validate, services write, selectors read."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -145,13 +146,36 @@ def opportunity_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("involvement.manage_opportunities")
 def invite(request: HttpRequest, pk: int) -> HttpResponse:
-    """Invite by criteria: preview the count, then send."""
+    """Invite by criteria: preview the count, then send.
+
+    Special-category data is minimised: a count under HEARD_SMALL_NUMBER_THRESHOLD is
+    shown as "fewer than N" (never "1 member matches" for a named area, age, ethnic
+    group and sex); choosing by characteristics needs ``people.view_equality``; and
+    invitations by characteristics go only to groups of at least the threshold, since
+    the list of who was invited names them.
+    """
     opportunity = get_object_or_404(Opportunity, pk=pk)
     form = CriteriaForm(request.POST or None)
     preview: int | None = None
+    threshold = int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
-        if request.POST.get("action") == "send":
+        by_characteristics = bool(criteria.age_bands or criteria.sexes or criteria.ethnic_groups)
+        matching = selectors.members_matching(criteria, not_invited_to=opportunity)
+        if by_characteristics and not request.user.has_perm("people.view_equality"):
+            form.add_error(
+                None,
+                "Choosing people by age, sex or ethnic group needs permission to see "
+                "equality monitoring. Leave those questions empty, or ask an administrator",
+            )
+        elif request.POST.get("action") == "send":
+            if by_characteristics and 0 < matching.count() < threshold:
+                form.add_error(
+                    None,
+                    f"Fewer than {threshold} members have these characteristics: the list "
+                    "of who was invited would show who they are. Choose more broadly",
+                )
+                return _invite_page(request, opportunity, form, None, threshold)
             try:
                 counts = services.invitations_send_criteria(
                     actor=request.user,
@@ -165,11 +189,28 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _sent_message(counts))
                 return redirect("involvement:opportunity", pk=pk)
         else:
-            preview = selectors.members_matching(criteria, not_invited_to=opportunity).count()
+            preview = matching.count()
+    return _invite_page(request, opportunity, form, preview, threshold)
+
+
+def _invite_page(
+    request: HttpRequest,
+    opportunity: Opportunity,
+    form: CriteriaForm,
+    preview: int | None,
+    threshold: int,
+) -> HttpResponse:
     return render(
         request,
         "involvement/invite.html",
-        {"opportunity": opportunity, "form": form, "preview": preview},
+        {
+            "opportunity": opportunity,
+            "form": form,
+            "preview": preview,
+            "threshold": threshold,
+            # 1 to threshold-1 are never shown exactly (0 is: nobody to invite).
+            "suppressed": preview is not None and 0 < preview < threshold,
+        },
     )
 
 
@@ -309,6 +350,9 @@ def participation(request: HttpRequest) -> HttpResponse:
     )
 
 
+EQUALITY_CHART_KEYS = frozenset({"age_band", "sex", "ethnic_group"})
+
+
 @permission_required("involvement.view_reach")
 def reach(request: HttpRequest) -> HttpResponse:
     key = request.GET.get("population", selectors.BUILT_IN_KEY)
@@ -317,7 +361,12 @@ def reach(request: HttpRequest) -> HttpResponse:
     except PopulationError:
         population = selectors.population_get(selectors.BUILT_IN_KEY)
     charts = []
+    # Age, sex and ethnic group come from equality monitoring: only for people.view_equality
+    # (programme leads see reach by place alone).
+    with_equality = request.user.has_perm("people.view_equality")
     for reach_chart in selectors.reach_charts(population):
+        if not with_equality and reach_chart.key in EQUALITY_CHART_KEYS:
+            continue
         svg = bar_chart(
             title=f"Members by {reach_chart.title.lower()}",
             first_name="Members",
@@ -331,6 +380,7 @@ def reach(request: HttpRequest) -> HttpResponse:
         "involvement/reach.html",
         {
             "charts": charts,
+            "equality_hidden": not with_equality,
             "population": population,
             "population_key": key,
             "populations": selectors.population_choices(),

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from heard.core.forms import refuse_control_characters
+from heard.core.text import email_mixes_scripts, email_normalise
 from heard.people.equality import QUESTIONS
 from heard.people.postcodes import InvalidPostcode, normalise_postcode
 from heard.people.selectors import topics_active
@@ -31,7 +33,33 @@ def contact_consent_wording(methods: list[str]) -> str:
     return f"{CONTACT_QUESTION} {', '.join(labels)}" if labels else ""
 
 
-class _MemberDetailsFields(forms.Form):
+class MemberEmailField(forms.EmailField):
+    """An email address from the public: normalised (NFKC, lower case) before it is
+    checked, and refused if it mixes alphabets – so a look-alike letter cannot make a
+    second, identical-looking member."""
+
+    def to_python(self, value: Any) -> str:
+        return email_normalise(str(super().to_python(value)))
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and email_mixes_scripts(str(value)):
+            raise forms.ValidationError(
+                "Check your email address: it mixes letters from different alphabets "
+                "(for example a Cyrillic ‘а’ among Latin letters). Type it again on your keyboard",
+                code="mixed_scripts",
+            )
+
+
+class _PublicForm(forms.Form):
+    """A form a member of the public fills in: no control characters in any text field."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
+
+
+class _MemberDetailsFields(_PublicForm):
     full_name = forms.CharField(
         label="Full name",
         max_length=200,
@@ -98,7 +126,7 @@ class _MemberDetailsFields(forms.Form):
 
 
 class JoinForm(_MemberDetailsFields):
-    email = forms.EmailField(
+    email = MemberEmailField(
         label="Email address",
         max_length=254,
         help_text="We will send you an email to check it is yours.",
@@ -129,8 +157,8 @@ class MemberDetailsForm(_MemberDetailsFields):
     """My details: the email address is shown, not changed here (it is how they sign in)."""
 
 
-class EmailChangeForm(forms.Form):
-    email = forms.EmailField(
+class EmailChangeForm(_PublicForm):
+    email = MemberEmailField(
         label="New email address",
         max_length=254,
         help_text="We will send a link to this address. Your address changes when you open it.",
@@ -154,8 +182,8 @@ class EmailChangeForm(forms.Form):
         return email
 
 
-class SignInForm(forms.Form):
-    email = forms.EmailField(
+class SignInForm(_PublicForm):
+    email = MemberEmailField(
         label="Email address",
         max_length=254,
         help_text="The address you joined with. We will email you a link to sign in.",
@@ -167,7 +195,7 @@ class SignInForm(forms.Form):
     )
 
 
-class SignInCodeForm(forms.Form):
+class SignInCodeForm(_PublicForm):
     code = forms.CharField(
         label="Code from the email",
         max_length=12,
@@ -189,7 +217,7 @@ class SignInCodeForm(forms.Form):
         return code
 
 
-class EqualityForm(forms.Form):
+class EqualityForm(_PublicForm):
     """One optional question per characteristic, each with "Prefer not to say" (ONS 2021)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from heard.core.text import email_normalise
 from heard.people.equality import QUESTIONS
 from heard.people.history import history_for
 from heard.people.models import EqualityMonitoring, Member, Topic
@@ -18,7 +19,7 @@ def topics_active() -> QuerySet[Topic]:
 
 def members_with_email(email: str) -> QuerySet[Member]:
     """Members holding ``email``, in any case; uses the unique index on LOWER(email)."""
-    address = email.strip().lower()
+    address = email_normalise(email)
     if not address:
         return Member.objects.none()
     # The index is partial (addresses that are not blank): say so, or it is not used.

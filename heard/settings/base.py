@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "heard.core.middleware.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "heard.core.middleware.RequestIdMiddleware",
@@ -75,7 +76,18 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "heard.accounts.middleware.StaffTwoFactorMiddleware",
+    "heard.accounts.middleware.MembersAreNotStaffMiddleware",
+    "heard.accounts.middleware.StaffNoStoreMiddleware",
 ]
+
+# How many reverse proxies of ours stand in front of the app servers (docs/runbook.md):
+# the client address is the entry that many places from the right of X-Forwarded-For.
+# 0 (the default) uses the connection's address and ignores the header, which anyone
+# can write. Every rate limit and sign-in lock-out uses this address.
+HEARD_TRUSTED_PROXY_COUNT = env.int("HEARD_TRUSTED_PROXY_COUNT", default=0)
+# django-allauth is given the same function (HeardAccountAdapter.get_client_ip); its own
+# setting is kept equal for anything of allauth's that reads it directly.
+ALLAUTH_TRUSTED_PROXY_COUNT = HEARD_TRUSTED_PROXY_COUNT
 
 ROOT_URLCONF = "heard.urls"
 WSGI_APPLICATION = "heard.wsgi.application"
@@ -162,6 +174,8 @@ LOGOUT_REDIRECT_URL = "public:home"
 
 # django-allauth: staff sign in with email and password, then a TOTP code.
 ACCOUNT_ADAPTER = "heard.accounts.adapters.HeardAccountAdapter"
+# The staff sign-in refuses accounts without a staff role (members sign in by link).
+ACCOUNT_FORMS = {"login": "heard.accounts.forms.StaffLoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -171,8 +185,9 @@ ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
-# Lock-out: after 5 failed attempts for one account (or 20 from one address) within
-# 15 minutes, further attempts are refused until the window passes.
+# Lock-out: after 5 failed attempts for one account from one address (or 20 from one
+# address) within 15 minutes, further attempts from that address are refused until the
+# window passes. Never per account alone: a stranger could lock a colleague out.
 ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("HEARD_LOGIN_FAILED_LIMIT", default="20/15m/ip,5/15m/key"),
     "reset_password": "20/m/ip,5/m/key",
@@ -180,6 +195,8 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = HEARD_SITE_NAME
 MFA_ADAPTER = "heard.accounts.adapters.HeardMFAAdapter"
+# Lock-outs after too many wrong codes are audited (wrong codes are, from a signal).
+MFA_FORMS = {"authenticate": "heard.accounts.forms.StaffTwoFactorForm"}
 
 # Staff sessions expire after two hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("HEARD_SESSION_SECONDS", default=2 * 60 * 60)

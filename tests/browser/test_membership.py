@@ -64,6 +64,7 @@ def test_member_journey_join_verify_profile_equality_download_delete(visitor, sm
     confirm = _join(visitor, smtp_server)
 
     visitor.visit(confirm)
+    page.get_by_role("button", name="Confirm and join").click()
     page.wait_for_url("**/my-account/")
     assert page.locator("h1").inner_text() == "Your membership account"
     assert "Robin Member" in page.locator("main").inner_text()
@@ -193,6 +194,7 @@ def test_joining_works_without_javascript(browser, live_server, smtp_server, top
     page.get_by_role("button", name="Join").click()
     page.wait_for_url("**/join/check-your-email/")
     page.goto(live_server.url + _link(smtp_server, "/join/confirm/"))
+    page.get_by_role("button", name="Confirm and join").click()
     page.wait_for_url("**/my-account/")
     assert "Mental health" in page.locator("main").inner_text()
     assert "Maternity" in page.locator("main").inner_text()

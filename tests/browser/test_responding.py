@@ -7,7 +7,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from heard.engagement import selectors_responses, services_responses
+from heard.engagement import selectors_responses
 from heard.engagement.models import Response
 from heard.engagement.tests.factories import ActivityFactory
 from heard.engagement.tests.test_respond import make_questionnaire
@@ -26,7 +26,6 @@ def _last_mail(smtp_server, count=1):
 def _quick_people(settings):
     settings.HEARD_RESPONSE_MIN_SECONDS = 0
     selectors_responses.public_cache_clear()
-    services_responses.rate_pending_clear()
 
 
 def test_public_answers_saves_resumes_sends_twice_and_gets_one_receipt(visitor, smtp_server):

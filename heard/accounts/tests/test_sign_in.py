@@ -54,10 +54,11 @@ def test_staff_cannot_switch_two_factor_off(client, make_staff):
     assert get_adapter().can_delete_authenticator(auth) is False
 
 
-def test_member_of_public_is_not_asked_for_two_factor(client, make_member):
+def test_member_of_public_cannot_use_the_staff_sign_in(client, make_member):
+    # (It used to let them in without a second factor; see test_members_not_staff.)
     member = make_member()
     response = _password_step(client, member)
-    assert response.status_code == 302 and response["Location"] != reverse("mfa_authenticate")
+    assert response.status_code == 200 and "This sign-in is for staff" in response.content.decode()
 
 
 def test_wrong_password_ten_times_locks_the_account(client, make_staff):
@@ -115,3 +116,28 @@ def test_sign_out_ends_the_session(client, make_staff):
 def test_public_sign_up_form_is_closed(client):
     response = client.get(reverse("account_signup"))
     assert "Sign Up Closed" in response.content.decode() or response.status_code in (403, 404)
+
+
+def test_wrong_two_factor_codes_and_the_lock_out_are_audited(client, make_staff):
+    user = make_staff(Role.ADMINISTRATOR)
+    _password_step(client, user)
+    for _ in range(6):
+        client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    reasons = list(
+        AuditEvent.objects.filter(
+            action=Action.USER_SIGN_IN_FAILED, subject_id=str(user.pk)
+        ).values_list("after__reason", flat=True)
+    )
+    assert reasons.count("wrong two-factor code") == 5
+    assert "locked out: too many failed attempts (two-factor code)" in reasons
+
+
+def test_a_password_lock_out_is_audited(client, make_staff):
+    user = make_staff()
+    for _ in range(6):
+        _password_step(client, user, "wrong-password")
+    assert AuditEvent.objects.filter(
+        action=Action.USER_SIGN_IN_FAILED,
+        subject_id=str(user.pk),
+        after__reason="locked out: too many failed attempts (password)",
+    ).exists()

@@ -220,3 +220,34 @@ def test_staff_find_a_response_by_the_reference_on_a_receipt(officer):
     assert "65 to 74" not in page and "65_74" not in page
     r = officer.get(url, {"reference": "HYS-NOPE-2345"}, follow=True)
     assert "No response with that reference" in r.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "full"),
+    [
+        (Role.PROGRAMME_LEAD, False),
+        (Role.ENGAGEMENT_OFFICER, True),
+        (Role.ADMINISTRATOR, True),
+    ],
+)
+def test_response_text_is_redacted_for_roles_without_the_permission(client, make_staff, role, full):
+    from heard.engagement.models import Answer, Question
+
+    q = make_questionnaire()
+    response = Response.objects.create(
+        activity=q.activity, questionnaire=q, version=q.current_version(), reference="HYS-ABCD-2346"
+    )
+    Answer.objects.create(
+        response=response,
+        question=Question.objects.get(version__questionnaire=q, key="experience"),
+        text="My NHS number is 943 476 5919, call me on 07700 900123 or pat@example.org",
+    )
+    client.force_login(make_staff(role))
+    page = client.get(
+        reverse("engagement:response_detail", args=[q.activity_id, "HYS-ABCD-2346"])
+    ).content.decode()
+    for secret in ("943 476 5919", "07700 900123", "pat@example.org"):
+        assert (secret in page) is full, (role, secret)
+    if not full:
+        assert "[NHS_NUMBER]" in page and "[PHONE]" in page and "[EMAIL]" in page
+        assert 'id="redacted-note"' in page

@@ -27,7 +27,6 @@ RAW = {
 def _no_min_time(settings):
     settings.HEARD_RESPONSE_MIN_SECONDS = 0
     selectors_responses.public_cache_clear()
-    services_responses.rate_pending_clear()
 
 
 def _pending(version, token=None, raw=RAW):

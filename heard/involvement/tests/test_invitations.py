@@ -160,7 +160,9 @@ def test_invite_by_criteria_previews_then_skips_the_uncontactable(
     opportunity = OpportunityFactory()
     url = reverse("involvement:invite", kwargs={"pk": opportunity.pk})
     preview = client.post(url, {"localities": ["Norwich"], "action": "preview"})
-    assert "<strong>2</strong> members match" in preview.content.decode()
+    # Two is a small number: shown as "fewer than 10", never exactly.
+    assert "<strong>Fewer than 10</strong> members match" in preview.content.decode()
+    assert "<strong>2</strong>" not in preview.content.decode()
     assert smtp_server.messages == []
     with django_capture_on_commit_callbacks(execute=True):
         client.post(url, {"localities": ["Norwich"], "action": "send"})
@@ -291,6 +293,7 @@ def test_emails_go_in_batches_once_and_progress_shows_what_is_waiting(
 
 def test_criteria_can_leave_out_members_asked_often(staff_client, settings):
     settings.HEARD_INVOLVEMENT_OFTEN_THRESHOLD = 2
+    settings.HEARD_SMALL_NUMBER_THRESHOLD = 1  # (counting, not suppression, is tested here)
     client, _ = staff_client()
     busy = MemberFactory()
     for _ in range(2):
@@ -391,3 +394,56 @@ def test_emails_that_did_not_go_can_be_sent_again(
     assert [m["To"] for m in smtp_server.messages] == [stuck.member.email]
     stuck.refresh_from_db()
     assert stuck.emailed_at is not None
+
+
+def _characteristics_mix():
+    for _ in range(12):
+        MemberFactory(locality="Norwich")
+    one = member_with(age_band="75_plus", sex="female", ethnic_group="black_african")
+    Member.objects.filter(pk=one.pk).update(locality="North Norfolk", full_name="Ada Named")
+    return one
+
+
+def test_a_small_match_by_characteristics_is_never_counted_exactly_nor_invited(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    _characteristics_mix()
+    opportunity = OpportunityFactory()
+    url = reverse("involvement:invite", kwargs={"pk": opportunity.pk})
+    narrow = {
+        "localities": ["North Norfolk"],
+        "age_bands": ["75_plus"],
+        "sexes": ["female"],
+        "ethnic_groups": ["black"],
+    }
+    html = client.post(url, {**narrow, "action": "preview"}).content.decode()
+    assert "Fewer than 10</strong> members match" in html
+    assert "1</strong> member matches" not in html
+    sent = client.post(url, {**narrow, "action": "send"}).content.decode()
+    assert "Fewer than 10 members have these characteristics" in sent
+    assert not Invitation.objects.exists()
+    # Without characteristics, a small group can be invited; the list names nobody as
+    # "chosen by criteria".
+    client.post(url, {"localities": ["North Norfolk"], "action": "send"})
+    assert Invitation.objects.count() == 1
+    page = client.get(reverse("involvement:opportunity", kwargs={"pk": opportunity.pk}))
+    assert "Ada Named" in page.content.decode()
+    assert "Chosen by criteria" not in page.content.decode()
+    # A count at or over the threshold is shown as it is.
+    html = client.post(url, {"localities": ["Norwich"], "action": "preview"}).content.decode()
+    assert "<strong>12</strong> members match" in html
+
+
+def test_choosing_by_characteristics_needs_the_equality_permission(staff_client, monkeypatch):
+    import rules
+
+    client, _user = staff_client(Role.ENGAGEMENT_OFFICER)
+    _characteristics_mix()
+    opportunity = OpportunityFactory()
+    url = reverse("involvement:invite", kwargs={"pk": opportunity.pk})
+    assert "Age band (any of)" in client.get(url).content.decode()
+    # An inviting role without people.view_equality (none today: defence in depth).
+    monkeypatch.setitem(rules.permissions.permissions, "people.view_equality", rules.always_deny)
+    assert "Age band (any of)" not in client.get(url).content.decode()
+    html = client.post(url, {"sexes": ["female"], "action": "preview"}).content.decode()
+    assert "needs permission to see equality monitoring" in html
+    assert "members match" not in html

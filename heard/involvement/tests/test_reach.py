@@ -103,3 +103,16 @@ def test_person_history_shows_invitations():
     invitation = InvitationFactory(opportunity=OpportunityFactory(title="GP access survey design"))
     items = history_for(invitation.member)
     assert any("GP access survey design" in i.text for i in items)
+
+
+def test_reach_by_characteristics_needs_the_equality_permission(staff_client, settings):
+    settings.HEARD_SMALL_NUMBER_THRESHOLD = 1
+    for _ in range(3):
+        member_with(sex="female", ethnic_group="white_british", locality="Norwich")
+    lead, _ = staff_client(Role.PROGRAMME_LEAD)  # view_reach, not people.view_equality
+    page = lead.get(reverse("involvement:reach")).content.decode()
+    assert page.count('class="heard-chart"') == 1  # by place only
+    assert 'id="equality-hidden"' in page and "Members by sex" not in page
+    analyst, _ = staff_client(Role.ANALYST)
+    page = analyst.get(reverse("involvement:reach")).content.decode()
+    assert page.count('class="heard-chart"') == 4 and 'id="equality-hidden"' not in page

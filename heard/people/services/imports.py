@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.text import spreadsheet_safe
 from heard.people.imports.reader import Table, UnreadableFile, file_kind, is_blank, read_table
 from heard.people.imports.validation import (
     CleanRow,
@@ -400,8 +401,8 @@ def import_purge(*, batch: ImportBatch, actor: Any) -> ImportBatch:
 def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
     """Rows for the rejected-rows file: row number, the original columns, the reason.
 
-    Cells that a spreadsheet would run as a formula (starting =, +, -, @, tab or carriage
-    return) get a leading quote.
+    Cells that a spreadsheet would run as a formula get a leading quote, the header row
+    and the reason included (heard.core.text.spreadsheet_safe).
     """
     columns = list(batch.columns)
     extras: list[str] = []
@@ -409,11 +410,11 @@ def rejected_rows_csv(*, batch: ImportBatch) -> Iterator[list[str]]:
         for key in data:
             if key not in columns and key not in extras:
                 extras.append(key)
-    yield ["Row", *columns, *extras, "Reason"]
+    yield ["Row", *map(spreadsheet_safe, [*columns, *extras]), "Reason"]
     for rejected in batch.rejected.order_by("row_number").iterator(chunk_size=2000):
         cells = [str(rejected.data.get(column, "")) for column in [*columns, *extras]]
-        yield [str(rejected.row_number), *map(_safe_cell, cells), rejected.reason]
-
-
-def _safe_cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+        yield [
+            str(rejected.row_number),
+            *map(spreadsheet_safe, cells),
+            spreadsheet_safe(rejected.reason),
+        ]

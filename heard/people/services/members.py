@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.text import email_normalise
 from heard.people.equality import QUESTIONS
 from heard.people.models import Consent, EqualityMonitoring, Member, Topic
 from heard.people.postcodes import locality_for, normalise_postcode, postcode_district
@@ -38,7 +39,7 @@ def member_create(
     Raises MemberError if the email address is already held (callers facing the public
     must not reveal that: see the join flow) or the postcode is not a UK postcode.
     """
-    email = email.strip().lower()
+    email = email_normalise(email)
     if email and members_with_email(email).exists():
         raise MemberError("A member with this email address already exists.")
     clean_postcode = normalise_postcode(postcode) if postcode.strip() else ""

@@ -31,6 +31,7 @@ from heard.accounts.models import User
 from heard.accounts.services import user_create
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core import ratelimit
 from heard.core.mail import mail_send_on_commit
 from heard.people import tokens
 from heard.people.models import Consent, Member, Topic
@@ -38,13 +39,27 @@ from heard.people.selectors import members_with_email
 from heard.people.services.members import MemberError, member_create
 
 UNSUBSCRIBE_WORDING = "Stop sending me emails about opportunities to get involved."
-# Links mailed to one address on request (join, sign in), per hour: enough for someone
-# who mistypes or loses an email, too few to flood an inbox with our messages.
-LINKS_PER_ADDRESS_PER_HOUR = 5
+# Emails sent to one address on request (join, sign in, change of address), per hour:
+# enough for someone who mistypes or loses an email, too few to flood an inbox. Counted
+# for every address asked about, member or not, so the refusal reveals nothing.
+LINKS_PER_ADDRESS_PER_HOUR = 3
+# Wrong sign-in codes typed for one address per hour, across every code sent to it.
+CODE_GUESSES_PER_ADDRESS_PER_HOUR = 10
+MAIL_LIMITED_MESSAGE = (
+    "We have already sent several emails to this address in the last hour. Check your "
+    "inbox and spam folder for them, or try again in an hour"
+)
 
 
 class LinkError(ValueError):
     """A signed link that has expired, was changed or was already used."""
+
+
+class MailLimited(ValueError):
+    """Too many emails asked for, to one address, within the hour (message for people)."""
+
+    def __init__(self, message: str = MAIL_LIMITED_MESSAGE) -> None:
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -103,15 +118,17 @@ def member_mail_send(
 
 
 def _link_mail_allowed(email: str) -> bool:
-    """Count a requested link to ``email``; False once the hourly allowance is used up."""
-    key = f"members:links:{tokens.email_hash(email)}"
-    cache.add(key, 0, timeout=60 * 60)
-    try:
-        sent = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=60 * 60)
-        sent = 1
-    return sent <= LINKS_PER_ADDRESS_PER_HOUR
+    """Count a requested email to ``email``; False once the hourly allowance is used up.
+
+    One atomic counter shared by every app server (heard.core.ratelimit): the database
+    cache's ``incr`` reads then writes, and let concurrent requests through.
+    """
+    return ratelimit.hit(
+        purpose="member-mail",
+        subject=tokens.email_hash(email.strip().lower()),
+        limit=LINKS_PER_ADDRESS_PER_HOUR,
+        seconds=60 * 60,
+    )
 
 
 def _verification_mail(member: Member, base_url: str) -> None:
@@ -188,7 +205,15 @@ def member_sign_in_with_code(*, email: str, code: str) -> User:
     code_key, attempts_key = _code_keys(email)
     lifetime = int(tokens.SIGN_IN_MAX_AGE.total_seconds())
     cache.add(attempts_key, 0, timeout=lifetime)
-    if int(cache.get(attempts_key) or 0) >= CODE_ATTEMPTS:
+    # Each try counts towards the hourly cap, whichever code it is for: asking for new
+    # codes does not buy more guesses (3 emails × 5 tries were 15, and 25 before).
+    within_hour = ratelimit.hit(
+        purpose="member-code",
+        subject=tokens.email_hash(email.strip().lower()),
+        limit=CODE_GUESSES_PER_ADDRESS_PER_HOUR,
+        seconds=60 * 60,
+    )
+    if not within_hour or int(cache.get(attempts_key) or 0) >= CODE_ATTEMPTS:
         raise LinkError(
             "You have entered a wrong code too many times. Ask for a new code and try again"
         )
@@ -232,8 +257,6 @@ def _tell_existing_member(member: Member, base_url: str) -> None:
     A member without a sign-in account yet (not confirmed, or a contact imported from a
     group's list) gets a confirmation link, which creates the account.
     """
-    if not _link_mail_allowed(member.email):
-        return
     if member.user_id is None:
         _verification_mail(member, base_url)
     else:
@@ -246,8 +269,11 @@ def member_join(*, details: JoinDetails, base_url: str) -> None:
     If the address is already held – including a second click of the submit button
     racing the first – the owner of the address gets an email instead and the caller
     cannot tell the difference. Raises InvalidPostcode (from member_create) for a
-    postcode that is not a UK postcode.
+    postcode that is not a UK postcode, and MailLimited when this address has been
+    sent its allowance of emails this hour (whether or not it is a member's).
     """
+    if not _link_mail_allowed(details.email):
+        raise MailLimited
     existing = _existing_member(details.email)
     if existing is not None:
         with transaction.atomic():
@@ -352,9 +378,15 @@ def _user_for(member: Member) -> User | None:
 
 
 def member_sign_in_request(*, email: str, base_url: str) -> None:
-    """Mail a sign-in link if the address belongs to a member; say nothing either way."""
+    """Mail a sign-in link if the address belongs to a member; say nothing either way.
+
+    Raises MailLimited when the address has had its allowance of emails this hour,
+    counted for every address asked about, so that says nothing about membership.
+    """
+    if not _link_mail_allowed(email):
+        raise MailLimited
     member = _existing_member(email)
-    if member is None or not _link_mail_allowed(member.email):
+    if member is None:
         return
     with transaction.atomic():
         if member.user_id is None:
@@ -413,9 +445,9 @@ def member_email_change_request(*, member: Member, new_email: str, base_url: str
     then simply not sent (the signed-in member learns no more than a stranger would).
     """
     new_email = new_email.strip().lower()
-    if new_email == member.email or _address_taken(new_email, member=member):
-        return
     if not _link_mail_allowed(new_email):
+        raise MailLimited
+    if new_email == member.email or _address_taken(new_email, member=member):
         return
     with transaction.atomic():
         member.pending_email = new_email

@@ -57,6 +57,6 @@ def join_and_verify(client, **overrides) -> Member:
     response = client.post(reverse("members:join"), join_data(**overrides))
     assert response.status_code == 302, response.content.decode()[:2000]
     path = link_to(last_mail_body(), "/join/confirm/")
-    response = client.get(path)
+    response = client.post(path)
     assert response.status_code == 302
     return Member.objects.get(email=(overrides.get("email") or "alex@example.org"))

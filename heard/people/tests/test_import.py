@@ -298,3 +298,22 @@ def test_a_running_import_cannot_be_deleted(officer):
     officer.post(reverse("people:import_purge", args=[batch.pk]))
     batch.refresh_from_db()
     assert batch.stored_file
+
+
+def test_rejected_rows_file_neutralises_formulas_in_the_header_and_every_cell(
+    officer, django_capture_on_commit_callbacks
+):
+    content = (
+        'Full name,Email,Postcode,"=HYPERLINK(""http://evil.example"",""x"")"\n'
+        'Tab Led,not-an-email,NR1 1AA,"\tcmd"\n'
+        "+Plus,also-bad,NR1 1AA,@SUM(A1)\n"
+    )
+    _upload(officer, content.encode())
+    batch = ImportBatch.objects.get()
+    _run(officer, batch, django_capture_on_commit_callbacks, **_auto_mapping(batch))
+    download = officer.get(reverse("people:import_rejected", args=[batch.pk]))
+    rows = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][4].startswith("'=HYPERLINK")
+    cells = [cell for row in rows for cell in row]
+    assert "'+Plus" in cells and "'@SUM(A1)" in cells
+    assert not any(cell[:1] in "=+-@\t\r" and cell for cell in cells)

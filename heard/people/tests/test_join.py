@@ -105,7 +105,7 @@ def test_phone_contact_needs_a_phone_number(client):
 def test_duplicate_email_gets_the_same_page_and_the_owner_gets_an_already_member_email(client):
     first = client.post(reverse("members:join"), join_data())
     path = link_to(mail.outbox[0].body, "/join/confirm/")
-    client.get(path)
+    client.post(path)
     client.logout()
     mail.outbox.clear()
     second = client.post(
@@ -145,7 +145,12 @@ def test_race_between_two_submissions_is_caught_by_the_database(client):
 def test_confirmation_link_activates_member_creates_account_and_signs_in(client):
     client.post(reverse("members:join"), join_data())
     path = link_to(mail.outbox[0].body, "/join/confirm/")
-    response = client.get(path)
+    # Opening the link (as an email scanner does) shows a button and changes nothing.
+    page = client.get(path)
+    assert page.status_code == 200 and "Confirm and join" in page.content.decode()
+    assert Member.objects.get(email="alex@example.org").status == Member.Status.PENDING
+    assert "_auth_user_id" not in client.session
+    response = client.post(path)
     assert response.status_code == 302
     assert response["Location"] == reverse("members:account")
     member = Member.objects.get(email="alex@example.org")
@@ -162,9 +167,9 @@ def test_confirmation_link_activates_member_creates_account_and_signs_in(client)
 def test_confirmation_link_twice_does_not_sign_in_again(client):
     client.post(reverse("members:join"), join_data())
     path = link_to(mail.outbox[0].body, "/join/confirm/")
-    client.get(path)
+    client.post(path)
     client.logout()
-    response = client.get(path)
+    response = client.post(path)
     assert response["Location"] == reverse("members:sign_in")
     assert client.get(reverse("members:account")).status_code == 302
 
@@ -176,7 +181,7 @@ def test_expired_confirmation_link_gives_a_clear_page_and_a_way_forward(client):
     import time
 
     with mock.patch("django.core.signing.time.time", return_value=time.time() + later):
-        response = client.get(path)
+        response = client.post(path)
     html = response.content.decode()
     assert response.status_code == 400
     assert "This link has expired or is not valid" in html
@@ -207,7 +212,7 @@ def test_a_sign_in_link_cannot_be_used_as_a_confirmation_link(client):
 def test_join_audit_events_hold_no_personal_data(client):
     client.post(reverse("members:join"), join_data(phone="01603 123456"))
     path = link_to(mail.outbox[0].body, "/join/confirm/")
-    client.get(path)
+    client.post(path)
     for event in AuditEvent.objects.all():
         text = f"{event.before} {event.after}"
         for personal in ("Alex", "alex@example.org", "NR1", "01603"):
@@ -241,7 +246,7 @@ def test_imported_contact_who_joins_confirms_and_gets_an_account(client):
     )
     assert response["Location"] == reverse("members:join_check_email")
     assert Member.objects.filter(email="imported@example.org").count() == 1
-    client.get(link_to(mail.outbox[-1].body, "/join/confirm/"))
+    client.post(link_to(mail.outbox[-1].body, "/join/confirm/"))
     contact.refresh_from_db()
     assert contact.user is not None and contact.user.role == ""
     assert contact.email_verified_at is not None
@@ -251,9 +256,69 @@ def test_imported_contact_who_joins_confirms_and_gets_an_account(client):
 def test_staff_address_is_never_turned_into_a_member_sign_in(client, make_staff):
     staff = make_staff(email="officer@example.nhs.uk")
     client.post(reverse("members:join"), join_data(email="officer@example.nhs.uk"))
-    client.get(link_to(mail.outbox[-1].body, "/join/confirm/"))
+    client.post(link_to(mail.outbox[-1].body, "/join/confirm/"))
     member = Member.objects.get(email="officer@example.nhs.uk")
     assert member.user is None
     staff.refresh_from_db()
     assert staff.role  # unchanged
     assert client.get(reverse("members:account")).status_code == 302
+
+
+def test_join_emails_are_limited_per_address_and_per_client(client, settings):
+    settings.HEARD_TRUSTED_PROXY_COUNT = 1
+
+    def join(email, ip):
+        return client.post(
+            reverse("members:join"),
+            join_data(email=email),
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=ip,
+        )
+
+    codes = [join("victim@example.org", f"203.0.113.{n}").status_code for n in range(5)]
+    assert codes == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    codes = [join(f"p{n}@example.org", "198.51.100.5").status_code for n in range(11)]
+    assert codes == [302] * 10 + [429]
+    assert "from this connection" in join("q@example.org", "198.51.100.5").content.decode()
+
+
+def test_control_characters_in_a_join_are_refused_naming_the_field(client):
+    response = client.post(reverse("members:join"), join_data(full_name="Alex\x00 Example"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Your answer to ‘Full name’ contains a hidden control character" in html
+    assert "Null characters are not allowed" not in html  # one clear message, not two
+    response = client.post(reverse("members:join"), join_data(phone="01603\x1b123456"))
+    assert "‘Phone number’ contains a hidden control character" in response.content.decode()
+    assert not Member.objects.exists() and not mail.outbox
+    # Tabs and line ends are not control characters we refuse (trimmed as usual).
+    ok = client.post(reverse("members:join"), join_data(full_name="Alex\tExample"))
+    assert ok.status_code == 302
+
+
+def test_mail_to_an_unconfirmed_address_holds_none_of_the_joiners_words(client):
+    client.post(
+        reverse("members:join"),
+        join_data(full_name="Mallory Your NHS refund is waiting", email="victim@example.org"),
+    )
+    message = mail.outbox[-1]
+    assert "Mallory" not in message.body and "refund" not in message.body
+    assert "Mallory" not in message.subject
+    # The same when someone joins again with the address (the already-a-member email).
+    client.post(
+        reverse("members:join"), join_data(full_name="Eve Click here", email="victim@example.org")
+    )
+    assert "Eve" not in mail.outbox[-1].body and "Click here" not in mail.outbox[-1].body
+
+
+def test_a_look_alike_letter_cannot_make_a_second_identical_looking_member(client):
+    client.post(reverse("members:join"), join_data(email="alex@example.org"))
+    # Full-width letters are the same address (NFKC): the owner is told, nobody is added.
+    again = client.post(reverse("members:join"), join_data(email="ＡＬＥＸ＠example.org"))
+    assert again.status_code == 302
+    assert Member.objects.count() == 1
+    # A Cyrillic 'а' among Latin letters is refused with a clear message.
+    mixed = client.post(reverse("members:join"), join_data(email="alex@exаmple.org"))
+    assert "mixes letters from different alphabets" in mixed.content.decode()
+    assert Member.objects.count() == 1

@@ -25,9 +25,12 @@ pytestmark = pytest.mark.usefixtures("transactional_db", "topics")
 
 @pytest.fixture
 def member(client):
+    from heard.core.models import RateCounter
+
     member = join_and_verify(client)
     client.logout()
     mail.outbox.clear()
+    RateCounter.objects.all().delete()  # they joined more than an hour ago
     return member
 
 
@@ -107,7 +110,7 @@ def test_pending_member_asking_to_sign_in_gets_a_new_confirmation_link(client):
     mail.outbox.clear()
     client.post(reverse("members:sign_in"), {"email": "pat@example.org"})
     path = link_to(mail.outbox[-1].body, "/join/confirm/")
-    client.get(path)
+    client.post(path)
     assert Member.objects.get(email="pat@example.org").status == Member.Status.ACTIVE
 
 
@@ -144,11 +147,59 @@ def test_sign_in_refuses_to_send_people_to_other_sites(client, member):
     assert client.post(path)["Location"] == reverse("members:account")
 
 
-def test_links_to_one_address_are_limited_per_hour(client, member):
-    for _ in range(8):
-        response = client.post(reverse("members:sign_in"), {"email": "alex@example.org"})
-        assert response["Location"] == reverse("members:sign_in_check_email")
-    assert len(mail.outbox) == 5
+def test_links_to_one_address_are_limited_per_hour(client, member, settings):
+    settings.HEARD_TRUSTED_PROXY_COUNT = 1
+    codes = []
+    for n in range(5):  # from five different machines: the limit is the inbox's
+        response = client.post(
+            reverse("members:sign_in"),
+            {"email": "alex@example.org"},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        codes.append(response.status_code)
+    assert codes == [302, 302, 302, 429, 429]
+    assert len(mail.outbox) == 3
+    assert "already sent several emails to this address" in response.content.decode()
+    # The same answer for an address that is not a member's: nothing is revealed.
+    for _ in range(3):
+        client.post(reverse("members:sign_in"), {"email": "nobody@example.org"})
+    stranger = client.post(reverse("members:sign_in"), {"email": "nobody@example.org"})
+    assert stranger.status_code == 429
+    assert "already sent several emails to this address" in stranger.content.decode()
+
+
+def test_one_client_cannot_mail_many_addresses(client, settings):
+    settings.HEARD_TRUSTED_PROXY_COUNT = 1
+
+    def ask(email, ip):
+        return client.post(
+            reverse("members:sign_in"),
+            {"email": email},
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=ip,
+        )
+
+    codes = [ask(f"p{n}@example.org", "198.51.100.5").status_code for n in range(12)]
+    assert codes == [302] * 10 + [429, 429]
+    assert "from this connection" in ask("q@example.org", "198.51.100.5").content.decode()
+    assert ask("q@example.org", "198.51.100.6").status_code == 302  # someone else
+
+
+def test_new_codes_do_not_buy_more_guesses(client, member):
+    wrong_answers = 0
+    for _ in range(3):  # three emails an hour, five tries each: ten tries in all
+        _request_link(client)
+        code = _code(mail.outbox[-1].body)
+        wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+        for _ in range(5):
+            body = client.post(
+                reverse("members:sign_in_check_email"), {"code": wrong}
+            ).content.decode()
+            wrong_answers += "The code is not right" in body
+    assert wrong_answers == 10
+    response = client.post(reverse("members:sign_in_check_email"), {"code": code})
+    assert "too many times" in response.content.decode()
 
 
 def test_signed_in_member_is_taken_to_their_account_from_join_and_sign_in(client, member):
