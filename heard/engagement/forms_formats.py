@@ -1,6 +1,8 @@
+from typing import Any
+
 from django import forms
 
-from heard.core.forms import NHSFormMixin
+from heard.core.forms import NHSFormMixin, refuse_control_characters
 from heard.engagement.models import ActivityDocument, FormatRequest
 
 
@@ -53,6 +55,10 @@ class FormatRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "street-address"}),
         max_length=500,
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        refuse_control_characters(self)
 
 
 class CloseRequestForm(NHSFormMixin, forms.Form):

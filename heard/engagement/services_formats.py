@@ -25,13 +25,15 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core import substance
+from heard.core import ratelimit, substance
 from heard.core.mail import mail_send_on_commit
 from heard.core.uploads import UploadRefused, check_document
 from heard.engagement import domain
 from heard.engagement.models import Activity, ActivityDocument, FormatRequest
 
 MAX_DETAILS = 1000
+REQUESTS_PER_CLIENT_PER_HOUR = 5
+MAILS_PER_RECIPIENT_PER_HOUR = 3
 
 
 class FormatProblem(ValueError):
@@ -110,8 +112,11 @@ def format_request_create(
     details: str = "",
     email: str = "",
     postal: str = "",
+    client: str = "",
 ) -> FormatRequest:
-    """A member of the public asks for a format or language. Raises FormatProblem."""
+    """A member of the public asks for a format or language. Raises FormatProblem.
+    ``client`` is the sender's address (heard.core.ratelimit): a few requests an hour
+    from one client, and a few acknowledgements an hour to one email address."""
     language, email = substance.squeeze(language), email.strip()
     postal, details = postal.strip(), details.strip()
     if format not in FormatRequest.Format.values:
@@ -135,6 +140,22 @@ def format_request_create(
         raise FormatProblem("Enter an email address or a postal address so we can send it to you.")
     if domain.effective_status(activity.facts(), timezone.now()) == domain.Status.DRAFT:
         raise FormatProblem("This activity is not published.")
+    if not ratelimit.hit(
+        purpose="format-request-client",
+        subject=ratelimit.address_subject(client),
+        limit=REQUESTS_PER_CLIENT_PER_HOUR,
+        seconds=3600,
+    ):
+        raise FormatProblem(
+            "We have had several requests from this connection in the last hour. "
+            "Try again in an hour, or phone or email us."
+        )
+    send_mail = bool(email) and ratelimit.hit(
+        purpose="format-request-mail",
+        subject=email.lower(),
+        limit=MAILS_PER_RECIPIENT_PER_HOUR,
+        seconds=3600,
+    )
     with transaction.atomic():
         request = FormatRequest.objects.create(
             activity=activity,
@@ -150,7 +171,7 @@ def format_request_create(
             subject=activity,
             after={"change": "format_requested", "request": request.pk, "format": format},
         )
-        if email:
+        if send_mail:
             # A fixed text, nothing the requester typed: the address is not confirmed.
             mail_send_on_commit(
                 to=[email],

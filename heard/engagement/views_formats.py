@@ -5,6 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from heard.core import ratelimit
 from heard.core.permissions import permission_required
 from heard.engagement import selectors, services_formats
 from heard.engagement.forms_formats import CloseRequestForm, DocumentForm, FormatRequestForm
@@ -99,6 +100,7 @@ def format_request_public(request: HttpRequest, slug: str) -> HttpResponse:
                 details=form.cleaned_data["details"],
                 email=form.cleaned_data["email"],
                 postal=form.cleaned_data["postal"],
+                client=ratelimit.client_address(request),
             )
         except services_formats.FormatProblem as exc:
             form.add_error(None, str(exc))

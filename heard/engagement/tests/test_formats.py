@@ -211,3 +211,14 @@ def test_overdue_requests_come_first_and_say_so(staff_client):
     page = client.get(reverse("engagement:format_requests")).content.decode()
     assert page.index("Audio") < page.index("Braille")
     assert page.count("Overdue") == 1
+
+
+def test_requests_are_limited_per_connection_and_control_characters_refused(client):
+    activity = ActivityFactory()
+    r = _ask(client, activity, format="audio", details="I need it\x00 now", email="a@example.org")
+    assert r.status_code == 400 and not FormatRequest.objects.exists()
+    for i in range(services_formats.REQUESTS_PER_CLIENT_PER_HOUR):
+        assert _ask(client, activity, format="audio", email=f"p{i}@example.org").status_code == 200
+    r = _ask(client, activity, format="audio", email="late@example.org")
+    assert r.status_code == 400 and "several requests from this connection" in r.content.decode()
+    assert FormatRequest.objects.count() == services_formats.REQUESTS_PER_CLIENT_PER_HOUR
