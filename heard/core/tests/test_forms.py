@@ -220,3 +220,22 @@ def test_generic_messages_of_any_form_are_named_when_rendered():
     assert named_message(forms.CharField(label="Title"), "This field is required.") == (
         "Enter the title"
     )
+
+
+def test_a_required_radio_group_never_shows_an_empty_choice_even_without_the_mixin():
+    class Plain(forms.Form):
+        colour = forms.ChoiceField(
+            label="Colour",
+            choices=[("", "---------"), ("red", "Red"), ("blue", "Blue")],
+            widget=forms.RadioSelect,
+        )
+
+    form = Plain({})
+    form.is_valid()
+    html = Template("{% nhsuk_error_summary form %}{% nhsuk_field form.colour %}").render(
+        Context({"form": form})
+    )
+    assert "---------" not in html
+    # The summary links to the first choice shown.
+    assert 'href="#id_colour_1"' in html and 'id="id_colour_1"' in html
+    assert "Select the colour" in html
