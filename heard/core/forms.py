@@ -49,6 +49,8 @@ def field_name(label: Any) -> str:
     text = re.sub(r"\s*\(optional\)\s*$", "", str(label or "")).strip().rstrip(":?").strip()
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         text = text[0].lower() + text[1:]
+    if text == "email":
+        text = "email address"
     return text or "this"
 
 

@@ -239,3 +239,10 @@ def test_a_required_radio_group_never_shows_an_empty_choice_even_without_the_mix
     # The summary links to the first choice shown.
     assert 'href="#id_colour_1"' in html and 'id="id_colour_1"' in html
     assert "Select the colour" in html
+
+
+@pytest.mark.django_db
+def test_staff_sign_in_submitted_empty_names_both_fields(client):
+    html = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+    assert _summary(html) == ["Enter the email address", "Enter the password"]
+    assert "This field is required." not in html
