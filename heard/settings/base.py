@@ -244,9 +244,10 @@ TASKS = {
 }
 
 # Content security policy: nothing inline without a per-request nonce, nothing third-party.
-# By default no page asks another host for anything: the NHS's Frutiger web fonts are not
-# fetched from its CDN (heard/fonts-local.css falls back to an installed Frutiger, then
-# Arial). A deployment licensed to use them sets HEARD_FONT_ORIGINS=https://assets.nhs.uk.
+# By default no page asks another host for anything: pages link to the NHS.UK frontend's
+# stylesheet without its @font-face rules for the Frutiger web fonts on the NHS's CDN
+# (heard/core/assets.py), so text falls back to Arial. A deployment licensed to use them
+# sets HEARD_FONT_ORIGINS=https://assets.nhs.uk (then the original stylesheet is linked).
 HEARD_FONT_ORIGINS = env.list("HEARD_FONT_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -246,3 +246,12 @@ def test_staff_sign_in_submitted_empty_names_both_fields(client):
     html = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
     assert _summary(html) == ["Enter the email address", "Enter the password"]
     assert "This field is required." not in html
+
+
+@pytest.mark.django_db
+def test_a_long_title_is_refused_with_a_clear_message_not_cut(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    html = client.post(reverse("engagement:create"), _activity_data(title="A" * 250)).content
+    page = html.decode()
+    assert "Title must be 200 characters or fewer – it has 250" in page
+    assert 'value="' + "A" * 250 + '"' in page  # kept as typed, for the person to shorten
