@@ -6,6 +6,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
+from heard.core.assets import nhsuk_css
+
 urlpatterns: list[URLPattern | URLResolver] = [
     # First: the busiest address (people answering surveys) is then matched without
     # trying every staff pattern before it. No other prefix overlaps it.
@@ -27,6 +29,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
+    # The NHS.UK frontend's stylesheet without its third-party web fonts (heard/core/assets.py).
+    path("assets/nhsuk-frontend.css", nhsuk_css, name="nhsuk_css"),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

@@ -6,27 +6,17 @@ from django import forms
 
 from heard.assessment import appraisal, documents, significance
 from heard.assessment.models import AssuranceTest, Checkpoint, Criterion, Option, Panel
+from heard.core.forms import NHSDateField
 
 DOCUMENT_HINT = "A PDF, Word (.docx) or OpenDocument (.odt) file, up to 10 MB"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.Field:
+    return NHSDateField(
         label=label,
         required=required,
-        help_text=help_text or "For example, 27 3 2026 – or use the calendar",
-        widget=DateInput(),
-        error_messages={
-            "required": f"Enter the date: {label.lower()}",
-            "invalid": "Enter a real date",
-        },
+        hint=help_text,
+        error_messages={"required": f"Enter the date: {label.lower()}"},
     )
 
 

@@ -11,4 +11,10 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.HEARD_SITE_NAME,
         "organisation_name": settings.HEARD_ORGANISATION_NAME,
         "contact_email": settings.HEARD_CONTACT_EMAIL,
+        # Fonts from the NHS's CDN only where a deployment allows that origin.
+        "fonts_from_cdn": bool(settings.HEARD_FONT_ORIGINS),
+        "contact_phone": settings.HEARD_CONTACT_PHONE,
+        "contact_phone_hours": settings.HEARD_CONTACT_PHONE_HOURS,
+        "contact_text_relay": settings.HEARD_CONTACT_TEXT_RELAY,
+        "contact_address": [line for line in settings.HEARD_CONTACT_ADDRESS if line.strip()],
     }

@@ -56,6 +56,8 @@ def field_name(label: Any) -> str:
     text = re.sub(r"\s*\(optional\)\s*$", "", str(label or "")).strip().rstrip(":?").strip()
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         text = text[0].lower() + text[1:]
+    if text == "email":
+        text = "email address"
     return text or "this"
 
 
@@ -176,7 +178,12 @@ class NHSDateWidget(forms.MultiWidget):
             parsed = _parse_iso(str(data.get(name)))
             if parsed is not None:
                 return self.decompress(parsed)
-            return [str(data.get(name)), "", ""] + ([""] if self.with_time else [])
+            raw = str(data.get(name)).strip()
+            match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](.*))?$", raw)
+            if match:  # an ISO date that is not a real one, like 2026-02-31
+                parts = [match[3], match[2], match[1]]
+                return parts + ([match[4] or ""] if self.with_time else [])
+            return [raw, "", ""] + ([""] if self.with_time else [])
         return parts
 
 
@@ -248,14 +255,14 @@ class NHSDateField(forms.MultiValueField):
 
     def _date(self, day: str, month: str, year: str) -> date:
         label = str(self.label or "The date")
+        if any(part and not part.isdigit() for part in (day, month, year)):
+            raise forms.ValidationError(
+                f"{label} must be a real date, in numbers, like 27 3 2026", code="invalid"
+            )
         missing = [n for n, v in (("day", day), ("month", month), ("year", year)) if not v]
         if missing:
             raise forms.ValidationError(
                 f"{label} must include a {' and '.join(missing)}", code="incomplete"
-            )
-        if not (day.isdigit() and month.isdigit() and year.isdigit()):
-            raise forms.ValidationError(
-                f"{label} must be a real date, in numbers, like 27 3 2026", code="invalid"
             )
         if len(year) != 4:
             raise forms.ValidationError("Year must include 4 numbers, like 2026", code="invalid")

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from heard.core.forms import NHSDateField, NHSDateTimeField, NHSFormMixin
 from heard.involvement.models import Opportunity
 from heard.involvement.population import DIMENSION_LABELS, dimensions_problem
 from heard.involvement.selectors import (
@@ -15,47 +16,20 @@ from heard.involvement.selectors import (
 from heard.people import equality
 from heard.people.models import Group, Member, Topic
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
 
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class OpportunityForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+class OpportunityForm(NHSFormMixin, forms.ModelForm):
+    starts_at = NHSDateTimeField(
         label="Starts",
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        help_text="Date and time, for example 14/03/2027 18:30",
-        error_messages={
-            "required": "Enter when the opportunity starts",
-            "invalid": "Enter a real date and time, for example 14/03/2027 18:30",
-        },
+        hint="For example, 14 3 2027 and 6:30pm",
+        error_messages={"required": "Enter when the opportunity starts"},
     )
-    ends_at = forms.DateTimeField(
-        label="Ends (optional)",
-        required=False,
-        input_formats=DATETIME_FORMATS,
-        widget=DateTimeLocalInput(),
-        error_messages={"invalid": "Enter a real date and time, for example 14/03/2027 20:30"},
+    ends_at = NHSDateTimeField(
+        label="Ends (optional)", required=False, hint="For example, 14 3 2027 and 8:30pm"
     )
-    reply_by = forms.DateField(
+    reply_by = NHSDateField(
         label="Reply by (optional)",
         required=False,
-        widget=DateInput(),
-        help_text="Links in invitations stop working after this day; without it, after 30 days",
-        error_messages={"invalid": "Enter a real date, for example 28/02/2027"},
+        hint="Links in invitations stop working after this day; without it, after 30 days",
     )
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.filter(active=True),

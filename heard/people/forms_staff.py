@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 
+from heard.core.forms import NHSFormMixin
 from heard.people.imports.validation import FIELDS
 from heard.people.models import Group, GroupMembership, Member, Topic
 from heard.people.postcodes import LOCALITIES, InvalidPostcode, normalise_postcode
@@ -60,7 +61,7 @@ class DirectoryForm(forms.Form):
         )
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(NHSFormMixin, forms.ModelForm):
     interest = forms.TypedChoiceField(
         label="Interest in our work",
         choices=_SCORES,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 
+from heard.core.forms import NHSDateField
 from heard.engagement.models import Activity
 from heard.people.models import Group, Topic
 from heard.proposals import domain
@@ -191,18 +192,8 @@ class PlanForm(forms.Form):
         label="Timeline",
         help_text="The stages of engagement and roughly when each happens",
     )
-    starts_on = forms.DateField(
-        required=False,
-        label="Starts",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as a real date"},
-    )
-    ends_on = forms.DateField(
-        required=False,
-        label="Ends",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the end date as a real date"},
-    )
+    starts_on = NHSDateField(required=False, label="Starts")
+    ends_on = NHSDateField(required=False, label="Ends")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -229,18 +220,8 @@ class PlanItemForm(forms.Form):
         label="Methods and activities",
         error_messages={"required": "Say how this audience will be involved"},
     )
-    starts_on = forms.DateField(
-        required=False,
-        label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the start date as a real date"},
-    )
-    ends_on = forms.DateField(
-        required=False,
-        label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter the end date as a real date"},
-    )
+    starts_on = NHSDateField(required=False, label="From")
+    ends_on = NHSDateField(required=False, label="To")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

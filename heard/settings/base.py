@@ -27,6 +27,26 @@ HEARD_ORGANISATION_NAME = env.str(
 )
 HEARD_SITE_NAME = env.str("HEARD_SITE_NAME", default="Have your say")
 HEARD_CONTACT_EMAIL = env.str("HEARD_CONTACT_EMAIL", default="engagement@example.nhs.uk")
+# Shown wherever the public is told they may phone or write (empty: that way is not offered).
+# The defaults are examples: 01632 960 numbers are reserved by Ofcom for fiction.
+HEARD_CONTACT_PHONE = env.str("HEARD_CONTACT_PHONE", default="01632 960000")
+HEARD_CONTACT_PHONE_HOURS = env.str(
+    "HEARD_CONTACT_PHONE_HOURS", default="Monday to Friday, 9am to 5pm"
+)
+# Relay UK: the number to dial from a textphone or the Relay UK app.
+HEARD_CONTACT_TEXT_RELAY = env.str("HEARD_CONTACT_TEXT_RELAY", default="18001 01632 960000")
+# The postal address, lines separated by "|" (a freepost address is best).
+# The accessibility statement's dates (GOV.UK model statement: prepared, reviewed, tested).
+HEARD_ACCESSIBILITY_PREPARED_ON = env.str("HEARD_ACCESSIBILITY_PREPARED_ON", default="2026-12-07")
+HEARD_ACCESSIBILITY_REVIEWED_ON = env.str("HEARD_ACCESSIBILITY_REVIEWED_ON", default="2026-12-07")
+HEARD_ACCESSIBILITY_TESTED_ON = env.str("HEARD_ACCESSIBILITY_TESTED_ON", default="2026-12-07")
+HEARD_CONTACT_ADDRESS = [
+    line.strip()
+    for line in env.str(
+        "HEARD_CONTACT_ADDRESS", default="Engagement team|FREEPOST HAVE YOUR SAY|Norwich|NR1 1AA"
+    ).split("|")
+    if line.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -240,10 +260,12 @@ TASKS = {
     }
 }
 
-# Content security policy: nothing inline without a per-request nonce, nothing third-party
-# except the NHS's own Frutiger web fonts, which the NHS.UK frontend loads from its CDN
-# (set HEARD_FONT_ORIGINS to empty to fall back to Arial and make no third-party request).
-HEARD_FONT_ORIGINS = env.list("HEARD_FONT_ORIGINS", default=["https://assets.nhs.uk"])
+# Content security policy: nothing inline without a per-request nonce, nothing third-party.
+# By default no page asks another host for anything: pages link to the NHS.UK frontend's
+# stylesheet without its @font-face rules for the Frutiger web fonts on the NHS's CDN
+# (heard/core/assets.py), so text falls back to Arial. A deployment licensed to use them
+# sets HEARD_FONT_ORIGINS=https://assets.nhs.uk (then the original stylesheet is linked).
+HEARD_FONT_ORIGINS = env.list("HEARD_FONT_ORIGINS", default=[])
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -10,3 +10,8 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-heard-dem
 # Serve static files straight from the finders (node_modules, app static) without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The product's own "Page not found", not Django's technical 404, even with DEBUG on
+# (the demo is shown to people). HEARD_DEBUG_TECHNICAL_404=1 brings Django's back.
+if not env.bool("HEARD_DEBUG_TECHNICAL_404", default=False):
+    MIDDLEWARE = [*MIDDLEWARE, "heard.core.errors.OwnNotFoundPageMiddleware"]  # noqa: F405

@@ -103,3 +103,13 @@ def visitor(browser, live_server, request):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+def fill_nhs_date(page, label: str, day: int, month: int, year: int, time: str = "") -> None:
+    """Fill an NHS date input (day, month, year boxes, and a time box if ``time``)."""
+    group = page.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(str(day))
+    group.get_by_label("Month").fill(str(month))
+    group.get_by_label("Year").fill(str(year))
+    if time:
+        group.get_by_label("Time").fill(time)

@@ -6,6 +6,7 @@ from heard.accounts.tests.factories import PASSWORD, totp_code
 from heard.assessment import selectors
 from heard.assessment.tests.helpers import PDF, make_proposal
 from heard.core.roles import Role
+from tests.browser.conftest import fill_nhs_date
 
 SCORES = {
     "Clinicians": [[1, 3, 4], [5, 3, 3], [4, 4, 1]],
@@ -59,7 +60,7 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     page.get_by_role("link", name="Record who agreed the criteria and weights").click()
     visitor.check()
     page.get_by_label("Who agreed the criteria and weights").fill("Joint workshop of both panels")
-    page.get_by_label("Date agreed").fill("2026-02-03")
+    fill_nhs_date(page, "Date agreed", 3, 2, 2026)
     page.get_by_role("button", name="Save").click()
     visitor.check()
 
@@ -126,7 +127,7 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     page.get_by_role("link", name="Record an outcome for Stage 2: assurance checkpoint").click()
     visitor.check()
     page.get_by_label("Passed", exact=True).check()
-    page.get_by_label("Date of the checkpoint").fill("2026-03-10")
+    fill_nhs_date(page, "Date of the checkpoint", 10, 3, 2026)
     page.get_by_role("button", name="Save").click()
     visitor.check()
     page.get_by_role("link", name="Attach the EqIA").click()

@@ -8,6 +8,7 @@ from django.urls import reverse
 from heard.core.roles import Role
 from heard.involvement.models import Invitation, Opportunity
 from heard.involvement.tests.factories import member_with
+from tests.browser.conftest import fill_nhs_date
 from tests.browser.test_pages import _sign_in
 
 
@@ -36,7 +37,7 @@ def test_sample_invite_and_accept_from_the_email(visitor, make_staff, smtp_serve
     assert page.locator(".nhsuk-error-summary").is_visible()
     page.get_by_label("Title").fill("Maternity co-design workshop")
     page.get_by_label("Summary").fill("Help us redesign antenatal classes.")
-    page.get_by_label("Starts").fill("2027-03-14T18:30")
+    fill_nhs_date(page, "Starts", 14, 3, 2027, "6:30pm")
     page.get_by_label("Time asked").fill("2 hours, once")
     page.get_by_label("How many people we need").fill("8")
     page.get_by_role("button", name="Create opportunity").click()

@@ -215,7 +215,7 @@ def test_urgent_path_form(staff_client):
         url("urgent_path", proposal), {"reason": "Unsafe", "notice_sent_on": "2026-02-31"}
     )
     assert response.status_code == 400
-    assert "Enter a real date" in response.content.decode()
+    assert "must be a real date" in response.content.decode()
     response = client.post(
         url("urgent_path", proposal),
         {

@@ -100,6 +100,15 @@ def _date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
     return parts
 
 
+def _first_choice_id(field: forms.BoundField) -> str:
+    """The id of the first radio or checkbox shown (a required group's empty choice is
+    not shown, see field.html)."""
+    for choice in field.subwidgets:
+        if not field.field.required or str(choice.data["value"]) != "":
+            return str(choice.id_for_label)
+    return f"{field.auto_id}_0"
+
+
 @register.inclusion_tag("core/includes/error_summary.html")
 def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
     """The error summary that goes at the top of a page with a form that has errors."""
@@ -112,8 +121,10 @@ def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
         for field in form:
             for message in field.errors:
                 target = field.auto_id
-                if isinstance(field.field.widget, (*_CHOICE_WIDGETS, NHSDateWidget)):
+                if isinstance(field.field.widget, NHSDateWidget):
                     target = f"{field.auto_id}_0"
+                elif isinstance(field.field.widget, _CHOICE_WIDGETS):
+                    target = _first_choice_id(field)
                 text = named_message(field.field, message, field.name)
                 items.append({"href": f"#{target}", "text": text})
     return {"items": items}

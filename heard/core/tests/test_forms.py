@@ -220,3 +220,38 @@ def test_generic_messages_of_any_form_are_named_when_rendered():
     assert named_message(forms.CharField(label="Title"), "This field is required.") == (
         "Enter the title"
     )
+
+
+def test_a_required_radio_group_never_shows_an_empty_choice_even_without_the_mixin():
+    class Plain(forms.Form):
+        colour = forms.ChoiceField(
+            label="Colour",
+            choices=[("", "---------"), ("red", "Red"), ("blue", "Blue")],
+            widget=forms.RadioSelect,
+        )
+
+    form = Plain({})
+    form.is_valid()
+    html = Template("{% nhsuk_error_summary form %}{% nhsuk_field form.colour %}").render(
+        Context({"form": form})
+    )
+    assert "---------" not in html
+    # The summary links to the first choice shown.
+    assert 'href="#id_colour_1"' in html and 'id="id_colour_1"' in html
+    assert "Select the colour" in html
+
+
+@pytest.mark.django_db
+def test_staff_sign_in_submitted_empty_names_both_fields(client):
+    html = client.post(reverse("account_login"), {"login": "", "password": ""}).content.decode()
+    assert _summary(html) == ["Enter the email address", "Enter the password"]
+    assert "This field is required." not in html
+
+
+@pytest.mark.django_db
+def test_a_long_title_is_refused_with_a_clear_message_not_cut(staff_client):
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    html = client.post(reverse("engagement:create"), _activity_data(title="A" * 250)).content
+    page = html.decode()
+    assert "Title must be 200 characters or fewer – it has 250" in page
+    assert 'value="' + "A" * 250 + '"' in page  # kept as typed, for the person to shorten

@@ -6,6 +6,7 @@ from heard.accounts.models import User
 from heard.audit.models import AuditEvent
 from heard.audit.selectors import audit_verify
 from heard.core.roles import Role
+from heard.people.models import Member
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,9 @@ def test_demo_load_is_idempotent_and_covers_every_role(settings, capsys):
     call_command("demo_load", "--quiet")
     assert (User.objects.count(), AuditEvent.objects.count()) == (users, events)
     assert audit_verify().ok
+    # The demo member of the public is a member: member sign-in mails them a link.
+    member = Member.objects.get(user__email="member@demo.heard.example")
+    assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None
 
 
 def test_demo_load_refuses_without_debug(settings):

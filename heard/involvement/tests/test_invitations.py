@@ -244,7 +244,7 @@ def test_create_opportunity_form_shows_errors_and_keeps_input(staff_client):
     )
     page = response.content.decode()
     assert "nhsuk-error-summary" in page
-    assert "Enter a real date and time" in page
+    assert "Starts must be a real date" in page
     assert "Enter the number of people as a whole number" in page
     assert 'value="Readers&#x27; panel"' in page
     ok = client.post(

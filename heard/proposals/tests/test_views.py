@@ -80,7 +80,7 @@ def test_create_bad_input_gives_clear_errors(staff_client):
     assert "Enter a title for the proposal" in page
     assert "Describe the case for change" in page
     assert "Enter the number of people affected as a whole number" in page
-    assert "Select a valid choice" in page
+    assert "from the options given" in page
     assert not Proposal.objects.exists()
 
 

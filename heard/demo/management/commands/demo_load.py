@@ -11,6 +11,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from heard.accounts.models import User
 from heard.accounts.services import user_create
@@ -23,6 +24,8 @@ from heard.insight import demo as insight_demo
 from heard.involvement import demo as involvement_demo
 from heard.outcomes import demo as outcomes_demo
 from heard.people import demo as people_demo
+from heard.people.models import Consent, Member
+from heard.people.services.members import member_create
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [
@@ -75,6 +78,9 @@ class Command(BaseCommand):
             _refresh_planner_statistics()
             if made and not options["quiet"]:
                 self.stdout.write(", ".join(f"{n} {what}" for what, n in made.items()))
+        # After the parts, so that the demo's sampled invitations stay as they were.
+        with transaction.atomic():
+            _ensure_membership(*DEMO_MEMBER)
         if not options["quiet"]:
             self._print_sign_ins(created)
 
@@ -100,7 +106,29 @@ class Command(BaseCommand):
         w("Each needs a code from an authenticator app at sign-in. Get the current code with:")
         w("  make totp EMAIL=admin@demo.heard.example")
         w("or add the secret it prints to any authenticator app.")
-        w(f"Member of the public: {DEMO_MEMBER[0]} (no staff access)")
+        w(f"Member of the public: {DEMO_MEMBER[0]} (a member: sign in at /sign-in/)")
+
+
+def _ensure_membership(email: str, name: str) -> None:
+    """The demo member of the public belongs to the membership scheme (an active,
+    verified member linked to the account), so member sign-in mails them a link."""
+    user = User.objects.get(email=email)
+    if Member.objects.filter(user=user).exists():
+        return
+    member = Member.objects.filter(email=email).first() or member_create(
+        full_name=name,
+        email=email,
+        postcode="NR1 3SR",
+        status=Member.Status.ACTIVE,
+        consents={
+            Consent.Purpose.MEMBERSHIP: people_demo.CONSENT_WORDING[Consent.Purpose.MEMBERSHIP],
+            Consent.Purpose.CONTACT: people_demo.CONSENT_WORDING[Consent.Purpose.CONTACT],
+        },
+    )
+    member.user = user
+    member.status = Member.Status.ACTIVE
+    member.email_verified_at = member.email_verified_at or timezone.now()
+    member.save(update_fields=["user", "status", "email_verified_at"])
 
 
 def _refresh_planner_statistics() -> None:
