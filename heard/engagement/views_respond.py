@@ -574,6 +574,8 @@ def paper_context(q: Questionnaire, version: QuestionnaireVersion) -> dict[str, 
         "organisation": settings.HEARD_ORGANISATION_NAME,
         "site_name": settings.HEARD_SITE_NAME,
         "contact_email": settings.HEARD_CONTACT_EMAIL,
+        "contact_phone": settings.HEARD_CONTACT_PHONE,
+        "contact_address": [line for line in settings.HEARD_CONTACT_ADDRESS if line.strip()],
     }
 
 

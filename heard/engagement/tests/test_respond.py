@@ -864,7 +864,7 @@ def test_the_questionnaire_prints_on_paper_with_every_question(client):
     )
     assert "Time to talk" in flat and "Same nurse" in flat and "Tick all that apply." in flat
     assert "Strongly disagree" in flat and "Prefer not to say" in flat
-    assert "How to send it back" in flat
+    assert "How to send it back" in flat and "FREEPOST HAVE YOUR SAY" in flat
     # A draft activity has no paper form for the public.
     q.activity.status = "draft"
     q.activity.save()
