@@ -28,6 +28,14 @@ LEVEL_LABELS = {
     Level.COLLABORATE: "Collaborate",
     Level.EMPOWER: "Empower",
 }
+# What the public reads instead of the spectrum's names ("Involve" told people nothing).
+PUBLIC_LEVEL_LABELS = {
+    Level.INFORM: "Keeping you informed",
+    Level.CONSULT: "Asking your views",
+    Level.INVOLVE: "Working with you",
+    Level.COLLABORATE: "Designing it with you",
+    Level.EMPOWER: "You decide",
+}
 LEVEL_PROMISES = {
     Level.INFORM: "We will keep you informed.",
     Level.CONSULT: "We will listen to you and tell you how your views affected the decision.",

@@ -81,6 +81,10 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def public_level_label(self) -> str:
+        return domain.PUBLIC_LEVEL_LABELS[domain.Level(self.level)]
+
     def facts(self) -> domain.ActivityFacts:
         return domain.ActivityFacts(
             status=domain.Status(self.status),

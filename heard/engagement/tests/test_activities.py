@@ -263,3 +263,12 @@ def test_an_empower_event_with_a_place_and_a_date_can_open(staff_client):
     services.activity_transition(activity=activity, target="open", actor=officer)
     activity.refresh_from_db()
     assert activity.status == Activity.Status.OPEN
+
+
+def test_public_pages_say_the_level_in_plain_words(client):
+    activity = ActivityFactory(level=Activity.Level.INVOLVE, title="Stroke group")
+    page = client.get(reverse("engagement_public:activity", args=[activity.slug])).content
+    assert "Our promise to you (working with you)" in page.decode()
+    hub = client.get(reverse("engagement_public:hub")).content.decode()
+    assert "Survey · Working with you" in hub
+    assert "· Involve" not in hub and "(involve)" not in page.decode()
