@@ -16,6 +16,14 @@ from typing import Any
 
 EXTENSIONS = (".csv", ".xlsx")
 
+# Bounds, so that no upload can tie up a server: checked before the file is parsed.
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB  # the file as uploaded
+MAX_COLUMNS = 200  # a table of people or responses has tens of columns, not thousands
+MAX_XLSX_UNCOMPRESSED = 250 * MB  # what the workbook's parts expand to
+MAX_XLSX_RATIO = 100  # a part that expands more than this is a "zip bomb", not a sheet
+MAX_CELL = 100_000  # characters in one CSV field
+
 
 class UnreadableFile(ValueError):
     """The file cannot be read as a table; the message is for the person who uploaded it."""
@@ -142,17 +150,71 @@ def _unique(header: list[str]) -> list[str]:
     return out
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Table:
     """The header and an iterator over the data rows (lists of stripped strings).
 
     Rows may be shorter or longer than the header; callers pad or ignore extra cells.
+    Refused with a message (UnreadableFile), before any parsing where it can be: more
+    than ``MAX_BYTES``; a workbook whose parts would expand past ``MAX_XLSX_UNCOMPRESSED``
+    or by more than ``MAX_XLSX_RATIO`` times; a header of more than ``MAX_COLUMNS``
+    columns; more than ``max_rows`` data rows (raised while iterating).
     """
     kind = file_kind(filename)
+    if len(data) > MAX_BYTES:
+        raise UnreadableFile(
+            f"The file is {len(data) / MB:.0f} MB: the largest file we take is "
+            f"{MAX_BYTES // MB} MB. Split it into smaller files and upload each."
+        )
     if not data.strip():
         raise UnreadableFile("The file is empty. Choose the file with your list of people.")
-    if kind == "xlsx":
-        return _read_xlsx(data)
-    return _read_csv(data)
+    table = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
+    if len(table.header) > MAX_COLUMNS:
+        raise UnreadableFile(
+            f"The file has {len(table.header):,} columns: we take at most {MAX_COLUMNS}. "
+            "Remove the columns you do not need and upload it again."
+        )
+    if max_rows is not None:
+        table.rows = _at_most(table.rows, max_rows)
+    return table
+
+
+def _at_most(rows: Iterator[list[str]], limit: int) -> Iterator[list[str]]:
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise UnreadableFile(
+                f"The file has more than {limit:,} rows. Split it into files of at most "
+                f"{limit:,} rows and upload each."
+            )
+        yield row
+
+
+def _check_workbook_size(data: bytes) -> None:
+    """Refuse a workbook that would expand too far, from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise UnreadableFile(_not_a_workbook()) from exc
+    total = 0
+    for part in parts:
+        total += part.file_size
+        if part.compress_size and part.file_size / part.compress_size > MAX_XLSX_RATIO:
+            raise UnreadableFile(
+                "The workbook expands to far more than its size: it is damaged or not a "
+                "real spreadsheet. Save it from Excel as .xlsx or CSV and upload it again."
+            )
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise UnreadableFile(
+            f"The workbook holds {total / MB:.0f} MB of data: we take at most "
+            f"{MAX_XLSX_UNCOMPRESSED // MB} MB. Save it as CSV, or split it, and upload again."
+        )
+
+
+def _not_a_workbook() -> str:
+    return (
+        "The file cannot be opened as an Excel workbook: it may be damaged or in an "
+        "older format (.xls). Save it from Excel as .xlsx or CSV and upload it again."
+    )
 
 
 def _read_csv(data: bytes) -> Table:
@@ -170,6 +232,7 @@ def _read_csv(data: bytes) -> Table:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
+    csv.field_size_limit(MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
 
     def rows() -> Iterator[list[str]]:
@@ -188,21 +251,28 @@ def _read_csv(data: bytes) -> Table:
 def _read_xlsx(data: bytes) -> Table:
     from openpyxl import load_workbook
 
+    _check_workbook_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise UnreadableFile(
-            "The file cannot be opened as an Excel workbook: it may be damaged or in an "
-            "older format (.xls). Save it from Excel as .xlsx or CSV and upload it again."
-        ) from exc
-    sheet = workbook.worksheets[0] if workbook.worksheets else None
+        sheet = workbook.worksheets[0] if workbook.worksheets else None
+    except Exception as exc:  # openpyxl raises many kinds on a damaged workbook
+        raise UnreadableFile(_not_a_workbook()) from exc
     if sheet is None:
         raise UnreadableFile("The workbook has no sheets.")
 
     def rows() -> Iterator[list[str]]:
         try:
             for row in sheet.iter_rows(values_only=True):
+                if len(row) > MAX_COLUMNS * 5:
+                    raise UnreadableFile(
+                        f"A row of the workbook has {len(row):,} cells: we take at most "
+                        f"{MAX_COLUMNS} columns. Remove the columns you do not need."
+                    )
                 yield _clean_row(list(row))
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # damaged XML inside the workbook, met while reading
+            raise UnreadableFile(_not_a_workbook()) from exc
         finally:
             workbook.close()
 

@@ -122,3 +122,77 @@ def test_clean_row_normalises_email_and_postcode():
 def test_invalid_rows_give_the_reason(row, reason):
     with pytest.raises(RowInvalid, match=reason):
         clean_row(row, COLUMNS)
+
+
+# --- bounds: nothing uploaded can tie up a server -----------------------------------------
+
+
+def _refused(fn):
+    with pytest.raises(UnreadableFile) as caught:
+        fn()
+    return caught.value
+
+
+def test_a_zip_bomb_workbook_is_refused_from_its_directory():
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (40 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < 1024 * 1024  # under a megabyte on the wire
+    error = _refused(lambda: read_table(data, "bomb.xlsx"))
+    assert "expands to far more than its size" in str(error)
+
+
+def test_ten_thousand_columns_are_refused_with_a_message():
+    header = ",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join("1" * 10_000) + "\n"
+    error = _refused(lambda: read_table(header.encode(), "wide.csv"))
+    assert "10,000 columns: we take at most 200" in str(error)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(monkeypatch):
+    from heard.people.imports import reader
+
+    monkeypatch.setattr(reader, "MAX_BYTES", 2 * reader.MB)
+    data = b"Name\n" + b"Jo Bloggs\n" * 300_000  # 3 MB
+    error = _refused(lambda: read_table(data, "big.csv"))
+    assert str(error).startswith("The file is 3 MB: the largest file we take is 2 MB.")
+
+
+def test_too_many_rows_stop_with_a_message_while_reading():
+    data = ("Name\n" + "Jo\n" * 30).encode()
+    table = read_table(data, "people.csv", max_rows=25)
+    with pytest.raises(UnreadableFile, match="more than 25 rows"):
+        list(table.rows)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04 this is not really a zip",
+        b"PK\x03\x04" + b"\x00" * 200,
+    ],
+)
+def test_a_damaged_workbook_gets_a_message_not_a_server_error(data):
+    with pytest.raises(UnreadableFile, match="cannot be opened as an Excel workbook"):
+        list(read_table(data, "damaged.xlsx").rows)
+
+
+def test_a_workbook_with_broken_sheet_xml_gets_a_message():
+    import zipfile
+
+    good = io.BytesIO()
+    wb = Workbook()
+    wb.active.append(["Name", "Email"])
+    wb.save(good)
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good.getvalue())) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = content[: len(content) // 2]  # cut off mid-XML
+            dst.writestr(item, content)
+    with pytest.raises(UnreadableFile):
+        list(read_table(broken.getvalue(), "broken.xlsx").rows)
