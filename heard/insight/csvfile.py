@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from heard.people.imports import reader as bounds
 from heard.people.postcodes import LOCALITIES, OUTSIDE_AREA
 
 MAX_TEXT = 10_000
@@ -130,9 +131,15 @@ def map_columns(header: list[str]) -> dict[str, int]:
 
 def read_table(data: bytes) -> Table:
     """Decode and parse the whole file; checks the header has the columns we need."""
+    if len(data) > bounds.MAX_BYTES:
+        raise UnreadableFile(
+            f"The file is {len(data) / bounds.MB:.0f} MB: the largest file we take is "
+            f"{bounds.MAX_BYTES // bounds.MB} MB. Split it into smaller files and upload each."
+        )
     if not data.strip():
         raise UnreadableFile("The file is empty. Choose a CSV file with a header row and comments.")
     text, encoding = decode(data)
+    csv.field_size_limit(bounds.MAX_CELL)
     # The delimiter is whichever of , ; tab the header line uses most (comments may
     # contain any of them, the header rarely does).
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
@@ -148,6 +155,11 @@ def read_table(data: bytes) -> Table:
     if not rows:
         raise UnreadableFile("The file is empty. Choose a CSV file with a header row and comments.")
     header = [cell.strip() for cell in rows[0]]
+    if len(header) > bounds.MAX_COLUMNS:
+        raise UnreadableFile(
+            f"The file has {len(header):,} columns: we take at most {bounds.MAX_COLUMNS}. "
+            "Remove the columns you do not need and upload it again."
+        )
     columns = map_columns(header)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:

@@ -63,3 +63,9 @@ def test_bad_rows_say_what_is_wrong():
 )
 def test_dates_as_spreadsheets_write_them(value):
     assert parse_date(value) == date(2025, 3, 12)
+
+
+def test_the_insight_reader_has_the_same_bounds_as_the_others():
+    wide = ",".join(f"c{i}" for i in range(10_000)) + "\n" + "x," * 9_999 + "x\n"
+    with pytest.raises(UnreadableFile, match="10,000 columns: we take at most 200"):
+        read_table(wide.encode())
