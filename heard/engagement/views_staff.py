@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from heard.audit.selectors import EventFilter, audit_events
 from heard.core.permissions import permission_required
-from heard.engagement import domain, hooks, selectors, services
+from heard.engagement import domain, guards, hooks, selectors, services
 from heard.engagement.forms import ActivityForm, FeedbackForm, TransitionForm
 from heard.engagement.models import Activity
+
+GUARDED = {domain.Status.FEEDBACK_PUBLISHED}
 
 ACTIONS = {
     domain.Status.SCHEDULED: "Schedule it to open automatically",
@@ -91,8 +93,15 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Activity.objects.prefetch_related("topics", "localities", "audience_groups"), pk=pk
     )
     facts = activity.facts()
+    now = timezone.now()
     choices = [
-        (target, ACTIONS[target], domain.transition_problems(facts, target, timezone.now()))
+        (
+            target,
+            ACTIONS[target],
+            domain.transition_problems(facts, target, now)
+            # feedback goes public by approval (the publication step registers a guard)
+            + (guards.problems(activity, target, now, False) if target in GUARDED else []),
+        )
         for target in sorted(domain.TRANSITIONS[facts.status])
     ]
     history = audit_events(

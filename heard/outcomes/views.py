@@ -318,26 +318,28 @@ def publication(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         Publication.objects.select_related("proposal", "activity", "report"), pk=pk
     )
-    form = (
-        forms.ReasonForm(request.POST or None)
-        if request.POST.get("do") == "reject"
-        else forms.ReasonForm()
-    )
-    if request.method == "POST":
+    rejecting = request.method == "POST" and request.POST.get("do") == "reject"
+    form = forms.ReasonForm(request.POST if rejecting else None)
+    if request.method == "POST" and request.POST.get("do") == "approve":
         try:
-            if request.POST.get("do") == "approve":
-                services.publication_approve(publication=item, actor=request.user)
-                messages.success(request, f"“{item.title}” is published.")
-                return redirect("outcomes:publications")
-            if request.POST.get("do") == "reject" and form.is_valid():
-                services.publication_reject(
-                    publication=item, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(request, f"“{item.title}” was sent back.")
-                return redirect("outcomes:publications")
+            services.publication_approve(publication=item, actor=request.user)
+        except OutcomeRefused as refused:
+            for problem in refused.problems:
+                messages.error(request, problem)
+            return redirect("outcomes:publication", pk=item.pk)
+        messages.success(request, f"\u201c{item.title}\u201d is published.")
+        return redirect("outcomes:publications")
+    if rejecting and form.is_valid():
+        try:
+            services.publication_reject(
+                publication=item, actor=request.user, reason=form.cleaned_data["reason"]
+            )
         except OutcomeRefused as refused:
             for problem in refused.problems:
                 form.add_error(None, problem)
+        else:
+            messages.success(request, f"\u201c{item.title}\u201d was sent back.")
+            return redirect("outcomes:publications")
     checked = publishing.checked(item.content, item.findings or [])
     return render(
         request,
