@@ -306,6 +306,17 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert proposal.status == "decided"
     assert Decision.objects.get().decided_by == "NHS Example ICB board, in public"
 
+    # 7b. Issuing published nothing: an administrator approves "you said, we did" after
+    # reading what the redactor would change; only then does it go public.
+    admin_visitor = another_visitor()
+    _sign_in(admin_visitor, make_staff(Role.ADMINISTRATOR))
+    admin_visitor.visit(reverse("outcomes:publications"))
+    admin_visitor.page.get_by_role("link", name=TITLE).click()
+    admin_visitor.check()
+    admin_visitor.page.get_by_role("button", name="Approve and publish the redacted text").click()
+    admin_visitor.check()
+    assert "is published" in _main(admin_visitor)
+
     # 8. The public: the proposal's page links to "You said, we did".
     public = another_visitor()
     public.visit(reverse("public:home"))
