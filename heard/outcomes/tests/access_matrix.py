@@ -68,7 +68,8 @@ def _issued() -> dict[str, int]:
 def _activity() -> dict[str, int]:
     from heard.engagement.tests.factories import ActivityFactory
 
-    return {"pk": ActivityFactory(status="closed", feedback="We added an evening clinic.").pk}
+    activity = ActivityFactory(status="closed", feedback="We added an evening clinic.")
+    return {"pk": activity.pk}  # type: ignore[attr-defined]
 
 
 def _pending() -> dict[str, int]:

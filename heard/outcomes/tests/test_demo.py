@@ -49,7 +49,7 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     assert outcome is not None and outcome.report == issued and outcome.html
     feedback = Publication.objects.filter(kind="activity", status="approved")
     assert feedback.filter(activity=miu.consultation.activity).exists()
-    assert all(p.activity.status == "feedback_published" for p in feedback)
+    assert all(p.activity and p.activity.status == "feedback_published" for p in feedback)
     # What a scrutiny committee would look for: the dates published and their change
     # notified, the mid-point review, the notice to the Secretary of State, the plan.
     from heard.assessment.models import ReconfigurationNotice
