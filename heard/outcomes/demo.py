@@ -362,6 +362,25 @@ def _miu() -> None:
         admin = _staff("admin@demo.heard.example")
         for pending in selectors.pending_publications().filter(proposal=proposal):
             services.publication_approve(publication=pending, actor=admin)
+        # A correction, as it happens: the summary as first issued left out a commitment.
+        # Reopened with the reason and issued again, version 2 supersedes version 1; both
+        # stay stored (and public), and the board decides on version 2.
+        services.report_reopen(
+            proposal=proposal,
+            actor=lead,
+            reason=(
+                "The summary left out our commitment to keep outpatient clinics at the "
+                "cottage hospital."
+            ),
+        )
+        _miu_summary(proposal, lead, complete=True)
+        services.report_issue(
+            proposal=proposal,
+            actor=officer,
+            issued_to="NHS Norfolk and Waveney ICB board members, for the meeting in public",
+        )
+        for pending in selectors.pending_publications().filter(proposal=proposal):
+            services.publication_approve(publication=pending, actor=admin)
         services.decision_record(
             proposal=proposal,
             actor=board,
@@ -835,14 +854,23 @@ def _miu_consideration(proposal: Proposal, officer: Any, lead: Any) -> None:
             how=how,
             heard=MIU_HEARD.get(item.name, ""),
         )
+    _miu_summary(proposal, lead, complete=False)
+
+
+def _miu_summary(proposal: Proposal, lead: Any, *, complete: bool) -> None:
+    change = (
+        "a shuttle bus, more parking, and a commitment to keep outpatient clinics at the "
+        "cottage hospital."
+        if complete
+        else "a shuttle bus and more parking."
+    )
     services.outcome_update(
         proposal=proposal,
         actor=lead,
         summary=(
             "Most people who responded accepted the case for X-ray on site and longer hours, "
             "but were worried about travel without a car, parking, and the future of the "
-            "cottage hospital. We changed the proposal: a shuttle bus, more parking, and a "
-            "commitment to keep outpatient clinics at the cottage hospital."
+            "cottage hospital. We changed the proposal: " + change
         ),
         why=(
             "Moving the unit changes where about 9,000 people a year go for urgent minor "

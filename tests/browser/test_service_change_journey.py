@@ -273,7 +273,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     page.get_by_role("link", name="Issue the report to the decision makers").click()
     visitor.check()
     page.get_by_label("Issued to").fill("ICB board members, meeting in public")
-    page.get_by_role("button", name="Record the report as issued").click()
+    page.get_by_role("button", name="Issue the report").click()
     visitor.check()
     assert "ICB board members, meeting in public" in _main(visitor)
     page.get_by_role("link", name="Read the outcome report").click()

@@ -43,10 +43,16 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     # and the decision names the version it was taken on.
     from heard.outcomes.models import Publication, ReportPublication
 
-    issued = ReportPublication.objects.get(outcome__proposal=miu)
+    # A corrected report: version 2 supersedes version 1 with its reason; both stored and
+    # both public, the board deciding on version 2.
+    first, issued = ReportPublication.objects.filter(outcome__proposal=miu).order_by("version")
+    assert issued.supersedes == first and "outpatient clinics" in issued.reason
+    assert "outpatient clinics" not in first.text["summary"]
+    assert "outpatient clinics" in issued.text["summary"]
     assert report.decision.publication == issued and bytes(issued.pdf).startswith(b"%PDF-")
     outcome = selectors.approved_outcome(miu)
     assert outcome is not None and outcome.report == issued and outcome.html
+    assert [p.report for p in selectors.approved_outcomes(miu)] == [issued, first]
     feedback = Publication.objects.filter(kind="activity", status="approved")
     assert feedback.filter(activity=miu.consultation.activity).exists()
     assert all(p.activity and p.activity.status == "feedback_published" for p in feedback)

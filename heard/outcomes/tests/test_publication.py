@@ -385,3 +385,43 @@ def test_feedback_of_an_open_activity_cannot_be_sent(make_staff) -> None:
         )
     with pytest.raises(OutcomeRefused, match="permission"):
         services.feedback_publication_submit(activity=activity, actor=make_staff(Role.ANALYST))
+
+
+def test_the_approver_page_refuses_a_placeholder_rejection_and_records_a_real_one(
+    client, make_staff
+) -> None:
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    activity = _closed_activity("We heard you and added an evening clinic.")
+    item = services.feedback_publication_submit(activity=activity, actor=officer)
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    url = reverse("outcomes:publication", args=[item.pk])
+    page = client.post(url, {"do": "reject", "reason": "n/a"}).content.decode()
+    assert "not a placeholder" in page
+    assert Publication.objects.get(pk=item.pk).status == "pending"
+    client.post(url, {"do": "reject", "reason": "It names the clinic's receptionist."})
+    item.refresh_from_db()
+    assert item.status == "rejected" and item.reason == "It names the clinic's receptionist."
+    # The submitter cannot approve their own, through the page either.
+    client.force_login(officer)
+    again = services.feedback_publication_submit(activity=activity, actor=make_staff())
+    page = client.get(reverse("outcomes:publication", args=[again.pk])).content.decode()
+    assert "Approve and publish" in page  # a different sender: this officer may approve
+    mine = client.post(reverse("outcomes:publication", args=[again.pk]), {"do": "approve"})
+    assert mine.status_code == 302
+    assert Publication.objects.get(pk=again.pk).status == "approved"
+
+
+def test_checked_marks_each_redaction_and_shows_the_published_text() -> None:
+    from heard.outcomes import publishing
+
+    content = {"summary": "Ring 07700 900123 today.", "themes": [{"name": "Parking", "quotes": []}]}
+    redacted, findings = publishing.redact_content(content)
+    assert redacted["summary"] == "Ring [PHONE] today."
+    [piece, theme] = publishing.checked(content, [f.as_dict() for f in findings])
+    assert piece.changed and piece.published == "Ring [PHONE] today."
+    assert [(s.text, s.type) for s in piece.segments] == [
+        ("Ring ", ""),
+        ("07700 900123", "PHONE"),
+        (" today.", ""),
+    ]
+    assert not theme.changed and theme.label == "Theme “Parking”: theme name"
