@@ -264,3 +264,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.title} ({self.get_status_display()})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Pending → approved, rejected or withdrawn, once; what was approved never changes."""
+        if not self._state.adding:
+            stored = Publication.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            if stored is not None and stored != self.Status.PENDING:
+                raise ValueError("A publication that was decided on never changes.")
+        super().save(*args, **kwargs)

@@ -226,6 +226,10 @@ def test_issue_publishes_nothing_until_a_second_person_approves(client, make_sta
     approved = AuditEvent.objects.get(action=Action.PUBLICATION_APPROVED).after or {}
     pending.refresh_from_db()
     assert approved["html_sha256"] == pending.html_sha256
+    assert approved["html_sha256"] == hashlib.sha256(pending.html.encode()).hexdigest()
+    pending.html = "<p>Rewritten after approval</p>"
+    with pytest.raises(ValueError, match="never changes"):
+        pending.save()
 
 
 def test_the_public_page_serves_the_approved_text_not_the_live_records(client, make_staff) -> None:
