@@ -160,10 +160,10 @@ class Action(models.TextChoices):
     OUTCOME_REPORT_DOWNLOADED = "outcome.report_downloaded", "Outcome report PDF downloaded"
     DECISION_RECORDED = "decision.recorded", "Decision recorded"
     OUTCOME_REPORT_REOPENED = "outcome.report_reopened", "Issued outcome report reopened"
-    PUBLICATION_SUBMITTED = "publication.submitted", "\u201cYou said, we did\u201d sent for approval"
-    PUBLICATION_APPROVED = "publication.approved", "\u201cYou said, we did\u201d approved and published"
-    PUBLICATION_REJECTED = "publication.rejected", "\u201cYou said, we did\u201d rejected"
-    PUBLICATION_WITHDRAWN = "publication.withdrawn", "\u201cYou said, we did\u201d withdrawn"
+    PUBLICATION_SUBMITTED = "publication.submitted", "You said, we did: sent for approval"
+    PUBLICATION_APPROVED = "publication.approved", "You said, we did: approved and published"
+    PUBLICATION_REJECTED = "publication.rejected", "You said, we did: rejected"
+    PUBLICATION_WITHDRAWN = "publication.withdrawn", "You said, we did: withdrawn"
     # end of outcomes actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
