@@ -429,3 +429,30 @@ def test_checked_marks_each_redaction_and_shows_the_published_text() -> None:
         (" today.", ""),
     ]
     assert not theme.changed and theme.label == "Theme “Parking”: theme name"
+
+
+def test_pages_serve_what_was_stored_even_if_the_rows_are_changed_behind_the_services(
+    client, make_staff
+) -> None:
+    """Rows rewritten directly in the database (no service, no audit): the public page,
+    the staff page and the PDF still show exactly what was issued and approved."""
+    from heard.outcomes.models import Outcome, ThemeResponse
+
+    made, _ = _issued(make_staff)
+    proposal = made["proposal"]
+    services.publication_approve(
+        publication=selectors.pending_publications().get(), actor=make_staff(Role.ADMINISTRATOR)
+    )
+    issued = ReportPublication.objects.get(outcome__proposal=proposal)
+    Outcome.objects.filter(proposal=proposal).update(summary="Most people agreed")
+    ThemeResponse.objects.filter(outcome__proposal=proposal).update(response="Rewritten.")
+    public = client.get(reverse("outcomes_public:detail", args=[proposal.slug])).content.decode()
+    assert "Most people were worried about travel." in public
+    assert "Most people agreed" not in public and "Rewritten." not in public
+    client.force_login(make_staff(Role.DECISION_MAKER))
+    staff = client.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()
+    assert "Most people agreed" not in staff and "Most people were worried" in staff
+    pdf = client.get(reverse("outcomes:report_pdf", args=[proposal.pk])).content
+    assert hashlib.sha256(pdf).hexdigest() == issued.pdf_sha256
+    # ... and the decision is refused: the record no longer matches what was issued.
+    assert any("the summary was changed" in p for p in selectors.readiness(proposal))
