@@ -159,6 +159,11 @@ class Action(models.TextChoices):
     OUTCOME_REPORT_ISSUED = "outcome.report_issued", "Outcome report issued to decision makers"
     OUTCOME_REPORT_DOWNLOADED = "outcome.report_downloaded", "Outcome report PDF downloaded"
     DECISION_RECORDED = "decision.recorded", "Decision recorded"
+    OUTCOME_REPORT_REOPENED = "outcome.report_reopened", "Issued outcome report reopened"
+    PUBLICATION_SUBMITTED = "publication.submitted", "You said, we did: sent for approval"
+    PUBLICATION_APPROVED = "publication.approved", "You said, we did: approved and published"
+    PUBLICATION_REJECTED = "publication.rejected", "You said, we did: rejected"
+    PUBLICATION_WITHDRAWN = "publication.withdrawn", "You said, we did: withdrawn"
     # end of outcomes actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"

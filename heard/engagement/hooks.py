@@ -60,3 +60,23 @@ def responses_bulk_created(responses: list[Any]) -> None:
         return
     for response in responses:
         response_submitted(response)
+
+
+# An activity's "you said, we did" is published by the app above that moderates what goes
+# public (outcomes): ``provider(activity)`` returns a dict with ``published`` (the approved
+# publication, with its stored ``html``, or None), ``latest`` (the newest one sent for
+# approval, any status), ``submit_url`` and ``queue_url``. Without a provider nothing of
+# the feedback is shown publicly.
+FeedbackProvider = Callable[[Any], dict[str, Any]]
+_feedback_providers: list[FeedbackProvider] = []
+
+
+def register_feedback_publication(provider: FeedbackProvider) -> None:
+    if provider not in _feedback_providers:
+        _feedback_providers.append(provider)
+
+
+def feedback_publication(activity: Any) -> dict[str, Any] | None:
+    for provider in _feedback_providers:
+        return provider(activity)
+    return None

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from heard.engagement import domain, selectors
+from heard.engagement import domain, hooks, selectors
 from heard.engagement.models import Activity
 from heard.people.models import Topic
 from heard.people.postcodes import LOCALITIES
@@ -63,6 +63,8 @@ def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status_label": domain.STATUS_LABELS[status],
             "promise": domain.LEVEL_PROMISES[domain.Level(activity.level)],
             "is_open": status == domain.Status.OPEN,
+            # "you said, we did": only the approved publication, never the draft text
+            "feedback": hooks.feedback_publication(activity),
         },
     )
 

@@ -9,9 +9,11 @@ from django.views.decorators.http import require_POST
 
 from heard.audit.selectors import EventFilter, audit_events
 from heard.core.permissions import permission_required
-from heard.engagement import domain, selectors, services
+from heard.engagement import domain, guards, hooks, selectors, services
 from heard.engagement.forms import ActivityForm, FeedbackForm, TransitionForm
 from heard.engagement.models import Activity
+
+GUARDED = {domain.Status.FEEDBACK_PUBLISHED}
 
 ACTIONS = {
     domain.Status.SCHEDULED: "Schedule it to open automatically",
@@ -91,8 +93,15 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Activity.objects.prefetch_related("topics", "localities", "audience_groups"), pk=pk
     )
     facts = activity.facts()
+    now = timezone.now()
     choices = [
-        (target, ACTIONS[target], domain.transition_problems(facts, target, timezone.now()))
+        (
+            target,
+            ACTIONS[target],
+            domain.transition_problems(facts, target, now)
+            # feedback goes public by approval (the publication step registers a guard)
+            + (guards.problems(activity, target, now, False) if target in GUARDED else []),
+        )
         for target in sorted(domain.TRANSITIONS[facts.status])
     ]
     history = audit_events(
@@ -105,6 +114,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "choices": choices,
             "feedback_form": FeedbackForm(initial={"feedback": activity.feedback}),
+            "feedback_publication": hooks.feedback_publication(activity),
             "needs_feedback": domain.needs_feedback_flag(facts),
             "limbs": [domain.LIMBS[k] for k in activity.limbs if k in domain.LIMBS],
             "principles": [
@@ -145,7 +155,11 @@ def activity_feedback(request: HttpRequest, pk: int) -> HttpResponse:
         services.activity_feedback_save(
             actor=request.user, activity=activity, feedback=form.cleaned_data["feedback"]
         )
-        messages.success(request, "The feedback has been saved. Publish it when it is ready.")
+        messages.success(
+            request,
+            "The feedback has been saved. Send it for approval when it is ready: it goes "
+            "public once a person with the permission to publish approves it.",
+        )
     else:
         messages.error(request, "Write the feedback before saving it.")
     return redirect("engagement:detail", pk=pk)

@@ -14,3 +14,9 @@ class OutcomesConfig(AppConfig):
         proposal_hooks.register_timeline(hooks.timeline)
         proposal_hooks.register_links(hooks.links)
         proposal_hooks.register_public_sections(hooks.public_sections)
+
+        from heard.engagement import guards as engagement_guards
+        from heard.engagement import hooks as engagement_hooks
+
+        engagement_guards.register(hooks.feedback_guard)
+        engagement_hooks.register_feedback_publication(hooks.feedback_publication)

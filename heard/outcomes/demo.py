@@ -72,7 +72,28 @@ def load(out: Any = None) -> dict[str, int]:
     if not Proposal.objects.filter(title=CLINIC_TITLE).exists():
         _clinic()
         made["service change assessed as not significant"] = 1
+    published = _publish_feedback()
+    if published:
+        made["activity feedback published through approval"] = published
     return made
+
+
+def _publish_feedback() -> int:
+    """The engagement demo's activities marked "feedback published" (written directly)
+    become public the only way anything does: sent for approval and approved."""
+    officer = _staff("officer@demo.heard.example")
+    admin = _staff("admin@demo.heard.example")
+    if officer is None or admin is None:
+        return 0
+    count = 0
+    with transaction.atomic():
+        for activity in Activity.objects.filter(status="feedback_published").exclude(feedback=""):
+            if selectors.approved_feedback(activity) is not None:
+                continue
+            item = services.feedback_publication_submit(activity=activity, actor=officer)
+            services.publication_approve(publication=item, actor=admin)
+            count += 1
+    return count
 
 
 # 1. The minor injuries unit -------------------------------------------------------------------
@@ -336,6 +357,30 @@ def _miu() -> None:
             actor=officer,
             issued_to="NHS Norfolk and Waveney ICB board members, for the meeting in public",
         )
+        # Issuing stores the report as issued and sends its "you said, we did" for
+        # approval; a second person with the permission to publish approves it.
+        admin = _staff("admin@demo.heard.example")
+        for pending in selectors.pending_publications().filter(proposal=proposal):
+            services.publication_approve(publication=pending, actor=admin)
+        # A correction, as it happens: the summary as first issued left out a commitment.
+        # Reopened with the reason and issued again, version 2 supersedes version 1; both
+        # stay stored (and public), and the board decides on version 2.
+        services.report_reopen(
+            proposal=proposal,
+            actor=lead,
+            reason=(
+                "The summary left out our commitment to keep outpatient clinics at the "
+                "cottage hospital."
+            ),
+        )
+        _miu_summary(proposal, lead, complete=True)
+        services.report_issue(
+            proposal=proposal,
+            actor=officer,
+            issued_to="NHS Norfolk and Waveney ICB board members, for the meeting in public",
+        )
+        for pending in selectors.pending_publications().filter(proposal=proposal):
+            services.publication_approve(publication=pending, actor=admin)
         services.decision_record(
             proposal=proposal,
             actor=board,
@@ -358,9 +403,9 @@ def _miu() -> None:
                     "hospital. See “You said, we did” for what you told us and what we did."
                 ),
             )
-            engagement_services.activity_transition(
-                activity=activity, target="feedback_published", actor=officer
-            )
+            # Published by approval (which moves the activity to "feedback published").
+            item = services.feedback_publication_submit(activity=activity, actor=officer)
+            services.publication_approve(publication=item, actor=admin)
         _miu_lifecycle_dates(proposal, opens, closes)
 
 
@@ -809,14 +854,23 @@ def _miu_consideration(proposal: Proposal, officer: Any, lead: Any) -> None:
             how=how,
             heard=MIU_HEARD.get(item.name, ""),
         )
+    _miu_summary(proposal, lead, complete=False)
+
+
+def _miu_summary(proposal: Proposal, lead: Any, *, complete: bool) -> None:
+    change = (
+        "a shuttle bus, more parking, and a commitment to keep outpatient clinics at the "
+        "cottage hospital."
+        if complete
+        else "a shuttle bus and more parking."
+    )
     services.outcome_update(
         proposal=proposal,
         actor=lead,
         summary=(
             "Most people who responded accepted the case for X-ray on site and longer hours, "
             "but were worried about travel without a car, parking, and the future of the "
-            "cottage hospital. We changed the proposal: a shuttle bus, more parking, and a "
-            "commitment to keep outpatient clinics at the cottage hospital."
+            "cottage hospital. We changed the proposal: " + change
         ),
         why=(
             "Moving the unit changes where about 9,000 people a year go for urgent minor "

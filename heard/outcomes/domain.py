@@ -87,6 +87,9 @@ class DecisionFacts:
     report_issued_on: date | None = None  # the day it was issued, Europe/London
     responses_changed_at: datetime | None = None
     already_decided: bool = False
+    # the report as issued (stored): reopened since, or the record no longer matching it
+    report_reopened: bool = False
+    report_changes: list[str] = field(default_factory=list)
     # the equality impact assessment: attached before consulting, reviewed before deciding
     eqia_attached: bool = False
     eqia_reviewed_after_close: bool = False
@@ -144,6 +147,17 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
             )
         if facts.report_issued_at is None:
             problems.append("Issue the outcome report to the decision makers.")
+        elif facts.report_reopened:
+            problems.append(
+                "The outcome report was reopened for changes: issue it again so the decision "
+                "makers decide on what was finally written."
+            )
+        elif facts.report_changes:
+            problems.append(
+                "The record changed after the outcome report was issued ("
+                + "; ".join(facts.report_changes)
+                + "): reopen the report with a reason and issue it again."
+            )
         elif facts.responses_changed_at is not None and (
             facts.responses_changed_at > facts.report_issued_at
         ):
@@ -178,4 +192,80 @@ def issue_problems(
         problems.append(f"Respond to every theme first: {names}.")
     if not issued_to.strip():
         problems.append("Say who the report is issued to (the decision makers).")
+    return problems
+
+
+# The report as issued, reopening and publication ---------------------------------------------
+
+PLACEHOLDERS = frozenset(
+    {
+        "x",
+        "xx",
+        "xxx",
+        "-",
+        "--",
+        ".",
+        "..",
+        "...",
+        "n/a",
+        "na",
+        "none",
+        "tbc",
+        "tbd",
+        "?",
+        "\u2013",
+    }
+)
+
+
+def is_placeholder(text: str) -> bool:
+    """Empty, a placeholder ("x", "-", ".", "n/a"…) or no real words."""
+    cleaned = " ".join(text.split()).lower()
+    if cleaned in PLACEHOLDERS:
+        return True
+    words = [w for w in cleaned.split() if sum(ch.isalpha() for ch in w) >= 2]
+    return len(words) < 2
+
+
+def reason_problems(reason: str, *, what: str) -> list[str]:
+    """A reason must say something: at least two real words, not a placeholder."""
+    if is_placeholder(reason):
+        return [
+            f"Give the reason {what}, in a few words (not \u201c{reason.strip()}\u201d)."
+            if reason.strip()
+            else f"Give the reason {what}."
+        ]
+    return []
+
+
+def locked_problem(version: int) -> str:
+    return (
+        f"The outcome report was issued (version {version}) and what it says is fixed: "
+        "reopen it with a reason to change it, then issue it again as a new version."
+    )
+
+
+def reissue_problem(version: int) -> str:
+    return (
+        f"The outcome report has been issued (version {version}) and nothing has been reopened "
+        "since: reopen it with a reason before issuing a new version."
+    )
+
+
+def approval_problems(
+    *, status: str, submitted_by: int | None, approver: int | None, current: bool
+) -> list[str]:
+    """Why a "you said, we did" cannot be approved by this person now."""
+    if status != "pending":
+        return ["Only a publication waiting for approval can be approved."]
+    problems = []
+    if approver is not None and approver == submitted_by:
+        problems.append(
+            "A second person approves what goes public: you sent this one for approval."
+        )
+    if not current:
+        problems.append(
+            "What this publication was made from has changed since it was sent for approval: "
+            "send the new version for approval instead."
+        )
     return problems

@@ -103,3 +103,21 @@ class DecisionForm(forms.Form):
         if upload and upload.size > 20 * 1024 * 1024:
             raise forms.ValidationError("The board paper must be 20 MB or smaller.")
         return upload
+
+
+class ReasonForm(forms.Form):
+    """A reason for reopening an issued report or rejecting a publication."""
+
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give the reason."},
+    )
+
+    def clean_reason(self) -> str:
+        reason = str(self.cleaned_data.get("reason", ""))
+        if domain.is_placeholder(reason):
+            raise forms.ValidationError(
+                "Give the reason in a few words (not a placeholder such as \u201cx\u201d or \u201cn/a\u201d)."
+            )
+        return reason.strip()

@@ -7,7 +7,13 @@ from typing import Any
 from django.urls import reverse
 
 from heard.outcomes import selectors
-from heard.outcomes.models import Decision, ReportIssue, ThemeResponse
+from heard.outcomes.models import (
+    Decision,
+    Publication,
+    ReportIssue,
+    ReportReopening,
+    ThemeResponse,
+)
 from heard.proposals.hooks import ProposalLink, TimelineEntry
 
 
@@ -26,6 +32,26 @@ def timeline(proposal: Any) -> list[TimelineEntry]:
         )
         for issue in ReportIssue.objects.filter(outcome__proposal=proposal)
     ]
+    for reopening in ReportReopening.objects.filter(
+        publication__outcome__proposal=proposal
+    ).select_related("publication"):
+        entries.append(
+            TimelineEntry(
+                at=reopening.reopened_at,
+                title=f"Outcome report version {reopening.publication.version} reopened",
+                detail=reopening.reason,
+                url=url,
+            )
+        )
+    for item in Publication.objects.filter(
+        kind=Publication.Kind.OUTCOME, proposal=proposal, status=Publication.Status.APPROVED
+    ):
+        if item.decided_at is not None:
+            entries.append(
+                TimelineEntry(
+                    at=item.decided_at, title="\u201cYou said, we did\u201d published", url=url
+                )
+            )
     first = ThemeResponse.objects.filter(outcome__proposal=proposal).order_by("updated_at").first()
     if first is not None:
         entries.append(
@@ -83,3 +109,30 @@ def public_sections(proposal: Any) -> list[ProposalLink]:
             summary="What people told us in the consultation and what we did about it.",
         )
     ]
+
+
+def feedback_guard(activity: Any, target: str, now: Any, by_clock: bool) -> list[str]:
+    """An activity's feedback is published by approving it (``publication_approve``),
+    which moves the activity on; the move alone, without an approved text, is refused."""
+    if target != "feedback_published":
+        return []
+    approved = selectors.approved_feedback(activity)
+    if approved is not None and approved.content == {"feedback": activity.feedback.strip()}:
+        return []
+    return [
+        "Feedback goes public only when a person with the permission to publish approves "
+        "it: send it for approval."
+    ]
+
+
+def feedback_publication(activity: Any) -> dict[str, Any]:
+    """What the activity's pages show of its "you said, we did": the approved publication
+    (public) and where it stands (staff)."""
+    published = selectors.approved_feedback(activity)
+    latest = next(iter(selectors.publications_for_activity(activity)), None)
+    return {
+        "published": published,
+        "latest": latest,
+        "submit_url": reverse("outcomes:feedback_submit", args=[activity.pk]),
+        "queue_url": reverse("outcomes:publications"),
+    }

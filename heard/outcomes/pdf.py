@@ -3,8 +3,18 @@ print (heard.core.pdf: PDF/UA-1, nothing fetched from the network)."""
 
 from typing import Any
 
-from heard.core.pdf import template_pdf
+from django.template.loader import render_to_string
+
+from heard.core.pdf import html_to_pdf
+
+
+def report_html(context: dict[str, Any]) -> str:
+    """The standalone document the PDF is made from."""
+    return render_to_string("outcomes/report/document.html", context)
 
 
 def report_pdf(context: dict[str, Any]) -> bytes:
-    return template_pdf("outcomes/report/document.html", context)
+    return html_to_pdf(report_html(context))
+
+
+pdf_from_html = html_to_pdf

@@ -4,6 +4,9 @@
   readers and decision makers read; the published report is public anyway);
 - write the responses to themes, the report's text, and issue the report to the decision
   makers: administrators, engagement officers, programme leads and analysts;
+- approve (or reject) a "you said, we did" so that it goes public – a consultation's
+  outcome or an activity's feedback: administrators and engagement officers (and never
+  the person who sent it for approval: the service refuses that);
 - record the decision: only an authorised role – decision makers and administrators
   (domain.md §6: the decision is the board's, recorded by those who may speak for it).
 """
@@ -25,3 +28,4 @@ rules.add_perm(
     is_administrator | is_engagement_officer | is_programme_lead | is_analyst,
 )
 rules.add_perm("outcomes.record_decision", is_administrator | is_decision_maker)
+rules.add_perm("outcomes.publish", is_administrator | is_engagement_officer)

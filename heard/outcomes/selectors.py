@@ -2,6 +2,8 @@
 facts, and everything the outcome report (HTML, PDF) and "You said, we did" show – all
 from one function, ``report_for``, so that the three can never disagree."""
 
+import hashlib
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,7 +24,15 @@ from heard.engagement.models import Question, ResponseEquality
 from heard.involvement import charts as involvement_charts
 from heard.involvement import population as population_module
 from heard.outcomes import domain
-from heard.outcomes.models import Decision, Outcome, ReportIssue, ThemeResponse
+from heard.outcomes.models import (
+    Decision,
+    Outcome,
+    Publication,
+    ReportIssue,
+    ReportPublication,
+    ReportReopening,
+    ThemeResponse,
+)
 from heard.proposals.models import Proposal
 
 QUOTES_PER_THEME = 3
@@ -184,6 +194,7 @@ def decision_facts(
     themes = themes_for(proposal, consultation) if consultation else Themes([], [])
     outcome = outcome_of(proposal)
     issue = latest_issue(outcome)
+    issued = latest_report(outcome)
     eqia = assessment_selectors.eqia_for(proposal)
     reviewed_at = eqia.reviewed_at if eqia else None
     return domain.DecisionFacts(
@@ -202,6 +213,12 @@ def decision_facts(
         report_issued_on=_local_date(issue.issued_at) if issue else None,
         responses_changed_at=responses_changed_at(outcome),
         already_decided=Decision.objects.filter(proposal=proposal).exists(),
+        report_reopened=bool(issued and is_reopened(issued)),
+        report_changes=(
+            snapshot_changes(issued, live_snapshot(proposal, consultation, themes=themes))
+            if issued
+            else []
+        ),
         eqia_attached=eqia is not None,
         eqia_reviewed_after_close=bool(
             reviewed_at
@@ -336,9 +353,11 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
     return result
 
 
-def report_for(proposal: Proposal, *, public: bool = False) -> Report:
-    """Everything the outcome report and "You said, we did" show, read from the records
-    (``public``: for the public page, quotes only from people who agreed to publication)."""
+def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False) -> Report:
+    """Everything the outcome report shows, read from the records (``public``: quotes
+    only from people who agreed to publication; ``draft``: a report not (yet) issued in
+    this form, e.g. after it was reopened). What was issued is stored: see
+    ``ReportPublication``."""
     threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
     consultation = consultation_of(proposal)
     outcome = outcome_of(proposal)
@@ -347,7 +366,7 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
         consultation=consultation,
         outcome=outcome,
         decision=decision_of(proposal),
-        issue=latest_issue(outcome),
+        issue=None if draft else latest_issue(outcome),
         organisation=settings.HEARD_ORGANISATION_NAME,
         threshold=threshold,
         generated_at=timezone.now(),
@@ -420,11 +439,15 @@ def consultation_events(consultation: Consultation) -> QuerySet[Any]:
 
 
 def published() -> QuerySet[Proposal]:
-    """Proposals whose outcome report has been issued, public ones only, newest first."""
+    """Public proposals with an approved "you said, we did", newest approval first."""
     return (
-        Proposal.objects.filter(is_private=False, outcome__issues__isnull=False)
+        Proposal.objects.filter(
+            is_private=False,
+            publications__kind=Publication.Kind.OUTCOME,
+            publications__status=Publication.Status.APPROVED,
+        )
         .distinct()
-        .annotate(issued=Max("outcome__issues__issued_at"))
+        .annotate(issued=Max("publications__decided_at"))
         .order_by("-issued")
     )
 
@@ -434,6 +457,244 @@ def published_by_slug(slug: str) -> Proposal | None:
 
 
 def is_published(proposal: Proposal) -> bool:
+    """An approved "you said, we did" (issuing the report to the board is not enough)."""
+    return not proposal.is_private and approved_outcome(proposal) is not None
+
+
+# The report as issued ------------------------------------------------------------------------
+
+
+def latest_report(outcome: Outcome | None) -> ReportPublication | None:
+    """The newest issued version of the outcome report."""
+    if outcome is None:
+        return None
+    return ReportPublication.objects.filter(outcome=outcome).order_by("-version").first()
+
+
+def reports_of(proposal: Proposal) -> list[ReportPublication]:
+    """Every issued version, newest first, each with its reopening (if any)."""
+    return list(
+        ReportPublication.objects.filter(outcome__proposal=proposal)
+        .select_related("reopening", "supersedes", "issued_by")
+        .order_by("-version")
+    )
+
+
+def report_version(proposal: Proposal, version: int) -> ReportPublication | None:
+    return ReportPublication.objects.filter(outcome__proposal=proposal, version=version).first()
+
+
+def is_reopened(publication: ReportPublication) -> bool:
+    return ReportReopening.objects.filter(publication=publication).exists()
+
+
+def locked_report(proposal: Proposal) -> ReportPublication | None:
+    """The issued version that fixes what the report says (issued and not reopened since),
+    or None when the report's words may change."""
+    issued = latest_report(outcome_of(proposal))
+    if issued is None or is_reopened(issued):
+        return None
+    return issued
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def sha256(data: bytes | str) -> str:
+    return hashlib.sha256(data.encode() if isinstance(data, str) else data).hexdigest()
+
+
+@dataclass
+class Snapshot:
+    """What the outcome report says, as plain data (stored with each issued version)."""
+
+    text: dict[str, str]
+    considerations: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    facts: dict[str, Any]
+
+    def content_sha256(self) -> str:
+        return sha256(
+            canonical_json(
+                {"text": self.text, "considerations": self.considerations, "themes": self.themes}
+            )
+        )
+
+
+def live_snapshot(
+    proposal: Proposal,
+    consultation: Consultation | None = None,
+    *,
+    themes: Themes | None = None,
+) -> Snapshot:
+    """The report's words, responses and themes as the records stand now."""
+    consultation = consultation or consultation_of(proposal)
+    outcome = outcome_of(proposal)
+    themes = themes if themes is not None else themes_for(proposal, consultation)
+    public = {t.theme_id: t.quotes for t in themes_for(proposal, consultation, public=True).items}
+    text = {
+        "summary": outcome.summary if outcome else "",
+        "why": outcome.why if outcome else "",
+        "next_steps": outcome.next_steps if outcome else "",
+    }
+    considerations = [
+        {
+            "theme_id": r.theme_id,
+            "theme_name": r.theme_name,
+            "heard": r.heard,
+            "response": r.response,
+            "changed": r.changed,
+            "how": r.how,
+        }
+        for r in (ThemeResponse.objects.filter(outcome=outcome).order_by("pk") if outcome else [])
+    ]
+    theme_rows = [
+        {
+            "theme_id": t.theme_id,
+            "name": t.name,
+            "description": t.description,
+            "question": t.question,
+            "question_id": t.question_id,
+            "depth": t.depth,
+            "answers": t.answers,
+            "negative": t.negative,
+            "neutral": t.neutral,
+            "positive": t.positive,
+            "quotes": list(t.quotes),
+            "public_quotes": list(public.get(t.theme_id, [])),
+        }
+        for t in themes.items
+    ]
+    facts: dict[str, Any] = {}
+    if consultation is not None:
+        facts = {
+            "opens_at": consultation.opens_at.isoformat() if consultation.opens_at else None,
+            "closes_at": consultation.closes_at.isoformat() if consultation.closes_at else None,
+            "total_responses": consultation_selectors.responses_summary(consultation)["total"],
+        }
+    return Snapshot(text=text, considerations=considerations, themes=theme_rows, facts=facts)
+
+
+_TEXT_LABELS = {"summary": "the summary", "why": "why we consulted", "next_steps": "next steps"}
+
+
+def snapshot_changes(issued: ReportPublication, now: Snapshot) -> list[str]:
+    """How the record differs from the issued version, in words (empty: it does not).
+    Themes are compared by name, question and number of answers; considerations by
+    every word."""
+    changes: list[str] = []
+    for key, label in _TEXT_LABELS.items():
+        if (issued.text or {}).get(key, "") != now.text.get(key, ""):
+            changes.append(f"{label} was changed")
+
+    def themes(rows: list[dict[str, Any]]) -> dict[int, tuple[str, int, int]]:
+        return {r["theme_id"]: (r["name"], r["question_id"], r["answers"]) for r in rows}
+
+    before, after = themes(issued.themes or []), themes(now.themes)
+    for theme_id, (name, _, _) in before.items():
+        if theme_id not in after:
+            changes.append(f"the theme \u201c{name}\u201d is no longer in the analysis")
+        elif after[theme_id] != before[theme_id]:
+            changes.append(f"the theme \u201c{name}\u201d changed")
+    for theme_id, (name, _, _) in after.items():
+        if theme_id not in before:
+            changes.append(f"the theme \u201c{name}\u201d was found since")
+
+    def responses(rows: list[dict[str, Any]]) -> dict[Any, tuple[Any, ...]]:
+        keys = ("theme_name", "heard", "response", "changed", "how")
+        return {r["theme_id"]: tuple(r.get(k) for k in keys) for r in rows}
+
+    said_before, said_now = responses(issued.considerations or []), responses(now.considerations)
+    for theme_id in sorted(set(said_before) | set(said_now), key=lambda t: (t is None, t or 0)):
+        if said_before.get(theme_id) != said_now.get(theme_id):
+            row = said_before.get(theme_id) or said_now.get(theme_id)
+            name = row[0] if row else "a theme"
+            changes.append(f"the response to \u201c{name}\u201d changed")
+    return changes
+
+
+# Public "you said, we did": approved publications only -----------------------------------------
+
+
+def approved() -> QuerySet[Publication]:
+    """Approved publications whose subject is public (not a private proposal, not a
+    draft activity)."""
     return (
-        not proposal.is_private and ReportIssue.objects.filter(outcome__proposal=proposal).exists()
+        Publication.objects.filter(status=Publication.Status.APPROVED)
+        .exclude(kind=Publication.Kind.OUTCOME, proposal__is_private=True)
+        .select_related("proposal", "activity", "report")
+    )
+
+
+def current_publications() -> list[Publication]:
+    """The newest approved publication of each subject, newest first."""
+    seen: set[tuple[str, int | None]] = set()
+    result = []
+    for item in approved().order_by("-decided_at", "-pk"):
+        key = (
+            (item.kind, item.proposal_id)
+            if item.kind == Publication.Kind.OUTCOME
+            else (item.kind, item.activity_id)
+        )
+        if key in seen:
+            continue
+        seen.add(key)
+        result.append(item)
+    return result
+
+
+def approved_outcome(proposal: Proposal) -> Publication | None:
+    return (
+        approved()
+        .filter(kind=Publication.Kind.OUTCOME, proposal=proposal)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def approved_outcomes(proposal: Proposal) -> list[Publication]:
+    return list(
+        approved()
+        .filter(kind=Publication.Kind.OUTCOME, proposal=proposal)
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def approved_feedback(activity: Any) -> Publication | None:
+    return (
+        approved()
+        .filter(kind=Publication.Kind.ACTIVITY, activity=activity)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+
+
+def approved_feedbacks(activity: Any) -> list[Publication]:
+    return list(
+        approved()
+        .filter(kind=Publication.Kind.ACTIVITY, activity=activity)
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def pending_publications() -> QuerySet[Publication]:
+    return Publication.objects.filter(status=Publication.Status.PENDING).select_related(
+        "proposal", "activity", "report", "submitted_by"
+    )
+
+
+def publications_for_proposal(proposal: Proposal) -> list[Publication]:
+    return list(
+        Publication.objects.filter(kind=Publication.Kind.OUTCOME, proposal=proposal)
+        .select_related("report", "submitted_by", "decided_by")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def publications_for_activity(activity: Any) -> list[Publication]:
+    return list(
+        Publication.objects.filter(kind=Publication.Kind.ACTIVITY, activity=activity)
+        .select_related("submitted_by", "decided_by")
+        .order_by("-submitted_at", "-pk")
     )

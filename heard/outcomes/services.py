@@ -11,8 +11,17 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.pdf import html_to_pdf
 from heard.outcomes import domain, selectors
-from heard.outcomes.models import Decision, Outcome, ReportIssue, ThemeResponse
+from heard.outcomes.models import (
+    Decision,
+    Outcome,
+    Publication,
+    ReportIssue,
+    ReportPublication,
+    ReportReopening,
+    ThemeResponse,
+)
 from heard.proposals import domain as proposal_domain
 from heard.proposals.models import Proposal
 from heard.proposals.services import TransitionRefused, proposal_transition
@@ -26,6 +35,32 @@ class OutcomeRefused(ValueError):
         self.problems = problems
 
 
+PERMISSION_WORDS = {
+    "outcomes.change_outcomes": "change the outcome report",
+    "outcomes.record_decision": "record the decision",
+    "outcomes.publish": "approve what is published",
+    "engagement.change_activities": "send an activity's feedback for approval",
+}
+
+
+def _require(actor: Any, permission: str) -> None:
+    """The service checks the actor's permission itself (not only the view)."""
+    if actor is None or not getattr(actor, "has_perm", None) or not actor.has_perm(permission):
+        raise OutcomeRefused(
+            [f"You do not have permission to {PERMISSION_WORDS.get(permission, permission)}."]
+        )
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _refuse_if_locked(proposal: Proposal) -> None:
+    issued = selectors.locked_report(proposal)
+    if issued is not None:
+        raise OutcomeRefused([domain.locked_problem(issued.version)])
+
+
 def _outcome(proposal: Proposal) -> Outcome:
     outcome, _ = Outcome.objects.get_or_create(proposal=proposal)
     return outcome
@@ -34,12 +69,15 @@ def _outcome(proposal: Proposal) -> Outcome:
 def outcome_update(
     *, proposal: Proposal, actor: Any, summary: str, why: str, next_steps: str
 ) -> Outcome:
+    _require(actor, "outcomes.change_outcomes")
     with transaction.atomic():
+        Proposal.objects.select_for_update().get(pk=proposal.pk)
         outcome = _outcome(proposal)
         before = {"summary": outcome.summary, "why": outcome.why, "next_steps": outcome.next_steps}
         after = {"summary": summary, "why": why, "next_steps": next_steps}
         if before == after:
             return outcome
+        _refuse_if_locked(proposal)
         outcome.summary, outcome.why, outcome.next_steps = summary, why, next_steps
         outcome.updated_at = timezone.now()
         outcome.save()
@@ -59,7 +97,9 @@ def theme_response_save(
     how: str = "",
     heard: str = "",
 ) -> ThemeResponse:
-    """Write (or rewrite) our response to one theme of the proposal's consultation."""
+    """Write (or rewrite) our response to one theme of the proposal's consultation.
+    Refused once the report is issued, until it is reopened with a reason."""
+    _require(actor, "outcomes.change_outcomes")
     problems = domain.response_problems(domain.ThemeResponseFacts(response, changed, how))
     if problems:
         raise OutcomeRefused(problems)
@@ -69,6 +109,8 @@ def theme_response_save(
     if selectors.decision_of(proposal) is not None:
         raise OutcomeRefused(["The decision has been recorded: the responses are final."])
     with transaction.atomic():
+        Proposal.objects.select_for_update().get(pk=proposal.pk)
+        _refuse_if_locked(proposal)
         outcome = _outcome(proposal)
         existing = ThemeResponse.objects.filter(outcome=outcome, theme_id=theme_id).first()
         values = {"heard": heard, "response": response, "changed": changed, "how": how}
@@ -79,7 +121,7 @@ def theme_response_save(
             for key, value in values.items():
                 setattr(existing, key, value)
             existing.theme_name = item.name
-            existing.updated_by = actor if getattr(actor, "pk", None) else None
+            existing.updated_by = _user(actor)
             existing.updated_at = timezone.now()
             existing.save()
             saved = existing
@@ -89,7 +131,7 @@ def theme_response_save(
                 outcome=outcome,
                 theme_id=theme_id,
                 theme_name=item.name,
-                updated_by=actor if getattr(actor, "pk", None) else None,
+                updated_by=_user(actor),
                 **values,
             )
         audit_record(
@@ -103,28 +145,45 @@ def theme_response_save(
 
 
 def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = "") -> ReportIssue:
-    """Record that the outcome report went to the decision makers (when, to whom)."""
+    """Issue the outcome report to the decision makers: store it as issued (HTML and PDF
+    bytes, the considerations and themes, their SHA-256 also in the audit trail) as a new
+    version, and send its "you said, we did" for approval (nothing goes public here).
+
+    A second issue is refused unless the last version was reopened with a reason; the new
+    version then supersedes it, with that reason."""
+    _require(actor, "outcomes.change_outcomes")
     consultation = selectors.consultation_of(proposal)
     if consultation is None:
         raise OutcomeRefused(["There is no formal consultation to report on."])
-    themes = selectors.themes_for(proposal, consultation)
-    problems = domain.issue_problems(
-        consultation_closed=consultation.is_closed,
-        unanalysed_questions=themes.unanalysed,
-        themes_without_response=themes.missing,
-        issued_to=issued_to,
-    )
-    if problems:
-        raise OutcomeRefused(problems)
     with transaction.atomic():
-        outcome = _outcome(proposal)
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if selectors.decision_of(locked) is not None:
+            raise OutcomeRefused(["The decision has been recorded: the report is final."])
+        outcome = _outcome(locked)
+        previous = selectors.latest_report(outcome)
+        reopening = (
+            ReportReopening.objects.filter(publication=previous).first() if previous else None
+        )
+        problems = []
+        if previous is not None and reopening is None:
+            problems.append(domain.reissue_problem(previous.version))
+        themes = selectors.themes_for(locked, consultation)
+        problems += domain.issue_problems(
+            consultation_closed=consultation.is_closed,
+            unanalysed_questions=themes.unanalysed,
+            themes_without_response=themes.missing,
+            issued_to=issued_to,
+        )
+        if problems:
+            raise OutcomeRefused(problems)
         issue = ReportIssue.objects.create(
             outcome=outcome,
             issued_to=issued_to.strip(),
             note=note,
-            issued_by=actor if getattr(actor, "pk", None) else None,
+            issued_by=_user(actor),
             issued_at=timezone.now(),
         )
+        issued = _store_report(locked, consultation, outcome, issue, themes, previous, reopening)
         audit_record(
             action=Action.OUTCOME_REPORT_ISSUED,
             actor=actor,
@@ -133,9 +192,100 @@ def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = 
                 "issued_to": issue.issued_to,
                 "themes": len(themes.items),
                 "at": issue.issued_at.isoformat(),
+                "version": issued.version,
+                "publication": issued.pk,
+                "supersedes": previous.version if previous else None,
+                "html_sha256": issued.html_sha256,
+                "pdf_sha256": issued.pdf_sha256,
+                "content_sha256": issued.content_sha256,
             },
         )
+        _submit_outcome(locked, issued, actor)
     return issue
+
+
+def _store_report(
+    proposal: Proposal,
+    consultation: Any,
+    outcome: Outcome,
+    issue: ReportIssue,
+    themes: selectors.Themes,
+    previous: ReportPublication | None,
+    reopening: ReportReopening | None,
+) -> ReportPublication:
+    from django.template.loader import render_to_string
+
+    from heard.outcomes import pdf
+
+    snapshot = selectors.live_snapshot(proposal, consultation, themes=themes)
+    report = selectors.report_for(proposal)
+    report.generated_at = issue.issued_at
+    context = {"report": report, "proposal": proposal}
+    body = render_to_string("outcomes/report/_body.html", context)
+    html = pdf.report_html(context)
+    data = html_to_pdf(html)
+    return ReportPublication.objects.create(
+        outcome=outcome,
+        version=(previous.version + 1) if previous else 1,
+        issue=issue,
+        issued_at=issue.issued_at,
+        issued_to=issue.issued_to,
+        issued_by=issue.issued_by,
+        html=html,
+        body_html=body,
+        pdf=data,
+        text=snapshot.text,
+        considerations=snapshot.considerations,
+        themes=snapshot.themes,
+        facts=snapshot.facts,
+        html_sha256=selectors.sha256(html),
+        pdf_sha256=selectors.sha256(data),
+        content_sha256=snapshot.content_sha256(),
+        supersedes=previous,
+        reason=reopening.reason if reopening else "",
+    )
+
+
+def report_reopen(*, proposal: Proposal, actor: Any, reason: str) -> ReportReopening:
+    """Open the issued report again for changes, with a reason. What was issued stays
+    stored; issuing again makes a new version that supersedes it."""
+    _require(actor, "outcomes.change_outcomes")
+    problems = domain.reason_problems(reason, what="for reopening the issued report")
+    if problems:
+        raise OutcomeRefused(problems)
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        issued = selectors.latest_report(selectors.outcome_of(locked))
+        if issued is None:
+            raise OutcomeRefused(
+                ["The outcome report has not been issued: there is nothing to reopen."]
+            )
+        if selectors.is_reopened(issued):
+            raise OutcomeRefused(
+                [f"Version {issued.version} is already reopened: change it and issue it again."]
+            )
+        if selectors.decision_of(locked) is not None:
+            raise OutcomeRefused(
+                ["The decision has been recorded on this report: it can no longer be reopened."]
+            )
+        reopening = ReportReopening.objects.create(
+            publication=issued, reason=reason.strip(), reopened_by=_user(actor)
+        )
+        for pending in Publication.objects.filter(
+            kind=Publication.Kind.OUTCOME, proposal=locked, status=Publication.Status.PENDING
+        ):
+            _withdraw(pending, actor, why="the report was reopened")
+        audit_record(
+            action=Action.OUTCOME_REPORT_REOPENED,
+            actor=actor,
+            subject=issued.outcome,
+            after={
+                "version": issued.version,
+                "publication": issued.pk,
+                "reason_sha256": selectors.sha256(reopening.reason),
+            },
+        )
+    return reopening
 
 
 def report_downloaded(*, proposal: Proposal, actor: Any) -> None:
@@ -158,7 +308,10 @@ def decision_record(
     board_paper_url: str = "",
     board_paper_file: UploadedFile | None = None,
 ) -> Decision:
-    """Record the decision and move the proposal to decided, or refuse with the reasons."""
+    """Record the decision and move the proposal to decided, or refuse with the reasons.
+    The decision names the issued report version it was taken on, and is refused while
+    that version was reopened or the record no longer matches it."""
+    _require(actor, "outcomes.record_decision")
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         facts = selectors.decision_facts(
@@ -178,8 +331,9 @@ def decision_record(
             decided_by=decided_by.strip(),
             decision=decision.strip(),
             board_paper_url=board_paper_url.strip(),
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=_user(actor),
             recorded_at=timezone.now(),
+            publication=selectors.latest_report(selectors.outcome_of(locked)),
         )
         if board_paper_file:
             # Stored without saving the row; removed again below if anything after this
@@ -200,6 +354,10 @@ def decision_record(
                     "decision": record.decision,
                     "board_paper_url": record.board_paper_url,
                     "board_paper_file": record.board_paper_file.name or "",
+                    "report_version": record.publication.version if record.publication else None,
+                    "report_pdf_sha256": (
+                        record.publication.pdf_sha256 if record.publication else None
+                    ),
                 },
             )
             try:
@@ -216,3 +374,271 @@ def decision_record(
                 record.board_paper_file.delete(save=False)
             raise
     return record
+
+
+# One publication step for everything public ("you said, we did") -------------------------------
+
+
+def _outcome_content(proposal: Proposal, issued: ReportPublication) -> dict[str, Any]:
+    """The public "you said, we did" of an issued report version, from what was issued."""
+    responses = {r["theme_id"]: r for r in issued.considerations or []}
+    themes = []
+    for theme in issued.themes or []:
+        response = responses.get(theme["theme_id"], {})
+        changed = response.get("changed", "")
+        themes.append(
+            {
+                "name": theme["name"],
+                "question": theme["question"],
+                "answers": theme["answers"],
+                "heard": response.get("heard", ""),
+                "response": response.get("response", ""),
+                "changed_label": (
+                    domain.SHORT_CHANGED_LABELS[domain.Changed(changed)] if changed else ""
+                ),
+                "how": response.get("how", ""),
+                "quotes": list(theme.get("public_quotes", []))[:2],
+            }
+        )
+    facts = issued.facts or {}
+    return {
+        "summary": (issued.text or {}).get("summary", ""),
+        "next_steps": (issued.text or {}).get("next_steps", ""),
+        "themes": themes,
+        "opens_at": facts.get("opens_at"),
+        "closes_at": facts.get("closes_at"),
+        "total_responses": facts.get("total_responses", 0),
+        "version": issued.version,
+    }
+
+
+def _new_publication(actor: Any, **fields: Any) -> Publication:
+    from heard.outcomes import publishing
+
+    content = fields.pop("content")
+    redacted, findings = publishing.redact_content(content)
+    item = Publication.objects.create(
+        content=content,
+        redacted=redacted,
+        findings=[f.as_dict() for f in findings],
+        content_sha256=selectors.sha256(selectors.canonical_json(content)),
+        submitted_by=_user(actor),
+        submitted_at=timezone.now(),
+        **fields,
+    )
+    kinds: dict[str, int] = {}
+    for finding in findings:
+        kinds[finding.type] = kinds.get(finding.type, 0) + 1
+    audit_record(
+        action=Action.PUBLICATION_SUBMITTED,
+        actor=actor,
+        subject=item,
+        after={
+            "kind": item.kind,
+            "proposal": item.proposal_id,
+            "report": item.report_id,
+            "activity": item.activity_id,
+            "content_sha256": item.content_sha256,
+            "redactions": kinds,
+        },
+    )
+    return item
+
+
+def _withdraw(item: Publication, actor: Any, *, why: str) -> None:
+    item.status = Publication.Status.WITHDRAWN
+    item.decided_at = timezone.now()
+    item.reason = why
+    item.save(update_fields=["status", "decided_at", "reason"])
+    audit_record(
+        action=Action.PUBLICATION_WITHDRAWN,
+        actor=actor,
+        subject=item,
+        after={"kind": item.kind, "why": why},
+    )
+
+
+def _submit_outcome(proposal: Proposal, issued: ReportPublication, actor: Any) -> Publication:
+    for pending in Publication.objects.filter(
+        kind=Publication.Kind.OUTCOME, proposal=proposal, status=Publication.Status.PENDING
+    ):
+        _withdraw(pending, actor, why=f"version {issued.version} of the report was issued")
+    return _new_publication(
+        actor,
+        kind=Publication.Kind.OUTCOME,
+        proposal=proposal,
+        report=issued,
+        title=proposal.title,
+        content=_outcome_content(proposal, issued),
+    )
+
+
+def outcome_publication_submit(*, proposal: Proposal, actor: Any) -> Publication:
+    """Send the issued report's "you said, we did" for approval again (after a
+    rejection). Issuing the report sends it the first time."""
+    _require(actor, "outcomes.change_outcomes")
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        issued = selectors.locked_report(locked)
+        if issued is None:
+            raise OutcomeRefused(
+                ["Issue the outcome report first: \u201cyou said, we did\u201d is made from it."]
+            )
+        if locked.is_private:
+            raise OutcomeRefused(["This proposal is private: nothing about it is published."])
+        existing = Publication.objects.filter(
+            kind=Publication.Kind.OUTCOME,
+            report=issued,
+            status__in=[Publication.Status.PENDING, Publication.Status.APPROVED],
+        ).first()
+        if existing is not None:
+            raise OutcomeRefused(
+                [
+                    f"Version {issued.version} is already "
+                    f"{'published' if existing.status == Publication.Status.APPROVED else 'waiting for approval'}."
+                ]
+            )
+        return _submit_outcome(locked, issued, actor)
+
+
+FEEDBACK_STATUSES = ("closed", "feedback_published", "archived")
+
+
+def feedback_publication_submit(*, activity: Any, actor: Any) -> Publication:
+    """Send an activity's "you said, we did" (its feedback text as it stands) for approval."""
+    from heard.engagement.models import Activity
+
+    _require(actor, "engagement.change_activities")
+    with transaction.atomic():
+        locked = Activity.objects.select_for_update().get(pk=activity.pk)
+        text = locked.feedback.strip()
+        problems = []
+        if locked.status not in FEEDBACK_STATUSES:
+            problems.append("Feedback is published once the activity has closed: close it first.")
+        if domain.is_placeholder(text):
+            problems.append("Write the feedback (\u201cyou said, we did\u201d) before sending it.")
+        if problems:
+            raise OutcomeRefused(problems)
+        content = {"feedback": text}
+        pending = list(
+            Publication.objects.filter(
+                kind=Publication.Kind.ACTIVITY, activity=locked, status=Publication.Status.PENDING
+            )
+        )
+        if any(p.content == content for p in pending):
+            raise OutcomeRefused(["This feedback is already waiting for approval."])
+        latest = selectors.approved_feedback(locked)
+        if latest is not None and latest.content == content:
+            raise OutcomeRefused(["This feedback is already published."])
+        for item in pending:
+            _withdraw(item, actor, why="the feedback was changed and sent again")
+        return _new_publication(
+            actor,
+            kind=Publication.Kind.ACTIVITY,
+            activity=locked,
+            title=locked.title,
+            content=content,
+        )
+
+
+def _is_current(item: Publication) -> bool:
+    """Is what the publication was made from still what it says?"""
+    if item.kind == Publication.Kind.OUTCOME:
+        assert item.proposal is not None
+        return selectors.locked_report(item.proposal) == item.report
+    assert item.activity is not None
+    return item.content == {"feedback": item.activity.feedback.strip()}
+
+
+def _render(item: Publication) -> str:
+    from django.template.loader import render_to_string
+
+    template = (
+        "outcomes/public/_outcome.html"
+        if item.kind == Publication.Kind.OUTCOME
+        else "outcomes/public/_feedback.html"
+    )
+    from datetime import datetime
+
+    content = item.redacted or {}
+    dates = {
+        key: datetime.fromisoformat(content[key]) if content.get(key) else None
+        for key in ("opens_at", "closes_at")
+    }
+    return render_to_string(template, {"content": content, "publication": item, **dates})
+
+
+def publication_approve(*, publication: Publication, actor: Any) -> Publication:
+    """Approve a "you said, we did": it goes public as the redacted text, rendered now
+    and stored (public pages serve this, never the live records)."""
+    _require(actor, "outcomes.publish")
+    with transaction.atomic():
+        item = (
+            Publication.objects.select_for_update()
+            .select_related("proposal", "activity", "report")
+            .get(pk=publication.pk)
+        )
+        problems = domain.approval_problems(
+            status=item.status,
+            submitted_by=item.submitted_by_id,
+            approver=getattr(actor, "pk", None),
+            current=_is_current(item) if item.status == Publication.Status.PENDING else True,
+        )
+        if problems:
+            raise OutcomeRefused(problems)
+        previous = (
+            selectors.approved_outcome(item.proposal)
+            if item.kind == Publication.Kind.OUTCOME and item.proposal
+            else selectors.approved_feedback(item.activity)
+        )
+        item.status = Publication.Status.APPROVED
+        item.decided_by = _user(actor)
+        item.decided_at = timezone.now()
+        item.supersedes = previous
+        item.html = _render(item)
+        item.html_sha256 = selectors.sha256(item.html)
+        item.save()
+        audit_record(
+            action=Action.PUBLICATION_APPROVED,
+            actor=actor,
+            subject=item,
+            after={
+                "kind": item.kind,
+                "content_sha256": item.content_sha256,
+                "html_sha256": item.html_sha256,
+                "redactions": len(item.findings or []),
+                "supersedes": previous.pk if previous else None,
+            },
+        )
+        if item.kind == Publication.Kind.ACTIVITY and item.activity is not None:
+            from heard.engagement import services as engagement_services
+
+            if item.activity.status == "closed":
+                engagement_services.activity_transition(
+                    activity=item.activity, target="feedback_published", actor=actor
+                )
+    return item
+
+
+def publication_reject(*, publication: Publication, actor: Any, reason: str) -> Publication:
+    """Send a "you said, we did" back, with the reason; nothing goes public."""
+    _require(actor, "outcomes.publish")
+    problems = domain.reason_problems(reason, what="for rejecting it")
+    if problems:
+        raise OutcomeRefused(problems)
+    with transaction.atomic():
+        item = Publication.objects.select_for_update().get(pk=publication.pk)
+        if item.status != Publication.Status.PENDING:
+            raise OutcomeRefused(["Only a publication waiting for approval can be rejected."])
+        item.status = Publication.Status.REJECTED
+        item.decided_by = _user(actor)
+        item.decided_at = timezone.now()
+        item.reason = reason.strip()
+        item.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit_record(
+            action=Action.PUBLICATION_REJECTED,
+            actor=actor,
+            subject=item,
+            after={"kind": item.kind, "reason_sha256": selectors.sha256(item.reason)},
+        )
+    return item

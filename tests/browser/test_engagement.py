@@ -58,3 +58,21 @@ def test_staff_create_open_and_close_an_activity(visitor, make_staff):
     page.get_by_role("button", name="Close it now").click()
     visitor.check()
     assert "Feedback owed" in page.locator("main").inner_text()
+    # "You said, we did" goes public only through the approval step: written, sent, and
+    # shown to the approver with the redactor's changes highlighted.
+    page.get_by_label("You said, we did").fill(
+        "You said the coast needs a walk-in service. Ring 07700 900123 to join the next group."
+    )
+    page.get_by_role("button", name="Save the feedback").click()
+    visitor.check()
+    page.get_by_role("button", name="Send the feedback for approval").click()
+    visitor.check()
+    assert "sent for approval" in page.locator("main").inner_text()
+    page.get_by_role("link", name="See what is waiting for approval").click()
+    visitor.check()
+    page.get_by_role("link", name="Urgent care at the coast").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "[PHONE]" in main and "You sent this for approval" in main
+    assert page.locator("main mark").count() == 1
+    assert Activity.objects.get().status == "closed"

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from heard.core.roles import Role
 from heard.engagement.models import Response, ResponseEquality
-from heard.outcomes import services
+from heard.outcomes import selectors, services
 from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 from tests.browser.test_pages import _sign_in
 
@@ -65,6 +65,14 @@ def test_report_pages_and_you_said_we_did(visitor, make_staff, settings):
     assert page.locator("main table").count() >= 5
 
     services.report_issue(proposal=proposal, actor=officer, issued_to="Board members")
+    # Issued is not public: the queue shows it waiting; a second person approves it.
+    visitor.visit(reverse("outcomes:publications"))
+    page.get_by_role("link", name=proposal.title).click()
+    visitor.check()
+    assert "You sent this for approval" in page.locator("main").inner_text()
+    services.publication_approve(
+        publication=selectors.pending_publications().get(), actor=make_staff(Role.ADMINISTRATOR)
+    )
     visitor.visit(reverse("outcomes_public:index"))
     page.get_by_role("link", name=proposal.title).click()
     visitor.check()

@@ -273,7 +273,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     page.get_by_role("link", name="Issue the report to the decision makers").click()
     visitor.check()
     page.get_by_label("Issued to").fill("ICB board members, meeting in public")
-    page.get_by_role("button", name="Record the report as issued").click()
+    page.get_by_role("button", name="Issue the report").click()
     visitor.check()
     assert "ICB board members, meeting in public" in _main(visitor)
     page.get_by_role("link", name="Read the outcome report").click()
@@ -305,6 +305,17 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     proposal.refresh_from_db()
     assert proposal.status == "decided"
     assert Decision.objects.get().decided_by == "NHS Example ICB board, in public"
+
+    # 7b. Issuing published nothing: an administrator approves "you said, we did" after
+    # reading what the redactor would change; only then does it go public.
+    admin_visitor = another_visitor()
+    _sign_in(admin_visitor, make_staff(Role.ADMINISTRATOR))
+    admin_visitor.visit(reverse("outcomes:publications"))
+    admin_visitor.page.get_by_role("link", name=TITLE).click()
+    admin_visitor.check()
+    admin_visitor.page.get_by_role("button", name="Approve and publish the redacted text").click()
+    admin_visitor.check()
+    assert "is published" in _main(admin_visitor)
 
     # 8. The public: the proposal's page links to "You said, we did".
     public = another_visitor()

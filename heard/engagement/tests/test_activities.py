@@ -79,27 +79,50 @@ def test_transition_refused_with_reasons_and_nothing_changes(staff_client):
 
 
 def test_feedback_then_publish(staff_client):
+    """Was: the officer's "Publish the feedback" made it public. Now it goes public only
+    when a second person with the permission to publish approves it (one publication
+    step, in outcomes); the direct move is refused."""
     client, officer = staff_client(Role.ENGAGEMENT_OFFICER)
+    from django.test import Client
+
+    from heard.accounts.tests.factories import StaffFactory
+
+    admin = StaffFactory(role=Role.ADMINISTRATOR)
+    admin_client = Client()
+    admin_client.force_login(admin)
     activity = ActivityFactory(status=Activity.Status.CLOSED)
     client.post(
         reverse("engagement:feedback", args=[activity.pk]),
         {"feedback": "You said parking was hard; we added spaces."},
     )
-    client.post(
-        reverse("engagement:transition", args=[activity.pk]), {"target": "feedback_published"}
+    refused = client.post(
+        reverse("engagement:transition", args=[activity.pk]),
+        {"target": "feedback_published"},
+        follow=True,
     )
+    assert "send it for approval" in refused.content.decode()
+    activity.refresh_from_db()
+    assert activity.status == Activity.Status.CLOSED
+    public_url = reverse("engagement_public:activity", args=[activity.slug])
+    assert "we added spaces" not in client.get(public_url).content.decode()
+    client.post(reverse("outcomes:feedback_submit", args=[activity.pk]))
+    queue = admin_client.get(reverse("outcomes:publications")).content.decode()
+    assert activity.title in queue
+    from django.apps import apps
+
+    item = apps.get_model("outcomes", "Publication").objects.get(activity=activity)
+    admin_client.post(reverse("outcomes:publication", args=[item.pk]), {"do": "approve"})
     activity.refresh_from_db()
     assert activity.status == Activity.Status.FEEDBACK_PUBLISHED and activity.feedback_published_at
-    public = client.get(
-        reverse("engagement_public:activity", args=[activity.slug])
-    ).content.decode()
+    public = client.get(public_url).content.decode()
     assert "You said, we did" in public and "we added spaces" in public
     moves = AuditEvent.objects.filter(
         action=Action.ACTIVITY_TRANSITIONED, subject_id=str(activity.pk)
     )
     assert [(e.before, e.after["status"], e.actor_id) for e in moves] == [
-        ({"status": "closed"}, "feedback_published", officer.pk)
+        ({"status": "closed"}, "feedback_published", admin.pk)
     ]
+    assert officer.pk != admin.pk
 
 
 def test_clock_opens_and_closes_on_time_and_audits_it():

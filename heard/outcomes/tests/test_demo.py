@@ -9,7 +9,23 @@ from heard.proposals.models import Proposal
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
+@pytest.fixture
+def demo_staff(make_staff):
+    """The demo's staff (demo_load makes them before the parts load): the services check
+    each actor's permission."""
+    from heard.core.roles import Role
+
+    for email, role in (
+        ("admin@demo.heard.example", Role.ADMINISTRATOR),
+        ("officer@demo.heard.example", Role.ENGAGEMENT_OFFICER),
+        ("analyst@demo.heard.example", Role.ANALYST),
+        ("lead@demo.heard.example", Role.PROGRAMME_LEAD),
+        ("board@demo.heard.example", Role.DECISION_MAKER),
+    ):
+        make_staff(role, email=email)
+
+
+def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff) -> None:
     assert demo.load() == {
         "service change decided": 1,
         "service change assessed as not significant": 1,
@@ -23,6 +39,23 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services() -> None:
     assert report.decision is not None and report.issue is not None
     assert any(c.size >= 20 and "Keep local care local" in c.template for c in report.campaigns)
     assert selectors.is_published(miu)
+    # The public outcome is served from an approved publication of the stored report,
+    # and the decision names the version it was taken on.
+    from heard.outcomes.models import Publication, ReportPublication
+
+    # A corrected report: version 2 supersedes version 1 with its reason; both stored and
+    # both public, the board deciding on version 2.
+    first, issued = ReportPublication.objects.filter(outcome__proposal=miu).order_by("version")
+    assert issued.supersedes == first and "outpatient clinics" in issued.reason
+    assert "outpatient clinics" not in first.text["summary"]
+    assert "outpatient clinics" in issued.text["summary"]
+    assert report.decision.publication == issued and bytes(issued.pdf).startswith(b"%PDF-")
+    outcome = selectors.approved_outcome(miu)
+    assert outcome is not None and outcome.report == issued and outcome.html
+    assert [p.report for p in selectors.approved_outcomes(miu)] == [issued, first]
+    feedback = Publication.objects.filter(kind="activity", status="approved")
+    assert feedback.filter(activity=miu.consultation.activity).exists()
+    assert all(p.activity and p.activity.status == "feedback_published" for p in feedback)
     # What a scrutiny committee would look for: the dates published and their change
     # notified, the mid-point review, the notice to the Secretary of State, the plan.
     from heard.assessment.models import ReconfigurationNotice

@@ -56,6 +56,10 @@ def test_facts_timeline_links_and_public_sections(make_staff) -> None:
     respond_to_all(proposal, made["themes"], officer)
     assert hooks.links(proposal, officer)[0].status == "Ready"
     services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    assert hooks.public_sections(proposal) == []  # issued, not yet approved for publication
+    services.publication_approve(
+        publication=selectors.pending_publications().get(), actor=make_staff(Role.ADMINISTRATOR)
+    )
     [section] = hooks.public_sections(proposal)
     assert section.title == "You said, we did" and proposal.slug in section.url
     services.decision_record(

@@ -139,23 +139,37 @@ def test_the_decision_is_refused_until_complete_then_moves_the_proposal(make_sta
         _decide(proposal, board)
 
 
-def test_a_response_changed_after_issue_needs_a_new_issue(make_staff) -> None:
+def test_a_response_cannot_change_after_issue_until_reopened_and_reissued(make_staff) -> None:
+    """Was: a response changed after issue needed a new issue. Now the change itself is
+    refused until the report is reopened with a reason, and the decision waits for the
+    new version."""
     actor = make_staff()
+    board = make_staff(Role.DECISION_MAKER)
     made = make_consulted_proposal()
     proposal = made["proposal"]
     respond_to_all(proposal, made["themes"], actor)
     services.report_issue(proposal=proposal, actor=actor, issued_to="Board")
-    services.theme_response_save(
-        proposal=proposal,
-        theme_id=made["themes"]["Parking"].pk,
-        actor=actor,
-        response="Changed our mind.",
-        changed="no",
+
+    def change():
+        services.theme_response_save(
+            proposal=proposal,
+            theme_id=made["themes"]["Parking"].pk,
+            actor=actor,
+            response="Changed our mind.",
+            changed="no",
+        )
+
+    with pytest.raises(OutcomeRefused, match="reopen it with a reason"):
+        change()
+    services.report_reopen(
+        proposal=proposal, actor=actor, reason="The parking survey came in late."
     )
-    with pytest.raises(OutcomeRefused, match="issue it again"):
-        _decide(proposal, actor)
+    change()
+    with pytest.raises(OutcomeRefused, match="reopened for changes"):
+        _decide(proposal, board)
     services.report_issue(proposal=proposal, actor=actor, issued_to="Board")
-    _decide(proposal, actor)
+    decision = _decide(proposal, board)
+    assert decision.publication is not None and decision.publication.version == 2
 
 
 def test_a_decision_in_the_future_is_refused(make_staff) -> None:
@@ -164,7 +178,11 @@ def test_a_decision_in_the_future_is_refused(make_staff) -> None:
     respond_to_all(made["proposal"], made["themes"], actor)
     services.report_issue(proposal=made["proposal"], actor=actor, issued_to="Board")
     with pytest.raises(OutcomeRefused, match="future"):
-        _decide(made["proposal"], actor, decided_on=timezone.localdate() + timedelta(days=1))
+        _decide(
+            made["proposal"],
+            make_staff(Role.DECISION_MAKER),
+            decided_on=timezone.localdate() + timedelta(days=1),
+        )
 
 
 def test_responses_are_final_once_decided(make_staff) -> None:
@@ -172,18 +190,24 @@ def test_responses_are_final_once_decided(make_staff) -> None:
     made = make_consulted_proposal()
     respond_to_all(made["proposal"], made["themes"], actor)
     services.report_issue(proposal=made["proposal"], actor=actor, issued_to="Board")
-    _decide(made["proposal"], actor)
+    _decide(made["proposal"], make_staff(Role.DECISION_MAKER))
     with pytest.raises(OutcomeRefused, match="final"):
         respond_to_all(made["proposal"], made["themes"], actor)
 
 
-def test_published_only_after_issue_and_never_private(make_staff) -> None:
+def test_published_only_after_approval_and_never_private(make_staff) -> None:
+    """Was: published on issue. Now issuing sends it for approval; a second person with
+    the permission to publish approves it."""
     actor = make_staff()
+    approver = make_staff(Role.ADMINISTRATOR)
     made = make_consulted_proposal()
     proposal = made["proposal"]
     assert not selectors.is_published(proposal)
     respond_to_all(proposal, made["themes"], actor)
     services.report_issue(proposal=proposal, actor=actor, issued_to="Board")
+    assert not selectors.is_published(proposal)
+    pending = selectors.pending_publications().get()
+    services.publication_approve(publication=pending, actor=approver)
     assert selectors.is_published(proposal)
     assert list(selectors.published()) == [proposal]
     proposal.is_private = True

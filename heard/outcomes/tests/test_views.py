@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
-from heard.outcomes import services
+from heard.outcomes import selectors, services
 from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +107,12 @@ def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
     staff, _ = staff_client(Role.ANALYST)
     page = staff.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()
     assert "How it was taken into account" in page and "We added a shuttle bus" in page
+    # Issued to the board is not public: it goes public when approved.
+    assert client.get(detail).status_code == 404
+    assert proposal.title not in client.get(reverse("outcomes_public:index")).content.decode()
+    services.publication_approve(
+        publication=selectors.pending_publications().get(), actor=make_staff(Role.ADMINISTRATOR)
+    )
     listing = client.get(reverse("outcomes_public:index")).content.decode()
     assert proposal.title in listing
     page = client.get(detail).content.decode()
