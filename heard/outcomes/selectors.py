@@ -12,12 +12,12 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from heard.analysis import charts as analysis_charts
-from heard.analysis import domain as analysis_domain
 from heard.analysis import selectors as analysis_selectors
 from heard.analysis.models import AnswerAnalysis
 from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
+from heard.core import suppression
 from heard.engagement.models import Question, ResponseEquality
 from heard.involvement import charts as involvement_charts
 from heard.involvement import population as population_module
@@ -226,7 +226,11 @@ def readiness(proposal: Proposal) -> list[str]:
 @dataclass
 class CountRow:
     label: str
-    count: int | None  # None: suppressed
+    figure: suppression.Figure
+
+    @property
+    def count(self) -> int | None:  # None: hidden
+        return self.figure.shown
 
 
 @dataclass
@@ -234,10 +238,13 @@ class Comparison:
     """Respondents against the population on one dimension (chart + table)."""
 
     title: str
-    rows: list[tuple[str, int | None, float | None, float | None]]  # label, n, %, population %
+    # label, respondents, share of those who answered (None when hidden), population share
+    rows: list[tuple[str, suppression.Figure, float | None, float | None]]
     chart: Any
     chart_id: str
-    answered: int
+    answered: suppression.Figure
+    # groups with no respondents, left out of the table when a figure in it is hidden
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -285,12 +292,50 @@ class Report:
         return {label: counts[value] for value, label in domain.SHORT_CHANGED_LABELS.items()}
 
 
-def _suppressed_rows(pairs: list[tuple[str, int]], threshold: int) -> list[CountRow]:
-    shown = analysis_domain.suppress_row([n for _, n in pairs], threshold)
-    return [CountRow(label, n) for (label, _), n in zip(pairs, shown, strict=True)]
+def _suppressed_rows(pairs: list[tuple[str, int]], total: int, threshold: int) -> list[CountRow]:
+    """Counts that add up to the number of responses (published on the report's front)."""
+    counts = [n for _, n in pairs]
+    values = [*counts, max(total, sum(counts))]
+    if total > sum(counts):  # responses with no value for this: never shown
+        values = [*counts, total - sum(counts), total]
+    k = len(values) - 1
+    result = suppression.protect(
+        values,
+        [suppression.Line(tuple(range(k)), k)],
+        threshold,
+        fixed=[k],
+        remainders=list(range(len(counts), k)),
+    )
+    return [
+        CountRow(label, figure) for (label, _), figure in zip(pairs, result.figures, strict=False)
+    ]
 
 
-def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
+def comparison_figures(
+    counts: list[int], total_responses: int, threshold: int
+) -> tuple[list[suppression.Figure], suppression.Figure]:
+    """Suppress one equality question's groups against what a reader knows: the groups add
+    up to the number who answered, which with those who did not adds up to the number of
+    responses (on the report's front). Returns the groups' figures and the number who
+    answered (hidden when it would give a group away)."""
+    answered = sum(counts)
+    k = len(counts)
+    values = [*counts, answered, max(total_responses - answered, 0)]
+    values.append(answered + values[-1])
+    result = suppression.protect(
+        values,
+        [
+            suppression.Line(tuple(range(k)), k),
+            suppression.Line((k, k + 1), k + 2),
+        ],
+        threshold,
+        fixed=[k + 2],
+        remainders=[k + 1],  # those who did not answer: never shown
+    )
+    return result.figures[:k], result.figures[k]
+
+
+def _comparisons(activity_id: int, total_responses: int, threshold: int) -> list[Comparison]:
     """Respondents' age, sex and broad ethnic group against the built-in population."""
     try:
         population = population_module.built_in_population()
@@ -312,15 +357,20 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
         shares = population.shares.get(dimension)
         if not shares:
             continue
-        answered = sum(counter.values())
-        if not answered:
+        if not sum(counter.values()):
             continue
         labels = list(shares)
-        shown = analysis_domain.suppress_row([counter[label] for label in labels], threshold)
-        rows: list[tuple[str, int | None, float | None, float | None]] = []
-        for label, n in zip(labels, shown, strict=True):
-            share = (n / answered) if (n is not None and answered) else None
-            rows.append((label, n, share, shares[label]))
+        figures, answered = comparison_figures(
+            [counter[label] for label in labels], total_responses, threshold
+        )
+        rows: list[tuple[str, suppression.Figure, float | None, float | None]] = []
+        left_out: list[str] = []
+        any_hidden = answered.hidden or any(f.hidden for f in figures)
+        for label, figure in zip(labels, figures, strict=True):
+            if any_hidden and figure.value == 0:
+                left_out.append(label)  # no column of zeros beside a hidden figure
+                continue
+            rows.append((label, figure, figure.share_of(answered), shares[label]))
         title = population_module.DIMENSION_LABELS.get(dimension, dimension)
         chart = involvement_charts.bar_chart(
             title=f"Respondents by {title.lower()}",
@@ -330,7 +380,12 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
         )
         result.append(
             Comparison(
-                title=title, rows=rows, chart=chart, chart_id=f"pop-{dimension}", answered=answered
+                title=title,
+                rows=rows,
+                chart=chart,
+                chart_id=f"pop-{dimension}",
+                answered=answered,
+                left_out=left_out,
             )
         )
     return result
@@ -359,8 +414,8 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
     report.emailed = consultation.mailouts.aggregate(n=Sum("sent"))["n"] or 0
     summary = consultation_selectors.responses_summary(consultation)
     report.total_responses = summary["total"]
-    report.by_channel = _suppressed_rows(summary["by_channel"], threshold)
-    report.by_type = _suppressed_rows(summary["by_respondent_type"], threshold)
+    report.by_channel = _suppressed_rows(summary["by_channel"], summary["total"], threshold)
+    report.by_type = _suppressed_rows(summary["by_respondent_type"], summary["total"], threshold)
     total = report.total_responses or 1
     report.channel_chart = involvement_charts.bar_chart(
         title="Responses by how people responded",
@@ -382,7 +437,7 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
             if r.count != 0
         ],
     )
-    report.comparisons = _comparisons(consultation.activity_id, threshold)
+    report.comparisons = _comparisons(consultation.activity_id, report.total_responses, threshold)
     report.themes = themes_for(proposal, consultation, public=public)
     report.theme_chart = analysis_charts.theme_chart(
         title="What people said: answers per theme, by sentiment",

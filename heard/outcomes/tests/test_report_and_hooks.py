@@ -29,11 +29,30 @@ def test_small_numbers_are_suppressed_and_respondents_compared_with_population()
     assert online.count is None  # 5 < 10: not shown
     assert all(r.count in (None, 0) for r in report.by_channel)
     sex = next(c for c in report.comparisons if c.title == "Sex")
-    assert sex.answered == 5
+    # 5 answered: the number who answered is small too, so it is hidden ("4 respondents
+    # answered" beside zeros gave the one group away)
+    assert sex.answered.hidden and sex.answered.value == 5
     female = next(row for row in sex.rows if row[0] == "Female")
-    assert female[1] is None and female[2] is None  # suppressed count and share
+    assert female[1].hidden and female[2] is None  # suppressed count and share
     assert female[3] is not None and 0.4 < female[3] < 0.6  # population share shown
+    # no row of zeros beside the hidden one
+    assert [row[0] for row in sex.rows] == ["Female"] and sex.left_out == ["Male"]
     assert {c.title for c in report.comparisons} >= {"Sex", "Age band"}
+
+
+def test_equality_counts_cannot_be_worked_out_from_the_number_who_answered(settings) -> None:
+    """The issue's case, in the report's own shape: 4 of 30 answered, all of one group."""
+    from heard.outcomes.selectors import comparison_figures
+
+    figures, answered = comparison_figures([4, 0, 0, 0, 0], 30, 10)
+    assert figures[0].hidden and answered.hidden
+    # 40 of 45 answered, one group of 3: the complement is "suppressed", not "fewer than"
+    figures, answered = comparison_figures([37, 3, 0], 45, 10)
+    assert [str(f) for f in figures] == ["suppressed", "fewer than 10", "0"]
+    # and 40 answered would give away that 5 did not: hidden too
+    assert str(answered) == "suppressed"
+    figures, answered = comparison_figures([37, 3, 0], 90, 10)
+    assert str(answered) == "40"
 
 
 def test_large_enough_numbers_are_shown(settings) -> None:
