@@ -73,6 +73,43 @@ class ThemeRow:
     neutral: int = 0
     positive: int = 0
     mean_score: float | None = None
+    # the theme's example quotes from people who agreed to publication (consented_quotes)
+    quotes: list[str] = field(default_factory=list)
+
+
+TRUNCATED = "..."  # how the engine ends a quote it shortened
+
+
+def consented_quotes(question_id: int, quotes: list[str]) -> list[str]:
+    """The quotes (redacted answers chosen by theme discovery) that came from people who
+    agreed to their words being published: the one place every page, report and export
+    that quotes people gets its quotes from. A quote is kept only when an answer to the
+    question with that redacted text (or, for a shortened quote, starting with it) was
+    given with consent; one that cannot be matched (a later run redacted it differently)
+    is left out. A refusal is never overridden by a paraphrase of the same words: staff
+    report those as counts and in their own words."""
+    quotes = [str(q).strip() for q in quotes if str(q).strip()]
+    if not quotes:
+        return []
+    consenting = AnswerAnalysis.objects.filter(
+        question_id=question_id, answer__response__publish_consent=True
+    )
+    variants = [v for q in quotes for v in (q, f"{q}\n", f"{q}\r\n", f"{q} ")]
+    allowed = {
+        text.strip()
+        for text in consenting.filter(redacted_text__in=variants).values_list(
+            "redacted_text", flat=True
+        )
+    }
+    kept = []
+    for q in quotes:
+        if q in allowed:
+            kept.append(q)
+        elif (q.endswith(TRUNCATED) and len(q) > 100) or len(q) >= 1000:
+            head = q.removesuffix(TRUNCATED) if q.endswith(TRUNCATED) else q
+            if consenting.filter(redacted_text__startswith=head).exists():
+                kept.append(q)
+    return kept
 
 
 def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
@@ -136,6 +173,11 @@ def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
                 walk(t.pk, depth + 1)
 
     walk(None, 0)
+    allowed = set(
+        consented_quotes(codeframe.question_id, [q for t in themes for q in t.quotes or []])
+    )
+    for row in rows:
+        row.quotes = [q for q in (str(x).strip() for x in row.theme.quotes or []) if q in allowed]
     return rows
 
 

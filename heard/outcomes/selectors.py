@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from heard.analysis import charts as analysis_charts
 from heard.analysis import selectors as analysis_selectors
-from heard.analysis.models import AnswerAnalysis
 from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
@@ -103,27 +102,14 @@ class Themes:
         return [t.name for t in self.items if not t.complete]
 
 
-def _consented(question: Question, quotes: list[str]) -> list[str]:
-    """The quotes whose respondents agreed to their words being published."""
-    if not quotes:
-        return []
-    allowed = {
-        text.strip()
-        for text in AnswerAnalysis.objects.filter(
-            question=question,
-            redacted_text__in=quotes + [f"{q}\n" for q in quotes],
-            answer__response__publish_consent=True,
-        ).values_list("redacted_text", flat=True)
-    }
-    return [q for q in quotes if q.strip() in allowed]
-
-
 def themes_for(
     proposal: Proposal, consultation: Consultation | None = None, *, public: bool = False
 ) -> Themes:
     """Every theme with answers in the consultation's free-text questions (in question,
-    then codeframe order), with our response where there is one. ``public``: only quotes
-    from people who agreed to publication."""
+    then codeframe order), with our response where there is one. Quotes, for the staff
+    page, the board's report and its PDF as for the public page, only from people who
+    agreed to publication (analysis_selectors.consented_quotes); ``public`` is kept for
+    callers that tell the two apart."""
     consultation = consultation or consultation_of(proposal)
     if consultation is None:
         return Themes([], [])
@@ -142,9 +128,7 @@ def themes_for(
             continue
         for row in rows:
             theme = row.theme
-            quotes = [str(q) for q in (theme.quotes or [])][:QUOTES_PER_THEME]
-            if public:
-                quotes = _consented(question, quotes)
+            quotes = row.quotes[:QUOTES_PER_THEME]
             items.append(
                 ThemeItem(
                     theme_id=theme.pk,
@@ -393,7 +377,7 @@ def _comparisons(activity_id: int, total_responses: int, threshold: int) -> list
 
 def report_for(proposal: Proposal, *, public: bool = False) -> Report:
     """Everything the outcome report and "You said, we did" show, read from the records
-    (``public``: for the public page, quotes only from people who agreed to publication)."""
+    (quotes only from people who agreed to publication, whoever reads it)."""
     threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
     consultation = consultation_of(proposal)
     outcome = outcome_of(proposal)
@@ -448,11 +432,18 @@ def report_for(proposal: Proposal, *, public: bool = False) -> Report:
     for question in free_text_questions(consultation):
         run = analysis_selectors.latest_finished_run(question)
         for group in (run.summary or {}).get("campaigns", []) if run else []:
+            # the shared text is quoted only when someone who sent it agreed to
+            # publication; otherwise the report gives the count alone
+            template = str(group.get("template", ""))
             report.campaigns.append(
                 Campaign(
                     question=question.text,
                     size=int(group.get("size", 0)),
-                    template=str(group.get("template", "")),
+                    template=(
+                        template
+                        if analysis_selectors.consented_quotes(question.pk, [template])
+                        else ""
+                    ),
                     exact=bool(group.get("exact", False)),
                 )
             )
