@@ -45,6 +45,10 @@ PLACEHOLDERS = {
 _PRIORITY = {t: i for i, t in enumerate(PLACEHOLDERS)}
 
 
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 @dataclass(frozen=True, slots=True)
 class PiiSpan:
     start: int
@@ -79,6 +83,17 @@ _PHONE = re.compile(
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}+\d[A-Za-z\d]?+|GIR)[ ]?+\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}"
     r"(?![A-Za-z0-9])"
+)
+# An outward code on its own ("NR21", "PE30"): two-letter postcode areas only (one-letter
+# areas would take road numbers and vitamins: M25, B12).
+_OUTWARD = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})\d{1,2}[A-Z]?(?![A-Za-z0-9])")
+_POSTCODE_AREAS = frozenset(
+    _words(
+        """AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+    DY EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE
+    LL LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM
+    SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE"""
+    )
 )
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -560,7 +575,7 @@ _PLACE_SUFFIX = re.compile(
     r"chester|caster|shire|gate)$"
 )
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:St|Saint|Queen|King|Princess|Prince|Royal|Lady|Sir|Ward|ward)\.?\s+)$"
+    r"(?:\b(?:St|Saint|Queen|King|King['’]s|Kings|Princess|Prince|Royal|Lady|Sir|Ward|ward)\.?\s+)$"
 )
 
 
@@ -710,10 +725,6 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
 # --- addresses, ages, health, third parties, identifying roles ---------------------------
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
 _STREET_KINDS = (
     r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Cres|Court|Ct|Place|"
     r"Gardens|Gdns|Terrace|Grove|Hill|Row|Walk|Square|Sq|Mews|Rise|View|Green|Parade|Vale|"
@@ -738,6 +749,21 @@ _FLAT = re.compile(
     rf"(?:[A-Z][A-Za-z'’]+\s+){{0,3}}(?i:{_STREET_KINDS}|House|Lodge|Mansions|Tower|Point)\b"
     rf"(?:,?[ ]+{_TOWN}){{0,2}}+(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))?"
 )
+# "61 Bracondale, Norwich NR1 2AT", "7 The Paddocks, Little Snoring": a number and a name
+# that is not a street word, then a town (and a postcode, or the end of the sentence)
+_NUMBER_NAME_TOWN = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:The\s+)?(?:[A-Z][a-z'’]+\s+){0,2}[A-Z][a-z'’]+"
+    rf"(?:,\s+(?:[A-Z][a-z'’]+\s+)?(?i:{_STREET_KINDS}))?"
+    rf",\s+{_TOWN}(?:,?\s+{_TOWN})?(?:(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))|(?=\s*[.!?;\n]|$))"
+)
+# "Rose Cottage, Back Lane, ...", "Apartment 4, The Maltings, Station Road, Diss, IP22 4HN"
+_HOUSE_NAME = re.compile(
+    r"(?:\b(?i:flat|apartment|apt|unit)\s+\d{1,4}[a-z]?,\s+(?:The\s+)?[A-Z][a-z'’]+"
+    r"|\b(?:[A-Z][a-z'’]+\s+){1,2}(?:Cottage|Farm|House|Lodge|Barn|Mill|Hall|Grange|Manor|"
+    r"Villa|Bungalow|Farmhouse|Rectory|Vicarage|Barns|Cottages))"
+    rf",\s+(?:[A-Z][a-z'’]+\s+){{1,3}}(?i:{_STREET_KINDS})\b"
+    rf"(?:,?[ ]+{_TOWN}){{0,3}}(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))?"
+)
 _LIVE_ON = re.compile(
     r"(?i:\b(?:i|we|he|she|they|mum|dad)\s+(?:still\s+)?(?:live|lives|lived|living)\s+(?:on|in|at)\s+)"
     rf"(?P<street>(?:[A-Z][A-Za-z'’]+\s+){{1,3}}(?i:{_STREET_KINDS}))\b"
@@ -751,9 +777,10 @@ _NOT_STREET_WORDS = frozenset(
     )
 )
 
+_NUMBER_CUE = re.compile(r"(?i)\b(?:no\.?|number)\s*$")
 _NOT_A_HOUSE_NUMBER = re.compile(
     r"(?i)\b(?:the|ward|bay|bed|room|route|bus|platform|gate|level|floor|junction|exit|"
-    r"number|no\.?|page|step|stage|about|over|under|only|every|first|last)\s+$"
+    r"page|step|stage|about|over|under|only|every|first|last)\s+$"
 )
 _AGE_WORDS = r"(?:[- ]?(?:years?|yrs?)[- ]?old|[- ]?(?:year|yr)[- ]old|yo\b)"
 _AGE = re.compile(
@@ -774,7 +801,8 @@ _KIN = (
     r"baby|babies|child|children|kids?|toddler|lad|lass|boy|girl|twins?|neighbour|neighbours|"
     r"neighbor|neighbors|carer|stepson|stepdaughter|stepmum|stepdad|stepfather|stepmother|"
     r"(?:mother|father|son|daughter|brother|sister)[- ]in[- ]law|family\s+member|flatmate|"
-    r"housemate|lodger|landlord|landlady|tenant|other\s+half|youngest|eldest|little\s+one)"
+    r"housemate|lodger|landlord|landlady|tenant|other\s+half|youngest|eldest|little\s+one|"
+    r"ex(?:-(?:husband|wife|partner|boyfriend|girlfriend))?|mate|mates|pal|bestie)"
 )
 _KIN_QUALIFIER = (
     r"(?:late|elderly|old|older|younger|youngest|eldest|oldest|little|baby|new|teenage|adult|"
@@ -783,11 +811,11 @@ _KIN_QUALIFIER = (
 )
 _THIRD_PARTY = re.compile(
     rf"(?i)\b{_MINE}\s+(?:{_KIN_QUALIFIER}\s+){{0,2}}+{_KIN}"
-    rf"(?:['’]s\s+(?:{_KIN_QUALIFIER}\s+)?{_KIN}\b)?(?![\w-])"
+    rf"(?:s(?=\s))?(?:['’]s\s+(?:{_KIN_QUALIFIER}\s+)?{_KIN}\b)?(?![\w-])"
 )
 # "Mum", "Gran" on their own, capitalised in the middle of a sentence, are a person.
 _KIN_AS_NAME = re.compile(
-    r"(?<=[a-z,;] )(?:Mum|Mam|Mom|Mummy|Dad|Daddy|Gran|Granny|Nan|Nanna|Nana|Grandma|Grandad|"
+    r"(?:(?<=[a-z,;] )|(?<=[.!?] )|(?<=[.!?]\n)|^)(?:Mum|Mam|Mom|Mummy|Dad|Daddy|Gran|Granny|Nan|Nanna|Nana|Grandma|Grandad|"
     r"Granddad|Grandpa)\b"
 )
 # Conditions, disabilities and the treatments that disclose them.
@@ -823,7 +851,11 @@ _CONDITION = (
     r"terminal\s+illness|end[- ]of[- ]life|palliative|mental\s+health\s+(?:problems|issues|"
     r"condition|crisis)|(?:a\s+)?breakdown|sight\s+problems|memory\s+problems|"
     r"(?:a\s+)?(?:long[- ]term|chronic)\s+(?:condition|illness)|(?:a\s+)?learning\s+disabled|"
-    r"covid|on\s+oxygen|oxygen)"
+    r"covid|on\s+oxygen|oxygen|(?:leg\s+)?ulcers?|scoliosis|hernia|allerg(?:y|ies|ic)(?:\s+to\s+\w+)?|"
+    r"meningitis|seizure|panic\s+attack|(?:rare\s+)?genetic\s+(?:condition|disorder)|"
+    r"psychotic(?:\s+episode)?|detached\s+retina|cleft\s+(?:lip|palate)|sectioned|lithium|"
+    r"(?:high\s+|low\s+)?blood\s+pressure|strokes|(?:a\s+)?lump|gall\s?bladder(?:\s+out)?|"
+    r"hypothermi[ac]|sciatica|shingles|gout|anaemi[ac]|thyroid|vertigo|dementia)"
 )
 _CONDITION_RE = re.compile(rf"(?i)\b{_CONDITION}(?![\w-])")
 # The words a condition can start with: the pattern is tried only where one stands (a large
@@ -846,7 +878,9 @@ _CONDITION_FIRST = frozenset(
     radiotherapy hip knee back bypass transplant pacemaker insulin methadone drug alcohol
     addiction alcoholism alcoholic broken fractured sepsis pneumonia mastectomy hysterectomy frail
     frailty bed bedbound housebound terminally end palliative mental breakdown memory covid
-    oxygen""")
+    oxygen leg ulcer ulcers scoliosis hernia allergy allergies allergic meningitis seizure
+    rare genetic psychotic detached cleft sectioned lithium low strokes lump gallbladder gall
+    hypothermic hypothermia sciatica shingles gout anaemia anaemic thyroid vertigo""")
 )
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
 
@@ -916,7 +950,8 @@ _ROLE_NOUN = (
     r"lollipop\s+(?:lady|man)|secretary|treasurer|captain|coach|organist|shopkeeper|"
     r"hairdresser|barber|florist|newsagent|postman|postwoman|driver|bus\s+driver|"
     r"school\s+nurse|receptionist|cook|chef|cleaner|governor|trustee|founder|leader|"
-    r"scout\s+leader|brownie\s+leader|volunteer\s+coordinator)"
+    r"scout\s+leader|brownie\s+leader|volunteer\s+coordinator|coxswain|town\s+crier|crier|"
+    r"church\s+warden|school\s+secretary|postman|harbour\s*master|blacksmith|gamekeeper)"
 )
 _ROLE_PATTERNS = [
     # "the only pharmacist in Walsingham", "the only GP practice in the village"
@@ -938,11 +973,25 @@ _ROLE_PATTERNS = [
         r"street|road|lane|hill|market|village|church|school|pub|inn|arms))*"
         r"(?:,?\s+(?i:in|at)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?)"
     ),
-    # "the vicar of St Nicholas", "head of Holt Primary", "landlord at the Red Lion"
+    # "the vicar of St Nicholas", "head of Holt Primary", "landlord at the Red Lion", "the
+    # district councillor for ...", "retired postman from ..."
     re.compile(
-        rf"(?i:\b(?:the|a|as)\s+){_ROLE_NOUN}\s+(?i:of|at|in|for)\s+(?:(?i:the)\s+)?"
+        rf"(?i:\b(?:the|a|as|retired|former)\s+)(?:[\w'’-]+\s+){{0,2}}?{_ROLE_NOUN}\s+"
+        r"(?i:of|at|in|for|from|outside|near)\s+(?:(?i:the)\s+)?"
         r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|on|the))*?(?:\s+[A-Z][\w'’-]+)?"
         r"(?:,?\s+(?i:in|at)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"
+    ),
+    # a role there is one of in a place: "the lifeboat coxswain", "the Diss town crier"
+    re.compile(
+        r"(?i:\bthe\s+)(?:[\w'’-]+\s+){0,2}?(?i:coxswain|town\s+crier|vicar|rector|curate|"
+        r"headteacher|head\s+teacher|headmaster|headmistress|postmaster|postmistress|publican|"
+        r"lollipop\s+(?:lady|man)|church\s*warden|verger|parish\s+clerk|school\s+secretary|"
+        r"mayor|harbour\s*master|blacksmith|gamekeeper)\b"
+    ),
+    # "the only Polish GP in Thetford"
+    re.compile(
+        r"(?i:\bthe\s+only\s+)(?:[\w'’-]+\s+){0,3}?[\w'’-]+\s+(?i:in|at|on|for|of)\s+"
+        r"(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
     ),
     # "the flat above the newsagent on Market Place", "the house next to the church"
     re.compile(
@@ -967,10 +1016,12 @@ _STREET_STEMS = tuple(
 def _address_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     low = text.lower()
-    if not any(k in low for k in _STREET_STEMS) or _STREET_KIND_RE.search(text) is None:
+    if "," not in text and (
+        not any(k in low for k in _STREET_STEMS) or _STREET_KIND_RE.search(text) is None
+    ):
         return spans
     for m in _ADDRESS.finditer(text):
-        words = [w.lower() for w in m.group("street").split()[:-1]]
+        words = [w for w in m.group("street").split()[:-1] if w[0].islower()]
         if any(w in _NOT_STREET_WORDS for w in words):
             continue
         if _NOT_A_HOUSE_NUMBER.search(text, max(0, m.start() - 12), m.start()):
@@ -979,8 +1030,14 @@ def _address_spans(text: str) -> list[tuple[int, int]]:
         rest = m.group("rest")
         if rest:  # a trailing town word that starts a new clause is not the town
             end = _trim_town(text, m.start("rest"), end)
-        spans.append((m.start(), end))
+        start = m.start()
+        cue = _NUMBER_CUE.search(text, max(0, start - 8), start)
+        spans.append((cue.start() if cue else start, end))
     spans += [(m.start(), _trim_town(text, m.start(), m.end())) for m in _FLAT.finditer(text)]
+    for pattern in (_NUMBER_NAME_TOWN, _HOUSE_NAME):
+        for m in pattern.finditer(text):
+            if not _NOT_A_HOUSE_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+                spans.append((m.start(), _trim_town(text, m.start(), m.end())))
     spans += [(m.start("street"), m.end("street")) for m in _LIVE_ON.finditer(text)]
     return spans
 
@@ -1096,6 +1153,11 @@ def find_pii(text: str) -> list[PiiSpan]:
         for m in _DOB.finditer(text):
             cands.append((m.start(1), m.end(1), "DOB"))
         cands += [(m.start(), m.end(), "POSTCODE") for m in _POSTCODE.finditer(text)]
+        cands += [
+            (m.start(), m.end(), "POSTCODE")
+            for m in _OUTWARD.finditer(text)
+            if m.group(1) in _POSTCODE_AREAS
+        ]
         cands += [(s, e, "ADDRESS") for s, e in _address_spans(text)]
         cands += [(s, e, "AGE") for s, e in _age_spans(text)]
     elif " live" in text or " living" in text:
