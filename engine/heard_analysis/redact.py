@@ -1,4 +1,13 @@
-"""Redaction of personal data: typed placeholders such as [NAME] and [PHONE].
+"""Redaction of personal data: typed placeholders such as [NAME], [PHONE], [ADDRESS].
+
+What the consent box promises ("we remove names, contact details and health details"):
+identifiers ([NAME], [EMAIL], [PHONE], [NHS_NUMBER], [POSTCODE], [DOB], [URL]), addresses
+([ADDRESS]: a house or flat number and street, with or without town and postcode), ages
+tied to a person ([AGE]), health conditions, disabilities and treatments tied to a person
+([HEALTH]: "I have [HEALTH]", "my husband's [HEALTH]"; "the diabetes clinic" is a service
+and stays), third parties ([PERSON]: "my mum", "our neighbour") and roles or places that
+identify someone in a small community ([ROLE]: "I run [ROLE]" for "the bakery on the
+market square", "the only pharmacist in Holt").
 
 Structured identifiers are found with bounded, possessive regular expressions (no
 catastrophic backtracking: a hostile 1 MB string is processed in linear time). NHS
@@ -10,8 +19,9 @@ words that are also names of wards, places, months and everyday words.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -23,11 +33,20 @@ PLACEHOLDERS = {
     "URL": "[URL]",
     "NHS_NUMBER": "[NHS_NUMBER]",
     "PHONE": "[PHONE]",
+    "ADDRESS": "[ADDRESS]",
     "POSTCODE": "[POSTCODE]",
     "DOB": "[DOB]",
+    "ROLE": "[ROLE]",
+    "AGE": "[AGE]",
     "NAME": "[NAME]",
+    "HEALTH": "[HEALTH]",
+    "PERSON": "[PERSON]",
 }
 _PRIORITY = {t: i for i, t in enumerate(PLACEHOLDERS)}
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +83,17 @@ _PHONE = re.compile(
 _POSTCODE = re.compile(
     r"(?<![A-Za-z0-9])(?:[A-Za-z]{1,2}+\d[A-Za-z\d]?+|GIR)[ ]?+\d[ABD-HJLNP-UW-Zabd-hjlnp-uw-z]{2}"
     r"(?![A-Za-z0-9])"
+)
+# An outward code on its own ("NR21", "PE30"): two-letter postcode areas only (one-letter
+# areas would take road numbers and vitamins: M25, B12).
+_OUTWARD = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2})\d{1,2}[A-Z]?(?![A-Za-z0-9])")
+_POSTCODE_AREAS = frozenset(
+    _words(
+        """AB AL BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT
+    DY EC EH EN EX FK FY GL GU GY HA HD HG HP HR HS HU HX IG IM IP IV JE KA KT KW KY LA LD LE
+    LL LN LS LU ME MK ML NE NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM SA SE SG SK SL SM
+    SN SO SP SR SS ST SW SY TA TD TF TN TQ TR TS TW UB WA WC WD WF WN WR WS WV YO ZE"""
+    )
 )
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -545,7 +575,7 @@ _PLACE_SUFFIX = re.compile(
     r"chester|caster|shire|gate)$"
 )
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:St|Saint|Queen|King|Princess|Prince|Royal|Lady|Sir|Ward|ward)\.?\s+)$"
+    r"(?:\b(?:St|Saint|Queen|King|King['’]s|Kings|Princess|Prince|Royal|Lady|Sir|Ward|ward)\.?\s+)$"
 )
 
 
@@ -692,6 +722,402 @@ def _name_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# --- addresses, ages, health, third parties, identifying roles ---------------------------
+
+
+_STREET_KINDS = (
+    r"(?:Road|Rd|Street|St|Lane|Ln|Avenue|Ave|Close|Drive|Way|Crescent|Cres|Court|Ct|Place|"
+    r"Gardens|Gdns|Terrace|Grove|Hill|Row|Walk|Square|Sq|Mews|Rise|View|Green|Parade|Vale|"
+    r"Meadows?|Croft|Fields?|Yard|Wharf|Chase|Gate|Mount|Loke|Common|Park|Drove|Paddock|"
+    r"Orchard|Heights|Bank|Cottages|Villas|Estate)"
+)
+_STREET_WORD = r"(?:[A-Z][A-Za-z'’]{1,30}+|[a-z][a-z'’]{2,30}+)"
+# Town words after a street: capitalised, not a word that starts the next clause.
+_TOWN = r"(?:[A-Z][a-z'’]{2,30}+(?:[ -](?:on|upon|next|the|by|le|St)?[ -]?[A-Z][a-z'’]{2,30}+)?)"
+_POSTCODE_TEXT = r"(?:[A-Za-z]{1,2}\d[A-Za-z\d]?[ ]?\d[A-Za-z]{2})"
+_ADDRESS = re.compile(
+    r"(?i:\b(?:flat|apartment|apt|unit|no\.?|number)\s+\d{1,4}[a-z]?,?\s+)?"
+    r"(?:\b\d{1,4}[A-Za-z]?(?:-\d{1,4})?,?\s+)"
+    rf"(?P<street>(?:{_STREET_WORD}\s+){{0,3}}(?i:{_STREET_KINDS}))\b"
+    rf"(?P<rest>(?:,?[ ]+(?!(?i:and|but|in|on|at|is|was|the|for|to|with)\b){_TOWN}){{0,2}}+"
+    rf"(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))?"
+    # a town written in lower case, last in its sentence ("22 station road, holt.")
+    r"(?:,\s*[a-z]{3,20}+(?=\s*(?:[.!?;\n]|$)))?)"
+)
+_FLAT = re.compile(
+    r"(?i:\b(?:flat|apartment|apt)\s+\d{1,4}[a-z]?,?\s+)"
+    rf"(?:[A-Z][A-Za-z'’]+\s+){{0,3}}(?i:{_STREET_KINDS}|House|Lodge|Mansions|Tower|Point)\b"
+    rf"(?:,?[ ]+{_TOWN}){{0,2}}+(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))?"
+)
+# "61 Bracondale, Norwich NR1 2AT", "7 The Paddocks, Little Snoring": a number and a name
+# that is not a street word, then a town (and a postcode, or the end of the sentence)
+_NUMBER_NAME_TOWN = re.compile(
+    r"\b\d{1,4}[A-Za-z]?,?\s+(?:The\s+)?(?:[A-Z][a-z'’]+\s+){0,2}[A-Z][a-z'’]+"
+    rf"(?:,\s+(?:[A-Z][a-z'’]+\s+)?(?i:{_STREET_KINDS}))?"
+    rf",\s+{_TOWN}(?:,?\s+{_TOWN})?(?:(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))|(?=\s*[.!?;\n]|$))"
+)
+# "Rose Cottage, Back Lane, ...", "Apartment 4, The Maltings, Station Road, Diss, IP22 4HN"
+_HOUSE_NAME = re.compile(
+    r"(?:\b(?i:flat|apartment|apt|unit)\s+\d{1,4}[a-z]?,\s+(?:The\s+)?[A-Z][a-z'’]+"
+    r"|\b(?:[A-Z][a-z'’]+\s+){1,2}(?:Cottage|Farm|House|Lodge|Barn|Mill|Hall|Grange|Manor|"
+    r"Villa|Bungalow|Farmhouse|Rectory|Vicarage|Barns|Cottages))"
+    rf",\s+(?:[A-Z][a-z'’]+\s+){{1,3}}(?i:{_STREET_KINDS})\b"
+    rf"(?:,?[ ]+{_TOWN}){{0,3}}(?:,?\s+{_POSTCODE_TEXT}(?![A-Za-z0-9]))?"
+)
+_LIVE_ON = re.compile(
+    r"(?i:\b(?:i|we|he|she|they|mum|dad)\s+(?:still\s+)?(?:live|lives|lived|living)\s+(?:on|in|at)\s+)"
+    rf"(?P<street>(?:[A-Z][A-Za-z'’]+\s+){{1,3}}(?i:{_STREET_KINDS}))\b"
+)
+# Words that make "10 minute walk" or "3 bus routes" not an address.
+_NOT_STREET_WORDS = frozenset(
+    _words(
+        "minute minutes min mins hour hours hr hrs mile miles day days week weeks month months "
+        "year years time times bus buses route routes pound pounds people patients beds car cars "
+        "floor floors storey stage stages step steps mile-long odd more or of and the"
+    )
+)
+
+_NUMBER_CUE = re.compile(r"(?i)\b(?:no\.?|number)\s*$")
+_NOT_A_HOUSE_NUMBER = re.compile(
+    r"(?i)\b(?:the|ward|bay|bed|room|route|bus|platform|gate|level|floor|junction|exit|"
+    r"page|step|stage|about|over|under|only|every|first|last)\s+$"
+)
+_AGE_WORDS = r"(?:[- ]?(?:years?|yrs?)[- ]?old|[- ]?(?:year|yr)[- ]old|yo\b)"
+_AGE = re.compile(
+    r"(?i:\b(?:i'?m|i\s+am|i\s+was|i\s+turned|she'?s|he'?s|she\s+is|he\s+is|she\s+was|he\s+was|"
+    r"who\s+is|who'?s|who\s+was|aged|age|turned|turning|now)\s+)"
+    rf"(?P<age>(?:1[01]\d|[1-9]?\d)(?:{_AGE_WORDS})?)"
+    r"(?![\d:.,]\d|\s*(?:%|am\b|pm\b|p\b|minutes|mins|hours|hrs|days|weeks|months|miles|times|"
+    r"pounds|quid|o'clock|in\s+the\b|on\s+the\b|of\b|out\s+of|stone|kg|st\b))"
+)
+_AGE_PLAIN = re.compile(rf"(?i)\b(?:1[01]\d|[1-9]?\d)(?:{_AGE_WORDS})(?![\w-])")
+_MINE = r"(?:my|our|me|mi)"
+_KIN = (
+    r"(?:husband|hubby|wife|partner|spouse|mum|mam|mom|mummy|mother|dad|daddy|father|parents|"
+    r"son|sons|daughter|daughters|brother|brothers|sister|sisters|sibling|siblings|"
+    r"grandson|granddaughter|grandchild|grandchildren|grandkids|grandmother|grandfather|"
+    r"grandparents|grandma|grandad|granddad|grandpa|granny|gran|nan|nanna|nana|aunt|auntie|"
+    r"aunty|uncle|nephew|niece|cousin|friend|best\s+friend|boyfriend|girlfriend|fianc[eé]e?|"
+    r"baby|babies|child|children|kids?|toddler|lad|lass|boy|girl|twins?|neighbour|neighbours|"
+    r"neighbor|neighbors|carer|stepson|stepdaughter|stepmum|stepdad|stepfather|stepmother|"
+    r"(?:mother|father|son|daughter|brother|sister)[- ]in[- ]law|family\s+member|flatmate|"
+    r"housemate|lodger|landlord|landlady|tenant|other\s+half|youngest|eldest|little\s+one|"
+    r"ex(?:-(?:husband|wife|partner|boyfriend|girlfriend))?|mate|mates|pal|bestie)"
+)
+_KIN_QUALIFIER = (
+    r"(?:late|elderly|old|older|younger|youngest|eldest|oldest|little|baby|new|teenage|adult|"
+    r"step|two|three|four|disabled|poorly|frail|autistic|disabled|deaf|blind|dear|"
+    r"\d{1,2}[- ]?(?:year|yr)[- ]old|\d{1,2}[- ]?(?:month|week)[- ]old)"
+)
+_THIRD_PARTY = re.compile(
+    rf"(?i)\b{_MINE}\s+(?:{_KIN_QUALIFIER}\s+){{0,2}}+{_KIN}"
+    rf"(?:s(?=\s))?(?:['’]s\s+(?:{_KIN_QUALIFIER}\s+)?{_KIN}\b)?(?![\w-])"
+)
+# "Mum", "Gran" on their own, capitalised in the middle of a sentence, are a person.
+_KIN_AS_NAME = re.compile(
+    r"(?:(?<=[a-z,;] )|(?<=[.!?] )|(?<=[.!?]\n)|^)(?:Mum|Mam|Mom|Mummy|Dad|Daddy|Gran|Granny|Nan|Nanna|Nana|Grandma|Grandad|"
+    r"Granddad|Grandpa)\b"
+)
+# Conditions, disabilities and the treatments that disclose them.
+_CONDITION = (
+    r"(?:dementia|alzheimer['’]?s|parkinson['’]?s|(?:vascular|early[- ]onset)\s+dementia|"
+    r"(?:breast|prostate|bowel|lung|skin|ovarian|cervical|pancreatic|throat|brain|blood|"
+    r"liver|kidney|bladder|stomach|oesophageal|terminal)\s+cancer|cancer|leukaemia|leukemia|"
+    r"lymphoma|myeloma|(?:brain\s+)?tumou?r|(?:type\s*[12]\s+)?diabetes|diabetic|epilepsy|"
+    r"epileptic|seizures|asthma|asthmatic|copd|emphysema|(?:rheumatoid\s+|osteo)?arthritis|"
+    r"osteoporosis|fibromyalgia|multiple\s+sclerosis|\bms\b|motor\s+neurone\s+disease|\bmnd\b|"
+    r"cerebral\s+palsy|down['’]?s(?:\s+syndrome)?|autism|autistic|asd|adhd|dyslexi[ac]|"
+    r"dyspraxia|learning\s+disabilit(?:y|ies)|learning\s+difficult(?:y|ies)|"
+    r"(?:post[- ]?natal\s+|severe\s+|clinical\s+)?depression|depressed|anxiety|panic\s+attacks|"
+    r"ptsd|ocd|bipolar|schizophreni[ac]|psychosis|personality\s+disorder|eating\s+disorder|"
+    r"anorexia|bulimia|self[- ]harm(?:ing)?|suicidal(?:\s+thoughts)?|(?:a\s+)?stroke|"
+    r"(?:a\s+)?heart\s+attack|heart\s+failure|heart\s+condition|angina|atrial\s+fibrillation|"
+    r"high\s+blood\s+pressure|hypertension|kidney\s+(?:failure|disease)|ckd|dialysis|"
+    r"liver\s+disease|cirrhosis|hepatitis(?:\s+[abc])?|\bhiv\b|crohn['’]?s|colitis|\bibs\b|"
+    r"coeliac|lupus|sickle[- ]cell|thalassaemia|cystic\s+fibrosis|long\s+covid|\bme\b/?cfs|"
+    r"chronic\s+fatigue(?:\s+syndrome)?|chronic\s+pain|migraines?|tinnitus|glaucoma|"
+    r"macular\s+degeneration|cataracts?|registered\s+blind|severely\s+sight\s+impaired|"
+    r"partially\s+sighted|visually\s+impaired|sight\s+loss|blind|deaf(?:ness)?|"
+    r"hard\s+of\s+hearing|hearing\s+loss|hearing\s+aids?|wheelchair\s+user|wheelchair|"
+    r"mobility\s+scooter|walking\s+frame|zimmer(?:\s+frame)?|amputee|amputation|paralysed|"
+    r"paraplegic|tetraplegic|disabled|(?:a\s+)?disability|incontinen(?:t|ce)|catheter|"
+    r"(?:a\s+)?stoma|colostomy|ileostomy|pregnant|pregnancy|miscarriage|stillbirth|\bivf\b|"
+    r"endometriosis|menopause|\bhrt\b|chemo(?:therapy)?|radiotherapy|"
+    r"(?:hip|knee|heart|back|cataract|bypass)\s+(?:op|operation|replacement|surgery)|"
+    r"(?:hip|knee)\s+replacements?|bypass|transplant|pacemaker|insulin|methadone|"
+    r"(?:drug|alcohol)\s+(?:addiction|problem)|addiction|alcoholi[cs]m?|alcoholic|"
+    r"broken\s+(?:hip|leg|arm|wrist|ankle|neck|back)|fractured\s+\w+|sepsis|pneumonia|"
+    r"mastectomy|hysterectomy|frail(?:ty)?|bed[- ]?bound|housebound|terminally\s+ill|"
+    r"terminal\s+illness|end[- ]of[- ]life|palliative|mental\s+health\s+(?:problems|issues|"
+    r"condition|crisis)|(?:a\s+)?breakdown|sight\s+problems|memory\s+problems|"
+    r"(?:a\s+)?(?:long[- ]term|chronic)\s+(?:condition|illness)|(?:a\s+)?learning\s+disabled|"
+    r"covid|on\s+oxygen|oxygen|(?:leg\s+)?ulcers?|scoliosis|hernia|allerg(?:y|ies|ic)(?:\s+to\s+\w+)?|"
+    r"meningitis|seizure|panic\s+attack|(?:rare\s+)?genetic\s+(?:condition|disorder)|"
+    r"psychotic(?:\s+episode)?|detached\s+retina|cleft\s+(?:lip|palate)|sectioned|lithium|"
+    r"(?:high\s+|low\s+)?blood\s+pressure|strokes|(?:a\s+)?lump|gall\s?bladder(?:\s+out)?|"
+    r"hypothermi[ac]|sciatica|shingles|gout|anaemi[ac]|thyroid|vertigo|dementia)"
+)
+_CONDITION_RE = re.compile(rf"(?i)\b{_CONDITION}(?![\w-])")
+# The words a condition can start with: the pattern is tried only where one stands (a large
+# alternation tried at every character of a long text is slow).
+_CONDITION_FIRST = frozenset(
+    _words("""dementia alzheimer's alzheimers alzheimer parkinson's parkinsons parkinson vascular early
+    breast prostate bowel lung skin ovarian cervical pancreatic throat brain blood liver kidney
+    bladder stomach oesophageal terminal cancer leukaemia leukemia lymphoma myeloma tumour tumor
+    type diabetes diabetic epilepsy epileptic seizures asthma asthmatic copd emphysema rheumatoid
+    osteoarthritis arthritis osteoporosis fibromyalgia multiple ms motor mnd cerebral down's downs
+    down autism autistic asd adhd dyslexia dyslexic dyspraxia learning post postnatal severe
+    clinical depression depressed anxiety panic ptsd ocd bipolar schizophrenia schizophrenic
+    psychosis personality eating anorexia bulimia self stroke heart angina atrial high
+    hypertension ckd dialysis cirrhosis hepatitis hiv crohn's crohns crohn colitis ibs coeliac
+    lupus sickle thalassaemia cystic long chronic migraine migraines tinnitus glaucoma
+    macular cataract cataracts registered severely partially visually sight blind deaf deafness
+    hard hearing wheelchair mobility walking zimmer amputee amputation paralysed paraplegic
+    tetraplegic disabled disability incontinent incontinence catheter stoma colostomy ileostomy
+    pregnant pregnancy miscarriage stillbirth ivf endometriosis menopause hrt chemo chemotherapy
+    radiotherapy hip knee back bypass transplant pacemaker insulin methadone drug alcohol
+    addiction alcoholism alcoholic broken fractured sepsis pneumonia mastectomy hysterectomy frail
+    frailty bed bedbound housebound terminally end palliative mental breakdown memory covid
+    oxygen leg ulcer ulcers scoliosis hernia allergy allergies allergic meningitis seizure
+    rare genetic psychotic detached cleft sectioned lithium low strokes lump gallbladder gall
+    hypothermic hypothermia sciatica shingles gout anaemia anaemic thyroid vertigo""")
+)
+_FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def _conditions(text: str) -> Iterator[re.Match[str]]:
+    for w in _FIRST_WORD.finditer(text):
+        low = w.group().lower().replace("’", "'")
+        if low in _CONDITION_FIRST or low.split("'")[0] in _CONDITION_FIRST:
+            m = _CONDITION_RE.match(text, w.start())
+            if m is not None:
+                yield m
+
+
+# After the condition: a service, not a person's condition ("the diabetes clinic").
+_SERVICE_AFTER = re.compile(
+    r"(?i)\s*(?:clinic|clinics|unit|ward|wards|service|services|team|teams|centre|center|"
+    r"department|nurse|nurses|specialist|specialists|consultant|screening|pathway|support\s+group|"
+    r"group|groups|charity|awareness|patients|sufferers|care|cafe|café|friendly|access|"
+    r"parking|bay|bays|spaces?|toilet|toilets|ramp|lift|research|medication\s+review|"
+    r"vaccine|vaccination|jab|booster|tests?|testing|rules|restrictions|pandemic|lockdown)\b"
+)
+# Before the condition, word by word (sets, not patterns: a long text can hold many
+# conditions): who has it, or people in general ("people with dementia").
+_PERSONAL = frozenset(
+    _words("""i i'm im i've ive i'd me my myself mine we we're we've our us he he's she she's his her
+    him hers they're mi""")
+)
+_KIN_WORDS = frozenset(
+    _words("""husband hubby wife partner spouse mum mam mom mummy mother dad daddy father son sons
+    daughter daughters brother brothers sister sisters grandson granddaughter grandmother
+    grandfather grandma grandad granddad grandpa granny gran nan nanna nana aunt auntie aunty
+    uncle nephew niece cousin friend boyfriend girlfriend baby child kid toddler lad lass boy
+    girl twins neighbour neighbor carer stepson stepdaughter who""")
+)
+_CUES = frozenset(
+    _words("""diagnosed diagnosis suffering suffers suffered recovering living lives being since""")
+)
+_GENERIC = frozenset(
+    _words("""people patients those anyone anybody someone somebody everyone residents adults men women
+    users families folk sufferers many lots others about regarding re whether if""")
+)
+_LEFT_WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def _held_by_someone(left: str) -> bool:
+    """Do the words before a condition (in its sentence) tie it to a person?"""
+    words = [w.lower().replace("’", "'") for w in _LEFT_WORDS.findall(left[-90:])]
+    words = [w[:-2] if w.endswith("'s") and w[:-2] in _KIN_WORDS else w for w in words]
+    last_person = max(
+        (i for i, w in enumerate(words) if w in _PERSONAL or w in _KIN_WORDS), default=-1
+    )
+    last_generic = max((i for i, w in enumerate(words) if w in _GENERIC), default=-1)
+    if last_generic > last_person:
+        return False  # "I think people with dementia ..."
+    near = words[-5:]
+    if any(w in _PERSONAL or w in _KIN_WORDS or w in _CUES for w in near):
+        return True
+    return last_person >= 0
+
+
+_ROLE_NOUN = (
+    r"(?:vicar|priest|rector|curate|minister|imam|rabbi|headteacher|head\s+teacher|headmaster|"
+    r"headmistress|head|deputy\s+head|teacher|landlord|landlady|publican|postmaster|"
+    r"postmistress|chair(?:man|woman|person)?|mayor|councillor|clerk|parish\s+clerk|owner|"
+    r"manager|practice\s+manager|caretaker|churchwarden|warden|verger|farmer|butcher|baker|"
+    r"pharmacist|chemist|dentist|vet|optician|gp|doctor|nurse|district\s+nurse|midwife|"
+    r"lollipop\s+(?:lady|man)|secretary|treasurer|captain|coach|organist|shopkeeper|"
+    r"hairdresser|barber|florist|newsagent|postman|postwoman|driver|bus\s+driver|"
+    r"school\s+nurse|receptionist|cook|chef|cleaner|governor|trustee|founder|leader|"
+    r"scout\s+leader|brownie\s+leader|volunteer\s+coordinator|coxswain|town\s+crier|crier|"
+    r"church\s+warden|school\s+secretary|postman|harbour\s*master|blacksmith|gamekeeper)"
+)
+_ROLE_PATTERNS = [
+    # "the only pharmacist in Walsingham", "the only GP practice in the village"
+    re.compile(
+        r"(?i:\bthe\s+only\s+)(?:[a-z][\w'’-]*\s+){0,3}?"
+        r"(?:[a-z][\w'’-]*)\s+(?i:in|at|on|for|of)\s+"
+        r"(?:the\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}|village|town|street|road|area|"
+        r"estate|island|parish|square)"
+    ),
+    # "(I run / I'm / my husband is) the vicar of St Nicholas in North Walsham",
+    # "the bakery on the market square", "the landlord of the Red Lion"
+    re.compile(
+        r"(?i:\b(?:i|we|he|she|they|mum|dad|my\s+\w+)\s+(?:run|runs|ran|own|owns|owned|manage|"
+        r"manages|managed|am|'m|is|'s|was|were|used\s+to\s+run|used\s+to\s+be|work\s+as|"
+        r"works\s+as|keep|keeps)\s+)"
+        r"(?P<role>(?i:the|a)\s+(?:[a-z][\w'’-]*\s+){0,2}?(?:[a-z][\w'’-]*)"
+        r"\s+(?i:of|at|in|on|for|opposite|next\s+to|behind|above|by)\s+"
+        r"(?:(?i:the)\s+)?(?:[A-Z][\w'’-]+|[a-z][\w'’-]+)(?:\s+(?:[A-Z][\w'’-]+|square|green|"
+        r"street|road|lane|hill|market|village|church|school|pub|inn|arms))*"
+        r"(?:,?\s+(?i:in|at)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?)"
+    ),
+    # "the vicar of St Nicholas", "head of Holt Primary", "landlord at the Red Lion", "the
+    # district councillor for ...", "retired postman from ..."
+    re.compile(
+        rf"(?i:\b(?:the|a|as|retired|former)\s+)(?:[\w'’-]+\s+){{0,2}}?{_ROLE_NOUN}\s+"
+        r"(?i:of|at|in|for|from|outside|near)\s+(?:(?i:the)\s+)?"
+        r"[A-Z][\w'’-]+(?:\s+(?:[A-Z][\w'’-]+|of|on|the))*?(?:\s+[A-Z][\w'’-]+)?"
+        r"(?:,?\s+(?i:in|at)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"
+    ),
+    # a role there is one of in a place: "the lifeboat coxswain", "the Diss town crier"
+    re.compile(
+        r"(?i:\bthe\s+)(?:[\w'’-]+\s+){0,2}?(?i:coxswain|town\s+crier|vicar|rector|curate|"
+        r"headteacher|head\s+teacher|headmaster|headmistress|postmaster|postmistress|publican|"
+        r"lollipop\s+(?:lady|man)|church\s*warden|verger|parish\s+clerk|school\s+secretary|"
+        r"mayor|harbour\s*master|blacksmith|gamekeeper)\b"
+    ),
+    # "the only Polish GP in Thetford"
+    re.compile(
+        r"(?i:\bthe\s+only\s+)(?:[\w'’-]+\s+){0,3}?[\w'’-]+\s+(?i:in|at|on|for|of)\s+"
+        r"(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3}"
+    ),
+    # "the flat above the newsagent on Market Place", "the house next to the church"
+    re.compile(
+        r"(?i:\bthe\s+(?:flat|house|cottage|bungalow|farm|farmhouse|shop|caravan|maisonette)\s+"
+        r"(?:above|over|behind|next\s+(?:door\s+)?to|opposite|beside|by|near)\s+the\s+)"
+        r"[\w'’-]+(?:\s+[\w'’-]+)?"
+        r"(?:\s+(?i:on|in|at)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:,\s*[A-Z][\w'’-]+)?)?"
+    ),
+]
+
+
+_STREET_KIND_RE = re.compile(rf"(?i)\b{_STREET_KINDS}\b")
+# lower-case pieces of the street kinds, looked for first (a substring test is cheap)
+_STREET_STEMS = tuple(
+    _words("""road rd street st lane ln avenue ave close cl drive dr way crescent cres court ct place
+    pl gardens gdns square terrace grove hill row walk sq mews rise view
+    green parade vale meadow croft field yard wharf chase gate mount loke common park drove
+    paddock orchard heights bank cottages villas estate""")
+)
+
+
+def _address_spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    low = text.lower()
+    if "," not in text and (
+        not any(k in low for k in _STREET_STEMS) or _STREET_KIND_RE.search(text) is None
+    ):
+        return spans
+    for m in _ADDRESS.finditer(text):
+        words = [w for w in m.group("street").split()[:-1] if w[0].islower()]
+        if any(w in _NOT_STREET_WORDS for w in words):
+            continue
+        if _NOT_A_HOUSE_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "the 2 Church Street shops", "Ward 4", "the 12 bus"
+        end = m.end()
+        rest = m.group("rest")
+        if rest:  # a trailing town word that starts a new clause is not the town
+            end = _trim_town(text, m.start("rest"), end)
+        start = m.start()
+        cue = _NUMBER_CUE.search(text, max(0, start - 8), start)
+        spans.append((cue.start() if cue else start, end))
+    spans += [(m.start(), _trim_town(text, m.start(), m.end())) for m in _FLAT.finditer(text)]
+    for pattern in (_NUMBER_NAME_TOWN, _HOUSE_NAME):
+        for m in pattern.finditer(text):
+            if not _NOT_A_HOUSE_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+                spans.append((m.start(), _trim_town(text, m.start(), m.end())))
+    spans += [(m.start("street"), m.end("street")) for m in _LIVE_ON.finditer(text)]
+    return spans
+
+
+def _trim_town(text: str, start: int, end: int) -> int:
+    """Cut trailing words that are everyday or cue words, not a town ("12 Mill Lane Dr")."""
+    while end > start:
+        m = re.search(r"[,\s]+([A-Za-z'’]+)$", text[start:end])
+        if m is None or m.group(1).lower() not in _NOT_NAMES:
+            break
+        end = start + m.start()
+    return end
+
+
+def _age_spans(text: str) -> list[tuple[int, int]]:
+    low = text.lower()
+    spans: list[tuple[int, int]] = []
+    if any(k in low for k in ("i'm", "i am", "i was", "he", "who", "age", "turn", "now", "im ")):
+        spans += [(m.start("age"), m.end("age")) for m in _AGE.finditer(text)]
+    if "old" in low or "yr" in low or "yo" in low:
+        spans += [(m.start(), m.end()) for m in _AGE_PLAIN.finditer(text)]
+    if not any(k in low for k in ("my ", "our ", "me ", "mi ")):
+        return spans
+    # "my dad, 91," / "my mum (88)"
+    for m in re.finditer(
+        rf"(?i)\b{_MINE}\s+(?:\w+\s+)?{_KIN}\s*(?:,\s*|\(\s*|\s+aged\s+)(1[01]\d|[1-9]\d)\b(?!\s*(?:%|am|pm|minutes|mins|hours|miles))",
+        text,
+    ):
+        spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    """Where the sentence holding ``pos`` starts (looking back 200 characters at most)."""
+    floor = max(0, pos - 200)
+    cut = max(text.rfind(c, floor, pos) for c in ".!?;\n")
+    return cut + 1 if cut >= 0 else floor
+
+
+def _health_spans(text: str, names: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for m in _conditions(text):
+        s, e = m.start(), m.end()
+        if _SERVICE_AFTER.match(text, e):
+            continue
+        left = text[_sentence_start(text, s) : s]
+        named = any(ns >= s - 80 and ne <= s for ns, ne in names)
+        if named or _held_by_someone(left):
+            # "a stroke", "a stoma": the article is not part of the condition
+            if m.group()[:2].lower() == "a ":
+                s += 2
+            spans.append((s, e))
+    return spans
+
+
+def _person_spans(text: str) -> list[tuple[int, int]]:
+    spans = [(m.start(), m.end()) for m in _THIRD_PARTY.finditer(text)]
+    spans += [(m.start(), m.end()) for m in _KIN_AS_NAME.finditer(text)]
+    return spans
+
+
+_KIN_RE = re.compile(rf"(?i)\b{_KIN}\b")
+
+
+def _kin_left(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The relation words in a third-party phrase partly taken by another span."""
+    return [(m.start(), m.end()) for m in _KIN_RE.finditer(text, s, e)]
+
+
+def _role_spans(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for i, pattern in enumerate(_ROLE_PATTERNS):
+        for m in pattern.finditer(text):
+            if i == 1:
+                spans.append((m.start("role"), m.end("role")))
+            else:
+                spans.append((m.start(), m.end()))
+    return spans
+
+
 # --- assembling -------------------------------------------------------------------------
 
 
@@ -727,17 +1153,38 @@ def find_pii(text: str) -> list[PiiSpan]:
         for m in _DOB.finditer(text):
             cands.append((m.start(1), m.end(1), "DOB"))
         cands += [(m.start(), m.end(), "POSTCODE") for m in _POSTCODE.finditer(text)]
-    cands += [(s, e, "NAME") for s, e in _name_spans(text)]
+        cands += [
+            (m.start(), m.end(), "POSTCODE")
+            for m in _OUTWARD.finditer(text)
+            if m.group(1) in _POSTCODE_AREAS
+        ]
+        cands += [(s, e, "ADDRESS") for s, e in _address_spans(text)]
+        cands += [(s, e, "AGE") for s, e in _age_spans(text)]
+    elif " live" in text or " living" in text:
+        cands += [(s, e, "ADDRESS") for s, e in _address_spans(text)]
+    names = _name_spans(text)
+    cands += [(s, e, "NAME") for s, e in names]
+    cands += [(s, e, "PERSON") for s, e in _person_spans(text)]
+    cands += [(s, e, "HEALTH") for s, e in _health_spans(text, names)]
+    cands += [(s, e, "ROLE") for s, e in _role_spans(text)]
     # Resolve overlaps: higher-priority type first, then longer span.
     cands.sort(key=lambda c: (_PRIORITY[c[2]], -(c[1] - c[0]), c[0]))
-    taken: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int, str]] = []  # kept in order of start (they never overlap)
+
+    def overlaps(s: int, e: int) -> bool:
+        i = bisect.bisect_left(taken, (s,))
+        return (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
+
     for s, e, t in cands:
         if e <= s:
             continue
-        if any(s < te and ts < e for ts, te, _ in taken):
+        if overlaps(s, e):
+            if t == "PERSON":  # "my autistic son": [HEALTH] taken, the son is still a person
+                for ps, pe in _kin_left(text, s, e):
+                    if not overlaps(ps, pe):
+                        bisect.insort(taken, (ps, pe, t))
             continue
-        taken.append((s, e, t))
-    taken.sort()
+        bisect.insort(taken, (s, e, t))
     return [PiiSpan(s, e, t, text[s:e]) for s, e, t in taken]
 
 

@@ -24,7 +24,7 @@ DATA = Path(__file__).parent / "data"
         ("I live at NG7 2UH.", "I live at [POSTCODE]."),
         ("DOB 12/03/1956 on the form", "DOB [DOB] on the form"),
         ("Dr Okonkwo was lovely", "Dr [NAME] was lovely"),
-        ("My husband, John, was scared", "My husband, [NAME], was scared"),
+        ("My husband, John, was scared", "[PERSON], [NAME], was scared"),
         ("Thanks to Sarah Jones on Ward 7", "Thanks to [NAME] on Ward 7"),
         ("I saw Dr. O'Brien and Mr McDonald", "I saw Dr. [NAME] and Mr [NAME]"),
         ("Staff nurse Kowalczyk was kind", "Staff nurse [NAME] was kind"),
@@ -37,7 +37,7 @@ DATA = Path(__file__).parent / "data"
         ("nurse Karen on Ward 5 was lovely", "nurse [NAME] on Ward 5 was lovely"),
         (
             "my husband John was in the Royal Derby Hospital",
-            "my husband [NAME] was in the Royal Derby Hospital",
+            "[PERSON] [NAME] was in the Royal Derby Hospital",
         ),
         (
             "Sarah Jones at the John Radcliffe Hospital",
@@ -113,6 +113,9 @@ def test_redact_many_progress() -> None:
     assert calls[-1] == (3, 3)
 
 
+OLD_TYPES = {"EMAIL", "URL", "NHS_NUMBER", "PHONE", "POSTCODE", "DOB", "NAME"}
+
+
 def _score() -> tuple[Counter[str], Counter[str], Counter[str]]:
     tp: Counter[str] = Counter()
     fn: Counter[str] = Counter()
@@ -122,7 +125,10 @@ def _score() -> tuple[Counter[str], Counter[str], Counter[str]]:
     assert len(rows) >= 300
     for row in rows:
         gold = [(s["start"], s["end"], s["type"]) for s in row["spans"]]
-        pred = [(p.start, p.end, p.type) for p in find_pii(row["text"])]
+        # this set labels the identifiers and names only: the later types (addresses,
+        # health, third parties, ages, roles) are measured on the blind set
+        # (benchmarks/redaction_quality.py)
+        pred = [(p.start, p.end, p.type) for p in find_pii(row["text"]) if p.type in OLD_TYPES]
         for g in gold:
             hit = any(p[2] == g[2] and p[0] < g[1] and g[0] < p[1] for p in pred)
             (tp if hit else fn)[g[2]] += 1
@@ -141,3 +147,54 @@ def test_labelled_set_recall_and_precision() -> None:
     assert tp["NAME"] / (tp["NAME"] + fn["NAME"]) >= 0.85
     total_tp = sum(tp.values())
     assert total_tp / (total_tp + sum(fp.values())) >= 0.9
+
+
+# What the consent box promises: addresses, health, third parties, ages, identifying roles.
+# (Examples written with the rules; the blind measurement is benchmarks/redaction_quality.py.)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "I live at 4 Mill Lane Northgate NR12 3AB, call 07700 900123.",
+            "I live at [ADDRESS], call [PHONE].",
+        ),
+        ("Send it to 22 station road, holt.", "Send it to [ADDRESS]."),
+        ("Flat 2, Orchard Court, Cromer NR27 9AA", "[ADDRESS]"),
+        ("We live on Mill Lane.", "We live on [ADDRESS]."),
+        (
+            "I have Parkinson's and dementia is starting.",
+            "I have [HEALTH] and [HEALTH] is starting.",
+        ),
+        ("my husband's dementia is worse", "[PERSON]'s [HEALTH] is worse"),
+        ("I am registered blind", "I am [HEALTH]"),
+        ("My autistic son loves the bus", "My [HEALTH] [PERSON] loves the bus"),
+        ("I am on insulin and use a wheelchair.", "I am on [HEALTH] and use a [HEALTH]."),
+        ("Speaking for my mum, who is 91.", "Speaking for [PERSON], who is [AGE]."),
+        ("Our neighbour drove me.", "[PERSON] drove me."),
+        ("my dad, 88, waited", "[PERSON], [AGE], waited"),
+        ("I'm 72 and a 45 year old man helped", "I'm [AGE] and a [AGE] man helped"),
+        ("I run the bakery on the market square.", "I run [ROLE]."),
+        ("She is the only pharmacist in Holt.", "She is [ROLE]."),
+        ("I was the landlord of the Red Lion in Aylsham.", "I was [ROLE]."),
+    ],
+)
+def test_redacts_what_consent_promises(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "People with dementia need more support.",
+        "I think people with diabetes are let down.",
+        "The diabetes clinic was great and the stroke unit too.",
+        "Cancer care here is good.",
+        "It is a 10 minute walk from the station.",
+        "The 12 bus takes an hour.",
+        "I waited 3 hours on Ward 4.",
+        "Parking on Colney Lane is a nightmare.",
+        "My GP was helpful.",
+    ],
+)
+def test_leaves_services_and_generic_mentions(text: str) -> None:
+    assert redact(text) == text

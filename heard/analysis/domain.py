@@ -1,5 +1,5 @@
 """Pure rules of analysis (no Django): the run lifecycle, agreement between people and
-the machine, and small-number suppression. Tested fast in tests/test_domain.py."""
+the machine. (Small-number suppression is heard.core.suppression.) Tested fast in tests/test_domain.py."""
 
 import math
 import random
@@ -115,26 +115,3 @@ def agreement(theme: str, pairs: Iterable[tuple[bool, bool]]) -> Agreement:
         people_only=people_only,
         neither=neither,
     )
-
-
-def suppress(count: int, threshold: int) -> int | None:
-    """A count to show, or None when it is small enough to identify people (1..threshold-1).
-
-    Zero is shown: nobody can be identified from nobody."""
-    if 0 < count < threshold:
-        return None
-    return count
-
-
-def suppress_row(counts: list[int], threshold: int) -> list[int | None]:
-    """Suppress small cells, and when exactly one cell in the row is suppressed, also the
-    next smallest, so a suppressed figure cannot be worked out from the others and a total
-    (complementary suppression)."""
-    shown = [suppress(c, threshold) for c in counts]
-    hidden = [i for i, v in enumerate(shown) if v is None]
-    if len(hidden) == 1:
-        candidates = [i for i, v in enumerate(shown) if v is not None and v > 0]
-        if candidates:
-            smallest = min(candidates, key=lambda i: counts[i])
-            shown[smallest] = None
-    return shown

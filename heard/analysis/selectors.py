@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from heard.analysis import domain
 from heard.analysis.models import AnalysisRun, AnswerAnalysis, Codeframe, Coding, Theme
+from heard.core import suppression
 from heard.engagement.models import Answer, Question, Response, ResponseEquality
 from heard.people import equality
 
@@ -72,6 +73,43 @@ class ThemeRow:
     neutral: int = 0
     positive: int = 0
     mean_score: float | None = None
+    # the theme's example quotes from people who agreed to publication (consented_quotes)
+    quotes: list[str] = field(default_factory=list)
+
+
+TRUNCATED = "..."  # how the engine ends a quote it shortened
+
+
+def consented_quotes(question_id: int, quotes: list[str]) -> list[str]:
+    """The quotes (redacted answers chosen by theme discovery) that came from people who
+    agreed to their words being published: the one place every page, report and export
+    that quotes people gets its quotes from. A quote is kept only when an answer to the
+    question with that redacted text (or, for a shortened quote, starting with it) was
+    given with consent; one that cannot be matched (a later run redacted it differently)
+    is left out. A refusal is never overridden by a paraphrase of the same words: staff
+    report those as counts and in their own words."""
+    quotes = [str(q).strip() for q in quotes if str(q).strip()]
+    if not quotes:
+        return []
+    consenting = AnswerAnalysis.objects.filter(
+        question_id=question_id, answer__response__publish_consent=True
+    )
+    variants = [v for q in quotes for v in (q, f"{q}\n", f"{q}\r\n", f"{q} ")]
+    allowed = {
+        text.strip()
+        for text in consenting.filter(redacted_text__in=variants).values_list(
+            "redacted_text", flat=True
+        )
+    }
+    kept = []
+    for q in quotes:
+        if q in allowed:
+            kept.append(q)
+        elif (q.endswith(TRUNCATED) and len(q) > 100) or len(q) >= 1000:
+            head = q.removesuffix(TRUNCATED) if q.endswith(TRUNCATED) else q
+            if consenting.filter(redacted_text__startswith=head).exists():
+                kept.append(q)
+    return kept
 
 
 def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
@@ -135,6 +173,11 @@ def themes_with_counts(codeframe: Codeframe) -> list[ThemeRow]:
                 walk(t.pk, depth + 1)
 
     walk(None, 0)
+    allowed = set(
+        consented_quotes(codeframe.question_id, [q for t in themes for q in t.quotes or []])
+    )
+    for row in rows:
+        row.quotes = [q for q in (str(x).strip() for x in row.theme.quotes or []) if q in allowed]
     return rows
 
 
@@ -301,13 +344,77 @@ def agreement_table(question: Question) -> list[domain.Agreement]:
 class GroupTable:
     title: str
     groups: list[str]
-    rows: list[tuple[str, list[int | None]]] = field(default_factory=list)
-    respondents: list[int | None] = field(default_factory=list)
+    rows: list[tuple[str, list[suppression.Figure]]] = field(default_factory=list)
+    respondents: list[suppression.Figure] = field(default_factory=list)
+
+    @property
+    def any_protecting(self) -> bool:
+        cells = [f for _, row in self.rows for f in row] + self.respondents
+        return any(f.status is suppression.Status.SUPPRESSED for f in cells)
+
+
+def group_table_figures(
+    respondents: list[int],
+    rows: list[list[int]],
+    theme_totals: list[int],
+    answers: int,
+    threshold: int,
+    *,
+    everyone_has_a_group: bool,
+) -> tuple[list[suppression.Figure], list[list[suppression.Figure]]]:
+    """Suppress a themes × groups table against everything a reader knows: the number of
+    answers to the question and each theme's number of answers are published elsewhere,
+    the groups add up to the answers (with those who gave no answer to an equality
+    question, never shown), each theme's cells add up to its total (likewise), and no theme
+    is raised by more people than are in the group. A group whose size is hidden has its
+    theme cells hidden too (no zeros beside a suppressed group)."""
+    values: list[int] = []
+    lines: list[suppression.Line] = []
+    fixed: list[int] = []
+    forced: list[int] = []
+    remainders: list[int] = []
+    upper: dict[int, int] = {}
+
+    def add(value: int) -> int:
+        values.append(value)
+        return len(values) - 1
+
+    def line(cells: list[int], total: int) -> list[int]:
+        ids = [add(v) for v in cells]
+        members = list(ids)
+        rest = total - sum(cells)
+        if not everyone_has_a_group or rest:
+            other = add(max(rest, 0))  # those without a group: never shown
+            remainders.append(other)
+            members.append(other)
+        total_id = add(max(total, sum(cells)))
+        fixed.append(total_id)
+        lines.append(suppression.Line(tuple(members), total_id))
+        return ids
+
+    group_ids = line(respondents, answers)
+    small_groups = {j for j, n in enumerate(respondents) if 0 < n < threshold}
+    row_ids = []
+    for cells, total in zip(rows, theme_totals, strict=True):
+        ids = line(cells, total)
+        for j, i in enumerate(ids):
+            if j in small_groups:
+                forced.append(i)
+                upper[i] = threshold - 1
+            else:
+                upper[i] = respondents[j]
+        row_ids.append(ids)
+    result = suppression.protect(
+        values, lines, threshold, fixed=fixed, forced=forced, remainders=remainders, upper=upper
+    )
+    f = result.figures
+    return [f[i] for i in group_ids], [[f[i] for i in ids] for ids in row_ids]
 
 
 def themes_by_group(question: Question) -> list[GroupTable]:
     """Counts of answers per theme × respondent type and × each equality question
-    (aggregate only), with numbers below HEARD_SMALL_NUMBER_THRESHOLD suppressed."""
+    (aggregate only), suppressed by heard.core.suppression so that no hidden count can be
+    worked out from the others or from the totals published elsewhere."""
     threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
     codeframe = codeframe_of(question)
     if codeframe is None:
@@ -325,7 +432,8 @@ def themes_by_group(question: Question) -> list[GroupTable]:
         if answer_id in response_of:
             themes_of[response_of[answer_id]].add(theme_id)
     responses = set(response_of.values())
-    dimensions: list[tuple[str, dict[int, str], list[tuple[str, str]]]] = []
+    theme_totals: Counter[int] = Counter(t for ts in themes_of.values() for t in ts)
+    dimensions: list[tuple[str, dict[int, str], list[tuple[str, str]], bool]] = []
     rtype: dict[int, str] = {}
     channel: dict[int, str] = {}
     for pk, kind, how in Response.objects.filter(pk__in=list(responses)).values_list(
@@ -333,10 +441,10 @@ def themes_by_group(question: Question) -> list[GroupTable]:
     ):
         rtype[pk], channel[pk] = kind, how
     dimensions.append(
-        ("Responding as", rtype, [(c.value, str(c.label)) for c in Response.RespondentType])
+        ("Responding as", rtype, [(c.value, str(c.label)) for c in Response.RespondentType], True)
     )
     dimensions.append(
-        ("How they responded", channel, [(c.value, str(c.label)) for c in Response.Channel])
+        ("How they responded", channel, [(c.value, str(c.label)) for c in Response.Channel], True)
     )
     eq_fields = list(equality.QUESTIONS)
     eq_rows = list(
@@ -347,27 +455,32 @@ def themes_by_group(question: Question) -> list[GroupTable]:
     for position, key in enumerate(eq_fields, 1):
         title, options = equality.QUESTIONS[key]
         values = {row[0]: row[position] for row in eq_rows if row[position]}
-        dimensions.append((title, values, list(options)))
+        dimensions.append((title, values, list(options), False))
     tables = []
-    for title, values, options in dimensions:
+    for title, values, options, everyone in dimensions:
+        # groups nobody is in are not shown at all (not as columns of zeros)
         present = [(v, label) for v, label in options if v in set(values.values())]
         if not present:
             continue
-        table = GroupTable(title=title, groups=[label for _, label in present])
         counts_by_group = Counter(values.values())
-        table.respondents = domain.suppress_row([counts_by_group[v] for v, _ in present], threshold)
         cells: Counter[tuple[int, str]] = Counter()
         for r, ts in themes_of.items():
             value = values.get(r)
             if value:
                 cells.update((t, value) for t in ts)
-        for theme in themes:
-            table.rows.append(
-                (
-                    theme.name,
-                    domain.suppress_row([cells[(theme.pk, v)] for v, _ in present], threshold),
-                )
-            )
+        known = set(dict(present))
+        everyone_in_a_group = everyone and all(values.get(r) in known for r in responses)
+        respondents, rows = group_table_figures(
+            [counts_by_group[v] for v, _ in present],
+            [[cells[(theme.pk, v)] for v, _ in present] for theme in themes],
+            [theme_totals[theme.pk] for theme in themes],
+            len(responses),
+            threshold,
+            everyone_has_a_group=everyone_in_a_group,
+        )
+        table = GroupTable(title=title, groups=[label for _, label in present])
+        table.respondents = respondents
+        table.rows = [(theme.name, row) for theme, row in zip(themes, rows, strict=True)]
         tables.append(table)
     return tables
 

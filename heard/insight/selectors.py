@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -212,7 +212,15 @@ def know(*, topic: Topic | None = None, locality: str = "", months: int = 24) ->
     for insight in recent:
         theme_counts.update(str(t) for t in insight.themes or [])
     texts = [i.redacted_text for i in recent]
-    quotes = [recent[i] for i in keywords.representative(texts, 5)]
+    # Quotes only from people who agreed to publication (an insight from a questionnaire
+    # answer carries its response's consent; one imported from elsewhere was redacted on
+    # import and has no respondent here to ask)
+    quotable = list(
+        qs.filter(Q(response__isnull=True) | Q(response__publish_consent=True)).order_by(
+            "-occurred_on", "-pk"
+        )[:2000]
+    )
+    quotes = [quotable[i] for i in keywords.representative([q.redacted_text for q in quotable], 5)]
     activities: list[Activity] = []
     seen: set[int] = set()
     for when in ("open", "closed"):

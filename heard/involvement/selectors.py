@@ -4,6 +4,7 @@ Equality answers are read here only to select people or to count them; no functi
 returns an individual's equality answers.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from heard.core import suppression
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation
 from heard.involvement.population import (
     BUILT_IN_NAME,
@@ -290,6 +292,7 @@ class ReachRow:
     under_represented: bool = False
     # not small itself, but hidden so that a small number cannot be worked out by subtraction
     hidden_to_protect: bool = False
+    figure: suppression.Figure | None = None  # what the page prints for the count
 
     @property
     def member_share_text(self) -> str:
@@ -310,6 +313,8 @@ class ReachChart:
     has_population: bool
     unknown_suppressed: bool = False
     unknown_hidden_to_protect: bool = False
+    unknown_figure: suppression.Figure | None = None
+    known_figure: suppression.Figure | None = None
 
     @property
     def any_hidden_to_protect(self) -> bool:
@@ -317,22 +322,29 @@ class ReachChart:
 
 
 UNDER_REPRESENTED_RATIO = 0.8
-UNKNOWN = object()  # the "no answer" cell, for suppression
 
 
-def _suppression(cells: dict[Any, int], threshold: int) -> tuple[set[Any], set[Any]]:
-    """(small cells, cells hidden to protect them). When exactly one cell is small, the
-    next smallest non-zero cell is hidden too (complementary suppression), because the
-    total of members is shown elsewhere and one hidden cell could be worked out."""
-    small = {c for c, n in cells.items() if 0 < n < threshold}
-    protect: set[Any] = set()
-    if len(small) == 1:
-        others = sorted(
-            ((n, i) for i, (c, n) in enumerate(cells.items()) if c not in small and n > 0)
-        )
-        if others:
-            protect.add(list(cells)[others[0][1]])
-    return small, protect
+def reach_figures(
+    counts: list[int], unknown: int, threshold: int, upper: dict[int, int] | None = None
+) -> tuple[list[suppression.Figure], suppression.Figure, suppression.Figure]:
+    """Suppress one chart's counts against what a reader knows: the groups add up to the
+    members who answered (readable from the shares), which with those who did not
+    ("No answer", a row of its own) add up to the number of members (published). Returns
+    the groups, those who answered and those who did not. ``upper``: what else the page
+    tells of a group (flagged as under-represented: fewer than a share of those who
+    answered), taken into account."""
+    k = len(counts)
+    known = sum(counts)
+    values = [*counts, known, unknown, known + unknown]
+    result = suppression.protect(
+        values,
+        [suppression.Line(tuple(range(k)), k), suppression.Line((k, k + 1), k + 2)],
+        threshold,
+        fixed=[k + 2],
+        upper=upper,
+    )
+    f = result.figures
+    return f[:k], f[k], f[k + 1]
 
 
 def _reach_chart(
@@ -343,26 +355,34 @@ def _reach_chart(
     for extra in sorted(set(counts) - set(categories)):
         categories.append(extra)
     known = sum(counts.values())
-    cells: dict[Any, int] = {c: counts.get(c, 0) for c in categories}
-    cells[UNKNOWN] = unknown
-    small, protect = _suppression(cells, threshold)
+    values = [counts.get(c, 0) for c in categories]
+    pops = [population.get(c) if population else None for c in categories]
+    # Under-represented: share of members below the ratio of the population share. Said in
+    # words even of a small group ("few" is the point), so the page tells a reader that the
+    # count is below that bound: the suppression takes it into account.
+    flagged = [
+        bool(pop and known and n / known < UNDER_REPRESENTED_RATIO * pop)
+        for n, pop in zip(values, pops, strict=True)
+    ]
+    upper = {
+        i: math.ceil(UNDER_REPRESENTED_RATIO * pop * known) - 1
+        for i, (flag, pop) in enumerate(zip(flagged, pops, strict=True))
+        if flag and pop
+    }
+    figures, known_figure, unknown_figure = reach_figures(values, unknown, threshold, upper)
     rows: list[ReachRow] = []
-    for category in categories:
-        count = counts.get(category, 0)
-        hidden = category in small or category in protect
-        share = None if hidden or not known else count / known
-        pop = population.get(category) if population else None
-        # Flagged in words even when the count itself is hidden: "few" is the point.
-        under = bool(pop and known and count / known < UNDER_REPRESENTED_RATIO * pop)
+    for category, figure, pop, under in zip(categories, figures, pops, flagged, strict=True):
         rows.append(
             ReachRow(
                 category,
-                count,
-                category in small,
-                share,
+                figure.value,
+                figure.small,
+                figure.share_of(known_figure),
                 pop,
-                under,
-                hidden_to_protect=category in protect,
+                # a figure hidden to protect another is not flagged (that would tell)
+                under and figure.status is not suppression.Status.SUPPRESSED,
+                hidden_to_protect=figure.status is suppression.Status.SUPPRESSED,
+                figure=figure,
             )
         )
     return ReachChart(
@@ -372,8 +392,10 @@ def _reach_chart(
         known,
         unknown,
         population is not None,
-        unknown_suppressed=UNKNOWN in small,
-        unknown_hidden_to_protect=UNKNOWN in protect,
+        unknown_suppressed=unknown_figure.small,
+        unknown_hidden_to_protect=unknown_figure.status is suppression.Status.SUPPRESSED,
+        unknown_figure=unknown_figure,
+        known_figure=known_figure,
     )
 
 

@@ -14,12 +14,11 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from heard.analysis import charts as analysis_charts
-from heard.analysis import domain as analysis_domain
 from heard.analysis import selectors as analysis_selectors
-from heard.analysis.models import AnswerAnalysis
 from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
+from heard.core import suppression
 from heard.engagement.models import Question, ResponseEquality
 from heard.involvement import charts as involvement_charts
 from heard.involvement import population as population_module
@@ -113,27 +112,14 @@ class Themes:
         return [t.name for t in self.items if not t.complete]
 
 
-def _consented(question: Question, quotes: list[str]) -> list[str]:
-    """The quotes whose respondents agreed to their words being published."""
-    if not quotes:
-        return []
-    allowed = {
-        text.strip()
-        for text in AnswerAnalysis.objects.filter(
-            question=question,
-            redacted_text__in=quotes + [f"{q}\n" for q in quotes],
-            answer__response__publish_consent=True,
-        ).values_list("redacted_text", flat=True)
-    }
-    return [q for q in quotes if q.strip() in allowed]
-
-
 def themes_for(
     proposal: Proposal, consultation: Consultation | None = None, *, public: bool = False
 ) -> Themes:
     """Every theme with answers in the consultation's free-text questions (in question,
-    then codeframe order), with our response where there is one. ``public``: only quotes
-    from people who agreed to publication."""
+    then codeframe order), with our response where there is one. Quotes, for the staff
+    page, the board's report and its PDF as for the public page, only from people who
+    agreed to publication (analysis_selectors.consented_quotes); ``public`` is kept for
+    callers that tell the two apart."""
     consultation = consultation or consultation_of(proposal)
     if consultation is None:
         return Themes([], [])
@@ -152,9 +138,7 @@ def themes_for(
             continue
         for row in rows:
             theme = row.theme
-            quotes = [str(q) for q in (theme.quotes or [])][:QUOTES_PER_THEME]
-            if public:
-                quotes = _consented(question, quotes)
+            quotes = row.quotes[:QUOTES_PER_THEME]
             items.append(
                 ThemeItem(
                     theme_id=theme.pk,
@@ -243,7 +227,11 @@ def readiness(proposal: Proposal) -> list[str]:
 @dataclass
 class CountRow:
     label: str
-    count: int | None  # None: suppressed
+    figure: suppression.Figure
+
+    @property
+    def count(self) -> int | None:  # None: hidden
+        return self.figure.shown
 
 
 @dataclass
@@ -251,10 +239,13 @@ class Comparison:
     """Respondents against the population on one dimension (chart + table)."""
 
     title: str
-    rows: list[tuple[str, int | None, float | None, float | None]]  # label, n, %, population %
+    # label, respondents, share of those who answered (None when hidden), population share
+    rows: list[tuple[str, suppression.Figure, float | None, float | None]]
     chart: Any
     chart_id: str
-    answered: int
+    answered: suppression.Figure
+    # groups with no respondents, left out of the table when a figure in it is hidden
+    left_out: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -302,12 +293,50 @@ class Report:
         return {label: counts[value] for value, label in domain.SHORT_CHANGED_LABELS.items()}
 
 
-def _suppressed_rows(pairs: list[tuple[str, int]], threshold: int) -> list[CountRow]:
-    shown = analysis_domain.suppress_row([n for _, n in pairs], threshold)
-    return [CountRow(label, n) for (label, _), n in zip(pairs, shown, strict=True)]
+def _suppressed_rows(pairs: list[tuple[str, int]], total: int, threshold: int) -> list[CountRow]:
+    """Counts that add up to the number of responses (published on the report's front)."""
+    counts = [n for _, n in pairs]
+    values = [*counts, max(total, sum(counts))]
+    if total > sum(counts):  # responses with no value for this: never shown
+        values = [*counts, total - sum(counts), total]
+    k = len(values) - 1
+    result = suppression.protect(
+        values,
+        [suppression.Line(tuple(range(k)), k)],
+        threshold,
+        fixed=[k],
+        remainders=list(range(len(counts), k)),
+    )
+    return [
+        CountRow(label, figure) for (label, _), figure in zip(pairs, result.figures, strict=False)
+    ]
 
 
-def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
+def comparison_figures(
+    counts: list[int], total_responses: int, threshold: int
+) -> tuple[list[suppression.Figure], suppression.Figure]:
+    """Suppress one equality question's groups against what a reader knows: the groups add
+    up to the number who answered, which with those who did not adds up to the number of
+    responses (on the report's front). Returns the groups' figures and the number who
+    answered (hidden when it would give a group away)."""
+    answered = sum(counts)
+    k = len(counts)
+    values = [*counts, answered, max(total_responses - answered, 0)]
+    values.append(answered + values[-1])
+    result = suppression.protect(
+        values,
+        [
+            suppression.Line(tuple(range(k)), k),
+            suppression.Line((k, k + 1), k + 2),
+        ],
+        threshold,
+        fixed=[k + 2],
+        remainders=[k + 1],  # those who did not answer: never shown
+    )
+    return result.figures[:k], result.figures[k]
+
+
+def _comparisons(activity_id: int, total_responses: int, threshold: int) -> list[Comparison]:
     """Respondents' age, sex and broad ethnic group against the built-in population."""
     try:
         population = population_module.built_in_population()
@@ -329,15 +358,20 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
         shares = population.shares.get(dimension)
         if not shares:
             continue
-        answered = sum(counter.values())
-        if not answered:
+        if not sum(counter.values()):
             continue
         labels = list(shares)
-        shown = analysis_domain.suppress_row([counter[label] for label in labels], threshold)
-        rows: list[tuple[str, int | None, float | None, float | None]] = []
-        for label, n in zip(labels, shown, strict=True):
-            share = (n / answered) if (n is not None and answered) else None
-            rows.append((label, n, share, shares[label]))
+        figures, answered = comparison_figures(
+            [counter[label] for label in labels], total_responses, threshold
+        )
+        rows: list[tuple[str, suppression.Figure, float | None, float | None]] = []
+        left_out: list[str] = []
+        any_hidden = answered.hidden or any(f.hidden for f in figures)
+        for label, figure in zip(labels, figures, strict=True):
+            if any_hidden and figure.value == 0:
+                left_out.append(label)  # no column of zeros beside a hidden figure
+                continue
+            rows.append((label, figure, figure.share_of(answered), shares[label]))
         title = population_module.DIMENSION_LABELS.get(dimension, dimension)
         chart = involvement_charts.bar_chart(
             title=f"Respondents by {title.lower()}",
@@ -347,17 +381,22 @@ def _comparisons(activity_id: int, threshold: int) -> list[Comparison]:
         )
         result.append(
             Comparison(
-                title=title, rows=rows, chart=chart, chart_id=f"pop-{dimension}", answered=answered
+                title=title,
+                rows=rows,
+                chart=chart,
+                chart_id=f"pop-{dimension}",
+                answered=answered,
+                left_out=left_out,
             )
         )
     return result
 
 
 def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False) -> Report:
-    """Everything the outcome report shows, read from the records (``public``: quotes
-    only from people who agreed to publication; ``draft``: a report not (yet) issued in
-    this form, e.g. after it was reopened). What was issued is stored: see
-    ``ReportPublication``."""
+    """Everything the outcome report and "You said, we did" show, read from the records
+    (quotes only from people who agreed to publication, whoever reads it; ``draft``: a
+    report not (yet) issued in this form, e.g. after it was reopened). What was issued
+    is stored: see ``ReportPublication``."""
     threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
     consultation = consultation_of(proposal)
     outcome = outcome_of(proposal)
@@ -378,8 +417,8 @@ def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False)
     report.emailed = consultation.mailouts.aggregate(n=Sum("sent"))["n"] or 0
     summary = consultation_selectors.responses_summary(consultation)
     report.total_responses = summary["total"]
-    report.by_channel = _suppressed_rows(summary["by_channel"], threshold)
-    report.by_type = _suppressed_rows(summary["by_respondent_type"], threshold)
+    report.by_channel = _suppressed_rows(summary["by_channel"], summary["total"], threshold)
+    report.by_type = _suppressed_rows(summary["by_respondent_type"], summary["total"], threshold)
     total = report.total_responses or 1
     report.channel_chart = involvement_charts.bar_chart(
         title="Responses by how people responded",
@@ -401,7 +440,7 @@ def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False)
             if r.count != 0
         ],
     )
-    report.comparisons = _comparisons(consultation.activity_id, threshold)
+    report.comparisons = _comparisons(consultation.activity_id, report.total_responses, threshold)
     report.themes = themes_for(proposal, consultation, public=public)
     report.theme_chart = analysis_charts.theme_chart(
         title="What people said: answers per theme, by sentiment",
@@ -412,11 +451,18 @@ def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False)
     for question in free_text_questions(consultation):
         run = analysis_selectors.latest_finished_run(question)
         for group in (run.summary or {}).get("campaigns", []) if run else []:
+            # the shared text is quoted only when someone who sent it agreed to
+            # publication; otherwise the report gives the count alone
+            template = str(group.get("template", ""))
             report.campaigns.append(
                 Campaign(
                     question=question.text,
                     size=int(group.get("size", 0)),
-                    template=str(group.get("template", "")),
+                    template=(
+                        template
+                        if analysis_selectors.consented_quotes(question.pk, [template])
+                        else ""
+                    ),
                     exact=bool(group.get("exact", False)),
                 )
             )

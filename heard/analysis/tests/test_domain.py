@@ -38,17 +38,6 @@ def test_kappa_undefined_when_everyone_always_says_no():
     assert domain.agreement("None", []).percent is None
 
 
-def test_small_numbers_suppressed_with_complementary_cell():
-    assert domain.suppress(0, 10) == 0
-    assert domain.suppress(9, 10) is None
-    assert domain.suppress(10, 10) == 10
-    # One small cell: the next smallest is hidden too, so it cannot be worked out.
-    assert domain.suppress_row([50, 3, 20, 0], 10) == [50, None, None, 0]
-    # Two small cells: enough on their own.
-    assert domain.suppress_row([50, 3, 4], 10) == [50, None, None]
-    assert domain.suppress_row([50, 30], 10) == [50, 30]
-
-
 def test_training_sample_is_bounded_fixed_for_a_seed_and_in_order():
     assert domain.training_sample(5, 10, seed=1) == [0, 1, 2, 3, 4]
     a = domain.training_sample(1000, 50, seed=7)

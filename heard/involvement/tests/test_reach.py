@@ -78,7 +78,8 @@ def test_reach_page_shows_fewer_than_and_charts_with_tables(staff_client, settin
     assert "fewer than 10" in page
     assert '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">1</td>' not in page
     assert "Under-represented:</strong> Male" in page
-    assert "not shown*" in page and "cannot be worked out from the total" in page
+    assert ">suppressed<" in page and "cannot be worked out from it and the totals" in page
+    assert "not shown*" not in page
 
 
 def test_participation_lists_the_often_asked_and_the_not_recently_asked(staff_client, settings):

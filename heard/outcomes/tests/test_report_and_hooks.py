@@ -29,11 +29,29 @@ def test_small_numbers_are_suppressed_and_respondents_compared_with_population()
     assert online.count is None  # 5 < 10: not shown
     assert all(r.count in (None, 0) for r in report.by_channel)
     sex = next(c for c in report.comparisons if c.title == "Sex")
-    assert sex.answered == 5
+    # 5 answered: the number who answered is small too, so it is hidden ("4 respondents
+    # answered" beside zeros gave the one group away)
+    assert sex.answered.hidden and sex.answered.value == 5
     female = next(row for row in sex.rows if row[0] == "Female")
-    assert female[1] is None and female[2] is None  # suppressed count and share
+    assert female[1].hidden and female[2] is None  # suppressed count and share
     assert female[3] is not None and 0.4 < female[3] < 0.6  # population share shown
+    # no row of zeros beside the hidden one
+    assert [row[0] for row in sex.rows] == ["Female"] and sex.left_out == ["Male"]
     assert {c.title for c in report.comparisons} >= {"Sex", "Age band"}
+
+
+def test_equality_counts_cannot_be_worked_out_from_the_number_who_answered(settings) -> None:
+    """The issue's case, in the report's own shape: 4 of 30 answered, all of one group."""
+    from heard.outcomes.selectors import comparison_figures
+
+    figures, answered = comparison_figures([4, 0, 0, 0, 0], 30, 10)
+    assert figures[0].hidden and answered.hidden
+    # 40 of 45 answered, one group of 3: the complement is "suppressed", not "fewer than"
+    figures, answered = comparison_figures([37, 3, 0], 45, 10)
+    assert [str(f) for f in figures] == ["suppressed", "fewer than 10", "0"]
+    # 40 answered may show: 3 and 37 still cannot be told apart from 1..9 and 10 and over
+    # (that 5 did not answer is not about anyone's group)
+    assert str(answered) == "40"
 
 
 def test_large_enough_numbers_are_shown(settings) -> None:
@@ -87,18 +105,21 @@ def test_no_link_for_a_proposal_without_consultation(make_staff) -> None:
     assert hooks.links(proposal, make_staff()) == []
 
 
-def test_public_quotes_only_from_people_who_agreed_to_publication() -> None:
+def test_quotes_only_from_people_who_agreed_to_publication_staff_report_included() -> None:
     made = make_consulted_proposal()
     proposal = made["proposal"]
     quote = "Parking at the health centre is already full by nine"
+    # the board's report is an output too: no quote without consent, staff or public
     staff_items = {t.name: t for t in selectors.themes_for(proposal).items}
-    assert staff_items["Parking"].quotes == [quote]
+    assert staff_items["Parking"].quotes == []
     public_items = {t.name: t for t in selectors.themes_for(proposal, public=True).items}
     assert public_items["Parking"].quotes == []
     Response.objects.filter(answers__text=quote).update(publish_consent=True)
     public_items = {t.name: t for t in selectors.report_for(proposal, public=True).themes.items}
     assert public_items["Parking"].quotes == [quote]
     assert public_items["Travel to the new site"].quotes == []
+    staff_items = {t.name: t for t in selectors.report_for(proposal).themes.items}
+    assert staff_items["Parking"].quotes == [quote]
 
 
 def test_the_report_shows_the_determination_with_any_override(make_staff, client) -> None:

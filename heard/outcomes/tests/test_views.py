@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.engagement.models import Response
 from heard.outcomes import selectors, services
 from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 
@@ -19,8 +20,11 @@ def test_theme_response_form_says_what_is_missing(staff_client) -> None:
     client, _ = staff_client(Role.PROGRAMME_LEAD)
     made = make_consulted_proposal()
     url = reverse("outcomes:theme", args=[made["proposal"].pk, made["themes"]["Parking"].pk])
+    quote = "Parking at the health centre is already full by nine"
+    assert quote not in client.get(url).content.decode()  # no consent to publication
+    Response.objects.filter(answers__text=quote).update(publish_consent=True)
     page = client.get(url).content.decode()
-    assert "Parking at the health centre is already full by nine" in page
+    assert quote in page
     response = client.post(url, {"response": "We will add spaces.", "changed": "partly"})
     assert response.status_code == 200
     assert "Say how it changed the recommendation." in response.content.decode()
