@@ -1,18 +1,32 @@
 """Writing to the audit trail. Every state change in Heard records an event through here."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
-from heard.audit.domain import GENESIS, EventContent, event_hash, normalise
-from heard.audit.models import Action, AuditEvent, ChainHead
+from heard.audit import keys, signing
+from heard.audit.domain import (
+    GENESIS,
+    EventContent,
+    StoredEvent,
+    event_hash,
+    normalise,
+    verify_chain,
+)
+from heard.audit.models import Action, AuditCheckpoint, AuditEvent, ChainHead
+from heard.audit.selectors import event_content, stored_checkpoint
 from heard.core.db.prepared import prepared_cursor
 from heard.core.request_context import current_request_id
 from heard.core.roles import role_of
+
+logger = logging.getLogger(__name__)
 
 
 def _subject_parts(subject: models.Model | tuple[str, Any] | None) -> tuple[str, str]:
@@ -74,7 +88,7 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
     if not entries:
         return []
     with transaction.atomic(savepoint=False):
-        sequence, prev_hash = _head_locked()
+        sequence, prev_hash, occurred_at = _head_locked()
         events: list[AuditEvent] = []
         for entry in entries:
             action = Action(entry.action)
@@ -86,7 +100,7 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
             sequence += 1
             content = EventContent(
                 sequence=sequence,
-                occurred_at=timezone.now(),
+                occurred_at=occurred_at,
                 actor_id=actor_id,
                 actor_role=role_of(actor),
                 action=str(action),
@@ -115,6 +129,10 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
                     event._state.adding = False
                     event._state.db = db.alias
             cursor.execute(_sql()["update"], [sequence, prev_hash])
+    significant = {str(e.action) for e in entries} & CHECKPOINT_AFTER
+    if significant:
+        reason = sorted(significant)[0]
+        transaction.on_commit(lambda: _checkpoint_after_commit(reason))
     return events
 
 
@@ -144,8 +162,15 @@ def _sql() -> dict[str, str]:
     table = qn(ChainHead._meta.db_table)
     seq, digest, pk = qn("sequence"), qn("hash"), qn("id")
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    # The time of the event comes from the database's clock, read once the head is ours
+    # (so times follow the sequence), never from the application server's.
+    clock = (
+        "clock_timestamp()"
+        if connection.vendor == "postgresql"
+        else "strftime('%Y-%m-%d %H:%M:%f', 'now')"
+    )
     return {
-        "select": f"SELECT {seq}, {digest} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
+        "select": f"SELECT {seq}, {digest}, {clock} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
         "update": f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
     }
 
@@ -155,9 +180,10 @@ def _insert_fields() -> list[Any]:
     return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
 
 
-def _head_locked() -> tuple[int, str]:
+def _head_locked() -> tuple[int, str, datetime]:
     """The chain head's sequence and hash, locked until the transaction ends
-    (PostgreSQL: the row lock; SQLite: the IMMEDIATE transaction's write lock)."""
+    (PostgreSQL: the row lock; SQLite: the IMMEDIATE transaction's write lock), and the
+    database's clock."""
     db = connections[DEFAULT_DB_ALIAS]
     with prepared_cursor(db) as cursor:
         cursor.execute(_sql()["select"])
@@ -167,7 +193,14 @@ def _head_locked() -> tuple[int, str]:
         with prepared_cursor(db) as cursor:
             cursor.execute(_sql()["select"])
             row = cursor.fetchone()
-    return int(row[0]), str(row[1])
+    return int(row[0]), str(row[1]), _as_datetime(row[2])
+
+
+def _as_datetime(value: Any) -> datetime:
+    """The database clock's reading as an aware UTC datetime (SQLite gives UTC text)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return datetime.fromisoformat(str(value)).replace(tzinfo=UTC)
 
 
 def _fields(content: EventContent) -> dict[str, Any]:
@@ -184,3 +217,115 @@ def _fields(content: EventContent) -> dict[str, Any]:
         "request_id": content.request_id,
         "prev_hash": content.prev_hash,
     }
+
+
+# Checkpoints (ADR 10) -------------------------------------------------------------------
+
+# Legally significant acts: once one commits, the chain head is signed at once.
+CHECKPOINT_AFTER: frozenset[str] = frozenset(
+    {
+        Action.ACTIVITY_TRANSITIONED,  # an activity (a formal consultation too) opened or closed
+        Action.CONSULTATION_OPENED,
+        Action.CONSULTATION_DOCUMENT_PUBLISHED,
+        Action.PROPOSAL_TRANSITIONED,
+        Action.SIGNIFICANCE_OVERRIDDEN,
+        Action.OUTCOME_REPORT_ISSUED,
+        Action.DECISION_RECORDED,
+        Action.ACT_REFUSED,
+        Action.PERSONAL_TEXT_ERASED,
+    }
+)
+
+
+class ChainNotSigned(Exception):
+    """The chain does not match its last signed checkpoint, so it is not signed again."""
+
+
+def _checkpoint_after_commit(reason: str) -> None:
+    try:
+        audit_checkpoint(reason=reason)
+    except Exception:  # the act itself has committed; the failure is logged loudly
+        logger.exception("Audit checkpoint after %s was not made", reason)
+
+
+def audit_checkpoint(*, reason: str) -> AuditCheckpoint | None:
+    """Sign the chain head, after checking the events since the last checkpoint.
+
+    Returns the new checkpoint, the last one if the head has not moved since, or None
+    where there is nothing to sign or no signing key is configured (a verifier's copy).
+    Refuses (``ChainNotSigned``) if the last checkpoint is not valid or the events after
+    it do not follow from it: a chain rewritten since is never signed.
+    """
+    key = keys.signing_key()
+    if key is None:
+        logger.warning("No audit signing key is configured: checkpoint not made")
+        return None
+    with transaction.atomic():
+        sequence, head_hash, now = _head_locked()  # writers wait while we sign
+        if sequence == 0:
+            return None
+        last = AuditCheckpoint.objects.order_by("-number").first()
+        if last is not None and last.sequence == sequence and last.head_hash == head_hash:
+            return last
+        after_sequence, after_hash, prev_digest = 0, GENESIS, signing.FIRST_PREV_DIGEST
+        if last is not None:
+            stored = stored_checkpoint(last)
+            public = keys.known_public_keys().get(last.key_id)
+            if public is None or not signing.signature_valid(
+                public, stored.content, stored.signature
+            ):
+                raise ChainNotSigned(
+                    f"signed checkpoint {last.number} is not valid for any known key"
+                )
+            at = AuditEvent.objects.filter(sequence=last.sequence).values_list("hash", flat=True)
+            if list(at) != [last.head_hash]:
+                raise ChainNotSigned(
+                    f"event #{last.sequence} no longer matches signed checkpoint {last.number}"
+                )
+            after_sequence, after_hash = last.sequence, last.head_hash
+            prev_digest = signing.checkpoint_digest(stored.content, stored.signature)
+        events = (
+            StoredEvent(pk=e.pk, content=event_content(e), stored_hash=e.hash)
+            for e in AuditEvent.objects.filter(sequence__gt=after_sequence)
+            .order_by("sequence", "pk")
+            .iterator(chunk_size=2000)
+        )
+        check = verify_chain(
+            events, sequence, head_hash, after_sequence=after_sequence, after_hash=after_hash
+        )
+        if not check.ok:
+            raise ChainNotSigned(
+                f"event #{check.broken_sequence} does not follow the chain: {check.reason}"
+            )
+        content = signing.CheckpointContent(
+            number=(last.number + 1) if last else 1,
+            sequence=sequence,
+            head_hash=head_hash,
+            signed_at=now,
+            prev_digest=prev_digest,
+            key_id=signing.key_id(key.public_key()),
+        )
+        return AuditCheckpoint.objects.create(
+            number=content.number,
+            sequence=content.sequence,
+            head_hash=content.head_hash,
+            signed_at=content.signed_at,
+            prev_digest=content.prev_digest,
+            key_id=content.key_id,
+            signature=signing.sign(key, content),
+            reason=reason[:64],
+        )
+
+
+def audit_checkpoint_if_due(*, now: datetime | None = None) -> AuditCheckpoint | None:
+    """The timer's checkpoint: made when the head has moved and the last checkpoint is
+    at least ``HEARD_AUDIT_CHECKPOINT_MINUTES`` old (or there is none)."""
+    last = AuditCheckpoint.objects.order_by("-number").first()
+    head = ChainHead.objects.filter(id=1).first()
+    if head is None or head.sequence == 0 or (last and last.sequence == head.sequence):
+        return None
+    minutes = int(getattr(settings, "HEARD_AUDIT_CHECKPOINT_MINUTES", 60))
+    moment = now or timezone.now()
+    if last is not None and moment - last.signed_at < timedelta(minutes=minutes):
+        return None
+    return audit_checkpoint(reason="timer")

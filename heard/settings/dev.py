@@ -1,5 +1,8 @@
 """Settings for a developer's machine and the demo (`make run`)."""
 
+import os
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -10,3 +13,11 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-not-secret-heard-dem
 # Serve static files straight from the finders (node_modules, app static) without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A throwaway audit signing key for this machine, made on first use in the user's data
+# folder – outside the repository, so it is never committed (ADR 10).
+_data_home = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+HEARD_AUDIT_SIGNING_KEY_FILE = env.str(
+    "HEARD_AUDIT_SIGNING_KEY_FILE", default=str(_data_home / "heard" / "audit-signing-key-dev.pem")
+)
+HEARD_AUDIT_SIGNING_KEY_CREATE = True
