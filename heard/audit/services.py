@@ -1,13 +1,16 @@
 """Writing to the audit trail. Every state change in Heard records an event through here."""
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
@@ -27,6 +30,9 @@ from heard.core.request_context import current_request_id
 from heard.core.roles import role_of
 
 logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _subject_parts(subject: models.Model | tuple[str, Any] | None) -> tuple[str, str]:
@@ -217,6 +223,93 @@ def _fields(content: EventContent) -> dict[str, Any]:
         "request_id": content.request_id,
         "prev_hash": content.prev_hash,
     }
+
+
+# Refusals -------------------------------------------------------------------------------
+
+# A refused act is evidence too (who tried what, and why it was refused). Errors that mean
+# "refused" in Heard's services: the apps' own ValueError subclasses, Django's
+# ValidationError and PermissionDenied.
+REFUSALS: tuple[type[BaseException], ...] = (ValueError, ValidationError, PermissionDenied)
+
+
+def refusal_reason(exc: BaseException) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+
+def audit_refusal(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | tuple[str, Any] | None,
+    reason: str,
+) -> AuditEvent:
+    """Record that ``actor`` tried the legally significant act ``action`` (for example
+    "consultation.open", "outcome.decide") on ``subject`` and was refused, and why.
+
+    Written in its own transaction: call it after the refused change has rolled back
+    (``refusal_audited`` does), not inside it, or the event rolls back with it.
+    """
+    with transaction.atomic():
+        return audit_record(
+            action=Action.ACT_REFUSED,
+            actor=actor,
+            subject=subject,
+            after={"act": action, "reason": reason[:2000]},
+        )
+
+
+def _in_transaction() -> bool:
+    """Inside a transaction of the application's (not the test case's own wrapper)."""
+    return any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks)
+
+
+@contextmanager
+def refusal_audited(
+    *,
+    actor: Any,
+    action: str,
+    subject: models.Model | tuple[str, Any] | None,
+    refusals: tuple[type[BaseException], ...] = REFUSALS,
+) -> Iterator[None]:
+    """Wrap a service's transaction: a refusal raised inside is audited once it has
+    rolled back, then raised again.
+
+    Where the service was called inside a caller's transaction, that transaction will
+    roll back too as the refusal passes through it: the event is then left to the
+    outermost ``refusal_audited`` (the act the person asked for), which records it after
+    the rollback. Each refusal is recorded once.
+    """
+    try:
+        yield
+    except refusals as exc:
+        if not getattr(exc, "_heard_refusal_audited", False) and not _in_transaction():
+            audit_refusal(actor=actor, action=action, subject=subject, reason=refusal_reason(exc))
+            exc._heard_refusal_audited = True  # type: ignore[union-attr]
+        raise
+
+
+def audits_refusals(
+    action: str | Callable[[dict[str, Any]], str], *, subject: str
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a keyword-only service so that its refusals are audited
+    (``refusal_audited``): ``actor`` and the keyword argument named ``subject`` are read
+    from the call; ``action`` names the act, or computes it from the call's arguments."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def audited(*args: P.args, **kwargs: P.kwargs) -> R:
+            name = action(kwargs) if callable(action) else action
+            with refusal_audited(
+                actor=kwargs.get("actor"), action=name, subject=kwargs.get(subject)
+            ):
+                return service(*args, **kwargs)
+
+        return audited
+
+    return decorate
 
 
 # Checkpoints (ADR 10) -------------------------------------------------------------------

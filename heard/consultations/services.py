@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
 from heard.consultations import gunning
 from heard.consultations.models import (
     Consultation,
@@ -337,6 +337,7 @@ def _scheduled_change_problems(
     return []
 
 
+@audits_refusals("consultation.open", subject="consultation")
 def consultation_open(
     *, actor: Any, consultation: Consultation, now: datetime | None = None
 ) -> Consultation:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality
 from heard.people.models import Group, Topic
@@ -144,6 +144,7 @@ def activity_feedback_save(*, actor: Any, activity: Activity, feedback: str) -> 
     return activity
 
 
+@audits_refusals(lambda call: f"activity.{call['target']}", subject="activity")
 def activity_transition(
     *,
     activity: Activity,

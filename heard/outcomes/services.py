@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
 from heard.outcomes import domain, selectors
 from heard.outcomes.models import Decision, Outcome, ReportIssue, ThemeResponse
 from heard.proposals import domain as proposal_domain
@@ -102,6 +102,7 @@ def theme_response_save(
     return saved
 
 
+@audits_refusals("outcome.issue", subject="proposal")
 def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = "") -> ReportIssue:
     """Record that the outcome report went to the decision makers (when, to whom)."""
     consultation = selectors.consultation_of(proposal)
@@ -148,6 +149,7 @@ def report_downloaded(*, proposal: Proposal, actor: Any) -> None:
         )
 
 
+@audits_refusals("outcome.decide", subject="proposal")
 def decision_record(
     *,
     proposal: Proposal,
