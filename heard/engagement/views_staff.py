@@ -91,8 +91,14 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Activity.objects.prefetch_related("topics", "localities", "audience_groups"), pk=pk
     )
     facts = activity.facts()
+    now = timezone.now()
     choices = [
-        (target, ACTIONS[target], domain.transition_problems(facts, target, timezone.now()))
+        (
+            target,
+            ACTIONS[target],
+            domain.transition_problems(facts, target, now),
+            domain.closes_early(facts, target, now, by_clock=False),
+        )
         for target in sorted(domain.TRANSITIONS[facts.status])
     ]
     history = audit_events(
@@ -125,7 +131,10 @@ def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("engagement:detail", pk=pk)
     try:
         services.activity_transition(
-            activity=activity, target=form.cleaned_data["target"], actor=request.user
+            activity=activity,
+            target=form.cleaned_data["target"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except services.TransitionRefused as exc:
         for problem in exc.problems:
