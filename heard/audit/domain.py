@@ -58,6 +58,12 @@ class EventContent:
         }
 
 
+def text_digest(salt: str, text: str) -> str:
+    """The digest an event holds for words kept outside the chain (erasable): SHA-256 of
+    a random salt and the words, so it reveals nothing once both are erased."""
+    return hashlib.sha256(f"{salt}\n{text}".encode()).hexdigest()
+
+
 def event_hash(content: EventContent) -> str:
     return hashlib.sha256(canonical_json(content.as_dict()).encode("utf-8")).hexdigest()
 

@@ -270,3 +270,29 @@ class AuditCheckpoint(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit checkpoints are append-only: they cannot be deleted.")
+
+
+class AuditText(models.Model):
+    """Free text an event refers to that may hold personal data, kept outside the chain.
+
+    The event holds only ``digest`` – SHA-256 of a random salt and the text – so the
+    chain never holds the words, and the digest reveals nothing once they are erased:
+    erasing blanks ``text`` and ``salt`` here and the chain still verifies. Until then
+    the words can be checked against the digest the chain holds.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=32, blank=True)
+    text = models.TextField(blank=True)
+    # Whose or what words these are, so they can be found and erased together.
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"text {self.digest[:12]}{' (erased)' if self.erased_at else ''}"

@@ -4,14 +4,22 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from heard.audit import keys, signing
-from heard.audit.domain import GENESIS, EventContent, StoredEvent, Verification, verify_chain
-from heard.audit.models import AuditCheckpoint, AuditEvent, ChainHead
+from heard.audit.domain import (
+    GENESIS,
+    EventContent,
+    StoredEvent,
+    Verification,
+    text_digest,
+    verify_chain,
+)
+from heard.audit.models import AuditCheckpoint, AuditEvent, AuditText, ChainHead
 
 
 @dataclass(frozen=True)
@@ -147,7 +155,39 @@ def audit_verify(extra_public_keys: Iterable[Ed25519PublicKey] = ()) -> Verifica
             reason=check.reason,
             **found,
         )
+    altered = audit_texts_altered()
+    if altered:
+        return replace(
+            chain,
+            ok=False,
+            kind="text",
+            reason=(
+                f"{len(altered)} kept text(s) no longer match the digest the chain holds "
+                f"(first: {altered[0][:16]}…): the words were changed outside Heard"
+            ),
+            **found,
+        )
     return replace(chain, **found)
+
+
+def audit_texts_altered() -> list[str]:
+    """Digests of kept (not erased) texts whose words no longer match them."""
+    return [
+        digest
+        for digest, salt, text in AuditText.objects.filter(erased_at=None)
+        .values_list("digest", "salt", "text")
+        .iterator(chunk_size=2000)
+        if text_digest(salt, text) != digest
+    ]
+
+
+def audit_text(reference: Any) -> str | None:
+    """The words an event's ``"text:<digest>"`` reference stands for; "" once erased;
+    None if ``reference`` is not such a reference."""
+    if not isinstance(reference, str) or not reference.startswith("text:"):
+        return None
+    row = AuditText.objects.filter(digest=reference[5:]).values_list("text", flat=True).first()
+    return row or ""
 
 
 @dataclass(frozen=True)

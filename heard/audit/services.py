@@ -2,6 +2,7 @@
 
 import functools
 import logging
+import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,9 +22,10 @@ from heard.audit.domain import (
     StoredEvent,
     event_hash,
     normalise,
+    text_digest,
     verify_chain,
 )
-from heard.audit.models import Action, AuditCheckpoint, AuditEvent, ChainHead
+from heard.audit.models import Action, AuditCheckpoint, AuditEvent, AuditText, ChainHead
 from heard.audit.selectors import event_content, stored_checkpoint
 from heard.core.db.prepared import prepared_cursor
 from heard.core.request_context import current_request_id
@@ -223,6 +225,62 @@ def _fields(content: EventContent) -> dict[str, Any]:
         "request_id": content.request_id,
         "prev_hash": content.prev_hash,
     }
+
+
+# Personal words, kept outside the chain -----------------------------------------------
+
+TEXT_PREFIX = "text:"
+
+
+def erasable(text: str, *, about: models.Model | tuple[str, Any] | None = None) -> str:
+    """A reference to ``text`` for an event's ``before``/``after``, instead of the text.
+
+    Free text that may hold personal data (theme responses, notes, names) must not enter
+    the append-only chain, which can never be erased. The words go into an erasable
+    ``AuditText`` row (``about`` says whose or what they are) and the event holds
+    ``"text:<digest>"``, the SHA-256 of a random salt and the words. Call it inside the
+    transaction of the event. Empty text stays empty.
+    """
+    if not text:
+        return text
+    salt = secrets.token_hex(16)
+    digest = text_digest(salt, text)
+    subject_type, subject_id = _subject_parts(about)
+    AuditText.objects.create(
+        digest=digest, salt=salt, text=text, subject_type=subject_type, subject_id=subject_id
+    )
+    return TEXT_PREFIX + digest
+
+
+def audit_text_erase(
+    *,
+    actor: Any,
+    about: models.Model | tuple[str, Any],
+) -> int:
+    """Erase every word kept for the audit trail about ``about`` (a person's answers, a
+    theme response…): the text and salt are blanked, the digests in the chain stay, and
+    the chain still verifies. Recorded as an event naming only identifiers. Returns how
+    many texts were erased."""
+    subject_type, subject_id = _subject_parts(about)
+    with transaction.atomic():
+        rows = list(
+            AuditText.objects.select_for_update().filter(
+                subject_type=subject_type, subject_id=subject_id, erased_at=None
+            )
+        )
+        if not rows:
+            return 0
+        now = timezone.now()
+        for row in rows:
+            row.text, row.salt, row.erased_at = "", "", now
+        AuditText.objects.bulk_update(rows, ["text", "salt", "erased_at"])
+        audit_record(
+            action=Action.PERSONAL_TEXT_ERASED,
+            actor=actor,
+            subject=about,
+            after={"texts": [row.digest for row in rows]},
+        )
+    return len(rows)
 
 
 # Refusals -------------------------------------------------------------------------------

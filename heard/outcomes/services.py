@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record, audits_refusals
+from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.outcomes import domain, selectors
 from heard.outcomes.models import Decision, Outcome, ReportIssue, ThemeResponse
 from heard.proposals import domain as proposal_domain
@@ -24,6 +24,12 @@ class OutcomeRefused(ValueError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__(" ".join(problems))
         self.problems = problems
+
+
+def _words_kept_apart(values: dict[str, str], about: Any) -> dict[str, str]:
+    """Free-text answers as erasable references for the audit chain (``changed`` is a
+    choice and stays as it is)."""
+    return {k: v if k == "changed" else erasable(v, about=about) for k, v in values.items()}
 
 
 def _outcome(proposal: Proposal) -> Outcome:
@@ -44,7 +50,11 @@ def outcome_update(
         outcome.updated_at = timezone.now()
         outcome.save()
         audit_record(
-            action=Action.OUTCOME_UPDATED, actor=actor, subject=outcome, before=before, after=after
+            action=Action.OUTCOME_UPDATED,
+            actor=actor,
+            subject=outcome,
+            before={k: erasable(v, about=outcome) for k, v in before.items()},
+            after={k: erasable(v, about=outcome) for k, v in after.items()},
         )
     return outcome
 
@@ -92,12 +102,13 @@ def theme_response_save(
                 updated_by=actor if getattr(actor, "pk", None) else None,
                 **values,
             )
+        # The words may hold personal data: the chain keeps erasable references to them.
         audit_record(
             action=Action.THEME_RESPONSE_SAVED,
             actor=actor,
             subject=saved,
-            before=before,
-            after={"theme": item.name, **values},
+            before=_words_kept_apart(before, saved) if before else None,
+            after={"theme": item.name, **_words_kept_apart(values, saved)},
         )
     return saved
 

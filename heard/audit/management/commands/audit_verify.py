@@ -55,6 +55,8 @@ class Command(BaseCommand):
                     f"{result.unsigned_events} events since are not yet signed."
                 )
             return
+        if result.kind == "text":
+            raise CommandError(f"Audit chain intact, but {result.reason}.", returncode=1)
         if result.kind == "checkpoint":
             raise CommandError(
                 f"Audit chain does NOT MATCH its signed checkpoints: {result.reason}. "
