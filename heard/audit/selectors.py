@@ -139,7 +139,7 @@ def audit_verify(extra_public_keys: Iterable[Ed25519PublicKey] = ()) -> Verifica
     public_keys.update({signing.key_id(k): k for k in extra_public_keys})
     check = signing.verify_checkpoints(checkpoints, hash_at, public_keys)
     good = check.last_good.content if check.last_good else None
-    found = {
+    found: dict[str, Any] = {
         "checkpoints_checked": check.checked,
         "checkpoint_number": good.number if good else None,
         "checkpoint_sequence": good.sequence if good else None,

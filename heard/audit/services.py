@@ -345,7 +345,7 @@ def refusal_audited(
     except refusals as exc:
         if not getattr(exc, "_heard_refusal_audited", False) and not _in_transaction():
             audit_refusal(actor=actor, action=action, subject=subject, reason=refusal_reason(exc))
-            exc._heard_refusal_audited = True  # type: ignore[union-attr]
+            setattr(exc, "_heard_refusal_audited", True)  # noqa: B010
         raise
 
 
@@ -360,9 +360,8 @@ def audits_refusals(
         @functools.wraps(service)
         def audited(*args: P.args, **kwargs: P.kwargs) -> R:
             name = action(kwargs) if callable(action) else action
-            with refusal_audited(
-                actor=kwargs.get("actor"), action=name, subject=kwargs.get(subject)
-            ):
+            about: Any = kwargs.get(subject)
+            with refusal_audited(actor=kwargs.get("actor"), action=name, subject=about):
                 return service(*args, **kwargs)
 
         return audited
