@@ -174,7 +174,7 @@ def activity_transition(
         early = not problems and domain.closes_early(facts, target, now, by_clock=by_clock)
         if early:
             problems += _early_close_problems(locked, actor, reason)
-        problems += guards.problems(locked, str(target), now, by_clock)
+        problems += guards.problems(locked, str(target), now, by_clock, actor=actor)
         if problems:
             raise TransitionRefused(problems)
         before = locked.status

@@ -27,3 +27,11 @@ def test_a_refused_opening_is_audited_once_with_the_reasons(make_staff):
     assert "Sufficient reasons" in event.after["reason"]
     assert event.after["reason"] == str(refused.value)
     assert not AuditEvent.objects.filter(action=Action.CONSULTATION_OPENED).exists()
+
+
+def test_the_proposal_moves_on_in_the_name_of_the_officer_who_opened_it(make_staff):
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    consultation = services.consultation_open(actor=officer, consultation=passing_consultation())
+    event = AuditEvent.objects.filter(action=Action.PROPOSAL_TRANSITIONED).first()
+    assert event.after["status"] == "formal_consultation"
+    assert (event.actor_id, event.subject_id) == (officer.pk, str(consultation.proposal_id))
