@@ -332,3 +332,19 @@ def test_production_refuses_to_start_without_a_signing_key():
     )
     assert result.returncode != 0
     assert "HEARD_AUDIT_SIGNING_KEY_FILE is not set" in result.stderr
+
+
+def test_an_unreadable_key_file_stops_check(settings, tmp_path):
+    from heard.audit.apps import signing_key_check
+
+    assert signing_key_check() == []
+    bad = tmp_path / "key.pem"
+    bad.write_text("not a key", encoding="ascii")
+    settings.HEARD_AUDIT_SIGNING_KEY = ""
+    settings.HEARD_AUDIT_SIGNING_KEY_FILE = str(bad)
+    keys.reset()
+    [error] = signing_key_check()
+    assert error.id == "audit.E001" and "cannot be loaded" in error.msg
+    settings.HEARD_AUDIT_SIGNING_KEY_FILE = str(tmp_path / "missing.pem")
+    keys.reset()
+    assert signing_key_check()[0].id == "audit.E001"
