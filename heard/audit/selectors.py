@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -128,11 +129,12 @@ def audit_verify(extra_public_keys: Iterable[Ed25519PublicKey] = ()) -> Verifica
                 hash_at[e.sequence] = e.hash
             yield StoredEvent(pk=e.pk, content=event_content(e), stored_hash=e.hash)
 
-    chain = verify_chain(
-        events(),
-        head_sequence=head.sequence if head else 0,
-        head_hash=head.hash if head else GENESIS,
-    )
+    with closing(events()) as walk:  # closes the cursor even when the walk stops early
+        chain = verify_chain(
+            walk,
+            head_sequence=head.sequence if head else 0,
+            head_hash=head.hash if head else GENESIS,
+        )
     if not chain.ok:
         return chain
     public_keys = dict(keys.known_public_keys())

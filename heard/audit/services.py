@@ -4,7 +4,7 @@ import functools
 import logging
 import secrets
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -434,15 +434,17 @@ def audit_checkpoint(*, reason: str) -> AuditCheckpoint | None:
                 )
             after_sequence, after_hash = last.sequence, last.head_hash
             prev_digest = signing.checkpoint_digest(stored.content, stored.signature)
-        events = (
+        # Closed as soon as the walk stops (a broken chain stops it early), so the
+        # server-side cursor on PostgreSQL is closed inside the transaction.
+        with closing(
             StoredEvent(pk=e.pk, content=event_content(e), stored_hash=e.hash)
             for e in AuditEvent.objects.filter(sequence__gt=after_sequence)
             .order_by("sequence", "pk")
             .iterator(chunk_size=2000)
-        )
-        check = verify_chain(
-            events, sequence, head_hash, after_sequence=after_sequence, after_hash=after_hash
-        )
+        ) as events:
+            check = verify_chain(
+                events, sequence, head_hash, after_sequence=after_sequence, after_hash=after_hash
+            )
         if not check.ok:
             raise ChainNotSigned(
                 f"event #{check.broken_sequence} does not follow the chain: {check.reason}"
