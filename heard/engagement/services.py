@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record, audits_refusals
+from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality
 from heard.people.models import Group, Topic
@@ -193,11 +193,18 @@ def activity_transition(
                 extra = {
                     "closed_early": True,
                     "scheduled_closes_at": locked.scheduled_closes_at,
-                    "reason": locked.closed_early_reason,
+                    # Published on the page, but written by a person: kept erasable.
+                    "reason": erasable(locked.closed_early_reason, about=locked),
                 }
             locked.closes_at = now
             update.append("closes_at")
             extra["closes_at"] = now
+        if target == domain.Status.OPEN and locked.closed_early:
+            # Reopened (with a new closing time): the early-close notice no longer applies;
+            # the audit trail keeps it.
+            locked.scheduled_closes_at, locked.closed_early_reason = None, ""
+            locked.closed_early_by = None
+            update += ["scheduled_closes_at", "closed_early_reason", "closed_early_by"]
         if target == domain.Status.FEEDBACK_PUBLISHED:
             locked.feedback_published_at = now
             update.append("feedback_published_at")
