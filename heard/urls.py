@@ -6,6 +6,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
+from heard.audit import views as audit_views
 from heard.core.assets import nhsuk_css
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -15,6 +16,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("account/", include("allauth.urls")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
+    # The public key the audit chain's checkpoints are signed with (ADR 10).
+    path("audit-signing-key.pem", audit_views.public_key, name="audit_public_key"),
     path("staff/users/", include("heard.accounts.urls_staff")),
     path("staff/people/", include("heard.people.urls_staff")),
     path("staff/involvement/", include("heard.involvement.urls_staff")),

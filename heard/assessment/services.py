@@ -32,7 +32,7 @@ from heard.assessment.models import (
     UrgentPath,
 )
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
 
 # ---------------------------------------------------------------------------------------
 # Options appraisal
@@ -375,6 +375,7 @@ def significance_save(
     return assessment
 
 
+@audits_refusals("significance.override", subject="proposal")
 def significance_override(
     *, actor: Any, proposal: Any, consultation_required: bool, reason: str
 ) -> SignificanceAssessment:

@@ -58,6 +58,12 @@ class EventContent:
         }
 
 
+def text_digest(salt: str, text: str) -> str:
+    """The digest an event holds for words kept outside the chain (erasable): SHA-256 of
+    a random salt and the words, so it reveals nothing once both are erased."""
+    return hashlib.sha256(f"{salt}\n{text}".encode()).hexdigest()
+
+
 def event_hash(content: EventContent) -> str:
     return hashlib.sha256(canonical_json(content.as_dict()).encode("utf-8")).hexdigest()
 
@@ -78,16 +84,35 @@ class Verification:
     broken_pk: int | None = None
     broken_sequence: int | None = None
     reason: str = ""
+    # "chain": the chain does not match itself; "checkpoint": it matches itself but not
+    # a signed checkpoint (it was rewritten and recomputed), or a checkpoint is not valid.
+    kind: str = "chain"
+    checkpoints_checked: int = 0
+    # The newest signed checkpoint the chain still matches, and how many events came
+    # after it (not yet covered by a signature).
+    checkpoint_number: int | None = None
+    checkpoint_sequence: int | None = None
+    checkpoint_signed_at: datetime | None = None
+    unsigned_events: int = 0
 
 
-def verify_chain(events: Iterable[StoredEvent], head_sequence: int, head_hash: str) -> Verification:
+def verify_chain(
+    events: Iterable[StoredEvent],
+    head_sequence: int,
+    head_hash: str,
+    *,
+    after_sequence: int = 0,
+    after_hash: str = GENESIS,
+) -> Verification:
     """Walk events in sequence order and report the first that breaks the chain.
 
     ``head_sequence``/``head_hash`` describe the last event the writer appended; an empty
-    chain has head 0/GENESIS.
+    chain has head 0/GENESIS. To check only the events after a known one (a signed
+    checkpoint), give its sequence and hash as ``after_sequence``/``after_hash`` and pass
+    the events after it.
     """
-    expected_prev = GENESIS
-    expected_sequence = 1
+    expected_prev = after_hash
+    expected_sequence = after_sequence + 1
     verified = 0
     for event in events:
         c = event.content
@@ -120,13 +145,14 @@ def verify_chain(events: Iterable[StoredEvent], head_sequence: int, head_hash: s
         expected_prev = event.stored_hash
         expected_sequence += 1
         verified += 1
-    if verified != head_sequence or expected_prev != head_hash:
+    if after_sequence + verified != head_sequence or expected_prev != head_hash:
+        last = after_sequence + verified
         return Verification(
             False,
             verified,
             None,
-            verified + 1,
-            f"the chain ends at event {verified} but {head_sequence} were recorded: "
+            last + 1,
+            f"the chain ends at event {last} but {head_sequence} were recorded: "
             "events were removed from the end",
         )
     return Verification(True, verified)

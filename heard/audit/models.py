@@ -168,6 +168,10 @@ class Action(models.TextChoices):
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"
+    # A legally significant act that was refused: who tried, what, and why (the refusal
+    # message). The event's subject is what the act was tried on.
+    ACT_REFUSED = "act.refused", "Legally significant act refused"
+    PERSONAL_TEXT_ERASED = "personal_text.erased", "Personal words erased from the record"
     # Demo data
     DEMO_LOADED = "demo.loaded", "Demo data loaded"
 
@@ -236,3 +240,64 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.sequence}"
+
+
+class AuditCheckpoint(models.Model):
+    """The chain head on a date, signed with a key held outside the database (ADR 10).
+
+    Append-only like the events (the model refuses change; triggers refuse it too). The
+    signature covers every field but ``reason`` and ``id``; see ``heard.audit.signing``.
+    """
+
+    number = models.PositiveBigIntegerField(unique=True)
+    sequence = models.PositiveBigIntegerField(db_index=True)
+    head_hash = models.CharField(max_length=64)
+    signed_at = models.DateTimeField()
+    prev_digest = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+    # What made it: "timer", "command", or the audit action of the act it follows.
+    reason = models.CharField(max_length=64, blank=True)
+
+    objects: ClassVar[models.Manager["AuditCheckpoint"]] = models.Manager()
+
+    class Meta:
+        ordering = ("-number",)
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.number} at event #{self.sequence}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("Audit checkpoints are append-only: they cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit checkpoints are append-only: they cannot be deleted.")
+
+
+class AuditText(models.Model):
+    """Free text an event refers to that may hold personal data, kept outside the chain.
+
+    The event holds only ``digest`` – SHA-256 of a random salt and the text – so the
+    chain never holds the words, and the digest reveals nothing once they are erased:
+    erasing blanks ``text`` and ``salt`` here and the chain still verifies. Until then
+    the words can be checked against the digest the chain holds.
+    """
+
+    digest = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=32, blank=True)
+    text = models.TextField(blank=True)
+    # Whose or what words these are, so they can be found and erased together.
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"text {self.digest[:12]}{' (erased)' if self.erased_at else ''}"

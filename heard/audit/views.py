@@ -2,13 +2,14 @@
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from heard.audit import keys, signing
 from heard.audit.forms import EventFilterForm
 from heard.audit.models import Action
-from heard.audit.selectors import audit_events, audit_export_lines
+from heard.audit.selectors import audit_chain_status, audit_events, audit_export_lines
 from heard.audit.services import audit_record
 from heard.core.permissions import permission_required
 
@@ -23,8 +24,27 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/event_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "status": audit_chain_status(),
+        },
     )
+
+
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The public key the audit chain's checkpoints are signed with, for anyone to keep
+    and to verify a copy of the chain with (ADR 10)."""
+    key = keys.public_key()
+    if key is None:
+        raise Http404("No audit signing key is configured.")
+    response = HttpResponse(signing.public_pem(key), content_type="application/x-pem-file")
+    response["Content-Disposition"] = (
+        f'inline; filename="heard-audit-key-{signing.key_id(key)}.pem"'
+    )
+    return response
 
 
 @permission_required("audit.export_events")

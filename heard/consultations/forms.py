@@ -26,6 +26,18 @@ class SectionForm(forms.Form):
     )
 
 
+class CorrectionForm(SectionForm):
+    """A correction to a section of an opened consultation's document."""
+
+    reason = forms.CharField(
+        label="Why is it being corrected?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Published beside the corrected text: “Corrected on … because …”.",
+        error_messages={"required": "Give the reason for the correction."},
+    )
+
+
 class DatesForm(forms.Form):
     opens_at = _datetime("Opens")
     closes_at = _datetime("Closes", "UK time. The consultation closes at this exact time.")

@@ -122,6 +122,43 @@ class DocumentSection(models.Model):
         return self.body.strip() != self.published_body.strip()
 
 
+class DocumentVersion(models.Model):
+    """One published version of the consultation document, kept for ever.
+
+    Publishing makes version 1 (and more before the consultation opens). Once it has
+    opened the document is frozen: a correction is a new version with a reason, shown on
+    the public page as "corrected on … because …"; every version stays public. The audit
+    event of each version carries its ``content_hash`` (SHA-256 of the sections'
+    canonical JSON), so what people saw on any date can be shown and checked.
+    """
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    # {section key: published text}, in the document's order.
+    sections = models.JSONField()
+    content_hash = models.CharField(max_length=64)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Why a correction was made (empty for versions published before opening).
+    reason = models.TextField(blank=True)
+    is_correction = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ("consultation", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "number"], name="consultations_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultation}: version {self.number}"
+
+
 class Council(models.Model):
     """A local authority whose overview and scrutiny committee is consulted."""
 

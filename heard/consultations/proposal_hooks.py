@@ -58,13 +58,28 @@ def timeline(proposal: Any) -> list[TimelineEntry]:
         )
     if activity.closes_at and status != engagement_domain.Status.DRAFT:
         closed = consultation.is_closed_at(now)
-        entries.append(
-            TimelineEntry(
-                activity.closes_at,
-                "Formal consultation closed" if closed else "Formal consultation due to close",
-                url=url,
+        if activity.closed_early and activity.scheduled_closes_at:
+            # The real closing time, and the notice of why it came before the published one.
+            entries.append(
+                TimelineEntry(
+                    activity.closes_at,
+                    "Formal consultation closed early",
+                    detail=(
+                        f"It was due to close on "
+                        f"{timezone.localtime(activity.scheduled_closes_at):%-d %B %Y, %H:%M}. "
+                        f"{activity.closed_early_reason}"
+                    ).strip(),
+                    url=url,
+                )
             )
-        )
+        else:
+            entries.append(
+                TimelineEntry(
+                    activity.closes_at,
+                    "Formal consultation closed" if closed else "Formal consultation due to close",
+                    url=url,
+                )
+            )
     for notice in consultation.osc_notices.all():
         entries.append(
             TimelineEntry(

@@ -12,6 +12,7 @@ from heard.consultations import gunning
 from heard.consultations.models import (
     Consultation,
     DocumentSection,
+    DocumentVersion,
     Mailout,
     MidpointReview,
 )
@@ -288,6 +289,46 @@ def published_sections(consultation: Consultation) -> list[DocumentSection]:
     order = list(gunning.SECTIONS)
     rows = [s for s in consultation.sections.all() if s.published_body.strip()]
     return sorted(rows, key=lambda s: order.index(s.key) if s.key in order else len(order))
+
+
+@dataclass(frozen=True)
+class PublishedDocument:
+    """A published version of the document as the public reads it."""
+
+    version: DocumentVersion | None
+    sections: list[tuple[str, str, str]]  # key, heading, text
+    corrections: list[DocumentVersion]  # every correction up to this version, oldest first
+    versions: int
+
+
+def published_document(
+    consultation: Consultation, number: int | None = None
+) -> PublishedDocument | None:
+    """Version ``number`` of the document (the latest if None), from the stored version –
+    never from the live draft. None if there is no such version."""
+    versions = list(consultation.versions.order_by("number"))
+    if not versions:
+        if number is not None:
+            return None
+        rows = published_sections(consultation)
+        return PublishedDocument(
+            None, [(s.key, s.get_key_display(), s.published_body) for s in rows], [], 0
+        )
+    chosen = (
+        versions[-1] if number is None else next((v for v in versions if v.number == number), None)
+    )
+    if chosen is None:
+        return None
+    return PublishedDocument(
+        chosen,
+        [
+            (key, gunning.SECTIONS.get(key, key), text)
+            for key, text in chosen.sections.items()
+            if text.strip()
+        ],
+        [v for v in versions if v.is_correction and v.number <= chosen.number],
+        len(versions),
+    )
 
 
 def public_consultation(slug: str) -> Consultation | None:

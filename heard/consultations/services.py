@@ -9,21 +9,25 @@ in ``guard.py`` does it once every check passes), so the public never sees a pro
 unchanged.
 """
 
+import hashlib
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from heard.audit.domain import canonical_json
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
 from heard.consultations import gunning
 from heard.consultations.models import (
     Consultation,
     Council,
     DocumentSection,
+    DocumentVersion,
     Mailout,
     MidpointReview,
     OscNotice,
@@ -38,6 +42,12 @@ from heard.proposals import services as proposal_services
 from heard.proposals.models import Proposal
 
 CREATE_FROM = (proposal_domain.Status.SIGNIFICANCE, proposal_domain.Status.ASSURANCE)
+# From the decision on, the consultation is part of the record of the decision.
+DECIDED_STATUSES = (
+    proposal_domain.Status.DECIDED,
+    proposal_domain.Status.IMPLEMENTATION,
+    proposal_domain.Status.EVALUATION,
+)
 
 
 class ConsultationProblem(ValueError):
@@ -195,15 +205,63 @@ def _user(actor: Any) -> Any:
 
 
 # --- the consultation document ---------------------------------------------------------
+#
+# Drafted section by section and published together, each publication a numbered
+# ``DocumentVersion`` (the text kept, its SHA-256 in the audit event). Once the
+# consultation has opened the document is frozen: no section changes in place, and a
+# correction is a new version with a reason, published with a visible note.
+
+CHANGE_PERMISSION = "consultations.change_consultations"
 
 
+def _may_change(actor: Any) -> None:
+    """The actor's own permission, checked here and not only in the view. ``None`` is
+    the system itself (the demo loader); any person must hold the permission."""
+    if actor is not None and not actor.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied(
+            "Only an administrator, a programme lead or an engagement officer may change "
+            "a consultation document."
+        )
+
+
+def document_frozen(consultation: Consultation, now: datetime | None = None) -> bool:
+    """True once the consultation has opened: what people were consulted on is fixed."""
+    return consultation.status_at(now) not in (
+        engagement_domain.Status.DRAFT,
+        engagement_domain.Status.SCHEDULED,
+    )
+
+
+def _frozen_problem() -> ConsultationProblem:
+    return ConsultationProblem(
+        "The consultation has opened, so its document can no longer be changed in place: "
+        "make a correction instead (a new version, with the reason, shown on the public page)."
+    )
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _content_hash(sections: dict[str, str]) -> str:
+    return hashlib.sha256(canonical_json({"sections": sections}).encode("utf-8")).hexdigest()
+
+
+@audits_refusals("consultation.edit_document", subject="section")
 def section_save(*, actor: Any, section: DocumentSection, body: str) -> DocumentSection:
+    """Save a section's draft. Refused once the consultation has opened."""
+    _may_change(actor)
     with transaction.atomic():
         section = DocumentSection.objects.select_for_update().get(pk=section.pk)
+        consultation = Consultation.objects.select_related("activity").get(
+            pk=section.consultation_id
+        )
+        if document_frozen(consultation):
+            raise _frozen_problem()
         body = body.strip()
         if body == section.body:
             return section
-        before = len(section.body)
+        before = section.body
         section.body = body
         section.updated_at = timezone.now()
         section.updated_by = _user(actor)
@@ -211,17 +269,74 @@ def section_save(*, actor: Any, section: DocumentSection, body: str) -> Document
         audit_record(
             action=Action.CONSULTATION_SECTION_SAVED,
             actor=actor,
-            subject=section.consultation,
-            before={"section": section.key, "characters": before},
-            after={"section": section.key, "characters": len(body)},
+            subject=consultation,
+            before={"section": section.key, "characters": len(before), "sha256": text_hash(before)},
+            after={"section": section.key, "characters": len(body), "sha256": text_hash(body)},
         )
     return section
 
 
+def _publish_version(
+    *, actor: Any, consultation: Consultation, sections: list[DocumentSection], reason: str
+) -> DocumentVersion:
+    """Publish the sections' drafts as the next version (inside the caller's transaction)."""
+    now = timezone.now()
+    changed = []
+    for section in sections:
+        if section.published_body != section.body:
+            changed.append(section.key)
+            section.published_body = section.body
+            section.published_at = now
+            section.save(update_fields=["published_body", "published_at"])
+    order = list(gunning.SECTIONS)
+    texts = {
+        s.key: s.published_body
+        for s in sorted(sections, key=lambda s: order.index(s.key) if s.key in order else 99)
+    }
+    last = consultation.versions.order_by("-number").first()
+    version = DocumentVersion.objects.create(
+        consultation=consultation,
+        number=(last.number + 1) if last else 1,
+        sections=texts,
+        content_hash=_content_hash(texts),
+        published_at=now,
+        published_by=_user(actor),
+        reason=reason,
+        is_correction=bool(reason),
+    )
+    consultation.document_published_at = now
+    consultation.document_published_by = _user(actor)
+    consultation.save(update_fields=["document_published_at", "document_published_by"])
+    audit_record(
+        action=Action.CONSULTATION_DOCUMENT_PUBLISHED,
+        actor=actor,
+        subject=consultation,
+        before={"version": last.number, "content_hash": last.content_hash} if last else None,
+        after={
+            "version": version.number,
+            "content_hash": version.content_hash,
+            "sections": {k: text_hash(v) for k, v in texts.items()},
+            "sections_changed": changed,
+            "correction": version.is_correction,
+            "reason": reason,
+        },
+    )
+    return version
+
+
+@audits_refusals("consultation.publish_document", subject="consultation")
 def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
-    """Publish every section's draft. Refused while a section is empty."""
+    """Publish every section's draft as a new version. Refused while a section is empty,
+    and once the consultation has opened (then only a correction may change it)."""
+    _may_change(actor)
     with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        consultation = (
+            Consultation.objects.select_for_update()
+            .select_related("activity")
+            .get(pk=consultation.pk)
+        )
+        if document_frozen(consultation):
+            raise _frozen_problem()
         sections = list(consultation.sections.all())
         empty = [s.get_key_display() for s in sections if not s.body.strip()]
         missing = [
@@ -233,24 +348,62 @@ def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
                 + ", ".join(missing + empty)
                 + "."
             )
-        now = timezone.now()
-        changed = []
-        for section in sections:
-            if section.published_body != section.body:
-                changed.append(section.key)
-                section.published_body = section.body
-                section.published_at = now
-                section.save(update_fields=["published_body", "published_at"])
-        consultation.document_published_at = now
-        consultation.document_published_by = _user(actor)
-        consultation.save(update_fields=["document_published_at", "document_published_by"])
-        audit_record(
-            action=Action.CONSULTATION_DOCUMENT_PUBLISHED,
-            actor=actor,
-            subject=consultation,
-            after={"sections_changed": changed},
-        )
+        _publish_version(actor=actor, consultation=consultation, sections=sections, reason="")
     return consultation
+
+
+@audits_refusals("consultation.correct_document", subject="consultation")
+def document_correct(
+    *, actor: Any, consultation: Consultation, bodies: dict[str, str], reason: str
+) -> DocumentVersion:
+    """Correct the published document of an opened consultation: a new version with the
+    changed sections and the reason, published with a "corrected on … because …" note.
+    Every earlier version stays public. Refused before opening (edit and publish
+    instead), once the decision is recorded, without a real reason, and when nothing
+    changes."""
+    _may_change(actor)
+    with transaction.atomic():
+        consultation = (
+            Consultation.objects.select_for_update()
+            .select_related("activity", "proposal")
+            .get(pk=consultation.pk)
+        )
+        if not document_frozen(consultation):
+            raise ConsultationProblem(
+                "The consultation has not opened: change the sections and publish the document."
+            )
+        if str(consultation.proposal.status) in DECIDED_STATUSES:
+            raise ConsultationProblem(
+                "The decision has been recorded: the consultation document is part of the "
+                "record of the decision and can no longer be corrected."
+            )
+        problems = engagement_domain.reason_problems(reason, what="for the correction")
+        if problems:
+            raise ConsultationProblem(" ".join(problems))
+        unknown = sorted(set(bodies) - set(gunning.SECTIONS))
+        if unknown:
+            raise ConsultationProblem(f"There is no section {', '.join(unknown)}.")
+        sections = list(consultation.sections.select_for_update())
+        changed = False
+        for section in sections:
+            if section.key in bodies:
+                text = bodies[section.key].strip()
+                if not text:
+                    raise ConsultationProblem(f"“{section.get_key_display()}” cannot be emptied.")
+                if text != section.published_body:
+                    changed = True
+                section.body = text
+                section.updated_at = timezone.now()
+                section.updated_by = _user(actor)
+                section.save(update_fields=["body", "updated_at", "updated_by"])
+        if not changed:
+            raise ConsultationProblem("The correction changes nothing in the published text.")
+        return _publish_version(
+            actor=actor,
+            consultation=consultation,
+            sections=sections,
+            reason=" ".join(reason.split()),
+        )
 
 
 # --- dates, justification, opening -------------------------------------------------------
@@ -337,6 +490,7 @@ def _scheduled_change_problems(
     return []
 
 
+@audits_refusals("consultation.open", subject="consultation")
 def consultation_open(
     *, actor: Any, consultation: Consultation, now: datetime | None = None
 ) -> Consultation:

@@ -6,4 +6,6 @@ app_name = "consultations_public"
 
 urlpatterns = [
     path("<slug:slug>/", views.public_detail, name="detail"),
+    path("<slug:slug>/document/versions/", views.public_versions, name="versions"),
+    path("<slug:slug>/document/versions/<int:number>/", views.public_version, name="version"),
 ]

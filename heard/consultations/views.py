@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from heard.audit.selectors import EventFilter, audit_events
 from heard.consultations import gunning, selectors, services
 from heard.consultations.forms import (
+    CorrectionForm,
     CouncilForm,
     DatesForm,
     MailoutForm,
@@ -109,6 +110,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "status_label": engagement_domain.STATUS_LABELS[status],
             "is_draft": status == engagement_domain.Status.DRAFT,
+            "frozen": services.document_frozen(consultation, now),
+            "versions": list(consultation.versions.order_by("-number")),
             "opens_in_future": bool(
                 consultation.activity.opens_at and consultation.activity.opens_at > now
             ),
@@ -159,15 +162,35 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
     if key not in gunning.SECTIONS:
         raise Http404
     section, _ = DocumentSection.objects.get_or_create(consultation=consultation, key=key)
-    form = SectionForm(request.POST or None, initial={"body": section.body})
+    frozen = services.document_frozen(consultation)
+    form_class = CorrectionForm if frozen else SectionForm
+    form = form_class(request.POST or None, initial={"body": section.body})
     if request.method == "POST" and form.is_valid():
-        services.section_save(actor=request.user, section=section, body=form.cleaned_data["body"])
-        messages.success(
-            request,
-            f"\u201c{gunning.SECTIONS[key]}\u201d has been saved. Publish the document to "
-            "make the change public.",
-        )
-        return redirect("consultations:detail", pk=consultation.pk)
+        try:
+            if frozen:
+                version = services.document_correct(
+                    actor=request.user,
+                    consultation=consultation,
+                    bodies={key: form.cleaned_data["body"]},
+                    reason=form.cleaned_data["reason"],
+                )
+                done = (
+                    f"The correction has been published as version {version.number} of the "
+                    "document, with its reason."
+                )
+            else:
+                services.section_save(
+                    actor=request.user, section=section, body=form.cleaned_data["body"]
+                )
+                done = (
+                    f"\u201c{gunning.SECTIONS[key]}\u201d has been saved. Publish the document "
+                    "to make the change public."
+                )
+        except services.ConsultationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            messages.success(request, done)
+            return redirect("consultations:detail", pk=consultation.pk)
     form.fields["body"].label = gunning.SECTIONS[key]
     return render(
         request,
@@ -177,6 +200,7 @@ def section_edit(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             "section": section,
             "label": gunning.SECTIONS[key],
             "form": form,
+            "frozen": frozen,
             **_panel_context(consultation),
         },
     )
@@ -447,7 +471,7 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status": status,
             "status_label": engagement_domain.STATUS_LABELS[status],
             "is_open": status == engagement_domain.Status.OPEN,
-            "sections": selectors.published_sections(consultation),
+            "document": selectors.published_document(consultation),
             "councils": list(consultation.councils.all()),
             "events": selectors.events(consultation),
             "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
@@ -458,4 +482,38 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 if link.title != "Formal consultation"
             ],
         },
+    )
+
+
+def _public_or_404(slug: str) -> Consultation:
+    consultation = selectors.public_consultation(slug)
+    if consultation is None or consultation.status_at() == engagement_domain.Status.DRAFT:
+        raise Http404
+    return consultation
+
+
+def public_versions(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every published version of the document, with why each correction was made."""
+    consultation = _public_or_404(slug)
+    return render(
+        request,
+        "consultations/public/versions.html",
+        {
+            "consultation": consultation,
+            "proposal": consultation.proposal,
+            "versions": list(consultation.versions.order_by("-number")),
+        },
+    )
+
+
+def public_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """One version of the document exactly as it was published."""
+    consultation = _public_or_404(slug)
+    document = selectors.published_document(consultation, number)
+    if document is None or document.version is None:
+        raise Http404
+    return render(
+        request,
+        "consultations/public/version.html",
+        {"consultation": consultation, "proposal": consultation.proposal, "document": document},
     )

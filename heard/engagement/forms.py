@@ -125,3 +125,5 @@ class FeedbackForm(forms.Form):
 
 class TransitionForm(forms.Form):
     target = forms.ChoiceField(choices=Activity.Status.choices)
+    # Closing before the published closing time: why (published as a notice).
+    reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)

@@ -12,6 +12,7 @@ registers a guard in ``AppConfig.ready``:
 """
 
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -24,5 +25,20 @@ def register(guard: TransitionGuard) -> None:
         _guards.append(guard)
 
 
-def problems(activity: Any, target: str, now: datetime, by_clock: bool) -> list[str]:
-    return [problem for guard in _guards for problem in guard(activity, target, now, by_clock)]
+_acting: ContextVar[Any] = ContextVar("heard_transition_actor", default=None)
+
+
+def problems(
+    activity: Any, target: str, now: datetime, by_clock: bool, *, actor: Any = None
+) -> list[str]:
+    token = _acting.set(actor)
+    try:
+        return [problem for guard in _guards for problem in guard(activity, target, now, by_clock)]
+    finally:
+        _acting.reset(token)
+
+
+def acting_person() -> Any:
+    """While the guards run: the person whose move they check (None for the clock), so
+    that a consequence a guard records is attributed to the person who caused it."""
+    return _acting.get()

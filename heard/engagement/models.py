@@ -67,6 +67,14 @@ class Activity(models.Model):
         max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     allow_late_responses = models.BooleanField(default=False)
+    # Closed before its published closing time (a recorded act): ``closes_at`` becomes the
+    # real closing time, used by every page and the late-response rule; the published
+    # time, the reason (shown publicly) and who closed it are kept here.
+    scheduled_closes_at = models.DateTimeField(null=True, blank=True)
+    closed_early_reason = models.TextField(blank=True)
+    closed_early_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     feedback = models.TextField(
         blank=True, help_text="You said, we did: what became of what people said"
     )
@@ -84,6 +92,10 @@ class Activity(models.Model):
     @property
     def public_level_label(self) -> str:
         return domain.PUBLIC_LEVEL_LABELS[domain.Level(self.level)]
+
+    @property
+    def closed_early(self) -> bool:
+        return self.scheduled_closes_at is not None
 
     def facts(self) -> domain.ActivityFacts:
         return domain.ActivityFacts(

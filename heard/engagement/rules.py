@@ -19,3 +19,7 @@ rules.add_perm(
 # take responses by phone and post and answer for them. Everyone else sees the answers
 # with personal data replaced by placeholders, as the insight bank shows them.
 rules.add_perm("engagement.view_responses_unredacted", is_administrator | is_engagement_officer)
+
+# Closing a formal consultation before its published closing time cuts short the time
+# people were promised (Gunning: adequate time): a programme lead or an administrator.
+rules.add_perm("engagement.close_formal_consultation_early", is_administrator | is_programme_lead)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality, Questionnaire
 from heard.people.models import Group, Topic
@@ -144,6 +144,7 @@ def activity_feedback_save(*, actor: Any, activity: Activity, feedback: str) -> 
     return activity
 
 
+@audits_refusals(lambda call: f"activity.{call['target']}", subject="activity")
 def activity_transition(
     *,
     activity: Activity,
@@ -151,17 +152,25 @@ def activity_transition(
     actor: Any = None,
     now: datetime | None = None,
     by_clock: bool = False,
+    reason: str = "",
 ) -> Activity:
     """Move an activity to ``target`` if the lifecycle allows it now.
 
     Raises TransitionRefused with the reasons otherwise. The row is locked, so the clock
     and a person pressing a button at the same moment cannot both move it.
+
+    Closing before the published closing time is a recorded act: a formal consultation
+    needs an authorised role (``engagement.close_formal_consultation_early``) and a
+    ``reason``, published as a notice; any activity closed early keeps its published
+    time in ``scheduled_closes_at`` and takes the real closing time as ``closes_at``,
+    which every page, the timeline, the report and the late-response rule then use.
     """
     now = now or timezone.now()
     target = domain.Status(target)
     with transaction.atomic():
         locked = Activity.objects.select_for_update().get(pk=activity.pk)
-        problems = domain.transition_problems(locked.facts(), target, now, by_clock=by_clock)
+        facts = locked.facts()
+        problems = domain.transition_problems(facts, target, now, by_clock=by_clock)
         if target in (domain.Status.SCHEDULED, domain.Status.OPEN) and not by_clock:
             problems += domain.participation_problems(
                 kind=locked.kind,
@@ -171,12 +180,40 @@ def activity_transition(
                 has_place=bool(locked.venue.strip() or locked.address.strip()),
                 has_date=locked.event_starts_at is not None,
             )
-        problems += guards.problems(locked, str(target), now, by_clock)
+        early = not problems and domain.closes_early(facts, target, now, by_clock=by_clock)
+        if early:
+            problems += _early_close_problems(locked, actor, reason)
+        problems += guards.problems(locked, str(target), now, by_clock, actor=actor)
         if problems:
             raise TransitionRefused(problems)
         before = locked.status
         locked.status = target
         update = ["status", "updated_at"]
+        extra: dict[str, Any] = {}
+        if target == domain.Status.CLOSED and (early or locked.closes_at is None):
+            # The real closing time; the published one is kept when it was later.
+            if early:
+                locked.scheduled_closes_at = locked.closes_at
+                locked.closed_early_reason = " ".join(reason.split())
+                locked.closed_early_by = (
+                    actor if getattr(actor, "is_authenticated", False) else None
+                )
+                update += ["scheduled_closes_at", "closed_early_reason", "closed_early_by"]
+                extra = {
+                    "closed_early": True,
+                    "scheduled_closes_at": locked.scheduled_closes_at,
+                    # Published on the page, but written by a person: kept erasable.
+                    "reason": erasable(locked.closed_early_reason, about=locked),
+                }
+            locked.closes_at = now
+            update.append("closes_at")
+            extra["closes_at"] = now
+        if target == domain.Status.OPEN and locked.closed_early:
+            # Reopened (with a new closing time): the early-close notice no longer applies;
+            # the audit trail keeps it.
+            locked.scheduled_closes_at, locked.closed_early_reason = None, ""
+            locked.closed_early_by = None
+            update += ["scheduled_closes_at", "closed_early_reason", "closed_early_by"]
         if target == domain.Status.FEEDBACK_PUBLISHED:
             locked.feedback_published_at = now
             update.append("feedback_published_at")
@@ -189,9 +226,25 @@ def activity_transition(
             actor=actor,
             subject=locked,
             before={"status": before},
-            after={"status": str(target), "by": "clock" if by_clock else "person"},
+            after={"status": str(target), "by": "clock" if by_clock else "person", **extra},
         )
     return locked
+
+
+def _early_close_problems(activity: Activity, actor: Any, reason: str) -> list[str]:
+    """Closing before the published closing time: for a formal consultation, only an
+    authorised role, and only with a reason (it is published)."""
+    if activity.kind != Activity.Kind.FORMAL_CONSULTATION:
+        return []
+    problems: list[str] = []
+    if actor is None or not actor.has_perm("engagement.close_formal_consultation_early"):
+        problems.append(
+            "Only a programme lead or an administrator may close a formal consultation "
+            "before its published closing time."
+        )
+    return problems + domain.reason_problems(
+        reason, what="for closing the consultation before its published closing time"
+    )
 
 
 def activities_advance_clock(*, now: datetime | None = None) -> int:

@@ -101,6 +101,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             domain.transition_problems(facts, target, now)
             # feedback goes public by approval (the publication step registers a guard)
             + (guards.problems(activity, target, now, False) if target in GUARDED else []),
+            domain.closes_early(facts, target, now, by_clock=False),
         )
         for target in sorted(domain.TRANSITIONS[facts.status])
     ]
@@ -135,7 +136,10 @@ def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("engagement:detail", pk=pk)
     try:
         services.activity_transition(
-            activity=activity, target=form.cleaned_data["target"], actor=request.user
+            activity=activity,
+            target=form.cleaned_data["target"],
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
         )
     except services.TransitionRefused as exc:
         for problem in exc.problems:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.core.pdf import html_to_pdf
 from heard.outcomes import domain, selectors
 from heard.outcomes.models import (
@@ -61,6 +61,12 @@ def _refuse_if_locked(proposal: Proposal) -> None:
         raise OutcomeRefused([domain.locked_problem(issued.version)])
 
 
+def _words_kept_apart(values: dict[str, str], about: Any) -> dict[str, str]:
+    """Free-text answers as erasable references for the audit chain (``changed`` is a
+    choice and stays as it is)."""
+    return {k: v if k == "changed" else erasable(v, about=about) for k, v in values.items()}
+
+
 def _outcome(proposal: Proposal) -> Outcome:
     outcome, _ = Outcome.objects.get_or_create(proposal=proposal)
     return outcome
@@ -82,7 +88,11 @@ def outcome_update(
         outcome.updated_at = timezone.now()
         outcome.save()
         audit_record(
-            action=Action.OUTCOME_UPDATED, actor=actor, subject=outcome, before=before, after=after
+            action=Action.OUTCOME_UPDATED,
+            actor=actor,
+            subject=outcome,
+            before={k: erasable(v, about=outcome) for k, v in before.items()},
+            after={k: erasable(v, about=outcome) for k, v in after.items()},
         )
     return outcome
 
@@ -134,16 +144,18 @@ def theme_response_save(
                 updated_by=_user(actor),
                 **values,
             )
+        # The words may hold personal data: the chain keeps erasable references to them.
         audit_record(
             action=Action.THEME_RESPONSE_SAVED,
             actor=actor,
             subject=saved,
-            before=before,
-            after={"theme": item.name, **values},
+            before=_words_kept_apart(before, saved) if before else None,
+            after={"theme": item.name, **_words_kept_apart(values, saved)},
         )
     return saved
 
 
+@audits_refusals("outcome.issue", subject="proposal")
 def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = "") -> ReportIssue:
     """Issue the outcome report to the decision makers: store it as issued (HTML and PDF
     bytes, the considerations and themes, their SHA-256 also in the audit trail) as a new
@@ -298,6 +310,7 @@ def report_downloaded(*, proposal: Proposal, actor: Any) -> None:
         )
 
 
+@audits_refusals("outcome.decide", subject="proposal")
 def decision_record(
     *,
     proposal: Proposal,

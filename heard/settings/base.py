@@ -319,6 +319,19 @@ HEARD_BASE_URL = env.str("HEARD_BASE_URL", default="")
 HEARD_CONSULTATION_MIN_WEEKS = env.int("HEARD_CONSULTATION_MIN_WEEKS", default=12)
 HEARD_PRE_ELECTION_PERIODS = env.list("HEARD_PRE_ELECTION_PERIODS", default=[])
 
+# The audit chain's head is signed at checkpoints with an Ed25519 key held outside the
+# database (ADR 10): a file (HEARD_AUDIT_SIGNING_KEY_FILE, PEM) or the key itself
+# (HEARD_AUDIT_SIGNING_KEY, PEM or base64 of the 32 raw bytes). Never in the repository.
+# Production refuses to start without one; `make run` makes a throwaway one (dev.py).
+HEARD_AUDIT_SIGNING_KEY_FILE = env.str("HEARD_AUDIT_SIGNING_KEY_FILE", default="")
+HEARD_AUDIT_SIGNING_KEY = env.str("HEARD_AUDIT_SIGNING_KEY", default="")
+HEARD_AUDIT_SIGNING_KEY_CREATE = False
+# Further public keys checkpoints may be verified with (retired keys; base64 or PEM).
+HEARD_AUDIT_PUBLIC_KEYS = env.list("HEARD_AUDIT_PUBLIC_KEYS", default=[])
+# `audit_checkpoint --if-due` (run by heard_clock) signs the head when it has moved and
+# the last checkpoint is at least this old; legally significant acts sign it at once.
+HEARD_AUDIT_CHECKPOINT_MINUTES = env.int("HEARD_AUDIT_CHECKPOINT_MINUTES", default=60)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

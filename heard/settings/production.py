@@ -14,6 +14,17 @@ if len(SECRET_KEY) < 50:
         "`python -c 'import secrets; print(secrets.token_urlsafe(64))'`."
     )
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# The audit chain is anchored by checkpoints signed with a key held outside the database
+# (ADR 10): without one, a rewritten chain would verify as intact.
+if not (
+    env.str("HEARD_AUDIT_SIGNING_KEY", default="")
+    or env.str("HEARD_AUDIT_SIGNING_KEY_FILE", default="")
+):
+    raise ImproperlyConfigured(
+        "HEARD_AUDIT_SIGNING_KEY_FILE is not set. Make an Ed25519 key outside the "
+        "repository and the database (`python manage.py audit_signing_key --new FILE`) and "
+        "point HEARD_AUDIT_SIGNING_KEY_FILE at it (see docs/adr/0010-signed-audit-checkpoints.md)."
+    )
 
 # Behind a TLS-terminating proxy (see docs/runbook.md).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -25,3 +25,9 @@ STORAGES = {
 # Serve static files straight from the finders (node_modules, app static) without collectstatic.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# A throwaway audit signing key, made in memory for this test process (ADR 10).
+from heard.audit.signing import new_private_key, private_pem  # noqa: E402
+
+HEARD_AUDIT_SIGNING_KEY = private_pem(new_private_key())
+HEARD_AUDIT_SIGNING_KEY_FILE = ""

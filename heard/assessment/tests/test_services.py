@@ -343,7 +343,10 @@ def test_a_decided_proposals_appraisal_and_significance_no_longer_change(make_st
         services.significance_override(
             actor=actor, proposal=proposal, consultation_required=False, reason="Changed mind."
         )
-    assert AuditEvent.objects.count() == before
+    # Nothing changed; the refused override (a legally significant act) is itself recorded.
+    assert AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count() == before
+    [refused] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
+    assert refused.after["act"] == "significance.override"
     assert proposal.panels.filter(pk=panel.pk).exists()
 
 

@@ -5,12 +5,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from heard.audit.signing import new_private_key, private_pem
+
 ROOT = Path(__file__).resolve().parents[3]
+_THROWAWAY_AUDIT_KEY = private_pem(new_private_key())
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update({"DJANGO_SETTINGS_MODULE": "heard.settings.production", **env})
+    # Production also refuses to start without the audit signing key (ADR 10): a
+    # throwaway one, unless the test says otherwise.
+    clean.setdefault("HEARD_AUDIT_SIGNING_KEY", _THROWAWAY_AUDIT_KEY)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -1,4 +1,5 @@
-"""`python manage.py heard_clock`: open and close activities on time, every minute.
+"""`python manage.py heard_clock`: open and close activities on time, every minute,
+and sign the audit chain's head when a checkpoint is due.
 
 Run one of these beside the web servers (``make run`` starts it; see docs/runbook.md).
 With ``--once`` it does one pass and exits, for cron.
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from heard.audit.services import ChainNotSigned, audit_checkpoint_if_due
 from heard.core.request_context import new_request_id, set_request_id
 from heard.engagement.services import activities_advance_clock
 
@@ -24,6 +26,10 @@ class Command(BaseCommand):
         while True:
             set_request_id(f"clock-{new_request_id()[:12]}")
             moved = activities_advance_clock()
+            try:  # sign the audit chain's head when it is due (ADR 10)
+                audit_checkpoint_if_due()
+            except ChainNotSigned as exc:
+                self.stderr.write(f"heard_clock: audit checkpoint refused: {exc}")
             if moved or options["once"]:
                 self.stdout.write(
                     f"heard_clock: {moved} activit{'y' if moved == 1 else 'ies'} moved on."
