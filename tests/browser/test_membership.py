@@ -153,6 +153,8 @@ def test_member_signs_in_with_an_emailed_link_and_bad_links_explain_themselves(
 ):
     page = visitor.page
     visitor.visit(_join(visitor, smtp_server))
+    page.get_by_role("button", name="Confirm and join").click()
+    page.wait_for_url("**/my-account/")
     page.locator("#maincontent").get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
 
