@@ -96,6 +96,7 @@ def test_member_journey_join_verify_profile_equality_download_delete(visitor, sm
     page.get_by_role("button", name="Send a link to my new address").click()
     page.wait_for_url("**/my-account/")
     visitor.visit(_link(smtp_server, "/my-account/email/confirm/"))
+    page.get_by_role("button", name="Use this email address").click()
     page.wait_for_url("**/my-account/")
     assert "robin.new@example.org" in page.locator("main").inner_text()
 
