@@ -46,6 +46,7 @@ from heard.people.services.membership import (
     JoinDetails,
     LinkError,
     MailLimited,
+    member_email_change_check,
     member_email_change_confirm,
     member_email_change_request,
     member_join,
@@ -361,8 +362,13 @@ def email_change(request: HttpRequest, member: Member) -> HttpResponse:
     return render(request, "people/public/email_change.html", {"form": form, "member": member})
 
 
+@require_http_methods(["GET", "POST"])
 def email_change_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET asks for a click (a scanner at the new address must not confirm it); POST acts."""
     try:
+        if request.method == "GET":
+            member_email_change_check(token=token)
+            return render(request, "people/public/email_change_confirm.html")
         member_email_change_confirm(token=token, base_url=_base_url(request))
     except LinkError:
         return _link_problem(

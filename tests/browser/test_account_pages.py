@@ -4,7 +4,7 @@ import re
 
 from django.urls import reverse
 
-from heard.accounts.tests.factories import PASSWORD
+from heard.accounts.tests.factories import PASSWORD, totp_code
 
 
 def test_password_reset_journey_is_accessible(visitor, make_staff, smtp_server):
@@ -31,12 +31,18 @@ def test_password_reset_journey_is_accessible(visitor, make_staff, smtp_server):
     assert not user.check_password(PASSWORD)
 
 
-def test_sign_out_confirmation_page_is_accessible(visitor, make_member):
-    member = make_member()
+def test_sign_out_confirmation_page_is_accessible(visitor, make_staff):
+    # (A member of the public can no longer sign in here: staff only.)
+    user = make_staff()
+    page = visitor.page
     visitor.visit(reverse("account_login"))
-    visitor.page.get_by_label("Email").fill(member.email)
-    visitor.page.get_by_label("Password").fill(PASSWORD)
-    visitor.page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/account/2fa/authenticate/")
+    page.get_by_label("Code").fill(totp_code(user))
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url("**/staff/")
     visitor.visit(reverse("account_logout"))
     visitor.page.get_by_role("button", name="Sign Out", exact=True).click()
     visitor.check()

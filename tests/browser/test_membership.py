@@ -96,6 +96,7 @@ def test_member_journey_join_verify_profile_equality_download_delete(visitor, sm
     page.get_by_role("button", name="Send a link to my new address").click()
     page.wait_for_url("**/my-account/")
     visitor.visit(_link(smtp_server, "/my-account/email/confirm/"))
+    page.get_by_role("button", name="Use this email address").click()
     page.wait_for_url("**/my-account/")
     assert "robin.new@example.org" in page.locator("main").inner_text()
 
@@ -153,6 +154,8 @@ def test_member_signs_in_with_an_emailed_link_and_bad_links_explain_themselves(
 ):
     page = visitor.page
     visitor.visit(_join(visitor, smtp_server))
+    page.get_by_role("button", name="Confirm and join").click()
+    page.wait_for_url("**/my-account/")
     page.locator("#maincontent").get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/")
 

@@ -466,6 +466,23 @@ def member_email_change_request(*, member: Member, new_email: str, base_url: str
         )
 
 
+def member_email_change_check(*, token: str) -> Member:
+    """The member a change-of-address link is for, without using it. Raises LinkError."""
+    try:
+        data = tokens.email_change_token_read(token)
+    except tokens.InvalidToken as exc:
+        raise LinkError(str(exc)) from exc
+    member = Member.objects.filter(pk=data.member_id).first()
+    if (
+        member is None
+        or member.status == Member.Status.ERASED
+        or not member.pending_email
+        or tokens.email_hash(member.pending_email) != data.email_hash
+    ):
+        raise LinkError("This link has expired or is not valid.")
+    return member
+
+
 def member_email_change_confirm(*, token: str, base_url: str) -> Member:
     """Open the link sent to a new address: it becomes the member's address (and sign-in).
 

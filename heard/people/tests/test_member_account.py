@@ -296,7 +296,12 @@ def test_change_email_address_after_confirming_the_new_one(client, member):
     assert message.to == ["alex.new@example.org"]
     confirm = link_to(message.body, "/my-account/email/confirm/")
 
-    response = client.get(confirm)
+    # Opening the link (as a scanner at the new address does) changes nothing.
+    page = client.get(confirm)
+    assert page.status_code == 200 and "Use this email address" in page.content.decode()
+    member.refresh_from_db()
+    assert member.email == "alex@example.org"
+    response = client.post(confirm)
     assert response["Location"] == reverse("members:account")
     member.refresh_from_db()
     assert member.email == "alex.new@example.org" and member.pending_email == ""
@@ -312,6 +317,7 @@ def test_change_email_address_after_confirming_the_new_one(client, member):
     client.post(reverse("members:sign_in"), {"email": "alex.new@example.org"})
     assert mail.outbox[-1].to == ["alex.new@example.org"]
     assert client.get(confirm).status_code == 400  # used
+    assert client.post(confirm).status_code == 400
 
 
 def test_change_email_to_the_same_address_says_so(client, member):
