@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("staff/activities/", include("heard.engagement.urls_staff")),
     path("staff/insight/", include("heard.insight.urls_staff")),
+    path("staff/groups/", include("heard.groups.urls_staff")),
     path("staff/analysis/", include("heard.analysis.urls_staff")),
     path("staff/proposals/", include("heard.proposals.urls_staff")),
     path("staff/assessment/", include("heard.assessment.urls_staff")),
@@ -27,6 +28,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
+    path("groups/", include("heard.groups.urls_public")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]
