@@ -27,10 +27,13 @@ def make_group(name: str = "Stroke Services Reference Group", **kwargs: Any) -> 
     )
 
 
-def add_person(sg: StandingGroup, name: str, role: str = "member", **kwargs: Any) -> MembershipTerm:
-    member = Member.objects.create(
-        full_name=name, email=f"{name.split()[0].lower()}@example.org", status="active"
-    )
+def add_person(
+    sg: StandingGroup, name: str, role: str = "member", member: Member | None = None, **kwargs: Any
+) -> MembershipTerm:
+    if member is None:
+        member = Member.objects.create(
+            full_name=name, email=f"{name.split()[0].lower()}@example.org", status="active"
+        )
     GroupMembership.objects.create(group=sg.group, member=member)
     return MembershipTerm.objects.create(
         standing_group=sg,
