@@ -146,7 +146,7 @@ def test_public_page_shows_only_public_groups_and_published_minutes(client, setu
     assert "Summer meeting" in page and "advises on stroke services" in page
     assert "Chaired by Ada Chair" in page  # she agreed to be named
     assert "Private Person" not in page and "example.org" not in page
-    assert "minutes not yet approved" in page
+    assert "minutes not yet published" in page
     minutes_url = reverse(
         "groups_public:minutes", kwargs={"slug": sg.slug, "pk": setup["meeting"].pk}
     )
