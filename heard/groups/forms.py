@@ -61,7 +61,7 @@ def _text(
 
 
 class SetUpForm(forms.Form):
-    group = forms.ModelChoiceField(
+    group: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # set in __init__
         label="Group",
         empty_label="Choose a group",
@@ -111,14 +111,14 @@ class TermForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a role"},
     )
-    member = forms.ModelChoiceField(
+    member: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Person (chair or member)",
         empty_label="Choose a person",
         help_text="From the group's members",
     )
-    user = forms.ModelChoiceField(
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         label="Member of staff (staff lead)",
@@ -216,7 +216,7 @@ class HeardForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    approver = forms.ModelChoiceField(
+    approver: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         label="Approved by",
         empty_label="Choose the chair or staff lead",
@@ -235,7 +235,7 @@ class DecisionForm(forms.Form):
 
 class ActionForm(forms.Form):
     text = _text("Action", rows=3, max_length=5000)
-    owner = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         label="Owner",
         empty_label="Choose who will do it",

@@ -116,7 +116,7 @@ class MembershipTerm(models.Model):
 
     @property
     def name(self) -> str:
-        if self.member_id is not None:
+        if self.member is not None:
             return str(self.member.full_name)
         return str(getattr(self.user, "full_name", "") or getattr(self.user, "email", ""))
 

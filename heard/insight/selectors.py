@@ -393,13 +393,14 @@ def group_engagement(*, since: date, until: date) -> dict[int, list[tuple[str, i
         | Q(member__group_memberships__until__gte=since)
     )
     invitations = Invitation.objects.filter(in_group).order_by()
-    for row in (
+    for group_id, n in (
         invitations.filter(sent_at__gte=start, sent_at__lt=end)
         .values("member__group_memberships__group")
         .annotate(n=Count("pk", distinct=True))
+        .values_list("member__group_memberships__group", "n")
     ):
-        add(row["member__group_memberships__group"], "Invitations to its members", row["n"])
-    for row in (
+        add(group_id, "Invitations to its members", n)
+    for group_id, n in (
         invitations.filter(
             answered_at__gte=start,
             answered_at__lt=end,
@@ -407,8 +408,9 @@ def group_engagement(*, since: date, until: date) -> dict[int, list[tuple[str, i
         )
         .values("member__group_memberships__group")
         .annotate(n=Count("pk", distinct=True))
+        .values_list("member__group_memberships__group", "n")
     ):
-        add(row["member__group_memberships__group"], "Invitations its members answered", row["n"])
+        add(group_id, "Invitations its members answered", n)
 
     names = {name.casefold(): pk for pk, name in Group.objects.values_list("pk", "name")}
     for name in Response.objects.filter(
