@@ -389,3 +389,36 @@ def test_decisions_and_actions(officer):
         services.decision_record(
             actor=officer, meeting=upcoming, text="Decided before it happened."
         )
+
+
+def test_a_staff_lead_approves_for_themselves_and_a_programme_lead_may_record_approval(
+    officer, make_staff
+):
+    w = world()
+    lead_user = make_staff(Role.PROGRAMME_LEAD)
+    lead = services.membership_term_add(
+        actor=officer,
+        sg=w["sg"],
+        role="staff_lead",
+        user=lead_user,
+        starts_on=timezone.localdate() - timedelta(days=30),
+    )
+    with pytest.raises(PermissionDenied):  # approving is not running the group
+        services.minutes_draft_save(
+            actor=lead_user, meeting=w["meeting"], text="A programme lead rewriting the minutes."
+        )
+    services.minutes_approve(actor=lead_user, minutes=w["minutes"], approver=lead)
+    w["minutes"].refresh_from_db()
+    assert w["minutes"].approved_by == lead and w["minutes"].approval_recorded_by == lead_user
+
+
+def test_a_persons_history_shows_their_terms_and_attendance(officer):
+    from heard.people.history import history_for
+
+    w = world()
+    services.attendance_record(
+        actor=officer, meeting=w["meeting"], statuses={w["chair"].pk: "apologies"}
+    )
+    texts = [item.text for item in history_for(w["chair"].member)]
+    assert "Chair of Stroke Services Reference Group" in texts
+    assert "Spring meeting: sent apologies" in texts
