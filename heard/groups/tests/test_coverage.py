@@ -96,3 +96,31 @@ def test_coverage_page_lists_how_groups_were_engaged(client, make_staff):
     assert "Quiet group" in quiet and "Met PPG" not in quiet
     engaged = page.split('id="engaged-groups"')[1].split("</details>")[0]
     assert "Met PPG" in engaged and "meetings held 1" in engaged
+
+
+def test_a_response_on_a_groups_behalf_counts_for_it():
+    from heard.engagement.models import Response
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    spoke = _group("Dereham Carers Forum")
+    q = make_questionnaire()
+    Response.objects.create(
+        activity=q.activity,
+        questionnaire=q,
+        version=q.current_version(),
+        reference="HYS-GRP-0001",
+        respondent_type=Response.RespondentType.ORGANISATION,
+        organisation_name="  dereham carers   FORUM ",
+    )
+    Response.objects.create(
+        activity=q.activity,
+        questionnaire=q,
+        version=q.current_version(),
+        reference="HYS-GRP-0002",
+        submitted_at=timezone.now() - timedelta(days=400),
+        respondent_type=Response.RespondentType.ORGANISATION,
+        organisation_name="Dereham Carers Forum",
+    )
+    today = timezone.localdate()
+    ways = group_engagement(since=today - timedelta(days=30), until=today)
+    assert ways[spoke.pk] == [("Responses on its behalf", 1)]
