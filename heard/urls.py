@@ -23,6 +23,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("staff/activities/", include("heard.engagement.urls_staff")),
     path("staff/insight/", include("heard.insight.urls_staff")),
+    path("staff/groups/", include("heard.groups.urls_staff")),
     path("staff/analysis/", include("heard.analysis.urls_staff")),
     path("staff/proposals/", include("heard.proposals.urls_staff")),
     path("staff/assessment/", include("heard.assessment.urls_staff")),
@@ -34,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("invitations/", include("heard.involvement.urls_public")),
     # The NHS.UK frontend's stylesheet without its third-party web fonts (heard/core/assets.py).
     path("assets/nhsuk-frontend.css", nhsuk_css, name="nhsuk_css"),
+    path("groups/", include("heard.groups.urls_public")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

@@ -112,6 +112,28 @@ class Action(models.TextChoices):
     PROPOSAL_PLAN_ITEM_CHANGED = "proposal.plan_item_changed", "Engagement plan line changed"
     PROPOSAL_PLAN_ITEM_REMOVED = "proposal.plan_item_removed", "Engagement plan line removed"
     # end of proposals actions
+    # Standing groups (heard.groups)
+    STANDING_GROUP_SET_UP = "group.set_up", "Group set up to be run (meetings, minutes)"
+    STANDING_GROUP_CHANGED = "group.changed", "Group's public page settings changed"
+    GROUP_TERMS_AGREED = "group.terms_of_reference", "Group terms of reference recorded"
+    GROUP_TERM_ADDED = "group.term_added", "Group membership term added"
+    GROUP_TERM_ENDED = "group.term_ended", "Group membership term ended"
+    GROUP_MEETING_SAVED = "group.meeting_saved", "Group meeting arranged or changed"
+    GROUP_MEETING_CANCELLED = "group.meeting_cancelled", "Group meeting cancelled"
+    GROUP_AGENDA_ITEM_ADDED = "group.agenda_item_added", "Agenda item added"
+    GROUP_PAPER_UPLOADED = "group.paper_uploaded", "Meeting paper uploaded"
+    GROUP_PAPER_REMOVED = "group.paper_removed", "Meeting paper removed"
+    GROUP_PAPER_DOWNLOADED = "group.paper_downloaded", "Meeting paper downloaded"
+    GROUP_ATTENDANCE_TAKEN = "group.attendance", "Meeting attendance recorded"
+    GROUP_MINUTES_DRAFTED = "group.minutes_drafted", "Minutes drafted or changed"
+    GROUP_MINUTES_APPROVED = "group.minutes_approved", "Minutes approved"
+    GROUP_MINUTES_CORRECTED = "group.minutes_corrected", "Correction to approved minutes started"
+    GROUP_MINUTES_PUBLISHED = "group.minutes_published", "Minutes published"
+    GROUP_HEARD_ADDED = "group.heard_added", "What the group said recorded"
+    GROUP_DECISION_RECORDED = "group.decision", "Group decision recorded"
+    GROUP_ACTION_RECORDED = "group.action", "Group action recorded"
+    GROUP_ACTION_DONE = "group.action_done", "Group action marked done"
+    # end of standing groups actions
     # Options appraisal, significance, assurance (heard.assessment)
     OPTION_SAVED = "option.saved", "Option added or changed"
     OPTION_SET_ASIDE = "option.set_aside", "Option set aside or brought back"

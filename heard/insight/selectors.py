@@ -3,21 +3,22 @@
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from heard.engagement import selectors as engagement_selectors
 from heard.engagement.models import Activity, Response
-from heard.insight import keywords
+from heard.insight import coverage_hooks, keywords
 from heard.insight.models import Insight, InsightImport, SavedSearch, Source
 from heard.insight.query import ParsedQuery, parse_query
 from heard.insight.search import Filters, backend
+from heard.involvement.models import Invitation
 from heard.people.models import Group, Topic
 from heard.people.postcodes import LOCALITIES
 
@@ -259,6 +260,8 @@ class Coverage:
     by_channel: list[tuple[str, list[int], int]]  # channel, per quarter, total
     quiet_localities: list[str]
     quiet_groups: list[Group]
+    # Groups engaged in the period, each with the ways it was engaged: (way, count).
+    engaged_groups: list[tuple[Group, list[tuple[str, int]]]]
     missing_feedback: list[Activity]
 
 
@@ -329,14 +332,10 @@ def coverage(*, gap_months: int | None = None, quarters: int = 8) -> Coverage:
         .distinct()
     )
     quiet_localities = [name for name in LOCALITIES if name not in engaged_places]
-    engaged_groups = set(
-        published.filter(pk__in=recent_ids)
-        .exclude(audience_groups=None)
-        .values_list("audience_groups", flat=True)
-    )
-    quiet_groups = [
-        g for g in Group.objects.filter(active=True).order_by("name") if g.pk not in engaged_groups
-    ]
+    ways = group_engagement(since=since, until=today)
+    active_groups = list(Group.objects.filter(active=True).order_by("name"))
+    quiet_groups = [g for g in active_groups if g.pk not in ways]
+    engaged_groups = [(g, ways[g.pk]) for g in active_groups if g.pk in ways]
     # Responses by channel: every stored response (any questionnaire), by quarter received.
     channel_labels = dict(Response.Channel.choices)
     channel_grid: dict[str, list[int]] = {}
@@ -364,5 +363,75 @@ def coverage(*, gap_months: int | None = None, quarters: int = 8) -> Coverage:
         by_channel=by_channel,
         quiet_localities=quiet_localities,
         quiet_groups=quiet_groups,
+        engaged_groups=engaged_groups,
         missing_feedback=list(engagement_selectors.activities_missing_feedback()),
     )
+
+
+def group_engagement(*, since: date, until: date) -> dict[int, list[tuple[str, int]]]:
+    """Every way each group was engaged from ``since`` to ``until`` (inclusive), counted.
+
+    Activities opened for it (audience groups), invitations sent to its members and
+    answered by them (while they were members), responses made on its behalf (by the
+    group's name), and whatever apps above register (meetings held, events). Groups
+    engaged in no way are absent.
+    """
+    start = _day_start(since)
+    end = _day_start(until + timedelta(days=1))
+    counts: dict[int, Counter[str]] = {}
+
+    def add(group_id: int | None, way: str, n: int) -> None:
+        if group_id is not None and n:
+            counts.setdefault(group_id, Counter())[way] += n
+
+    published = engagement_selectors.staff_activities().exclude(status=Activity.Status.DRAFT)
+    for row in (
+        published.exclude(audience_groups=None)
+        .annotate(day=Coalesce("opens_at", "created_at"))
+        .filter(day__gte=start, day__lt=end)
+        .order_by()
+        .values("audience_groups")
+        .annotate(n=Count("pk", distinct=True))
+    ):
+        add(row["audience_groups"], "Activities for the group", row["n"])
+
+    # A member counts for the group if their membership overlapped the period.
+    in_group = Q(member__group_memberships__since__lte=until) & (
+        Q(member__group_memberships__until__isnull=True)
+        | Q(member__group_memberships__until__gte=since)
+    )
+    invitations = Invitation.objects.filter(in_group).order_by()
+    for group_id, n in (
+        invitations.filter(sent_at__gte=start, sent_at__lt=end)
+        .values("member__group_memberships__group")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("member__group_memberships__group", "n")
+    ):
+        add(group_id, "Invitations to its members", n)
+    for group_id, n in (
+        invitations.filter(
+            answered_at__gte=start,
+            answered_at__lt=end,
+            status__in=[Invitation.Status.ACCEPTED, Invitation.Status.DECLINED],
+        )
+        .values("member__group_memberships__group")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("member__group_memberships__group", "n")
+    ):
+        add(group_id, "Invitations its members answered", n)
+
+    names = {name.casefold(): pk for pk, name in Group.objects.values_list("pk", "name")}
+    for name in Response.objects.filter(
+        respondent_type=Response.RespondentType.ORGANISATION,
+        submitted_at__gte=start,
+        submitted_at__lt=end,
+    ).values_list("organisation_name", flat=True):
+        add(names.get(" ".join(name.split()).casefold()), "Responses on its behalf", 1)
+
+    for item in coverage_hooks.gathered(since, until):
+        add(item.group_id, item.way, item.count)
+    return {pk: sorted(c.items()) for pk, c in counts.items()}
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))

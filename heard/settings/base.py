@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "heard.involvement",
     "heard.engagement",
     "heard.insight",
+    "heard.groups",
     "heard.analysis",
     "heard.proposals",
     "heard.assessment",
