@@ -35,6 +35,9 @@ PLACEHOLDERS = frozenset(
         "noted",
         "tbc",
         "tbd",
+        "tba",
+        "placeholder",
+        "lorem ipsum",
         "todo",
         "test",
         "testing",
@@ -52,7 +55,7 @@ PLACEHOLDERS = frozenset(
     }
 )
 
-_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)  # two or more letters in a row
+_RUN = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def squeeze(text: str) -> str:
@@ -64,11 +67,12 @@ def is_placeholder(text: str) -> bool:
     cleaned = squeeze(text).lower()
     if not cleaned or cleaned in PLACEHOLDERS or cleaned.strip(" .!?") in PLACEHOLDERS:
         return True
-    return not _WORD.search(cleaned)
+    return not words(cleaned)
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(squeeze(text))
+    """Runs of two or more letters ("²" and other number signs are not letters)."""
+    return [run for run in _RUN.findall(squeeze(text)) if sum(ch.isalpha() for ch in run) >= 2]
 
 
 def reason_problems(text: str, *, what: str, min_words: int = 2) -> list[str]:

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
+from heard.core import substance
+
 
 class Level(StrEnum):
     """The spectrum of engagement (IAP2; the NHS ladder's 'devolving' is 'empower')."""
@@ -218,56 +220,11 @@ def needs_feedback_flag(facts: ActivityFacts) -> bool:
     return facts.status == Status.CLOSED and promises_feedback(facts.level)
 
 
-# Reasons that are no reason: what people type to get past a required box.
-PLACEHOLDERS = frozenset(
-    {
-        "x",
-        "xx",
-        "xxx",
-        "-",
-        "--",
-        ".",
-        "..",
-        "...",
-        "?",
-        "n/a",
-        "na",
-        "n.a.",
-        "none",
-        "nil",
-        "no",
-        "yes",
-        "tbc",
-        "tbd",
-        "todo",
-        "test",
-        "testing",
-        "asdf",
-        "reason",
-        "no reason",
-        "see above",
-        "as above",
-        "other",
-        "misc",
-        "fix",
-        "update",
-        "change",
-    }
-)
-
-
 def reason_problems(reason: str, *, what: str) -> list[str]:
-    """Why ``reason`` is not a reason a reader could follow: empty, a placeholder
-    ("x", "-", "n/a"…), no words, or a single word. ``what`` names what it explains."""
-    text = " ".join(reason.split())
-    if not text:
-        return [f"Give the reason {what}."]
-    words = [w for w in text.replace("/", " ").split() if any(c.isalpha() for c in w)]
-    if text.lower().strip(" .!") in PLACEHOLDERS or text.lower() in PLACEHOLDERS or not words:
-        return [f"Give the reason {what} in words: \u201c{text}\u201d is not a reason."]
-    if len(words) < 2 or sum(len(w) for w in words) < 8:
-        return [f"Give the reason {what} in a sentence a reader could follow."]
-    return []
+    """Why ``reason`` is not a reason a reader could follow (heard.core.substance: empty,
+    a placeholder such as "x", "-" or "n/a", or a single word). ``what`` names what it
+    explains."""
+    return substance.reason_problems(reason, what=what)
 
 
 def closes_early(facts: ActivityFacts, target: Status, now: datetime, *, by_clock: bool) -> bool:

@@ -7,32 +7,7 @@ No Django here: the services call these and turn a problem (a plain-words messag
 from dataclasses import dataclass
 from datetime import date, datetime
 
-# Text that says nothing: refused wherever minutes, decisions, actions or terms are written.
-PLACEHOLDERS = frozenset(
-    {
-        "",
-        "x",
-        "xx",
-        "xxx",
-        "-",
-        "--",
-        ".",
-        "..",
-        "...",
-        "?",
-        "n/a",
-        "na",
-        "n.a.",
-        "none",
-        "nil",
-        "tbc",
-        "tba",
-        "todo",
-        "test",
-        "placeholder",
-        "lorem ipsum",
-    }
-)
+from heard.core import substance
 
 ROLE_CHAIR = "chair"
 ROLE_MEMBER = "member"
@@ -41,11 +16,16 @@ APPROVER_ROLES = frozenset({ROLE_CHAIR, ROLE_STAFF_LEAD})
 
 
 def text_problem(text: str, what: str, *, min_chars: int = 2) -> str:
-    """Why ``text`` cannot stand as ``what`` (e.g. "The decision"), or ""."""
-    cleaned = " ".join((text or "").split())
+    """Why ``text`` cannot stand as ``what`` (e.g. "The decision"), or "" (the placeholder
+    rule is heard.core.substance's, shared by every safeguard)."""
+    cleaned = substance.squeeze(text)
     if not cleaned:
         return f"{what} cannot be empty"
-    if cleaned.lower().strip(" .") in PLACEHOLDERS or cleaned.lower() in PLACEHOLDERS:
+    if substance.is_placeholder(cleaned) or cleaned.lower() in {
+        "tba",
+        "placeholder",
+        "lorem ipsum",
+    }:
         return f"{what} must say something real, not “{cleaned}”"
     if len(cleaned) < min_chars:
         return f"{what} is too short to mean anything"

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from heard.core import substance
+
 
 class Changed(StrEnum):
     YES = "yes"
@@ -197,45 +199,15 @@ def issue_problems(
 
 # The report as issued, reopening and publication ---------------------------------------------
 
-PLACEHOLDERS = frozenset(
-    {
-        "x",
-        "xx",
-        "xxx",
-        "-",
-        "--",
-        ".",
-        "..",
-        "...",
-        "n/a",
-        "na",
-        "none",
-        "tbc",
-        "tbd",
-        "?",
-        "\u2013",
-    }
-)
-
 
 def is_placeholder(text: str) -> bool:
-    """Empty, a placeholder ("x", "-", ".", "n/a"…) or no real words."""
-    cleaned = " ".join(text.split()).lower()
-    if cleaned in PLACEHOLDERS:
-        return True
-    words = [w for w in cleaned.split() if sum(ch.isalpha() for ch in w) >= 2]
-    return len(words) < 2
+    """Empty, a placeholder ("x", "-", ".", "n/a"…) or no real words (heard.core.substance)."""
+    return substance.is_placeholder(text) or len(substance.words(text)) < 2
 
 
 def reason_problems(reason: str, *, what: str) -> list[str]:
     """A reason must say something: at least two real words, not a placeholder."""
-    if is_placeholder(reason):
-        return [
-            f"Give the reason {what}, in a few words (not \u201c{reason.strip()}\u201d)."
-            if reason.strip()
-            else f"Give the reason {what}."
-        ]
-    return []
+    return substance.reason_problems(reason, what=what)
 
 
 def locked_problem(version: int) -> str:

@@ -12,7 +12,8 @@ def test_placeholders_are_refused(text):
 
 def test_real_text_passes_and_short_text_is_refused():
     assert domain.text_problem("We agreed to meet quarterly", "The decision") == ""
-    assert "too short" in domain.text_problem("ok", "The decision", min_chars=10)
+    assert "too short" in domain.text_problem("Agreed", "The decision", min_chars=10)
+    assert "must say something real" in domain.text_problem("ok", "The decision")
 
 
 def test_dates():
