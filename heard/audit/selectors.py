@@ -1,7 +1,7 @@
 """Reading the audit trail: filtered lists, the export, and verification."""
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -123,7 +123,7 @@ def audit_verify(extra_public_keys: Iterable[Ed25519PublicKey] = ()) -> Verifica
     wanted = {c.content.sequence for c in checkpoints}
     hash_at: dict[int, str] = {}
 
-    def events() -> Iterator[StoredEvent]:
+    def events() -> Generator[StoredEvent, None, None]:
         for e in AuditEvent.objects.order_by("sequence", "pk").iterator(chunk_size=2000):
             if e.sequence in wanted:
                 hash_at[e.sequence] = e.hash
