@@ -64,7 +64,7 @@ def nhsuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
         describedby.append(f"{field.auto_id}-error")
     if describedby and kind not in ("radios", "checkboxes", "date"):
         widget.attrs["aria-describedby"] = " ".join(describedby)
-    errors = [named_message(field.field, e, field.name) for e in field.errors]
+    errors = [named_message(field.field, str(e), field.name) for e in field.errors]
     return {
         "field": field,
         "errors": errors,
@@ -125,7 +125,7 @@ def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
                     target = f"{field.auto_id}_0"
                 elif isinstance(field.field.widget, _CHOICE_WIDGETS):
                     target = _first_choice_id(field)
-                text = named_message(field.field, message, field.name)
+                text = named_message(field.field, str(message), field.name)
                 items.append({"href": f"#{target}", "text": text})
     return {"items": items}
 
