@@ -188,3 +188,17 @@ def nhs_time_range(start: Any, end: Any) -> str:
     if _local(start).date() == _local(end).date():
         return f"{nhs_time(start)} to {nhs_time(end)}"
     return f"{nhs_datetime(start)} to {nhs_datetime(end)}"
+
+
+@register.filter
+def nhs_when(start: Any, end: Any = None) -> str:
+    """When something happens: ``Monday 7 December 2026, 10am to 2pm`` on one day,
+    ``Monday 7 December 2026, 5pm to Tuesday 8 December 2026, 9am`` across days."""
+    if not start:
+        return ""
+    text = nhs_datetime(start, "weekday")
+    if not end:
+        return text
+    if _local(start).date() == _local(end).date():
+        return f"{text} to {nhs_time(end)}"
+    return f"{text} to {nhs_datetime(end, 'weekday')}"
