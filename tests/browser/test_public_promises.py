@@ -39,6 +39,7 @@ def _shots(visitor, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()  # laid out afresh at phone width, as a phone shows it
     visitor.check()
     page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
