@@ -5,6 +5,7 @@ per question in one grouped query over the (question, reviewed_at) index, and on
 few questions shown are then read.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -26,7 +27,7 @@ class AnalystWork:
     to_review: int
     to_review_unsure: int
     review_questions: list[QuestionCount]
-    out_of_date: list[Question]
+    out_of_date: Sequence[Question]
     unconfirmed_themes: int
     unconfirmed_questions: list[QuestionCount]
 

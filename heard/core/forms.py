@@ -149,7 +149,7 @@ class NHSDateWidget(forms.MultiWidget):
 
     def __init__(self, *, with_time: bool = False) -> None:
         self.with_time = with_time
-        parts: dict[str, forms.Widget] = {
+        parts: dict[str, forms.Widget | type[forms.Widget]] = {
             "day": forms.TextInput(attrs={"inputmode": "numeric"}),
             "month": forms.TextInput(attrs={"inputmode": "numeric"}),
             "year": forms.TextInput(attrs={"inputmode": "numeric"}),
@@ -322,14 +322,15 @@ class NHSFormMixin:
     fields: dict[str, forms.Field]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if field.required and isinstance(field.widget, forms.RadioSelect):
                 if isinstance(field, forms.ModelChoiceField):
                     field.empty_label = None
-                    field.widget.choices = field.choices
+                    field.widget.choices = field.choices  # type: ignore[assignment]
                 elif isinstance(field, forms.ChoiceField):
-                    field.choices = [c for c in field.choices if c[0] not in ("", None)]
+                    choices: Any = field.choices
+                    field.choices = [c for c in choices if c[0] not in ("", None)]
             if (
                 field.error_messages.get("required")
                 == forms.Field.default_error_messages["required"]

@@ -1,5 +1,6 @@
 """Reads for the staff home: outcome reports waiting for the board's decision."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch
@@ -11,7 +12,7 @@ from heard.proposals.models import Proposal
 
 @dataclass(frozen=True)
 class BoardWork:
-    awaiting: list[Proposal]  # each with ``issued`` (latest issue) and ``issued_to``
+    awaiting: Sequence[Proposal]  # each with ``issued`` (latest issue) and ``issued_to``
     decision_pending: int
     recently_decided: list[Decision]
 

@@ -79,6 +79,7 @@ def test_each_role_home_shows_its_owed_work_from_the_demo(visitor, demo):
         name = email.split("@")[0]
         page.screenshot(path=str(ARTIFACTS / f"home-{name}-desktop.png"), full_page=True)
         page.set_viewport_size({"width": 375, "height": 800})
+        page.reload()  # laid out afresh at phone width, as a phone shows it
         visitor.check()
         page.screenshot(path=str(ARTIFACTS / f"home-{name}-phone.png"), full_page=True)
         page.set_viewport_size({"width": 1280, "height": 900})

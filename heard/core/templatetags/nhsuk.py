@@ -64,7 +64,7 @@ def nhsuk_field(field: forms.BoundField, width: str = "", label_size: str = "") 
         describedby.append(f"{field.auto_id}-error")
     if describedby and kind not in ("radios", "checkboxes", "date"):
         widget.attrs["aria-describedby"] = " ".join(describedby)
-    errors = [named_message(field.field, e, field.name) for e in field.errors]
+    errors = [named_message(field.field, str(e), field.name) for e in field.errors]
     return {
         "field": field,
         "errors": errors,
@@ -125,7 +125,7 @@ def nhsuk_error_summary(*forms_: forms.BaseForm) -> dict[str, Any]:
                     target = f"{field.auto_id}_0"
                 elif isinstance(field.field.widget, _CHOICE_WIDGETS):
                     target = _first_choice_id(field)
-                text = named_message(field.field, message, field.name)
+                text = named_message(field.field, str(message), field.name)
                 items.append({"href": f"#{target}", "text": text})
     return {"items": items}
 
@@ -188,3 +188,17 @@ def nhs_time_range(start: Any, end: Any) -> str:
     if _local(start).date() == _local(end).date():
         return f"{nhs_time(start)} to {nhs_time(end)}"
     return f"{nhs_datetime(start)} to {nhs_datetime(end)}"
+
+
+@register.filter
+def nhs_when(start: Any, end: Any = None) -> str:
+    """When something happens: ``Monday 7 December 2026, 10am to 2pm`` on one day,
+    ``Monday 7 December 2026, 5pm to Tuesday 8 December 2026, 9am`` across days."""
+    if not start:
+        return ""
+    text = nhs_datetime(start, "weekday")
+    if not end:
+        return text
+    if _local(start).date() == _local(end).date():
+        return f"{text} to {nhs_time(end)}"
+    return f"{text} to {nhs_datetime(end, 'weekday')}"

@@ -1,4 +1,5 @@
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -7,11 +8,14 @@ from heard.audit.models import AuditEvent
 from heard.audit.selectors import audit_verify
 from heard.core.roles import Role
 from heard.people.models import Member
+from heard.people.services.membership import member_sign_in_request
 
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_load_is_idempotent_and_covers_every_role(settings, capsys):
+def test_demo_load_is_idempotent_and_covers_every_role(
+    settings, capsys, django_capture_on_commit_callbacks
+):
     settings.DEBUG = True
     call_command("demo_load")
     out = capsys.readouterr().out
@@ -24,6 +28,10 @@ def test_demo_load_is_idempotent_and_covers_every_role(settings, capsys):
     # The demo member of the public is a member: member sign-in mails them a link.
     member = Member.objects.get(user__email="member@demo.heard.example")
     assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        member_sign_in_request(email="member@demo.heard.example", base_url="http://testserver")
+    assert [m.to for m in mail.outbox] == [["member@demo.heard.example"]]
 
 
 def test_demo_load_refuses_without_debug(settings):

@@ -172,3 +172,12 @@ def test_nhs_icons_point_at_files_that_exist():
         assert f"../nhsuk/assets/images/{name}" in css
         target = Path(settings.BASE_DIR) / "node_modules/nhsuk-frontend/dist/nhsuk/assets/images"
         assert (target / name).exists()
+
+
+def test_nhs_when_on_one_day_and_across_days():
+    start = datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
+    same = _render("{{ a|nhs_when:b }}", a=start, b=start + timedelta(hours=4))
+    assert same == "Monday 7 December 2026, 10am to 2pm"
+    across = _render("{{ a|nhs_when:b }}", a=start, b=start + timedelta(days=1))
+    assert across == "Monday 7 December 2026, 10am to Tuesday 8 December 2026, 10am"
+    assert _render("{{ a|nhs_when:b }}", a=start, b=None) == "Monday 7 December 2026, 10am"
