@@ -30,8 +30,9 @@ def _officer_world(n: int) -> None:
 
     now = timezone.now()
     for i in range(n):
+        asked: Activity = ActivityFactory(title=f"Asked {i}", status="draft")  # type: ignore[assignment]
         FormatRequest.objects.create(
-            activity=ActivityFactory(title=f"Asked in Polish {i}", status=Activity.Status.DRAFT),
+            activity=asked,
             format="other_language",
             language="Polish",
             contact_email="a@example.org",
