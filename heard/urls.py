@@ -23,10 +23,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/assessment/", include("heard.assessment.urls_staff")),
     path("staff/consultations/", include("heard.consultations.urls_staff")),
     path("staff/outcomes/", include("heard.outcomes.urls_staff")),
+    path("staff/events/", include("heard.events.urls_staff")),
     path("what-we-are-working-on/", include("heard.proposals.urls_public")),
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
+    path("events/", include("heard.events.urls_public")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from heard.audit.selectors import EventFilter, audit_events
 from heard.core.permissions import permission_required
-from heard.engagement import domain, selectors, services
+from heard.engagement import domain, hooks, selectors, services
 from heard.engagement.forms import ActivityForm, FeedbackForm, TransitionForm
 from heard.engagement.models import Activity
 
@@ -111,6 +111,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 domain.PRINCIPLES[n] for n in activity.principles if n in domain.PRINCIPLES
             ],
             "history": history,
+            "extra_links": hooks.activity_links(activity, request.user),
         },
     )
 

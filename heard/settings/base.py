@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "heard.people",
     "heard.involvement",
     "heard.engagement",
+    "heard.events",
     "heard.insight",
     "heard.analysis",
     "heard.proposals",
