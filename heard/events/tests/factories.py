@@ -12,14 +12,15 @@ def make_event(
     *, capacity: int = 2, starts_in: timedelta = timedelta(days=10), **kw: Any
 ) -> BookableEvent:
     starts = timezone.now() + starts_in
-    activity = ActivityFactory(
-        kind=Activity.Kind.WORKSHOP,
-        level=Activity.Level.INVOLVE,
-        status=Activity.Status.OPEN,
-        event_starts_at=starts,
-        event_ends_at=starts + timedelta(hours=2),
-        venue="The Forum, Norwich",
-        address="Millennium Plain\nNorwich NR2 1TF",
+    fields: dict[str, Any] = {
+        "kind": Activity.Kind.WORKSHOP,
+        "level": Activity.Level.INVOLVE,
+        "status": Activity.Status.OPEN,
+        "event_starts_at": starts,
+        "event_ends_at": starts + timedelta(hours=2),
+        "venue": "The Forum, Norwich",
+        "address": "Millennium Plain\nNorwich NR2 1TF",
         **kw,
-    )
+    }
+    activity = ActivityFactory(**fields)
     return BookableEvent.objects.create(activity=activity, capacity=capacity, booking_open=True)
