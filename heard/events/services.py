@@ -107,8 +107,10 @@ def booking_create(
     access_needs: str = "",
     base_url: str,
     now: datetime | None = None,
+    notify: bool = True,
 ) -> Booking:
     """Book a place, or a place on the waiting list when the event is full.
+    ``notify=False`` (the demo loader only) sends no email.
 
     Raises BookingRefused (past, cancelled or closed event; a name that is not one) or
     AlreadyBooked (the same person and email already booked: a double-click)."""
@@ -164,7 +166,8 @@ def booking_create(
                 "access_needs": bool(needs),
             },
         )
-        _mail(booking, "booked" if status == S.CONFIRMED else "waiting", base_url)
+        if notify:
+            _mail(booking, "booked" if status == S.CONFIRMED else "waiting", base_url)
     return booking
 
 
