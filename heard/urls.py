@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
     path("events/", include("heard.events.urls_public")),
+    path("follow/", include("heard.follow.urls")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

@@ -171,6 +171,12 @@ class Action(models.TextChoices):
     EVENT_ACCESS_NEEDS_ERASED = "event.access_needs_erased", "Access needs erased after the event"
     EVENT_ACCESS_NEEDS_VIEWED = "event.access_needs_viewed", "Access needs for an event viewed"
     # end of events actions
+    # Follow and be told (heard.follow)
+    FOLLOW_REQUESTED = "follow.requested", "Follow asked for (confirmation emailed)"
+    FOLLOW_CONFIRMED = "follow.confirmed", "Follow confirmed from the email"
+    FOLLOW_UNSUBSCRIBED = "follow.unsubscribed", "Follower unsubscribed"
+    FOLLOW_NOTIFIED = "follow.notified", "Followers told of changes"
+    # end of follow actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

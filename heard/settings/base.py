@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "heard.insight",
     "heard.analysis",
     "heard.proposals",
+    "heard.follow",
     "heard.assessment",
     "heard.consultations",
     "heard.outcomes",

@@ -150,3 +150,39 @@ def test_book_to_capacity_wait_cancel_and_the_place_goes_to_the_next(
     visitor.visit(reverse("events:list"))
     row = page.get_by_role("row", name=re.compile("Maternity services co-design workshop"))
     assert "2 of 2" in row.inner_text()
+
+
+def test_follow_a_topic_confirm_from_the_email_and_unsubscribe(visitor, smtp_server):
+    from heard.people.models import Topic
+
+    Topic.objects.get_or_create(slug="maternity", defaults={"name": "Maternity"})
+    page = visitor.page
+    visitor.visit(reverse("follow:start"))
+    page.get_by_role("button", name="Follow").click()
+    visitor.check()
+    assert (
+        "Choose at least one thing to follow" in page.locator(".nhsuk-error-summary").inner_text()
+    )
+    page.get_by_label("Your email address").fill("pat@example.org")
+    page.get_by_label("Maternity").check()
+    page.get_by_label("Norwich").check()
+    page.get_by_role("button", name="Follow").click()
+    visitor.check()
+    assert page.locator("h1").inner_text() == "Check your email"
+    (message,) = smtp_server.messages
+    confirm = re.search(r"http\S+/follow/confirm/\S+/", _body(message)).group(0)
+    page.goto(confirm)
+    visitor.check()
+    page.get_by_role("button", name="Yes, email me about these").click()
+    visitor.check()
+    assert "You are following" in page.locator("h1").inner_text()
+    _shot(page, "follow-confirmed")
+    from heard.follow.models import Follower
+    from heard.follow.services import unsubscribe_token
+
+    follower = Follower.objects.get(email="pat@example.org")
+    visitor.visit(reverse("follow:unsubscribe", args=[unsubscribe_token(follower)]))
+    page.get_by_role("button", name="Stop all these emails").click()
+    visitor.check()
+    assert page.locator("h1").inner_text() == "You will not get these emails again"
+    assert not follower.follows.exists()

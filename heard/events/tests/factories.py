@@ -22,5 +22,5 @@ def make_event(
         "address": "Millennium Plain\nNorwich NR2 1TF",
         **kw,
     }
-    activity = ActivityFactory(**fields)
+    activity: Any = ActivityFactory(**fields)
     return BookableEvent.objects.create(activity=activity, capacity=capacity, booking_open=True)
