@@ -28,6 +28,8 @@ class Attendance(StrEnum):
     NO_SHOW = "no_show"
 
 
+# Places one email address may hold at one event (oneself and people cared for).
+MAX_BOOKINGS_PER_ADDRESS = 4
 # How long after an event starts access needs are kept when it has no end time.
 DEFAULT_EVENT_LENGTH = timedelta(hours=3)
 # Attendance may be taken from this long before the start (people arrive early).

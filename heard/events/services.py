@@ -133,6 +133,12 @@ def booking_create(
         ).first()
         if existing is not None:
             raise AlreadyBooked(existing)
+        booked_by_address = event.bookings.filter(email=email, status__in=domain.ACTIVE).count()
+        if booked_by_address >= domain.MAX_BOOKINGS_PER_ADDRESS:
+            raise BookingRefused(
+                f"This email address already has {booked_by_address} places at this event. "
+                "To book more, contact us and we will help."
+            )
         status = domain.status_for_new_booking(
             capacity=event.capacity, confirmed=_confirmed_count(event)
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,7 @@ from heard.proposals.selectors import public_proposals
 CONFIRM_SALT = "heard.follow.confirm"
 UNSUBSCRIBE_SALT = "heard.follow.unsubscribe"
 CONFIRM_MAX_AGE = 3 * 24 * 60 * 60  # seconds
+CONFIRMATIONS_PER_ADDRESS_PER_HOUR = 3
 
 
 class LinkExpired(ValueError):
@@ -64,6 +66,8 @@ def follow_request(*, email: str, targets: list[Target], base_url: str) -> Follo
             subject=follower,
             after={"follows": [f"{t.kind}:{t.key}" for t in targets]},
         )
+        if not _confirmation_allowed(follower.pk):
+            return follower  # no more mail to this address this hour (no one is flooded)
         token = signing.dumps({"f": follower.pk, "p": pending}, salt=CONFIRM_SALT)
         mail_send_on_commit(
             to=[email],
@@ -74,6 +78,17 @@ def follow_request(*, email: str, targets: list[Target], base_url: str) -> Follo
             },
         )
     return follower
+
+
+def _confirmation_allowed(follower_id: int) -> bool:
+    key = f"follow:confirmations:{follower_id}"
+    cache.add(key, 0, timeout=60 * 60)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=60 * 60)
+        sent = 1
+    return sent <= CONFIRMATIONS_PER_ADDRESS_PER_HOUR
 
 
 def _load(token: str, salt: str, max_age: int | None) -> dict[str, Any]:

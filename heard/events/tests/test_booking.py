@@ -361,3 +361,18 @@ def test_access_needs_are_read_only_by_those_organising_the_event(client, make_s
     assert AuditEvent.objects.filter(action="event.access_needs_viewed").count() == 1
     client.force_login(make_staff("engagement_officer"))
     assert "Hearing loop please" in client.get(url).content.decode()
+
+
+def test_one_address_cannot_take_every_place():
+    event = make_event(capacity=20)
+    for n in range(4):
+        _book(
+            event,
+            "Ann Able",
+            "ann@example.org",
+            booking_for=Booking.For.CARED_FOR,
+            attendee_name=f"Person {chr(65 + n)}lpha",
+        )
+    with pytest.raises(services.BookingRefused, match="already has 4 places"):
+        _book(event, "Ann Able", "ann@example.org")
+    assert Booking.objects.count() == 4

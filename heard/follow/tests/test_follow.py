@@ -174,3 +174,13 @@ def test_a_public_proposal_page_offers_to_follow_it(client):
     assert f"/follow/?proposal={proposal.slug}" in page
     form = client.get(reverse("follow:start") + f"?proposal={proposal.slug}").content.decode()
     assert re.search(rf'value="{proposal.pk}"[^>]*checked', form)
+
+
+@pytest.mark.django_db
+def test_confirmation_emails_to_one_address_are_limited(django_capture_on_commit_callbacks):
+    targets = [services.Target(kind="area", key="Norwich", label="Norwich")]
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            services.follow_request(email="sam@example.org", targets=targets, base_url=BASE)
+    assert len(mail.outbox) == services.CONFIRMATIONS_PER_ADDRESS_PER_HOUR
+    assert Follow.objects.count() == 1
