@@ -40,17 +40,23 @@ class FollowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["proposals"].choices = [
-            (str(p.pk), p.title) for p in public_proposals().order_by("title")
-        ]
-        self.fields["topics"].choices = [
-            (str(t.pk), t.name) for t in Topic.objects.filter(active=True).order_by("name")
-        ]
-        self.fields["areas"].choices = [(name, name) for name in LOCALITIES]
-        self.fields["groups"].choices = [
-            (str(g.pk), g.name)
-            for g in Group.objects.filter(active=True, kind__in=PUBLIC_GROUP_KINDS).order_by("name")
-        ]
+        self._labels: dict[str, dict[str, str]] = {}
+        self._choices(
+            "proposals", [(str(p.pk), p.title) for p in public_proposals().order_by("title")]
+        )
+        self._choices(
+            "topics",
+            [(str(t.pk), t.name) for t in Topic.objects.filter(active=True).order_by("name")],
+        )
+        self._choices("areas", [(name, name) for name in LOCALITIES])
+        groups = Group.objects.filter(active=True, kind__in=PUBLIC_GROUP_KINDS).order_by("name")
+        self._choices("groups", [(str(g.pk), g.name) for g in groups])
+
+    def _choices(self, name: str, choices: list[tuple[str, str]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = choices
+        self._labels[name] = dict(choices)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -61,10 +67,7 @@ class FollowForm(forms.Form):
     def targets(self) -> list[Any]:
         from heard.follow.services import Target
 
-        labels = {
-            name: dict(self.fields[name].choices)  # type: ignore[attr-defined]
-            for name in ("proposals", "topics", "areas", "groups")
-        }
+        labels = self._labels
         kinds = {"proposals": "proposal", "topics": "topic", "areas": "area", "groups": "group"}
         return [
             Target(kind=kinds[name], key=key, label=str(labels[name][key]))

@@ -46,7 +46,9 @@ def test_changes_named_from_two_snapshots():
 
 
 def _confirm_url(message) -> str:
-    return re.search(r"http\S+/follow/confirm/\S+/", message.body).group(0).replace(BASE, "")
+    match = re.search(r"http\S+/follow/confirm/\S+/", message.body)
+    assert match is not None
+    return match.group(0).replace(BASE, "")
 
 
 @pytest.mark.django_db
