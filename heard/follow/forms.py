@@ -2,6 +2,7 @@ from typing import Any
 
 from django import forms
 
+from heard.follow.models import Follower
 from heard.people.models import Group, Topic
 from heard.people.postcodes import LOCALITIES
 from heard.proposals.selectors import public_proposals
@@ -24,6 +25,13 @@ class FollowForm(forms.Form):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
         widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    frequency = forms.ChoiceField(
+        label="How often would you like to hear?",
+        choices=Follower.Frequency.choices,
+        initial=Follower.Frequency.AS_IT_HAPPENS,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how often you would like to hear"},
     )
     proposals = forms.MultipleChoiceField(
         label="Proposals for change", required=False, widget=forms.CheckboxSelectMultiple

@@ -11,7 +11,16 @@ from django.utils import timezone
 
 
 class Follower(models.Model):
+    class Frequency(models.TextChoices):
+        AS_IT_HAPPENS = "now", "As it happens"
+        DAILY = "daily", "A daily digest"
+        WEEKLY = "weekly", "A weekly digest"
+
     email = models.EmailField(max_length=254, unique=True)
+    frequency = models.CharField(
+        max_length=8, choices=Frequency.choices, default=Frequency.AS_IT_HAPPENS
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
@@ -63,9 +72,16 @@ class Snapshot(models.Model):
 
 
 class Notification(models.Model):
+    """One change a follower is told of. For digest followers it waits (``sent_at`` empty)
+    until their next digest."""
+
     follower = models.ForeignKey(Follower, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(max_length=200)
-    sent_at = models.DateTimeField(default=timezone.now)
+    title = models.CharField(max_length=250, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    what = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["follower", "key"], name="follow_told_once")]

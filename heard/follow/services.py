@@ -3,7 +3,7 @@ tells followers what changed. Each with its audit event; mail after the commit."
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core import signing
@@ -46,7 +46,9 @@ class Target:
 # --- Ask, confirm, unsubscribe ---------------------------------------------------------
 
 
-def follow_request(*, email: str, targets: list[Target], base_url: str) -> Follower:
+def follow_request(
+    *, email: str, targets: list[Target], base_url: str, frequency: str = "now"
+) -> Follower:
     """Record what someone asks to follow and email them a link to confirm it. Nothing
     is sent to them until they confirm (double opt-in)."""
     email = email.strip().lower()
@@ -54,6 +56,9 @@ def follow_request(*, email: str, targets: list[Target], base_url: str) -> Follo
         raise ValueError("nothing to follow")
     with transaction.atomic():
         follower, _ = Follower.objects.get_or_create(email=email)
+        if frequency not in Follower.Frequency.values:
+            raise ValueError("unknown frequency")
+        # The frequency is taken as asked only on confirmation (it rides in the link).
         pending: list[int] = []
         for t in targets:
             follow, _ = Follow.objects.get_or_create(
@@ -68,7 +73,7 @@ def follow_request(*, email: str, targets: list[Target], base_url: str) -> Follo
         )
         if not _confirmation_allowed(follower.pk):
             return follower  # no more mail to this address this hour (no one is flooded)
-        token = signing.dumps({"f": follower.pk, "p": pending}, salt=CONFIRM_SALT)
+        token = signing.dumps({"f": follower.pk, "p": pending, "q": frequency}, salt=CONFIRM_SALT)
         mail_send_on_commit(
             to=[email],
             template="follow/email/confirm",
@@ -114,9 +119,15 @@ def confirm_check(token: str) -> tuple[Follower, list[Follow]]:
 def follow_confirm(*, token: str) -> list[Follow]:
     """Confirm the follows a link was sent for; raises LinkExpired or LinkInvalid."""
     follower, follows = confirm_check(token)
+    frequency = str(_load(token, CONFIRM_SALT, CONFIRM_MAX_AGE).get("q") or "now")
+    if frequency not in Follower.Frequency.values:
+        frequency = Follower.Frequency.AS_IT_HAPPENS
     now = timezone.now()
     with transaction.atomic():
-        Follower.objects.filter(pk=follower.pk).update(unsubscribed_at=None)
+        updates: dict[str, Any] = {"unsubscribed_at": None, "frequency": frequency}
+        if frequency != Follower.Frequency.AS_IT_HAPPENS and follower.last_digest_at is None:
+            updates["last_digest_at"] = now  # the first digest comes a day (or week) on
+        Follower.objects.filter(pk=follower.pk).update(**updates)
         Follow.objects.filter(pk__in=[f.pk for f in follows], confirmed_at__isnull=True).update(
             confirmed_at=now
         )
@@ -143,6 +154,7 @@ def follower_unsubscribe(*, token: str) -> Follower:
     follower = unsubscribe_check(token)
     with transaction.atomic():
         removed, _ = follower.follows.all().delete()
+        follower.notifications.filter(sent_at__isnull=True).delete()  # a waiting digest
         if follower.unsubscribed_at is None:
             follower.unsubscribed_at = timezone.now()
             follower.save(update_fields=["unsubscribed_at"])
@@ -252,24 +264,12 @@ def notify_run(*, base_url: str, now: datetime | None = None) -> int:
                     )
         sent = 0
         for follower_id, items in news_for.items():
-            fresh = _unsent(follower_id, items, now)
-            if not fresh:
-                continue
             follower = followers[follower_id]
-            unsubscribe = base_url + reverse(
-                "follow:unsubscribe", args=[unsubscribe_token(follower)]
-            )
-            message = mail_render(
-                to=[follower.email],
-                template="follow/email/news",
-                context={"items": fresh, "unsubscribe_url": unsubscribe},
-                headers={
-                    "List-Unsubscribe": f"<{unsubscribe}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-            )
-            transaction.on_commit(message.send)
-            sent += 1
+            fresh = _record(follower, items, now)
+            if fresh and follower.frequency == Follower.Frequency.AS_IT_HAPPENS:
+                _send(follower, fresh, base_url, now)
+                sent += 1
+        sent += _digests_due(base_url=base_url, now=now)
         if sent or not baseline:
             audit_record(
                 action=Action.FOLLOW_NOTIFIED, after={"emails": sent, "baseline": baseline}
@@ -277,9 +277,15 @@ def notify_run(*, base_url: str, now: datetime | None = None) -> int:
     return sent
 
 
-def _unsent(follower_id: int, items: list[News], now: datetime) -> list[News]:
-    """The news this follower has not been told yet; records it as told."""
-    fresh: list[News] = []
+DIGEST_EVERY = {
+    Follower.Frequency.DAILY: timedelta(days=1),
+    Follower.Frequency.WEEKLY: timedelta(days=7),
+}
+
+
+def _record(follower: Follower, items: list[News], now: datetime) -> list[Notification]:
+    """The news this follower has not been told of yet, recorded (so never twice)."""
+    fresh: list[Notification] = []
     seen: set[str] = set()
     for item in items:
         key = item.change.key
@@ -288,8 +294,59 @@ def _unsent(follower_id: int, items: list[News], now: datetime) -> list[News]:
         seen.add(key)
         try:
             with transaction.atomic():
-                Notification.objects.create(follower_id=follower_id, key=key, sent_at=now)
+                fresh.append(
+                    Notification.objects.create(
+                        follower=follower,
+                        key=key,
+                        title=item.title[:250],
+                        url=item.url[:500],
+                        what=item.what,
+                        created_at=now,
+                    )
+                )
         except IntegrityError:
             continue  # told already
-        fresh.append(item)
     return fresh
+
+
+def _send(follower: Follower, items: list[Notification], base_url: str, now: datetime) -> None:
+    unsubscribe = base_url + reverse("follow:unsubscribe", args=[unsubscribe_token(follower)])
+    message = mail_render(
+        to=[follower.email],
+        template="follow/email/news",
+        context={
+            "items": items,
+            "digest": follower.frequency != Follower.Frequency.AS_IT_HAPPENS,
+            "unsubscribe_url": unsubscribe,
+        },
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+    Notification.objects.filter(pk__in=[n.pk for n in items]).update(sent_at=now)
+    transaction.on_commit(message.send)
+
+
+def _digests_due(*, base_url: str, now: datetime) -> int:
+    """Send each digest follower whose day (or week) is up what has waited for them."""
+    sent = 0
+    waiting = (
+        Follower.objects.filter(
+            unsubscribed_at__isnull=True,
+            frequency__in=list(DIGEST_EVERY),
+            notifications__sent_at__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    for follower in waiting:
+        every = DIGEST_EVERY[Follower.Frequency(follower.frequency)]
+        if follower.last_digest_at and now - follower.last_digest_at < every:
+            continue
+        items = list(follower.notifications.filter(sent_at__isnull=True).order_by("created_at"))
+        _send(follower, items, base_url, now)
+        follower.last_digest_at = now
+        follower.save(update_fields=["last_digest_at"])
+        sent += 1
+    return sent

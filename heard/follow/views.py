@@ -27,7 +27,10 @@ def start(request: HttpRequest) -> HttpResponse:
     form = FollowForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.follow_request(
-            email=form.cleaned_data["email"], targets=form.targets(), base_url=_base_url(request)
+            email=form.cleaned_data["email"],
+            targets=form.targets(),
+            base_url=_base_url(request),
+            frequency=form.cleaned_data["frequency"],
         )
         return redirect("follow:check_email")
     return render(request, "follow/public/start.html", {"form": form})

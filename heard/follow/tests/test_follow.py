@@ -61,7 +61,8 @@ def test_follow_a_topic_with_double_opt_in_then_told_once_when_an_activity_opens
     services.notify_run(base_url=BASE)  # first run: the baseline, no news
     with django_capture_on_commit_callbacks(execute=True):
         r = client.post(
-            reverse("follow:start"), {"email": "Pat@Example.org", "topics": [str(care.pk)]}
+            reverse("follow:start"),
+            {"email": "Pat@Example.org", "topics": [str(care.pk)], "frequency": "now"},
         )
     assert r.status_code == 302
     (confirm_mail,) = mail.outbox
@@ -186,3 +187,36 @@ def test_confirmation_emails_to_one_address_are_limited(django_capture_on_commit
             services.follow_request(email="sam@example.org", targets=targets, base_url=BASE)
     assert len(mail.outbox) == services.CONFIRMATIONS_PER_ADDRESS_PER_HOUR
     assert Follow.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_weekly_digest_gathers_the_news_and_sends_it_once_a_week(
+    client, django_capture_on_commit_callbacks
+):
+    care = topic("Urgent care")
+    first = ActivityFactory(status=Activity.Status.SCHEDULED, title="Coast survey")
+    second = ActivityFactory(status=Activity.Status.SCHEDULED, title="City workshop")
+    for a in (first, second):
+        a.topics.add(care)
+    services.notify_run(base_url=BASE)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("follow:start"),
+            {"email": "kim@example.org", "topics": [str(care.pk)], "frequency": "weekly"},
+        )
+    client.post(_confirm_url(mail.outbox[0]))
+    assert Follower.objects.get().frequency == "weekly"
+    mail.outbox.clear()
+    now = timezone.now()
+    Activity.objects.filter(pk=first.pk).update(status="open")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_run(base_url=BASE, now=now + timedelta(days=1)) == 0
+    Activity.objects.filter(pk=second.pk).update(status="open")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notify_run(base_url=BASE, now=now + timedelta(days=3)) == 0
+        assert services.notify_run(base_url=BASE, now=now + timedelta(days=7, minutes=1)) == 1
+        assert services.notify_run(base_url=BASE, now=now + timedelta(days=8)) == 0
+    (digest,) = mail.outbox
+    assert digest.subject == "Your digest: news about what you follow"
+    assert "Coast survey is open" in digest.body and "City workshop is open" in digest.body
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
