@@ -376,3 +376,18 @@ def test_one_address_cannot_take_every_place():
     with pytest.raises(services.BookingRefused, match="already has 4 places"):
         _book(event, "Ann Able", "ann@example.org")
     assert Booking.objects.count() == 4
+
+
+def test_a_members_history_shows_their_bookings(make_member):
+    from heard.people.history import history_for
+    from heard.people.models import Member
+
+    user = make_member(email="ann@example.org")
+    member = Member.objects.get(user=user)
+    member.email = "Ann@Example.org"
+    member.save()
+    event = make_event(capacity=1)
+    _book(event, "Ann Able", "ann@example.org")
+    _book(event, "Bob Baker", "bob@example.org")
+    texts = [i.text for i in history_for(member) if i.kind == "Event"]
+    assert texts == [f"Booked: {event.activity.title} (place booked)"]
