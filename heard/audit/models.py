@@ -169,6 +169,7 @@ class Action(models.TextChoices):
     EVENT_ATTENDANCE_TAKEN = "event.attendance", "Event attendance recorded"
     EVENT_REMINDERS_SENT = "event.reminders_sent", "Event reminders sent"
     EVENT_ACCESS_NEEDS_ERASED = "event.access_needs_erased", "Access needs erased after the event"
+    EVENT_BOOKINGS_ERASED = "event.bookings_erased", "Names and emails of bookers erased"
     EVENT_ACCESS_NEEDS_VIEWED = "event.access_needs_viewed", "Access needs for an event viewed"
     # end of events actions
     # Follow and be told (heard.follow)

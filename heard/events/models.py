@@ -24,6 +24,8 @@ class BookableEvent(models.Model):
     cancellation_message = models.TextField(blank=True)
     reminders_sent_at = models.DateTimeField(null=True, blank=True)
     access_needs_erased_at = models.DateTimeField(null=True, blank=True)
+    # Names and email addresses are erased a while after the event; the counts stay.
+    bookings_erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import icalendar
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -355,6 +356,41 @@ def access_needs_erase(*, now: datetime | None = None) -> int:
                 action=Action.EVENT_ACCESS_NEEDS_ERASED, subject=event, after={"erased": n}
             )
         erased += n
+    return erased
+
+
+def bookings_erase(*, now: datetime | None = None, keep_days: int | None = None) -> int:
+    """Erase the names and email addresses of bookers ``keep_days`` after their event
+    (settings.HEARD_EVENT_BOOKINGS_KEEP_DAYS, 90 by default). What stays: how many
+    booked, waited, came or did not come. Returns how many bookings were erased."""
+    now = now or timezone.now()
+    if keep_days is None:
+        keep_days = int(getattr(settings, "HEARD_EVENT_BOOKINGS_KEEP_DAYS", 90))
+    erased = 0
+    due = BookableEvent.objects.filter(
+        bookings_erased_at__isnull=True,
+        activity__event_starts_at__lte=now - timedelta(days=keep_days),
+    ).values_list("pk", flat=True)
+    for event_id in list(due):
+        with transaction.atomic():
+            event = _locked_event(event_id)
+            AccessNeeds.objects.filter(booking__event=event).delete()
+            bookings = list(event.bookings.all())
+            for b in bookings:
+                b.name = b.email = b.attendee_name = ""
+                b.attendee_key = f"erased:{b.pk}"  # keeps the one-booking rule satisfiable
+            Booking.objects.bulk_update(
+                bookings, ["name", "email", "attendee_name", "attendee_key"]
+            )
+            event.bookings_erased_at = now
+            event.access_needs_erased_at = event.access_needs_erased_at or now
+            event.save(update_fields=["bookings_erased_at", "access_needs_erased_at", "updated_at"])
+            audit_record(
+                action=Action.EVENT_BOOKINGS_ERASED,
+                subject=event,
+                after={"bookings": len(bookings), "keep_days": keep_days},
+            )
+        erased += len(bookings)
     return erased
 
 

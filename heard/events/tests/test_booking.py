@@ -391,3 +391,23 @@ def test_a_members_history_shows_their_bookings(make_member):
     _book(event, "Bob Baker", "bob@example.org")
     texts = [i.text for i in history_for(member) if i.kind == "Event"]
     assert texts == [f"Booked: {event.activity.title} (place booked)"]
+
+
+def test_bookers_details_are_erased_90_days_after_the_event_and_the_counts_stay(make_staff):
+    from django.core.management import call_command
+
+    from heard.events.selectors import event_counts
+
+    event = make_event(capacity=1, starts_in=timedelta(days=1))
+    a = _book(event, "Ann Able", "ann@example.org", access_needs="Hearing loop")
+    _book(event, "Bob Baker", "bob@example.org")
+    on_the_day = event.activity.event_starts_at
+    services.attendance_record(actor=make_staff(), booking=a, attendance="no_show", now=on_the_day)
+    assert services.bookings_erase(now=on_the_day + timedelta(days=89)) == 0
+    assert services.bookings_erase(now=on_the_day + timedelta(days=91)) == 2
+    assert set(Booking.objects.values_list("name", "email", "attendee_name")) == {("", "", "")}
+    assert not AccessNeeds.objects.exists()
+    c = event_counts(event)
+    assert (c.confirmed, c.waiting, c.no_show) == (1, 1, 1)
+    assert services.bookings_erase(now=on_the_day + timedelta(days=200)) == 0
+    call_command("events_retention")  # the scheduled command runs both steps
