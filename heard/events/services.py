@@ -365,7 +365,7 @@ def bookings_erase(*, now: datetime | None = None, keep_days: int | None = None)
     booked, waited, came or did not come. Returns how many bookings were erased."""
     now = now or timezone.now()
     if keep_days is None:
-        keep_days = int(getattr(settings, "HEARD_EVENT_BOOKINGS_KEEP_DAYS", 90))
+        keep_days = settings.HEARD_EVENT_BOOKINGS_KEEP_DAYS
     erased = 0
     due = BookableEvent.objects.filter(
         bookings_erased_at__isnull=True,

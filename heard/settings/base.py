@@ -258,6 +258,8 @@ HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 HEARD_INVOLVEMENT_OFTEN_THRESHOLD = env.int("HEARD_INVOLVEMENT_OFTEN_THRESHOLD", default=3)
 # Days before an unanswered invitation gets its one reminder.
 HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
+# Bookers' names and email addresses are erased this many days after their event.
+HEARD_EVENT_BOOKINGS_KEEP_DAYS = env.int("HEARD_EVENT_BOOKINGS_KEEP_DAYS", default=90)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
