@@ -186,3 +186,16 @@ def test_follow_a_topic_confirm_from_the_email_and_unsubscribe(visitor, smtp_ser
     visitor.check()
     assert page.locator("h1").inner_text() == "You will not get these emails again"
     assert not follower.follows.exists()
+
+
+def test_booking_works_without_javascript(browser, live_server):
+    from heard.events.tests.factories import make_event
+
+    event = make_event(capacity=1)
+    context = browser.new_context(java_script_enabled=False, locale="en-GB")
+    person = Visitor(context.new_page(), live_server.url)
+    _book(person, event.activity.slug, "Ann Able", "ann@example.org", cared_for="Rose Able")
+    assert person.page.locator("h1").inner_text() == "Your place is booked"
+    _book(person, event.activity.slug, "Bob Baker", "bob@example.org")
+    assert person.page.locator("h1").inner_text() == "You are on the waiting list"
+    context.close()
