@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/assessment/", include("heard.assessment.urls_staff")),
     path("staff/consultations/", include("heard.consultations.urls_staff")),
     path("staff/outcomes/", include("heard.outcomes.urls_staff")),
+    path("staff/events/", include("heard.events.urls_staff")),
     path("what-we-are-working-on/", include("heard.proposals.urls_public")),
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
@@ -36,6 +37,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The NHS.UK frontend's stylesheet without its third-party web fonts (heard/core/assets.py).
     path("assets/nhsuk-frontend.css", nhsuk_css, name="nhsuk_css"),
     path("groups/", include("heard.groups.urls_public")),
+    path("events/", include("heard.events.urls_public")),
+    path("follow/", include("heard.follow.urls")),
     path("", include("heard.people.urls_public")),
     path("", include("heard.public.urls")),
 ]

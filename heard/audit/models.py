@@ -187,6 +187,24 @@ class Action(models.TextChoices):
     PUBLICATION_REJECTED = "publication.rejected", "You said, we did: rejected"
     PUBLICATION_WITHDRAWN = "publication.withdrawn", "You said, we did: withdrawn"
     # end of outcomes actions
+    # Events: booking, waiting list, attendance (heard.events)
+    EVENT_BOOKING_SETTINGS_CHANGED = "event.booking_settings", "Event capacity or booking changed"
+    EVENT_BOOKED = "event.booked", "Place at an event booked or waiting list joined"
+    EVENT_BOOKING_CANCELLED = "event.booking_cancelled", "Event booking cancelled"
+    EVENT_PLACE_OFFERED = "event.place_given", "Freed place given to the next on the waiting list"
+    EVENT_CANCELLED = "event.cancelled", "Event cancelled by the organiser"
+    EVENT_ATTENDANCE_TAKEN = "event.attendance", "Event attendance recorded"
+    EVENT_REMINDERS_SENT = "event.reminders_sent", "Event reminders sent"
+    EVENT_ACCESS_NEEDS_ERASED = "event.access_needs_erased", "Access needs erased after the event"
+    EVENT_BOOKINGS_ERASED = "event.bookings_erased", "Names and emails of bookers erased"
+    EVENT_ACCESS_NEEDS_VIEWED = "event.access_needs_viewed", "Access needs for an event viewed"
+    # end of events actions
+    # Follow and be told (heard.follow)
+    FOLLOW_REQUESTED = "follow.requested", "Follow asked for (confirmation emailed)"
+    FOLLOW_CONFIRMED = "follow.confirmed", "Follow confirmed from the email"
+    FOLLOW_UNSUBSCRIBED = "follow.unsubscribed", "Follower unsubscribed"
+    FOLLOW_NOTIFIED = "follow.notified", "Followers told of changes"
+    # end of follow actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

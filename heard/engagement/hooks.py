@@ -17,6 +17,7 @@ Hooks without a variant are called as usual.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 ResponseHook = Callable[[Any], None]
@@ -80,3 +81,39 @@ def feedback_publication(activity: Any) -> dict[str, Any] | None:
     for provider in _feedback_providers:
         return provider(activity)
     return None
+
+
+# Links to work kept by apps above engagement (e.g. bookings for an event), shown on the
+# activity's staff page and, for the public, as actions on its public page:
+#
+#     hooks.register_activity_links(fn)         # fn(activity, user) -> list[ActivityLink]
+#     hooks.register_public_activity_actions(fn)  # fn(activity) -> list[ActivityLink]
+@dataclass(frozen=True)
+class ActivityLink:
+    title: str
+    url: str
+    summary: str = ""
+
+
+ActivityLinksProvider = Callable[[Any, Any], list[ActivityLink]]
+PublicActionsProvider = Callable[[Any], list[ActivityLink]]
+_activity_links: list[ActivityLinksProvider] = []
+_public_actions: list[PublicActionsProvider] = []
+
+
+def register_activity_links(provider: ActivityLinksProvider) -> None:
+    if provider not in _activity_links:
+        _activity_links.append(provider)
+
+
+def register_public_activity_actions(provider: PublicActionsProvider) -> None:
+    if provider not in _public_actions:
+        _public_actions.append(provider)
+
+
+def activity_links(activity: Any, user: Any) -> list[ActivityLink]:
+    return [link for provider in _activity_links for link in provider(activity, user)]
+
+
+def public_activity_actions(activity: Any) -> list[ActivityLink]:
+    return [link for provider in _public_actions for link in provider(activity)]

@@ -1,7 +1,5 @@
 """The public "Get involved" hub, each activity's page, and its Atom and iCalendar feeds."""
 
-from datetime import timedelta
-
 import icalendar
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -12,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from heard.engagement import domain, hooks, selectors
+from heard.engagement import calendar, domain, hooks, selectors
 from heard.engagement.models import Activity
 from heard.people.models import Topic
 from heard.people.postcodes import LOCALITIES
@@ -65,6 +63,7 @@ def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_open": status == domain.Status.OPEN,
             # "you said, we did": only the approved publication, never the draft text
             "feedback": hooks.feedback_publication(activity),
+            "actions": hooks.public_activity_actions(activity),
         },
     )
 
@@ -115,21 +114,12 @@ def events_ical(request: HttpRequest) -> HttpResponse:
         starts = activity.event_starts_at
         if starts is None:
             continue
-        event = icalendar.Event()
-        event.add("uid", f"activity-{activity.pk}@{host}")
-        event.add("summary", activity.title)
-        event.add("description", activity.summary)
-        event.add("dtstart", starts)
-        event.add("dtend", activity.event_ends_at or starts + timedelta(hours=1))
-        event.add("dtstamp", activity.updated_at)
-        if activity.venue or activity.address:
-            event.add(
-                "location",
-                ", ".join(p for p in (activity.venue, activity.address.replace("\n", ", ")) if p),
-            )
-        event.add(
-            "url",
-            request.build_absolute_uri(reverse("engagement_public:activity", args=[activity.slug])),
+        event = calendar.activity_vevent(
+            activity,
+            uid=f"activity-{activity.pk}@{host}",
+            url=request.build_absolute_uri(
+                reverse("engagement_public:activity", args=[activity.slug])
+            ),
         )
         cal.add_component(event)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")

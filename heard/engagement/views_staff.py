@@ -122,6 +122,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 domain.PRINCIPLES[n] for n in activity.principles if n in domain.PRINCIPLES
             ],
             "history": history,
+            "extra_links": hooks.activity_links(activity, request.user),
         },
     )
 

@@ -70,10 +70,12 @@ INSTALLED_APPS = [
     "heard.people",
     "heard.involvement",
     "heard.engagement",
+    "heard.events",
     "heard.insight",
     "heard.groups",
     "heard.analysis",
     "heard.proposals",
+    "heard.follow",
     "heard.assessment",
     "heard.consultations",
     "heard.outcomes",
@@ -298,6 +300,8 @@ HEARD_INVOLVEMENT_OFTEN_THRESHOLD = env.int("HEARD_INVOLVEMENT_OFTEN_THRESHOLD",
 # Someone who asks for a format or language not yet available gets it within this many days.
 HEARD_FORMAT_REQUEST_DAYS = env.int("HEARD_FORMAT_REQUEST_DAYS", default=10)
 HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
+# Bookers' names and email addresses are erased this many days after their event.
+HEARD_EVENT_BOOKINGS_KEEP_DAYS = env.int("HEARD_EVENT_BOOKINGS_KEEP_DAYS", default=90)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)

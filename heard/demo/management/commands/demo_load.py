@@ -20,6 +20,7 @@ from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
 from heard.engagement import demo as engagement_demo
+from heard.events import demo as events_demo
 from heard.groups import demo as groups_demo
 from heard.insight import demo as insight_demo
 from heard.involvement import demo as involvement_demo
@@ -71,6 +72,7 @@ class Command(BaseCommand):
             people_demo,
             involvement_demo,
             engagement_demo,
+            events_demo,
             insight_demo,
             groups_demo,
             analysis_demo,
