@@ -14,12 +14,13 @@ from django.utils import timezone
 
 from heard.engagement import selectors as engagement_selectors
 from heard.engagement.models import Activity, Response
+from heard.events.models import Booking
 from heard.insight import coverage_hooks, keywords
 from heard.insight.models import Insight, InsightImport, SavedSearch, Source
 from heard.insight.query import ParsedQuery, parse_query
 from heard.insight.search import Filters, backend
 from heard.involvement.models import Invitation
-from heard.people.models import Group, Topic
+from heard.people.models import Group, GroupMembership, Topic
 from heard.people.postcodes import LOCALITIES
 
 PER_PAGE = 20
@@ -427,6 +428,24 @@ def group_engagement(*, since: date, until: date) -> dict[int, list[tuple[str, i
         submitted_at__lt=end,
     ).values_list("organisation_name", flat=True):
         add(names.get(" ".join(name.split()).casefold()), "Responses on its behalf", 1)
+
+    # Places at events booked by its members (matched on the member's email address).
+    member_groups: dict[str, set[int]] = {}
+    for email, group_id in (
+        GroupMembership.objects.filter(since__lte=until)
+        .filter(Q(until__isnull=True) | Q(until__gte=since))
+        .exclude(member__email="")
+        .values_list("member__email", "group_id")
+    ):
+        member_groups.setdefault(email.casefold(), set()).add(group_id)
+    if member_groups:
+        for email in Booking.objects.filter(
+            created_at__gte=start,
+            created_at__lt=end,
+            status__in=[Booking.Status.CONFIRMED, Booking.Status.WAITING],
+        ).values_list("email", flat=True):
+            for group_id in member_groups.get(email.casefold(), ()):
+                add(group_id, "Event places its members booked", 1)
 
     for item in coverage_hooks.gathered(since, until):
         add(item.group_id, item.way, item.count)

@@ -124,3 +124,22 @@ def test_a_response_on_a_groups_behalf_counts_for_it():
     today = timezone.localdate()
     ways = group_engagement(since=today - timedelta(days=30), until=today)
     assert ways[spoke.pk] == [("Responses on its behalf", 1)]
+
+
+def test_places_its_members_booked_at_events_count_for_the_group():
+    from heard.events.models import BookableEvent, Booking
+
+    today = timezone.localdate()
+    forum = _group("Carers forum")
+    carer = Member.objects.create(full_name="Bea Carer", email="Bea@Example.org", status="active")
+    GroupMembership.objects.create(group=forum, member=carer, since=today - timedelta(days=60))
+    event = BookableEvent.objects.create(
+        activity=ActivityFactory(kind="drop_in", event_starts_at=timezone.now()), capacity=5
+    )
+    Booking.objects.create(event=event, name="Bea", email="bea@example.org", status="confirmed")
+    Booking.objects.create(event=event, name="Cy", email="cy@example.org", status="confirmed")
+    Booking.objects.create(
+        event=event, name="Bea", email="bea@example.org", status="cancelled", attendee_key="someone"
+    )
+    ways = group_engagement(since=today - timedelta(days=30), until=today)
+    assert dict(ways[forum.pk]) == {"Event places its members booked": 1}
