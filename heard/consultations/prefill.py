@@ -24,6 +24,49 @@ def _option_line(option: Any) -> str:
     return text
 
 
+def _in_sentence(name: str) -> str:
+    """A criterion's name inside a sentence: "Travel time" -> "travel time", "GP access"
+    stays as it is."""
+    return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def plain_reasons(summary: Any) -> str:
+    """Why we prefer an option, written for the public from the options appraisal: what
+    we compared the options on, which came out best, and whether that result depended on
+    how much each thing counted – not the appraisal's own working."""
+    criteria = [c.name for c, _share in sorted(summary.criteria, key=lambda cw: -cw[1])]
+    top = [o.title for o in summary.top]
+    paragraphs = []
+    who = f" with {summary.weights_agreed_by}" if summary.weights_agreed_by else ""
+    paragraphs.append(
+        f"We compared the options on what matters most, agreed{who}: "
+        f"{_and([_in_sentence(c) for c in criteria])}."
+        if criteria
+        else "We compared the options against what matters most to patients and staff."
+    )
+    if len(top) == 1:
+        paragraphs.append(f"{top[0]} came out best overall.")
+    elif top:
+        paragraphs.append(f"{_and(top)} came out equally best overall.")
+    if summary.top_robust:
+        paragraphs.append(
+            "We checked whether this depended on how much each of these things counted: "
+            "it did not. Giving any one of them a fifth more or less weight would not "
+            "change which option came out best."
+        )
+    else:
+        paragraphs.append(
+            "The result is close: giving some of these things more or less weight would "
+            "change which option comes out best. We want to hear what you think matters "
+            "most."
+        )
+    return "\n\n".join(paragraphs)
+
+
 def sections(proposal: Any) -> dict[str, str]:
     """Drafts by section key (see gunning.SECTIONS); a section with nothing known is ''."""
     drafts: dict[str, str] = {}
@@ -50,17 +93,9 @@ def sections(proposal: Any) -> dict[str, str]:
     if costs:
         drafts["costs"] = "\n".join(costs)
 
-    reasons: list[str] = []
     summary = assessment.appraisal_summary(proposal)
     if summary is not None:
-        reasons.append(summary.verdict)
-        reasons.append(summary.method)
-        if summary.weights_agreed_by:
-            reasons.append(
-                f"The criteria and weights were agreed with {summary.weights_agreed_by}."
-            )
-    if reasons:
-        drafts["reasons"] = "\n\n".join(r for r in reasons if r)
+        drafts["reasons"] = plain_reasons(summary)
 
     view = assessment.significance_for(proposal)
     if view is not None:

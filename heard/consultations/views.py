@@ -5,11 +5,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from heard.assessment import selectors as assessment_selectors
 from heard.audit.selectors import EventFilter, audit_events
 from heard.consultations import gunning, selectors, services
 from heard.consultations.forms import (
@@ -22,6 +23,7 @@ from heard.consultations.forms import (
     SectionForm,
 )
 from heard.consultations.models import Consultation, Council, DocumentSection
+from heard.core.pdf import template_pdf
 from heard.core.permissions import permission_required
 from heard.engagement import domain as engagement_domain
 from heard.engagement.services import TransitionRefused
@@ -472,6 +474,7 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "status_label": engagement_domain.STATUS_LABELS[status],
             "is_open": status == engagement_domain.Status.OPEN,
             "document": selectors.published_document(consultation),
+            "eqia": assessment_selectors.eqia_for(consultation.proposal),
             "councils": list(consultation.councils.all()),
             "events": selectors.events(consultation),
             "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
@@ -517,3 +520,38 @@ def public_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
         "consultations/public/version.html",
         {"consultation": consultation, "proposal": consultation.proposal, "document": document},
     )
+
+
+def public_document_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The consultation document as published, as a tagged PDF to print or keep."""
+    consultation = _public_or_404(slug)
+    document = selectors.published_document(consultation)
+    if document is None:
+        raise Http404
+    data = template_pdf(
+        "consultations/public/document_pdf.html",
+        {
+            "consultation": consultation,
+            "proposal": consultation.proposal,
+            "document": document,
+            "organisation": settings.HEARD_ORGANISATION_NAME,
+        },
+    )
+    out = HttpResponse(data, content_type="application/pdf")
+    out["Content-Disposition"] = f'inline; filename="{slug}-consultation-document.pdf"'
+    return out
+
+
+def public_eqia(request: HttpRequest, slug: str) -> HttpResponseBase:
+    """The equality impact assessment people are consulted with (Gunning: sufficient
+    reasons), public once the consultation document is."""
+    consultation = _public_or_404(slug)
+    eqia = assessment_selectors.eqia_for(consultation.proposal)
+    if eqia is None or not eqia.file:
+        raise Http404("No equality impact assessment")
+    try:
+        handle = eqia.file.open("rb")
+    except OSError as exc:
+        raise Http404("The equality impact assessment file is missing") from exc
+    name = eqia.file.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, filename=name, as_attachment=False)

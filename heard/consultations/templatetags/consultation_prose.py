@@ -28,3 +28,12 @@ def render_prose(text: str) -> str:
 def prose(text: str) -> SafeString:
     # Safe: every piece of the text is escaped above; only our own tags are added.
     return mark_safe(render_prose(str(text or "")))
+
+
+@register.filter
+def explained(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """``{% for key, heading, text in document.sections|explained %}``: abbreviations
+    spelt out on first use (heard.consultations.plain)."""
+    from heard.consultations.plain import explain_first_use
+
+    return explain_first_use(sections)
