@@ -29,6 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/assessment/", include("heard.assessment.urls_staff")),
     path("staff/consultations/", include("heard.consultations.urls_staff")),
     path("staff/outcomes/", include("heard.outcomes.urls_staff")),
+    path("staff/evidence/", include("heard.evidence.urls_staff")),
     path("what-we-are-working-on/", include("heard.proposals.urls_public")),
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),

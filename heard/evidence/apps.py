@@ -7,4 +7,7 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence packs"
 
     def ready(self) -> None:
-        from heard.evidence import rules  # noqa: F401
+        from heard.evidence import hooks, rules  # noqa: F401
+        from heard.proposals import hooks as proposal_hooks
+
+        proposal_hooks.register_links(hooks.links)
