@@ -101,6 +101,14 @@ class _Pack:
                 self.subjects.add((obj._meta.label_lower, str(obj.pk)))
 
 
+def _stored_file(pack: _Pack, name: str | None, folder: str, description: str) -> None:
+    """An uploaded file's bytes, when it is still in storage (else the JSON names it)."""
+    if not name or not default_storage.exists(name):
+        return
+    with default_storage.open(name, "rb") as f:
+        pack.add(f"{folder}/{name.rsplit('/', 1)[-1]}", f.read(), description)
+
+
 def _document_html(consultation: Consultation, version: DocumentVersion) -> bytes:
     parts = [
         "<!doctype html><html lang='en'><meta charset='utf-8'>",
@@ -353,10 +361,7 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
     if eqia is not None:
         pack.about(eqia)
         pack.add("assessment/eqia.json", _json(_row(eqia)), "The EqIA: attached, reviewed")
-        if eqia.file and default_storage.exists(eqia.file.name):
-            with default_storage.open(eqia.file.name, "rb") as f:
-                name = eqia.file.name.rsplit("/", 1)[-1]
-                pack.add(f"assessment/eqia/{name}", f.read(), "The EqIA file as attached")
+        _stored_file(pack, eqia.file.name, "assessment/eqia", "The EqIA file as attached")
 
     step(65, "Considerations, the report as issued, the decision")
     outcome = outcome_selectors.outcome_of(proposal)
@@ -395,10 +400,9 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
             _json(_row(decision, exclude=["recorded_by_id"])),
             "The decision",
         )
-        if decision.board_paper_file and default_storage.exists(decision.board_paper_file.name):
-            with default_storage.open(decision.board_paper_file.name, "rb") as f:
-                name = decision.board_paper_file.name.rsplit("/", 1)[-1]
-                pack.add(f"outcomes/board-paper/{name}", f.read(), "The board paper")
+        _stored_file(
+            pack, decision.board_paper_file.name, "outcomes/board-paper", "The board paper"
+        )
 
     step(75, "Audit events")
     _audit(pack, step)

@@ -46,7 +46,11 @@ def live_chain_problems(
             break
     for raw in checkpoints:
         number = raw.get("number")
-        row = AuditCheckpoint.objects.filter(number=number).first()
+        row = (
+            AuditCheckpoint.objects.filter(number=number).first()
+            if isinstance(number, int)
+            else None
+        )
         if (
             row is None
             or row.signature != raw.get("signature")

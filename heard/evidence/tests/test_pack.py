@@ -135,8 +135,9 @@ def test_the_decided_proposals_pack_holds_the_record_and_verifies(make_staff) ->
     assert check.ok, check.problems
     assert check.files_checked == len(names) - 1
     assert check.events_checked == len(events) and check.checkpoints_checked == 1
-    built = AuditEvent.objects.get(action=Action.EVIDENCE_PACK_BUILT)
-    assert built.after["manifest_sha256"] == check.manifest_sha256
+    built = AuditEvent.objects.get(action=Action.EVIDENCE_PACK_BUILT).after
+    assert built is not None
+    assert built["manifest_sha256"] == check.manifest_sha256
 
 
 def test_one_flipped_byte_in_any_file_or_event_is_caught_and_named(make_staff) -> None:

@@ -28,13 +28,13 @@ class Command(BaseCommand):
             return
         if options["proposal"] is None or not options["out"]:
             raise CommandError("Give --list, or --proposal ID and --out FILE.", returncode=2)
-        proposal = selectors.proposals_for_packs().filter(pk=options["proposal"]).first()
-        if proposal is None:
+        found = selectors.proposals_for_packs().filter(pk=options["proposal"]).first()
+        if found is None:
             raise CommandError(f"There is no proposal {options['proposal']}.", returncode=2)
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"The folder {out.parent} does not exist.", returncode=2)
-        pack = services.evidence_pack_build_from_command(proposal=proposal)
+        pack = services.evidence_pack_build_from_command(proposal=found)
         if pack.status != EvidencePack.Status.DONE:
             raise CommandError(f"The pack could not be built: {pack.error}", returncode=1)
         out.write_bytes(bytes(pack.data))
