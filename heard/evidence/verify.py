@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from heard.audit.domain import EventContent, event_hash
+from heard.audit.domain import EventContent, canonical_json, event_hash
 from heard.audit.signing import (
     CheckpointContent,
     KeyUnreadable,
@@ -121,7 +121,8 @@ def verify_pack(source: str | Path | IO[bytes]) -> PackVerification:
             except (zipfile.BadZipFile, OSError, ValueError) as exc:
                 result.problems.append(f"file {info.filename}: cannot be read ({exc})")
     _check_files(contents, result)
-    _check_audit(contents, result)
+    events = _check_audit(contents, result)
+    _check_anchors(contents, events, result)
     return result
 
 
@@ -151,11 +152,13 @@ def _check_files(contents: dict[str, bytes], result: PackVerification) -> None:
         result.problems.append(f"file {path}: in the pack but not in the manifest")
 
 
-def _check_audit(contents: dict[str, bytes], result: PackVerification) -> None:
+def _check_audit(contents: dict[str, bytes], result: PackVerification) -> list[EventContent]:
+    """Check the events' hashes and links and the checkpoints; return the events read."""
+    events: list[EventContent] = []
     lines = contents.get(EVENTS)
     if lines is None:
         result.problems.append(f"the pack has no {EVENTS}")
-        return
+        return events
     previous: tuple[int, str] | None = None
     for number, line in enumerate(lines.decode("utf-8", errors="replace").splitlines(), 1):
         if not line.strip():
@@ -166,7 +169,7 @@ def _check_audit(contents: dict[str, bytes], result: PackVerification) -> None:
             stored = str(record["hash"])
         except (ValueError, KeyError, TypeError) as exc:
             result.problems.append(f"audit event on line {number}: cannot be read ({exc})")
-            return
+            return events
         name = f"audit event {content.sequence}"
         if previous is not None:
             if content.sequence != previous[0] + 1:
@@ -186,10 +189,79 @@ def _check_audit(contents: dict[str, bytes], result: PackVerification) -> None:
         result.hashes[content.sequence] = stored
         result.events_checked += 1
         previous = (content.sequence, stored)
+        events.append(content)
     if previous is None:
         result.problems.append(f"file {EVENTS}: holds no audit events")
-        return
+        return events
     _check_checkpoints(contents, result)
+    return events
+
+
+def _json_file(contents: dict[str, bytes], path: str) -> dict[str, Any] | None:
+    try:
+        value = json.loads(contents[path])
+    except (KeyError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _check_anchors(
+    contents: dict[str, bytes], events: list[EventContent], result: PackVerification
+) -> None:
+    """Files whose SHA-256 the audit chain itself recorded when they were made: the
+    outcome report as issued (always) and the consultation document's versions (where
+    published through Heard's document service). A tamperer who rewrites such a file and
+    the manifest together is still caught, since the signed chain names the original."""
+    issued: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
+    published: dict[tuple[str, int], tuple[int, dict[str, Any]]] = {}
+    for e in events:
+        if not isinstance(e.after, dict) or not isinstance(e.after.get("version"), int):
+            continue
+        key = (e.subject_id, e.after["version"])
+        if e.action == "outcome.report_issued" and e.subject_type == "outcomes.outcome":
+            issued[key] = (e.sequence, e.after)
+        elif (
+            e.action == "consultation.document_published"
+            and e.subject_type == "consultations.consultation"
+        ):
+            published[key] = (e.sequence, e.after)
+    for path in sorted(contents):
+        if path.startswith("outcomes/report-v") and path.endswith(".json"):
+            meta = _json_file(contents, path)
+            if meta is None:
+                result.problems.append(f"file {path}: cannot be read")
+                continue
+            stem = path[: -len(".json")]
+            found = issued.get((str(meta.get("outcome_id")), meta.get("version")))  # type: ignore[arg-type]
+            if found is None:
+                result.problems.append(
+                    f"file {stem}.html: no audit event in the pack records issuing it"
+                )
+                continue
+            sequence, after = found
+            for suffix, field_name in ((".html", "html_sha256"), (".pdf", "pdf_sha256")):
+                data = contents.get(stem + suffix)
+                if data is None or sha256(data) != after.get(field_name):
+                    result.problems.append(
+                        f"file {stem}{suffix}: SHA-256 differs from the one audit event "
+                        f"{sequence} recorded when the report was issued"
+                    )
+        elif path.startswith("consultation/document-v") and path.endswith(".json"):
+            meta = _json_file(contents, path)
+            sections = meta.get("sections") if meta else None
+            if meta is None or not isinstance(sections, dict):
+                result.problems.append(f"file {path}: cannot be read")
+                continue
+            digest = sha256(canonical_json({"sections": sections}).encode("utf-8"))
+            if digest != meta.get("content_hash"):
+                result.problems.append(f"file {path}: its text does not match its content hash")
+                continue
+            found = published.get((str(meta.get("consultation_id")), meta.get("number")))  # type: ignore[arg-type]
+            if found is not None and found[1].get("content_hash") != digest:
+                result.problems.append(
+                    f"file {path}: its text differs from what audit event {found[0]} recorded "
+                    "when it was published"
+                )
 
 
 def _check_checkpoints(contents: dict[str, bytes], result: PackVerification) -> None:

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from heard.audit.domain import canonical_json
 from heard.audit.models import Action, AuditEvent
 from heard.consultations.models import DocumentVersion, OscNotice
 from heard.core.roles import Role
@@ -23,6 +24,10 @@ from heard.outcomes import services as outcome_services
 from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
+
+
+def _content_hash(sections: dict[str, str]) -> str:
+    return verify.sha256(canonical_json({"sections": sections}).encode())
 
 
 def _decided(make_staff):
@@ -35,14 +40,18 @@ def _decided(make_staff):
         consultation=consultation,
         number=1,
         sections={"summary": "We propose to move the unit.", "options": "Option A\n\nOption B"},
-        content_hash="a" * 64,
+        content_hash=_content_hash(
+            {"summary": "We propose to move the unit.", "options": "Option A\n\nOption B"}
+        ),
         published_at=opened - timedelta(days=3),
     )
     DocumentVersion.objects.create(
         consultation=consultation,
         number=2,
         sections={"summary": "We propose to move the unit.", "options": "Option A, corrected"},
-        content_hash="b" * 64,
+        content_hash=_content_hash(
+            {"summary": "We propose to move the unit.", "options": "Option A, corrected"}
+        ),
         published_at=opened + timedelta(days=5),
         reason="The travel times in option A were wrong.",
         is_correction=True,
@@ -149,7 +158,9 @@ def test_one_flipped_byte_in_any_file_or_event_is_caught_and_named(make_staff) -
     ):
         check = verify.verify_pack(io.BytesIO(_rewrite(data, path, _flip)))
         assert not check.ok
-        assert check.problems == [f"file {path}: SHA-256 does not match the manifest"]
+        # named first; the issued PDF is also named against the chain's record of it
+        assert check.problems[0] == f"file {path}: SHA-256 does not match the manifest"
+        assert all(p.startswith(f"file {path}: ") for p in check.problems)
 
     # One byte of one audit event's content (its action's last letter) changed.
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -191,6 +202,28 @@ def _fixed_manifest(manifest: bytes, pack: bytes) -> bytes:
         for f in data["files"]:
             f["sha256"] = verify.sha256(z.read(f["path"]))
     return json.dumps(data).encode()
+
+
+def test_the_issued_report_is_checked_against_the_signed_chain_too(make_staff) -> None:
+    """Rewriting the issued report (or a document version) and the manifest together
+    still fails: the audit event of the issue, in the signed chain, names the original."""
+    _, data = _built(make_staff)
+    issued = AuditEvent.objects.get(action=Action.OUTCOME_REPORT_ISSUED)
+    forged = _rewrite(data, "outcomes/report-v1.pdf", _flip)
+    forged = _rewrite(forged, "manifest.json", lambda m: _fixed_manifest(m, forged))
+    assert verify.verify_pack(io.BytesIO(forged)).problems == [
+        "file outcomes/report-v1.pdf: SHA-256 differs from the one audit event "
+        f"{issued.sequence} recorded when the report was issued"
+    ]
+
+    def reword(content: bytes) -> bytes:
+        return content.replace(b"Option A, corrected", b"Option B, corrected")
+
+    forged = _rewrite(data, "consultation/document-v2.json", reword)
+    forged = _rewrite(forged, "manifest.json", lambda m: _fixed_manifest(m, forged))
+    assert verify.verify_pack(io.BytesIO(forged)).problems == [
+        "file consultation/document-v2.json: its text does not match its content hash"
+    ]
 
 
 def test_a_forged_checkpoint_or_missing_file_is_named(make_staff) -> None:
