@@ -57,9 +57,11 @@ def _progress(pack_id: int, percent: int, step: str) -> None:
 def evidence_pack_execute(*, pack_id: int) -> EvidencePack:
     """Sign the audit chain's head, gather the pack, store it, audit who built it."""
     pack = EvidencePack.objects.select_related("proposal", "requested_by").get(pk=pack_id)
-    if pack.status not in (EvidencePack.Status.QUEUED, EvidencePack.Status.RUNNING):
+    started = EvidencePack.objects.filter(pk=pack_id, status=EvidencePack.Status.QUEUED).update(
+        status=EvidencePack.Status.RUNNING
+    )
+    if not started:  # already built, failed, or being built by another worker
         return pack
-    EvidencePack.objects.filter(pk=pack_id).update(status=EvidencePack.Status.RUNNING)
     try:
         # The pack's audit segment ends at a signed checkpoint: sign the head now so the
         # events up to this moment are covered.

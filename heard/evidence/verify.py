@@ -39,6 +39,7 @@ MANIFEST = "manifest.json"
 EVENTS = "audit/events.jsonl"
 CHECKPOINTS = "audit/checkpoints.json"
 PUBLIC_KEY = "audit/public-key.pem"
+MAX_UNPACKED = 4 * 1024**3  # refuse a ZIP bomb rather than fill the memory
 _CONTENT_KEYS = (
     "sequence",
     "occurred_at",
@@ -113,6 +114,13 @@ def verify_pack(source: str | Path | IO[bytes]) -> PackVerification:
         return result
     with archive:
         contents: dict[str, bytes] = {}
+        declared = sum(info.file_size for info in archive.infolist())
+        if declared > MAX_UNPACKED:
+            result.problems.append(
+                f"the pack would unpack to {declared} bytes, more than the {MAX_UNPACKED} "
+                "a verifier reads"
+            )
+            return result
         for info in archive.infolist():
             if info.is_dir():
                 continue
