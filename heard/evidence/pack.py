@@ -41,6 +41,7 @@ from heard.assessment.models import (
 from heard.audit import keys, signing
 from heard.audit.models import AuditCheckpoint, AuditEvent
 from heard.audit.selectors import event_content, stored_checkpoint
+from heard.consultations import gunning
 from heard.consultations.models import Consultation, Council, DocumentVersion, Mailout, OscNotice
 from heard.core import suppression
 from heard.engagement.models import Question, QuestionnaireVersion, Response, Section
@@ -119,7 +120,10 @@ def _document_html(consultation: Consultation, version: DocumentVersion) -> byte
     if version.reason:
         parts.append(f"<p>Corrected because: {html.escape(version.reason)}</p>")
     for key, text in (version.sections or {}).items():
+        if not str(text).strip():
+            continue  # the public page leaves out empty sections too
         parts.append(f"<section data-key='{html.escape(str(key))}'>")
+        parts.append(f"<h2>{html.escape(str(gunning.SECTIONS.get(key, key)))}</h2>")
         parts.extend(f"<p>{html.escape(p)}</p>" for p in str(text).split("\n\n") if p.strip())
         parts.append("</section>")
     return ("\n".join(parts) + "\n").encode()
