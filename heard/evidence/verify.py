@@ -20,6 +20,7 @@ import hashlib
 import json
 import sys
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -66,6 +67,7 @@ class PackVerification:
     last_sequence: int | None = None
     last_hash: str = ""
     manifest_sha256: str = ""
+    trusted_key_ids: frozenset[str] = frozenset()
     # sequence -> stored hash of every event in the segment (for a live comparison)
     hashes: dict[int, str] = field(default_factory=dict)
 
@@ -105,8 +107,14 @@ def event_content(record: dict[str, Any]) -> EventContent:
     )
 
 
-def verify_pack(source: str | Path | IO[bytes]) -> PackVerification:
+def verify_pack(
+    source: str | Path | IO[bytes], *, trusted_key_ids: Iterable[str] = ()
+) -> PackVerification:
+    """Check a pack. With ``trusted_key_ids`` (the published key's id, from the ICB or
+    from ``manage.py audit_signing_key``), the pack's own public key must be one of them:
+    a pack signed with a key of the forger's making then fails."""
     result = PackVerification()
+    result.trusted_key_ids = frozenset(trusted_key_ids)
     try:
         archive = zipfile.ZipFile(source)
     except (OSError, zipfile.BadZipFile) as exc:
@@ -279,6 +287,12 @@ def _check_checkpoints(contents: dict[str, bytes], result: PackVerification) -> 
         result.problems.append(f"file {PUBLIC_KEY}: {exc}")
         return
     result.key_id = key_id(public)
+    if result.trusted_key_ids and result.key_id not in result.trusted_key_ids:
+        result.problems.append(
+            f"file {PUBLIC_KEY}: key {result.key_id} is not a published key "
+            f"({', '.join(sorted(result.trusted_key_ids))})"
+        )
+        return
     try:
         checkpoints = json.loads(contents.get(CHECKPOINTS, b"[]"))
         assert isinstance(checkpoints, list)
@@ -325,11 +339,15 @@ def _check_checkpoints(contents: dict[str, bytes], result: PackVerification) -> 
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    trusted: list[str] = []
+    while len(args) > 1 and args[0] == "--key-id":
+        trusted.append(args[1])
+        args = args[2:]
     if len(args) != 1:
-        print("usage: python -m heard.evidence.verify PACK.zip", file=sys.stderr)
+        print("usage: python -m heard.evidence.verify [--key-id ID]... PACK.zip", file=sys.stderr)
         return 2
-    check = verify_pack(args[0])
+    check = verify_pack(args[0], trusted_key_ids=trusted)
     for problem in check.problems:
         print(f"FAIL {problem}")
     if check.ok:

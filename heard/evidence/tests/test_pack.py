@@ -228,6 +228,12 @@ def test_the_issued_report_is_checked_against_the_signed_chain_too(make_staff) -
 
 def test_a_forged_checkpoint_or_missing_file_is_named(make_staff) -> None:
     _, data = _built(make_staff)
+    own = verify.verify_pack(io.BytesIO(data)).key_id
+    assert verify.verify_pack(io.BytesIO(data), trusted_key_ids=[own]).ok
+    # a pack re-signed by a forger with their own key: consistent, but not the published key
+    assert verify.verify_pack(io.BytesIO(data), trusted_key_ids=["0123456789abcdef"]).problems == [
+        f"file {verify.PUBLIC_KEY}: key {own} is not a published key (0123456789abcdef)"
+    ]
 
     def resign(content: bytes) -> bytes:
         cps = json.loads(content)

@@ -22,9 +22,22 @@ class Command(BaseCommand):
         parser.add_argument(
             "--offline", action="store_true", help="Do not compare with this database's chain"
         )
+        parser.add_argument(
+            "--key-id",
+            action="append",
+            default=[],
+            metavar="ID",
+            help="A published audit key id the pack must be signed with (besides this "
+            "server's keys unless --offline)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        check = verify.verify_pack(options["file"])
+        trusted: list[str] = list(options["key_id"])
+        if not options["offline"]:
+            from heard.audit import keys
+
+            trusted += list(keys.known_public_keys())
+        check = verify.verify_pack(options["file"], trusted_key_ids=trusted)
         problems = list(check.problems)
         live_note = "not compared with a live chain (--offline)"
         if not options["offline"] and check.last_sequence is not None:
