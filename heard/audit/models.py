@@ -205,6 +205,11 @@ class Action(models.TextChoices):
     FOLLOW_UNSUBSCRIBED = "follow.unsubscribed", "Follower unsubscribed"
     FOLLOW_NOTIFIED = "follow.notified", "Followers told of changes"
     # end of follow actions
+    # Evidence packs (heard.evidence)
+    EVIDENCE_PACK_REQUESTED = "evidence.pack_requested", "Evidence pack requested"
+    EVIDENCE_PACK_BUILT = "evidence.pack_built", "Evidence pack built"
+    EVIDENCE_PACK_DOWNLOADED = "evidence.pack_downloaded", "Evidence pack downloaded"
+    # end of evidence actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

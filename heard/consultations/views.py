@@ -553,5 +553,5 @@ def public_eqia(request: HttpRequest, slug: str) -> HttpResponseBase:
         handle = eqia.file.open("rb")
     except OSError as exc:
         raise Http404("The equality impact assessment file is missing") from exc
-    name = eqia.file.name.rsplit("/", 1)[-1]
+    name = (eqia.file.name or "equality-impact-assessment").rsplit("/", 1)[-1]
     return FileResponse(handle, filename=name, as_attachment=False)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "heard.assessment",
     "heard.consultations",
     "heard.outcomes",
+    "heard.evidence",
     "heard.staff",
     "heard.public",
     "heard.demo",

@@ -1,0 +1,1 @@
+"""The evidence pack: everything about a proposal's decision in one verifiable ZIP."""
