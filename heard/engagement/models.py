@@ -193,6 +193,28 @@ class FormatRequest(models.Model):
         return f"{self.get_format_display()} for {self.activity_id}"
 
 
+class OutcomeRequest(models.Model):
+    """A respondent asked to be emailed when "you said, we did" is published for the
+    activity. Kept only until that email is sent: then the address is erased."""
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="outcome_requests"
+    )
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "email"], name="engagement_outcome_request_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Outcome request for {self.activity_id}"
+
+
 # ---------------------------------------------------------------------------------------
 # Questionnaires and responses (issue 4, second slice). The pure rules – question kinds,
 # answer validation, conditional display, versioning – are in questionnaire.py.

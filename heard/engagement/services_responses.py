@@ -360,6 +360,7 @@ def response_submit(
     token: uuid.UUID,
     publish_consent: bool,
     receipt_email: str = "",
+    tell_outcome: bool = False,
     draft_token: str = "",
     now: datetime | None = None,
     view: VersionView | None = None,
@@ -408,6 +409,11 @@ def response_submit(
         response, created = _committer.submit(pending)
     else:
         response, created = _submit_one(pending)
+    if created and tell_outcome and receipt_email and q.activity is not None:
+        # Kept apart from the response, only until "you said, we did" is emailed.
+        from heard.engagement.services_outcome_mail import outcome_request_record
+
+        outcome_request_record(activity=q.activity, email=receipt_email)
     if created and receipt_email and _receipt_mail_allowed(receipt_email):
         # Sent once the response is committed (at once when it already is). The address
         # is anyone's: a few receipts an hour per recipient, so nobody's inbox can be

@@ -292,6 +292,7 @@ def _page(
                 "error_items": send_errors or [],
                 "receipt_email": request.POST.get("receipt_email", ""),
                 "publish_consent": request.POST.get("publish_consent") == "yes",
+                "tell_outcome": request.POST.get("tell_outcome") == "yes",
             }
         )
         return render(request, "engagement/respond/check.html", context, status=status)
@@ -333,6 +334,14 @@ def _send(
                     "text": "Enter an email address in the correct format, like name@example.com, or leave it empty",
                 }
             )
+    tell_outcome = request.POST.get("tell_outcome") == "yes" and q.activity is not None
+    if tell_outcome and not email and not send_errors:
+        send_errors.append(
+            {
+                "href": "#receipt_email",
+                "text": "Enter your email address so that we can tell you the outcome, or untick the box",
+            }
+        )
     if send_errors:
         return _page(
             request,
@@ -377,6 +386,7 @@ def _send(
             token=token,
             publish_consent=request.POST.get("publish_consent") == "yes",
             receipt_email=email,
+            tell_outcome=tell_outcome,
             draft_token=str(state.get("d", "")),
             view=view,
             window=window,

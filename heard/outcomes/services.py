@@ -630,7 +630,32 @@ def publication_approve(*, publication: Publication, actor: Any) -> Publication:
                 engagement_services.activity_transition(
                     activity=item.activity, target="feedback_published", actor=actor
                 )
+        _tell_respondents(item)
     return item
+
+
+def _tell_respondents(item: Publication) -> None:
+    """Everyone who asked to hear the outcome is emailed the public link, by the task
+    worker, once this approval commits (heard.engagement.services_outcome_mail)."""
+    from django.urls import reverse
+
+    from heard.consultations import selectors as consultation_selectors
+    from heard.engagement.tasks import outcome_mail
+    from heard.people.services.retention import site_base_url
+
+    if item.kind == Publication.Kind.ACTIVITY and item.activity is not None:
+        activity = item.activity
+        path = reverse("outcomes_public:activity", args=[activity.slug])
+    elif item.proposal is not None:
+        consultation = consultation_selectors.consultation_for(item.proposal)
+        if consultation is None:
+            return
+        activity = consultation.activity
+        path = reverse("outcomes_public:detail", args=[item.proposal.slug])
+    else:
+        return
+    url = site_base_url() + path
+    transaction.on_commit(lambda: outcome_mail.enqueue(activity_id=activity.pk, url=url))
 
 
 def publication_reject(*, publication: Publication, actor: Any, reason: str) -> Publication:

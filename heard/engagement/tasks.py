@@ -1,0 +1,19 @@
+"""Background work for engagement (django-tasks)."""
+
+from django_tasks import task
+
+
+@task()
+def outcome_mail(activity_id: int, url: str) -> int:
+    """Email everyone who asked to hear the outcome of an activity, in batches."""
+    from heard.engagement.services_outcome_mail import (
+        BATCH,
+        outcome_mail_batch,
+        outcome_requests_pending,
+    )
+
+    ids = outcome_requests_pending(activity_id)
+    return sum(
+        outcome_mail_batch(request_ids=ids[i : i + BATCH], url=url)
+        for i in range(0, len(ids), BATCH)
+    )
