@@ -183,6 +183,7 @@ def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = 
         problems += domain.issue_problems(
             consultation_closed=consultation.is_closed,
             unanalysed_questions=themes.unanalysed,
+            unsigned_codeframes=themes.unsigned,
             themes_without_response=themes.missing,
             issued_to=issued_to,
         )
