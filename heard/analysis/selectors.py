@@ -88,7 +88,7 @@ def analysed_question_ids(question: Question) -> list[int]:
 def questions_for_analysis() -> QuerySet[Question]:
     latest = AnalysisRun.objects.filter(question=OuterRef("pk")).order_by("-pk")
     return (
-        analysis_roots(
+        analysis_roots(  # type: ignore[misc]  # answer_count is annotated by analysis_roots
             Question.objects.filter(kind__in=FREE_TEXT).select_related(
                 "version__questionnaire__activity"
             )

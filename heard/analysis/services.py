@@ -905,18 +905,18 @@ def _chosen_quotes(
     problems = []
     quotes = []
     for answer_id in chosen:
-        text = by_answer.get(int(answer_id))
-        if text is None:
+        found = by_answer.get(int(answer_id))
+        if found is None:
             problems.append(
                 f"A quote chosen for “{theme.name}” is not an answer coded with that theme now."
             )
-        elif text not in allowed:
+        elif found not in allowed:
             problems.append(
                 f"A quote chosen for “{theme.name}” is from someone who did not agree to "
                 "publication of their words: choose another."
             )
-        elif text not in quotes:
-            quotes.append(text)
+        elif found not in quotes:
+            quotes.append(found)
     if len(quotes) > QUOTES_PER_THEME:
         problems.append(f"Choose at most {QUOTES_PER_THEME} quotes for “{theme.name}”.")
     return quotes, problems
@@ -1016,8 +1016,8 @@ def codeframe_sign_off(
             edit_version=frame.version,
             answers=AnswerAnalysis.objects.filter(question_id=frame.question_id).count(),
         )
-        for theme in frozen:
-            theme.version = version
+        for signed in frozen:
+            signed.version = version
         SignedTheme.objects.bulk_create(frozen)
         audit_record(
             action=Action.CODEFRAME_SIGNED_OFF,

@@ -66,7 +66,7 @@ def free_text_questions(consultation: Consultation) -> list[Question]:
     question across questionnaire versions (the first version's, with every version's
     answers counted), as the analysis treats them."""
     return list(
-        analysis_selectors.analysis_roots(
+        analysis_selectors.analysis_roots(  # type: ignore[misc]  # annotated answer_count
             Question.objects.filter(
                 version__questionnaire__activity=consultation.activity,
                 kind__in=analysis_selectors.FREE_TEXT,
