@@ -155,6 +155,10 @@ def signed_themes(version: CodeframeVersion) -> list[SignedTheme]:
     return list(SignedTheme.objects.filter(version=version).order_by("position"))
 
 
+def theme_exists(theme_id: int) -> bool:
+    return Theme.objects.filter(pk=theme_id).exists()
+
+
 def changed_since_sign_off(codeframe: Codeframe) -> bool:
     version = signed_off(codeframe)
     return version is None or version.edit_version != codeframe.version

@@ -196,6 +196,12 @@ def themes_for(
     return Themes(items, unanalysed, unsigned, versions)
 
 
+def theme_still_in_analysis(theme_id: int) -> bool:
+    """Whether the signed-off theme is still a theme in the analysis (not merged away or
+    deleted since sign-off): a response is kept against the live theme."""
+    return analysis_selectors.theme_exists(theme_id)
+
+
 def theme_item(proposal: Proposal, theme_id: int) -> ThemeItem | None:
     return next((t for t in themes_for(proposal).items if t.theme_id == theme_id), None)
 

@@ -116,6 +116,14 @@ def theme_response_save(
     item = selectors.theme_item(proposal, theme_id)
     if item is None:
         raise OutcomeRefused(["That theme is not one found in this consultation's answers."])
+    if not selectors.theme_still_in_analysis(theme_id):
+        raise OutcomeRefused(
+            [
+                f"\u201c{item.name}\u201d has been merged or deleted in the analysis since its "
+                "codeframe was signed off: sign off a new version of the codeframe, then "
+                "respond to its themes."
+            ]
+        )
     if selectors.decision_of(proposal) is not None:
         raise OutcomeRefused(["The decision has been recorded: the responses are final."])
     with transaction.atomic():

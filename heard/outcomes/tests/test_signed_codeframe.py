@@ -70,3 +70,19 @@ def test_the_report_says_which_version_and_later_changes_never_alter_it(make_sta
     assert now == {"Buses": 3}
     problems = selectors.readiness(proposal)
     assert any("now come from codeframe version 2, not version 1" in p for p in problems)
+
+
+def test_no_response_to_a_signed_theme_merged_away_since(make_staff):
+    officer, analyst = make_staff(Role.ENGAGEMENT_OFFICER), make_staff(Role.ANALYST)
+    made = make_consulted_proposal()
+    travel, parking = made["themes"]["Travel to the new site"], made["themes"]["Parking"]
+    parking_id = parking.pk
+    analysis_services.theme_merge(source=parking, target=travel, actor=analyst)
+    with pytest.raises(OutcomeRefused, match="sign off a new version"):
+        services.theme_response_save(
+            proposal=made["proposal"],
+            theme_id=parking_id,
+            actor=officer,
+            response="We will add spaces.",
+            changed="no",
+        )
