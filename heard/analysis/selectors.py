@@ -155,6 +155,57 @@ def signed_themes(version: CodeframeVersion) -> list[SignedTheme]:
     return list(SignedTheme.objects.filter(version=version).order_by("position"))
 
 
+def quote_candidates(theme: Theme) -> list[tuple[int, str]]:
+    """(answer id, redacted words) of the answers coded with ``theme`` now (not rejected),
+    people's decisions first, then the machine's most confident suggestions. Consent is
+    not checked here: pass the words through ``consented_quotes``."""
+    codings = list(
+        Coding.objects.filter(theme=theme)
+        .exclude(status=Coding.Status.REJECTED)
+        .values_list("answer_id", "status", "confidence")
+    )
+    codings.sort(
+        key=lambda c: (c[1] != Coding.Status.ACCEPTED, -(c[2] if c[2] is not None else 1.0), c[0])
+    )
+    words = dict(
+        AnswerAnalysis.objects.filter(answer_id__in=[c[0] for c in codings]).values_list(
+            "answer_id", "redacted_text"
+        )
+    )
+    return [(a, words[a].strip()) for a, _, _ in codings if words.get(a, "").strip()]
+
+
+@dataclass
+class QuoteChoice:
+    theme: Theme
+    # (answer id, redacted words, chosen by default) from consenting people only
+    options: list[tuple[int, str, bool]]
+
+
+def quote_choices(
+    codeframe: Codeframe, rows: "list[ThemeRow]", *, per_theme: int = 3, offered: int = 6
+) -> list[QuoteChoice]:
+    """For the sign-off form: per theme with answers, quotes a person may choose from
+    (consenting people's redacted words, coded with the theme now), the first
+    ``per_theme`` ticked."""
+    choices = []
+    for row in rows:
+        if row.answers <= 0:
+            continue
+        candidates = quote_candidates(row.theme)
+        allowed = set(consented_quotes(codeframe.question_id, [t for _, t in candidates]))
+        seen: set[str] = set()
+        options = []
+        for answer_id, text in candidates:
+            if text in allowed and text not in seen:
+                seen.add(text)
+                options.append((answer_id, text, len(options) < per_theme))
+            if len(options) == offered:
+                break
+        choices.append(QuoteChoice(row.theme, options))
+    return choices
+
+
 def theme_exists(theme_id: int) -> bool:
     return Theme.objects.filter(pk=theme_id).exists()
 

@@ -867,31 +867,12 @@ def codings_bulk(
 QUOTES_PER_THEME = 3
 
 
-def _quote_candidates(theme: Theme) -> list[tuple[int, str]]:
-    """(answer id, redacted words) of the answers coded with ``theme`` now (not rejected),
-    people's decisions first, then the machine's most confident suggestions."""
-    codings = list(
-        Coding.objects.filter(theme=theme)
-        .exclude(status=Coding.Status.REJECTED)
-        .values_list("answer_id", "status", "confidence")
-    )
-    codings.sort(
-        key=lambda c: (c[1] != Coding.Status.ACCEPTED, -(c[2] if c[2] is not None else 1.0), c[0])
-    )
-    words = dict(
-        AnswerAnalysis.objects.filter(answer_id__in=[c[0] for c in codings]).values_list(
-            "answer_id", "redacted_text"
-        )
-    )
-    return [(a, words[a].strip()) for a, _, _ in codings if words.get(a, "").strip()]
-
-
 def _chosen_quotes(
     question_id: int, theme: Theme, chosen: Sequence[int] | None
 ) -> tuple[list[str], list[str]]:
     """The quotes for ``theme`` (redacted, from consenting people, coded with the theme
     now) and the problems with the answers a person chose, if they chose any."""
-    candidates = _quote_candidates(theme)
+    candidates = selectors.quote_candidates(theme)
     allowed = set(selectors.consented_quotes(question_id, [t for _, t in candidates]))
     if chosen is None:
         quotes: list[str] = []

@@ -138,13 +138,15 @@ def _codeframe_page(
 ) -> HttpResponse:
     frame = selectors.codeframe_of(q)
     versions = selectors.signed_versions(frame) if frame else []
+    themes = selectors.themes_with_counts(frame) if frame else []
     return render(
         request,
         "analysis/staff/codeframe.html",
         _context(
             q,
             codeframe=frame,
-            themes=selectors.themes_with_counts(frame) if frame else [],
+            themes=themes,
+            quote_choices=selectors.quote_choices(frame, themes) if frame else [],
             versions=versions,
             signed=versions[0] if versions else None,
             signed_themes=selectors.signed_themes(versions[0]) if versions else [],
@@ -164,9 +166,18 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("analysis:question", pk=q.pk)
     form = SignOffForm(request.POST)
     if form.is_valid():
+        # the quotes ticked for each theme offered (none ticked: no quotes for it)
+        offered = [int(t) for t in request.POST.getlist("quote_themes") if t.isdigit()]
+        quotes = {
+            theme_id: [int(a) for a in request.POST.getlist(f"quotes-{theme_id}") if a.isdigit()]
+            for theme_id in offered
+        }
         try:
             version = services.codeframe_sign_off(
-                codeframe=frame, actor=request.user, reason=form.cleaned_data["reason"]
+                codeframe=frame,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                quotes=quotes or None,
             )
         except services.AnalysisProblem as problem:
             form.add_error("reason", str(problem))

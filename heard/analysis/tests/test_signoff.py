@@ -151,3 +151,37 @@ def test_the_codeframe_page_signs_off_and_lists_versions(frame, client):
     )
     assert refused.status_code == 400
     assert "There is a problem" in refused.content.decode()
+
+
+def test_the_analyst_chooses_the_quotes_on_the_page(frame, client):
+    answers, waiting, phone = frame["answers"], frame["waiting"], frame["phone"]
+    client.force_login(frame["analyst"])
+    page = reverse("analysis:codeframe", args=[frame["question"].pk])
+    html = client.get(page).content.decode()
+    assert f'name="quotes-{waiting.pk}" type="checkbox" value="{answers[1].pk}" checked' in html
+    assert f'id="quote-{waiting.pk}-{answers[0].pk}"' not in html  # no consent: never offered
+    assert answers[0].text not in html
+    response = client.post(
+        reverse("analysis:sign_off", args=[frame["question"].pk]),
+        {
+            "quote_themes": [waiting.pk, phone.pk],
+            f"quotes-{waiting.pk}": [answers[3].pk],
+        },
+    )
+    assert response.status_code == 302
+    themes = {t.name: t for t in selectors.signed_themes(selectors.signed_off(frame["frame"]))}
+    assert themes["Waiting for a visit"].quotes == [answers[3].text]
+    assert themes["Getting through by phone"].quotes == []  # none ticked
+    # a tampered form: a refused person's answer
+    Theme.objects.filter(pk=waiting.pk).update(description="Visits late, as promised.")
+    refused = client.post(
+        reverse("analysis:sign_off", args=[frame["question"].pk]),
+        {
+            "reason": "Described the theme better",
+            "quote_themes": [waiting.pk],
+            f"quotes-{waiting.pk}": [answers[0].pk],
+        },
+    )
+    assert refused.status_code == 400
+    assert "did not agree" in refused.content.decode()
+    assert CodeframeVersion.objects.count() == 1
