@@ -86,3 +86,30 @@ def test_no_response_to_a_signed_theme_merged_away_since(make_staff):
             response="We will add spaces.",
             changed="no",
         )
+
+
+def test_a_later_questionnaire_versions_question_is_not_a_second_unanalysed_question():
+    """Editing the questionnaire (a new version, the question keeping its key) does not
+    split the question's analysis: the report does not ask for v2 to be analysed apart."""
+    from heard.engagement.models import Answer, Question, QuestionnaireVersion, Response, Section
+
+    made = make_consulted_proposal()
+    first = made["question"]
+    questionnaire = first.version.questionnaire
+    version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=2)
+    section = Section.objects.create(version=version, position=1, title="Your views")
+    second = Question.objects.create(
+        version=version, section=section, key=first.key, kind=first.kind, text=first.text
+    )
+    response = Response.objects.create(
+        activity=questionnaire.activity,
+        questionnaire=questionnaire,
+        version=version,
+        reference="V2000001",
+    )
+    Answer.objects.create(response=response, question=second, text="The bus is too slow")
+    assert [q.pk for q in selectors.free_text_questions(made["consultation"])] == [first.pk]
+    assert selectors.free_text_questions(made["consultation"])[0].answer_count == 6
+    themes = selectors.themes_for(made["proposal"])
+    assert themes.unanalysed == [] and themes.unsigned == []
+    assert {t.question_id for t in themes.items} == {first.pk}
