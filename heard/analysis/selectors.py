@@ -195,7 +195,7 @@ def quote_choices(
         candidates = quote_candidates(row.theme)
         allowed = set(consented_quotes(codeframe.question_id, [t for _, t in candidates]))
         seen: set[str] = set()
-        options = []
+        options: list[tuple[int, str, bool]] = []
         for answer_id, text in candidates:
             if text in allowed and text not in seen:
                 seen.add(text)

@@ -5,7 +5,7 @@ with ids, statuses and counts only (never text)."""
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -926,7 +926,7 @@ def codeframe_sign_off(
     codeframe: Codeframe,
     actor: Any,
     reason: str = "",
-    quotes: dict[int, Sequence[int]] | None = None,
+    quotes: Mapping[int, Sequence[int]] | None = None,
 ) -> CodeframeVersion:
     """Sign off the codeframe as it stands: a new numbered version freezing each theme
     with answers (name, description, depth, counts and sentiment now, and the quotes that
