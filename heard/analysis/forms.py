@@ -115,3 +115,16 @@ class AddCodingForm(forms.Form):
     def __init__(self, *args: Any, themes: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["theme"].queryset = themes  # type: ignore[attr-defined]
+
+
+class SignOffForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is a new version needed?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "Only for a version after the first: say what changed and why, for the record "
+            "(for example, “Merged the two parking themes after reviewing 200 more answers”)."
+        ),
+    )

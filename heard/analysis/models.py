@@ -158,3 +158,58 @@ class AnswerAnalysis(models.Model):
 
     def __str__(self) -> str:
         return f"Analysis of answer {self.answer_id}"
+
+
+class CodeframeVersion(models.Model):
+    """A codeframe as an analyst signed it off: the machine proposes themes (the live
+    ``Theme`` rows people edit); what is reported is a signed-off version, frozen here with
+    its names, descriptions, chosen quotes and counts at sign-off. Never edited after."""
+
+    codeframe = models.ForeignKey(Codeframe, on_delete=models.PROTECT, related_name="signed")
+    number = models.PositiveIntegerField()
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(default=timezone.now)
+    # Why a new version was signed off after the first (empty for version 1).
+    reason = models.TextField(blank=True)
+    # The editor's ``Codeframe.version`` when signed off (to tell whether it changed since).
+    edit_version = models.PositiveIntegerField()
+    answers = models.PositiveIntegerField(default=0)  # answers analysed at sign-off
+
+    class Meta:
+        ordering = ("codeframe", "-number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["codeframe", "number"], name="analysis_codeframe_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Codeframe {self.codeframe_id} version {self.number}"
+
+
+class SignedTheme(models.Model):
+    """One theme of a signed-off codeframe version, as it stood at sign-off."""
+
+    version = models.ForeignKey(CodeframeVersion, on_delete=models.CASCADE, related_name="themes")
+    # The live theme's id at sign-off (kept when the live theme is later merged away:
+    # responses to themes are keyed by it).
+    theme_id_at_sign_off = models.PositiveIntegerField()
+    position = models.PositiveIntegerField()
+    depth = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    description = models.TextField()
+    # Redacted words of consenting people, chosen from the theme's codings at sign-off.
+    quotes = models.JSONField(default=list, blank=True)
+    answers = models.PositiveIntegerField(default=0)
+    accepted = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("version", "position")
+
+    def __str__(self) -> str:
+        return self.name

@@ -6,11 +6,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from heard.analysis import domain
-from heard.analysis.models import AnalysisRun, AnswerAnalysis, Codeframe, Coding, Theme
+from heard.analysis.models import (
+    AnalysisRun,
+    AnswerAnalysis,
+    Codeframe,
+    CodeframeVersion,
+    Coding,
+    SignedTheme,
+    Theme,
+)
 from heard.core import suppression
 from heard.engagement.models import Answer, Question, Response, ResponseEquality
 from heard.people import equality
@@ -20,13 +29,71 @@ FREE_TEXT = (Question.Kind.SHORT_TEXT, Question.Kind.LONG_TEXT)
 STALE_AFTER = timedelta(minutes=5)
 
 
+# One analysis per question across questionnaire versions: a question keeps its key in a
+# new version unless staff said its meaning changed, so the answers to every version's
+# question with that key are analysed together, under the first version's question (its
+# "analysis question": the runs, the codeframe and each answer's analysis hang off it).
+
+
+def _earlier_same_key() -> QuerySet[Question]:
+    return Question.objects.filter(
+        version__questionnaire_id=OuterRef("version__questionnaire_id"),
+        key=OuterRef("key"),
+        version__number__lt=OuterRef("version__number"),
+    )
+
+
+def analysis_roots(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """Only the analysis questions among ``questions`` (each key's first version), each
+    annotated with ``answer_count``: non-empty answers under every version of its key."""
+    answers = (
+        Answer.objects.filter(
+            question__version__questionnaire_id=OuterRef("version__questionnaire_id"),
+            question__key=OuterRef("key"),
+        )
+        .exclude(text="")
+        .order_by()
+        .values("question__key")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return questions.filter(~Exists(_earlier_same_key())).annotate(
+        answer_count=Coalesce(Subquery(answers[:1], output_field=IntegerField()), 0)
+    )
+
+
+def analysis_question(question: Question) -> Question:
+    """The question whose analysis covers ``question``'s answers: the first version's
+    question with the same key in the same questionnaire (itself when it is the first)."""
+    first = (
+        Question.objects.filter(
+            version__questionnaire_id=question.version.questionnaire_id, key=question.key
+        )
+        .select_related("version__questionnaire__activity")
+        .order_by("version__number", "pk")
+        .first()
+    )
+    return first or question
+
+
+def analysed_question_ids(question: Question) -> list[int]:
+    """Every version's question whose answers the analysis of ``question`` covers."""
+    return list(
+        Question.objects.filter(
+            version__questionnaire_id=question.version.questionnaire_id, key=question.key
+        ).values_list("pk", flat=True)
+    )
+
+
 def questions_for_analysis() -> QuerySet[Question]:
     latest = AnalysisRun.objects.filter(question=OuterRef("pk")).order_by("-pk")
     return (
-        Question.objects.filter(kind__in=FREE_TEXT)
-        .select_related("version__questionnaire__activity")
+        analysis_roots(  # type: ignore[misc]  # answer_count is annotated by analysis_roots
+            Question.objects.filter(kind__in=FREE_TEXT).select_related(
+                "version__questionnaire__activity"
+            )
+        )
         .annotate(
-            answer_count=Count("answers", filter=~Q(answers__text="")),
             run_status=Subquery(latest.values("status")[:1]),
             run_id=Subquery(latest.values("pk")[:1]),
         )
@@ -56,7 +123,96 @@ def run_seems_stuck(run: AnalysisRun) -> bool:
 
 
 def codeframe_of(question: Question) -> Codeframe | None:
-    return Codeframe.objects.filter(question=question).first()
+    """The codeframe of ``question``'s analysis (shared by every version of its key)."""
+    codeframe = Codeframe.objects.filter(question=question).first()
+    if codeframe is None:
+        codeframe = Codeframe.objects.filter(question=analysis_question(question)).first()
+    return codeframe
+
+
+def signed_versions(codeframe: Codeframe) -> list[CodeframeVersion]:
+    """The codeframe's signed-off versions, newest first."""
+    return list(
+        CodeframeVersion.objects.filter(codeframe=codeframe)
+        .select_related("signed_off_by")
+        .order_by("-number")
+    )
+
+
+def signed_off(codeframe: Codeframe | None) -> CodeframeVersion | None:
+    """The codeframe version reports use: the latest one signed off (None before any)."""
+    if codeframe is None:
+        return None
+    return (
+        CodeframeVersion.objects.filter(codeframe=codeframe)
+        .select_related("signed_off_by")
+        .order_by("-number")
+        .first()
+    )
+
+
+def signed_themes(version: CodeframeVersion) -> list[SignedTheme]:
+    return list(SignedTheme.objects.filter(version=version).order_by("position"))
+
+
+def quote_candidates(theme: Theme) -> list[tuple[int, str]]:
+    """(answer id, redacted words) of the answers coded with ``theme`` now (not rejected),
+    people's decisions first, then the machine's most confident suggestions. Consent is
+    not checked here: pass the words through ``consented_quotes``."""
+    codings = list(
+        Coding.objects.filter(theme=theme)
+        .exclude(status=Coding.Status.REJECTED)
+        .values_list("answer_id", "status", "confidence")
+    )
+    codings.sort(
+        key=lambda c: (c[1] != Coding.Status.ACCEPTED, -(c[2] if c[2] is not None else 1.0), c[0])
+    )
+    words = dict(
+        AnswerAnalysis.objects.filter(answer_id__in=[c[0] for c in codings]).values_list(
+            "answer_id", "redacted_text"
+        )
+    )
+    return [(a, words[a].strip()) for a, _, _ in codings if words.get(a, "").strip()]
+
+
+@dataclass
+class QuoteChoice:
+    theme: Theme
+    # (answer id, redacted words, chosen by default) from consenting people only
+    options: list[tuple[int, str, bool]]
+
+
+def quote_choices(
+    codeframe: Codeframe, rows: "list[ThemeRow]", *, per_theme: int = 3, offered: int = 6
+) -> list[QuoteChoice]:
+    """For the sign-off form: per theme with answers, quotes a person may choose from
+    (consenting people's redacted words, coded with the theme now), the first
+    ``per_theme`` ticked."""
+    choices = []
+    for row in rows:
+        if row.answers <= 0:
+            continue
+        candidates = quote_candidates(row.theme)
+        allowed = set(consented_quotes(codeframe.question_id, [t for _, t in candidates]))
+        seen: set[str] = set()
+        options: list[tuple[int, str, bool]] = []
+        for answer_id, text in candidates:
+            if text in allowed and text not in seen:
+                seen.add(text)
+                options.append((answer_id, text, len(options) < per_theme))
+            if len(options) == offered:
+                break
+        choices.append(QuoteChoice(row.theme, options))
+    return choices
+
+
+def theme_exists(theme_id: int) -> bool:
+    return Theme.objects.filter(pk=theme_id).exists()
+
+
+def changed_since_sign_off(codeframe: Codeframe) -> bool:
+    version = signed_off(codeframe)
+    return version is None or version.edit_version != codeframe.version
 
 
 LIVE = ~Q(codings__status=Coding.Status.REJECTED)
@@ -421,7 +577,9 @@ def themes_by_group(question: Question) -> list[GroupTable]:
         return []
     themes = list(Theme.objects.filter(codeframe=codeframe).order_by("name"))
     response_of = dict(
-        Answer.objects.filter(question=question).exclude(text="").values_list("pk", "response_id")
+        Answer.objects.filter(question_id__in=analysed_question_ids(question))
+        .exclude(text="")
+        .values_list("pk", "response_id")
     )
     themes_of: dict[int, set[int]] = defaultdict(set)  # response -> themes
     for answer_id, theme_id in (

@@ -5,17 +5,26 @@ with ids, statuses and counts only (never text)."""
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from heard.analysis import domain
-from heard.analysis.models import AnalysisRun, AnswerAnalysis, Codeframe, Coding, Theme
+from heard.analysis import domain, selectors
+from heard.analysis.models import (
+    AnalysisRun,
+    AnswerAnalysis,
+    Codeframe,
+    CodeframeVersion,
+    Coding,
+    SignedTheme,
+    Theme,
+)
 from heard.audit.models import Action
 from heard.audit.services import AuditEntry, audit_record, audit_record_many
+from heard.core.substance import is_placeholder, reason_problems
 from heard.engagement.models import Answer, Question
 from heard.insight.services_themes import AnswerAnalysed, insights_annotate
 
@@ -56,6 +65,8 @@ def analysis_run_start(*, question: Question, actor: Any, seed: int = 0) -> Anal
             "Only free-text questions can be analysed. Choose a question people answered "
             "in their own words."
         )
+    # One analysis for every version of the question (same key): it runs on the first.
+    question = selectors.analysis_question(question)
     with transaction.atomic():
         # Lock the question row so two people pressing "Run" at once start one run.
         Question.objects.select_for_update().filter(pk=question.pk).first()
@@ -193,7 +204,10 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
     progress(0, 100, "Reading the answers", force=True)
     rows = [
         (pk, text)
-        for pk, text in Answer.objects.filter(question=question)
+        # every questionnaire version's answers to this question (the same key)
+        for pk, text in Answer.objects.filter(
+            question_id__in=selectors.analysed_question_ids(question)
+        )
         .exclude(text="")
         .order_by("pk")
         .values_list("pk", "text")
@@ -846,3 +860,158 @@ def codings_bulk(
         if entries:
             _write_back(question=question, answer_ids=ids, with_sentiment=False)
     return len(entries)
+
+
+# Signing off a codeframe ----------------------------------------------------------------
+
+QUOTES_PER_THEME = 3
+
+
+def _chosen_quotes(
+    question_id: int, theme: Theme, chosen: Sequence[int] | None
+) -> tuple[list[str], list[str]]:
+    """The quotes for ``theme`` (redacted, from consenting people, coded with the theme
+    now) and the problems with the answers a person chose, if they chose any."""
+    candidates = selectors.quote_candidates(theme)
+    allowed = set(selectors.consented_quotes(question_id, [t for _, t in candidates]))
+    if chosen is None:
+        quotes: list[str] = []
+        for _, text in candidates:
+            if text in allowed and text not in quotes:
+                quotes.append(text)
+            if len(quotes) == QUOTES_PER_THEME:
+                break
+        return quotes, []
+    by_answer = dict(candidates)
+    problems = []
+    quotes = []
+    for answer_id in chosen:
+        found = by_answer.get(int(answer_id))
+        if found is None:
+            problems.append(
+                f"A quote chosen for “{theme.name}” is not an answer coded with that theme now."
+            )
+        elif found not in allowed:
+            problems.append(
+                f"A quote chosen for “{theme.name}” is from someone who did not agree to "
+                "publication of their words: choose another."
+            )
+        elif found not in quotes:
+            quotes.append(found)
+    if len(quotes) > QUOTES_PER_THEME:
+        problems.append(f"Choose at most {QUOTES_PER_THEME} quotes for “{theme.name}”.")
+    return quotes, problems
+
+
+def _content(themes: Sequence[SignedTheme]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            t.theme_id_at_sign_off,
+            t.depth,
+            t.name,
+            t.description,
+            list(t.quotes),
+            t.answers,
+            t.accepted,
+            t.negative,
+            t.neutral,
+            t.positive,
+        )
+        for t in themes
+    ]
+
+
+def codeframe_sign_off(
+    *,
+    codeframe: Codeframe,
+    actor: Any,
+    reason: str = "",
+    quotes: Mapping[int, Sequence[int]] | None = None,
+) -> CodeframeVersion:
+    """Sign off the codeframe as it stands: a new numbered version freezing each theme
+    with answers (name, description, depth, counts and sentiment now, and the quotes that
+    represent it) for reports to use. ``quotes`` maps a theme id to the answer ids a
+    person chose as its quotes; themes not in it get the first consenting answers coded
+    with them (people's decisions first).
+
+    Refused, with every reason at once: staff who may not change codeframes; a codeframe
+    with no theme that has answers; a theme with a placeholder name or no real
+    description; a chosen quote not coded with its theme now or from someone who did not
+    consent to publication; a version after the first without a reason a reader could
+    follow, or when nothing changed since the last one was signed off."""
+    if not getattr(actor, "has_perm", None) or not actor.has_perm("analysis.change_codeframe"):
+        raise PermissionDenied("Only analysts can sign off a codeframe.")
+    with transaction.atomic():
+        frame = Codeframe.objects.select_for_update().get(pk=codeframe.pk)
+        last = selectors.signed_off(frame)
+        problems: list[str] = []
+        reason = " ".join(reason.split())
+        if last is not None:
+            problems += reason_problems(reason, what="for a new version of the codeframe")
+        rows = [r for r in selectors.themes_with_counts(frame) if r.answers > 0]
+        if not rows:
+            problems.append(
+                "No theme has any answers yet: run the analysis and code answers before "
+                "signing off the codeframe."
+            )
+        frozen: list[SignedTheme] = []
+        for position, row in enumerate(rows, 1):
+            theme = row.theme
+            if is_placeholder(theme.name) or len(theme.name.strip()) < 3:
+                problems.append(f"Give the theme “{theme.name}” a name a reader would understand.")
+            if is_placeholder(theme.description):
+                problems.append(
+                    f"Describe the theme “{theme.name}” in words: what answers in it are about."
+                )
+            chosen = None if quotes is None else quotes.get(theme.pk)
+            theme_quotes, quote_problems = _chosen_quotes(frame.question_id, theme, chosen)
+            problems += quote_problems
+            frozen.append(
+                SignedTheme(
+                    theme_id_at_sign_off=theme.pk,
+                    position=position,
+                    depth=row.depth,
+                    name=theme.name,
+                    description=theme.description.strip(),
+                    quotes=theme_quotes,
+                    answers=row.answers,
+                    accepted=row.accepted,
+                    negative=row.negative,
+                    neutral=row.neutral,
+                    positive=row.positive,
+                )
+            )
+        if last is not None and _content(frozen) == _content(selectors.signed_themes(last)):
+            problems.append(
+                f"Nothing has changed since version {last.number} was signed off: "
+                "there is nothing new to sign off."
+            )
+        if problems:
+            raise AnalysisProblem(" ".join(problems))
+        version = CodeframeVersion.objects.create(
+            codeframe=frame,
+            number=(last.number + 1) if last else 1,
+            signed_off_by=actor,
+            signed_off_at=timezone.now(),
+            reason=reason if last else "",
+            edit_version=frame.version,
+            answers=AnswerAnalysis.objects.filter(question_id=frame.question_id).count(),
+        )
+        for signed in frozen:
+            signed.version = version
+        SignedTheme.objects.bulk_create(frozen)
+        audit_record(
+            action=Action.CODEFRAME_SIGNED_OFF,
+            actor=actor,
+            subject=version,
+            before={"version": last.number if last else None},
+            after={
+                "codeframe": frame.pk,
+                "version": version.number,
+                "edit_version": frame.version,
+                "themes": len(frozen),
+                "answers": version.answers,
+                "reason_given": bool(version.reason),
+            },
+        )
+    return version

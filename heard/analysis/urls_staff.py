@@ -11,6 +11,7 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("questions/<int:pk>/codeframe/", views.codeframe, name="codeframe"),
+    path("questions/<int:pk>/codeframe/sign-off/", views.sign_off, name="sign_off"),
     path("questions/<int:pk>/codeframe/add/", views.theme_add, name="theme_add"),
     path("themes/<int:pk>/edit/", views.theme_edit, name="theme_edit"),
     path("themes/<int:pk>/merge/", views.theme_merge, name="theme_merge"),

@@ -16,6 +16,7 @@ from heard.analysis.forms import (
     AddCodingForm,
     DeleteForm,
     MergeForm,
+    SignOffForm,
     SplitForm,
     ThemeAddForm,
     ThemeForm,
@@ -33,7 +34,9 @@ def _question(pk: int) -> Question:
     )
     if not question.is_free_text:
         raise Http404
-    return question
+    # A later questionnaire version's question with the same key shares the first one's
+    # analysis: its pages are the first one's.
+    return selectors.analysis_question(question)
 
 
 def _context(question: Question, **extra: Any) -> dict[str, Any]:
@@ -127,12 +130,61 @@ def run_status(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("analysis.view_analysis")
 def codeframe(request: HttpRequest, pk: int) -> HttpResponse:
     q = _question(pk)
+    return _codeframe_page(request, q, SignOffForm())
+
+
+def _codeframe_page(
+    request: HttpRequest, q: Question, form: SignOffForm, status: int = 200
+) -> HttpResponse:
     frame = selectors.codeframe_of(q)
+    versions = selectors.signed_versions(frame) if frame else []
+    themes = selectors.themes_with_counts(frame) if frame else []
     return render(
         request,
         "analysis/staff/codeframe.html",
-        _context(q, codeframe=frame, themes=selectors.themes_with_counts(frame) if frame else []),
+        _context(
+            q,
+            codeframe=frame,
+            themes=themes,
+            quote_choices=selectors.quote_choices(frame, themes) if frame else [],
+            versions=versions,
+            signed=versions[0] if versions else None,
+            signed_themes=selectors.signed_themes(versions[0]) if versions else [],
+            form=form,
+        ),
+        status=status,
     )
+
+
+@require_POST
+@permission_required("analysis.change_codeframe")
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    q = _question(pk)
+    frame = selectors.codeframe_of(q)
+    if frame is None:
+        messages.error(request, "Run the analysis first: there is no codeframe to sign off.")
+        return redirect("analysis:question", pk=q.pk)
+    form = SignOffForm(request.POST)
+    if form.is_valid():
+        # the quotes ticked for each theme offered (none ticked: no quotes for it)
+        offered = [int(t) for t in request.POST.getlist("quote_themes") if t.isdigit()]
+        quotes = {
+            theme_id: [int(a) for a in request.POST.getlist(f"quotes-{theme_id}") if a.isdigit()]
+            for theme_id in offered
+        }
+        try:
+            version = services.codeframe_sign_off(
+                codeframe=frame,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                quotes=quotes or None,
+            )
+        except services.AnalysisProblem as problem:
+            form.add_error("reason", str(problem))
+        else:
+            messages.success(request, f"Version {version.number} of the codeframe signed off.")
+            return redirect("analysis:codeframe", pk=q.pk)
+    return _codeframe_page(request, q, form, status=400)
 
 
 @permission_required("analysis.change_codeframe")

@@ -94,6 +94,7 @@ class Action(models.TextChoices):
     THEME_MERGED = "theme.merged", "Codeframe themes merged"
     THEME_SPLIT = "theme.split", "Codeframe theme split"
     THEME_DELETED = "theme.deleted", "Codeframe theme deleted"
+    CODEFRAME_SIGNED_OFF = "codeframe.signed_off", "Codeframe version signed off"
     CODING_ACCEPTED = "coding.accepted", "Suggested theme accepted"
     CODING_REJECTED = "coding.rejected", "Suggested theme rejected"
     CODING_ADDED = "coding.added", "Theme coded by hand"

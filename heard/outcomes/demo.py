@@ -757,18 +757,35 @@ def _name_themes(consultation: Consultation, analyst: Any) -> None:
             analysis_services.theme_merge(source=theme, target=named[best], actor=analyst)
         else:
             named[best] = analysis_services.theme_update(
-                theme=theme, actor=analyst, name=best, description=""
+                theme=theme, actor=analyst, name=best, description=MIU_DESCRIPTIONS[best]
             )
     # A topic the machine folded into others gets its own theme, coded by hand.
     codeframe = analysis_selectors.codeframe_of(why_q)
     for name, sentences in MIU_TOPICS.items():
         if name in named or codeframe is None:
             continue
-        theme = analysis_services.theme_add(codeframe=codeframe, actor=analyst, name=name)
+        theme = analysis_services.theme_add(
+            codeframe=codeframe, actor=analyst, name=name, description=MIU_DESCRIPTIONS[name]
+        )
         starts = [s[:40].lower() for s in sentences]
         for answer_id, text in Answer.objects.filter(question=why_q).values_list("pk", "text"):
             if any(start in text.lower() for start in starts):
                 analysis_services.coding_add(answer_id=answer_id, theme=theme, actor=analyst)
+    # The analyst signs off each codeframe: the report and the consideration use that.
+    for question in [why_q, *others]:
+        frame = analysis_selectors.codeframe_of(question)
+        if frame is not None:
+            analysis_services.codeframe_sign_off(codeframe=frame, actor=analyst)
+
+
+MIU_DESCRIPTIONS: dict[str, str] = {
+    "Travel and buses": "Getting to the new centre without a car: buses, distance and time.",
+    "Parking at the new centre": "Whether there will be enough parking, and its cost.",
+    "X-ray and longer opening hours": "What the larger unit would offer: X-ray on site, longer hours.",
+    "Staffing and unplanned closures": "Closures of the current unit for want of staff.",
+    "Keep the cottage hospital": "Keeping the unit, and the hospital, where they are now.",
+    "Campaign: keep local care local": "The campaign text sent by many people, asking for care to stay local.",
+}
 
 
 MIU_RESPONSES: dict[str, tuple[str, str, str]] = {

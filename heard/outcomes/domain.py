@@ -84,6 +84,8 @@ class DecisionFacts:
     closes_on: date | None = None  # the day it closed, Europe/London
     # free-text questions with answers that have no themes yet (never analysed)
     unanalysed_questions: list[str] = field(default_factory=list)
+    # free-text questions with themes but no signed-off codeframe version to report on
+    unsigned_codeframes: list[str] = field(default_factory=list)
     themes_without_response: list[str] = field(default_factory=list)
     report_issued_at: datetime | None = None
     report_issued_on: date | None = None  # the day it was issued, Europe/London
@@ -130,6 +132,8 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
             )
         for name in facts.unanalysed_questions:
             problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
+        for name in facts.unsigned_codeframes:
+            problems.append(unsigned_problem(name))
         if facts.themes_without_response:
             names = ", ".join(f"\u201c{n}\u201d" for n in facts.themes_without_response)
             count = len(facts.themes_without_response)
@@ -176,12 +180,20 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
     return problems
 
 
+def unsigned_problem(question: str) -> str:
+    return (
+        f"Sign off the codeframe of \u201c{question}\u201d: the report and the consideration "
+        "of themes use a signed-off version of the themes, never the working copy."
+    )
+
+
 def issue_problems(
     *,
     consultation_closed: bool,
     unanalysed_questions: list[str],
     themes_without_response: list[str],
     issued_to: str,
+    unsigned_codeframes: list[str] | None = None,
 ) -> list[str]:
     """Why the outcome report cannot be issued to the decision makers yet."""
     problems = []
@@ -189,6 +201,8 @@ def issue_problems(
         problems.append("The formal consultation has not closed yet.")
     for name in unanalysed_questions:
         problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
+    for name in unsigned_codeframes or []:
+        problems.append(unsigned_problem(name))
     if themes_without_response:
         names = ", ".join(f"\u201c{n}\u201d" for n in themes_without_response)
         problems.append(f"Respond to every theme first: {names}.")

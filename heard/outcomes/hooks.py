@@ -87,7 +87,11 @@ def links(proposal: Any, user: Any) -> list[ProposalLink]:
         summary = (
             f"{len(themes.items)} themes, {missing} without a response"
             if themes.items
-            else "Themes appear here once the answers have been analysed"
+            else (
+                "Themes appear here once an analyst has signed off the codeframe"
+                if themes.unsigned
+                else "Themes appear here once the answers have been analysed"
+            )
         )
     return [
         ProposalLink(

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from heard.analysis import charts as analysis_charts
@@ -62,13 +62,16 @@ def responses_changed_at(outcome: Outcome | None) -> datetime | None:
 
 
 def free_text_questions(consultation: Consultation) -> list[Question]:
-    """The consultation questionnaire's free-text questions that have answers."""
+    """The consultation questionnaire's free-text questions that have answers: one per
+    question across questionnaire versions (the first version's, with every version's
+    answers counted), as the analysis treats them."""
     return list(
-        Question.objects.filter(
-            version__questionnaire__activity=consultation.activity,
-            kind__in=analysis_selectors.FREE_TEXT,
+        analysis_selectors.analysis_roots(  # type: ignore[misc]  # annotated answer_count
+            Question.objects.filter(
+                version__questionnaire__activity=consultation.activity,
+                kind__in=analysis_selectors.FREE_TEXT,
+            )
         )
-        .annotate(answer_count=Count("answers", filter=~Q(answers__text="")))
         .filter(answer_count__gt=0)
         .order_by("version__number", "position")
     )
@@ -102,10 +105,24 @@ class ThemeItem:
         return domain.SHORT_CHANGED_LABELS[domain.Changed(self.response.changed)]
 
 
+@dataclass(frozen=True)
+class UsedVersion:
+    """The signed-off codeframe version a question's themes come from."""
+
+    question: str
+    question_id: int
+    number: int
+    signed_off_by: str
+    signed_off_at: datetime
+
+
 @dataclass
 class Themes:
     items: list[ThemeItem]
     unanalysed: list[str]  # free-text questions with answers and no themes
+    # questions with themes but no signed-off codeframe version (nothing to report yet)
+    unsigned: list[str] = field(default_factory=list)
+    versions: list[UsedVersion] = field(default_factory=list)
 
     @property
     def missing(self) -> list[str]:
@@ -129,33 +146,60 @@ def themes_for(
     )
     items: list[ThemeItem] = []
     unanalysed: list[str] = []
+    unsigned: list[str] = []
+    versions: list[UsedVersion] = []
     for question in free_text_questions(consultation):
         codeframe = analysis_selectors.codeframe_of(question)
-        rows = analysis_selectors.themes_with_counts(codeframe) if codeframe else []
-        rows = [r for r in rows if r.answers > 0]
-        if not rows:
-            unanalysed.append(question.text)
+        version = analysis_selectors.signed_off(codeframe)
+        if version is None:
+            rows = analysis_selectors.themes_with_counts(codeframe) if codeframe else []
+            if any(r.answers > 0 for r in rows):
+                unsigned.append(question.text)
+            else:
+                unanalysed.append(question.text)
             continue
-        for row in rows:
-            theme = row.theme
-            quotes = row.quotes[:QUOTES_PER_THEME]
+        # Names, descriptions, counts and quotes as signed off, never the live codeframe
+        # (nor a first run's stored quotes). Quotes are checked against consent again:
+        # a withdrawal after sign-off is honoured on every page made from now on.
+        signed = [t for t in analysis_selectors.signed_themes(version) if t.answers > 0]
+        allowed = set(
+            analysis_selectors.consented_quotes(question.pk, [q for t in signed for q in t.quotes])
+        )
+        by = version.signed_off_by
+        versions.append(
+            UsedVersion(
+                question=question.text,
+                question_id=question.pk,
+                number=version.number,
+                # the name only, never an email address (the report is public)
+                signed_off_by=(by.full_name.strip() if by else "") or "an analyst",
+                signed_off_at=version.signed_off_at,
+            )
+        )
+        for theme in signed:
             items.append(
                 ThemeItem(
-                    theme_id=theme.pk,
+                    theme_id=theme.theme_id_at_sign_off,
                     name=theme.name,
                     description=theme.description,
                     question=question.text,
                     question_id=question.pk,
-                    depth=row.depth,
-                    answers=row.answers,
-                    negative=row.negative,
-                    neutral=row.neutral,
-                    positive=row.positive,
-                    quotes=quotes,
-                    response=responses.get(theme.pk),
+                    depth=theme.depth,
+                    answers=theme.answers,
+                    negative=theme.negative,
+                    neutral=theme.neutral,
+                    positive=theme.positive,
+                    quotes=[q for q in theme.quotes if q in allowed][:QUOTES_PER_THEME],
+                    response=responses.get(theme.theme_id_at_sign_off),
                 )
             )
-    return Themes(items, unanalysed)
+    return Themes(items, unanalysed, unsigned, versions)
+
+
+def theme_still_in_analysis(theme_id: int) -> bool:
+    """Whether the signed-off theme is still a theme in the analysis (not merged away or
+    deleted since sign-off): a response is kept against the live theme."""
+    return analysis_selectors.theme_exists(theme_id)
 
 
 def theme_item(proposal: Proposal, theme_id: int) -> ThemeItem | None:
@@ -192,6 +236,7 @@ def decision_facts(
         consultation_closed=bool(consultation and consultation.is_closed),
         closes_on=_local_date(consultation.closes_at) if consultation else None,
         unanalysed_questions=themes.unanalysed,
+        unsigned_codeframes=themes.unsigned,
         themes_without_response=themes.missing,
         report_issued_at=issue.issued_at if issue else None,
         report_issued_on=_local_date(issue.issued_at) if issue else None,
@@ -579,6 +624,7 @@ def live_snapshot(
     outcome = outcome_of(proposal)
     themes = themes if themes is not None else themes_for(proposal, consultation)
     public = {t.theme_id: t.quotes for t in themes_for(proposal, consultation, public=True).items}
+    used = {v.question_id: v.number for v in themes.versions}
     text = {
         "summary": outcome.summary if outcome else "",
         "why": outcome.why if outcome else "",
@@ -609,6 +655,7 @@ def live_snapshot(
             "positive": t.positive,
             "quotes": list(t.quotes),
             "public_quotes": list(public.get(t.theme_id, [])),
+            "codeframe_version": used.get(t.question_id),
         }
         for t in themes.items
     ]
@@ -637,6 +684,18 @@ def snapshot_changes(issued: ReportPublication, now: Snapshot) -> list[str]:
     def themes(rows: list[dict[str, Any]]) -> dict[int, tuple[str, int, int]]:
         return {r["theme_id"]: (r["name"], r["question_id"], r["answers"]) for r in rows}
 
+    used_before = {
+        r["question_id"]: (r["question"], r["codeframe_version"])
+        for r in issued.themes or []
+        if "codeframe_version" in r
+    }
+    used_now = {r["question_id"]: r["codeframe_version"] for r in now.themes}
+    for question_id, (question, number) in used_before.items():
+        if used_now.get(question_id, number) != number:
+            changes.append(
+                f"the themes of \u201c{question}\u201d now come from codeframe version "
+                f"{used_now[question_id]}, not version {number}"
+            )
     before, after = themes(issued.themes or []), themes(now.themes)
     for theme_id, (name, _, _) in before.items():
         if theme_id not in after:

@@ -116,6 +116,14 @@ def theme_response_save(
     item = selectors.theme_item(proposal, theme_id)
     if item is None:
         raise OutcomeRefused(["That theme is not one found in this consultation's answers."])
+    if not selectors.theme_still_in_analysis(theme_id):
+        raise OutcomeRefused(
+            [
+                f"\u201c{item.name}\u201d has been merged or deleted in the analysis since its "
+                "codeframe was signed off: sign off a new version of the codeframe, then "
+                "respond to its themes."
+            ]
+        )
     if selectors.decision_of(proposal) is not None:
         raise OutcomeRefused(["The decision has been recorded: the responses are final."])
     with transaction.atomic():
@@ -183,6 +191,7 @@ def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = 
         problems += domain.issue_problems(
             consultation_closed=consultation.is_closed,
             unanalysed_questions=themes.unanalysed,
+            unsigned_codeframes=themes.unsigned,
             themes_without_response=themes.missing,
             issued_to=issued_to,
         )

@@ -87,6 +87,12 @@ def test_run_edit_codeframe_and_review_the_demo_survey(
     visitor.check()
     assert "merged into “Kind and caring nurses”" in page.locator("main").inner_text()
     assert not Theme.objects.filter(pk=second.pk).exists()
+    # Sign off the codeframe as it now stands: the version reports will use.
+    page.get_by_role("button", name="Sign off this codeframe").click()
+    visitor.check()
+    main = page.locator("main").inner_text()
+    assert "Version 1 of the codeframe signed off." in main
+    assert "Reports and the consideration of themes use version 1" in main
 
     # Review queue: accept and reject with the keyboard; focus lands on the next heading.
     page.get_by_role("link", name="Review queue").first.click()

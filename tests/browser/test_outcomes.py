@@ -56,6 +56,7 @@ def test_report_pages_and_you_said_we_did(visitor, make_staff, settings):
         "Sex: respondents against the local population",
         "Age band: respondents against the local population",
         "What people said",
+        "Based on codeframe version 1, signed off by",
         "How it was taken into account",
         "A shuttle bus before the move.",
     ):

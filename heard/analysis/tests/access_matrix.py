@@ -55,6 +55,7 @@ EXPECTED = {
     "analysis:run_status": Access(VIEW, kwargs=_run),
     "analysis:codeframe": Access(VIEW, kwargs=_q),
     "analysis:theme_add": Access(EDIT, kwargs=_q),
+    "analysis:sign_off": Access(EDIT, kwargs=_q, method="post"),
     "analysis:theme_edit": Access(EDIT, kwargs=_theme),
     "analysis:theme_merge": Access(EDIT, kwargs=_theme),
     "analysis:theme_split": Access(EDIT, kwargs=_theme),

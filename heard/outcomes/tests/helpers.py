@@ -44,6 +44,7 @@ def make_consulted_proposal(
     status: str = "decision_pending",
     unanalysed: bool = False,
     eqia_reviewed: bool = True,
+    sign_off: bool = True,
 ) -> dict[str, Any]:
     n = next(_n)
     now = timezone.now()
@@ -77,7 +78,12 @@ def make_consulted_proposal(
     made: dict[str, Theme] = {}
     for name, answers in (themes if themes is not None else THEMES).items():
         theme = (
-            Theme.objects.create(codeframe=codeframe, name=name, quotes=[answers[0][0]])
+            Theme.objects.create(
+                codeframe=codeframe,
+                name=name,
+                description=f"What people said about {name.lower()}.",
+                quotes=[answers[0][0]],
+            )
             if codeframe
             else None
         )
@@ -98,6 +104,8 @@ def make_consulted_proposal(
                 Coding.objects.create(
                     answer=answer, theme=theme, source="person", status="accepted"
                 )
+    if codeframe is not None and made and sign_off:
+        sign_off_codeframe(codeframe)
     # The EqIA, attached before the consultation and (by default) reviewed after it closed.
     EqualityImpactAssessment.objects.create(
         proposal=proposal,
@@ -113,6 +121,17 @@ def make_consulted_proposal(
         "question": question,
         "themes": made,
     }
+
+
+def sign_off_codeframe(codeframe: Codeframe, reason: str = "") -> Any:
+    """An analyst signs off the codeframe as it stands (reports use that version)."""
+    from heard.accounts.tests.factories import StaffFactory
+    from heard.analysis.services import codeframe_sign_off
+    from heard.core.roles import Role
+
+    return codeframe_sign_off(
+        codeframe=codeframe, actor=StaffFactory(role=Role.ANALYST), reason=reason
+    )
 
 
 def respond_to_all(proposal: Proposal, themes: dict[str, Theme], actor: Any) -> None:

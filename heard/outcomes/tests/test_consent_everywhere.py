@@ -17,7 +17,7 @@ from heard.core.roles import Role
 from heard.engagement.models import Answer, Response
 from heard.insight.models import Insight
 from heard.outcomes import selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,8 @@ def _build():
         themes={
             "Parking": [(REFUSED, "negative"), (CONSENTED, "positive")],
             "Travel to the new site": [("The bus takes an hour from my village", "negative")],
-        }
+        },
+        sign_off=False,
     )
     question = made["question"]
     parking: Theme = made["themes"]["Parking"]
@@ -74,6 +75,8 @@ def _build():
             locality="Norwich",
             response=response,
         )
+    # signed off as it now stands: the quotes are chosen from consenting people only
+    sign_off_codeframe(made["question"].codeframe)
     return made
 
 

@@ -14,7 +14,7 @@ from heard.core.roles import Role
 from heard.outcomes import selectors, services
 from heard.outcomes.models import Publication, ReportPublication
 from heard.outcomes.services import OutcomeRefused
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -161,13 +161,26 @@ def test_reopen_and_reissue_make_a_superseding_version_and_keep_both(make_staff)
 
 
 def test_the_board_cannot_decide_on_a_report_the_record_no_longer_matches(make_staff) -> None:
-    """A theme deleted after issue (in analysis, which knows nothing of outcomes): the
-    stored report is unchanged, and the decision is refused until it is reissued."""
+    """A theme renamed after issue changes nothing reported (the report used the signed-off
+    version); a new version signed off without it (in analysis, which knows nothing of
+    outcomes): the stored report is unchanged, and the decision is refused until it is
+    reissued."""
     made, _ = _issued(make_staff)
     proposal = made["proposal"]
     board = make_staff(Role.DECISION_MAKER)
     before = _stored(proposal)
-    analysis_services.theme_delete(theme=made["themes"]["Parking"], actor=make_staff(Role.ANALYST))
+    analyst = make_staff(Role.ANALYST)
+    travel = made["themes"]["Travel to the new site"]
+    analysis_services.theme_update(
+        theme=travel, actor=analyst, name="Buses to the new site", description="Buses."
+    )
+    assert not any("changed" in p or "no longer" in p for p in selectors.readiness(proposal))
+    assert [t.name for t in selectors.themes_for(proposal).items] == [
+        "Travel to the new site",
+        "Parking",
+    ]
+    analysis_services.theme_delete(theme=made["themes"]["Parking"], actor=analyst)
+    sign_off_codeframe(made["question"].codeframe, reason="Parking merged away after review")
     with pytest.raises(OutcomeRefused, match="no longer in the analysis"):
         services.decision_record(
             proposal=proposal,

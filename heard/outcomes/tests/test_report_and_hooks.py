@@ -8,7 +8,7 @@ from django.utils import timezone
 from heard.core.roles import Role
 from heard.engagement.models import Response, ResponseEquality
 from heard.outcomes import hooks, selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
 from heard.proposals import hooks as proposal_hooks
 
 pytestmark = pytest.mark.django_db
@@ -115,11 +115,18 @@ def test_quotes_only_from_people_who_agreed_to_publication_staff_report_included
     public_items = {t.name: t for t in selectors.themes_for(proposal, public=True).items}
     assert public_items["Parking"].quotes == []
     Response.objects.filter(answers__text=quote).update(publish_consent=True)
+    # quotes are chosen when the codeframe is signed off: consent given later is used by
+    # the next signed-off version (a deliberate act, with its reason)
+    assert {t.name: t for t in selectors.themes_for(proposal).items}["Parking"].quotes == []
+    sign_off_codeframe(made["question"].codeframe, reason="A respondent agreed to publication")
     public_items = {t.name: t for t in selectors.report_for(proposal, public=True).themes.items}
     assert public_items["Parking"].quotes == [quote]
     assert public_items["Travel to the new site"].quotes == []
     staff_items = {t.name: t for t in selectors.report_for(proposal).themes.items}
     assert staff_items["Parking"].quotes == [quote]
+    # consent withdrawn after sign-off: no page made from now on quotes them
+    Response.objects.filter(answers__text=quote).update(publish_consent=False)
+    assert {t.name: t for t in selectors.themes_for(proposal).items}["Parking"].quotes == []
 
 
 def test_the_report_shows_the_determination_with_any_override(make_staff, client) -> None:

@@ -11,7 +11,7 @@ from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.models import Response
 from heard.outcomes import selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,8 @@ def test_theme_response_form_says_what_is_missing(staff_client) -> None:
     quote = "Parking at the health centre is already full by nine"
     assert quote not in client.get(url).content.decode()  # no consent to publication
     Response.objects.filter(answers__text=quote).update(publish_consent=True)
+    # quotes are chosen at sign-off: the next signed-off version can use it
+    sign_off_codeframe(made["question"].codeframe, reason="A respondent agreed to publication")
     page = client.get(url).content.decode()
     assert quote in page
     response = client.post(url, {"response": "We will add spaces.", "changed": "partly"})
