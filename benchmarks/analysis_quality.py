@@ -507,7 +507,33 @@ def harness() -> None:
             [[v.strip()] for v in df[col]],
             f"development data, {col} (single-label)",
         )
+    harness_pairs()
     harness_multilabel()
+
+
+def fft_pairs(share: float = 0.2, seed: int = 0) -> tuple[list[str], list[list[str]]]:
+    """A multi-label stand-in closer to short survey answers than Care Opinion: the
+    development data's subcategories (44), with ``share`` of the comments joined in
+    pairs (codes = the union), so about 1.1 themes a text. Each comment is used once,
+    so no text is in both parts of a split."""
+    df = devdata.load()
+    texts = df["feedback"].tolist()
+    codes = [v.strip() for v in df["subcategory"]]
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(texts))
+    n_join = int(len(texts) * share) // 2 * 2
+    out_t, out_l = [], []
+    for a, b in zip(order[:n_join:2], order[1:n_join:2], strict=True):
+        out_t.append(texts[a] + " " + texts[b])
+        out_l.append(sorted({codes[a], codes[b]}))
+    for a in order[n_join:]:
+        out_t.append(texts[a])
+        out_l.append([codes[a]])
+    return out_t, out_l
+
+
+def harness_pairs() -> None:
+    repeated_splits(*fft_pairs(), "development data, subcategories, 20% joined in pairs")
 
 
 def harness_multilabel() -> None:
@@ -515,9 +541,90 @@ def harness_multilabel() -> None:
     repeated_splits(texts, labels, "Care Opinion (multi-label)")
 
 
+def _sentiment_sources() -> dict[str, tuple[list[str], list[str], np.ndarray]]:
+    """Texts, 3-class labels and the criticality (-5..5) of each source that has one."""
+    out = {}
+    df = devdata.load()
+    y = df["criticality"].map(devdata.criticality_to_sentiment)
+    keep = y.notna()
+    crit = df.loc[keep, "criticality"].astype(int).to_numpy()
+    out["FFT (dev)"] = (df.loc[keep, "feedback"].tolist(), y[keep].tolist(), crit)
+    texts, _, crits = load_care_opinion()
+    lab = [devdata.criticality_to_sentiment(c) for c in crits]
+    rows = [i for i, v in enumerate(lab) if v is not None]
+    out["Care Opinion"] = (
+        [texts[i] for i in rows],
+        [str(lab[i]) for i in rows],
+        np.array([int(crits[i]) for i in rows]),
+    )
+    return out
+
+
+def _sentiment_scores(model, texts, gold, crit) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from scipy.stats import spearmanr
+
+    proba = predict_proba(texts, model=model) if model is not None else predict_proba(texts)
+    pred = [LABELS[i] for i in proba.argmax(axis=1)]
+    rho = spearmanr(proba[:, 2] - proba[:, 0], crit).statistic
+    return float(f1_score(gold, pred, average="macro")), float(rho)
+
+
+def sentiment_harness(repeats: int = REPEATS) -> None:
+    """Sentiment on repeated stratified 75/25 splits of each source: trained on the
+    training parts of both sources together, of one source only, and (transfer) scored
+    on the other source, which the model never saw. 3-class macro-F1 and Spearman's rho
+    of the score against the criticality (-5..5)."""
+    from heard_analysis.train_sentiment import fit
+
+    print("== Sentiment, repeated stratified splits, two sources ==")
+    sources = _sentiment_sources()
+    for name, (t, g, _) in sources.items():
+        print(f"  {name}: {len(t)} texts, {dict(Counter(g))}")
+    results: dict[str, list[tuple[float, float]]] = {}
+    for seed in range(repeats):
+        parts = {}
+        for name, (_t, g, _c) in sources.items():
+            onehot = np.array([[v == lab for lab in LABELS] for v in g])
+            parts[name] = stratified_split(onehot, 0.25, seed)
+        trained = {}
+        for which in ["both", *sources]:
+            use = list(sources) if which == "both" else [which]
+            tt, gg, ss = [], [], []
+            for name in use:
+                t, g, _ = sources[name]
+                tr = parts[name][0]
+                tt += [t[i] for i in tr]
+                gg += [g[i] for i in tr]
+                ss += [name] * len(tr)
+            trained[which] = fit(tt, gg, ss)
+        for name, (t, g, c) in sources.items():
+            te = parts[name][1]
+            args = ([t[i] for i in te], [g[i] for i in te], c[te])
+            other = next(o for o in sources if o != name)
+            for label, model in [
+                ("shipped model", None),
+                ("trained on both", trained["both"]),
+                ("trained on this source", trained[name]),
+                (f"trained on {other} only (unseen)", trained[other]),
+            ]:
+                results.setdefault(f"{name:<13} {label}", []).append(
+                    _sentiment_scores(model, *args)
+                )
+        print(f"  split {seed} done", flush=True)
+    for key, vals in results.items():
+        f1s = [v[0] for v in vals]
+        rhos = [v[1] for v in vals]
+        print(
+            f"  {key:<52} macro-F1 {np.mean(f1s):.3f} ± {np.std(f1s, ddof=1):.3f}  "
+            f"Spearman {np.mean(rhos):.3f} ± {np.std(rhos, ddof=1):.3f}"
+        )
+
+
 PARTS = {
     "harness": harness,
     "harness_multilabel": harness_multilabel,
+    "harness_pairs": harness_pairs,
+    "harness_sentiment": sentiment_harness,
     "classification": classification,
     "floor": floor_comparison,
     "multilabel": multilabel_sanity,

@@ -2,13 +2,27 @@
 
 Model: TF-IDF of word 1-2 grams and character 3-5 grams (sublinear tf), then one linear
 SVM per theme (one-vs-rest, C = 0.3), rows weighted by balanced class weights raised to a
-power. With up to 15 themes a 20% internal hold-out of the coded sample chooses that power
-(0.5 or 1.0: full balancing helps a few mid-sized themes); with more themes, many of them
-tiny, 0.5 is used (choosing would cost one more fit per candidate). The hold-out also fits
-the probability calibration (a softmax temperature for single-label codes, a pooled Platt
-sigmoid for multi-label codes) and per-theme thresholds for multi-label codes; the final
-models are then refitted on the whole sample. (Per-theme offsets tuned for macro-F1 are
-available, ``offset_support``, but off by default: they over-fitted the hold-out.)
+power.
+
+Single-label codes (every coded response has exactly one theme): with up to 15 themes a
+20% internal hold-out of the coded sample chooses that power (0.5 or 1.0: full balancing
+helps a few mid-sized themes); with more themes, many of them tiny, 0.5 is used (choosing
+would cost one more fit per candidate). The hold-out also fits the softmax temperature;
+the final models are then refitted on the whole sample. (Per-theme offsets tuned for
+macro-F1 are available, ``offset_support``, but off by default: they over-fitted.)
+
+Multi-label codes (Dec 2026, issue 16): ``cv_folds``-fold cross-validation on the coded
+sample (folds dealt so that every theme's rows are spread over them) gives out-of-fold
+margins for every coded response. From them: a Platt sigmoid per theme, pulled towards
+the pooled one by a ridge penalty (calibrated confidences, comparable across themes);
+a decision cut per theme with at least 5 examples (the F1-best cut on the pooled scale,
+in the middle of its best stretch, shrunk towards the pooled cut by support / (support +
+10)), carried to the theme's own scale; and two learnt rules for responses that pass no
+cut: "no theme" is a column of its own when at least ``min_none`` coded responses had
+none (given when its probability reaches a learnt cut), and otherwise the top theme is
+given when its probability reaches a learnt ``fallback`` (0 = always, inf = never). The
+two rule cuts maximise the mean of micro- and macro-F1 out of fold. Nothing is tuned on
+anything but the coded sample. Costs ``cv_folds`` extra fits on 2/3 of the rows each.
 
 Tried against this (Nov 2026), in a nested check on the development data's training part
 only (three random 75/25 splits of it, each fitted with this whole procedure): C = 0.1
@@ -360,18 +374,6 @@ def _tune_offsets(
     return off * shrink
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    best_t, best_f = 0.5, -1.0
-    for t in np.linspace(0.1, 0.9, 33):
-        pred = p >= t
-        tp = float(np.sum(pred & y))
-        denom = float(pred.sum() + y.sum())
-        f = 2 * tp / denom if denom else 0.0
-        if f > best_f + 1e-9:
-            best_t, best_f = float(t), f
-    return best_t
-
-
 # -- multi-label codes: thresholds, calibration and the no-theme rule by cross-validation --
 
 
@@ -427,6 +429,13 @@ def _f1_by_threshold(p: np.ndarray, y: np.ndarray) -> np.ndarray:
     tp = (pred & y[None, :]).sum(axis=1)
     denom = pred.sum(axis=1) + y.sum()
     return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+
+
+def _plateau_best(f1: np.ndarray) -> float:
+    """The cut in the middle of the best stretch of ``_GRID`` (F1 is often flat at its
+    top, on easy themes most of all: the middle keeps a margin on both sides)."""
+    top = np.flatnonzero(f1 >= f1.max() - 1e-9)
+    return float(_GRID[top[len(top) // 2]])
 
 
 def _micro_f1(pred: np.ndarray, y: np.ndarray) -> float:
@@ -605,19 +614,21 @@ class ThemeClassifier:
         pooled = _platt(oof[:, :k], y)
         for j in range(y_ext.shape[1]):
             self.platt_ab[j] = _platt_towards(oof[:, j], y_ext[:, j], pooled, strength=10.0)
+        # cuts are chosen on the pooled scale (a rare theme's own calibration is honestly
+        # low and would never pass a shared cut), then carried to each theme's own scale
+        q = _sigmoid(pooled[0] * oof[:, :k] + pooled[1])
+        support = y.sum(axis=0)
+        glob = _plateau_best(_f1_by_threshold(q.ravel(), y.ravel()))
+        cut = np.full(k, glob)
+        for j in np.flatnonzero(support >= 5):
+            f1 = _f1_by_threshold(q[:, j], y[:, j])
+            best = _plateau_best(np.convolve(f1, np.ones(3) / 3, mode="same"))
+            w = support[j] / (support[j] + 10.0)
+            cut[j] = w * best + (1 - w) * glob
+        margin_cut = (np.log(cut / (1 - cut)) - pooled[1]) / pooled[0]
+        self.thresholds = _sigmoid(self.platt_ab[:k, 0] * margin_cut + self.platt_ab[:k, 1])
         p = _sigmoid(self.platt_ab[:, 0] * oof + self.platt_ab[:, 1])
         pt = p[:, :k]
-        support = y.sum(axis=0)
-        glob = float(_GRID[np.argmax(_f1_by_threshold(pt.ravel(), y.ravel()))])
-        for j in range(k):
-            if support[j] < 5:
-                self.thresholds[j] = glob
-                continue
-            f1 = _f1_by_threshold(pt[:, j], y[:, j])
-            smooth = np.convolve(f1, np.ones(3) / 3, mode="same")
-            best = float(_GRID[np.argmax(smooth)])
-            w = support[j] / (support[j] + 10.0)
-            self.thresholds[j] = w * best + (1 - w) * glob
         base = pt >= self.thresholds
         top = np.argmax(pt, axis=1)
         p_top = pt[np.arange(len(pt)), top]
@@ -626,7 +637,9 @@ class ThemeClassifier:
         best_score = -1.0
         for tn in nones:
             said_none = p[:, k] >= tn if self.none_model else np.zeros(len(p), dtype=bool)
-            for fb in [np.inf, *_GRID[::-3], 0.0]:
+            # ties go to the first: "never" or, when every coded answer had a theme, "always"
+            grid = [np.inf, *_GRID[::-3], 0.0]
+            for fb in grid[::-1] if self.at_least_one else grid:
                 pred = base.copy()
                 give = empty & (p_top >= fb)
                 pred[np.flatnonzero(give), top[give]] = True
@@ -672,42 +685,20 @@ class ThemeClassifier:
         return Assignment(chosen, {s: round(shares[s], 4) for s in order}, unsure)
 
     def _calibrate(self, margins: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        """Offsets, probability calibration and thresholds from held-out margins, and
-        the held-out macro-F1 they give."""
+        """Single-label codes: offsets and the softmax temperature from held-out margins,
+        and the held-out macro-F1 they give (multi-label codes: ``_fit_multilabel``)."""
         k = len(self.themes)
         offsets = np.zeros(k)
-        thresholds = np.full(k, 0.5)
-        temperature = self.temperature
-        if self.single_label:
-            target = np.argmax(y, axis=1)
-            if self.offset_support > 0:
-                offsets = _tune_offsets(margins, target, min_support=self.offset_support)
-            m = margins + offsets
-            platt = _platt(m, y)
-            temperature = _fit_temperature(m, target)
-            score = _macro_f1(target, np.argmax(m, axis=1), k)
-        else:
-            platt = _platt(margins, y)
-            p = _sigmoid(platt[0] * margins + platt[1])
-            glob = _best_threshold(p.ravel(), y.ravel())
-            for j in range(k):
-                if y[:, j].sum() >= 5:
-                    thresholds[j] = 0.5 * _best_threshold(p[:, j], y[:, j]) + 0.5 * glob
-                else:
-                    thresholds[j] = glob
-            pred = p >= thresholds
-            if self.at_least_one:
-                pred[np.arange(len(p)), np.argmax(p, axis=1)] = True
-            tp = (pred & y).sum(axis=0)
-            denom = pred.sum(axis=0) + y.sum(axis=0)
-            present = denom > 0
-            score = float(np.mean(2 * tp[present] / denom[present])) if present.any() else 0.0
+        target = np.argmax(y, axis=1)
+        if self.offset_support > 0:
+            offsets = _tune_offsets(margins, target, min_support=self.offset_support)
+        m = margins + offsets
         return {
             "offsets": offsets,
-            "thresholds": thresholds,
-            "temperature": temperature,
-            "platt": platt,
-            "score": score,
+            "thresholds": np.full(k, 0.5),
+            "temperature": _fit_temperature(m, target),
+            "platt": _platt(m, y),
+            "score": _macro_f1(target, np.argmax(m, axis=1), k),
         }
 
     def _apply(self, state: dict[str, Any]) -> None:
