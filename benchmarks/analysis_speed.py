@@ -250,7 +250,9 @@ def bench_classify_multilabel_cli(repeats: int, n: int = 7_400) -> None:
         df[:cut].to_csv(f"{tmp}/coded.csv", index=False)
         df[cut:].to_csv(f"{tmp}/new.csv", index=False)
         times = []
+        cpus = []
         for _ in range(repeats):
+            r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             subprocess.run(
                 [cli, "classify", "--train", f"{tmp}/coded.csv", "--predict", f"{tmp}/new.csv",
@@ -260,11 +262,14 @@ def bench_classify_multilabel_cli(repeats: int, n: int = 7_400) -> None:
                 capture_output=True,
             )  # fmt: skip
             times.append(time.perf_counter() - t0)
+            r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpus.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
         print(
             f"classify CLI multi-label ({n} comments, {len({s for ls in labels for s in ls})} "
             f"themes; train {cut} + predict {n - cut}, new process): median "
             f"{statistics.median(times):.2f} s wall over {repeats} (min {min(times):.2f}, "
-            f"max {max(times):.2f}; load {os.getloadavg()[0]:.1f})"
+            f"max {max(times):.2f}; load {os.getloadavg()[0]:.1f}); median CPU "
+            f"{statistics.median(cpus):.2f} s"
         )
 
 
