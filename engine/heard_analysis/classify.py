@@ -601,13 +601,13 @@ class ThemeClassifier:
                 )
                 oof[te] = np.asarray(x[te] @ coef.T) + icpt
                 if progress:
-                    progress(1 + (f + 1) / folds, 4)
+                    progress(f + 2, folds + 3)
             self._calibrate_multilabel(oof, y_ext, y)
         self.coef, self.intercept = _fit_views(
             x, y_ext, self.c, self.power, self.n_jobs, n_word, self.per_theme_weights
         )
         if progress:
-            progress(4, 4)
+            progress(folds + 3, folds + 3)
 
     def _calibrate_multilabel(self, oof: np.ndarray, y_ext: np.ndarray, y: np.ndarray) -> None:
         k = len(self.themes)
@@ -620,11 +620,11 @@ class ThemeClassifier:
         support = y.sum(axis=0)
         glob = _plateau_best(_f1_by_threshold(q.ravel(), y.ravel()))
         cut = np.full(k, glob)
-        for j in np.flatnonzero(support >= 5):
-            f1 = _f1_by_threshold(q[:, j], y[:, j])
+        for t in np.flatnonzero(support >= 5):
+            f1 = _f1_by_threshold(q[:, t], y[:, t])
             best = _plateau_best(np.convolve(f1, np.ones(3) / 3, mode="same"))
-            w = support[j] / (support[j] + 10.0)
-            cut[j] = w * best + (1 - w) * glob
+            w = support[t] / (support[t] + 10.0)
+            cut[t] = w * best + (1 - w) * glob
         margin_cut = (np.log(cut / (1 - cut)) - pooled[1]) / pooled[0]
         self.thresholds = _sigmoid(self.platt_ab[:k, 0] * margin_cut + self.platt_ab[:k, 1])
         p = _sigmoid(self.platt_ab[:, 0] * oof + self.platt_ab[:, 1])
