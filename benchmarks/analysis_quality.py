@@ -320,7 +320,311 @@ def evidence_quality() -> None:
     print("(no human labels exist for this: a rule-based flag, reported as a rate only)")
 
 
+# -- repeated-split harness (issue 16) ------------------------------------------------------
+#
+# Every figure below is the mean and spread over REPEATS stratified 75/25 splits of one
+# data set. The engine sees only the training part of a split (whatever it tunes, it
+# tunes on folds of that part); the floor's recipe runs on the very same splits. Nothing
+# here reads the test part before scoring.
+
+REPEATS = 5
+
+
+def care_opinion_path() -> Path:
+    return devdata.default_path().parents[1] / "care-opinion-multilabel" / "co_multi_label.csv"
+
+
+def load_care_opinion() -> tuple[list[str], list[list[str]], list[str]]:
+    """Texts, theme codes (upper-cased; the 11 unnamed codes kept as their own rare
+    themes) and the criticality cell of the multi-label development set (CC BY-NC-SA
+    4.0: read in place, never copied into the repository)."""
+    import pandas as pd
+
+    df = pd.read_csv(care_opinion_path(), dtype=str, keep_default_na=False)
+    cols = [f"cat_{i}" for i in range(1, 7)]
+    labels = [
+        sorted({v.strip().upper() for v in row if v.strip() and v.strip().upper() != "NA"})
+        for row in df[cols].itertuples(index=False)
+    ]
+    return df["feedback"].tolist(), labels, df["crit"].tolist()
+
+
+def stratified_split(y: np.ndarray, test_size: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Iterative stratification (Sechidis, Tsoumakas and Vlahavas 2011) of an (n, k)
+    boolean label matrix into train and test rows: the rarest label's rows are dealt
+    first, each to the part that still wants most of that label. Works for single-label
+    codes (one column set per row) and for rows with no label."""
+    rng = np.random.default_rng(seed)
+    n = y.shape[0]
+    want_rows = np.array([n * (1 - test_size), n * test_size])
+    want_label = np.outer([1 - test_size, test_size], y.sum(axis=0)).astype(np.float64)
+    part = np.full(n, -1)
+    left = y.copy()
+    todo = np.ones(n, dtype=bool)
+    while left.any():
+        counts = left.sum(axis=0)
+        lab = int(np.argmin(np.where(counts > 0, counts, np.iinfo(np.int64).max)))
+        rows = np.flatnonzero(left[:, lab] & todo)
+        rng.shuffle(rows)
+        for r in rows:
+            w = want_label[:, lab]
+            best = np.flatnonzero(w == w.max())
+            if best.size > 1:
+                best = best[want_rows[best] == want_rows[best].max()]
+            p = int(rng.choice(best))
+            part[r] = p
+            todo[r] = False
+            left[r] = False
+            want_label[p, y[r]] -= 1
+            want_rows[p] -= 1
+    rest = np.flatnonzero(todo)
+    rng.shuffle(rest)
+    for r in rest:
+        p = int(np.argmax(want_rows))
+        part[r] = p
+        want_rows[p] -= 1
+    return np.flatnonzero(part == 0), np.flatnonzero(part == 1)
+
+
+def _floor_multilabel(train_texts, train_y, test_texts):  # type: ignore[no-untyped-def]
+    """The floor's recipe for multi-label codes: the same features, one linear SVM per
+    theme (scikit-learn's defaults, one-vs-rest), a theme predicted when its margin > 0."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import FeatureUnion
+    from sklearn.svm import LinearSVC
+
+    union = FeatureUnion(
+        [
+            ("word", TfidfVectorizer(ngram_range=(1, 2))),
+            ("char", TfidfVectorizer(analyzer="char", ngram_range=(2, 5))),
+        ]
+    )
+    x = union.fit_transform(train_texts)
+    keep = train_y.any(axis=0) & ~train_y.all(axis=0)
+    pred = np.zeros((len(test_texts), train_y.shape[1]), dtype=bool)
+    if keep.any():
+        ovr = OneVsRestClassifier(LinearSVC()).fit(x, train_y[:, keep])
+        pred[:, keep] = ovr.decision_function(union.transform(test_texts)) > 0
+    pred[:, train_y.all(axis=0)] = True
+    return pred
+
+
+def _scores(gold: np.ndarray, pred: np.ndarray) -> dict[str, float]:
+    """Macro-F1 over the themes that occur in the test part or are predicted there (a
+    theme absent from both cannot be scored); micro-F1 over all; plus how many themes
+    with >= 1 test example got no correct prediction (zero recall)."""
+    tp = (gold & pred).sum(axis=0).astype(np.float64)
+    denom = (gold.sum(axis=0) + pred.sum(axis=0)).astype(np.float64)
+    present = denom > 0
+    f1 = np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+    micro = 2 * tp.sum() / max(1.0, denom.sum())
+    in_test = gold.sum(axis=0) > 0
+    return {
+        "macro": float(f1[present].mean()),
+        "micro": float(micro),
+        "zero_recall": float(((tp == 0) & in_test).sum()),
+        "empty": float((~pred.any(axis=1)).mean()),
+    }
+
+
+def _summary(name: str, runs: list[dict[str, float]]) -> str:
+    import statistics
+
+    def ms(key: str) -> str:
+        vals = [r[key] for r in runs]
+        sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+        return f"{statistics.mean(vals):.3f} ± {sd:.3f}"
+
+    return (
+        f"  {name:<22} macro-F1 {ms('macro')}  micro-F1 {ms('micro')}  "
+        f"themes with zero recall {statistics.mean(r['zero_recall'] for r in runs):.1f}  "
+        f"no theme {statistics.mean(r['empty'] for r in runs):.1%}  "
+        f"({statistics.mean(r['secs'] for r in runs):.1f} s a split)"
+    )
+
+
+def _binarise(labels: list[list[str]], themes: list[str]) -> np.ndarray:
+    index = {t: i for i, t in enumerate(themes)}
+    y = np.zeros((len(labels), len(themes)), dtype=bool)
+    for r, ls in enumerate(labels):
+        for s in ls:
+            y[r, index[s]] = True
+    return y
+
+
+def repeated_splits(
+    texts: list[str], labels: list[list[str]], title: str, repeats: int = REPEATS
+) -> None:
+    """The engine and the floor's recipe on ``repeats`` stratified 75/25 splits."""
+    themes = sorted({s for ls in labels for s in ls})
+    y = _binarise(labels, themes)
+    single = bool(np.all(y.sum(axis=1) == 1))
+    arr = np.array(texts, dtype=object)
+    print(
+        f"{title}: {len(texts)} texts, {len(themes)} themes, "
+        f"{y.sum(axis=1).mean():.2f} a text, {(~y.any(axis=1)).mean():.1%} with none; "
+        f"{repeats} stratified 75/25 splits (seeds 0..{repeats - 1})",
+        flush=True,
+    )
+    runs: dict[str, list[dict[str, float]]] = {"engine": [], "floor recipe": []}
+    for seed in range(repeats):
+        tr, te = stratified_split(y, 0.25, seed)
+        t0 = time.perf_counter()
+        if single:
+            gold_tr = np.array([ls[0] for ls in labels], dtype=object)[tr]
+            floor_top = _floor_recipe(list(arr[tr]), gold_tr, list(arr[te]), False)
+            floor_pred = _binarise([[s] for s in floor_top], themes)
+        else:
+            floor_pred = _floor_multilabel(list(arr[tr]), y[tr], list(arr[te]))
+        floor = _scores(y[te], floor_pred) | {"secs": time.perf_counter() - t0}
+        t0 = time.perf_counter()
+        model = train_classifier(list(arr[tr]), [labels[i] for i in tr])
+        pred = _binarise([a.themes for a in model.predict(list(arr[te]))], themes)
+        engine = _scores(y[te], pred) | {"secs": time.perf_counter() - t0}
+        runs["engine"].append(engine)
+        runs["floor recipe"].append(floor)
+        print(
+            f"  split {seed}: engine macro {engine['macro']:.3f} micro {engine['micro']:.3f}"
+            f" | floor macro {floor['macro']:.3f} micro {floor['micro']:.3f}",
+            flush=True,
+        )
+    for name, r in runs.items():
+        print(_summary(name, r))
+    d = [a["macro"] - b["macro"] for a, b in zip(runs["engine"], runs["floor recipe"], strict=True)]
+    print(
+        f"  engine - floor, paired: macro-F1 {np.mean(d):+.3f} (min {min(d):+.3f}, "
+        f"max {max(d):+.3f}; engine ahead in {sum(v > 0 for v in d)} of {len(d)})"
+    )
+
+
+def harness() -> None:
+    print("== Theme assignment, repeated stratified splits: engine and floor recipe ==")
+    df = devdata.load()
+    for col in ["label", "subcategory"]:
+        repeated_splits(
+            df["feedback"].tolist(),
+            [[v.strip()] for v in df[col]],
+            f"development data, {col} (single-label)",
+        )
+    harness_pairs()
+    harness_multilabel()
+
+
+def fft_pairs(share: float = 0.2, seed: int = 0) -> tuple[list[str], list[list[str]]]:
+    """A multi-label stand-in closer to short survey answers than Care Opinion: the
+    development data's subcategories (44), with ``share`` of the comments joined in
+    pairs (codes = the union), so about 1.1 themes a text. Each comment is used once,
+    so no text is in both parts of a split."""
+    df = devdata.load()
+    texts = df["feedback"].tolist()
+    codes = [v.strip() for v in df["subcategory"]]
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(texts))
+    n_join = int(len(texts) * share) // 2 * 2
+    out_t, out_l = [], []
+    for a, b in zip(order[:n_join:2], order[1:n_join:2], strict=True):
+        out_t.append(texts[a] + " " + texts[b])
+        out_l.append(sorted({codes[a], codes[b]}))
+    for a in order[n_join:]:
+        out_t.append(texts[a])
+        out_l.append([codes[a]])
+    return out_t, out_l
+
+
+def harness_pairs() -> None:
+    repeated_splits(*fft_pairs(), "development data, subcategories, 20% joined in pairs")
+
+
+def harness_multilabel() -> None:
+    texts, labels, _ = load_care_opinion()
+    repeated_splits(texts, labels, "Care Opinion (multi-label)")
+
+
+def _sentiment_sources() -> dict[str, tuple[list[str], list[str], np.ndarray]]:
+    """Texts, 3-class labels and the criticality (-5..5) of each source that has one."""
+    out = {}
+    df = devdata.load()
+    y = df["criticality"].map(devdata.criticality_to_sentiment)
+    keep = y.notna()
+    crit = df.loc[keep, "criticality"].astype(int).to_numpy()
+    out["FFT (dev)"] = (df.loc[keep, "feedback"].tolist(), y[keep].tolist(), crit)
+    texts, _, crits = load_care_opinion()
+    lab = [devdata.criticality_to_sentiment(c) for c in crits]
+    rows = [i for i, v in enumerate(lab) if v is not None]
+    out["Care Opinion"] = (
+        [texts[i] for i in rows],
+        [str(lab[i]) for i in rows],
+        np.array([int(crits[i]) for i in rows]),
+    )
+    return out
+
+
+def _sentiment_scores(model, texts, gold, crit) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    from scipy.stats import spearmanr
+
+    proba = predict_proba(texts, model=model) if model is not None else predict_proba(texts)
+    pred = [LABELS[i] for i in proba.argmax(axis=1)]
+    rho = spearmanr(proba[:, 2] - proba[:, 0], crit).statistic
+    return float(f1_score(gold, pred, average="macro")), float(rho)
+
+
+def sentiment_harness(repeats: int = REPEATS) -> None:
+    """Sentiment on repeated stratified 75/25 splits of each source: trained on the
+    training parts of both sources together, of one source only, and (transfer) scored
+    on the other source, which the model never saw. 3-class macro-F1 and Spearman's rho
+    of the score against the criticality (-5..5)."""
+    from heard_analysis.train_sentiment import fit
+
+    print("== Sentiment, repeated stratified splits, two sources ==")
+    sources = _sentiment_sources()
+    for name, (t, g, _) in sources.items():
+        print(f"  {name}: {len(t)} texts, {dict(Counter(g))}")
+    results: dict[str, list[tuple[float, float]]] = {}
+    for seed in range(repeats):
+        parts = {}
+        for name, (_t, g, _c) in sources.items():
+            onehot = np.array([[v == lab for lab in LABELS] for v in g])
+            parts[name] = stratified_split(onehot, 0.25, seed)
+        trained = {}
+        for which in ["both", *sources]:
+            use = list(sources) if which == "both" else [which]
+            tt, gg, ss = [], [], []
+            for name in use:
+                t, g, _ = sources[name]
+                tr = parts[name][0]
+                tt += [t[i] for i in tr]
+                gg += [g[i] for i in tr]
+                ss += [name] * len(tr)
+            trained[which] = fit(tt, gg, ss)
+        for name, (t, g, c) in sources.items():
+            te = parts[name][1]
+            args = ([t[i] for i in te], [g[i] for i in te], c[te])
+            other = next(o for o in sources if o != name)
+            for label, model in [
+                ("shipped model", None),
+                ("trained on both", trained["both"]),
+                ("trained on this source", trained[name]),
+                (f"trained on {other} only (unseen)", trained[other]),
+            ]:
+                results.setdefault(f"{name:<13} {label}", []).append(
+                    _sentiment_scores(model, *args)
+                )
+        print(f"  split {seed} done", flush=True)
+    for key, vals in results.items():
+        f1s = [v[0] for v in vals]
+        rhos = [v[1] for v in vals]
+        print(
+            f"  {key:<52} macro-F1 {np.mean(f1s):.3f} ± {np.std(f1s, ddof=1):.3f}  "
+            f"Spearman {np.mean(rhos):.3f} ± {np.std(rhos, ddof=1):.3f}"
+        )
+
+
 PARTS = {
+    "harness": harness,
+    "harness_multilabel": harness_multilabel,
+    "harness_pairs": harness_pairs,
+    "harness_sentiment": sentiment_harness,
     "classification": classification,
     "floor": floor_comparison,
     "multilabel": multilabel_sanity,

@@ -2,13 +2,27 @@
 
 Model: TF-IDF of word 1-2 grams and character 3-5 grams (sublinear tf), then one linear
 SVM per theme (one-vs-rest, C = 0.3), rows weighted by balanced class weights raised to a
-power. With up to 15 themes a 20% internal hold-out of the coded sample chooses that power
-(0.5 or 1.0: full balancing helps a few mid-sized themes); with more themes, many of them
-tiny, 0.5 is used (choosing would cost one more fit per candidate). The hold-out also fits
-the probability calibration (a softmax temperature for single-label codes, a pooled Platt
-sigmoid for multi-label codes) and per-theme thresholds for multi-label codes; the final
-models are then refitted on the whole sample. (Per-theme offsets tuned for macro-F1 are
-available, ``offset_support``, but off by default: they over-fitted the hold-out.)
+power.
+
+Single-label codes (every coded response has exactly one theme): with up to 15 themes a
+20% internal hold-out of the coded sample chooses that power (0.5 or 1.0: full balancing
+helps a few mid-sized themes); with more themes, many of them tiny, 0.5 is used (choosing
+would cost one more fit per candidate). The hold-out also fits the softmax temperature;
+the final models are then refitted on the whole sample. (Per-theme offsets tuned for
+macro-F1 are available, ``offset_support``, but off by default: they over-fitted.)
+
+Multi-label codes (Dec 2026, issue 16): ``cv_folds``-fold cross-validation on the coded
+sample (folds dealt so that every theme's rows are spread over them) gives out-of-fold
+margins for every coded response. From them: a Platt sigmoid per theme, pulled towards
+the pooled one by a ridge penalty (calibrated confidences, comparable across themes);
+a decision cut per theme with at least 5 examples (the F1-best cut on the pooled scale,
+in the middle of its best stretch, shrunk towards the pooled cut by support / (support +
+10)), carried to the theme's own scale; and two learnt rules for responses that pass no
+cut: "no theme" is a column of its own when at least ``min_none`` coded responses had
+none (given when its probability reaches a learnt cut), and otherwise the top theme is
+given when its probability reaches a learnt ``fallback`` (0 = always, inf = never). The
+two rule cuts maximise the mean of micro- and macro-F1 out of fold. Nothing is tuned on
+anything but the coded sample. Costs ``cv_folds`` extra fits on 2/3 of the rows each.
 
 Tried against this (Nov 2026), in a nested check on the development data's training part
 only (three random 75/25 splits of it, each fitted with this whole procedure): C = 0.1
@@ -141,10 +155,15 @@ def _fit_all(
     power: float,
     n_jobs: int,
     max_weight: float = np.inf,
+    per_theme: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One linear SVM per theme. Rows are weighted by the rarity of their themes
-    (balanced weights raised to ``power``), in every theme's problem."""
+    (balanced weights raised to ``power``), in every theme's problem; or, with
+    ``per_theme``, each theme's problem is balanced on its own (its positive rows
+    weighted by (negatives / positives) ** power)."""
     cw = _class_weights(y, power, max_weight)
+    if per_theme and not np.all(y.sum(axis=1) == 1):
+        return _fit_per_theme(x, y, c, power, n_jobs)
     if np.all(y.sum(axis=1) == 1) and y.shape[1] > 2 and np.all(y.any(axis=0)):
         return _fit_single_label(x, np.argmax(y, axis=1), cw, c, n_jobs)
     has = y.any(axis=1)
@@ -158,6 +177,30 @@ def _fit_all(
             return np.zeros(x.shape[1], dtype=np.float32), 3.0 if col.any() else -3.0
         svm = LinearSVC(C=c, max_iter=3000, tol=_TOL, random_state=0)
         svm.fit(x, col.astype(np.int8), sample_weight=row_w)
+        return svm.coef_.ravel().astype(np.float32), float(svm.intercept_[0])
+
+    results = Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(fit_one)(k) for k in range(y.shape[1])
+    )
+    coef = np.vstack([r[0] for r in results])
+    intercept = np.array([r[1] for r in results], dtype=np.float32)
+    return coef, intercept
+
+
+def _fit_per_theme(
+    x: sparse.csr_matrix, y: np.ndarray, c: float, power: float, n_jobs: int
+) -> tuple[np.ndarray, np.ndarray]:
+    x = x.astype(np.float64)
+    n = y.shape[0]
+
+    def fit_one(k: int) -> tuple[np.ndarray, float]:
+        col = y[:, k]
+        n_pos = int(col.sum())
+        if n_pos in (0, n):
+            return np.zeros(x.shape[1], dtype=np.float32), 3.0 if n_pos else -3.0
+        w = np.where(col, ((n - n_pos) / n_pos) ** power, 1.0)
+        svm = LinearSVC(C=c, max_iter=3000, tol=_TOL, random_state=0)
+        svm.fit(x, col.astype(np.int8), sample_weight=w)
         return svm.coef_.ravel().astype(np.float32), float(svm.intercept_[0])
 
     results = Parallel(n_jobs=n_jobs, prefer="threads")(
@@ -242,14 +285,15 @@ def _fit_views(
     power: float,
     n_jobs: int,
     n_word: int,
+    per_theme: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Separate linear SVMs on the word columns (``:n_word``) and on the character
     columns, their margins averaged. The average is linear, so it is returned as one
     coefficient matrix over the whole feature union (prediction is unchanged)."""
     if n_word <= 0 or n_word >= x.shape[1]:
-        return _fit_all(x, y, c, power, n_jobs)
-    coef_w, icpt_w = _fit_all(x[:, :n_word], y, c, power, n_jobs)
-    coef_c, icpt_c = _fit_all(x[:, n_word:], y, c, power, n_jobs)
+        return _fit_all(x, y, c, power, n_jobs, per_theme=per_theme)
+    coef_w, icpt_w = _fit_all(x[:, :n_word], y, c, power, n_jobs, per_theme=per_theme)
+    coef_c, icpt_c = _fit_all(x[:, n_word:], y, c, power, n_jobs, per_theme=per_theme)
     coef = 0.5 * np.hstack([coef_w, coef_c])
     return coef.astype(np.float32), (0.5 * (icpt_w + icpt_c)).astype(np.float32)
 
@@ -330,16 +374,74 @@ def _tune_offsets(
     return off * shrink
 
 
-def _best_threshold(p: np.ndarray, y: np.ndarray) -> float:
-    best_t, best_f = 0.5, -1.0
-    for t in np.linspace(0.1, 0.9, 33):
-        pred = p >= t
-        tp = float(np.sum(pred & y))
-        denom = float(pred.sum() + y.sum())
-        f = 2 * tp / denom if denom else 0.0
-        if f > best_f + 1e-9:
-            best_t, best_f = float(t), f
-    return best_t
+# -- multi-label codes: thresholds, calibration and the no-theme rule by cross-validation --
+
+
+def _cv_folds(y: np.ndarray, k: int, seed: int) -> np.ndarray:
+    """Fold number per row, spreading every theme's rows over the folds: rows are dealt
+    round-robin in the order of their rarest theme (rarest first, ties shuffled), so a
+    theme with 5 examples has one or two in each of 3 folds."""
+    rng = np.random.default_rng(seed)
+    freq = y.sum(axis=0).astype(np.float64)
+    rarest = np.where(y, freq, np.inf).min(axis=1)
+    order = np.lexsort((rng.random(y.shape[0]), rarest))
+    folds = np.empty(y.shape[0], dtype=np.int64)
+    folds[order] = np.arange(y.shape[0]) % k
+    return folds
+
+
+def _platt_towards(
+    m: np.ndarray, t: np.ndarray, prior: tuple[float, float], strength: float
+) -> tuple[float, float]:
+    """Platt's sigmoid for one theme, pulled towards the pooled fit ``prior`` by a ridge
+    penalty ``strength * ((a - a0)^2 + (b - b0)^2)`` (a rare theme keeps about the pooled
+    calibration; a common one gets its own)."""
+    m = m.astype(np.float64)
+    n_pos = float(t.sum())
+    n_neg = t.size - n_pos
+    tt = np.where(t, (n_pos + 1) / (n_pos + 2), 1 / (n_neg + 2))
+    a0, b0 = prior
+    a, b = a0, b0
+    for _ in range(30):
+        p = _sigmoid(a * m + b)
+        g = np.array(
+            [
+                np.sum((p - tt) * m) + 2 * strength * (a - a0),
+                np.sum(p - tt) + 2 * strength * (b - b0),
+            ]
+        )
+        w = p * (1 - p) + 1e-9
+        h = np.array([[np.sum(w * m * m), np.sum(w * m)], [np.sum(w * m), np.sum(w)]])
+        h += np.eye(2) * (2 * strength + 1e-6)
+        step = np.linalg.solve(h, g)
+        a, b = a - step[0], b - step[1]
+        if np.abs(step).max() < 1e-6:
+            break
+    return float(a), float(b)
+
+
+_GRID = np.linspace(0.02, 0.9, 45)
+
+
+def _f1_by_threshold(p: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """F1 of ``p >= t`` against ``y`` for every t in ``_GRID`` (one theme)."""
+    pred = p[None, :] >= _GRID[:, None]
+    tp = (pred & y[None, :]).sum(axis=1)
+    denom = pred.sum(axis=1) + y.sum()
+    return np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)
+
+
+def _plateau_best(f1: np.ndarray) -> float:
+    """The cut in the middle of the best stretch of ``_GRID`` (F1 is often flat at its
+    top, on easy themes most of all: the middle keeps a margin on both sides)."""
+    top = np.flatnonzero(f1 >= f1.max() - 1e-9)
+    return float(_GRID[top[len(top) // 2]])
+
+
+def _micro_f1(pred: np.ndarray, y: np.ndarray) -> float:
+    tp = float((pred & y).sum())
+    denom = float(pred.sum() + y.sum())
+    return 2 * tp / denom if denom else 0.0
 
 
 class ThemeClassifier:
@@ -357,6 +459,9 @@ class ThemeClassifier:
         powers: Sequence[float] = (0.5, 1.0),
         select_power_up_to: int = 15,
         two_views: bool = False,
+        cv_folds: int = 3,
+        min_none: int = 5,
+        per_theme_weights: bool = False,
     ) -> None:
         self.c = c
         self.power = power
@@ -368,6 +473,15 @@ class ThemeClassifier:
         self.powers = tuple(powers)
         self.select_power_up_to = select_power_up_to
         self.two_views = two_views
+        self.cv_folds = cv_folds
+        self.min_none = min_none
+        self.per_theme_weights = per_theme_weights
+        # multi-label codes: per-column Platt parameters (themes, then "no theme" when it
+        # is learnt), the fallback rule and the no-theme rule (see _fit_multilabel)
+        self.platt_ab = np.zeros((0, 2))
+        self.none_model = False
+        self.none_threshold = np.inf
+        self.fallback = np.inf
         self.holdout_macro_f1 = float("nan")
         self.themes: list[str] = []
         self.single_label = False
@@ -419,6 +533,9 @@ class ThemeClassifier:
             progress(1, total_steps)
         self.thresholds = np.full(len(self.themes), 0.5)
         self.offsets = np.zeros(len(self.themes))
+        if not self.single_label:
+            self._fit_multilabel(x, y, n_word, progress)
+            return self
         if self.calibrate and len(docs) >= 40:
             idx = np.arange(len(docs))
             a, b = train_test_split(idx, test_size=0.2, random_state=self.seed)
@@ -445,6 +562,95 @@ class ThemeClassifier:
         if progress:
             progress(total_steps, total_steps)
         return self
+
+    def _fit_multilabel(
+        self, x: sparse.csr_matrix, y: np.ndarray, n_word: int, progress: Progress | None
+    ) -> None:
+        """Multi-label codes. Out-of-fold margins from ``cv_folds``-fold cross-validation
+        on the coded sample give, per theme, a Platt sigmoid (pulled towards the pooled
+        one, so a rare theme is calibrated like the rest) and a decision threshold (the
+        F1-best cut, shrunk towards the pooled cut in proportion to the theme's support);
+        then two learnt rules for a response that passes no threshold or should get none:
+        "no theme" is modelled as a column of its own when at least ``min_none`` coded
+        responses had none, and the top theme is given anyway when its probability reaches
+        ``fallback``. Both cuts are chosen for the mean of micro- and macro-F1 on the
+        out-of-fold predictions. The models are then refitted on the whole sample."""
+        k = len(self.themes)
+        none = ~y.any(axis=1)
+        self.none_model = bool(none.sum() >= self.min_none and not none.all())
+        y_ext = np.column_stack([y, none]) if self.none_model else y
+        n_cols = y_ext.shape[1]
+        self.platt_ab = np.tile([2.0, -1.0], (n_cols, 1))
+        self.thresholds = np.full(k, 0.5)
+        self.none_threshold = np.inf
+        self.fallback = 0.0 if self.at_least_one else np.inf
+        folds = min(self.cv_folds, int(y_ext.sum(axis=0)[y_ext.any(axis=0)].max()))
+        if self.calibrate and x.shape[0] >= 40 and folds >= 2:
+            fold_of = _cv_folds(y_ext, folds, self.seed)
+            oof = np.zeros(y_ext.shape, dtype=np.float64)
+            for f in range(folds):
+                tr, te = fold_of != f, fold_of == f
+                coef, icpt = _fit_views(
+                    x[tr],
+                    y_ext[tr],
+                    self.c,
+                    self.power,
+                    self.n_jobs,
+                    n_word,
+                    self.per_theme_weights,
+                )
+                oof[te] = np.asarray(x[te] @ coef.T) + icpt
+                if progress:
+                    progress(f + 2, folds + 3)
+            self._calibrate_multilabel(oof, y_ext, y)
+        self.coef, self.intercept = _fit_views(
+            x, y_ext, self.c, self.power, self.n_jobs, n_word, self.per_theme_weights
+        )
+        if progress:
+            progress(folds + 3, folds + 3)
+
+    def _calibrate_multilabel(self, oof: np.ndarray, y_ext: np.ndarray, y: np.ndarray) -> None:
+        k = len(self.themes)
+        pooled = _platt(oof[:, :k], y)
+        for j in range(y_ext.shape[1]):
+            self.platt_ab[j] = _platt_towards(oof[:, j], y_ext[:, j], pooled, strength=10.0)
+        # cuts are chosen on the pooled scale (a rare theme's own calibration is honestly
+        # low and would never pass a shared cut), then carried to each theme's own scale
+        q = _sigmoid(pooled[0] * oof[:, :k] + pooled[1])
+        support = y.sum(axis=0)
+        glob = _plateau_best(_f1_by_threshold(q.ravel(), y.ravel()))
+        cut = np.full(k, glob)
+        for t in np.flatnonzero(support >= 5):
+            f1 = _f1_by_threshold(q[:, t], y[:, t])
+            best = _plateau_best(np.convolve(f1, np.ones(3) / 3, mode="same"))
+            w = support[t] / (support[t] + 10.0)
+            cut[t] = w * best + (1 - w) * glob
+        margin_cut = (np.log(cut / (1 - cut)) - pooled[1]) / pooled[0]
+        self.thresholds = _sigmoid(self.platt_ab[:k, 0] * margin_cut + self.platt_ab[:k, 1])
+        p = _sigmoid(self.platt_ab[:, 0] * oof + self.platt_ab[:, 1])
+        pt = p[:, :k]
+        base = pt >= self.thresholds
+        top = np.argmax(pt, axis=1)
+        p_top = pt[np.arange(len(pt)), top]
+        empty = ~base.any(axis=1)
+        nones = [np.inf] if not self.none_model else [np.inf, *_GRID[::3]]
+        best_score = -1.0
+        for tn in nones:
+            said_none = p[:, k] >= tn if self.none_model else np.zeros(len(p), dtype=bool)
+            # ties go to the first: "never" or, when every coded answer had a theme, "always"
+            grid = [np.inf, *_GRID[::-3], 0.0]
+            for fb in grid[::-1] if self.at_least_one else grid:
+                pred = base.copy()
+                give = empty & (p_top >= fb)
+                pred[np.flatnonzero(give), top[give]] = True
+                pred[said_none] = False
+                tp = (pred & y).sum(axis=0)
+                denom = pred.sum(axis=0) + support
+                macro = float(np.mean(2 * tp[denom > 0] / denom[denom > 0]))
+                score = 0.5 * (macro + _micro_f1(pred, y))
+                if score > best_score + 1e-6:
+                    best_score, self.none_threshold, self.fallback = score, float(tn), float(fb)
+        self.holdout_macro_f1 = best_score
 
     def _learn_blanks(self, blank_labels: list[list[str]], coded: list[list[str]]) -> None:
         """What to say of a blank response. People sometimes code blank answers (a sheet
@@ -479,42 +685,20 @@ class ThemeClassifier:
         return Assignment(chosen, {s: round(shares[s], 4) for s in order}, unsure)
 
     def _calibrate(self, margins: np.ndarray, y: np.ndarray) -> dict[str, Any]:
-        """Offsets, probability calibration and thresholds from held-out margins, and
-        the held-out macro-F1 they give."""
+        """Single-label codes: offsets and the softmax temperature from held-out margins,
+        and the held-out macro-F1 they give (multi-label codes: ``_fit_multilabel``)."""
         k = len(self.themes)
         offsets = np.zeros(k)
-        thresholds = np.full(k, 0.5)
-        temperature = self.temperature
-        if self.single_label:
-            target = np.argmax(y, axis=1)
-            if self.offset_support > 0:
-                offsets = _tune_offsets(margins, target, min_support=self.offset_support)
-            m = margins + offsets
-            platt = _platt(m, y)
-            temperature = _fit_temperature(m, target)
-            score = _macro_f1(target, np.argmax(m, axis=1), k)
-        else:
-            platt = _platt(margins, y)
-            p = _sigmoid(platt[0] * margins + platt[1])
-            glob = _best_threshold(p.ravel(), y.ravel())
-            for j in range(k):
-                if y[:, j].sum() >= 5:
-                    thresholds[j] = 0.5 * _best_threshold(p[:, j], y[:, j]) + 0.5 * glob
-                else:
-                    thresholds[j] = glob
-            pred = p >= thresholds
-            if self.at_least_one:
-                pred[np.arange(len(p)), np.argmax(p, axis=1)] = True
-            tp = (pred & y).sum(axis=0)
-            denom = pred.sum(axis=0) + y.sum(axis=0)
-            present = denom > 0
-            score = float(np.mean(2 * tp[present] / denom[present])) if present.any() else 0.0
+        target = np.argmax(y, axis=1)
+        if self.offset_support > 0:
+            offsets = _tune_offsets(margins, target, min_support=self.offset_support)
+        m = margins + offsets
         return {
             "offsets": offsets,
-            "thresholds": thresholds,
-            "temperature": temperature,
-            "platt": platt,
-            "score": score,
+            "thresholds": np.full(k, 0.5),
+            "temperature": _fit_temperature(m, target),
+            "platt": _platt(m, y),
+            "score": _macro_f1(target, np.argmax(m, axis=1), k),
         }
 
     def _apply(self, state: dict[str, Any]) -> None:
@@ -524,8 +708,9 @@ class ThemeClassifier:
         self.platt = state["platt"]
 
     # -- prediction -----------------------------------------------------------------
-    def predict_proba(self, texts: Sequence[str], chunk_size: int = 10_000) -> np.ndarray:
-        """Probabilities (n, n_themes); rows sum to 1 in single-label mode.
+    def _proba(self, texts: Sequence[str], chunk_size: int = 10_000) -> np.ndarray:
+        """Probabilities of every column (the themes, then "no theme" when it is
+        modelled); rows sum to 1 in single-label mode.
 
         Identical texts are scored once; large batches are split over ``n_jobs``
         processes (the n-gram analysis is pure Python and holds the GIL)."""
@@ -543,23 +728,33 @@ class ThemeClassifier:
             parts = [_margins(self.vectoriser, self.coef, self.intercept, c) for c in chunks]
         k = len(self.themes)
         margins = np.vstack(parts) if parts else np.zeros((0, k), dtype=np.float32)
-        m = margins.astype(np.float64) + self.offsets
         if self.single_label:
+            m = margins.astype(np.float64) + self.offsets
             p = _softmax(self.temperature * m)
         else:
-            p = _sigmoid(self.platt[0] * m + self.platt[1])
+            ab = self.platt_ab
+            p = _sigmoid(ab[:, 0] * margins.astype(np.float64) + ab[:, 1])
         return np.asarray(p[inverse])
 
-    def _decide(self, p: np.ndarray) -> tuple[list[int], bool]:
+    def predict_proba(self, texts: Sequence[str], chunk_size: int = 10_000) -> np.ndarray:
+        """Probabilities (n, n_themes): rows sum to 1 with single-label codes; with
+        multi-label codes each is the calibrated chance that the theme applies."""
+        return self._proba(texts, chunk_size)[:, : len(self.themes)]
+
+    def _decide(self, p: np.ndarray, p_none: float = 0.0) -> tuple[list[int], bool]:
         top = int(np.argmax(p))
         if self.single_label:
             return [top], bool(p[top] < self.review_threshold)
+        if p_none >= self.none_threshold:
+            unsure = p_none - self.none_threshold < 0.1 or bool(p.max() >= self.thresholds.min())
+            return [], bool(unsure)
         chosen = [int(k) for k in np.flatnonzero(p >= self.thresholds)]
-        if not chosen and self.at_least_one:
-            chosen = [top]
+        fell_back = False
+        if not chosen and p[top] >= self.fallback:
+            chosen, fell_back = [top], True
         chosen.sort(key=lambda k: -p[k])
         close = np.abs(p - self.thresholds) < 0.1
-        unsure = bool(close.any()) or (self.at_least_one and p[top] < self.review_threshold)
+        unsure = bool(close.any()) or (fell_back and p[top] < self.review_threshold)
         return chosen, unsure
 
     def predict(
@@ -569,12 +764,15 @@ class ThemeClassifier:
         n = len(texts)
         for start in range(0, n, batch_size):
             batch = list(texts[start : start + batch_size])
-            proba = self.predict_proba(batch)
-            for t, p in zip(batch, proba, strict=True):
+            full = self._proba(batch)
+            k = len(self.themes)
+            proba = full[:, :k]
+            p_none = full[:, k] if full.shape[1] > k else np.zeros(len(batch))
+            for t, p, pn in zip(batch, proba, p_none, strict=True):
                 if not t or not t.strip():
                     out.append(self._assign_blank())
                     continue
-                chosen, unsure = self._decide(p)
+                chosen, unsure = self._decide(p, float(pn))
                 conf = {self.themes[k]: round(float(p[k]), 4) for k in np.argsort(-p)}
                 out.append(Assignment([self.themes[k] for k in chosen], conf, unsure))
             if progress:

@@ -490,10 +490,15 @@ def _lexicon_proba(counts: list[tuple[str, int, int]]) -> np.ndarray:
     return np.column_stack([p_neg, 1 - p_pos - p_neg, p_pos])
 
 
-def predict_proba(texts: Sequence[str], blend: float = LEXICON_BLEND) -> np.ndarray:
-    """Probabilities (n, 3) in LABELS order."""
+def predict_proba(
+    texts: Sequence[str],
+    blend: float = LEXICON_BLEND,
+    model: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Probabilities (n, 3) in LABELS order (``model``: coefficients and intercepts to
+    use instead of the shipped ones, for measurement)."""
     counts = [_lexicon_counts(t) for t in texts]
-    model = _model()
+    model = model if model is not None else _model()
     if model is None:
         return _lexicon_proba(counts)
     coef, intercept = model

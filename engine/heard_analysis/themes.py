@@ -24,6 +24,8 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from heard_analysis.sentiment import NEGATIVE, POSITIVE
+
 __all__ = ["Codeframe", "Theme", "choose_n_themes", "discover_themes"]
 
 Progress = Callable[[int, int], None]
@@ -224,13 +226,172 @@ _WEAK = frozenset(
 
 
 def _name(words: list[str]) -> str:
-    """A short name from the top two keywords that are not weak (a bigram is weak when
-    both its words are), for example "Staff, friendly" rather than "Think, don"."""
+    """The fallback name when no phrase of the theme's responses will do: its top keyword
+    that is not weak (a bigram is weak when both its words are), for example "Staff"
+    rather than "Think" - one keyword, never a list of them."""
     strong = [w for w in words if not all(part in _WEAK for part in w.split())] or words
     if not strong:
         return "Other"
-    name = ", ".join(strong[:2])
+    name = strong[0]
     return name[:1].upper() + name[1:]
+
+
+def _names(docs: list[str], labels: np.ndarray, k: int, keywords: list[list[str]]) -> list[str]:
+    phrases = _phrase_names(docs, labels, k, keywords)
+    out = []
+    for ph, kw in zip(phrases, keywords, strict=True):
+        if not ph:  # a keyword that is a noun-like word, else the old rule
+            ph = next((w for w in kw if all(_edge_ok(p) for p in w.split())), None)
+        out.append(_phrase_title(ph) if ph else _name(kw))
+    return out
+
+
+# -- names a person would write ------------------------------------------------------------
+#
+# A theme is named after a short noun phrase that its own responses use ("waiting times
+# for appointments", "car parking at the hospital"), not after bare keywords. Candidates
+# are runs of 1-4 words inside one clause that begin and end with a content word and
+# may hold one linking word ("for", "of", "at the"). A phrase scores by how many of the
+# theme's responses use it, how much more often than the other responses do (class-based
+# TF-IDF, as the keywords), and a bonus for a second or third word; it must contain one
+# of the theme's top keywords. Judgement words at the front ("good food", "rude staff")
+# are dropped, so the name says what the theme is about, not what people thought of it.
+
+_LINKS = frozenset(["for", "of", "at", "to", "in", "on", "with", "from", "the", "and", "between"])
+_JUDGEMENT = frozenset(
+    [
+        "good", "great", "excellent", "brilliant", "fantastic", "amazing", "wonderful",
+        "lovely", "kind", "nice", "friendly", "helpful", "caring", "polite", "bad", "poor",
+        "terrible", "awful", "rude", "horrible", "dreadful", "appalling", "unhelpful",
+        "lack", "lots", "lot", "long", "longer", "excellent", "superb", "fab", "happy",
+        "pleased", "disappointed", "hard", "difficult", "easy", "quick", "slow", "extra",
+        "big", "little", "small", "new", "old", "different", "same", "first", "last",
+        "right", "whole", "general", "main", "certain", "proper", "real", "usual",
+        "professional", "efficient", "clean", "dirty", "cold", "hot", "busy",
+    ]
+)  # fmt: skip
+_PHRASE_TOKEN = re.compile(r"[a-z][a-z'’]*|[^\sa-z]")
+
+
+# verbs that the -ed rule below does not catch
+_VERBS = frozenset(
+    [
+        "comes", "come", "goes", "gave", "give", "given", "gets", "keep", "kept", "makes",
+        "feels", "seems", "looks", "treat", "treats", "help", "helps", "mind", "passed",
+        "explain", "explains", "listen", "listens", "understand", "improve", "provide",
+        "happen", "happens", "seemed", "left", "find", "found", "tried", "try", "put",
+        "everything", "anything", "something", "nothing", "everyone", "people", "person",
+        "thing", "lot", "lots", "sure", "having",
+        "doing", "getting", "coming", "going", "feeling", "let", "talk", "moment",
+    ]
+)  # fmt: skip
+# words that name nothing on their own (they do inside a phrase: "waiting times")
+_VAGUE = frozenset(["time", "times", "day", "days", "service", "care", "hospital"])
+_EVALUATIVE = (POSITIVE | NEGATIVE) - {
+    "waiting", "wait", "delay", "delays", "noise", "pain", "smell", "dignity", "closure",
+    "cuts", "complaint", "parking", "stress",
+}  # fmt: skip
+
+
+def _edge_ok(word: str) -> bool:
+    return (
+        len(word) > 2
+        and word not in _VERBS
+        and word not in _EVALUATIVE
+        and not (word.endswith("ed") and len(word) > 4)
+        and "'" not in word
+        and "’" not in word
+        and word not in ENGLISH_STOP_WORDS
+        and word not in _WEAK
+        and word not in _JUDGEMENT
+        and word not in _LINKS
+        and not word.endswith("ly")
+        and not re.fullmatch(r"x+", word)
+    )
+
+
+def _phrases(text: str, max_len: int = 4) -> set[str]:
+    """Candidate noun phrases in one response (lower case, within a clause)."""
+    out: set[str] = set()
+    clause: list[str] = []
+    for tok in [*_PHRASE_TOKEN.findall(text.lower()), "."]:
+        if tok[0].isalpha():
+            clause.append(tok)
+            continue
+        for i, first in enumerate(clause):
+            if not _edge_ok(first):
+                continue
+            links = 0
+            for j in range(i, min(len(clause), i + max_len + 2)):  # + up to 2 links
+                w = clause[j]
+                if j > i and w in _LINKS:
+                    links += 1
+                    if links > 2 or (w == "and"):
+                        break
+                    continue
+                if j > i and not (_edge_ok(w) or w in {"hospital", "nhs"}):
+                    break
+                out.add(" ".join(clause[i : j + 1]))
+        clause = []
+    return out
+
+
+def _phrase_names(
+    docs: list[str], labels: np.ndarray, k: int, keywords: list[list[str]]
+) -> list[str | None]:
+    """The best noun phrase for each theme (None when no phrase is common enough)."""
+    per_doc = [_phrases(t) for t in docs]
+    total: dict[str, int] = {}
+    for ps in per_doc:
+        for ph in ps:
+            total[ph] = total.get(ph, 0) + 1
+    n = len(docs)
+    out: list[str | None] = []
+    used: set[str] = set()
+    for c in range(k):
+        rows = np.flatnonzero(labels == c)
+        inside: dict[str, int] = {}
+        for r in rows:
+            for ph in per_doc[int(r)]:
+                inside[ph] = inside.get(ph, 0) + 1
+        key_words = {w for kw in keywords[c][:6] for w in kw.split()}
+        best, best_score = None, 0.0
+        need = max(2, int(0.02 * rows.size))
+        for ph, df_in in inside.items():
+            words = ph.split()
+            if df_in < need or ph in used or not key_words.intersection(words) or ph in _VAGUE:
+                continue
+            lift = (df_in / rows.size) / (total[ph] / n)
+            if lift <= 1.2:
+                continue
+            content = sum(1 for w in words if w not in _LINKS)
+            score = df_in / rows.size * np.log1p(lift) * (1.0 + 0.35 * (content - 1))
+            score *= 1.0 + 0.1 * (len(words) - content)  # "of the" reads as a person writes
+            if score > best_score:
+                best, best_score = ph, score
+        if best is not None and " " not in best:
+            # a longer phrase around the word, when a good share of its users say it
+            # ("mental health" for "health", "waiting times for appointments")
+            head_df = inside[best]
+            longer = [
+                (df_in, len(ph), ph)
+                for ph, df_in in inside.items()
+                if ph not in used
+                and best in ph.split()
+                and " " in ph
+                and df_in >= max(2, 0.2 * head_df)
+                and (df_in / rows.size) / (total[ph] / n) > 1.2
+            ]
+            if longer:
+                best = max(longer)[2]
+        if best is not None:
+            used.add(best)
+        out.append(best)
+    return out
+
+
+def _phrase_title(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
 
 
 def discover_themes(
@@ -318,6 +479,7 @@ def discover_themes(
         note = "The answers are too alike to split: one theme."
     counts = (tfidf > 0).astype(np.float32)
     kws = _keywords(counts, labels, k, vocab, 8)
+    names = _names(docs, labels, k, kws)
     if progress:
         progress(3, steps)
     themes: list[Theme] = []
@@ -336,7 +498,7 @@ def discover_themes(
         themes.append(
             Theme(
                 tid,
-                _name(words),
+                names[c],
                 desc,
                 words,
                 int(rows.size),
@@ -351,6 +513,7 @@ def discover_themes(
             sub_sizes = np.bincount(sub_labels, minlength=sub_k)
             sub_order = np.argsort(-sub_sizes, kind="stable")
             sub_kws = _keywords(counts[rows], sub_labels, sub_k, vocab, 6)
+            sub_names = _names([docs[int(r)] for r in rows], sub_labels, sub_k, sub_kws)
             for j, s in enumerate(sub_order):
                 srows = rows[sub_labels == s]
                 sid = f"{tid}.{j + 1}"
@@ -358,8 +521,8 @@ def discover_themes(
                 themes.append(
                     Theme(
                         sid,
-                        _name(swords),
-                        f"{srows.size} responses within '{_name(words)}' mostly about "
+                        sub_names[s] if sub_names[s] != names[c] else _name(swords),
+                        f"{srows.size} responses within '{names[c]}' mostly about "
                         + (", ".join(swords[:4]) or "short answers")
                         + ".",
                         swords,

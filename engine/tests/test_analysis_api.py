@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from heard_analysis import (
     discover_themes,
@@ -241,3 +242,46 @@ def test_tiny_inputs(n: int) -> None:
     assert len(find_duplicates(texts).group_of) == n
     assert len(sentiment(texts)) == n
     assert len(discover_themes(texts).assignments) == n
+
+
+def _rare_and_none() -> tuple[list[str], list[list[str]]]:
+    """Multi-label codes with a rare theme (6 examples) and answers coded with no theme."""
+    texts, labels = _coded()
+    for i in range(6):
+        texts.append(f"the pharmacy lost my prescription again {i}")
+        labels.append(["Pharmacy"])
+    for i, filler in enumerate(["did not answer", "n/a", "no comment", "did not answer."] * 2):
+        texts.append(f"{filler} {'.' * (i % 3)}")
+        labels.append([])
+    return texts, labels
+
+
+def test_multilabel_thresholds_and_calibration_come_from_cross_validation() -> None:
+    texts, labels = _rare_and_none()
+    model = train_classifier(texts, labels)
+    assert not model.single_label and not model.at_least_one
+    assert model.thresholds.shape == (len(model.themes),)
+    assert np.all((model.thresholds > 0) & (model.thresholds < 1))
+    assert model.platt_ab.shape[0] >= len(model.themes)
+    # calibrated: the confidences are probabilities that rank the right theme first
+    out = model.predict(["the pharmacy lost my prescription", "lovely kind nurses"])
+    assert out[0].themes == ["Pharmacy"]  # a rare theme (6 examples) is not lost
+    assert max(out[0].confidence, key=out[0].confidence.get) == "Pharmacy"
+    assert out[1].themes == ["Staff"]
+    assert all(0 <= v <= 1 for a in out for v in a.confidence.values())
+
+
+def test_multilabel_learns_when_an_answer_gets_no_theme() -> None:
+    texts, labels = _rare_and_none()
+    model = train_classifier(texts, labels)
+    assert model.none_model  # 8 coded answers had no theme
+    out = model.predict(["did not answer", "n/a", "cold food and no parking"])
+    assert out[0].themes == [] and out[1].themes == []
+    assert set(out[2].themes) == {"Food", "Parking"}
+    # with no uncoded answers in the sample there is no "no theme" model, and when every
+    # coded answer had a theme, an answer unlike any still gets its likeliest one
+    texts, labels = _coded()
+    model = train_classifier(texts, labels)
+    assert not model.none_model and model.at_least_one
+    (odd,) = model.predict(["zzz qqq"])
+    assert len(odd.themes) == 1

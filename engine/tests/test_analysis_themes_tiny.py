@@ -108,11 +108,60 @@ def test_themes_cli_on_tiny_files(
     _check(rows, data)
 
 
-def test_a_theme_is_named_after_its_first_two_keywords_that_carry_meaning() -> None:
+def test_the_fallback_name_is_one_keyword_that_carries_meaning_never_a_list() -> None:
     from heard_analysis.themes import _name
 
-    assert _name(["think", "don", "staff", "friendly", "nice"]) == "Staff, friendly"
-    assert _name(["don think", "waiting time", "better", "parking"]) == "Waiting time, parking"
+    assert _name(["think", "don", "staff", "friendly", "nice"]) == "Staff"
+    assert _name(["don think", "waiting time", "better", "parking"]) == "Waiting time"
     assert _name(["very", "good"]) == "Good"
-    assert _name(["very", "really"]) == "Very, really"  # nothing better to say
+    assert _name(["very", "really"]) == "Very"  # nothing better to say
     assert _name([]) == "Other"
+
+
+def test_candidate_phrases_begin_and_end_with_a_content_word() -> None:
+    from heard_analysis.themes import _phrases
+
+    got = _phrases("The car parking at the hospital was awful, and good food.")
+    assert "car parking at the hospital" in got
+    assert "car parking" in got
+    assert "food" in got
+    # never a judgement word, a link word or a verb at either end; never across a comma
+    assert not any(p.split()[0] in {"the", "good", "awful", "at", "was"} for p in got)
+    assert not any(p.split()[-1] in {"the", "at", "awful", "was"} for p in got)
+    assert "hospital was awful" not in got and "hospital and good food" not in got
+
+
+def _corpus() -> list[str]:
+    parking = [
+        "Car parking at the hospital is {}.",
+        "I could not find car parking at the hospital, {}.",
+        "The car parking at the hospital costs too much, {}.",
+    ]
+    waiting = [
+        "Waiting times for appointments are {}.",
+        "The waiting times for appointments were {}.",
+        "Long waiting times for appointments, {}.",
+    ]
+    food = [
+        "The hospital food was {}.",
+        "Food on the ward was {}.",
+        "My meals and the food were {}.",
+    ]
+    fillers = ["far too much", "a real worry", "not good enough", "getting worse", "a shame"]
+    fillers += ["hard for my mum", "the worst part", "unfair on carers", "a big problem"]
+    return [t.format(f) for group in (parking, waiting, food) for t in group for f in fillers]
+
+
+def test_themes_are_named_with_a_phrase_from_the_comments_not_a_pair_of_words() -> None:
+    texts = _corpus()
+    cf = discover_themes(texts, n_themes=3, seed=0, subthemes=False)
+    names = sorted(t.name for t in cf.themes)
+    assert all(", " not in n for n in names), names
+    assert any(n.lower().startswith("car parking") for n in names), names
+    assert any(n.lower().startswith("waiting times") for n in names), names
+    assert any("food" in n.lower() for n in names), names
+    # a phrase the comments use, as they use it
+    lowered = " ".join(texts).lower()
+    assert all(n.lower() in lowered for n in names), names
+    for t in cf.themes:
+        assert t.quotes and all(q in texts for q in t.quotes)
