@@ -37,7 +37,12 @@ MAILS_PER_RECIPIENT_PER_HOUR = 3
 
 
 class FormatProblem(ValueError):
-    """What was sent cannot be taken; the message says what is needed."""
+    """What was sent cannot be taken; the message says what is needed, and ``field``
+    names the form field it is about ("" for the form as a whole)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def _may_manage(actor: Any) -> None:
@@ -61,19 +66,23 @@ def activity_document_add(
     _may_manage(actor)
     title, language = substance.squeeze(title), substance.squeeze(language)
     if format not in ActivityDocument.Format.values:
-        raise FormatProblem("Choose the format of the document.")
+        raise FormatProblem("Choose the format of the document.", "format")
     if substance.is_placeholder(title):
-        raise FormatProblem("Enter a title that says what the document is.")
+        raise FormatProblem("Enter a title that says what the document is.", "title")
     if len(title) > 200:
-        raise FormatProblem(f"The title must be 200 characters or fewer – it has {len(title)}.")
+        raise FormatProblem(
+            f"The title must be 200 characters or fewer – it has {len(title)}.", "title"
+        )
     if format == ActivityDocument.Format.OTHER_LANGUAGE and substance.is_placeholder(language):
-        raise FormatProblem("Enter the language of the translation, for example Polish.")
+        raise FormatProblem(
+            "Enter the language of the translation, for example Polish.", "language"
+        )
     try:
         kind = check_document(upload, name=name, size=size)
     except UploadRefused as exc:
-        raise FormatProblem(str(exc)) from exc
+        raise FormatProblem(str(exc), "file") from exc
     if format == ActivityDocument.Format.BSL and kind.name != "MP4 video":
-        raise FormatProblem("A British Sign Language version must be an MP4 video.")
+        raise FormatProblem("A British Sign Language version must be an MP4 video.", "file")
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in iter(lambda: upload.read(1024 * 1024), b""):
@@ -120,24 +129,27 @@ def format_request_create(
     language, email = substance.squeeze(language), email.strip()
     postal, details = postal.strip(), details.strip()
     if format not in FormatRequest.Format.values:
-        raise FormatProblem("Choose the format you need.")
+        raise FormatProblem("Choose the format you need.", "format")
     if format == FormatRequest.Format.OTHER_LANGUAGE and substance.is_placeholder(language):
-        raise FormatProblem("Enter the language you need, for example Polish.")
+        raise FormatProblem("Enter the language you need, for example Polish.", "language")
     if len(details) > MAX_DETAILS:
         raise FormatProblem(
-            f"Tell us what you need in {MAX_DETAILS} characters or fewer – it has {len(details)}."
+            f"Tell us what you need in {MAX_DETAILS} characters or fewer – it has {len(details)}.",
+            "details",
         )
     if email:
         try:
             validate_email(email)
         except Exception as exc:  # Django's ValidationError: say it in our words
             raise FormatProblem(
-                "Enter an email address in the right format, like name@example.com"
+                "Enter an email address in the right format, like name@example.com", "email"
             ) from exc
     if format in (FormatRequest.Format.PAPER, FormatRequest.Format.BRAILLE) and not postal:
-        raise FormatProblem("Enter the postal address we should send it to.")
+        raise FormatProblem("Enter the postal address we should send it to.", "postal")
     if not email and (not postal or substance.is_placeholder(postal)):
-        raise FormatProblem("Enter an email address or a postal address so we can send it to you.")
+        raise FormatProblem(
+            "Enter an email address or a postal address so we can send it to you.", "email"
+        )
     if domain.effective_status(activity.facts(), timezone.now()) == domain.Status.DRAFT:
         raise FormatProblem("This activity is not published.")
     if not ratelimit.hit(
@@ -191,7 +203,7 @@ def format_request_close(
         note, what="what was sent" if met else "it could not be met", min_words=3
     )
     if problems:
-        raise FormatProblem(problems[0])
+        raise FormatProblem(problems[0], "note")
     with transaction.atomic():
         locked = FormatRequest.objects.select_for_update().get(pk=request.pk)
         if locked.status != FormatRequest.Status.OPEN:

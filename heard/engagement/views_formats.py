@@ -1,5 +1,6 @@
 """Alternative formats and translations: staff upload them, the public asks for them."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,7 +31,7 @@ def documents(request: HttpRequest, pk: int) -> HttpResponse:
                 language=form.cleaned_data["language"],
             )
         except services_formats.FormatProblem as exc:
-            form.add_error("file" if "file" in str(exc) or "MB" in str(exc) else None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             messages.success(request, "The document has been added. People can now open it.")
             return redirect("engagement:documents", pk=pk)
@@ -103,7 +104,7 @@ def format_request_public(request: HttpRequest, slug: str) -> HttpResponse:
                 client=ratelimit.client_address(request),
             )
         except services_formats.FormatProblem as exc:
-            form.add_error(None, str(exc))
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc))
         else:
             return render(
                 request,
@@ -113,6 +114,6 @@ def format_request_public(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "engagement/public/format_request.html",
-        {"activity": activity, "form": form},
+        {"activity": activity, "form": form, "days": settings.HEARD_FORMAT_REQUEST_DAYS},
         status=400 if form.errors else 200,
     )
