@@ -319,11 +319,16 @@ def published_document(
     )
     if chosen is None:
         return None
+    # In the document's own order: PostgreSQL's jsonb keeps the keys sorted, not as saved.
+    order = list(gunning.SECTIONS)
     return PublishedDocument(
         chosen,
         [
             (key, gunning.SECTIONS.get(key, key), text)
-            for key, text in chosen.sections.items()
+            for key, text in sorted(
+                chosen.sections.items(),
+                key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
+            )
             if text.strip()
         ],
         [v for v in versions if v.is_correction and v.number <= chosen.number],

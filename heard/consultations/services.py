@@ -331,7 +331,7 @@ def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
     _may_change(actor)
     with transaction.atomic():
         consultation = (
-            Consultation.objects.select_for_update()
+            Consultation.objects.select_for_update(of=("self",))
             .select_related("activity")
             .get(pk=consultation.pk)
         )
@@ -364,7 +364,7 @@ def document_correct(
     _may_change(actor)
     with transaction.atomic():
         consultation = (
-            Consultation.objects.select_for_update()
+            Consultation.objects.select_for_update(of=("self",))
             .select_related("activity", "proposal")
             .get(pk=consultation.pk)
         )

@@ -44,7 +44,7 @@ def outcome_mail_batch(*, request_ids: Sequence[int], url: str) -> int:
     sent = 0
     with transaction.atomic():
         rows = list(
-            OutcomeRequest.objects.select_for_update()
+            OutcomeRequest.objects.select_for_update(of=("self",))
             .select_related("activity")
             .filter(pk__in=list(request_ids), sent_at__isnull=True)
         )

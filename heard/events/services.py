@@ -50,7 +50,11 @@ class ChangeRefused(ValueError):
 
 
 def _locked_event(event_id: int) -> BookableEvent:
-    return BookableEvent.objects.select_for_update().select_related("activity").get(pk=event_id)
+    return (
+        BookableEvent.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=event_id)
+    )
 
 
 def _confirmed_count(event: BookableEvent) -> int:
@@ -274,7 +278,9 @@ def attendance_record(
         raise ChangeRefused("Choose attended or did not come.")
     with transaction.atomic():
         booking = (
-            Booking.objects.select_for_update().select_related("event__activity").get(pk=booking.pk)
+            Booking.objects.select_for_update(of=("self",))
+            .select_related("event__activity")
+            .get(pk=booking.pk)
         )
         refusal = domain.attendance_refusal(
             booking.event.activity.event_starts_at, now or timezone.now()

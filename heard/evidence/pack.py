@@ -119,7 +119,11 @@ def _document_html(consultation: Consultation, version: DocumentVersion) -> byte
     ]
     if version.reason:
         parts.append(f"<p>Corrected because: {html.escape(version.reason)}</p>")
-    for key, text in (version.sections or {}).items():
+    order = list(gunning.SECTIONS)  # the document's order (jsonb keeps keys sorted)
+    for key, text in sorted(
+        (version.sections or {}).items(),
+        key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
+    ):
         if not str(text).strip():
             continue  # the public page leaves out empty sections too
         parts.append(f"<section data-key='{html.escape(str(key))}'>")

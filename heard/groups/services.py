@@ -542,7 +542,7 @@ def minutes_approve(
         raise GroupProblem("Minutes cannot be approved in the future")
     with transaction.atomic():
         minutes = (
-            Minutes.objects.select_for_update()
+            Minutes.objects.select_for_update(of=("self",))
             .select_related("meeting__standing_group__group")
             .get(pk=minutes.pk)
         )
@@ -621,7 +621,7 @@ def minutes_publish(*, actor: Any, minutes: Minutes) -> Minutes:
     _require(actor, RUN)
     with transaction.atomic():
         minutes = (
-            Minutes.objects.select_for_update()
+            Minutes.objects.select_for_update(of=("self",))
             .select_related("meeting__standing_group")
             .get(pk=minutes.pk)
         )
@@ -703,7 +703,11 @@ def action_done(*, actor: Any, action: ActionItem, done_on: date | None = None) 
     if done_on > timezone.localdate():
         raise GroupProblem("An action cannot be done in the future")
     with transaction.atomic():
-        action = ActionItem.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+        action = (
+            ActionItem.objects.select_for_update(of=("self",))
+            .select_related("meeting")
+            .get(pk=action.pk)
+        )
         if action.done_on is not None:
             raise GroupProblem(f"This action was already done on {action.done_on:%d %B %Y}")
         if done_on < _meeting_day(action.meeting):

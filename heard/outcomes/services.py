@@ -596,7 +596,7 @@ def publication_approve(*, publication: Publication, actor: Any) -> Publication:
     _require(actor, "outcomes.publish")
     with transaction.atomic():
         item = (
-            Publication.objects.select_for_update()
+            Publication.objects.select_for_update(of=("self",))
             .select_related("proposal", "activity", "report")
             .get(pk=publication.pk)
         )

@@ -72,6 +72,8 @@ def test_the_public_page_links_the_eqia_and_a_pdf_of_the_document(client, settin
     page = client.get(reverse("consultations_public:detail", args=[consultation.slug]))
     html = page.content.decode()
     assert "We will ask the overview and scrutiny committee (OSC) for its view." in html
+    # The sections come in the document's order on every database (jsonb sorts keys).
+    assert html.index('id="section-proposal"') < html.index('id="section-eqia"')
     eqia_url = reverse("consultations_public:eqia", args=[consultation.slug])
     pdf_url = reverse("consultations_public:document_pdf", args=[consultation.slug])
     assert eqia_url in html and pdf_url in html
