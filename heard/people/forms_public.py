@@ -68,7 +68,7 @@ class _MemberDetailsFields(_PublicForm):
     )
     postcode = forms.CharField(
         label="Postcode",
-        max_length=10,
+        max_length=20,  # room for a mistyped one: its own message says what is wrong
         help_text="For example, NR1 3SR. It tells us which part of the area you live in.",
         error_messages={"required": "Enter your postcode, like NR1 3SR"},
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),

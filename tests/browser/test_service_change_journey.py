@@ -205,6 +205,11 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     analysis_services.analysis_run_execute(run_id=queued[0])  # the worker's part
     analyst_visitor.page.wait_for_selector("text=Analysis finished", timeout=30_000)
     analyst_visitor.check()
+    # The analyst signs off the codeframe: the version the report and considerations use.
+    analyst_visitor.visit(reverse("analysis:codeframe", kwargs={"pk": why.pk}))
+    analyst_visitor.page.get_by_role("button", name="Sign off this codeframe").click()
+    analyst_visitor.check()
+    assert "Version 1 of the codeframe signed off." in _main(analyst_visitor)
 
     # 5. The board member tries to record the decision: refused, with every reason.
     board_visitor = another_visitor()
@@ -320,7 +325,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     # 8. The public: the proposal's page links to "You said, we did".
     public = another_visitor()
     public.visit(reverse("public:home"))
-    public.page.get_by_role("link", name="You said, we did").click()
+    public.page.get_by_role("main").get_by_role("link", name="You said, we did").click()
     public.check()
     public.page.get_by_role("link", name=TITLE).click()
     public.check()
