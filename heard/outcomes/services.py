@@ -419,7 +419,7 @@ def _outcome_content(proposal: Proposal, issued: ReportPublication) -> dict[str,
                     domain.SHORT_CHANGED_LABELS[domain.Changed(changed)] if changed else ""
                 ),
                 "how": response.get("how", ""),
-                "quotes": list(theme.get("public_quotes", []))[:2],
+                "quotes": list(theme.get("public_quotes", [])),  # as in the report
             }
         )
     facts = issued.facts or {}

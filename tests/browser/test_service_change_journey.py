@@ -22,6 +22,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from heard.analysis import services as analysis_services
+from heard.analysis.models import AnswerAnalysis, Coding, Theme
 from heard.assessment.tests.helpers import (
     attach_eqia,
     make_appraisal,
@@ -43,6 +44,7 @@ from tests.browser.conftest import Visitor
 from tests.browser.test_pages import _sign_in
 
 TITLE = "Move the Eastbrook minor injuries unit"
+RENAMED = "Getting to the new site"
 ANSWERS = 90
 
 
@@ -89,6 +91,7 @@ def _responses(consultation: Consultation) -> None:
             version=version,
             channel=rng.choice(["online", "online", "paper", "event"]),
             reference=f"HYS-E2E-{i:04d}",
+            publish_consent=i % 2 == 0,  # half agreed to their words being quoted
         )
         for i in range(ANSWERS)
     )
@@ -205,9 +208,24 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     analysis_services.analysis_run_execute(run_id=queued[0])  # the worker's part
     analyst_visitor.page.wait_for_selector("text=Analysis finished", timeout=30_000)
     analyst_visitor.check()
-    # The analyst signs off the codeframe: the version the report and considerations use.
+    # The analyst renames one theme and merges another into it, then signs off the
+    # codeframe: the version the report, the considerations and the public page use.
+    analyst_page = analyst_visitor.page
     analyst_visitor.visit(reverse("analysis:codeframe", kwargs={"pk": why.pk}))
-    analyst_visitor.page.get_by_role("button", name="Sign off this codeframe").click()
+    first, second = Theme.objects.filter(parent=None).order_by("pk")[:2]
+    analyst_page.get_by_role("link", name=f"Rename or describe {first.name}").click()
+    analyst_visitor.check()
+    analyst_page.get_by_label("Theme name").fill(RENAMED)
+    analyst_page.get_by_role("button", name="Save the theme").click()
+    analyst_visitor.check()
+    analyst_page.get_by_role("link", name=f"Merge {second.name}").click()
+    analyst_visitor.check()
+    analyst_page.get_by_label("Merge into").select_option(label=RENAMED)
+    analyst_page.get_by_role("button", name="Merge the themes").click()
+    analyst_visitor.check()
+    assert f"merged into “{RENAMED}”" in _main(analyst_visitor)
+    analyst_visitor.visit(reverse("analysis:codeframe", kwargs={"pk": why.pk}))
+    analyst_page.get_by_role("button", name="Sign off this codeframe").click()
     analyst_visitor.check()
     assert "Version 1 of the codeframe signed off." in _main(analyst_visitor)
 
@@ -339,3 +357,83 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert public.page.url.endswith(
         reverse("outcomes_public:detail", kwargs={"slug": proposal.slug})
     )
+
+    # 9. The themes page, the outcome report and "you said, we did" agree on the names,
+    # the counts and the quotes of the signed-off codeframe (renamed and merged above),
+    # and the counts are the codings counted here, independently of the selectors.
+    expected = {
+        theme.name: Coding.objects.filter(theme=theme)
+        .exclude(status="rejected")
+        .values("answer")
+        .distinct()
+        .count()
+        for theme in Theme.objects.filter(codeframe__question=why)
+    }
+    assert RENAMED in expected and second.name not in expected
+
+    analyst_visitor.visit(reverse("analysis:question", kwargs={"pk": why.pk}))
+    staff_rows = analyst_visitor.page.evaluate(_TABLE_ROWS, "#themes-table")
+    on_themes_page = {name: int(n) for name, n, *_ in staff_rows}
+
+    visitor.visit(reverse("outcomes:report", kwargs={"pk": proposal.pk}))
+    report = page.evaluate(_REPORT_THEMES)
+    public.visit(reverse("outcomes_public:detail", kwargs={"slug": proposal.slug}))
+    said_page = public.page.evaluate(_PUBLIC_THEMES)
+
+    assert on_themes_page == expected
+    assert {name: t["answers"] for name, t in report.items()} == expected
+    assert {name: t["answers"] for name, t in said_page.items()} == expected
+    assert {name: t["quotes"] for name, t in said_page.items()} == {
+        name: t["quotes"] for name, t in report.items()
+    }
+    quoted = [q for t in report.values() for q in t["quotes"]]
+    assert quoted, "people agreed to be quoted: the report quotes some of them"
+    consented = set(  # quotes are the redacted words of people who agreed
+        AnswerAnalysis.objects.filter(
+            answer__question=why, answer__response__publish_consent=True
+        ).values_list("redacted_text", flat=True)
+    )
+    assert all(q in consented for q in quoted), "a quote from someone who did not agree"
+
+
+_TABLE_ROWS = """selector => [...document.querySelectorAll(selector + ' tbody tr')].map(
+  tr => [...tr.querySelectorAll('th, td')].map(
+    c => c.innerText.replace('Sub-theme:', '').replace(/^\\s*–\\s*/, '').trim()))"""
+
+# The report: a table of themes with their answers, then a heading per theme followed by
+# its quotes.
+_REPORT_THEMES = """() => {
+  const out = {};
+  const table = [...document.querySelectorAll('main table')].find(
+    t => t.caption && t.caption.innerText.startsWith('Themes, with the number of answers'));
+  for (const tr of table.querySelectorAll('tbody tr')) {
+    const cells = [...tr.querySelectorAll('td')].map(c => c.innerText.trim());
+    out[cells[0].replace(/^–\\s*/, '')] = {answers: parseInt(cells[1], 10), quotes: []};
+  }
+  for (const h of document.querySelectorAll('main h3')) {
+    if (!(h.innerText.trim() in out)) continue;
+    let el = h.nextElementSibling;
+    while (el && el.tagName !== 'H3' && el.tagName !== 'H2') {
+      if (el.tagName === 'UL') out[h.innerText.trim()].quotes =
+        [...el.querySelectorAll('li')].map(li => li.innerText.trim().replace(/^“|”$/g, ''));
+      el = el.nextElementSibling;
+    }
+  }
+  return out;
+}"""
+
+_PUBLIC_THEMES = """() => {
+  const out = {};
+  for (const card of document.querySelectorAll('main .nhsuk-card')) {
+    const h = card.querySelector('h3');
+    if (!h) continue;
+    const said = card.querySelector('p').innerText;
+    const m = said.match(/\\((\\d+) answers?/);
+    out[h.innerText.trim()] = {
+      answers: m ? parseInt(m[1], 10) : null,
+      quotes: [...card.querySelectorAll('ul li')].map(
+        li => li.innerText.trim().replace(/^“|”$/g, '')),
+    };
+  }
+  return out;
+}"""
