@@ -139,7 +139,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     ``opens_at``/``closes_at``/``justification`` it previews those unsaved values."""
     consultation = _get(pk)
     period = None
-    if "closes_at" in request.GET or "opens_at" in request.GET:
+    if any(key.startswith(("opens_at", "closes_at")) for key in request.GET):
         form = DatesForm(request.GET)
         if form.is_valid():
             period = (
