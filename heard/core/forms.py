@@ -170,8 +170,8 @@ class NHSDateWidget(forms.MultiWidget):
             if isinstance(value, str):
                 match = _DAY_FIRST.match(text.strip())
                 if match:  # "27/3/2026", as a link back to the form may carry it
-                    parts = [int(match[1]), int(match[2]), int(match[3])]
-                    return parts + ([match[4] or ""] if self.with_time else [])
+                    typed: list[Any] = [int(match[1]), int(match[2]), int(match[3])]
+                    return typed + ([match[4] or ""] if self.with_time else [])
                 return [None] * len(self.widgets)
         if isinstance(value, datetime):
             moment = timezone.localtime(value) if timezone.is_aware(value) else value

@@ -79,8 +79,9 @@ def effective_status(activity: Activity, now: datetime | None = None) -> domain.
     return domain.effective_status(activity.facts(), _now(now))
 
 
-def _closed_q(now: datetime) -> Q:
-    """Closed as the public sees it: recorded closed, or past its closing time."""
+def _closed_now_q(now: datetime) -> Q:
+    """Closed from the dates: recorded closed, or past its closing time (not yet with
+    its feedback published)."""
     past = Q(closes_at__isnull=False, closes_at__lte=now)
     return (
         Q(status=S.CLOSED)
@@ -96,7 +97,7 @@ def status_q(status: str, now: datetime | None = None) -> Q:
     if status == S.OPEN:
         return _open_q(moment)
     if status == S.CLOSED:
-        return _closed_q(moment)
+        return _closed_now_q(moment)
     if status == S.SCHEDULED:
         return Q(status=S.SCHEDULED) & ~Q(opens_at__lte=moment)
     return Q(status=status)
@@ -117,7 +118,7 @@ def activities_missing_feedback(now: datetime | None = None) -> QuerySet[Activit
     """Closed activities (from their dates) at consult level or above with no published
     feedback (domain §3)."""
     return (
-        Activity.objects.filter(_closed_q(_now(now)))
+        Activity.objects.filter(_closed_now_q(_now(now)))
         .exclude(level=domain.Level.INFORM)
         .order_by("closes_at")
     )
