@@ -4,6 +4,7 @@ from django import forms
 
 from heard.audit.models import Action
 from heard.audit.selectors import EventFilter
+from heard.core.forms import NHSDateField
 
 
 class EventFilterForm(forms.Form):
@@ -13,15 +14,8 @@ class EventFilterForm(forms.Form):
     subject_type = forms.CharField(label="Subject type", required=False, max_length=64)
     subject_id = forms.CharField(label="Subject id", required=False, max_length=64)
     actor_id = forms.IntegerField(label="Actor (user id)", required=False, min_value=1)
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        help_text="For example, 2026-11-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = NHSDateField(label="From", required=False, hint="For example, 1 11 2026")
+    date_to = NHSDateField(label="To", required=False, hint="For example, 30 11 2026")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -5,15 +5,11 @@ from typing import Any
 from django import forms
 
 from heard.consultations.models import Council
+from heard.core.forms import NHSDateField, NHSDateTimeField, NHSFormMixin
 
 
-def _datetime(label: str, help_text: str = "UK time, for example 2027-03-01 09:00") -> Any:
-    return forms.DateTimeField(
-        required=False,
-        label=label,
-        help_text=help_text,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
+def _datetime(label: str, help_text: str = "UK time, for example 1 3 2027 and 9am") -> Any:
+    return NHSDateTimeField(required=False, label=label, hint=help_text)
 
 
 class SectionForm(forms.Form):
@@ -38,9 +34,14 @@ class CorrectionForm(SectionForm):
     )
 
 
-class DatesForm(forms.Form):
+class DatesForm(NHSFormMixin, forms.Form):
     opens_at = _datetime("Opens")
-    closes_at = _datetime("Closes", "UK time. The consultation closes at this exact time.")
+    closes_at = _datetime(
+        "Closes",
+        "UK time, for example 24 5 2027 and 5pm. The consultation closes at this exact time.",
+    )
+    # A new closing time already past is almost always a wrong year.
+    not_in_past = ("closes_at",)
     justification = forms.CharField(
         required=False,
         max_length=5000,
@@ -67,17 +68,11 @@ class CouncilForm(forms.ModelForm):
         help_texts = {"contact_email": "Changes to the scrutiny dates are emailed here"}
 
 
-class OscForm(forms.Form):
-    osc_comments_due_on = forms.DateField(
-        required=False,
-        label="Date the committee's comments are due",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+class OscForm(NHSFormMixin, forms.Form):
+    osc_comments_due_on = NHSDateField(
+        required=False, label="Date the committee's comments are due"
     )
-    proposed_decision_on = forms.DateField(
-        required=False,
-        label="Proposed decision date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    proposed_decision_on = NHSDateField(required=False, label="Proposed decision date")
     joint_committee_name = forms.CharField(
         required=False,
         max_length=200,

@@ -146,6 +146,16 @@ def _default_questionnaire(*, actor: Any, activity: Activity, preferred: str) ->
     )
 
 
+TITLE_MAX = 200  # the activity's title field
+
+
+def consultation_title(proposal_title: str) -> str:
+    """ "Consultation: <the proposal's title>", or the proposal's title alone when the
+    prefix would take it past the activity title's length – never a title cut short."""
+    prefixed = f"Consultation: {proposal_title}"
+    return prefixed if len(prefixed) <= TITLE_MAX else proposal_title
+
+
 def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
     """A formal consultation for ``proposal``: a draft consult-level activity with the
     default questionnaire, and the consultation document pre-filled from what is known."""
@@ -156,7 +166,7 @@ def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
         problems = creation_problems(proposal)
         if problems:
             raise ConsultationProblem(" ".join(problems))
-        title = f"Consultation: {proposal.title}"[:200]
+        title = consultation_title(proposal.title)
         summary = proposal.description.strip().split("\n")[0][:500] or proposal.title
         activity = engagement_services.activity_save(
             actor=actor,

@@ -139,7 +139,7 @@ def panel(request: HttpRequest, pk: int) -> HttpResponse:
     ``opens_at``/``closes_at``/``justification`` it previews those unsaved values."""
     consultation = _get(pk)
     period = None
-    if "closes_at" in request.GET or "opens_at" in request.GET:
+    if any(key.startswith(("opens_at", "closes_at")) for key in request.GET):
         form = DatesForm(request.GET)
         if form.is_valid():
             period = (
@@ -350,6 +350,14 @@ def council_remove(request: HttpRequest, pk: int, council_pk: int) -> HttpRespon
 # --- telling people -------------------------------------------------------------------------
 
 
+def _mail_subject(title: str) -> str:
+    """ "Have your say: <title>", or the title alone when both would be longer than a
+    subject may be – never a title cut short."""
+    subject = f"Have your say: {title}"
+    limit = MailoutForm.base_fields["subject"].max_length or 200  # type: ignore[attr-defined]
+    return subject if len(subject) <= limit else title
+
+
 @permission_required(CHANGE)
 def tell(request: HttpRequest, pk: int) -> HttpResponse:
     consultation = _get(pk)
@@ -358,7 +366,7 @@ def tell(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         group_choices=[(str(g.pk), f"{g.name} ({g.email})") for g in groups],
         initial={
-            "subject": f"Have your say: {consultation.title}"[:200],
+            "subject": _mail_subject(consultation.title),
             "message": consultation.activity.summary,
         },
     )

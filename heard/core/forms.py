@@ -143,6 +143,9 @@ def format_time(moment: time) -> str:
     return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
 
 
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/ .-](\d{1,2})[/ .-](\d{4})(?:\s+(.*))?$")
+
+
 class NHSDateWidget(forms.MultiWidget):
     """Day, month and year boxes (plus a time box with ``with_time``), rendered by the
     ``nhsuk_field`` tag as the NHS.UK date input."""
@@ -162,8 +165,13 @@ class NHSDateWidget(forms.MultiWidget):
         if not value:
             return [None] * len(self.widgets)
         if isinstance(value, str):
-            value = _parse_iso(value) or value
+            text = value
+            value = _parse_iso(text) or value
             if isinstance(value, str):
+                match = _DAY_FIRST.match(text.strip())
+                if match:  # "27/3/2026", as a link back to the form may carry it
+                    typed: list[Any] = [int(match[1]), int(match[2]), int(match[3])]
+                    return typed + ([match[4] or ""] if self.with_time else [])
                 return [None] * len(self.widgets)
         if isinstance(value, datetime):
             moment = timezone.localtime(value) if timezone.is_aware(value) else value
@@ -182,6 +190,10 @@ class NHSDateWidget(forms.MultiWidget):
             match = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](.*))?$", raw)
             if match:  # an ISO date that is not a real one, like 2026-02-31
                 parts = [match[3], match[2], match[1]]
+                return parts + ([match[4] or ""] if self.with_time else [])
+            match = _DAY_FIRST.match(raw)
+            if match:  # a day-first date typed in one box, like 27/3/2026
+                parts = [match[1], match[2], match[3]]
                 return parts + ([match[4] or ""] if self.with_time else [])
             return [raw, "", ""] + ([""] if self.with_time else [])
         return parts

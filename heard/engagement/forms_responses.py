@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 
+from heard.core.forms import NHSDateField
 from heard.engagement import questionnaire
 from heard.engagement.models import Question, Response, Section
 from heard.engagement.questionnaire import QuestionSpec
@@ -206,14 +207,9 @@ class EntryForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose how the response reached us"},
     )
-    received_on = forms.DateField(
+    received_on = NHSDateField(
         label="Date received",
-        help_text="For example, 27/3/2026",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y", "%d-%m-%Y"],
-        error_messages={
-            "required": "Enter the date the response was received",
-            "invalid": "Enter a real date, like 27/3/2026",
-        },
+        error_messages={"required": "Enter the date the response was received"},
     )
     publish_consent = forms.BooleanField(
         label="The respondent agreed to their response being published anonymously",

@@ -79,19 +79,46 @@ def effective_status(activity: Activity, now: datetime | None = None) -> domain.
     return domain.effective_status(activity.facts(), _now(now))
 
 
-def staff_activities(*, status: str = "", level: str = "") -> QuerySet[Activity]:
+def _closed_now_q(now: datetime) -> Q:
+    """Closed from the dates: recorded closed, or past its closing time (not yet with
+    its feedback published)."""
+    past = Q(closes_at__isnull=False, closes_at__lte=now)
+    return (
+        Q(status=S.CLOSED)
+        | (Q(status=S.OPEN) & past)
+        | (Q(status=S.SCHEDULED, opens_at__lte=now) & past)
+    )
+
+
+def status_q(status: str, now: datetime | None = None) -> Q:
+    """Activities whose status *from their dates* (what the public sees, even before the
+    clock job records it) is ``status``."""
+    moment = _now(now)
+    if status == S.OPEN:
+        return _open_q(moment)
+    if status == S.CLOSED:
+        return _closed_now_q(moment)
+    if status == S.SCHEDULED:
+        return Q(status=S.SCHEDULED) & ~Q(opens_at__lte=moment)
+    return Q(status=status)
+
+
+def staff_activities(
+    *, status: str = "", level: str = "", now: datetime | None = None
+) -> QuerySet[Activity]:
     qs = Activity.objects.select_related("owner").order_by("-updated_at")
     if status:
-        qs = qs.filter(status=status)
+        qs = qs.filter(status_q(status, now))
     if level:
         qs = qs.filter(level=level)
     return qs
 
 
-def activities_missing_feedback() -> QuerySet[Activity]:
-    """Closed activities at consult level or above with no published feedback (domain §3)."""
+def activities_missing_feedback(now: datetime | None = None) -> QuerySet[Activity]:
+    """Closed activities (from their dates) at consult level or above with no published
+    feedback (domain §3)."""
     return (
-        Activity.objects.filter(status=S.CLOSED)
+        Activity.objects.filter(_closed_now_q(_now(now)))
         .exclude(level=domain.Level.INFORM)
         .order_by("closes_at")
     )

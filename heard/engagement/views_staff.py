@@ -1,5 +1,7 @@
 """Staff pages for activities: list, create, edit, move through the lifecycle, feedback."""
 
+import dataclasses
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -29,9 +31,14 @@ ACTIONS = {
 def activity_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     level = request.GET.get("level", "")
-    page = Paginator(selectors.staff_activities(status=status, level=level), 25).get_page(
+    now = timezone.now()
+    page = Paginator(selectors.staff_activities(status=status, level=level, now=now), 25).get_page(
         request.GET.get("page")
     )
+    for activity in page.object_list:  # the status from the dates, as the public sees it
+        activity.shown_status = Activity.Status(  # type: ignore[attr-defined]
+            str(selectors.effective_status(activity, now))
+        ).label
     return render(
         request,
         "engagement/staff/activity_list.html",
@@ -41,7 +48,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
             "level": level,
             "statuses": Activity.Status.choices,
             "levels": Activity.Level.choices,
-            "missing_feedback": selectors.activities_missing_feedback(),
+            "missing_feedback": selectors.activities_missing_feedback(now),
         },
     )
 
@@ -105,6 +112,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         for target in sorted(domain.TRANSITIONS[facts.status])
     ]
+    shown = domain.effective_status(facts, now)
     history = audit_events(
         EventFilter(subject_type="engagement.activity", subject_id=str(activity.pk))
     )[:50]
@@ -116,7 +124,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "choices": choices,
             "feedback_form": FeedbackForm(initial={"feedback": activity.feedback}),
             "feedback_publication": hooks.feedback_publication(activity),
-            "needs_feedback": domain.needs_feedback_flag(facts),
+            # What the public sees now, from the dates, even before the clock records it.
+            "shown_status": Activity.Status(str(shown)).label,
+            "status_pending": shown != facts.status,
+            "needs_feedback": domain.needs_feedback_flag(dataclasses.replace(facts, status=shown)),
             "limbs": [domain.LIMBS[k] for k in activity.limbs if k in domain.LIMBS],
             "principles": [
                 domain.PRINCIPLES[n] for n in activity.principles if n in domain.PRINCIPLES

@@ -4,41 +4,27 @@ from typing import Any
 
 from django import forms
 
+from heard.core.forms import NHSDateField, NHSDateTimeField
 from heard.groups import domain
 from heard.groups.models import Attendance, MembershipTerm
 from heard.people.models import Topic
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
-
-
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
+def _date(label: str, *, required: bool = True, help_text: str = "") -> NHSDateField:
+    return NHSDateField(
         label=label,
         required=required,
-        help_text=help_text or "For example, 27 3 2026 – or use the calendar",
-        widget=DateInput(),
-        error_messages={
-            "required": f"Enter the date: {label.lower()}",
-            "invalid": "Enter a real date",
-        },
+        hint=help_text,
+        error_messages={"required": f"Enter the date: {label.lower()}"},
     )
 
 
-def _datetime(label: str, *, required: bool = True) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _datetime(label: str, *, required: bool = True) -> NHSDateTimeField:
+    return NHSDateTimeField(
         label=label,
         required=required,
-        help_text="UK time, for example 2027-03-01 18:30",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        error_messages={
-            "required": f"Enter {label.lower()}",
-            "invalid": "Enter a real date and time",
-        },
+        hint="UK time, for example 1 3 2027 and 6:30pm",
+        error_messages={"required": f"Enter {label.lower()}"},
     )
 
 

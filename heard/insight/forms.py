@@ -2,11 +2,12 @@ from typing import Any, cast
 
 from django import forms
 
+from heard.core.forms import NHSDateField
 from heard.insight.models import Source
 from heard.people.models import Topic
 from heard.people.postcodes import LOCALITIES, OUTSIDE_AREA
 
-DATE_HELP = "For example, 2025-03-31"
+DATE_HELP = "For example, 1 3 2025"
 
 
 class SearchForm(forms.Form):
@@ -16,18 +17,8 @@ class SearchForm(forms.Form):
         max_length=200,
         help_text='Words must all appear. Put a phrase in quotes, for example "waiting list".',
     )
-    date_from = forms.DateField(
-        label="From",
-        required=False,
-        help_text=DATE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = forms.DateField(
-        label="To",
-        required=False,
-        help_text=DATE_HELP,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = NHSDateField(label="From", required=False, hint=DATE_HELP)
+    date_to = NHSDateField(label="To", required=False, hint="For example, 30 4 2025")
     topic = forms.ChoiceField(label="Topic", required=False)
     locality = forms.ChoiceField(
         label="Place",

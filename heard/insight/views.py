@@ -19,6 +19,8 @@ from heard.people.models import Topic
 from heard.people.postcodes import LOCALITIES, OUTSIDE_AREA
 
 SEARCH_FIELDS = ("q", "date_from", "date_to", "topic", "locality", "source", "theme", "order")
+# The NHS date input sends each date as day, month and year boxes.
+DATE_PARTS = tuple(f"{d}_{p}" for d in ("date_from", "date_to") for p in ("day", "month", "year"))
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -30,12 +32,19 @@ def _page_number(request: HttpRequest) -> int:
 
 @permission_required("insight.view_insight")
 def search(request: HttpRequest) -> HttpResponse:
-    params = {k: request.GET.get(k, "") for k in SEARCH_FIELDS if request.GET.get(k)}
+    fields = SEARCH_FIELDS + DATE_PARTS
+    params = {k: request.GET.get(k, "").strip() for k in fields if request.GET.get(k, "").strip()}
     form = SearchForm(params or None, themes=selectors.theme_names())
     page = None
     results: list[tuple[object, str]] = []
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        # One ISO date per filter in the links, pagination and saved searches.
+        params = {k: v for k, v in params.items() if k not in DATE_PARTS}
+        for name in ("date_from", "date_to"):
+            params.pop(name, None)
+            if data[name]:
+                params[name] = data[name].isoformat()
         f = selectors.InsightFilter(
             q=data["q"],
             date_from=data["date_from"],

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from heard.core.forms import NHSDateField, NHSFormMixin
 from heard.outcomes import domain
 
 
@@ -68,14 +69,10 @@ class IssueForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    decided_on = forms.DateField(
+class DecisionForm(NHSFormMixin, forms.Form):
+    decided_on = NHSDateField(
         label="Date of the decision",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={
-            "required": "Give the date of the decision.",
-            "invalid": "Enter the date of the decision as a real date.",
-        },
+        error_messages={"required": "Give the date of the decision."},
     )
     decided_by = forms.CharField(
         label="Who decided",

@@ -12,6 +12,7 @@ from heard.consultations.models import Consultation
 from heard.consultations.tests.helpers import ready_proposal
 from heard.core.roles import Role
 from heard.proposals.models import Proposal
+from tests.browser.conftest import fill_nhs_date
 
 
 def _sign_in(visitor, user):
@@ -26,8 +27,10 @@ def _sign_in(visitor, user):
     page.wait_for_url("**/staff/")
 
 
-def _local(moment) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+def _when(page, label: str, moment) -> None:
+    """Type ``moment`` into the NHS date input labelled ``label`` (day, month, year, time)."""
+    local = timezone.localtime(moment)
+    fill_nhs_date(page, label, local.day, local.month, local.year, local.strftime("%H:%M"))
 
 
 def _panel(page) -> str:
@@ -88,9 +91,9 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     now = timezone.now()
     page.get_by_role("link", name="Change the consultation period").click()
     visitor.check()
-    page.get_by_label("Opens", exact=True).fill(_local(now - timedelta(minutes=1)))
-    page.get_by_label("Closes", exact=True).fill(_local(now + timedelta(weeks=6)))
-    page.get_by_label("Closes", exact=True).dispatch_event("change")
+    _when(page, "Opens", now - timedelta(minutes=1))
+    _when(page, "Closes", now + timedelta(weeks=6))
+    page.get_by_role("group", name="Closes").get_by_label("Time").dispatch_event("change")
     # the panel beside the form previews the unsaved dates (htmx), then they are saved
     page.locator("#check-adequate_time").get_by_text("shorter than 12 weeks").wait_for()
     assert "Preview with the dates" in _panel(page)
@@ -103,7 +106,7 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     # 3. Assurance stage 2 has not passed.
     page.get_by_role("link", name="Change the consultation period").click()
     visitor.check()
-    page.get_by_label("Closes", exact=True).fill(_local(now + timedelta(weeks=13)))
+    _when(page, "Closes", now + timedelta(weeks=13))
     page.get_by_role("button", name="Save the period").click()
     visitor.check()
     assert "Fail" not in _check(page, "adequate_time")
@@ -168,8 +171,9 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
         page.get_by_role("button", name="Add the council").click()
         visitor.check()
     due = timezone.localdate() + timedelta(days=100)
-    page.get_by_label("Date the committee's comments are due").fill(due.isoformat())
-    page.get_by_label("Proposed decision date").fill((due + timedelta(days=30)).isoformat())
+    fill_nhs_date(page, "Date the committee's comments are due", due.day, due.month, due.year)
+    decide = due + timedelta(days=30)
+    fill_nhs_date(page, "Proposed decision date", decide.day, decide.month, decide.year)
     page.get_by_role("button", name="Save and notify").click()
     visitor.check()  # the error summary: a joint committee is needed
     assert "record the joint committee" in page.locator("main").inner_text()

@@ -17,10 +17,14 @@ from heard.core.roles import Role
 from heard.groups.models import Minutes, Paper
 from heard.insight.models import Insight
 from heard.people.models import Group, GroupMembership, Member
-from tests.browser.conftest import Visitor
+from tests.browser.conftest import Visitor, fill_nhs_date
 from tests.browser.test_pages import _sign_in
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _date(page, label: str, day, time: str = "") -> None:
+    fill_nhs_date(page, label, day.day, day.month, day.year, time)
 
 
 def test_a_reference_groups_year(
@@ -63,8 +67,8 @@ def test_a_reference_groups_year(
     visitor.check()
     today = timezone.localdate()
     page.get_by_label("Terms of reference").fill("n/a")
-    page.get_by_label("Date agreed").fill(str(today - timedelta(days=7)))
-    page.get_by_label("Review date").fill(str(today + timedelta(days=358)))
+    _date(page, "Date agreed", today - timedelta(days=7))
+    _date(page, "Review date", today + timedelta(days=358))
     page.get_by_role("button", name="Record terms of reference").click()
     visitor.check()
     assert "must say something real" in page.locator(".nhsuk-error-summary").inner_text()
@@ -82,7 +86,7 @@ def test_a_reference_groups_year(
         visitor.check()
         page.get_by_label(role, exact=True).check()
         page.get_by_label("Person (chair or member)").select_option(label=name)
-        page.get_by_label("Term starts").fill(str(today - timedelta(days=60)))
+        _date(page, "Term starts", today - timedelta(days=60))
         if named:
             page.get_by_label("The chair agreed to be named on the public page").check()
         page.get_by_role("button", name="Add term").click()
@@ -94,7 +98,7 @@ def test_a_reference_groups_year(
     visitor.check()
     held = timezone.localtime() - timedelta(days=1)
     page.get_by_label("Title").fill("Autumn meeting")
-    page.get_by_label("Starts").fill(held.strftime("%Y-%m-%dT18:00"))
+    _date(page, "Starts", held.date(), "6pm")
     page.get_by_label("Place").fill("County Hall, Norwich")
     page.get_by_role("button", name="Save meeting").click()
     page.wait_for_url("**/staff/groups/meetings/*/")
@@ -154,7 +158,7 @@ def test_a_reference_groups_year(
         "Ask the trust how carers are prepared before discharge"
     )
     page.get_by_label("Owner").select_option(label="Ada Lovelace (Chair)")
-    page.get_by_label("Due").fill(str(held.date() - timedelta(days=1)))
+    _date(page, "Due", held.date() - timedelta(days=1))
     page.get_by_role("button", name="Record the action").click()
     visitor.check()
     assert "cannot be due before the meeting" in page.locator("body").inner_text()
@@ -162,7 +166,7 @@ def test_a_reference_groups_year(
         "Ask the trust how carers are prepared before discharge"
     )
     page.get_by_label("Owner").select_option(label="Ada Lovelace (Chair)")
-    page.get_by_label("Due").fill(str(today + timedelta(days=21)))
+    _date(page, "Due", today + timedelta(days=21))
     page.get_by_role("button", name="Record the action").click()
     visitor.check()
 

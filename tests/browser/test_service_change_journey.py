@@ -40,7 +40,7 @@ from heard.outcomes.demo import DETAILS, MIU_TOPICS
 from heard.outcomes.models import Decision
 from heard.proposals import services as proposal_services
 from heard.proposals.models import Proposal
-from tests.browser.conftest import Visitor
+from tests.browser.conftest import Visitor, fill_nhs_date
 from tests.browser.test_pages import _sign_in
 
 TITLE = "Move the Eastbrook minor injuries unit"
@@ -240,7 +240,8 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     board_visitor.check()
 
     def fill_decision() -> None:
-        board_page.get_by_label("Date of the decision").fill(timezone.localdate().isoformat())
+        today = timezone.localdate()
+        fill_nhs_date(board_page, "Date of the decision", today.day, today.month, today.year)
         board_page.get_by_label("Who decided").fill("NHS Example ICB board, in public")
         board_page.get_by_label("What was decided").fill(
             "Move the unit to the health centre, with a shuttle bus for two years."

@@ -146,3 +146,28 @@ def test_an_opened_consultation_does_not_say_it_cannot_open_and_counts_read_clea
     # Only the channels with responses, no dangling separator.
     assert response.context["channels_text"] == "online 2"
     assert "2 (online 2)" in page
+
+
+def test_a_long_proposal_title_is_never_cut_short(staff_client):
+    """A proposal title of the full 200 characters: the consultation and the email to
+    stakeholders keep all of it (the prefix gives way), rather than losing its end."""
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    title = ("Moving the Eastbrook minor injuries unit to the Wymford hospital site " * 3)[
+        :199
+    ] + "!"
+    assert len(title) == 200
+    proposal = ready_proposal(title)
+    client.post(reverse("consultations:create", kwargs={"proposal_pk": proposal.pk}))
+    consultation = Consultation.objects.get(proposal=proposal)
+    assert consultation.title == title
+    page = client.get(reverse("consultations:tell", kwargs={"pk": consultation.pk}))
+    assert page.context["form"].initial["subject"] == title
+    # a shorter one keeps its prefixes
+    short = ready_proposal("Move the blood-test clinic")
+    client.post(reverse("consultations:create", kwargs={"proposal_pk": short.pk}))
+    consultation = Consultation.objects.get(proposal=short)
+    assert consultation.title == "Consultation: Move the blood-test clinic"
+    page = client.get(reverse("consultations:tell", kwargs={"pk": consultation.pk}))
+    assert page.context["form"].initial["subject"] == (
+        "Have your say: Consultation: Move the blood-test clinic"
+    )

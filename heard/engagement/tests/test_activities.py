@@ -295,3 +295,37 @@ def test_public_pages_say_the_level_in_plain_words(client):
     hub = client.get(reverse("engagement_public:hub")).content.decode()
     assert "Survey · Working with you" in hub
     assert "· Involve" not in hub and "(involve)" not in page.decode()
+
+
+def test_staff_pages_show_the_status_from_the_dates_before_the_clock_records_it(staff_client):
+    """An activity recorded as open whose closing time has passed (the clock job not yet
+    run) is 'Closed' on the staff list and page, filtered as closed, and owes feedback."""
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    now = timezone.now()
+    past = ActivityFactory(
+        title="Past its closing time",
+        opens_at=now - timedelta(days=30),
+        closes_at=now - timedelta(hours=2),
+    )
+    ActivityFactory(title="Still open")
+    due = ActivityFactory(
+        title="Due to open",
+        status=Activity.Status.SCHEDULED,
+        opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=20),
+    )
+    assert past.status == Activity.Status.OPEN  # as recorded
+    url = reverse("engagement:list")
+    rows = {a.title: a.shown_status for a in client.get(url).context["page"].object_list}
+    assert rows == {"Past its closing time": "Closed", "Still open": "Open", "Due to open": "Open"}
+    closed = [a.title for a in client.get(url, {"status": "closed"}).context["page"]]
+    opened = {a.title for a in client.get(url, {"status": "open"}).context["page"]}
+    scheduled = list(client.get(url, {"status": "scheduled"}).context["page"])
+    assert closed == ["Past its closing time"]
+    assert opened == {"Still open", "Due to open"}
+    assert scheduled == []
+    page = client.get(reverse("engagement:detail", args=[past.pk])).content.decode()
+    assert "Feedback owed" in page
+    assert "Closed<br><span" in page and "recorded now: open" in page
+    page = client.get(reverse("engagement:detail", args=[due.pk])).content.decode()
+    assert "recorded now: scheduled" in page

@@ -60,7 +60,7 @@ def test_entry_with_errors_shows_them_all_and_keeps_the_answers(officer):
     html = r.content.decode()
     assert r.status_code == 400
     assert "Choose how the response reached us" in html
-    assert "Enter a real date" in html
+    assert "Date received must be a real date" in html
     assert "Select an answer to ‘" in html  # respondent type missing
     assert "Kept text" in html
     assert Response.objects.count() == 0
