@@ -29,7 +29,16 @@ RESPONSE = (
     "starting, so I cannot drive to the new site."
 )
 # Every piece of it that identifies her; none may be on a public page.
-PERSONAL = ["Margaret", "Thompson", "Mill Lane", "01603", "496123", "Patel", "Parkinson", "dementia"]
+PERSONAL = [
+    "Margaret",
+    "Thompson",
+    "Mill Lane",
+    "01603",
+    "496123",
+    "Patel",
+    "Parkinson",
+    "dementia",
+]
 # Her words that are not personal: the quote is there, redacted.
 HER_WORDS = "so I cannot drive to the new site"
 
@@ -39,7 +48,15 @@ STAFF_TYPED = (
 )
 # (A short forename that is also a word, "Jo", with a surname outside the engine's list is
 # not found by the redactor: the approver's reading is the check for those.)
-STAFF_PERSONAL = ["Joanne", "Bloggs", "Station Road", "NR1 3SR", "07700", "900456", "multiple sclerosis"]
+STAFF_PERSONAL = [
+    "Joanne",
+    "Bloggs",
+    "Station Road",
+    "NR1 3SR",
+    "07700",
+    "900456",
+    "multiple sclerosis",
+]
 
 
 @pytest.fixture(autouse=True)
@@ -173,9 +190,7 @@ def test_a_refusal_sent_through_the_public_form_is_never_quoted(
     """The same answer sent without consent to publish: it cannot be chosen as a quote."""
     made = make_consulted_proposal(closed=False, sign_off=False)
     question = made["question"]
-    _send_through_the_public_form(
-        client, made["consultation"].activity, RESPONSE, consent=False
-    )
+    _send_through_the_public_form(client, made["consultation"].activity, RESPONSE, consent=False)
     analyst = make_staff(Role.ANALYST)
     run(question, analyst, django_capture_on_commit_callbacks)
     answer = Answer.objects.get(text=RESPONSE)
@@ -210,3 +225,45 @@ def test_an_activity_feedback_box_with_personal_details_goes_out_only_redacted(
         html = client.get(url).content.decode()
         assert "You said buses were poor" in html and "[ADDRESS]" in html
         _absent(html, STAFF_PERSONAL, url)
+
+
+def test_a_groups_minutes_what_we_heard_and_decisions_go_out_only_redacted(
+    client, make_staff
+) -> None:
+    """Staff-typed minutes, "what we heard" and decisions of a standing group, holding a
+    name, an address, a phone number and a diagnosis: approved by the chair, checked, the
+    check shown highlighted to the person publishing, and published only redacted."""
+    from heard.groups import services as group_services
+    from heard.groups.tests.helpers import world
+
+    setup = world()
+    sg, minutes = setup["sg"], setup["minutes"]
+    officer = make_staff(Role.ENGAGEMENT_OFFICER)
+    group_services.standing_group_update(
+        actor=officer,
+        sg=sg,
+        public=True,
+        public_summary="People who had a stroke.",
+        meets="Monthly",
+    )
+    group_services.minutes_draft_save(
+        actor=officer, meeting=setup["meeting"], text=f"The group met. {STAFF_TYPED}"
+    )
+    group_services.heard_item_add(actor=officer, minutes=minutes, text=STAFF_TYPED)
+    group_services.decision_record(
+        actor=officer, meeting=setup["meeting"], text=f"Write back to her. {STAFF_TYPED}"
+    )
+    group_services.minutes_approve(actor=officer, minutes=minutes, approver=setup["chair"])
+    client.force_login(officer)
+    staff_page = client.get(reverse("groups:meeting", args=[setup["meeting"].pk])).content.decode()
+    assert "<mark" in staff_page and "[ADDRESS]" in staff_page and "[HEALTH]" in staff_page
+    client.post(reverse("groups:minutes_publish", args=[minutes.pk]))
+    client.logout()
+    public = client.get(
+        reverse("groups_public:minutes", kwargs={"slug": sg.slug, "pk": setup["meeting"].pk})
+    )
+    assert public.status_code == 200
+    html = public.content.decode()
+    assert "The group met." in html and "Write back to her." in html
+    assert html.count("[ADDRESS]") >= 3 and "[HEALTH]" in html and "[PHONE]" in html
+    _absent(html, STAFF_PERSONAL, "the group's public minutes")
