@@ -34,6 +34,7 @@ class Reader:
         self.truth: list[int] = []
         self.hidden: list[tuple[int, str]] = []
         self.sums: list[tuple[list[int], int]] = []
+        self.limits: list[tuple[int, int]] = []
 
     def known(self, value: int) -> int:
         self.lo.append(value)
@@ -48,15 +49,19 @@ class Reader:
         self.truth.append(value)
         return len(self.truth) - 1
 
-    def figure(self, f: Figure, what: str, *, plain: bool, upper: int = BIG) -> int:
+    def figure(
+        self, f: Figure, what: str, *, plain: bool, upper: int = BIG, forced: bool = False
+    ) -> int:
+        """A figure as printed. ``forced``: a cell of a group whose size is hidden, hidden
+        whatever its size (the page says so): anything from 0."""
         if not f.hidden:
             return self.known(f.value)
-        if f.status is Status.SMALL and not plain:
-            self.lo.append(1)
-            self.hi.append(min(self.threshold - 1, upper))
-        elif plain:
+        if forced or plain:
             self.lo.append(0)
             self.hi.append(upper)
+        elif f.status is Status.SMALL:
+            self.lo.append(1)
+            self.hi.append(min(self.threshold - 1, upper))
         else:
             # "suppressed" in a table that labels small counts "fewer than N": 10 or more
             assert f.value >= self.threshold, f"{what} ({f.value}) is labelled 'suppressed'"
@@ -66,6 +71,11 @@ class Reader:
         index = len(self.truth) - 1
         self.hidden.append((index, what))
         return index
+
+    def at_most(self, small: int, large: int) -> None:
+        """No more in ``small`` than in ``large`` (a theme raised by no more people than
+        are in the group)."""
+        self.limits.append((small, large))
 
     def adds_up(self, members: list[int], total: int) -> None:
         self.sums.append((members, total))
@@ -78,6 +88,11 @@ class Reader:
                 a[k, i] += 1
             a[k, total] -= 1
         constraints = [LinearConstraint(a, 0, 0)] if self.sums else []
+        if self.limits:
+            b = np.zeros((len(self.limits), n))
+            for k, (small, large) in enumerate(self.limits):
+                b[k, small], b[k, large] = 1, -1
+            constraints.append(LinearConstraint(b, -np.inf, 0))
         found = []
         for direction in (1, -1):
             c = np.zeros(n)
@@ -96,6 +111,8 @@ class Reader:
         # the truth satisfies what the reader knows (the model of the page is right)
         for members, total in self.sums:
             assert sum(self.truth[i] for i in members) == self.truth[total], table
+        for small, large in self.limits:
+            assert self.truth[small] <= self.truth[large], table
         for index, what in self.hidden:
             low, high = self.range_of(index)
             assert low <= self.truth[index] <= high
@@ -105,7 +122,8 @@ class Reader:
 
 def _plain(figures: list[Figure], threshold: int) -> bool:
     """Every hidden figure labelled "suppressed" alone (the page then says they may be
-    anything): shown by a "suppressed" figure under the threshold."""
+    anything): shown by a "suppressed" figure under the threshold (``figures``: those
+    whose label speaks for their size, not cells hidden because their group is)."""
     return any(f.status is Status.SUPPRESSED and f.value < threshold for f in figures)
 
 
@@ -160,8 +178,13 @@ def test_no_cell_of_a_demo_table_can_be_worked_out(demo, client, make_staff) -> 
             .count()
         )
         for table in tables:
-            everything = [*table.respondents, *[f for _, row in table.rows for f in row]]
-            plain = _plain(everything, threshold)
+            # cells of a group whose size is small are hidden whatever their size
+            forced_columns = {j for j, f in enumerate(table.respondents) if f.small}
+            labelled = [*table.respondents]
+            labelled += [
+                f for _, row in table.rows for j, f in enumerate(row) if j not in forced_columns
+            ]
+            plain = _plain(labelled, threshold)
             reader = Reader(threshold)
             total = reader.known(answers)  # "N answered this question": on the page
             groups = [
@@ -176,17 +199,14 @@ def test_no_cell_of_a_demo_table_can_be_worked_out(demo, client, make_staff) -> 
                 theme = reader.known(theme_total[name])  # each theme's count: on the page
                 ids = []
                 for j, (g, f) in enumerate(zip(table.groups, cells, strict=True)):
-                    ids.append(
-                        reader.figure(
-                            f,
-                            f"{table.title}: {name} × {g}",
-                            plain=plain,
-                            upper=table.respondents[j].value,  # no more than the group
-                        )
+                    if j in forced_columns:
+                        # no zeros (or any figure) shown beside a group too small to show
+                        assert f.hidden, f"{table.title}: {name} × {g} shown beside a small group"
+                    cell = reader.figure(
+                        f, f"{table.title}: {name} × {g}", plain=plain, forced=j in forced_columns
                     )
-                    # no zeros (or any figure) shown beside a hidden group
-                    if table.respondents[j].hidden:
-                        assert f.hidden, f"{table.title}: {name} × {g} shown beside a hidden group"
+                    reader.at_most(cell, groups[j])
+                    ids.append(cell)
                 left = theme_total[name] - sum(f.value for f in cells)
                 reader.adds_up([*ids, reader.unknown(left)] if left else ids, theme)
             hidden_checked += reader.check(f"themes by group of {question.key}: {table.title}")

@@ -23,7 +23,7 @@ from heard.engagement.models import Activity, Answer, Question, Response
 pytestmark = pytest.mark.django_db
 
 PERSONAL = (
-    "My name is Harold Finch of 27 Church Street, Eastbrook EB4 2QT; ring 01632 960471; "
+    "My name is Harold Finch of 27 Church Street, Eastbrook EB4 2QT; ring 07700 960471; "
     "my NHS number is 943 476 5919. Dr Okafor treats my Parkinson's."
 )
 NEEDLES = [
@@ -31,12 +31,15 @@ NEEDLES = [
     "Finch",
     "Church Street",
     "EB4 2QT",
-    "01632",
     "960471",
     "943 476 5919",
     "9434765919",
     "Okafor",
     "Parkinson",
+    # the demo's own answers the issue found quoted on public pages
+    "bakery on the market square",
+    "registered blind",
+    "Speaking for my mum",
 ]
 # Words of people who refused consent to publication, found nowhere else.
 REFUSED = "The lighthouse ferry timetable never matches the clinic appointments at all"
@@ -238,7 +241,7 @@ def test_no_public_page_or_report_shows_personal_data_or_a_refused_answer(
         for path in paths:
             response = client.get(path)
             assert response.status_code == 200, (name, path, response.status_code)
-            body = response.content
+            body = b"".join(response.streaming_content) if response.streaming else response.content
             text = (
                 _pdf_text(body)
                 if response.get("Content-Type", "").startswith("application/pdf")
