@@ -216,13 +216,13 @@ def test_no_cell_of_a_demo_table_can_be_worked_out(demo, client, make_staff) -> 
     # 2. The outcome report: responses by channel and type, and the equality tables.
     report = outcome_selectors.report_for(demo)
     responses = report.total_responses
-    for title, rows in (("channel", report.by_channel), ("type", report.by_type)):
-        figures = [r.figure for r in rows]
+    for title, count_rows in (("channel", report.by_channel), ("type", report.by_type)):
+        figures = [r.figure for r in count_rows]
         plain = _plain(figures, threshold)
         reader = Reader(threshold)
         total = reader.known(responses)
-        ids = [reader.figure(r.figure, f"by {title}: {r.label}", plain=plain) for r in rows]
-        rest = responses - sum(r.figure.value for r in rows)
+        ids = [reader.figure(r.figure, f"by {title}: {r.label}", plain=plain) for r in count_rows]
+        rest = responses - sum(r.figure.value for r in count_rows)
         reader.adds_up([*ids, reader.unknown(rest)] if rest else ids, total)
         hidden_checked += reader.check(f"report by {title}")
         checked_tables += 1
@@ -246,7 +246,7 @@ def test_no_cell_of_a_demo_table_can_be_worked_out(demo, client, make_staff) -> 
     # 3. The reach page's charts.
     from heard.people.models import Member
 
-    members = Member.objects.filter(status=Member.Status.ACTIVE).count()
+    active = Member.objects.filter(status=Member.Status.ACTIVE).count()
     charts = involvement_selectors.reach_charts(
         involvement_selectors.population_get(involvement_selectors.BUILT_IN_KEY)
     )
@@ -260,7 +260,7 @@ def test_no_cell_of_a_demo_table_can_be_worked_out(demo, client, make_staff) -> 
         ]
         plain = _plain(figures, threshold)
         reader = Reader(threshold)
-        total = reader.known(members)  # members: on the page
+        total = reader.known(active)  # members: on the page
         known = reader.figure(chart.known_figure, f"{chart.title}: answered", plain=plain)
         unknown = reader.figure(chart.unknown_figure, f"{chart.title}: no answer", plain=plain)
         ids = []

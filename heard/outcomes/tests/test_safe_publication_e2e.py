@@ -211,7 +211,7 @@ def test_an_activity_feedback_box_with_personal_details_goes_out_only_redacted(
     from heard.engagement.tests.factories import ActivityFactory
 
     officer = make_staff(Role.ENGAGEMENT_OFFICER)
-    activity = ActivityFactory(status="closed", level="consult", kind="survey")
+    activity: Activity = ActivityFactory(status="closed", level="consult", kind="survey")  # type: ignore[assignment]
     engagement_services.activity_feedback_save(
         actor=officer, activity=activity, feedback=f"You said buses were poor. {STAFF_TYPED}"
     )
