@@ -194,3 +194,67 @@ def meetings_held_between(start: datetime, end: datetime) -> list[tuple[int, int
         .annotate(n=Count("pk"))
     )
     return [(r["standing_group__group_id"], r["n"]) for r in rows]
+
+
+# The check before minutes go public ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedPiece:
+    """One piece of the minutes as the person publishing sees it: the words with what the
+    redactor replaces highlighted, and what the public page shows."""
+
+    label: str
+    segments: list[Any]
+    published: str
+
+    @property
+    def changed(self) -> bool:
+        return any(s.type for s in self.segments)
+
+
+def minutes_pieces(minutes: Minutes) -> list[tuple[str, str]]:
+    """Every piece of text the public minutes page shows, labelled."""
+    pieces = [("The minutes", minutes.text)]
+    if minutes.version > 1 and minutes.correction_reason:
+        pieces.append(("Why they were corrected", minutes.correction_reason))
+    pieces += [(f"What we heard ({i})", h.text) for i, h in enumerate(minutes.heard.all(), 1)]
+    pieces += [
+        (f"Decision ({i})", d.text) for i, d in enumerate(minutes.meeting.decisions.all(), 1)
+    ]
+    return pieces
+
+
+def minutes_check(minutes: Minutes) -> list[CheckedPiece]:
+    """The redactor's check of the minutes, changed pieces first (heard.core.redaction: the
+    same check as every "you said, we did")."""
+    from heard.core import redaction
+
+    checked = []
+    for label, text in minutes_pieces(minutes):
+        found = redaction.spans(text)
+        checked.append(
+            CheckedPiece(label, redaction.segments(text, found), redaction.apply(text, found))
+        )
+    return sorted(checked, key=lambda c: not c.changed)
+
+
+@dataclass(frozen=True)
+class PublicMinutes:
+    text: str
+    correction_reason: str
+    heard: list[str]
+    decisions: list[str]
+
+
+def public_minutes(minutes: Minutes) -> PublicMinutes:
+    """What the public minutes page shows: every piece with personal data replaced by
+    typed placeholders, as the person who published them was shown."""
+    from heard.core.redaction import redact
+
+    return PublicMinutes(
+        text=redact(minutes.text),
+        correction_reason=redact(minutes.correction_reason),
+        heard=[redact(h.text) for h in minutes.heard.all()],
+        decisions=[redact(d.text) for d in minutes.meeting.decisions.all()],
+    )

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import role_of
-from heard.groups import domain
+from heard.groups import domain, selectors
 from heard.groups.models import (
     ActionItem,
     AgendaItem,
@@ -633,11 +633,14 @@ def minutes_publish(*, actor: Any, minutes: Minutes) -> Minutes:
             raise GroupProblem("This group has no public page: make it public first")
         minutes.published_at = timezone.now()
         minutes.save(update_fields=["published_at"])
+        # The public page shows the minutes as the redactor's check left them (the person
+        # publishing was shown each replacement on the meeting page).
+        redacted = any(c.changed for c in selectors.minutes_check(minutes))
         audit_record(
             action=Action.GROUP_MINUTES_PUBLISHED,
             actor=actor,
             subject=minutes,
-            after={"version": minutes.version},
+            after={"version": minutes.version, "redacted": redacted},
         )
     return minutes
 

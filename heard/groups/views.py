@@ -295,6 +295,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "decision_form": forms.DecisionForm(prefix="decision"),
             "action_form": forms.ActionForm(owners=owners, prefix="action"),
             "heard_form": forms.HeardForm(prefix="heard"),
+            # what the redactor replaces, shown before the minutes are published
+            "check": (
+                selectors.minutes_check(minutes[0])
+                if minutes and minutes[0].frozen and not minutes[0].published_at
+                else []
+            ),
         },
     )
 

@@ -33,7 +33,13 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/public/minutes.html",
-        {"sg": sg, "meeting": meeting, "minutes": minutes, "decisions": meeting.decisions.all()},
+        # the words as checked and redacted (never the stored text as typed)
+        {
+            "sg": sg,
+            "meeting": meeting,
+            "minutes": minutes,
+            "shown": selectors.public_minutes(minutes),
+        },
     )
 
 

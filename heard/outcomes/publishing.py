@@ -1,21 +1,19 @@
 """What a "you said, we did" publication holds, and the redactor's check of it.
 
 One shape for both kinds (a consultation's outcome, an activity's feedback): a dict of
-text. Every string in it is run through the analysis engine's redactor
-(``heard_analysis.redact.find_pii``) when it is sent for approval; the approver sees each
+text. Every string in it is run through the analysis engine's redactor (the one check,
+``heard.core.redaction``) when it is sent for approval; the approver sees each
 place the redactor changes, highlighted, beside the text that will be published.
 """
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from heard.core import redaction
+
 # Keys whose values are ours (labels, dates, counts): never personal data, never redacted.
 NOT_REDACTED = frozenset({"changed", "changed_label", "opens_at", "closes_at", "kind"})
-
-# A safety net after the engine (as in the insight bank): any email address it left.
-_EMAIL_LEFT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
 @dataclass(frozen=True)
@@ -36,31 +34,9 @@ class Finding:
         }
 
 
-def _placeholder(kind: str) -> str:
-    from heard_analysis.redact import PLACEHOLDERS
-
-    return PLACEHOLDERS.get(kind, f"[{kind}]")
-
-
-def spans(text: str) -> list[tuple[int, int, str]]:
-    """Where the redactor would change ``text``: (start, end, type), in order."""
-    from heard_analysis.redact import find_pii
-
-    found = [(s.start, s.end, s.type) for s in find_pii(text)]
-    for match in _EMAIL_LEFT.finditer(text):
-        if not any(s < match.end() and match.start() < e for s, e, _ in found):
-            found.append((match.start(), match.end(), "EMAIL"))
-    return sorted(found)
-
-
-def _apply(text: str, found: list[tuple[int, int, str]]) -> str:
-    out, pos = [], 0
-    for start, end, kind in found:
-        out.append(text[pos:start])
-        out.append(_placeholder(kind))
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
+spans = redaction.spans
+_apply = redaction.apply
+Segment = redaction.Segment
 
 
 def leaves(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
@@ -96,12 +72,6 @@ def redact_content(content: dict[str, Any]) -> tuple[dict[str, Any], list[Findin
         return value
 
     return walk(content, ""), findings
-
-
-@dataclass(frozen=True)
-class Segment:
-    text: str
-    type: str = ""  # the kind of personal data found here; "" for plain text
 
 
 @dataclass(frozen=True)
@@ -152,15 +122,8 @@ def checked(content: dict[str, Any], findings: list[dict[str, Any]]) -> list[Che
         if not text:
             continue
         marks = sorted(by_path.get(path, []), key=lambda f: int(f["start"]))
-        segments, pos = [], 0
-        for mark in marks:
-            start, end = int(mark["start"]), int(mark["end"])
-            if start > pos:
-                segments.append(Segment(text[pos:start]))
-            segments.append(Segment(text[start:end], str(mark["type"])))
-            pos = end
-        if pos < len(text):
-            segments.append(Segment(text[pos:]))
-        published = _apply(text, [(int(m["start"]), int(m["end"]), str(m["type"])) for m in marks])
+        found = [(int(m["start"]), int(m["end"]), str(m["type"])) for m in marks]
+        segments = redaction.segments(text, found)
+        published = _apply(text, found)
         result.append(CheckedText(_label(path, content), segments, published))
     return sorted(result, key=lambda c: not c.changed)

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.models import Action, AuditText
+from heard.audit.services import audit_record, audit_text_erase
 from heard.core.text import email_normalise
 from heard.people.equality import QUESTIONS
 from heard.people.models import Consent, EqualityMonitoring, Member, Topic
@@ -84,6 +85,7 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
     """
     with transaction.atomic():
         user = member.user
+        _erase_kept_words(member, actor)
         member.full_name = ERASED_NAME
         member.email = ""
         member.phone = ""
@@ -100,6 +102,27 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
             action=Action.MEMBER_ERASED, actor=actor, subject=member, after={"reason": reason}
         )
     return member
+
+
+def _erase_kept_words(member: Member, actor: Any) -> int:
+    """Words kept for the audit trail (outside the chain) that name the member – their
+    full name or email address, as staff typed them into a theme response or an outcome –
+    are erased with everything kept about the same record; the chain still verifies.
+    (A name written differently, "Mrs Thompson", is not found: erase that record's words
+    with ``audit_text_erase``.)"""
+    needles = [n for n in (" ".join(member.full_name.split()), member.email) if len(n) >= 5]
+    if not needles or member.full_name == ERASED_NAME:
+        return 0
+    mentions = Q()
+    for needle in needles:
+        mentions |= Q(text__icontains=needle)
+    subjects = set(
+        AuditText.objects.filter(mentions, erased_at=None)
+        .exclude(subject_type="")
+        .values_list("subject_type", "subject_id")
+    )
+    subjects.add((member._meta.label_lower, str(member.pk)))
+    return sum(audit_text_erase(actor=actor, about=subject) for subject in sorted(subjects))
 
 
 CONTACT_FIELDS = ("contact_by_email", "contact_by_phone", "contact_by_post")
