@@ -175,7 +175,10 @@ def _protected_rows(pairs: list[tuple[str, int]], total: int, threshold: int) ->
     result = suppression.protect(
         [*values, total], [suppression.Line(tuple(range(k)), k)], threshold, fixed=[k]
     )
-    return [{"label": label, "figure": str(f)} for (label, _), f in zip(pairs, result.figures)]
+    return [
+        {"label": label, "figure": str(f)}
+        for (label, _), f in zip(pairs, result.figures, strict=False)
+    ]
 
 
 def _changes(period: domain.Period) -> list[dict[str, Any]]:
