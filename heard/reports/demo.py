@@ -38,9 +38,12 @@ NARRATIVE = {
         "cottage hospital."
     ),
     "reach": (
-        "We heard from more people aged 18 to 24 than their share of the population, but "
-        "from fewer people from Black, Asian and mixed ethnic groups. Next year we will work "
-        "with community organisations in Norwich and Great Yarmouth to reach them."
+        "Younger adults (18 to 24) answered more than their share of the population, and "
+        "people aged 55 to 74 a little less. Among respondents who answered the ethnicity "
+        "question, White people were under-represented against the Census, partly because "
+        "fewer of them answered it. Next year we will go to older people in Great Yarmouth "
+        "and Waveney, where our membership is thinnest, with Healthwatch and local "
+        "voluntary groups."
     ),
     "groups": (
         "The Stroke Services Reference Group met through the year, published its minutes and "

@@ -428,6 +428,7 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
     limbs = []
     for key, label in engagement_domain.LIMBS.items():
         mine = [a for a in activities if key in (a.limbs or [])]
+        levels = _by_level(mine)
         limbs.append(
             {
                 "key": key,
@@ -435,7 +436,8 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
                 "activities": _activity_rows(mine, per_activity),
                 "activity_count": len(mine),
                 "responses": sum(per_activity.get(a.pk, 0) for a in mine),
-                "by_level": _by_level(mine),
+                "by_level": levels,
+                "levels_used": [row for row in levels if row["activities"]],
                 "proposals": proposals if key == "proposals" else [],
                 "decisions": decisions if key == "decisions" else [],
                 "changes": [c for c in changes if key in c["limbs"]],
