@@ -21,7 +21,9 @@ class CreateForm(NHSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         current = domain.financial_year_of(timezone.localdate())
         years = [y for y in range(current, current - 4, -1) if y not in (taken or set())]
-        self.fields["year"].choices = [
+        field = self.fields["year"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [
             (y, f"{domain.financial_year(y).label} ({domain.financial_year(y).long_label})")
             for y in years
         ]

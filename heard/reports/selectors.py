@@ -198,7 +198,7 @@ def _changes(period: domain.Period) -> list[dict[str, Any]]:
             "changed": [],
         }
         if p.kind == Publication.Kind.OUTCOME and p.proposal is not None:
-            decided = Decision.objects.filter(proposal_id=p.proposal_id).exists()
+            decided = Decision.objects.filter(proposal=p.proposal).exists()
             row["limbs"] = ["decisions" if decided else "proposals"]
             row["url"] = reverse("outcomes_public:detail", args=[p.proposal.slug])
             counts = Counter(

@@ -184,14 +184,16 @@ def annual_report_publish(*, report: AnnualReport, actor: Any) -> ReportVersion:
         number = (previous.version + 1) if previous else 1
         now = timezone.now()
         approver = current.approved_by
-        meta = {
+        approver_name = str(getattr(approver, "full_name", "") or approver or "")
+        reason = current.correction_reason if previous else ""
+        meta: dict[str, Any] = {
             "version": number,
             "published_at": now,
             "approved_on": current.approved_on,
             "approved_at_meeting": current.approved_at_meeting,
-            "approved_by": getattr(approver, "full_name", "") or str(approver or ""),
+            "approved_by": approver_name,
             "supersedes": previous.version if previous else None,
-            "reason": current.correction_reason if previous else "",
+            "reason": reason,
             "draft": False,
         }
         ctx = document.context(narrative=narrative, figures=figures, meta=meta)
@@ -213,11 +215,11 @@ def annual_report_publish(*, report: AnnualReport, actor: Any) -> ReportVersion:
             csv_sha256=document.sha256(annex),
             published_at=now,
             published_by=actor,
-            approved_by_name=meta["approved_by"],
+            approved_by_name=approver_name,
             approved_on=current.approved_on or now.date(),
             approved_at_meeting=current.approved_at_meeting,
             supersedes=previous,
-            reason=meta["reason"],
+            reason=reason,
         )
         current.status = AnnualReport.Status.PUBLISHED
         current.save(update_fields=["status"])

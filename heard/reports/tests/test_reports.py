@@ -59,7 +59,9 @@ def _independent() -> dict:
     approved = [
         p
         for p in Publication.objects.all()
-        if p.status == "approved" and START <= _local(p.decided_at) <= END
+        if p.status == "approved"
+        and p.decided_at is not None
+        and START <= _local(p.decided_at) <= END
     ]
     decisions = [
         d
