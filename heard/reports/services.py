@@ -269,7 +269,12 @@ def annual_report_reopen(*, report: AnnualReport, actor: Any, reason: str) -> An
             actor=actor,
             subject=current,
             before={"status": was},
-            after={"status": current.status, "reason": current.correction_reason},
+            # the reason itself is kept on the report (and the next version); the trail
+            # keeps its fingerprint, as for every free text that might name someone
+            after={
+                "status": current.status,
+                "reason_sha256": document.sha256(current.correction_reason),
+            },
         )
     report.refresh_from_db()
     return report

@@ -44,6 +44,8 @@ def test_annual_report_pages(visitor, make_staff):
     page.get_by_role("button", name="Save").click()
     visitor.check()
     assert "The narrative is saved." in page.locator("main").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "annual-report-staff-draft.png"), full_page=True)
 
     services.annual_report_approve(
         report=report,
@@ -58,5 +60,4 @@ def test_annual_report_pages(visitor, make_staff):
     visitor.check()
     main = page.locator("main").inner_text()
     assert "We asked people about GP access" in main and "fewer than 10" in main
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "annual-report-public.png"), full_page=True)
