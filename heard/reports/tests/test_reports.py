@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from heard.audit.models import AuditEvent
+from heard.audit.models import AuditCheckpoint, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.models import Activity, Response, ResponseEquality
 from heard.groups.models import Meeting
@@ -290,11 +290,16 @@ def test_publication_needs_approval_and_the_right_role(make_staff):
     )
 
 
-def test_published_version_is_frozen_and_a_correction_is_a_new_version(client, make_staff):
+def test_published_version_is_frozen_and_a_correction_is_a_new_version(
+    client, make_staff, django_capture_on_commit_callbacks
+):
     build_year()
     report, officer, board = _approved(make_staff)
     expected = _independent()
-    v1 = services.annual_report_publish(report=report, actor=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        v1 = services.annual_report_publish(report=report, actor=officer)
+    # A legally significant act: the audit chain's head is signed as it commits (ADR 10).
+    assert AuditCheckpoint.objects.filter(reason="annual_report.published").count() == 1
     assert v1.version == 1 and v1.supersedes is None
     assert hashlib.sha256(bytes(v1.pdf)).hexdigest() == v1.pdf_sha256
     assert hashlib.sha256(v1.html.encode()).hexdigest() == v1.html_sha256
