@@ -70,6 +70,16 @@ class AnnualReport(models.Model):
         return {key: getattr(self, key) for key in domain.SECTION_KEYS}
 
 
+class FrozenQuerySet(models.QuerySet["ReportVersion"]):
+    """Published versions are never changed or deleted in bulk either."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ValueError("A published annual report is a record as issued: it never changes.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ValueError("A published annual report is a record as issued: it is never deleted.")
+
+
 class ReportVersion(models.Model):
     """The report exactly as published (version 1, 2…): the HTML page and the tagged PDF
     made from one template, the CSV annex of the figures, the figures and narrative they
@@ -99,7 +109,7 @@ class ReportVersion(models.Model):
     )
     reason = models.TextField(blank=True, help_text="Why this version supersedes the last")
 
-    objects: ClassVar[models.Manager["ReportVersion"]] = models.Manager()
+    objects: ClassVar[models.Manager["ReportVersion"]] = FrozenQuerySet.as_manager()
 
     class Meta:
         ordering = ("report", "-version")

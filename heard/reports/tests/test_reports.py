@@ -313,6 +313,10 @@ def test_published_version_is_frozen_and_a_correction_is_a_new_version(
         v1.save()
     with pytest.raises(ValueError, match="never deleted"):
         v1.delete()
+    with pytest.raises(ValueError, match="never changes"):
+        ReportVersion.objects.filter(pk=v1.pk).update(html="changed")
+    with pytest.raises(ValueError, match="never deleted"):
+        ReportVersion.objects.filter(pk=v1.pk).delete()
     # New records after publication do not change what was published.
     Activity.objects.filter(title="GP access survey").update(title="Renamed afterwards")
     public = client.get(reverse("reports_public:detail", args=[YEAR]))
