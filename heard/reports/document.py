@@ -79,6 +79,10 @@ def annex_csv(figures: dict[str, Any]) -> str:
         add([name, "", "responses", limb["responses"], src["responses"]])
         for row in limb["by_level"]:
             add([name, "Spectrum", row["label"], row["activities"], src["activities"]])
+        for g in limb["audiences"]:
+            add([name, "With whom", "group", g, src["activities"]])
+        for place in limb["places"]:
+            add([name, "With whom", "place", place, src["activities"]])
         for a in limb["activities"]:
             add(
                 [

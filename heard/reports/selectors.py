@@ -411,7 +411,7 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
     start, end = _bounds(period)
     now = now or timezone.now()
     threshold = int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
-    activities = list(activities_in(period).prefetch_related("localities"))
+    activities = list(activities_in(period).prefetch_related("localities", "audience_groups"))
     ids = {a.pk for a in activities}
     in_period = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
     per_activity = dict(
@@ -438,6 +438,9 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
                 "responses": sum(per_activity.get(a.pk, 0) for a in mine),
                 "by_level": levels,
                 "levels_used": [row for row in levels if row["activities"]],
+                # with whom: the groups the activities were for and the places they were about
+                "audiences": sorted({g.name for a in mine for g in a.audience_groups.all()}),
+                "places": sorted({p.name for a in mine for p in a.localities.all()}),
                 "proposals": proposals if key == "proposals" else [],
                 "decisions": decisions if key == "decisions" else [],
                 "changes": [c for c in changes if key in c["limbs"]],

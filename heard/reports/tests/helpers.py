@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from heard.engagement.models import (
     Activity,
+    ActivityLocality,
     Questionnaire,
     QuestionnaireVersion,
     Response,
@@ -83,6 +84,9 @@ def build_year() -> dict[str, Any]:
         opens_at=at(2024, 9, 1),
         closes_at=None,
     )
+    ppg = Group.objects.create(name="Cromer Coast PPG", kind=Group.Kind.PPG)
+    a.audience_groups.add(ppg)
+    ActivityLocality.objects.create(activity=a, name="North Norfolk")
     # Not in the year: a draft, one closed the day before it began, one opened after it.
     ActivityFactory(title="Draft idea", status=S.DRAFT, limbs=["planning"], opens_at=at(2024, 7, 1))
     ActivityFactory(

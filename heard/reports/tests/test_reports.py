@@ -109,6 +109,7 @@ def test_figures_match_counts_computed_independently():
     assert len(f["unmapped"]) == expected["unmapped"] == 1
     planning = next(limb for limb in f["limbs"] if limb["key"] == "planning")
     assert [c["title"] for c in planning["changes"]] == ["GP access: what we did"]
+    assert (planning["audiences"], planning["places"]) == (["Cromer Coast PPG"], ["North Norfolk"])
     decisions = next(limb for limb in f["limbs"] if limb["key"] == "decisions")
     assert [d["title"] for d in decisions["decisions"]] == ["Move the blood-test clinic"]
     channels = {r["label"]: r["figure"] for r in f["reach"]["by_channel"]}
@@ -143,6 +144,7 @@ def test_the_report_renders_as_html_pdf_and_csv_with_the_same_figures(client, ma
     assert f'<dd class="nhsuk-summary-list__value">{expected["responses"]}</dd>' in html
     assert "Move the blood-test clinic" in html and "A private proposal" not in html
     assert "Source:" in html
+    assert "With whom: Cromer Coast PPG; about North Norfolk." in html
     pdf = client.get(reverse("reports:draft_pdf", args=[YEAR]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     reader = PdfReader(io.BytesIO(pdf.content))
