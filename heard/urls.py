@@ -31,9 +31,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/outcomes/", include("heard.outcomes.urls_staff")),
     path("staff/events/", include("heard.events.urls_staff")),
     path("staff/evidence/", include("heard.evidence.urls_staff")),
+    path("staff/annual-reports/", include("heard.reports.urls_staff")),
     path("what-we-are-working-on/", include("heard.proposals.urls_public")),
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),
+    path("annual-reports/", include("heard.reports.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),
     # The NHS.UK frontend's stylesheet without its third-party web fonts (heard/core/assets.py).
     path("assets/nhsuk-frontend.css", nhsuk_css, name="nhsuk_css"),

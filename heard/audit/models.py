@@ -211,6 +211,19 @@ class Action(models.TextChoices):
     EVIDENCE_PACK_BUILT = "evidence.pack_built", "Evidence pack built"
     EVIDENCE_PACK_DOWNLOADED = "evidence.pack_downloaded", "Evidence pack downloaded"
     # end of evidence actions
+    # The annual involvement report (heard.reports)
+    ANNUAL_REPORT_CREATED = "annual_report.created", "Annual involvement report started"
+    ANNUAL_REPORT_NARRATIVE_CHANGED = (
+        "annual_report.narrative_changed",
+        "Annual involvement report: narrative changed",
+    )
+    ANNUAL_REPORT_APPROVED = (
+        "annual_report.approved",
+        "Annual involvement report approved by the board",
+    )
+    ANNUAL_REPORT_PUBLISHED = "annual_report.published", "Annual involvement report published"
+    ANNUAL_REPORT_REOPENED = "annual_report.reopened", "Annual involvement report reopened"
+    # end of annual report actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

@@ -381,6 +381,7 @@ CHECKPOINT_AFTER: frozenset[str] = frozenset(
         Action.SIGNIFICANCE_OVERRIDDEN,
         Action.OUTCOME_REPORT_ISSUED,
         Action.DECISION_RECORDED,
+        Action.ANNUAL_REPORT_PUBLISHED,  # the statutory annual report, stored as issued
         Action.ACT_REFUSED,
         Action.PERSONAL_TEXT_ERASED,
     }

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "heard.consultations",
     "heard.outcomes",
     "heard.evidence",
+    "heard.reports",
     "heard.staff",
     "heard.public",
     "heard.demo",

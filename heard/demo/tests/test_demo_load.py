@@ -25,6 +25,26 @@ def test_demo_load_is_idempotent_and_covers_every_role(
     call_command("demo_load", "--quiet")
     assert (User.objects.count(), AuditEvent.objects.count()) == (users, events)
     assert audit_verify().ok
+    # The demo year's annual involvement report is published, with its figures from the
+    # records: responses in the financial year counted here row by row.
+    from datetime import date
+
+    from django.utils import timezone
+
+    from heard.engagement.models import Response
+    from heard.reports.models import ReportVersion
+
+    today = timezone.localdate()
+    year = today.year if today.month >= 4 else today.year - 1
+    version = ReportVersion.objects.get(report__year=year)
+    assert bytes(version.pdf).startswith(b"%PDF") and "Annual involvement report" in version.html
+    start, end = date(year, 4, 1), date(year + 1, 3, 31)
+    in_year = sum(
+        1
+        for r in Response.objects.all()
+        if start <= timezone.localtime(r.submitted_at).date() <= end
+    )
+    assert in_year > 0 and version.figures["totals"]["responses"] == in_year
     # The demo member of the public is a member: member sign-in mails them a link.
     member = Member.objects.get(user__email="member@demo.heard.example")
     assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None

@@ -28,6 +28,7 @@ from heard.outcomes import demo as outcomes_demo
 from heard.people import demo as people_demo
 from heard.people.models import Consent, Member
 from heard.people.services.members import member_create
+from heard.reports import demo as reports_demo
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [
@@ -77,6 +78,7 @@ class Command(BaseCommand):
             groups_demo,
             analysis_demo,
             outcomes_demo,
+            reports_demo,
         ):
             made = part.load(None if options["quiet"] else self.stdout)
             _refresh_planner_statistics()
