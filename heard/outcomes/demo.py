@@ -36,6 +36,7 @@ from heard.assessment import services as assessment
 from heard.assessment.models import Checkpoint
 from heard.consultations import services as consultations
 from heard.consultations.models import Consultation, DocumentSection
+from heard.core.actors import CLOCK
 from heard.engagement import hooks as engagement_hooks
 from heard.engagement import services as engagement_services
 from heard.engagement.models import (
@@ -310,8 +311,8 @@ def _miu() -> None:
         engagement_services.activity_transition(
             activity=consultation.activity,
             target="closed",
+            actor=CLOCK,
             now=closes + timedelta(minutes=1),
-            by_clock=True,
         )
         consultations.osc_save(
             actor=officer,
