@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.audit.selectors import audit_text
 from heard.consultations import services
 from heard.consultations.tests.helpers import passing_consultation
+from heard.core.actors import CLOCK
 from heard.core.roles import Role
 from heard.engagement.models import Activity
 from heard.engagement.selectors_responses import version_view
@@ -28,7 +30,9 @@ REASON = (
 
 @pytest.fixture
 def opened():
-    consultation = services.consultation_open(actor=None, consultation=passing_consultation())
+    consultation = services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
+    )
     return consultation, consultation.activity
 
 
@@ -135,6 +139,6 @@ def test_close_it_now_asks_why_and_refuses_without_a_reason(client, make_staff, 
 def test_the_clock_closing_on_time_is_not_an_early_close(opened):
     _consultation, activity = opened
     published = activity.closes_at
-    closed = activity_transition(activity=activity, target="closed", now=published, by_clock=True)
+    closed = activity_transition(activity=activity, target="closed", now=published, actor=CLOCK)
     assert closed.closes_at == published and not closed.closed_early
     assert Activity.objects.get(pk=activity.pk).scheduled_closes_at is None
