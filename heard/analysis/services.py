@@ -853,7 +853,7 @@ def codings_bulk(
             elif coding.status == target:
                 continue  # already so: the same act twice changes nothing
             else:
-                coding.status, coding.by, coding.at = target, actor, now
+                coding.status, coding.by, coding.at = target, person(actor), now
                 coding.save(update_fields=["status", "by", "at"])
             entries.append(
                 AuditEntry(

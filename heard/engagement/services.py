@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
-from heard.core.actors import CLOCK, NotPermitted, SystemActor, require
+from heard.core.actors import CLOCK, NotPermitted, SystemActor, person, require
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality, Questionnaire
 from heard.people.models import Group, Topic
@@ -103,7 +103,7 @@ def activity_save(
     with transaction.atomic():
         creating = activity is None
         if activity is None:
-            activity = Activity(owner=actor if getattr(actor, "is_authenticated", False) else None)
+            activity = Activity(owner=person(actor))
             before: dict[str, Any] = {}
         else:
             activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -210,9 +210,7 @@ def activity_transition(
             if early:
                 locked.scheduled_closes_at = locked.closes_at
                 locked.closed_early_reason = " ".join(reason.split())
-                locked.closed_early_by = (
-                    actor if getattr(actor, "is_authenticated", False) else None
-                )
+                locked.closed_early_by = person(actor)
                 update += ["scheduled_closes_at", "closed_early_reason", "closed_early_by"]
                 extra = {
                     "closed_early": True,

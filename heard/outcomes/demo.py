@@ -58,8 +58,10 @@ CLINIC_TITLE = "Moving the Wymford blood-test clinic to the library building acr
 RESPONSES = 300
 
 
-def _staff(email: str) -> User | None:
-    return User.objects.filter(email=email).first()
+def _staff(email: str) -> User:
+    """A demo staff member (made by demo_load first): the demo acts as the person whose
+    job it is, and every service checks their permission."""
+    return User.objects.get(email=email)
 
 
 def load(out: Any = None) -> dict[str, int]:
