@@ -16,9 +16,13 @@ task – is not a person and holds no permission. It acts as a :class:`SystemAct
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, ClassVar, Protocol
 
+import rules
 from django.core.exceptions import PermissionDenied
+
+from heard.core.roles import Role
 
 
 class PermissionHolder(Protocol):
@@ -87,7 +91,38 @@ def require(
     if actor is None or not getattr(actor, "is_authenticated", False):
         raise refusal(f"Sign in as staff who may {to}.", permission=permission)
     if not actor.has_perm(permission, obj):
-        raise refusal(f"You do not have permission to {to}.", permission=permission)
+        who = who_may(permission)
+        raise refusal(
+            f"You do not have permission to {to}" + (f": only {who} may." if who else "."),
+            permission=permission,
+        )
+
+
+@dataclass(frozen=True)
+class _Holder:
+    """Someone holding ``role``, to ask the rules who may do something."""
+
+    role: str
+    is_authenticated: ClassVar[bool] = True
+    is_active: ClassVar[bool] = True
+
+
+def _article(label: str) -> str:
+    return ("an " if label[0] in "aeiou" else "a ") + label
+
+
+@cache
+def who_may(permission: str) -> str:
+    """The staff roles holding ``permission`` in words ("an administrator or a decision
+    maker"), read from the rules themselves so the message cannot drift from them."""
+    names = [
+        _article(role.label.lower())
+        for role in Role
+        if rules.has_perm(permission, _Holder(role.value))
+    ]
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " or " + names[-1]
 
 
 def person(actor: object) -> Any:

@@ -184,4 +184,7 @@ def test_a_not_permitted_refusal_is_an_outcome_refusal_too() -> None:
     made = _consulted()
     with pytest.raises(services.OutcomeRefused) as refused:
         _theme_response(StaffFactory(role=Role.SCRUTINY_READER, totp=False), made)
-    assert refused.value.problems == ["You do not have permission to change the outcome report."]
+    assert refused.value.problems == [
+        "You do not have permission to change the outcome report: only an administrator, "
+        "an engagement officer, an analyst or a programme lead may."
+    ]
