@@ -13,7 +13,7 @@ from heard.audit.models import Action, AuditEvent
 from heard.audit.selectors import audit_text
 from heard.consultations import services
 from heard.consultations.tests.helpers import passing_consultation
-from heard.core.actors import CLOCK
+from heard.core.actors import CLOCK, NotPermitted
 from heard.core.roles import Role
 from heard.engagement.models import Activity
 from heard.engagement.selectors_responses import version_view
@@ -41,16 +41,25 @@ def _close(activity, actor, reason=""):
 
 
 @pytest.mark.parametrize(
-    "role", [Role.ENGAGEMENT_OFFICER, Role.ANALYST, Role.SCRUTINY_READER, Role.DECISION_MAKER]
+    ("role", "refusal", "message"),
+    [
+        # May close activities, but not a formal consultation before its time.
+        (Role.ENGAGEMENT_OFFICER, TransitionRefused, "Only a programme lead or an administrator"),
+        # May not open or close activities at all: refused before anything is looked at.
+        (Role.ANALYST, NotPermitted, "only an administrator, an engagement officer or a"),
+        (Role.SCRUTINY_READER, NotPermitted, "only an administrator, an engagement officer or a"),
+        (Role.DECISION_MAKER, NotPermitted, "only an administrator, an engagement officer or a"),
+    ],
 )
-def test_only_an_authorised_role_may_close_it_early(make_staff, opened, role):
+def test_only_an_authorised_role_may_close_it_early(make_staff, opened, role, refusal, message):
     _consultation, activity = opened
-    with pytest.raises(TransitionRefused, match="Only a programme lead or an administrator"):
+    with pytest.raises(refusal, match=message) as refused:
         _close(activity, make_staff(role), REASON)
     activity.refresh_from_db()
     assert activity.status == "open" and not activity.closed_early
-    [refusal] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
-    assert refusal.after["act"] == "activity.closed"
+    [event] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
+    assert event.after["act"] == "activity.closed"
+    assert event.after["reason"] == str(refused.value)
 
 
 @pytest.mark.parametrize("reason", ["", "x", "-", "n/a", "N/A", ".", "tbc", "Because"])

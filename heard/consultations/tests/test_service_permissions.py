@@ -20,6 +20,7 @@ from heard.consultations.tests.helpers import (
     ready_proposal,
 )
 from heard.core.roles import Role
+from heard.people.models import Group
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +50,13 @@ def _opened() -> dict[str, Any]:
         actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
     )
     return {"consultation": consultation}
+
+
+def _with_group() -> dict[str, Any]:
+    group = Group.objects.create(
+        name="Healthwatch Norfolk", kind="organisation", email="hello@healthwatch.example"
+    )
+    return {"consultation": make_consultation(), "group": group}
 
 
 def _with_council() -> dict[str, Any]:
@@ -167,11 +175,11 @@ CASES = [
             consultation=made["consultation"],
             subject="Have your say",
             message="We are consulting on the minor injuries unit.",
-            group_ids=[],
-            include_members=True,
+            group_ids=[made["group"].pk],
+            include_members=False,
             base_url="https://heard.example",
         ),
-        _consultation,
+        _with_group,
     ),
     Case(
         "midpoint_record",

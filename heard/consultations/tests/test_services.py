@@ -544,7 +544,7 @@ def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
         )
     group = Group.objects.create(name="Healthwatch", kind="organisation", email="h@example.com")
     kwargs = {
-        "actor": None,
+        "actor": staff_member(Role.ENGAGEMENT_OFFICER),
         "consultation": consultation,
         "subject": "Have your say",
         "message": "Please respond.",
