@@ -11,7 +11,7 @@ with who tried, what, and why it was refused.
 
 Heard acting on its own – the clock opening and closing activities on time, a background
 task – is not a person and holds no permission. It acts as a :class:`SystemActor`
-(``CLOCK``, ``TASK``), passed explicitly, and only where a service says the system may
+(``CLOCK``, ``TASK``, ``SETUP``), passed explicitly, and only where a service says it may
 (``require(..., system=True)``); ``None`` is never a silent way past the check.
 """
 

@@ -17,7 +17,7 @@ from heard.core.actors import CLOCK, NotPermitted
 from heard.core.roles import Role
 from heard.engagement import services, services_formats
 from heard.engagement import services_questionnaires as builder
-from heard.engagement.models import FormatRequest, Question
+from heard.engagement.models import Answer, FormatRequest, Question, Response
 from heard.engagement.tests.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +52,24 @@ def _questionnaire() -> dict[str, Any]:
     )
     questions = list(Question.objects.filter(version__questionnaire=q).order_by("position"))
     return {"q": q, "section": section, "empty": empty, "questions": questions}
+
+
+def _with_draft() -> dict[str, Any]:
+    """A questionnaire people have answered, then changed: the change is a draft."""
+    made = _questionnaire()
+    q, version = made["q"], made["q"].current_version()
+    response = Response.objects.create(
+        activity=q.activity, questionnaire=q, version=version, reference="HYS-PERM-0001"
+    )
+    Answer.objects.create(response=response, question=made["questions"][0], text="Kind staff.")
+    builder.section_save(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        q=q,
+        section_id=made["section"].pk,
+        title="Your experience",
+    )
+    assert q.versions.filter(published_at__isnull=True).count() == 1  # v1 stays public
+    return made
 
 
 def _request() -> dict[str, Any]:
@@ -159,7 +177,7 @@ CASES = [
         "questionnaire_draft_publish",
         CHANGERS,
         lambda actor, made: builder.questionnaire_draft_publish(actor=actor, q=made["q"]),
-        _questionnaire,
+        _with_draft,
         act="questionnaire.publish",
         subject=lambda made: ("engagement.questionnaire", str(made["q"].pk)),
     ),
@@ -167,7 +185,7 @@ CASES = [
         "questionnaire_draft_discard",
         CHANGERS,
         lambda actor, made: builder.questionnaire_draft_discard(actor=actor, q=made["q"]),
-        _questionnaire,
+        _with_draft,
     ),
     Case(
         "activity_document_add",
