@@ -59,9 +59,7 @@ def _scored_panel() -> dict[str, Any]:
     made = _panel()
     proposal = made["proposal"]
     made["scores"] = {
-        (o.pk, c.pk): 3
-        for o in proposal.options.all()  # type: ignore[attr-defined]
-        for c in proposal.criteria.all()  # type: ignore[attr-defined]
+        (o.pk, c.pk): 3 for o in proposal.options.all() for c in proposal.criteria.all()
     }
     return made
 
