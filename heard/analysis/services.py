@@ -8,10 +8,10 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.actors import Actor
 from heard.analysis import domain, selectors
 from heard.analysis.models import (
     AnalysisRun,
@@ -23,7 +23,8 @@ from heard.analysis.models import (
     Theme,
 )
 from heard.audit.models import Action
-from heard.audit.services import AuditEntry, audit_record, audit_record_many
+from heard.audit.services import AuditEntry, audit_record, audit_record_many, audits_refusals
+from heard.core.actors import TASK, person, require
 from heard.core.substance import is_placeholder, reason_problems
 from heard.engagement.models import Answer, Question
 from heard.insight.services_themes import AnswerAnalysed, insights_annotate
@@ -36,6 +37,11 @@ class AnalysisProblem(ValueError):
 
 
 # Runs --------------------------------------------------------------------------------
+
+
+RUN = "analysis.run_analysis"
+CODEFRAME = "analysis.change_codeframe"
+CODE = "analysis.code_answers"
 
 
 def active_run(question: Question) -> AnalysisRun | None:
@@ -53,13 +59,14 @@ def _abandoned(run: AnalysisRun) -> bool:
     return timezone.now() - since > domain.ABANDONED_AFTER
 
 
-def analysis_run_start(*, question: Question, actor: Any, seed: int = 0) -> AnalysisRun:
+def analysis_run_start(*, question: Question, actor: Actor, seed: int = 0) -> AnalysisRun:
     """Queue an analysis of one free-text question; the work runs as a background task.
 
     Raises AnalysisProblem for a question that is not free text, or while another run of
     the same question is waiting or running (one at a time, so results do not interleave);
     a run abandoned for longer than domain.ABANDONED_AFTER is marked failed instead.
     """
+    require(actor, RUN, to="run an analysis")
     if not question.is_free_text:
         raise AnalysisProblem(
             "Only free-text questions can be analysed. Choose a question people answered "
@@ -94,7 +101,7 @@ def analysis_run_start(*, question: Question, actor: Any, seed: int = 0) -> Anal
                 "then run it again if you need to."
             )
         run = AnalysisRun.objects.create(
-            question=question, created_by=actor, seed=seed, stage="Waiting to start"
+            question=question, created_by=person(actor), seed=seed, stage="Waiting to start"
         )
         audit_record(
             action=Action.ANALYSIS_RUN_STARTED,
@@ -414,7 +421,7 @@ def _execute(run: AnalysisRun, progress: _Progress) -> None:
         _write_back(question=question, answer_ids=answer_ids, with_sentiment=True)
         audit_record(
             action=Action.ANALYSIS_RUN_COMPLETED,
-            actor=None,
+            actor=TASK,
             subject=run,
             before={"status": domain.RunStatus.RUNNING},
             after={
@@ -494,8 +501,9 @@ def _clean_name(codeframe: Codeframe, name: str, *, exclude: int | None = None) 
     return name
 
 
-def theme_update(*, theme: Theme, actor: Any, name: str, description: str) -> Theme:
+def theme_update(*, theme: Theme, actor: Actor, name: str, description: str) -> Theme:
     """Rename or describe a theme. Raises AnalysisProblem for a blank or clashing name."""
+    require(actor, CODEFRAME, to="change a codeframe")
     with transaction.atomic():
         clean = _clean_name(theme.codeframe, name, exclude=theme.pk)
         before = {
@@ -523,11 +531,12 @@ def theme_update(*, theme: Theme, actor: Any, name: str, description: str) -> Th
 def theme_add(
     *,
     codeframe: Codeframe,
-    actor: Any,
+    actor: Actor,
     name: str,
     description: str = "",
     parent: Theme | None = None,
 ) -> Theme:
+    require(actor, CODEFRAME, to="change a codeframe")
     with transaction.atomic():
         theme = Theme.objects.create(
             codeframe=codeframe,
@@ -581,8 +590,9 @@ def _move_codings(codings: Sequence[Coding], target: Theme) -> int:
     return moved
 
 
-def theme_merge(*, source: Theme, target: Theme, actor: Any) -> Theme:
+def theme_merge(*, source: Theme, target: Theme, actor: Actor) -> Theme:
     """Merge ``source`` into ``target``: its codings and sub-themes move, then it goes."""
+    require(actor, CODEFRAME, to="change a codeframe")
     if source.pk == target.pk or source.codeframe_id != target.codeframe_id:
         raise AnalysisProblem("Choose a different theme of the same question to merge into.")
     with transaction.atomic():
@@ -611,8 +621,9 @@ def theme_merge(*, source: Theme, target: Theme, actor: Any) -> Theme:
     return target
 
 
-def theme_split(*, theme: Theme, actor: Any, name: str, answer_ids: Sequence[int]) -> Theme:
+def theme_split(*, theme: Theme, actor: Actor, name: str, answer_ids: Sequence[int]) -> Theme:
     """Make a sub-theme of ``theme`` and move the codings of the chosen answers to it."""
+    require(actor, CODEFRAME, to="change a codeframe")
     if not answer_ids:
         raise AnalysisProblem("Choose at least one response to move to the new theme.")
     with transaction.atomic():
@@ -638,10 +649,11 @@ def theme_split(*, theme: Theme, actor: Any, name: str, answer_ids: Sequence[int
     return new
 
 
-def theme_delete(*, theme: Theme, actor: Any, move_to: Theme | None = None) -> int:
+def theme_delete(*, theme: Theme, actor: Actor, move_to: Theme | None = None) -> int:
     """Delete a theme. Its codings move to ``move_to`` when given, else they are removed
     (people's decisions about that theme included – the audit event keeps the count).
     Returns the number of codings moved or removed."""
+    require(actor, CODEFRAME, to="change a codeframe")
     if move_to is not None and (
         move_to.pk == theme.pk or move_to.codeframe_id != theme.codeframe_id
     ):
@@ -678,23 +690,24 @@ def theme_delete(*, theme: Theme, actor: Any, move_to: Theme | None = None) -> i
 # Coding decisions ----------------------------------------------------------------------
 
 
-def _mark_reviewed_if_decided(answer_id: int, actor: Any) -> bool:
+def _mark_reviewed_if_decided(answer_id: int, actor: Actor) -> bool:
     if Coding.objects.filter(answer_id=answer_id, status=Coding.Status.SUGGESTED).exists():
         return False
     updated = AnswerAnalysis.objects.filter(answer_id=answer_id, reviewed_at__isnull=True).update(
-        reviewed_at=timezone.now(), reviewed_by=actor, needs_review=False
+        reviewed_at=timezone.now(), reviewed_by=person(actor), needs_review=False
     )
     return bool(updated)
 
 
-def coding_decide(*, coding: Coding, actor: Any, accept: bool) -> bool:
+def coding_decide(*, coding: Coding, actor: Actor, accept: bool) -> bool:
     """Accept or reject a suggested theme. Returns True when that was the answer's last
     open suggestion (the answer is then reviewed and the queue moves on)."""
+    require(actor, CODE, to="code answers")
     with transaction.atomic():
         coding = Coding.objects.select_for_update().get(pk=coding.pk)
         before = coding.status
         coding.status = Coding.Status.ACCEPTED if accept else Coding.Status.REJECTED
-        coding.by = actor
+        coding.by = person(actor)
         coding.at = timezone.now()
         coding.save(update_fields=["status", "by", "at"])
         audit_record(
@@ -719,9 +732,10 @@ def coding_decide(*, coding: Coding, actor: Any, accept: bool) -> bool:
     return done
 
 
-def coding_add(*, answer_id: int, theme: Theme, actor: Any) -> Coding:
+def coding_add(*, answer_id: int, theme: Theme, actor: Actor) -> Coding:
     """Code an answer by hand with a theme (accepting the machine's suggestion if it had
     made the same one)."""
+    require(actor, CODE, to="code answers")
     with transaction.atomic():
         coding = Coding.objects.select_for_update().filter(answer_id=answer_id, theme=theme).first()
         before = coding.status if coding else None
@@ -731,12 +745,12 @@ def coding_add(*, answer_id: int, theme: Theme, actor: Any) -> Coding:
                 theme=theme,
                 source=Coding.Source.PERSON,
                 status=Coding.Status.ACCEPTED,
-                by=actor,
+                by=person(actor),
                 at=timezone.now(),
             )
         else:
             coding.status = Coding.Status.ACCEPTED
-            coding.by = actor
+            coding.by = person(actor)
             coding.at = timezone.now()
             coding.save(update_fields=["status", "by", "at"])
         audit_record(
@@ -750,9 +764,10 @@ def coding_add(*, answer_id: int, theme: Theme, actor: Any) -> Coding:
     return coding
 
 
-def answer_reviewed(*, analysis: AnswerAnalysis, actor: Any) -> None:
+def answer_reviewed(*, analysis: AnswerAnalysis, actor: Actor) -> None:
     """Mark an answer reviewed (no more themes apply). Raises AnalysisProblem while it
     still has suggestions nobody has accepted or rejected."""
+    require(actor, CODE, to="code answers")
     with transaction.atomic():
         if Coding.objects.filter(
             answer_id=analysis.answer_id, status=Coding.Status.SUGGESTED
@@ -761,7 +776,7 @@ def answer_reviewed(*, analysis: AnswerAnalysis, actor: Any) -> None:
                 "Accept or reject each suggested theme before marking this response as reviewed."
             )
         AnswerAnalysis.objects.filter(pk=analysis.pk).update(
-            reviewed_at=timezone.now(), reviewed_by=actor, needs_review=False
+            reviewed_at=timezone.now(), reviewed_by=person(actor), needs_review=False
         )
         audit_record(
             action=Action.CODING_REVIEWED,
@@ -784,7 +799,7 @@ def codings_bulk(
     question: Question,
     answer_ids: Sequence[int],
     theme: Theme,
-    actor: Any,
+    actor: Actor,
     apply: bool,
 ) -> int:
     """Apply a theme to many answers at once (each coding accepted by this person), or
@@ -795,8 +810,7 @@ def codings_bulk(
     Refused: staff without ``analysis.code_answers``; no answers chosen; more than
     ``BULK_LIMIT`` at once; a theme of another question; answers not analysed for this
     question (a tampered form)."""
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("analysis.code_answers"):
-        raise PermissionDenied("Only staff who code responses can change themes in bulk.")
+    require(actor, CODE, to="code answers")
     ids = sorted({int(a) for a in answer_ids})
     if not ids:
         raise AnalysisProblem("Choose at least one response.")
@@ -833,13 +847,13 @@ def codings_bulk(
                     theme=theme,
                     source=Coding.Source.PERSON,
                     status=target,
-                    by=actor,
+                    by=person(actor),
                     at=now,
                 )
             elif coding.status == target:
                 continue  # already so: the same act twice changes nothing
             else:
-                coding.status, coding.by, coding.at = target, actor, now
+                coding.status, coding.by, coding.at = target, person(actor), now
                 coding.save(update_fields=["status", "by", "at"])
             entries.append(
                 AuditEntry(
@@ -921,10 +935,11 @@ def _content(themes: Sequence[SignedTheme]) -> list[tuple[Any, ...]]:
     ]
 
 
+@audits_refusals("codeframe.sign_off", subject="codeframe")
 def codeframe_sign_off(
     *,
     codeframe: Codeframe,
-    actor: Any,
+    actor: Actor,
     reason: str = "",
     quotes: Mapping[int, Sequence[int]] | None = None,
 ) -> CodeframeVersion:
@@ -939,8 +954,7 @@ def codeframe_sign_off(
     description; a chosen quote not coded with its theme now or from someone who did not
     consent to publication; a version after the first without a reason a reader could
     follow, or when nothing changed since the last one was signed off."""
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("analysis.change_codeframe"):
-        raise PermissionDenied("Only analysts can sign off a codeframe.")
+    require(actor, CODEFRAME, to="sign off a codeframe")
     with transaction.atomic():
         frame = Codeframe.objects.select_for_update().get(pk=codeframe.pk)
         last = selectors.signed_off(frame)
@@ -991,7 +1005,7 @@ def codeframe_sign_off(
         version = CodeframeVersion.objects.create(
             codeframe=frame,
             number=(last.number + 1) if last else 1,
-            signed_off_by=actor,
+            signed_off_by=person(actor),
             signed_off_at=timezone.now(),
             reason=reason if last else "",
             edit_version=frame.version,

@@ -10,11 +10,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.actors import Actor
 from heard.assessment import appraisal, documents, significance
 from heard.assessment.models import (
     Appraisal,
@@ -33,6 +34,7 @@ from heard.assessment.models import (
 )
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
+from heard.core.actors import person, require
 
 # ---------------------------------------------------------------------------------------
 # Options appraisal
@@ -44,6 +46,13 @@ OPTION_FIELDS = ("title", "description", "is_do_nothing", "is_preferred", "estim
 # Once a proposal is decided, its options appraisal and significance assessment are part
 # of the record the decision rests on: they can no longer change (the EqIA review and the
 # notices stay open, since the equality duty continues after a decision).
+CHANGE = "assessment.change_assessment"
+
+
+def _may_change(actor: Actor) -> None:
+    require(actor, CHANGE, to="change the options appraisal, significance or assurance record")
+
+
 _FROZEN_FROM = ("decided", "implementation", "evaluation")
 
 
@@ -66,7 +75,7 @@ def _option_state(option: Option) -> dict[str, Any]:
 
 def option_save(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     option: Option | None = None,
     title: str,
@@ -79,6 +88,7 @@ def option_save(
 ) -> Option:
     """Add or change an option. Only one "do nothing" and one preferred option per
     proposal; setting one aside needs a reason (it feeds the consultation document)."""
+    _may_change(actor)
     _open_for_change(proposal)
     set_aside_reason = set_aside_reason.strip()
     if set_aside and not set_aside_reason:
@@ -123,13 +133,14 @@ def option_save(
 
 def criterion_save(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     criterion: Criterion | None = None,
     name: str,
     description: str = "",
     weight: Decimal,
 ) -> Criterion:
+    _may_change(actor)
     _open_for_change(proposal)
     if weight < 0:
         raise ValidationError("A weight cannot be negative.")
@@ -161,8 +172,9 @@ def criterion_save(
     return criterion
 
 
-def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
+def criterion_remove(*, actor: Actor, criterion: Criterion) -> None:
     """Remove a criterion and every panel's scores on it (the audit event keeps them)."""
+    _may_change(actor)
     _open_for_change(criterion.proposal)
     with transaction.atomic():
         scores = {
@@ -178,8 +190,9 @@ def criterion_remove(*, actor: Any, criterion: Criterion) -> None:
         criterion.delete()
 
 
-def weights_agreed(*, actor: Any, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
+def weights_agreed(*, actor: Actor, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
     """Record who agreed the criteria and weights with stakeholders, and when."""
+    _may_change(actor)
     _open_for_change(proposal)
     if not agreed_by.strip():
         raise ValidationError("Say who agreed the criteria and weights.")
@@ -210,13 +223,14 @@ def weights_agreed(*, actor: Any, proposal: Any, agreed_by: str, agreed_on: date
 
 def panel_save(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     panel: Panel | None = None,
     name: str,
     description: str = "",
     scored_on: date | None = None,
 ) -> Panel:
+    _may_change(actor)
     _open_for_change(proposal)
     with transaction.atomic():
         same = Panel.objects.filter(proposal=proposal, name__iexact=name.strip())
@@ -245,8 +259,9 @@ def panel_save(
     return panel
 
 
-def panel_remove(*, actor: Any, panel: Panel) -> None:
+def panel_remove(*, actor: Actor, panel: Panel) -> None:
     """Remove a panel and its scores (the audit event keeps them)."""
+    _may_change(actor)
     _open_for_change(panel.proposal)
     with transaction.atomic():
         scores = {
@@ -262,13 +277,14 @@ def panel_remove(*, actor: Any, panel: Panel) -> None:
 
 
 def scores_save(
-    *, actor: Any, panel: Panel, scores: dict[tuple[int, int], int | None]
+    *, actor: Actor, panel: Panel, scores: dict[tuple[int, int], int | None]
 ) -> list[tuple[int, int]]:
     """Save a panel's scores: ``scores[(option_id, criterion_id)]``; None clears a cell.
 
     Returns the cells still missing. Saving the same scores twice changes nothing (and
     records no audit event).
     """
+    _may_change(actor)
     _open_for_change(panel.proposal)
     option_ids = set(Option.objects.filter(proposal=panel.proposal_id).values_list("pk", flat=True))
     criterion_ids = set(
@@ -312,7 +328,7 @@ def scores_save(
 
 def significance_save(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     areas: dict[str, dict[str, Any]],
     summary: str = "",
@@ -321,6 +337,7 @@ def significance_save(
 
     All four must be given, each with who is affected and the evidence.
     """
+    _may_change(actor)
     _open_for_change(proposal)
     wanted = {a.value for a in significance.Area}
     if set(areas) != wanted:
@@ -353,7 +370,7 @@ def significance_save(
                 },
             )
         assessment.summary = summary
-        assessment.assessed_by = actor if getattr(actor, "pk", None) else None
+        assessment.assessed_by = person(actor)
         assessment.assessed_at = timezone.now()
         assessment.save()
         result = significance.determine(
@@ -377,12 +394,11 @@ def significance_save(
 
 @audits_refusals("significance.override", subject="proposal")
 def significance_override(
-    *, actor: Any, proposal: Any, consultation_required: bool, reason: str
+    *, actor: Actor, proposal: Any, consultation_required: bool, reason: str
 ) -> SignificanceAssessment:
     """A reasoned override of the determination; only an authorised role may record it."""
+    require(actor, "assessment.override_significance", to="override the significance determination")
     _open_for_change(proposal)
-    if not actor.has_perm("assessment.override_significance"):
-        raise PermissionDenied("Only an administrator or a decision maker may override.")
     if not reason.strip():
         raise ValidationError("Give the reasons for the override.")
     with transaction.atomic():
@@ -397,7 +413,7 @@ def significance_override(
         }
         assessment.override_required = consultation_required
         assessment.override_reason = reason.strip()
-        assessment.override_by = actor
+        assessment.override_by = person(actor)
         assessment.override_at = timezone.now()
         assessment.save()
         audit_record(
@@ -412,13 +428,14 @@ def significance_override(
 
 def urgent_path_record(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     reason: str,
     notice_sent_on: date,
     notice_to: str,
     notice_text: str,
 ) -> UrgentPath:
+    _may_change(actor)
     _open_for_change(proposal)
     if not (reason.strip() and notice_to.strip() and notice_text.strip()):
         raise ValidationError("Give the reason, who was told and what they were told.")
@@ -437,7 +454,7 @@ def urgent_path_record(
                 "notice_sent_on": notice_sent_on,
                 "notice_to": notice_to.strip(),
                 "notice_text": notice_text.strip(),
-                "recorded_by": actor,
+                "recorded_by": person(actor),
                 "recorded_at": timezone.now(),
             },
         )
@@ -452,8 +469,9 @@ def urgent_path_record(
 
 
 def reconfiguration_notice_record(
-    *, actor: Any, proposal: Any, notified_on: date, osc_view: str
+    *, actor: Actor, proposal: Any, notified_on: date, osc_view: str
 ) -> ReconfigurationNotice:
+    _may_change(actor)
     if not osc_view.strip():
         raise ValidationError("Give the overview and scrutiny committee's view.")
     with transaction.atomic():
@@ -467,7 +485,7 @@ def reconfiguration_notice_record(
             defaults={
                 "notified_on": notified_on,
                 "osc_view": osc_view.strip(),
-                "recorded_by": actor,
+                "recorded_by": person(actor),
                 "recorded_at": timezone.now(),
             },
         )
@@ -486,7 +504,8 @@ def reconfiguration_notice_record(
 # ---------------------------------------------------------------------------------------
 
 
-def bed_closures_save(*, actor: Any, proposal: Any, significant: bool) -> AssuranceSettings:
+def bed_closures_save(*, actor: Actor, proposal: Any, significant: bool) -> AssuranceSettings:
+    _may_change(actor)
     with transaction.atomic():
         record, _ = AssuranceSettings.objects.select_for_update().get_or_create(proposal=proposal)
         before = {"significant_bed_closures": record.significant_bed_closures}
@@ -505,13 +524,14 @@ def bed_closures_save(*, actor: Any, proposal: Any, significant: bool) -> Assura
 
 def assurance_test_save(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     test: str,
     evidence: str,
     condition: str = "",
     document: File | None = None,
 ) -> AssuranceTest:
+    _may_change(actor)
     test = AssuranceTest.Test(test)
     if not evidence.strip():
         raise ValidationError("Give the evidence for this test.")
@@ -530,7 +550,7 @@ def assurance_test_save(
             record = AssuranceTest(proposal=proposal, test=test)
         record.evidence = evidence.strip()
         record.condition = condition
-        record.recorded_by = actor
+        record.recorded_by = person(actor)
         record.recorded_at = timezone.now()
         if document is not None:
             record.document = document
@@ -551,7 +571,7 @@ def assurance_test_save(
 
 def checkpoint_record(
     *,
-    actor: Any,
+    actor: Actor,
     proposal: Any,
     stage: int,
     outcome: str,
@@ -559,6 +579,7 @@ def checkpoint_record(
     conditions: str = "",
     notes: str = "",
 ) -> Checkpoint:
+    _may_change(actor)
     stage = Checkpoint.Stage(stage)
     outcome = Checkpoint.Outcome(outcome)
     if outcome == Checkpoint.Outcome.PASSED_WITH_CONDITIONS and not conditions.strip():
@@ -581,7 +602,7 @@ def checkpoint_record(
             held_on=held_on,
             conditions=conditions.strip(),
             notes=notes.strip(),
-            recorded_by=actor,
+            recorded_by=person(actor),
         )
         audit_record(
             action=Action.CHECKPOINT_RECORDED,
@@ -592,8 +613,9 @@ def checkpoint_record(
     return checkpoint
 
 
-def eqia_attach(*, actor: Any, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
+def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
     """Attach the EqIA (a new version replaces the old one and clears its review)."""
+    _may_change(actor)
     if documents.problem(file):
         raise ValidationError(documents.problem(file))
     with transaction.atomic():
@@ -606,7 +628,7 @@ def eqia_attach(*, actor: Any, proposal: Any, title: str, file: File) -> Equalit
         eqia.title = title.strip()
         eqia.file = file
         eqia.attached_at = timezone.now()
-        eqia.attached_by = actor
+        eqia.attached_by = person(actor)
         # A new version has not been reviewed yet.
         eqia.reviewed_at = None
         eqia.reviewed_by = None
@@ -622,7 +644,10 @@ def eqia_attach(*, actor: Any, proposal: Any, title: str, file: File) -> Equalit
     return eqia
 
 
-def eqia_review(*, actor: Any, proposal: Any, notes: str) -> EqualityImpactAssessment:
+def eqia_review(*, actor: Actor, proposal: Any, notes: str) -> EqualityImpactAssessment:
+    require(
+        actor, "assessment.review_eqia", to="record the review of the equality impact assessment"
+    )
     if not notes.strip():
         raise ValidationError("Say what the review found.")
     with transaction.atomic():
@@ -632,7 +657,7 @@ def eqia_review(*, actor: Any, proposal: Any, notes: str) -> EqualityImpactAsses
         if eqia is None:
             raise ValidationError("Attach the EqIA before recording its review.")
         eqia.reviewed_at = timezone.now()
-        eqia.reviewed_by = actor
+        eqia.reviewed_by = person(actor)
         eqia.review_notes = notes.strip()
         eqia.save()
         audit_record(

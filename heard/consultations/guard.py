@@ -11,6 +11,7 @@ from typing import Any
 
 from heard.consultations import gunning
 from heard.consultations.models import Consultation
+from heard.core.actors import CLOCK
 from heard.engagement import domain as engagement_domain
 from heard.engagement import guards
 from heard.proposals import domain as proposal_domain
@@ -43,8 +44,8 @@ def gunning_guard(activity: Any, target: str, now: datetime, by_clock: bool) -> 
         proposal_transition(
             proposal=proposal,
             target=proposal_domain.Status.FORMAL_CONSULTATION,
-            # The officer who opened it (None when the clock did).
-            actor=None if by_clock else guards.acting_person(),
+            # The officer who opened it (Heard's clock when it opened on time).
+            actor=CLOCK if by_clock else guards.acting_person(),
             note="The formal consultation opened" + (" (by the clock)." if by_clock else "."),
         )
     except TransitionRefused as refused:

@@ -14,11 +14,11 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from heard.accounts.actors import Actor
 from heard.audit.domain import canonical_json
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
@@ -32,6 +32,7 @@ from heard.consultations.models import (
     MidpointReview,
     OscNotice,
 )
+from heard.core.actors import TASK, person, require
 from heard.core.mail import mail_send_on_commit
 from heard.engagement import domain as engagement_domain
 from heard.engagement import services as engagement_services
@@ -83,7 +84,7 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def _default_questionnaire(*, actor: Any, activity: Activity, preferred: str) -> None:
+def _default_questionnaire(*, actor: Actor, activity: Activity, preferred: str) -> None:
     """Support for the preferred option, why, other ideas, respondent type, about you."""
     q = builder.questionnaire_create(
         actor=actor,
@@ -156,9 +157,10 @@ def consultation_title(proposal_title: str) -> str:
     return prefixed if len(prefixed) <= TITLE_MAX else proposal_title
 
 
-def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
+def consultation_create(*, actor: Actor, proposal: Proposal) -> Consultation:
     """A formal consultation for ``proposal``: a draft consult-level activity with the
     default questionnaire, and the consultation document pre-filled from what is known."""
+    _may_change(actor)
     from heard.consultations import prefill  # prefill reads assessment
 
     with transaction.atomic():
@@ -210,8 +212,8 @@ def consultation_create(*, actor: Any, proposal: Proposal) -> Consultation:
     return consultation
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
+def _user(actor: object) -> Any:
+    return person(actor)
 
 
 # --- the consultation document ---------------------------------------------------------
@@ -224,14 +226,9 @@ def _user(actor: Any) -> Any:
 CHANGE_PERMISSION = "consultations.change_consultations"
 
 
-def _may_change(actor: Any) -> None:
-    """The actor's own permission, checked here and not only in the view. ``None`` is
-    the system itself (the demo loader); any person must hold the permission."""
-    if actor is not None and not actor.has_perm(CHANGE_PERMISSION):
-        raise PermissionDenied(
-            "Only an administrator, a programme lead or an engagement officer may change "
-            "a consultation document."
-        )
+def _may_change(actor: Actor) -> None:
+    """The actor's own permission, checked here and not only in the view."""
+    require(actor, CHANGE_PERMISSION, to="change a consultation")
 
 
 def document_frozen(consultation: Consultation, now: datetime | None = None) -> bool:
@@ -258,7 +255,7 @@ def _content_hash(sections: dict[str, str]) -> str:
 
 
 @audits_refusals("consultation.edit_document", subject="section")
-def section_save(*, actor: Any, section: DocumentSection, body: str) -> DocumentSection:
+def section_save(*, actor: Actor, section: DocumentSection, body: str) -> DocumentSection:
     """Save a section's draft. Refused once the consultation has opened."""
     _may_change(actor)
     with transaction.atomic():
@@ -287,7 +284,7 @@ def section_save(*, actor: Any, section: DocumentSection, body: str) -> Document
 
 
 def _publish_version(
-    *, actor: Any, consultation: Consultation, sections: list[DocumentSection], reason: str
+    *, actor: Actor, consultation: Consultation, sections: list[DocumentSection], reason: str
 ) -> DocumentVersion:
     """Publish the sections' drafts as the next version (inside the caller's transaction)."""
     now = timezone.now()
@@ -335,7 +332,7 @@ def _publish_version(
 
 
 @audits_refusals("consultation.publish_document", subject="consultation")
-def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
+def document_publish(*, actor: Actor, consultation: Consultation) -> Consultation:
     """Publish every section's draft as a new version. Refused while a section is empty,
     and once the consultation has opened (then only a correction may change it)."""
     _may_change(actor)
@@ -364,7 +361,7 @@ def document_publish(*, actor: Any, consultation: Consultation) -> Consultation:
 
 @audits_refusals("consultation.correct_document", subject="consultation")
 def document_correct(
-    *, actor: Any, consultation: Consultation, bodies: dict[str, str], reason: str
+    *, actor: Actor, consultation: Consultation, bodies: dict[str, str], reason: str
 ) -> DocumentVersion:
     """Correct the published document of an opened consultation: a new version with the
     changed sections and the reason, published with a "corrected on … because …" note.
@@ -421,7 +418,7 @@ def document_correct(
 
 def dates_save(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     opens_at: datetime | None,
     closes_at: datetime | None,
@@ -431,6 +428,7 @@ def dates_save(
 
     Refused once the consultation is open, except to extend the closing time.
     """
+    _may_change(actor)
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         activity = consultation.activity
@@ -502,7 +500,7 @@ def _scheduled_change_problems(
 
 @audits_refusals("consultation.open", subject="consultation")
 def consultation_open(
-    *, actor: Any, consultation: Consultation, now: datetime | None = None
+    *, actor: Actor, consultation: Consultation, now: datetime | None = None
 ) -> Consultation:
     """A draft opens now, or is scheduled if its opening time is in the future; a
     scheduled consultation opens now.
@@ -511,6 +509,7 @@ def consultation_open(
     The Gunning guard refuses either move while a check fails
     (engagement.services.TransitionRefused, with the reasons).
     """
+    _may_change(actor)
     now = now or timezone.now()
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
@@ -546,8 +545,9 @@ def consultation_open(
 
 
 def council_add(
-    *, actor: Any, consultation: Consultation, name: str, committee: str, contact_email: str
+    *, actor: Actor, consultation: Consultation, name: str, committee: str, contact_email: str
 ) -> Council:
+    _may_change(actor)
     with transaction.atomic():
         if consultation.councils.filter(name__iexact=name.strip()).exists():
             raise ConsultationProblem(f"{name.strip()} is already listed.")
@@ -566,7 +566,8 @@ def council_add(
     return council
 
 
-def council_remove(*, actor: Any, council: Council) -> None:
+def council_remove(*, actor: Actor, council: Council) -> None:
+    _may_change(actor)
     with transaction.atomic():
         consultation = council.consultation
         audit_record(
@@ -594,7 +595,7 @@ OSC_FIELDS = {
 
 def osc_save(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     comments_due_on: date | None,
     proposed_decision_on: date | None,
@@ -606,6 +607,7 @@ def osc_save(
     emailed to every council's contact when the transaction commits. Returns the notice,
     or None when neither date changed.
     """
+    _may_change(actor)
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         councils = list(consultation.councils.all())
@@ -681,7 +683,7 @@ def osc_save(
 
 def mailout_queue(
     *,
-    actor: Any,
+    actor: Actor,
     consultation: Consultation,
     subject: str,
     message: str,
@@ -692,6 +694,7 @@ def mailout_queue(
     """Queue emails to the chosen stakeholder groups and, if asked, to members interested
     in the proposal's topics or places who agreed to be contacted. Sent by a background
     task after commit; the mailout's counts show progress."""
+    _may_change(actor)
     from heard.consultations import selectors
     from heard.consultations.tasks import mailout_send_task
 
@@ -789,7 +792,7 @@ def mailout_send(*, mailout_id: int, base_url: str) -> int:
     )
     audit_record(
         action=Action.CONSULTATION_MAILOUT_SENT,
-        actor=None,
+        actor=TASK,
         subject=consultation,
         after={"mailout": mailout.pk, "sent": mailout.sent + sent},
     )
@@ -805,7 +808,10 @@ def consultation_public_path(consultation: Consultation) -> str:
 # --- mid-point review ---------------------------------------------------------------------
 
 
-def midpoint_record(*, actor: Any, consultation: Consultation, action_taken: str) -> MidpointReview:
+def midpoint_record(
+    *, actor: Actor, consultation: Consultation, action_taken: str
+) -> MidpointReview:
+    _may_change(actor)
     from heard.consultations import selectors
 
     action_taken = action_taken.strip()

@@ -11,8 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
+from heard.core.actors import CLOCK, NotPermitted, SystemActor, person, require
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality, Questionnaire
 from heard.people.models import Group, Topic
@@ -78,9 +80,12 @@ def _recheck_guards(activity: Activity, before: dict[str, Any]) -> None:
         raise TransitionRefused(problems)
 
 
+CHANGE = "engagement.change_activities"
+
+
 def activity_save(
     *,
-    actor: Any,
+    actor: Actor,
     activity: Activity | None = None,
     fields: dict[str, Any],
     topics: Iterable[Topic] = (),
@@ -91,13 +96,14 @@ def activity_save(
 
     ``fields`` holds model field values (not status). Audited with the changed fields.
     """
+    require(actor, CHANGE, to="change an activity")
     fields = {
         k: v for k, v in fields.items() if k not in ("status", "slug", "feedback_published_at")
     }
     with transaction.atomic():
         creating = activity is None
         if activity is None:
-            activity = Activity(owner=actor if getattr(actor, "is_authenticated", False) else None)
+            activity = Activity(owner=person(actor))
             before: dict[str, Any] = {}
         else:
             activity = Activity.objects.select_for_update().get(pk=activity.pk)
@@ -127,8 +133,9 @@ def activity_save(
     return activity
 
 
-def activity_feedback_save(*, actor: Any, activity: Activity, feedback: str) -> Activity:
+def activity_feedback_save(*, actor: Actor, activity: Activity, feedback: str) -> Activity:
     """Write or change the "you said, we did" text (published by a transition)."""
+    require(actor, CHANGE, to="write an activity's feedback")
     with transaction.atomic():
         activity = Activity.objects.select_for_update().get(pk=activity.pk)
         had = bool(activity.feedback.strip())
@@ -149,7 +156,7 @@ def activity_transition(
     *,
     activity: Activity,
     target: domain.Status | str,
-    actor: Any = None,
+    actor: Actor | SystemActor,
     now: datetime | None = None,
     by_clock: bool = False,
     reason: str = "",
@@ -165,6 +172,14 @@ def activity_transition(
     time in ``scheduled_closes_at`` and takes the real closing time as ``closes_at``,
     which every page, the timeline, the report and the late-response rule then use.
     """
+    by_clock = by_clock or isinstance(actor, SystemActor)
+    require(actor, CHANGE, to="open, close or publish an activity", system=by_clock)
+    if by_clock and not isinstance(actor, SystemActor):
+        raise NotPermitted(
+            "Only Heard's clock moves an activity at its scheduled time; a person moves it "
+            "as themselves.",
+            permission=CHANGE,
+        )
     now = now or timezone.now()
     target = domain.Status(target)
     with transaction.atomic():
@@ -195,9 +210,7 @@ def activity_transition(
             if early:
                 locked.scheduled_closes_at = locked.closes_at
                 locked.closed_early_reason = " ".join(reason.split())
-                locked.closed_early_by = (
-                    actor if getattr(actor, "is_authenticated", False) else None
-                )
+                locked.closed_early_by = person(actor)
                 update += ["scheduled_closes_at", "closed_early_reason", "closed_early_by"]
                 extra = {
                     "closed_early": True,
@@ -231,13 +244,13 @@ def activity_transition(
     return locked
 
 
-def _early_close_problems(activity: Activity, actor: Any, reason: str) -> list[str]:
+def _early_close_problems(activity: Activity, actor: Actor | SystemActor, reason: str) -> list[str]:
     """Closing before the published closing time: for a formal consultation, only an
     authorised role, and only with a reason (it is published)."""
     if activity.kind != Activity.Kind.FORMAL_CONSULTATION:
         return []
     problems: list[str] = []
-    if actor is None or not actor.has_perm("engagement.close_formal_consultation_early"):
+    if not actor.has_perm("engagement.close_formal_consultation_early"):
         problems.append(
             "Only a programme lead or an administrator may close a formal consultation "
             "before its published closing time."
@@ -265,7 +278,7 @@ def activities_advance_clock(*, now: datetime | None = None) -> int:
             # An activity whose whole window passed while nobody looked opens, then closes.
             while (target := domain.due_transition(activity.facts(), now)) is not None:
                 activity = activity_transition(
-                    activity=activity, target=target, now=now, by_clock=True
+                    activity=activity, target=target, actor=CLOCK, now=now
                 )
                 moved += 1
         except TransitionRefused as refused:
@@ -275,6 +288,6 @@ def activities_advance_clock(*, now: datetime | None = None) -> int:
             logger.warning("Clock could not open activity %s: %s", activity.pk, refused)
             if activity.status == domain.Status.SCHEDULED:
                 activity_transition(
-                    activity=activity, target=domain.Status.DRAFT, now=now, by_clock=True
+                    activity=activity, target=domain.Status.DRAFT, actor=CLOCK, now=now
                 )
     return moved

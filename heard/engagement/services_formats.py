@@ -14,18 +14,19 @@ Rules enforced here, whoever calls (a page, a command, a future API):
 
 import hashlib
 from datetime import timedelta
-from typing import IO, Any
+from typing import IO
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core import ratelimit, substance
+from heard.core.actors import person, require
 from heard.core.mail import mail_send_on_commit
 from heard.core.uploads import UploadRefused, check_document
 from heard.engagement import domain
@@ -45,14 +46,13 @@ class FormatProblem(ValueError):
         self.field = field
 
 
-def _may_manage(actor: Any) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("engagement.change_activities"):
-        raise PermissionDenied("Only staff who manage activities can do this.")
+def _may_manage(actor: Actor) -> None:
+    require(actor, "engagement.change_activities", to="manage an activity's documents and formats")
 
 
 def activity_document_add(
     *,
-    actor: Any,
+    actor: Actor,
     activity: Activity,
     title: str,
     upload: IO[bytes],
@@ -194,7 +194,7 @@ def format_request_create(
 
 
 def format_request_close(
-    *, actor: Any, request: FormatRequest, met: bool, note: str
+    *, actor: Actor, request: FormatRequest, met: bool, note: str
 ) -> FormatRequest:
     """Close a request: sent (``met``) or could not be met, with a note that says what
     was done; the person's contact details are erased. Refused twice."""
@@ -209,7 +209,7 @@ def format_request_close(
         if locked.status != FormatRequest.Status.OPEN:
             raise FormatProblem("This request has already been closed.")
         locked.status = FormatRequest.Status.DONE if met else FormatRequest.Status.DECLINED
-        locked.closed_at, locked.closed_by = timezone.now(), actor
+        locked.closed_at, locked.closed_by = timezone.now(), person(actor)
         locked.note = substance.squeeze(note)
         locked.contact_email = locked.contact_postal = ""
         locked.save()

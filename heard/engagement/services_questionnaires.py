@@ -10,14 +10,15 @@ Every change is audited with ids and field names only.
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
+from heard.core.actors import SETUP, SystemActor, require
 from heard.engagement import questionnaire, selectors_responses
 from heard.engagement.models import (
     Activity,
@@ -57,15 +58,24 @@ class Editable:
     new: bool
 
 
+CHANGE = "engagement.change_activities"
+
+
+def _may_change(actor: Actor) -> None:
+    require(actor, CHANGE, to="change a questionnaire")
+
+
 def questionnaire_create(
     *,
-    actor: Any,
+    actor: Actor | SystemActor,
     activity: Activity | None,
     title: str,
     introduction: str = "",
     is_general_feedback: bool = False,
 ) -> Questionnaire:
-    """A questionnaire with version 1 and one empty page."""
+    """A questionnaire with version 1 and one empty page. Heard makes the general
+    feedback form itself (``SETUP``); any other is made by staff who manage activities."""
+    require(actor, CHANGE, to="make a questionnaire", system=is_general_feedback)
     with transaction.atomic():
         q = Questionnaire.objects.create(
             activity=activity,
@@ -87,10 +97,11 @@ def questionnaire_create(
 
 
 def questionnaire_details_save(
-    *, actor: Any, q: Questionnaire, title: str, introduction: str
+    *, actor: Actor, q: Questionnaire, title: str, introduction: str
 ) -> Questionnaire:
     """Change the title and the introduction people read first (not versioned: they are
     not questions, and responses do not depend on them)."""
+    _may_change(actor)
     with transaction.atomic():
         q = Questionnaire.objects.select_for_update().get(pk=q.pk)
         changed = [
@@ -109,11 +120,11 @@ def questionnaire_details_save(
     return q
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: object) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _copy_version(old: QuestionnaireVersion, actor: Any) -> Editable:
+def _copy_version(old: QuestionnaireVersion, actor: Actor | SystemActor) -> Editable:
     new = QuestionnaireVersion.objects.create(
         questionnaire=old.questionnaire,
         number=old.number + 1,
@@ -146,9 +157,10 @@ def _copy_version(old: QuestionnaireVersion, actor: Any) -> Editable:
     return Editable(version=new, sections=sections, questions=questions, new=True)
 
 
-def editable_version(*, actor: Any, q: Questionnaire) -> Editable:
+def editable_version(*, actor: Actor, q: Questionnaire) -> Editable:
     """The newest version if it is a draft or has no responses yet, else a fresh draft
     copy of it."""
+    _may_change(actor)
     current = (
         QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
     ).first()
@@ -166,7 +178,7 @@ def editable_version(*, actor: Any, q: Questionnaire) -> Editable:
 
 
 def _changed(
-    actor: Any, q: Questionnaire, version: QuestionnaireVersion, what: str, **ids: Any
+    actor: Actor, q: Questionnaire, version: QuestionnaireVersion, what: str, **ids: Any
 ) -> None:
     audit_record(
         action=Action.QUESTIONNAIRE_CHANGED,
@@ -178,13 +190,14 @@ def _changed(
 
 def section_save(
     *,
-    actor: Any,
+    actor: Actor,
     q: Questionnaire,
     section_id: int | None,
     title: str,
     introduction: str = "",
 ) -> Section:
     """Add a page (``section_id=None``) or rename one."""
+    _may_change(actor)
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
         if section_id is None:
@@ -203,8 +216,9 @@ def section_save(
     return section
 
 
-def section_delete(*, actor: Any, q: Questionnaire, section_id: int) -> None:
+def section_delete(*, actor: Actor, q: Questionnaire, section_id: int) -> None:
     """Remove an empty page. A page with questions is refused: move or delete them first."""
+    _may_change(actor)
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
         if section_id not in ed.sections:
@@ -230,7 +244,7 @@ def _unique_key(version: QuestionnaireVersion, text: str) -> str:
 
 def question_save(
     *,
-    actor: Any,
+    actor: Actor,
     q: Questionnaire,
     question_id: int | None,
     section_id: int,
@@ -242,6 +256,7 @@ def question_save(
     new wording asks something different, so the question takes a new key and its
     answers are analysed apart from those to the old wording (questions shown depending
     on it follow it)."""
+    _may_change(actor)
     fields = {k: v for k, v in fields.items() if k in QUESTION_FIELDS}
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
@@ -286,8 +301,9 @@ def question_save(
     return question
 
 
-def question_delete(*, actor: Any, q: Questionnaire, question_id: int) -> None:
+def question_delete(*, actor: Actor, q: Questionnaire, question_id: int) -> None:
     """Delete a question that no other question depends on."""
+    _may_change(actor)
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
         if question_id not in ed.questions:
@@ -303,8 +319,9 @@ def question_delete(*, actor: Any, q: Questionnaire, question_id: int) -> None:
         _changed(actor, q, ed.version, "question_deleted", question=question_id)
 
 
-def question_move(*, actor: Any, q: Questionnaire, question_id: int, direction: str) -> None:
+def question_move(*, actor: Actor, q: Questionnaire, question_id: int, direction: str) -> None:
     """Move a question up or down within its page."""
+    _may_change(actor)
     with transaction.atomic():
         ed = editable_version(actor=actor, q=q)
         if question_id not in ed.questions:
@@ -332,11 +349,6 @@ def question_move(*, actor: Any, q: Questionnaire, question_id: int, direction: 
         _changed(actor, q, ed.version, "question_moved", question=question.pk)
 
 
-def _may_change(actor: Any) -> None:
-    if not getattr(actor, "has_perm", None) or not actor.has_perm("engagement.change_activities"):
-        raise PermissionDenied("Only staff who manage activities can change a questionnaire.")
-
-
 def _draft(q: Questionnaire) -> QuestionnaireVersion:
     newest = (
         QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
@@ -349,7 +361,8 @@ def _draft(q: Questionnaire) -> QuestionnaireVersion:
     return newest
 
 
-def questionnaire_draft_publish(*, actor: Any, q: Questionnaire) -> QuestionnaireVersion:
+@audits_refusals("questionnaire.publish", subject="q")
+def questionnaire_draft_publish(*, actor: Actor, q: Questionnaire) -> QuestionnaireVersion:
     """Publish the draft of changes: from now on the public answers it. Refused when there
     is no draft (published or discarded already, or a second click) and for staff who may
     not change activities."""
@@ -366,7 +379,7 @@ def questionnaire_draft_publish(*, actor: Any, q: Questionnaire) -> Questionnair
     return draft
 
 
-def questionnaire_draft_discard(*, actor: Any, q: Questionnaire) -> int:
+def questionnaire_draft_discard(*, actor: Actor, q: Questionnaire) -> int:
     """Undo every unpublished change: the draft version is deleted and the questionnaire
     is again the last published version. Returns the number of the version discarded."""
     _may_change(actor)
@@ -389,13 +402,13 @@ def questionnaire_draft_discard(*, actor: Any, q: Questionnaire) -> int:
 GENERAL_FEEDBACK_TITLE = "Tell us what you think"
 
 
-def general_feedback_ensure(*, actor: Any = None) -> Questionnaire:
+def general_feedback_ensure() -> Questionnaire:
     """The always-open feedback form, not tied to any activity; made once."""
     existing = selectors_responses.general_feedback_questionnaire()
     if existing is not None:
         return existing
     try:
-        return _general_feedback_create(actor)
+        return _general_feedback_create()
     except IntegrityError:  # made at the same moment by another request
         made = selectors_responses.general_feedback_questionnaire()
         if made is None:
@@ -403,10 +416,10 @@ def general_feedback_ensure(*, actor: Any = None) -> Questionnaire:
         return made
 
 
-def _general_feedback_create(actor: Any) -> Questionnaire:
+def _general_feedback_create() -> Questionnaire:
     with transaction.atomic():
         q = questionnaire_create(
-            actor=actor,
+            actor=SETUP,
             activity=None,
             title=GENERAL_FEEDBACK_TITLE,
             introduction=(

@@ -9,8 +9,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
+from heard.core.actors import NotPermitted, person, require
 from heard.core.pdf import html_to_pdf
 from heard.outcomes import domain, selectors
 from heard.outcomes.models import (
@@ -36,6 +38,7 @@ class OutcomeRefused(ValueError):
 
 
 PERMISSION_WORDS = {
+    "outcomes.view_outcomes": "read the outcome report",
     "outcomes.change_outcomes": "change the outcome report",
     "outcomes.record_decision": "record the decision",
     "outcomes.publish": "approve what is published",
@@ -43,16 +46,25 @@ PERMISSION_WORDS = {
 }
 
 
-def _require(actor: Any, permission: str) -> None:
+class OutcomeNotPermitted(OutcomeRefused, NotPermitted):
+    """The actor may not do this (both an outcome refusal and a ``PermissionDenied``)."""
+
+    def __init__(self, message: str, *, permission: str) -> None:
+        NotPermitted.__init__(self, message, permission=permission)
+
+
+def _require(actor: Actor, permission: str) -> None:
     """The service checks the actor's permission itself (not only the view)."""
-    if actor is None or not getattr(actor, "has_perm", None) or not actor.has_perm(permission):
-        raise OutcomeRefused(
-            [f"You do not have permission to {PERMISSION_WORDS.get(permission, permission)}."]
-        )
+    require(
+        actor,
+        permission,
+        to=PERMISSION_WORDS.get(permission, permission),
+        refusal=OutcomeNotPermitted,
+    )
 
 
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
+def _user(actor: object) -> Any:
+    return person(actor)
 
 
 def _refuse_if_locked(proposal: Proposal) -> None:
@@ -73,7 +85,7 @@ def _outcome(proposal: Proposal) -> Outcome:
 
 
 def outcome_update(
-    *, proposal: Proposal, actor: Any, summary: str, why: str, next_steps: str
+    *, proposal: Proposal, actor: Actor, summary: str, why: str, next_steps: str
 ) -> Outcome:
     _require(actor, "outcomes.change_outcomes")
     with transaction.atomic():
@@ -101,7 +113,7 @@ def theme_response_save(
     *,
     proposal: Proposal,
     theme_id: int,
-    actor: Any,
+    actor: Actor,
     response: str,
     changed: str,
     how: str = "",
@@ -164,7 +176,9 @@ def theme_response_save(
 
 
 @audits_refusals("outcome.issue", subject="proposal")
-def report_issue(*, proposal: Proposal, actor: Any, issued_to: str, note: str = "") -> ReportIssue:
+def report_issue(
+    *, proposal: Proposal, actor: Actor, issued_to: str, note: str = ""
+) -> ReportIssue:
     """Issue the outcome report to the decision makers: store it as issued (HTML and PDF
     bytes, the considerations and themes, their SHA-256 also in the audit trail) as a new
     version, and send its "you said, we did" for approval (nothing goes public here).
@@ -267,7 +281,8 @@ def _store_report(
     )
 
 
-def report_reopen(*, proposal: Proposal, actor: Any, reason: str) -> ReportReopening:
+@audits_refusals("outcome.reopen", subject="proposal")
+def report_reopen(*, proposal: Proposal, actor: Actor, reason: str) -> ReportReopening:
     """Open the issued report again for changes, with a reason. What was issued stays
     stored; issuing again makes a new version that supersedes it."""
     _require(actor, "outcomes.change_outcomes")
@@ -309,7 +324,8 @@ def report_reopen(*, proposal: Proposal, actor: Any, reason: str) -> ReportReope
     return reopening
 
 
-def report_downloaded(*, proposal: Proposal, actor: Any) -> None:
+def report_downloaded(*, proposal: Proposal, actor: Actor) -> None:
+    _require(actor, "outcomes.view_outcomes")
     with transaction.atomic():
         audit_record(
             action=Action.OUTCOME_REPORT_DOWNLOADED,
@@ -323,7 +339,7 @@ def report_downloaded(*, proposal: Proposal, actor: Any) -> None:
 def decision_record(
     *,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     decided_on: date | None,
     decided_by: str,
     decision: str,
@@ -434,7 +450,7 @@ def _outcome_content(proposal: Proposal, issued: ReportPublication) -> dict[str,
     }
 
 
-def _new_publication(actor: Any, **fields: Any) -> Publication:
+def _new_publication(actor: Actor, **fields: Any) -> Publication:
     from heard.outcomes import publishing
 
     content = fields.pop("content")
@@ -467,7 +483,7 @@ def _new_publication(actor: Any, **fields: Any) -> Publication:
     return item
 
 
-def _withdraw(item: Publication, actor: Any, *, why: str) -> None:
+def _withdraw(item: Publication, actor: Actor, *, why: str) -> None:
     item.status = Publication.Status.WITHDRAWN
     item.decided_at = timezone.now()
     item.reason = why
@@ -480,7 +496,7 @@ def _withdraw(item: Publication, actor: Any, *, why: str) -> None:
     )
 
 
-def _submit_outcome(proposal: Proposal, issued: ReportPublication, actor: Any) -> Publication:
+def _submit_outcome(proposal: Proposal, issued: ReportPublication, actor: Actor) -> Publication:
     for pending in Publication.objects.filter(
         kind=Publication.Kind.OUTCOME, proposal=proposal, status=Publication.Status.PENDING
     ):
@@ -495,7 +511,7 @@ def _submit_outcome(proposal: Proposal, issued: ReportPublication, actor: Any) -
     )
 
 
-def outcome_publication_submit(*, proposal: Proposal, actor: Any) -> Publication:
+def outcome_publication_submit(*, proposal: Proposal, actor: Actor) -> Publication:
     """Send the issued report's "you said, we did" for approval again (after a
     rejection). Issuing the report sends it the first time."""
     _require(actor, "outcomes.change_outcomes")
@@ -526,7 +542,7 @@ def outcome_publication_submit(*, proposal: Proposal, actor: Any) -> Publication
 FEEDBACK_STATUSES = ("closed", "feedback_published", "archived")
 
 
-def feedback_publication_submit(*, activity: Any, actor: Any) -> Publication:
+def feedback_publication_submit(*, activity: Any, actor: Actor) -> Publication:
     """Send an activity's "you said, we did" (its feedback text as it stands) for approval."""
     from heard.engagement.models import Activity
 
@@ -590,7 +606,8 @@ def _render(item: Publication) -> str:
     return render_to_string(template, {"content": content, "publication": item, **dates})
 
 
-def publication_approve(*, publication: Publication, actor: Any) -> Publication:
+@audits_refusals("outcome.publish", subject="publication")
+def publication_approve(*, publication: Publication, actor: Actor) -> Publication:
     """Approve a "you said, we did": it goes public as the redacted text, rendered now
     and stored (public pages serve this, never the live records)."""
     _require(actor, "outcomes.publish")
@@ -667,7 +684,8 @@ def _tell_respondents(item: Publication) -> None:
     transaction.on_commit(lambda: outcome_mail.enqueue(activity_id=activity.pk, url=url))
 
 
-def publication_reject(*, publication: Publication, actor: Any, reason: str) -> Publication:
+@audits_refusals("outcome.reject_publication", subject="publication")
+def publication_reject(*, publication: Publication, actor: Actor, reason: str) -> Publication:
     """Send a "you said, we did" back, with the reason; nothing goes public."""
     _require(actor, "outcomes.publish")
     problems = domain.reason_problems(reason, what="for rejecting it")

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
-from heard.audit.services import audit_record
+from heard.audit.services import audit_record, audits_refusals
+from heard.core.actors import SystemActor, person, require
 from heard.proposals import domain
 from heard.proposals.models import (
     EngagementPlan,
@@ -29,6 +31,14 @@ class TransitionRefused(ValueError):
         self.problems = problems
 
 
+CHANGE = "proposals.change_proposals"
+DECIDE = "proposals.record_decision"
+
+
+def _may_change(actor: Actor) -> None:
+    require(actor, CHANGE, to="change a proposal")
+
+
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:200] or "proposal"
     slug, n = base, 1
@@ -40,7 +50,7 @@ def _unique_slug(title: str) -> str:
 
 def proposal_create(
     *,
-    actor: Any,
+    actor: Actor,
     title: str,
     description: str,
     services: str = "",
@@ -49,6 +59,7 @@ def proposal_create(
     lead: Any = None,
     topics: Any = (),
 ) -> Proposal:
+    _may_change(actor)
     with transaction.atomic():
         proposal = Proposal.objects.create(
             title=title,
@@ -62,7 +73,7 @@ def proposal_create(
         if topics:
             proposal.topics.set(topics)
         ProposalTransition.objects.create(
-            proposal=proposal, from_status="", to_status=proposal.status, actor=actor
+            proposal=proposal, from_status="", to_status=proposal.status, actor=person(actor)
         )
         audit_record(
             action=Action.PROPOSAL_CREATED,
@@ -73,11 +84,21 @@ def proposal_create(
     return proposal
 
 
+@audits_refusals(lambda call: f"proposal.{call['target']}", subject="proposal")
 def proposal_transition(
-    *, proposal: Proposal, target: domain.Status | str, actor: Any, note: str = ""
+    *,
+    proposal: Proposal,
+    target: domain.Status | str,
+    actor: Actor | SystemActor,
+    note: str = "",
 ) -> Proposal:
     """Move ``proposal`` to ``target`` if the lifecycle allows it; TransitionRefused if not."""
     target = domain.Status(target)
+    if target == domain.Status.DECIDED:
+        require(actor, DECIDE, to="record the decision on a proposal")
+    else:
+        # Heard's clock moves the proposal on when it opens its formal consultation.
+        require(actor, CHANGE, to="move a proposal on", system=True)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         problems = domain.transition_problems(locked.facts(), target)
@@ -90,7 +111,7 @@ def proposal_transition(
             proposal=locked,
             from_status=before,
             to_status=target.value,
-            actor=actor,
+            actor=person(actor),
             note=note,
             at=timezone.now(),
         )
@@ -119,7 +140,7 @@ def _snapshot(proposal: Proposal) -> dict[str, Any]:
 def proposal_update(
     *,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     title: str,
     description: str,
     services: str = "",
@@ -131,6 +152,7 @@ def proposal_update(
 ) -> Proposal:
     """Change what the proposal says; the audit event keeps only the fields that changed
     (the timeline shows them). Saving the same values again records nothing."""
+    _may_change(actor)
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         before = _snapshot(locked)
@@ -162,11 +184,12 @@ class PrivacyRefused(ValueError):
 
 
 def proposal_set_private(
-    *, proposal: Proposal, actor: Any, is_private: bool, reason: str = ""
+    *, proposal: Proposal, actor: Actor, is_private: bool, reason: str = ""
 ) -> Proposal:
     """Keep a proposal off the public site, or publish it again. Keeping it private needs
     a recorded reason (the seeds: plans are shared at the earliest stage); raises
     ``PrivacyRefused`` without one."""
+    _may_change(actor)
     reason = reason.strip()
     if is_private and not reason:
         raise PrivacyRefused("Give the reason for keeping this proposal private.")
@@ -196,7 +219,7 @@ class EvidenceRefused(ValueError):
 def evidence_record(
     *,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     insight: Any = None,
     activity: Any = None,
     note: str = "",
@@ -206,6 +229,7 @@ def evidence_record(
     Exactly one of ``insight``/``activity`` or a note on its own; recording the same
     insight or activity twice returns the first record (double submission is harmless).
     Raises ``EvidenceRefused`` when nothing is given."""
+    _may_change(actor)
     note = note.strip()
     if insight is not None and activity is not None:
         raise EvidenceRefused("Record an insight or an activity, not both at once.")
@@ -230,7 +254,7 @@ def evidence_record(
             insight=insight,
             activity=activity,
             note=note,
-            recorded_by=actor if getattr(actor, "pk", None) else None,
+            recorded_by=person(actor),
         )
         audit_record(
             action=Action.PROPOSAL_EVIDENCE_RECORDED,
@@ -246,7 +270,8 @@ def evidence_record(
     return evidence
 
 
-def evidence_remove(*, evidence: ProposalEvidence, actor: Any) -> None:
+def evidence_remove(*, evidence: ProposalEvidence, actor: Actor) -> None:
+    _may_change(actor)
     with transaction.atomic():
         proposal = evidence.proposal
         audit_record(
@@ -270,11 +295,12 @@ def activity_link(
     *,
     proposal: Proposal,
     activity: Any,
-    actor: Any,
+    actor: Actor,
     is_early_engagement: bool = False,
     plan_item: PlanItem | None = None,
 ) -> ProposalActivity:
     """Link an engagement activity to the proposal (again: updates the link)."""
+    _may_change(actor)
     if plan_item is not None and plan_item.plan.proposal_id != proposal.pk:
         raise ValueError("That plan line belongs to another proposal.")
     with transaction.atomic():
@@ -284,7 +310,7 @@ def activity_link(
             defaults={
                 "is_early_engagement": is_early_engagement,
                 "plan_item": plan_item,
-                "linked_by": actor if getattr(actor, "pk", None) else None,
+                "linked_by": person(actor),
             },
         )
         before = None
@@ -312,7 +338,8 @@ def activity_link(
     return link
 
 
-def activity_unlink(*, link: ProposalActivity, actor: Any) -> None:
+def activity_unlink(*, link: ProposalActivity, actor: Actor) -> None:
+    _may_change(actor)
     with transaction.atomic():
         audit_record(
             action=Action.PROPOSAL_ACTIVITY_UNLINKED,
@@ -334,12 +361,13 @@ def plan_for(proposal: Proposal) -> EngagementPlan:
 def plan_update(
     *,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     seldom_heard: str,
     timeline: str,
     starts_on: date | None = None,
     ends_on: date | None = None,
 ) -> EngagementPlan:
+    _may_change(actor)
     if starts_on and ends_on and ends_on < starts_on:
         raise ValueError("The plan cannot end before it starts.")
     with transaction.atomic():
@@ -365,7 +393,7 @@ def plan_update(
 def plan_item_save(
     *,
     proposal: Proposal,
-    actor: Any,
+    actor: Actor,
     methods: str,
     stakeholder: Any = None,
     audience: str = "",
@@ -375,6 +403,7 @@ def plan_item_save(
 ) -> PlanItem:
     """Add a line to the plan (or change ``item``): a stakeholder group from the map or
     another audience, with the methods. Raises ValueError without either."""
+    _may_change(actor)
     audience = audience.strip()
     if stakeholder is None and not audience:
         raise ValueError("Choose a stakeholder from the map or describe the audience.")
@@ -411,7 +440,8 @@ def plan_item_save(
     return item
 
 
-def plan_item_remove(*, item: PlanItem, actor: Any) -> None:
+def plan_item_remove(*, item: PlanItem, actor: Actor) -> None:
+    _may_change(actor)
     with transaction.atomic():
         audit_record(
             action=Action.PROPOSAL_PLAN_ITEM_REMOVED,

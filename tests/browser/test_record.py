@@ -4,7 +4,7 @@ and a formal consultation closed early with its reason and public notice."""
 
 from django.urls import reverse
 
-from heard.accounts.tests.factories import PASSWORD, totp_code
+from heard.accounts.tests.factories import PASSWORD, staff_member, totp_code
 from heard.audit.services import audit_checkpoint
 from heard.consultations import services
 from heard.consultations.models import DocumentVersion
@@ -29,7 +29,9 @@ def _sign_in(visitor, user):
 
 def test_correct_close_early_and_see_the_chain_signed(visitor, make_staff):
     lead = make_staff(Role.PROGRAMME_LEAD)
-    consultation = services.consultation_open(actor=None, consultation=passing_consultation())
+    consultation = services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
+    )
     _sign_in(visitor, lead)
     page = visitor.page
 

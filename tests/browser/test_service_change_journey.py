@@ -32,6 +32,7 @@ from heard.assessment.tests.helpers import (
 from heard.audit.models import Action, AuditEvent
 from heard.consultations.models import Consultation
 from heard.consultations.tests.helpers import fill_document, set_period
+from heard.core.actors import CLOCK
 from heard.core.roles import Role
 from heard.engagement import hooks as engagement_hooks
 from heard.engagement import services as engagement_services
@@ -189,7 +190,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     )
     consultation.activity.refresh_from_db()
     engagement_services.activity_transition(
-        activity=consultation.activity, target="closed", by_clock=True
+        activity=consultation.activity, target="closed", actor=CLOCK
     )
     visitor.visit(hub)
     _move(visitor, "Decision pending")

@@ -44,3 +44,15 @@ def totp_code(user: User) -> str:
     auth = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
     secret = decrypt(auth.data["secret"])
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def staff_member(role: Role | str = Role.ENGAGEMENT_OFFICER) -> User:
+    """Someone of ``role`` to act in a test that is not about who acts: services check the
+    actor's permission themselves, so helpers act as the role that does the job. One per
+    role and test database (no authenticator: services do not ask for one)."""
+    role = Role(role)
+    user, _ = User.objects.get_or_create(
+        email=f"{role.value}@staff.heard.test",
+        defaults={"full_name": f"Test {role.label.lower()}", "role": role},
+    )
+    return user

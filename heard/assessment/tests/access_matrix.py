@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from heard.accounts.tests.factories import staff_member
 from heard.core.roles import Role
 from heard.core.testing import ALL_STAFF, Access
 
@@ -57,7 +58,7 @@ def _test_with_document() -> dict[str, Any]:
 
     p = make_proposal()
     services.assurance_test_save(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=p,
         test="engagement",
         evidence="Twelve events",

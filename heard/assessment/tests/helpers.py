@@ -5,8 +5,10 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 
+from heard.accounts.tests.factories import staff_member
 from heard.assessment import services
 from heard.assessment.models import Checkpoint
+from heard.core.roles import Role
 from heard.proposals.models import Proposal
 from heard.proposals.services import proposal_create
 
@@ -15,7 +17,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def make_proposal(title: str = "Move the minor injuries unit") -> Proposal:
     return proposal_create(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         title=title,
         description="Relocate the minor injuries unit to the health centre.",
     )
@@ -31,6 +33,7 @@ def make_appraisal(
     """Three options (the first is "do nothing"), criteria with ``weights`` and panels
     whose scores are ``panels[name][option][criterion]``."""
     proposal = proposal or make_proposal()
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
     options = [
         services.option_save(
             actor=actor, proposal=proposal, title="Do nothing", is_do_nothing=True
@@ -73,6 +76,7 @@ AREAS_NONE = {
 
 
 def make_significance(proposal: Proposal, *, substantial: bool, actor: Any = None) -> Proposal:
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     if substantial:
         areas["access"]["impact"] = "substantial"
@@ -82,7 +86,10 @@ def make_significance(proposal: Proposal, *, substantial: bool, actor: Any = Non
 
 def attach_eqia(proposal: Proposal, actor: Any = None) -> Proposal:
     services.eqia_attach(
-        actor=actor, proposal=proposal, title="EqIA", file=ContentFile(PDF, name="eqia.pdf")
+        actor=actor or staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        title="EqIA",
+        file=ContentFile(PDF, name="eqia.pdf"),
     )
     return proposal
 
@@ -91,7 +98,7 @@ def pass_stage2(proposal: Proposal, actor: Any = None) -> Proposal:
     from datetime import date
 
     services.checkpoint_record(
-        actor=actor,
+        actor=actor or staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         stage=Checkpoint.Stage.ASSURANCE_CHECKPOINT,
         outcome="passed",

@@ -22,7 +22,8 @@ def test_an_override_by_a_role_that_may_not_is_audited(make_staff):
     assert (event.actor_id, event.actor_role) == (analyst.pk, "analyst")
     assert event.after == {
         "act": "significance.override",
-        "reason": "Only an administrator or a decision maker may override.",
+        "reason": "You do not have permission to override the significance determination: "
+        "only an administrator or a decision maker may.",
     }
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors, services
 from heard.assessment.tests.helpers import (
     attach_eqia,
@@ -38,9 +39,16 @@ def test_facts_of_a_new_proposal():
 def test_options_count_waits_for_a_do_nothing_option():
     proposal = make_proposal()
     for title in ("A", "B", "C"):
-        services.option_save(actor=None, proposal=proposal, title=title)
+        services.option_save(
+            actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, title=title
+        )
     assert proposal.facts().options_count == 1
-    services.option_save(actor=None, proposal=proposal, title="Do nothing", is_do_nothing=True)
+    services.option_save(
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        title="Do nothing",
+        is_do_nothing=True,
+    )
     assert proposal.facts().options_count == 4
 
 
@@ -56,7 +64,7 @@ def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, s
     )
     assert not proposal.facts().consultation_required
     services.urgent_path_record(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         reason="Unsafe building",
         notice_sent_on=date(2026, 1, 5),
@@ -72,22 +80,44 @@ def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, s
 
 def test_lifecycle_guards_use_the_facts():
     proposal = make_proposal()
-    proposal = proposal_transition(proposal=proposal, target=domain.Status.OPTIONS, actor=None)
+    proposal = proposal_transition(
+        proposal=proposal, target=domain.Status.OPTIONS, actor=staff_member(Role.PROGRAMME_LEAD)
+    )
     with pytest.raises(TransitionRefused, match="at least two options"):
-        proposal_transition(proposal=proposal, target=domain.Status.SIGNIFICANCE, actor=None)
+        proposal_transition(
+            proposal=proposal,
+            target=domain.Status.SIGNIFICANCE,
+            actor=staff_member(Role.PROGRAMME_LEAD),
+        )
     make_appraisal(proposal)
-    proposal = proposal_transition(proposal=proposal, target=domain.Status.SIGNIFICANCE, actor=None)
+    proposal = proposal_transition(
+        proposal=proposal,
+        target=domain.Status.SIGNIFICANCE,
+        actor=staff_member(Role.PROGRAMME_LEAD),
+    )
     with pytest.raises(TransitionRefused, match="significance assessment"):
-        proposal_transition(proposal=proposal, target=domain.Status.ASSURANCE, actor=None)
+        proposal_transition(
+            proposal=proposal,
+            target=domain.Status.ASSURANCE,
+            actor=staff_member(Role.PROGRAMME_LEAD),
+        )
     make_significance(proposal, substantial=True)
-    proposal = proposal_transition(proposal=proposal, target=domain.Status.ASSURANCE, actor=None)
+    proposal = proposal_transition(
+        proposal=proposal, target=domain.Status.ASSURANCE, actor=staff_member(Role.PROGRAMME_LEAD)
+    )
     with pytest.raises(TransitionRefused) as refused:
-        proposal_transition(proposal=proposal, target=domain.Status.FORMAL_CONSULTATION, actor=None)
+        proposal_transition(
+            proposal=proposal,
+            target=domain.Status.FORMAL_CONSULTATION,
+            actor=staff_member(Role.PROGRAMME_LEAD),
+        )
     assert any("stage 2" in p for p in refused.value.problems)
     assert any("EqIA" in p for p in refused.value.problems)
     pass_stage2(attach_eqia(proposal))
     proposal = proposal_transition(
-        proposal=proposal, target=domain.Status.FORMAL_CONSULTATION, actor=None
+        proposal=proposal,
+        target=domain.Status.FORMAL_CONSULTATION,
+        actor=staff_member(Role.PROGRAMME_LEAD),
     )
     assert proposal.status == domain.Status.FORMAL_CONSULTATION
 
@@ -119,7 +149,9 @@ def test_appraisal_summary_ranks_options_by_title():
 
 def test_appraisal_state_lists_missing_scores_by_name():
     proposal = make_appraisal()
-    panel = services.panel_save(actor=None, proposal=proposal, name="Staff side")
+    panel = services.panel_save(
+        actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, name="Staff side"
+    )
     state = selectors.appraisal_state(proposal)
     assert state.summary is None
     assert len(state.missing) == 9
@@ -131,7 +163,10 @@ def test_appraisal_state_lists_missing_scores_by_name():
 def test_timeline_and_links(make_staff):
     proposal = make_appraisal()
     services.weights_agreed(
-        actor=None, proposal=proposal, agreed_by="Workshop", agreed_on=date(2026, 1, 10)
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        agreed_by="Workshop",
+        agreed_on=date(2026, 1, 10),
     )
     make_significance(proposal, substantial=True)
     pass_stage2(attach_eqia(proposal))

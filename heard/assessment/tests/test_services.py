@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 
+from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors, services
 from heard.assessment.models import Checkpoint, Option, Score
 from heard.assessment.tests.helpers import (
@@ -121,7 +122,12 @@ def test_weights_agreed_records_who_and_when(make_staff):
 
 def test_criterion_weight_cannot_be_negative():
     with pytest.raises(ValidationError):
-        services.criterion_save(actor=None, proposal=make_proposal(), name="X", weight=Decimal(-1))
+        services.criterion_save(
+            actor=staff_member(Role.PROGRAMME_LEAD),
+            proposal=make_proposal(),
+            name="X",
+            weight=Decimal(-1),
+        )
 
 
 def test_significance_needs_all_four_areas_with_who_and_evidence():
@@ -129,11 +135,15 @@ def test_significance_needs_all_four_areas_with_who_and_evidence():
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     del areas["patients"]
     with pytest.raises(ValidationError, match="all four"):
-        services.significance_save(actor=None, proposal=proposal, areas=areas)
+        services.significance_save(
+            actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, areas=areas
+        )
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     areas["access"]["evidence"] = "  "
     with pytest.raises(ValidationError, match="Access: say who is affected and give the evidence"):
-        services.significance_save(actor=None, proposal=proposal, areas=areas)
+        services.significance_save(
+            actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, areas=areas
+        )
 
 
 def test_significance_saved_twice_keeps_one_row_per_area():
@@ -217,19 +227,23 @@ def test_stage2_follows_the_latest_checkpoint():
     assert selectors.stage2_passed(proposal)
     assert events(Action.CHECKPOINT_RECORDED) == 1
     services.checkpoint_record(
-        actor=None, proposal=proposal, stage=2, outcome="not_passed", held_on=date(2026, 5, 1)
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        stage=2,
+        outcome="not_passed",
+        held_on=date(2026, 5, 1),
     )
     assert not selectors.stage2_passed(proposal)
     with pytest.raises(ValidationError, match="conditions"):
         services.checkpoint_record(
-            actor=None,
+            actor=staff_member(Role.PROGRAMME_LEAD),
             proposal=proposal,
             stage=2,
             outcome="passed_with_conditions",
             held_on=date(2026, 6, 1),
         )
     services.checkpoint_record(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         stage=2,
         outcome="passed_with_conditions",
@@ -241,7 +255,11 @@ def test_stage2_follows_the_latest_checkpoint():
     # stage 1 never counts as stage 2
     other = make_proposal("Other")
     services.checkpoint_record(
-        actor=None, proposal=other, stage=1, outcome="passed", held_on=date(2026, 1, 1)
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=other,
+        stage=1,
+        outcome="passed",
+        held_on=date(2026, 1, 1),
     )
     assert not selectors.stage2_passed(other)
 
@@ -250,10 +268,14 @@ def test_patient_care_test_needs_a_condition():
     proposal = make_proposal()
     with pytest.raises(ValueError):
         services.assurance_test_save(
-            actor=None, proposal=proposal, test="patient_care", evidence="Beds", condition=""
+            actor=staff_member(Role.PROGRAMME_LEAD),
+            proposal=proposal,
+            test="patient_care",
+            evidence="Beds",
+            condition="",
         )
     record = services.assurance_test_save(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         test="patient_care",
         evidence="Community beds open first",
@@ -262,7 +284,7 @@ def test_patient_care_test_needs_a_condition():
     assert record.condition == "alternative_provision"
     # the other tests keep no condition
     other = services.assurance_test_save(
-        actor=None,
+        actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         test="engagement",
         evidence="Events",
@@ -283,7 +305,10 @@ def test_a_new_eqia_version_needs_a_new_review(make_staff):
     eqia = selectors.eqia_for(proposal)
     assert eqia.reviewed_at and eqia.reviewed_by == reviewer
     services.eqia_attach(
-        actor=None, proposal=proposal, title="EqIA v2", file=ContentFile(PDF, name="v2.pdf")
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        title="EqIA v2",
+        file=ContentFile(PDF, name="v2.pdf"),
     )
     eqia = selectors.eqia_for(proposal)
     assert eqia.title == "EqIA v2" and eqia.reviewed_at is None
@@ -304,11 +329,14 @@ def test_services_refuse_a_file_that_is_not_a_document():
     proposal = make_proposal()
     with pytest.raises(ValidationError, match="not a real PDF"):
         services.eqia_attach(
-            actor=None, proposal=proposal, title="EqIA", file=ContentFile(b"MZ", name="x.pdf")
+            actor=staff_member(Role.PROGRAMME_LEAD),
+            proposal=proposal,
+            title="EqIA",
+            file=ContentFile(b"MZ", name="x.pdf"),
         )
     with pytest.raises(ValidationError, match="must be a PDF"):
         services.assurance_test_save(
-            actor=None,
+            actor=staff_member(Role.PROGRAMME_LEAD),
             proposal=proposal,
             test="engagement",
             evidence="Events",

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors
 from heard.assessment.models import AssuranceTest, Option
 from heard.assessment.tests.helpers import (
@@ -349,7 +350,9 @@ def test_significance_numbers_read_naturally(staff_client):
     areas["patients"]["how_many"] = 0
     areas["service_delivery"]["how_many"] = 1
     areas["wider_community"]["impact"] = "none"
-    services.significance_save(actor=None, proposal=proposal, areas=areas, summary="Reasoning")
+    services.significance_save(
+        actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, areas=areas, summary="Reasoning"
+    )
     page = client.get(url("significance", proposal)).content.decode()
     assert "(about 38,000 people)" in page
     assert "(about 1 person)" in page

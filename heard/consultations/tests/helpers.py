@@ -5,6 +5,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from heard.accounts.tests.factories import staff_member
 from heard.assessment.tests.helpers import (
     attach_eqia,
     make_appraisal,
@@ -14,9 +15,14 @@ from heard.assessment.tests.helpers import (
 )
 from heard.consultations import services
 from heard.consultations.models import Consultation
+from heard.core.roles import Role
 from heard.proposals.models import Proposal
 
 WEEKS = 13
+
+
+def _officer() -> Any:
+    return staff_member(Role.ENGAGEMENT_OFFICER)
 
 
 def ready_proposal(
@@ -37,10 +43,13 @@ def ready_proposal(
 
 
 def make_consultation(proposal: Proposal | None = None, actor: Any = None) -> Consultation:
-    return services.consultation_create(actor=actor, proposal=proposal or ready_proposal())
+    return services.consultation_create(
+        actor=actor or _officer(), proposal=proposal or ready_proposal()
+    )
 
 
 def fill_document(consultation: Consultation, actor: Any = None, publish: bool = True) -> None:
+    actor = actor or _officer()
     for section in consultation.sections.all():
         services.section_save(
             actor=actor, section=section, body=section.body or f"About {section.key}."
@@ -59,7 +68,7 @@ def set_period(
 ) -> Consultation:
     opens = timezone.now() + starts_in
     return services.dates_save(
-        actor=actor,
+        actor=actor or _officer(),
         consultation=consultation,
         opens_at=opens,
         closes_at=opens + timedelta(weeks=weeks),

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.consultations import services
 from heard.consultations.models import DocumentVersion
@@ -39,7 +40,9 @@ def _published_events():
 
 @pytest.fixture
 def opened():
-    return services.consultation_open(actor=None, consultation=passing_consultation())
+    return services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
+    )
 
 
 def _section(consultation, key="costs"):
@@ -158,7 +161,9 @@ def test_roles_that_only_read_are_refused_by_the_services_themselves(make_staff,
         services.section_save(actor=reader, section=_section(draft), body="Rewritten.")
     with pytest.raises(PermissionDenied):
         services.document_publish(actor=reader, consultation=draft)
-    opened = services.consultation_open(actor=None, consultation=passing_consultation())
+    opened = services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
+    )
     with pytest.raises(PermissionDenied):
         services.document_correct(
             actor=reader, consultation=opened, bodies={"costs": "£1."}, reason=REASON

@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.audit.selectors import audit_text
 from heard.consultations import services
 from heard.consultations.tests.helpers import passing_consultation
+from heard.core.actors import CLOCK, NotPermitted
 from heard.core.roles import Role
 from heard.engagement.models import Activity
 from heard.engagement.selectors_responses import version_view
@@ -28,7 +30,9 @@ REASON = (
 
 @pytest.fixture
 def opened():
-    consultation = services.consultation_open(actor=None, consultation=passing_consultation())
+    consultation = services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=passing_consultation()
+    )
     return consultation, consultation.activity
 
 
@@ -37,16 +41,25 @@ def _close(activity, actor, reason=""):
 
 
 @pytest.mark.parametrize(
-    "role", [Role.ENGAGEMENT_OFFICER, Role.ANALYST, Role.SCRUTINY_READER, Role.DECISION_MAKER]
+    ("role", "refusal", "message"),
+    [
+        # May close activities, but not a formal consultation before its time.
+        (Role.ENGAGEMENT_OFFICER, TransitionRefused, "Only a programme lead or an administrator"),
+        # May not open or close activities at all: refused before anything is looked at.
+        (Role.ANALYST, NotPermitted, "only an administrator, an engagement officer or a"),
+        (Role.SCRUTINY_READER, NotPermitted, "only an administrator, an engagement officer or a"),
+        (Role.DECISION_MAKER, NotPermitted, "only an administrator, an engagement officer or a"),
+    ],
 )
-def test_only_an_authorised_role_may_close_it_early(make_staff, opened, role):
+def test_only_an_authorised_role_may_close_it_early(make_staff, opened, role, refusal, message):
     _consultation, activity = opened
-    with pytest.raises(TransitionRefused, match="Only a programme lead or an administrator"):
+    with pytest.raises(refusal, match=message) as refused:
         _close(activity, make_staff(role), REASON)
     activity.refresh_from_db()
     assert activity.status == "open" and not activity.closed_early
-    [refusal] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
-    assert refusal.after["act"] == "activity.closed"
+    [event] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
+    assert event.after["act"] == "activity.closed"
+    assert event.after["reason"] == str(refused.value)
 
 
 @pytest.mark.parametrize("reason", ["", "x", "-", "n/a", "N/A", ".", "tbc", "Because"])
@@ -135,6 +148,6 @@ def test_close_it_now_asks_why_and_refuses_without_a_reason(client, make_staff, 
 def test_the_clock_closing_on_time_is_not_an_early_close(opened):
     _consultation, activity = opened
     published = activity.closes_at
-    closed = activity_transition(activity=activity, target="closed", now=published, by_clock=True)
+    closed = activity_transition(activity=activity, target="closed", now=published, actor=CLOCK)
     assert closed.closes_at == published and not closed.closed_early
     assert Activity.objects.get(pk=activity.pk).scheduled_closes_at is None

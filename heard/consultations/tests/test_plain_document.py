@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
+from heard.accounts.tests.factories import staff_member
 from heard.consultations import plain, prefill, services
 from heard.consultations.tests.helpers import passing_consultation
+from heard.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +68,17 @@ def test_the_public_page_links_the_eqia_and_a_pdf_of_the_document(client, settin
     settings.MEDIA_ROOT = str(tmp_path)
     consultation = passing_consultation()
     section = consultation.sections.get(key="proposal")
-    services.section_save(actor=None, section=section, body="We will ask the OSC for its view.")
-    services.document_publish(actor=None, consultation=consultation)
-    services.consultation_open(actor=None, consultation=consultation)
+    services.section_save(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        section=section,
+        body="We will ask the OSC for its view.",
+    )
+    services.document_publish(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
+    )
+    services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
+    )
     page = client.get(reverse("consultations_public:detail", args=[consultation.slug]))
     html = page.content.decode()
     assert "We will ask the overview and scrutiny committee (OSC) for its view." in html

@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.consultations import gunning, selectors, services
 from heard.consultations.models import Mailout, MidpointReview, OscNotice
@@ -69,14 +70,16 @@ def test_create_makes_a_consult_level_activity_questionnaire_and_prefilled_docum
 def test_create_refused_when_not_required_or_at_the_wrong_stage_or_twice():
     not_required = ready_proposal("Not significant", substantial=False)
     with pytest.raises(services.ConsultationProblem, match="not found that formal consultation"):
-        services.consultation_create(actor=None, proposal=not_required)
+        services.consultation_create(
+            actor=staff_member(Role.ENGAGEMENT_OFFICER), proposal=not_required
+        )
     early = ready_proposal("Too early", status="options")
     with pytest.raises(services.ConsultationProblem, match="significance assessment or assurance"):
-        services.consultation_create(actor=None, proposal=early)
+        services.consultation_create(actor=staff_member(Role.ENGAGEMENT_OFFICER), proposal=early)
     proposal = ready_proposal("Twice")
-    services.consultation_create(actor=None, proposal=proposal)
+    services.consultation_create(actor=staff_member(Role.ENGAGEMENT_OFFICER), proposal=proposal)
     with pytest.raises(services.ConsultationProblem, match="already has"):
-        services.consultation_create(actor=None, proposal=proposal)
+        services.consultation_create(actor=staff_member(Role.ENGAGEMENT_OFFICER), proposal=proposal)
 
 
 # --- the document --------------------------------------------------------------------------
@@ -85,15 +88,19 @@ def test_create_refused_when_not_required_or_at_the_wrong_stage_or_twice():
 def test_publish_refused_with_an_empty_section_then_publishes_and_tracks_changes():
     consultation = make_consultation()
     costs = consultation.sections.get(key="costs")
-    services.section_save(actor=None, section=costs, body="")
+    services.section_save(actor=staff_member(Role.ENGAGEMENT_OFFICER), section=costs, body="")
     with pytest.raises(services.ConsultationProblem, match="Costs"):
-        services.document_publish(actor=None, consultation=consultation)
+        services.document_publish(
+            actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
+        )
     fill_document(consultation)
     consultation.refresh_from_db()
     assert consultation.document_published_at is not None
     check = gunning.check_sufficient_reasons(selectors.gunning_facts(consultation))
     assert check.result == gunning.Result.PASS
-    services.section_save(actor=None, section=costs, body="New costs.")
+    services.section_save(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), section=costs, body="New costs."
+    )
     check = gunning.check_sufficient_reasons(selectors.gunning_facts(consultation))
     assert check.result == gunning.Result.WARNING
     assert _actions(Action.CONSULTATION_DOCUMENT_PUBLISHED) == 1
@@ -103,7 +110,9 @@ def test_publish_refused_with_an_empty_section_then_publishes_and_tracks_changes
 
 
 def _open(consultation):
-    return services.consultation_open(actor=None, consultation=consultation)
+    return services.consultation_open(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
+    )
 
 
 def test_opens_when_every_check_passes_and_moves_the_proposal():
@@ -161,14 +170,20 @@ def test_each_failing_check_blocks_opening_and_nothing_changes(breaks, principle
 def test_guard_blocks_any_route_to_open_not_just_the_consultation_page():
     consultation = make_consultation()
     with pytest.raises(TransitionRefused):
-        engagement_services.activity_transition(activity=consultation.activity, target="open")
+        engagement_services.activity_transition(
+            activity=consultation.activity,
+            target="open",
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        )
 
 
 def test_guard_ignores_other_activities():
     from heard.engagement.tests.factories import ActivityFactory
 
     other = ActivityFactory(status="draft", opens_at=None, closes_at=None)
-    engagement_services.activity_transition(activity=other, target="open")
+    engagement_services.activity_transition(
+        activity=other, target="open", actor=staff_member(Role.ENGAGEMENT_OFFICER)
+    )
     other.refresh_from_db()
     assert other.status == "open"
 
@@ -255,14 +270,14 @@ def test_dates_cannot_move_back_once_open():
     activity = consultation.activity
     with pytest.raises(services.ConsultationProblem, match="only later"):
         services.dates_save(
-            actor=None,
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
             consultation=consultation,
             opens_at=activity.opens_at,
             closes_at=activity.closes_at - timedelta(days=1),
             justification="",
         )
     services.dates_save(
-        actor=None,
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
         consultation=consultation,
         opens_at=activity.opens_at,
         closes_at=activity.closes_at + timedelta(days=7),
@@ -366,7 +381,7 @@ def test_decision_date_before_comments_due_is_refused():
     day = timezone.localdate()
     with pytest.raises(services.ConsultationProblem, match="must not be before"):
         services.osc_save(
-            actor=None,
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
             consultation=consultation,
             comments_due_on=day,
             proposed_decision_on=day - timedelta(days=1),
@@ -420,7 +435,7 @@ def test_mailout_queues_a_task_that_sends_and_records_progress(
     Group.objects.create(name="No email group", kind="organisation")
     with django_capture_on_commit_callbacks(execute=True):
         mailout = services.mailout_queue(
-            actor=None,
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
             consultation=consultation,
             subject="Have your say",
             message="We are consulting on the minor injuries unit.",
@@ -444,7 +459,7 @@ def test_mailout_with_nobody_is_refused():
     consultation = make_consultation()
     with pytest.raises(services.ConsultationProblem, match="Nobody to tell"):
         services.mailout_queue(
-            actor=None,
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
             consultation=consultation,
             subject="s",
             message="m",
@@ -486,13 +501,19 @@ def test_midpoint_suppresses_small_numbers_and_flags_under_represented(settings)
     assert rows["Female"].suppressed is False
     assert "Sex: Male" in review.flagged_labels
     record = services.midpoint_record(
-        actor=None, consultation=consultation, action_taken="Drop-in at the men's shed."
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        action_taken="Drop-in at the men's shed.",
     )
     assert record.responses == 43
     assert "Sex: Male" in record.flagged
     assert MidpointReview.objects.count() == 1
     with pytest.raises(services.ConsultationProblem):
-        services.midpoint_record(actor=None, consultation=consultation, action_taken="  ")
+        services.midpoint_record(
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
+            consultation=consultation,
+            action_taken="  ",
+        )
 
 
 def test_responses_summary_counts_by_channel_and_type():
@@ -507,11 +528,15 @@ def test_responses_summary_counts_by_channel_and_type():
 def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
     consultation = make_consultation()
     services.council_add(
-        actor=None, consultation=consultation, name="Norfolk", committee="", contact_email="a@b.uk"
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        name="Norfolk",
+        committee="",
+        contact_email="a@b.uk",
     )
     with pytest.raises(services.ConsultationProblem, match="already listed"):
         services.council_add(
-            actor=None,
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
             consultation=consultation,
             name="norfolk ",
             committee="",
@@ -519,7 +544,7 @@ def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
         )
     group = Group.objects.create(name="Healthwatch", kind="organisation", email="h@example.com")
     kwargs = {
-        "actor": None,
+        "actor": staff_member(Role.ENGAGEMENT_OFFICER),
         "consultation": consultation,
         "subject": "Have your say",
         "message": "Please respond.",
@@ -532,8 +557,16 @@ def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
     with pytest.raises(services.ConsultationProblem, match="already been sent"):
         services.mailout_queue(**kwargs)
     assert len(mail.outbox) == 1
-    first = services.midpoint_record(actor=None, consultation=consultation, action_taken="Outreach")
-    again = services.midpoint_record(actor=None, consultation=consultation, action_taken="Outreach")
+    first = services.midpoint_record(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        action_taken="Outreach",
+    )
+    again = services.midpoint_record(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        action_taken="Outreach",
+    )
     assert first == again
     assert MidpointReview.objects.count() == 1
 

@@ -3,6 +3,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from heard.accounts.tests.factories import staff_member
+from heard.core.actors import CLOCK
+from heard.core.roles import Role
 from heard.engagement import guards
 from heard.engagement.services import TransitionRefused, activity_transition
 from heard.engagement.tests.factories import ActivityFactory
@@ -22,10 +25,12 @@ def refusing_guard():
 def test_a_registered_guard_blocks_opening_for_people_and_the_clock(refusing_guard):
     activity = ActivityFactory(status="draft", closes_at=timezone.now() + timedelta(days=3))
     with pytest.raises(TransitionRefused) as refused:
-        activity_transition(activity=activity, target="open")
+        activity_transition(
+            activity=activity, target="open", actor=staff_member(Role.ENGAGEMENT_OFFICER)
+        )
     assert refused.value.problems == ["Not open (person)."]
     with pytest.raises(TransitionRefused):
-        activity_transition(activity=activity, target="open", by_clock=True)
+        activity_transition(activity=activity, target="open", actor=CLOCK)
     activity.refresh_from_db()
     assert activity.status == "draft"
 
@@ -33,7 +38,12 @@ def test_a_registered_guard_blocks_opening_for_people_and_the_clock(refusing_gua
 @pytest.mark.django_db
 def test_without_guards_the_activity_opens():
     activity = ActivityFactory(status="draft", closes_at=timezone.now() + timedelta(days=3))
-    assert activity_transition(activity=activity, target="open").status == "open"
+    assert (
+        activity_transition(
+            activity=activity, target="open", actor=staff_member(Role.ENGAGEMENT_OFFICER)
+        ).status
+        == "open"
+    )
 
 
 @pytest.fixture
@@ -56,13 +66,19 @@ def test_changing_a_scheduled_activitys_dates_is_checked_by_the_guards(refusing_
     )
     with pytest.raises(TransitionRefused) as refused:
         activity_save(
-            actor=None, activity=activity, fields={"closes_at": opens + timedelta(days=5)}
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
+            activity=activity,
+            fields={"closes_at": opens + timedelta(days=5)},
         )
     assert refused.value.problems == ["The dates fail a check."]
     activity.refresh_from_db()
     assert activity.closes_at == opens + timedelta(days=20)
     # Other changes to a scheduled activity are not held up by the guard.
-    saved = activity_save(actor=None, activity=activity, fields={"summary": "New summary."})
+    saved = activity_save(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        activity=activity,
+        fields={"summary": "New summary."},
+    )
     assert saved.summary == "New summary."
 
 
@@ -73,7 +89,11 @@ def test_a_draft_activitys_dates_change_freely(refusing_schedule_guard):
     activity = ActivityFactory(status="draft")
     new_close = timezone.now() + timedelta(days=9)
     assert (
-        activity_save(actor=None, activity=activity, fields={"closes_at": new_close}).closes_at
+        activity_save(
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
+            activity=activity,
+            fields={"closes_at": new_close},
+        ).closes_at
         == new_close
     )
 

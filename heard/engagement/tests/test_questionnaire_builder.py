@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement import selectors_responses
@@ -111,7 +112,12 @@ def test_editing_after_responses_makes_a_new_version_and_old_responses_keep_thei
     assert AuditEvent.objects.filter(action=Action.QUESTIONNAIRE_VERSIONED).count() == 1
     # A second edit changes version 2 in place (a draft: it cannot have responses).
     assert v2.published_at is None
-    builder.section_save(actor=None, q=q, section_id=v2.sections.first().pk, title="Renamed")
+    builder.section_save(
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        q=q,
+        section_id=v2.sections.first().pk,
+        title="Renamed",
+    )
     assert QuestionnaireVersion.objects.filter(questionnaire=q).count() == 2
 
 
@@ -135,7 +141,12 @@ def test_a_question_cannot_move_above_the_one_it_depends_on():
     Question.objects.filter(version=v, key="experience").update(section=page1, position=3)
     experience = Question.objects.get(version=v, key="experience")
     with pytest.raises(builder.BuilderProblem, match="cannot come before"):
-        builder.question_move(actor=None, q=q, question_id=experience.pk, direction="up")
+        builder.question_move(
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
+            q=q,
+            question_id=experience.pk,
+            direction="up",
+        )
     assert Question.objects.get(pk=experience.pk).position == 3
 
 
@@ -241,7 +252,10 @@ def test_publish_and_discard_refuse_staff_who_may_not_change_activities(make_sta
     q = make_questionnaire()
     _live(q)
     builder.section_save(
-        actor=None, q=q, section_id=q.current_version().sections.first().pk, title="Renamed"
+        actor=staff_member(Role.ENGAGEMENT_OFFICER),
+        q=q,
+        section_id=q.current_version().sections.first().pk,
+        title="Renamed",
     )
     for role in (Role.SCRUTINY_READER, Role.ANALYST, Role.DECISION_MAKER):
         actor = make_staff(role)

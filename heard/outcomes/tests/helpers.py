@@ -125,13 +125,13 @@ def make_consulted_proposal(
 
 def sign_off_codeframe(codeframe: Codeframe, reason: str = "") -> Any:
     """An analyst signs off the codeframe as it stands (reports use that version)."""
+    from heard.accounts.models import User
     from heard.accounts.tests.factories import StaffFactory
     from heard.analysis.services import codeframe_sign_off
     from heard.core.roles import Role
 
-    return codeframe_sign_off(
-        codeframe=codeframe, actor=StaffFactory(role=Role.ANALYST), reason=reason
-    )
+    analyst: User = StaffFactory(role=Role.ANALYST)  # type: ignore[assignment]
+    return codeframe_sign_off(codeframe=codeframe, actor=analyst, reason=reason)
 
 
 def respond_to_all(proposal: Proposal, themes: dict[str, Theme], actor: Any) -> None:

@@ -138,8 +138,11 @@ def test_the_report_shows_the_determination_with_any_override(make_staff, client
     made = make_consulted_proposal()
     proposal = made["proposal"]
     board = make_staff(Role.DECISION_MAKER)
-    assessment_services.significance_save(
-        actor=board, proposal=proposal, areas=AREAS_NONE, summary="Minor changes only."
+    assessment_services.significance_save(  # assessed by the lead, overridden by the board
+        actor=make_staff(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        areas=AREAS_NONE,
+        summary="Minor changes only.",
     )
     assessment_services.significance_override(
         actor=board,

@@ -273,8 +273,8 @@ def test_the_decision_waits_for_the_eqia_to_be_reviewed_after_the_close(make_sta
     with pytest.raises(OutcomeRefused, match="record its review after the consultation closed"):
         _decide(proposal, board)
     assert any("EqIA" in p for p in selectors.readiness(proposal))
-    assessment_services.eqia_review(
-        actor=officer, proposal=proposal, notes="Travel matters most to older people."
+    assessment_services.eqia_review(  # by those deciding (Brown principles)
+        actor=board, proposal=proposal, notes="Travel matters most to older people."
     )
     _decide(proposal, board)
     proposal.refresh_from_db()

@@ -5,6 +5,7 @@ administrators, engagement officers and programme leads change them."""
 
 from typing import Any
 
+from heard.accounts.tests.factories import staff_member
 from heard.core.roles import Role
 from heard.core.testing import ALL_STAFF, Access
 
@@ -15,7 +16,11 @@ CHANGE = {Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.PROGRAMME_LEAD}
 def _proposal() -> Any:
     from heard.proposals.services import proposal_create
 
-    return proposal_create(actor=None, title="Move the minor injuries unit", description="Why")
+    return proposal_create(
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        title="Move the minor injuries unit",
+        description="Why",
+    )
 
 
 def _p() -> dict[str, int]:
@@ -26,7 +31,9 @@ def _evidence() -> dict[str, int]:
     from heard.proposals.services import evidence_record
 
     proposal = _proposal()
-    evidence = evidence_record(proposal=proposal, actor=None, note="Healthwatch report 2025")
+    evidence = evidence_record(
+        proposal=proposal, actor=staff_member(Role.PROGRAMME_LEAD), note="Healthwatch report 2025"
+    )
     return {"pk": proposal.pk, "evidence_pk": evidence.pk}
 
 
@@ -34,7 +41,12 @@ def _item() -> dict[str, int]:
     from heard.proposals.services import plan_item_save
 
     proposal = _proposal()
-    item = plan_item_save(proposal=proposal, actor=None, audience="Carers", methods="Drop-ins")
+    item = plan_item_save(
+        proposal=proposal,
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        audience="Carers",
+        methods="Drop-ins",
+    )
     return {"pk": proposal.pk, "item_pk": item.pk}
 
 
@@ -46,7 +58,9 @@ def _link() -> dict[str, int]:
     activity = Activity.objects.create(
         title="Drop-in", slug="drop-in", summary="Come along", level="consult", kind="drop_in"
     )
-    link = activity_link(proposal=proposal, activity=activity, actor=None)
+    link = activity_link(
+        proposal=proposal, activity=activity, actor=staff_member(Role.PROGRAMME_LEAD)
+    )
     return {"pk": proposal.pk, "link_pk": link.pk}
 
 

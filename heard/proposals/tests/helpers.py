@@ -1,5 +1,7 @@
 from typing import Any
 
+from heard.accounts.tests.factories import staff_member
+from heard.core.roles import Role
 from heard.people.models import Topic
 from heard.proposals.models import Proposal
 from heard.proposals.services import proposal_create
@@ -20,7 +22,7 @@ def make_proposal(
     topics: Any = (),
 ) -> Proposal:
     return proposal_create(
-        actor=actor,
+        actor=actor or staff_member(Role.PROGRAMME_LEAD),
         title=title,
         description=description,
         localities=localities if localities is not None else ["North Norfolk"],

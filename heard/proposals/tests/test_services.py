@@ -3,6 +3,7 @@
 import pytest
 
 from heard.audit.models import Action, AuditEvent
+from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
 from heard.people.models import Group
@@ -68,7 +69,7 @@ def test_transition_moves_records_and_audits(make_staff):
 
 
 def test_transition_refused_changes_nothing(make_staff):
-    actor = make_staff()
+    actor = make_staff(Role.ADMINISTRATOR)  # who may move a proposal to decided
     proposal = make_proposal(actor=actor)
     with pytest.raises(services.TransitionRefused) as refused:
         services.proposal_transition(proposal=proposal, target="decided", actor=actor)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
@@ -27,10 +28,12 @@ def _form(**overrides):
 
 
 def test_list_filters_by_stage_and_searches_titles(staff_client):
-    client, user = staff_client(Role.SCRUTINY_READER)
+    client, _reader = staff_client(Role.SCRUTINY_READER)
     make_proposal(title="Minor injuries unit")
     moved = make_proposal(title="Community beds")
-    services.proposal_transition(proposal=moved, target="early_engagement", actor=user)
+    # A scrutiny reader reads; a programme lead moves the proposal on.
+    lead = staff_member(Role.PROGRAMME_LEAD)
+    services.proposal_transition(proposal=moved, target="early_engagement", actor=lead)
     page = client.get(reverse("proposals:list"), {"status": "early_engagement"}).content.decode()
     assert "Community beds" in page and "Minor injuries unit" not in page
     page = client.get(reverse("proposals:list"), {"q": "minor"}).content.decode()
@@ -188,9 +191,10 @@ def test_plan_pages_add_a_line_and_link_an_activity(staff_client):
 
 
 def test_timeline_page_lists_the_history(staff_client):
-    client, user = staff_client(Role.DECISION_MAKER)
-    proposal = make_proposal(actor=user)
-    services.proposal_transition(proposal=proposal, target="early_engagement", actor=user)
+    client, _board = staff_client(Role.DECISION_MAKER)
+    lead = staff_member(Role.PROGRAMME_LEAD)  # a decision maker reads the timeline
+    proposal = make_proposal(actor=lead)
+    services.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
     page = client.get(reverse("proposals:timeline", kwargs={"pk": proposal.pk})).content.decode()
     assert "Logged as under consideration" in page
     assert "Moved to Early engagement" in page
