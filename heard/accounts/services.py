@@ -139,3 +139,25 @@ def staff_invite(
             context={"user": user, "role": Role(role).label, "link": set_password_url(user)},
         )
     return user
+
+
+def user_sso_link(*, user: User, provider: str) -> None:
+    """Audit the first single sign-on of a staff account (linked by its email address)."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.USER_SSO_LINKED,
+            actor=user,
+            subject=user,
+            after={"provider": provider},
+        )
+
+
+def user_sso_refused(*, user: User | None, provider: str, reason: str) -> None:
+    """Audit a refused single sign-on: the identity provider vouched for someone who has
+    no active staff account here. No email address or claim is written to the trail."""
+    with transaction.atomic():
+        audit_record(
+            action=Action.USER_SIGN_IN_FAILED,
+            subject=user if user else ("accounts.user", "unknown"),
+            after={"reason": f"single sign-on refused: {reason}", "provider": provider},
+        )

@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     USER_PASSWORD_RESET = "user.password_reset", "Password reset"
     USER_TWO_FACTOR_ENABLED = "user.two_factor_enabled", "Two-factor authentication set up"
     USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled", "Two-factor authentication removed"
+    USER_SSO_LINKED = "user.sso_linked", "Single sign-on linked to the account"
     # People and communities
     MEMBER_CREATED = "member.created", "Member created"
     MEMBER_UPDATED = "member.updated", "Member details changed"

@@ -17,4 +17,12 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "contact_phone_hours": settings.HEARD_CONTACT_PHONE_HOURS,
         "contact_text_relay": settings.HEARD_CONTACT_TEXT_RELAY,
         "contact_address": [line for line in settings.HEARD_CONTACT_ADDRESS if line.strip()],
+        "sso_name": _sso_name(),
     }
+
+
+def _sso_name() -> str:
+    """The name of the staff single sign-on, where one is configured (else "")."""
+    providers: dict[str, dict[str, Any]] = settings.SOCIALACCOUNT_PROVIDERS
+    apps: list[dict[str, Any]] = providers.get("openid_connect", {}).get("APPS", [])
+    return next((str(a["name"]) for a in apps if a.get("provider_id") == "sso"), "")

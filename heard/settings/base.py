@@ -6,6 +6,7 @@ read once here through django-environ. Defaults are safe for a developer's machi
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -223,6 +226,42 @@ MFA_ADAPTER = "heard.accounts.adapters.HeardMFAAdapter"
 # Lock-outs after too many wrong codes are audited (wrong codes are, from a signal).
 MFA_FORMS = {"authenticate": "heard.accounts.forms.StaffTwoFactorForm"}
 
+# Staff single sign-on with OpenID Connect (Microsoft Entra ID, i.e. NHSmail, first). Off
+# unless configured: no request goes to an identity provider by default. Only people who
+# already have a Heard staff account (matched by email) can use it: roles are still granted
+# in Heard, and Heard's own two-factor code is still asked for after the identity provider.
+HEARD_SSO_SERVER_URL = env.str("HEARD_SSO_SERVER_URL", default="")
+HEARD_SSO_NAME = env.str("HEARD_SSO_NAME", default="NHSmail (Microsoft Entra ID)")
+# Where the sign-in button may send the browser (the identity provider's origin).
+HEARD_SSO_ORIGINS = (
+    ["{0.scheme}://{0.netloc}".format(urlsplit(HEARD_SSO_SERVER_URL))]
+    if HEARD_SSO_SERVER_URL
+    else []
+)
+SOCIALACCOUNT_ADAPTER = "heard.accounts.adapters.HeardSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # Heard matches and links the account itself
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in button POSTs (CSRF-protected)
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "sso",
+                    "name": HEARD_SSO_NAME,
+                    "client_id": env.str("HEARD_SSO_CLIENT_ID"),
+                    "secret": env.str("HEARD_SSO_CLIENT_SECRET"),
+                    "settings": {"server_url": HEARD_SSO_SERVER_URL, "fetch_userinfo": False},
+                }
+            ]
+            if HEARD_SSO_SERVER_URL
+            else []
+        ),
+    }
+}
+
 # Staff sessions expire after two hours without activity, and when the browser closes.
 SESSION_COOKIE_AGE = env.int("HEARD_SESSION_SECONDS", default=2 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
@@ -279,7 +318,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF, "data:", *HEARD_FONT_ORIGINS],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The staff single sign-on button's POST is answered by a redirect to the
+        # identity provider, which browsers check against form-action too.
+        "form-action": [SELF, *HEARD_SSO_ORIGINS],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
         "object-src": [NONE],
