@@ -211,6 +211,11 @@ class Action(models.TextChoices):
     EVIDENCE_PACK_BUILT = "evidence.pack_built", "Evidence pack built"
     EVIDENCE_PACK_DOWNLOADED = "evidence.pack_downloaded", "Evidence pack downloaded"
     # end of evidence actions
+    # Personal API tokens (heard.api)
+    API_TOKEN_CREATED = "api.token_created", "API token made"
+    API_TOKEN_REVOKED = "api.token_revoked", "API token revoked"
+    API_TOKEN_REFUSED = "api.token_refused", "API token refused"
+    # end of api actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"
