@@ -33,7 +33,7 @@ ActivityId = param.Path(..., ge=1, le=s.MAX_ID)
 def me(request: HttpRequest) -> dict[str, Any]:
     token = request.auth  # type: ignore[attr-defined]
     return {
-        "name": token.user.get_full_name() or token.user.get_username(),
+        "name": token.user.full_name or token.user.email,
         "role": role_of(token.user),
         "token": token.name,
         "expires_at": token.expires_at,
