@@ -32,7 +32,8 @@ router = Router(tags=["public"])
 router.add_decorator(cache_control(public=True, max_age=CACHE_SECONDS), mode="view")
 
 SlugPath = param.Path(..., min_length=1, max_length=220, pattern=s.SLUG)
-NOT_FOUND = {404: s.Error}
+INVALID: dict[int, Any] = {422: s.Invalid}
+NOT_FOUND: dict[int, Any] = {404: s.Error, **INVALID}
 
 
 def _url(request: HttpRequest, path: str) -> str:
@@ -83,7 +84,11 @@ def _dates(qs: QuerySet[Any], prefix: str, date_from: date | None, date_to: date
     return qs
 
 
-@router.get("/activities", response=s.ActivityPage, summary="Activities: open, coming or closed")
+@router.get(
+    "/activities",
+    response={200: s.ActivityPage, **INVALID},
+    summary="Activities: open, coming or closed",
+)
 def activities(request: HttpRequest, filters: Query[s.ActivityFilters]) -> dict[str, Any]:
     now = timezone.now()
     qs = engagement_selectors.public_activities(
@@ -129,7 +134,9 @@ def _consultation(request: HttpRequest, c: Any, now: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/consultations", response=s.ConsultationPage, summary="Formal consultations")
+@router.get(
+    "/consultations", response={200: s.ConsultationPage, **INVALID}, summary="Formal consultations"
+)
 def consultations(request: HttpRequest, filters: Query[s.ConsultationFilters]) -> dict[str, Any]:
     now = timezone.now()
     qs = consultation_selectors.public_consultations()
@@ -176,9 +183,7 @@ def consultation(request: HttpRequest, slug: str = SlugPath) -> dict[str, Any]:
                     "is_correction": False,
                     "reason": "",
                     "content_hash": "",
-                    "sections": [
-                        {"key": k, "heading": h, "text": t} for k, h, t in doc.sections
-                    ],
+                    "sections": [{"key": k, "heading": h, "text": t} for k, h, t in doc.sections],
                 }
             )
     activity = engagement_selectors.public_activity(found.activity.slug)
@@ -210,7 +215,11 @@ def _public_approved() -> QuerySet[Any]:
     return outcome_selectors.approved().exclude(kind="activity", activity__status="draft")
 
 
-@router.get("/outcomes", response=s.OutcomePage, summary='"You said, we did": the newest of each')
+@router.get(
+    "/outcomes",
+    response={200: s.OutcomePage, **INVALID},
+    summary='"You said, we did": the newest of each',
+)
 def outcomes(request: HttpRequest, filters: Query[s.OutcomeFilters]) -> dict[str, Any]:
     allowed = set(_public_approved().values_list("pk", flat=True))
     items = [p for p in outcome_selectors.current_publications() if p.pk in allowed]
@@ -268,7 +277,9 @@ def _meeting(meeting: Any, minutes: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/groups", response=s.GroupPage, summary="Standing groups with a public page")
+@router.get(
+    "/groups", response={200: s.GroupPage, **INVALID}, summary="Standing groups with a public page"
+)
 def groups(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
     qs = group_selectors.public_groups().select_related("group").order_by("group__name", "pk")
     return page_of(qs, filters, lambda sg: _group(request, sg))

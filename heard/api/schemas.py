@@ -1,22 +1,41 @@
 """What the API sends and accepts. Every string filter refuses control characters (a NUL
 would reach the database) and is bounded, so bad input is a 422, never a server error."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator
 
 # Text from a query string: no control characters, bounded.
 SAFE_TEXT = r"^[^\x00-\x1f\x7f]*$"
 SLUG = r"^[-a-zA-Z0-9_]+$"
 MAX_ID = 2**53  # ids beyond this are not ids (and overflow SQLite's integers)
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_date(value: object) -> object:
+    """Only YYYY-MM-DD (pydantic would otherwise read "0" as 1 January 1970)."""
+    if isinstance(value, date) or (isinstance(value, str) and _ISO_DATE.match(value)):
+        return value
+    raise ValueError("Enter a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 Text = Annotated[str, Field(max_length=200, pattern=SAFE_TEXT)]
 Slug = Annotated[str, Field(min_length=1, max_length=220, pattern=SLUG)]
 
 
 class Error(Schema):
     detail: str
+
+
+class Invalid(Schema):
+    """422: what was wrong with the request, one entry per problem."""
+
+    detail: list[dict[str, object]]
 
 
 class PageQuery(Schema):
@@ -42,8 +61,8 @@ class ActivityFilters(PageQuery):
     )
     area: Text = Field("", description="A locality, like 'Norwich'")
     q: Text = Field("", description="Words in the title, summary or text")
-    date_from: date | None = Field(None, description="Only activities still open on or after")
-    date_to: date | None = Field(None, description="Only activities opening on or before")
+    date_from: IsoDate | None = Field(None, description="Only activities still open on or after")
+    date_to: IsoDate | None = Field(None, description="Only activities opening on or before")
 
 
 class Document(Schema):
@@ -94,8 +113,8 @@ class ActivityDetail(Activity):
 class ConsultationFilters(PageQuery):
     topic: Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
     area: Text = ""
-    date_from: date | None = Field(None, description="Only consultations closing on or after")
-    date_to: date | None = Field(None, description="Only consultations opening on or before")
+    date_from: IsoDate | None = Field(None, description="Only consultations closing on or after")
+    date_to: IsoDate | None = Field(None, description="Only consultations opening on or before")
 
 
 class Consultation(Schema):
@@ -138,8 +157,8 @@ class OutcomeFilters(PageQuery):
     kind: Literal["", "outcome", "activity"] = Field(
         "", description="A consultation's outcome or an activity's feedback (both if empty)"
     )
-    date_from: date | None = Field(None, description="Approved on or after")
-    date_to: date | None = Field(None, description="Approved on or before")
+    date_from: IsoDate | None = Field(None, description="Approved on or after")
+    date_to: IsoDate | None = Field(None, description="Approved on or before")
 
 
 class Outcome(Schema):
@@ -203,9 +222,9 @@ class Me(Schema):
 
 
 class StaffActivityFilters(PageQuery):
-    status: Literal["", "draft", "scheduled", "open", "closed", "feedback_published", "archived"] = (
-        ""
-    )
+    status: Literal[
+        "", "draft", "scheduled", "open", "closed", "feedback_published", "archived"
+    ] = ""
 
 
 class StaffActivity(Schema):
@@ -256,8 +275,8 @@ class InsightFilters(PageQuery):
     topic: Annotated[str, Field(max_length=120, pattern=r"^[-a-zA-Z0-9_]*$")] = ""
     area: Text = ""
     source: Annotated[str, Field(max_length=16, pattern=r"^[a-z_]*$")] = ""
-    date_from: date | None = None
-    date_to: date | None = None
+    date_from: IsoDate | None = None
+    date_to: IsoDate | None = None
 
 
 class InsightOut(Schema):

@@ -21,7 +21,5 @@ def token_for_secret(secret: str) -> ApiToken | None:
     if not domain.well_formed(secret):
         return None
     return (
-        ApiToken.objects.select_related("user")
-        .filter(token_sha256=domain.digest(secret))
-        .first()
+        ApiToken.objects.select_related("user").filter(token_sha256=domain.digest(secret)).first()
     )

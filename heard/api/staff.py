@@ -24,7 +24,7 @@ from heard.involvement import selectors as involvement_selectors
 router = Router(tags=["staff"], auth=TokenAuth())
 router.add_decorator(never_cache, mode="view")
 
-REFUSALS: dict[int, Any] = {401: s.Error, 403: s.Error, 429: s.Error}
+REFUSALS: dict[int, Any] = {401: s.Error, 403: s.Error, 422: s.Invalid, 429: s.Error}
 NOT_FOUND: dict[int, Any] = {404: s.Error}
 ActivityId = param.Path(..., ge=1, le=s.MAX_ID)
 

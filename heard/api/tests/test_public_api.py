@@ -58,7 +58,9 @@ def test_activity_detail_shows_documents_but_never_unapproved_feedback(client):
     detail = client.get("/api/public/activities/pharmacy-hours").json()
     assert detail["documents"][0]["url"].endswith("/media/activities/background.pdf")
     assert detail["you_said_we_did"] == []
-    assert "not approved" not in client.get("/api/public/activities/pharmacy-hours").content.decode()
+    assert (
+        "not approved" not in client.get("/api/public/activities/pharmacy-hours").content.decode()
+    )
     assert client.get("/api/public/activities/secret-draft").status_code == 404
 
 

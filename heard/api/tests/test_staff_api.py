@@ -51,9 +51,7 @@ def test_no_token_is_401_on_every_staff_endpoint(client):
         assert response["WWW-Authenticate"].startswith("Bearer")
 
 
-def test_responses_redacted_by_default_and_unredacted_only_with_the_permission(
-    client, make_staff
-):
+def test_responses_redacted_by_default_and_unredacted_only_with_the_permission(client, make_staff):
     w = world()
     url = f"/api/staff/activities/{w['activity'].pk}/responses"
     _t, officer = token_for(make_staff, R.ENGAGEMENT_OFFICER)
@@ -108,9 +106,7 @@ def test_revoked_expired_and_unknown_tokens_are_refused(client, make_staff):
 
     services.api_token_revoke(token=token, actor=token.user)
     assert client.get("/api/staff/me", **bearer(secret)).status_code == 401
-    assert AuditEvent.objects.filter(
-        action="api.token_refused", subject_id=str(token.pk)
-    ).exists()
+    assert AuditEvent.objects.filter(action="api.token_refused", subject_id=str(token.pk)).exists()
 
     expired, old_secret = token_for(make_staff, R.ADMINISTRATOR)
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
@@ -163,4 +159,7 @@ def test_rate_limited_per_token(client, make_staff, settings):
     # Another token of the same kind is counted apart.
     assert client.get("/api/staff/me", **bearer(second)).status_code == 200
     # One audit event per window, not one per refused request.
-    assert AuditEvent.objects.filter(action="api.token_refused", after__reason="rate limit").count() == 1
+    assert (
+        AuditEvent.objects.filter(action="api.token_refused", after__reason="rate limit").count()
+        == 1
+    )

@@ -22,7 +22,9 @@ def test_make_show_once_use_and_revoke(client, make_staff):
     made = client.post(reverse("api_tokens:create"), {"name": "Power BI report", "days": "30"})
     assert made.status_code == 200
     assert "no-store" in made["Cache-Control"]
-    secret = re.search(r'<code id="api-token">(heard_[A-Za-z0-9_-]{43})</code>', made.content.decode())
+    secret = re.search(
+        r'<code id="api-token">(heard_[A-Za-z0-9_-]{43})</code>', made.content.decode()
+    )
     assert secret
     secret = secret.group(1)
     token = ApiToken.objects.get(user=user)
