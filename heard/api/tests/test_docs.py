@@ -42,7 +42,7 @@ def test_docs_page_names_no_outside_host_and_passes_the_csp(client):
     hosts = set(re.findall(r"https?://([^/\"'\s]+)", html))
     assert hosts <= {"testserver"}, hosts
     # No inline script that runs: the one inline <script> holds JSON settings only.
-    for attrs, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S):
+    for attrs, _body in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S):
         assert "src=" in attrs or 'type="application/json"' in attrs, attrs
     # Swagger UI asks the validator at validator.swagger.io unless told not to.
     assert '"validatorUrl": null' in html

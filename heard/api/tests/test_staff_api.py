@@ -149,7 +149,7 @@ def test_stored_hashed_never_in_clear(make_staff):
 def test_rate_limited_per_token(client, make_staff, settings):
     settings.HEARD_API_TOKEN_RATE_LIMIT = 3
     _t, first = token_for(make_staff, R.ANALYST)
-    other, second = token_for(make_staff, R.ANALYST)
+    _other, second = token_for(make_staff, R.ANALYST)
     for _ in range(3):
         assert client.get("/api/staff/me", **bearer(first)).status_code == 200
     limited = client.get("/api/staff/me", **bearer(first))
