@@ -133,7 +133,7 @@ def insights(request: HttpRequest, filters: Query[s.InsightFilters]) -> dict[str
                 "topics": sorted(t.slug for t in i.topics.all()),
                 "themes": [str(t) for t in (i.themes or [])],
                 "sentiment": i.sentiment,
-                "activity": i.activity.slug if i.activity_id else None,
+                "activity": i.activity.slug if i.activity is not None else None,
             }
             for i in found.items
         ],

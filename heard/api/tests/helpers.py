@@ -9,7 +9,7 @@ from django.utils import timezone
 from heard.api import services
 from heard.consultations.models import DocumentVersion
 from heard.core.roles import Role
-from heard.engagement.models import ActivityDocument, ActivityLocality, Answer, Response
+from heard.engagement.models import Activity, ActivityDocument, ActivityLocality, Answer, Response
 from heard.engagement.tests.factories import ActivityFactory
 from heard.groups.models import Minutes
 from heard.groups.tests.helpers import add_person, held_meeting, make_group
@@ -17,13 +17,18 @@ from heard.outcomes.models import Publication
 from heard.outcomes.tests.helpers import make_consulted_proposal
 from heard.people.models import Member, Topic
 
+
+def make_activity(**kwargs: Any) -> Activity:
+    return ActivityFactory(**kwargs)  # type: ignore[return-value]
+
+
 PERSONAL = "My name is Margaret Thompson and my number is 07700 900123, please ring me."
 
 
 def world() -> dict[str, Any]:
     now = timezone.now()
     topic = Topic.objects.create(name="Urgent care", slug="urgent-care")
-    open_activity = ActivityFactory(
+    open_activity = make_activity(
         title="Pharmacy opening hours",
         slug="pharmacy-hours",
         status="open",
@@ -35,7 +40,7 @@ def world() -> dict[str, Any]:
     ActivityDocument.objects.create(
         activity=open_activity, title="Background", file="activities/background.pdf"
     )
-    forthcoming = ActivityFactory(
+    forthcoming = make_activity(
         title="Mental health crisis line",
         slug="crisis-line",
         status="scheduled",
@@ -43,14 +48,14 @@ def world() -> dict[str, Any]:
         closes_at=now + timedelta(days=40),
     )
     # Scheduled, but its opening time has passed: open for the public, as the site says.
-    opened_by_clock = ActivityFactory(
+    opened_by_clock = make_activity(
         title="Dentistry access",
         slug="dentistry",
         status="scheduled",
         opens_at=now - timedelta(minutes=5),
         closes_at=now + timedelta(days=30),
     )
-    draft = ActivityFactory(title="Secret draft", slug="secret-draft", status="draft")
+    draft = make_activity(title="Secret draft", slug="secret-draft", status="draft")
 
     made = make_consulted_proposal()
     consultation = made["consultation"]
@@ -83,7 +88,7 @@ def world() -> dict[str, Any]:
     Answer.objects.create(response=response, question=made["question"], text=PERSONAL)
 
     proposal = made["proposal"]
-    closed = ActivityFactory(
+    closed = make_activity(
         title="Community transport",
         slug="community-transport",
         status="closed",
