@@ -4,6 +4,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.errors import ValidationError
 
 from heard.api.schemas import PageQuery
 
@@ -24,3 +27,17 @@ def page_of(
         "items": [convert(item) for item in chosen],
         **extra,
     }
+
+
+def only_known_parameters(request: HttpRequest, query: type[Schema] | None = None) -> None:
+    """Refuse a query parameter the operation does not know (422): a misspelt filter
+    ("topics=") would otherwise be ignored and give every item as if it were filtered."""
+    known = set(query.model_fields) if query is not None else set()
+    unknown = sorted(set(request.GET) - known)
+    if unknown:
+        raise ValidationError(
+            [
+                {"type": "extra_forbidden", "loc": ["query", name], "msg": "Unknown parameter"}
+                for name in unknown[:10]
+            ]
+        )

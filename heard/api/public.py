@@ -20,7 +20,7 @@ from ninja.errors import HttpError
 from ninja.params import functions as param
 
 from heard.api import schemas as s
-from heard.api.paging import page_of
+from heard.api.paging import only_known_parameters, page_of
 from heard.consultations import selectors as consultation_selectors
 from heard.engagement import selectors as engagement_selectors
 from heard.groups import selectors as group_selectors
@@ -90,6 +90,7 @@ def _dates(qs: QuerySet[Any], prefix: str, date_from: date | None, date_to: date
     summary="Activities: open, coming or closed",
 )
 def activities(request: HttpRequest, filters: Query[s.ActivityFilters]) -> dict[str, Any]:
+    only_known_parameters(request, s.ActivityFilters)
     now = timezone.now()
     qs = engagement_selectors.public_activities(
         when=filters.when, now=now, topic=filters.topic, locality=filters.area, q=filters.q
@@ -100,6 +101,7 @@ def activities(request: HttpRequest, filters: Query[s.ActivityFilters]) -> dict[
 
 @router.get("/activities/{slug}", response={200: s.ActivityDetail, **NOT_FOUND})
 def activity(request: HttpRequest, slug: str = SlugPath) -> dict[str, Any]:
+    only_known_parameters(request)
     found = engagement_selectors.public_activity(slug)
     if found is None:
         raise HttpError(404, "No such activity.")
@@ -138,6 +140,7 @@ def _consultation(request: HttpRequest, c: Any, now: Any) -> dict[str, Any]:
     "/consultations", response={200: s.ConsultationPage, **INVALID}, summary="Formal consultations"
 )
 def consultations(request: HttpRequest, filters: Query[s.ConsultationFilters]) -> dict[str, Any]:
+    only_known_parameters(request, s.ConsultationFilters)
     now = timezone.now()
     qs = consultation_selectors.public_consultations()
     if filters.topic:
@@ -154,6 +157,7 @@ def consultations(request: HttpRequest, filters: Query[s.ConsultationFilters]) -
     summary="A consultation with every published version of its document",
 )
 def consultation(request: HttpRequest, slug: str = SlugPath) -> dict[str, Any]:
+    only_known_parameters(request)
     found = consultation_selectors.public_consultation(slug)
     if found is None:
         raise HttpError(404, "No such consultation.")
@@ -221,6 +225,7 @@ def _public_approved() -> QuerySet[Any]:
     summary='"You said, we did": the newest of each',
 )
 def outcomes(request: HttpRequest, filters: Query[s.OutcomeFilters]) -> dict[str, Any]:
+    only_known_parameters(request, s.OutcomeFilters)
     allowed = set(_public_approved().values_list("pk", flat=True))
     items = [p for p in outcome_selectors.current_publications() if p.pk in allowed]
     if filters.kind:
@@ -240,6 +245,7 @@ def outcomes(request: HttpRequest, filters: Query[s.OutcomeFilters]) -> dict[str
 def outcome(
     request: HttpRequest, publication_id: int = param.Path(..., ge=1, le=s.MAX_ID)
 ) -> dict[str, Any]:
+    only_known_parameters(request)
     found = _public_approved().filter(pk=publication_id).first()
     if found is None:
         raise HttpError(404, "No such publication.")
@@ -281,12 +287,14 @@ def _meeting(meeting: Any, minutes: Any) -> dict[str, Any]:
     "/groups", response={200: s.GroupPage, **INVALID}, summary="Standing groups with a public page"
 )
 def groups(request: HttpRequest, filters: Query[s.PageQuery]) -> dict[str, Any]:
+    only_known_parameters(request, s.PageQuery)
     qs = group_selectors.public_groups().select_related("group").order_by("group__name", "pk")
     return page_of(qs, filters, lambda sg: _group(request, sg))
 
 
 @router.get("/groups/{slug}", response={200: s.GroupDetail, **NOT_FOUND})
 def group(request: HttpRequest, slug: str = SlugPath) -> dict[str, Any]:
+    only_known_parameters(request)
     found = group_selectors.public_group(slug)
     if found is None:
         raise HttpError(404, "No such group.")

@@ -14,7 +14,7 @@ from ninja.params import functions as param
 from heard.analysis import selectors as analysis_selectors
 from heard.api import schemas as s
 from heard.api.auth import TokenAuth, require
-from heard.api.paging import page_of
+from heard.api.paging import only_known_parameters, page_of
 from heard.core.roles import role_of
 from heard.engagement import selectors as engagement_selectors
 from heard.engagement import selectors_responses
@@ -31,6 +31,7 @@ ActivityId = param.Path(..., ge=1, le=s.MAX_ID)
 
 @router.get("/me", response={200: s.Me, **REFUSALS}, summary="Whose token this is")
 def me(request: HttpRequest) -> dict[str, Any]:
+    only_known_parameters(request)
     token = request.auth  # type: ignore[attr-defined]
     return {
         "name": token.user.full_name or token.user.email,
@@ -42,6 +43,7 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/activities", response={200: s.StaffActivityPage, **REFUSALS})
 def activities(request: HttpRequest, filters: Query[s.StaffActivityFilters]) -> dict[str, Any]:
+    only_known_parameters(request, s.StaffActivityFilters)
     require(request, "engagement.view_activities")
     qs = engagement_selectors.staff_activities(status=filters.status).order_by("-updated_at", "pk")
     return page_of(
@@ -75,6 +77,7 @@ def _activity_or_404(activity_id: int) -> Any:
 def responses(
     request: HttpRequest, filters: Query[s.ResponseFilters], activity_id: int = ActivityId
 ) -> dict[str, Any]:
+    only_known_parameters(request, s.ResponseFilters)
     # What people said, even redacted: the roles that read the insight bank.
     require(request, "insight.view_insight")
     if filters.unredacted:
@@ -104,6 +107,7 @@ def responses(
 
 @router.get("/insights", response={200: s.InsightPage, **REFUSALS}, summary="The insight bank")
 def insights(request: HttpRequest, filters: Query[s.InsightFilters]) -> dict[str, Any]:
+    only_known_parameters(request, s.InsightFilters)
     require(request, "insight.view_insight")
     found = insight_selectors.insight_search(
         insight_selectors.InsightFilter(
@@ -148,6 +152,7 @@ def insights(request: HttpRequest, filters: Query[s.InsightFilters]) -> dict[str
 def codings(
     request: HttpRequest, filters: Query[s.CodingFilters], activity_id: int = ActivityId
 ) -> dict[str, Any]:
+    only_known_parameters(request, s.CodingFilters)
     require(request, "analysis.view_analysis")
     activity = _activity_or_404(activity_id)
     qs = analysis_selectors.codings_of_activity(activity.pk)
@@ -182,6 +187,7 @@ def _count(category: str, figure: Any) -> dict[str, Any]:
     summary="Members by locality, age band, sex and ethnic group (small numbers suppressed)",
 )
 def people_counts(request: HttpRequest) -> dict[str, Any]:
+    only_known_parameters(request)
     # Aggregates only, as the reach dashboard shows them: never anyone's equality answers.
     require(request, "involvement.view_reach")
     population = involvement_selectors.population_get(involvement_selectors.BUILT_IN_KEY)

@@ -107,3 +107,10 @@ def test_groups_public_pages_only(client):
     assert detail["chairs"] == ["Ada Chair"]
     assert detail["past_meetings"][0]["minutes"] == "The group discussed the stroke pathway."
     assert client.get(f"/api/public/groups/{w['hidden_group'].slug}").status_code == 404
+
+
+def test_unknown_parameter_refused_rather_than_ignored(client):
+    response = client.get("/api/public/activities?topics=urgent-care")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "topics"]
+    assert client.get("/api/public/groups/some-group?x=1").status_code == 422
