@@ -14,7 +14,7 @@ from heard.api.api import api
 from heard.api.tests.helpers import bearer, token_for, world
 from heard.core.roles import Role
 
-MAX_EXAMPLES = 15
+MAX_EXAMPLES = 30
 
 
 @pytest.fixture
