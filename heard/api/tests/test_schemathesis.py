@@ -7,7 +7,9 @@ Bounded (``max_examples``) to keep it well under two minutes."""
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from heard.api.api import api
@@ -23,7 +25,13 @@ def seeded(db, make_staff, settings):
     settings.ALLOWED_HOSTS = ["*"]
     world()
     _token, secret = token_for(make_staff, Role.ADMINISTRATOR)
-    return secret
+    # As Django's test client does: the WSGI handler would otherwise close the test's
+    # database connection at the end of each request (it is inside the test transaction).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield secret
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 # The schema as /api/openapi.json serves it (built from the code, so no request is needed
