@@ -6,6 +6,7 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import URLPattern, URLResolver, include, path
 
+from heard.api.api import api
 from heard.audit import views as audit_views
 from heard.core.assets import nhsuk_css
 
@@ -14,6 +15,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # trying every staff pattern before it. No other prefix overlaps it.
     path("get-involved/", include("heard.engagement.urls_public")),
     path("account/", include("allauth.urls")),
+    path("api/", api.urls),
+    path("staff/api-tokens/", include("heard.api.urls_staff")),
     path("staff/", include("heard.staff.urls")),
     path("staff/audit/", include("heard.audit.urls")),
     # The public key the audit chain's checkpoints are signed with (ADR 10).

@@ -725,3 +725,13 @@ def support_by_theme(question: Question, theme_rows: list[ThemeRow]) -> Support 
             for r in theme_rows
         ],
     )
+
+
+def codings_of_activity(activity_id: int) -> QuerySet[Coding]:
+    """Every coding of the answers to an activity's questions (any version), in answer
+    order: what the HTTP API lists for analysts."""
+    return (
+        Coding.objects.filter(answer__response__activity_id=activity_id)
+        .select_related("theme", "answer__question", "answer__response")
+        .order_by("answer_id", "pk")
+    )

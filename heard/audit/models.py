@@ -225,6 +225,11 @@ class Action(models.TextChoices):
     ANNUAL_REPORT_PUBLISHED = "annual_report.published", "Annual involvement report published"
     ANNUAL_REPORT_REOPENED = "annual_report.reopened", "Annual involvement report reopened"
     # end of annual report actions
+    # Personal API tokens (heard.api)
+    API_TOKEN_CREATED = "api.token_created", "API token made"
+    API_TOKEN_REVOKED = "api.token_revoked", "API token revoked"
+    API_TOKEN_REFUSED = "api.token_refused", "API token refused"
+    # end of api actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

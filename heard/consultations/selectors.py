@@ -362,3 +362,12 @@ def events(consultation: Consultation) -> list[Activity]:
         and row.activity.event_starts_at is not None
     ]
     return sorted(found, key=lambda a: a.event_starts_at or timezone.now())
+
+
+def public_consultations() -> QuerySet[Consultation]:
+    """Every consultation the public may see (as ``public_consultation``), newest first."""
+    return (
+        _base()
+        .filter(document_published_at__isnull=False, proposal__is_private=False)
+        .order_by("-document_published_at", "-pk")
+    )

@@ -331,3 +331,14 @@ def response_copy(response: Response) -> list[AnswerCopy]:
             )
         )
     return rows
+
+
+def activity_responses(activity: Activity) -> QuerySet[Response]:
+    """Every response to an activity, oldest first, with its version and answers (for
+    ``response_answers``; the equality answers are never among them)."""
+    return (
+        Response.objects.filter(activity=activity)
+        .select_related("version")
+        .prefetch_related("answers")
+        .order_by("submitted_at", "pk")
+    )

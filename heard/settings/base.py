@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # django-ninja: its Swagger UI files served from our own static files (heard.api).
+    "ninja",
     # Heard's own apps, lowest layer first (see docs/architecture.md).
     "heard.core",
     "heard.accounts",
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "heard.outcomes",
     "heard.evidence",
     "heard.reports",
+    "heard.api",
     "heard.staff",
     "heard.public",
     "heard.demo",
@@ -335,6 +338,8 @@ X_FRAME_OPTIONS = "DENY"
 # Policy, not law (domain.md): defaults shipped, each configurable per deployment.
 # Equality monitoring and other small counts are suppressed below this number (domain §8).
 HEARD_SMALL_NUMBER_THRESHOLD = env.int("HEARD_SMALL_NUMBER_THRESHOLD", default=10)
+# Requests a minute one personal API token may make (heard.api).
+HEARD_API_TOKEN_RATE_LIMIT = env.int("HEARD_API_TOKEN_RATE_LIMIT", default=120)
 # Coverage dashboard: places and groups with no engagement in this many months are listed.
 HEARD_ENGAGEMENT_GAP_MONTHS = env.int("HEARD_ENGAGEMENT_GAP_MONTHS", default=6)
 # Members invited at least this often in 12 months are shown as "asked often".

@@ -236,6 +236,22 @@ def test_no_public_page_or_report_shows_personal_data_or_a_refused_answer(
             "meeting__standing_group"
         )
     ]
+    # The annual involvement report of the year, published (its "what changed" quotes
+    # approved "you said, we did"), as HTML, tagged PDF and CSV annex.
+    from heard.reports import demo as reports_demo
+    from heard.reports.models import ReportVersion
+
+    reports_demo.load()
+    published = [(v.report.year, v.version) for v in ReportVersion.objects.select_related("report")]
+    assert published
+    urls["reports_public:index"] = [reverse("reports_public:index")]
+    urls["reports_public:detail"] = [
+        reverse("reports_public:detail", args=[y]) for y, _ in published
+    ]
+    for name in ("version", "pdf", "csv"):
+        urls[f"reports_public:{name}"] = [
+            reverse(f"reports_public:{name}", args=[y, n]) for y, n in published
+        ]
     # Every public URL is either rendered here or named above as showing no one's words.
     unaccounted = _public_names() - set(urls) - set(NOT_ABOUT_WHAT_PEOPLE_SAID)
     assert not unaccounted, f"public pages the test does not render: {sorted(unaccounted)}"
