@@ -345,7 +345,10 @@ def _existing_ids(valid: list[tuple[int, CleanRow]]) -> dict[str, int]:
         part = emails[start : start + 500]
         for email, pk in (
             Member.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=part)
+            # The condition of the partial unique index on lower(email): without it the
+            # index cannot be used and every chunk scans the whole table.
+            .filter(~Q(email=""), email_lower__in=part)
+            .order_by()
             .values_list("email_lower", "pk")
         ):
             found[email] = pk
