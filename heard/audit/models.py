@@ -75,6 +75,10 @@ class Action(models.TextChoices):
     RESPONSE_SUBMITTED = "response.submitted", "Response received"
     RESPONSE_ENTERED = "response.entered", "Response entered by staff"
     RESPONSES_IMPORTED = "response.imported", "Responses imported"
+    RESPONSE_IMPORT_STARTED = "response_import.started", "Response import started"
+    RESPONSE_IMPORT_FAILED = "response_import.failed", "Response import failed"
+    RESPONSE_IMPORT_CANCELLED = "response_import.cancelled", "Response import stopped"
+    RESPONSE_IMPORT_DELETED = "response_import.deleted", "Response import removed with its responses"
     RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
     RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
     # The insight bank
