@@ -57,7 +57,15 @@ def env() -> dict[str, str]:
 def worker(e: dict[str, str]) -> subprocess.Popen[bytes]:
     log = open(TMP / "heard-bench-kill-worker.log", "ab")  # noqa: SIM115
     return subprocess.Popen(
-        [sys.executable, "manage.py", "heard_worker", "--queue-name", "default", "--interval", "0.5"],
+        [
+            sys.executable,
+            "manage.py",
+            "heard_worker",
+            "--queue-name",
+            "default",
+            "--interval",
+            "0.5",
+        ],
         cwd=ROOT,
         env=e,
         stdout=log,
@@ -151,12 +159,7 @@ def main() -> None:
     final = state()
     stored = Member.objects.filter(import_batch=batch)
     people = stored.count()
-    twice = (
-        Member.objects.values("email")
-        .annotate(n=Count("pk"))
-        .filter(n__gt=1)
-        .count()
-    )
+    twice = Member.objects.values("email").annotate(n=Count("pk")).filter(n__gt=1).count()
     expected_rejected = sum(1 for i in range(1, args.rows + 1) if i % 100 in (50, 99))
     print(
         f"final state: {final.status} (attempt {final.attempt}) in {done - started:.0f} s "

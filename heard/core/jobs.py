@@ -13,6 +13,7 @@ next checkpoint without storing anything, so two workers never run one job.
 Apps register a sweeper for each kind of job in their ``AppConfig.ready``.
 """
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -38,23 +39,18 @@ def max_attempts() -> int:
     return int(getattr(settings, "HEARD_JOB_MAX_ATTEMPTS", 3))
 
 
-def checkpoint(
-    model: type[models.Model], pk: int, attempt: int, *, running: tuple[str, ...]
-) -> None:
+def checkpoint(model: type[Any], pk: int, attempt: int, *, running: tuple[str, ...]) -> None:
     """Call first inside each chunk's transaction: lock the job, check it is still ours.
 
     Raises JobStopped if the job's status is no longer one of ``running`` (cancelled,
     failed by the sweeper) or its attempt is not ``attempt`` (a newer task has it).
     """
     row = (
-        model._default_manager.select_for_update()  # type: ignore[attr-defined]
-        .filter(pk=pk)
-        .values("status", "attempt")
-        .first()
+        model._default_manager.select_for_update().filter(pk=pk).values("status", "attempt").first()
     )
     if row is None or row["status"] not in running or row["attempt"] != attempt:
         raise JobStopped
-    model._default_manager.filter(pk=pk).update(heartbeat_at=timezone.now())  # type: ignore[attr-defined]
+    model._default_manager.filter(pk=pk).update(heartbeat_at=timezone.now())
 
 
 @dataclass
@@ -67,7 +63,7 @@ class SweepResult:
 
 
 def sweep_stale(
-    model: type[models.Model],
+    model: type[Any],
     *,
     running: tuple[str, ...],
     enqueue: Callable[[int, int], None],
@@ -83,7 +79,7 @@ def sweep_stale(
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=stale_minutes())
     result = SweepResult()
-    manager = model._default_manager  # type: ignore[attr-defined]
+    manager = model._default_manager
     for pk in manager.filter(status__in=running, heartbeat_at__lt=cutoff).values_list(
         "pk", flat=True
     ):
@@ -105,7 +101,7 @@ def sweep_stale(
             job.save(update_fields=["attempt", "heartbeat_at"])
             attempt = job.attempt
             logger.warning("Resuming stale %s %s (attempt %s)", what, pk, attempt)
-            transaction.on_commit(lambda pk=pk, attempt=attempt: enqueue(pk, attempt))
+            transaction.on_commit(functools.partial(enqueue, pk, attempt))
             result.resumed += 1
     return result
 

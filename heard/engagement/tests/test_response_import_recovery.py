@@ -37,7 +37,9 @@ def _file(rows: int) -> bytes:
 def _start(client, q, data: bytes, capture) -> ResponseImport:
     url = reverse("engagement:responses_import", args=[q.activity_id])
     page = client.post(url, {"file": SimpleUploadedFile("paper.csv", data)}).content.decode()
-    stored = re.search(r'name="stored" value="([^"]+)"', page)[1]
+    found = re.search(r'name="stored" value="([^"]+)"', page)
+    assert found is not None
+    stored = found[1]
     with capture(execute=False):  # the test runs the task itself, to kill it
         r = client.post(
             url,

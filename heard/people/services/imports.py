@@ -8,6 +8,7 @@ reason). Each step is audited with counts only – never names or addresses.
 """
 
 import contextlib
+import functools
 import hashlib
 import logging
 import uuid
@@ -617,19 +618,19 @@ def imports_cleanup(*, keep_days: int, now: Any = None) -> dict[str, int]:
         with transaction.atomic():
             count, _ = batch.rejected.all().delete()
             rejected += count
-            if batch.stored_file:
-                name, storage = batch.stored_file.name, batch.stored_file.storage
+            name, storage = batch.stored_file.name or "", batch.stored_file.storage
+            if name:
                 ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
-                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+                transaction.on_commit(functools.partial(storage.delete, name))
                 files += 1
     for batch in ImportBatch.objects.filter(
         status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff
     ):
         with transaction.atomic():
-            name, storage = batch.stored_file.name, batch.stored_file.storage
+            name, storage = batch.stored_file.name or "", batch.stored_file.storage
             batch.delete()
             if name:
-                transaction.on_commit(lambda name=name, storage=storage: storage.delete(name))
+                transaction.on_commit(functools.partial(storage.delete, name))
             abandoned += 1
     result = {"files": files, "rejected_rows": rejected, "abandoned": abandoned}
     if any(result.values()):
