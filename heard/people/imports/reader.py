@@ -255,9 +255,9 @@ def _read_csv(data: bytes, delimiter: str | None = None) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    _check_workbook_size(data)  # before openpyxl is even imported (seconds, on first use)
     from openpyxl import load_workbook
 
-    _check_workbook_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0] if workbook.worksheets else None
