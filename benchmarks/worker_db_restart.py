@@ -57,7 +57,9 @@ def main() -> None:
     print(f"PostgreSQL restarted in {time.perf_counter() - started:.1f} s")
     time.sleep(3)
     for command, process in workers.items():
-        print(f"{command}: {'running' if process.poll() is None else f'exited ({process.returncode})'}")
+        print(
+            f"{command}: {'running' if process.poll() is None else f'exited ({process.returncode})'}"
+        )
     workers["db_worker"].terminate()  # only heard_worker should take the next task
 
     from heard.people.models import ImportBatch

@@ -78,7 +78,10 @@ class Action(models.TextChoices):
     RESPONSE_IMPORT_STARTED = "response_import.started", "Response import started"
     RESPONSE_IMPORT_FAILED = "response_import.failed", "Response import failed"
     RESPONSE_IMPORT_CANCELLED = "response_import.cancelled", "Response import stopped"
-    RESPONSE_IMPORT_DELETED = "response_import.deleted", "Response import removed with its responses"
+    RESPONSE_IMPORT_DELETED = (
+        "response_import.deleted",
+        "Response import removed with its responses",
+    )
     RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
     RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
     # The insight bank
