@@ -47,6 +47,10 @@ class Action(models.TextChoices):
     IMPORT_FAILED = "import.failed", "Import failed"
     IMPORT_REJECTED_DOWNLOADED = "import.rejected_downloaded", "Rejected import rows downloaded"
     IMPORT_PURGED = "import.purged", "Import file and rejected rows deleted"
+    IMPORT_CANCELLED = "import.cancelled", "Import stopped"
+    IMPORT_RESUMED = "import.resumed", "Import resumed"
+    IMPORT_DELETED = "import.deleted", "Import removed with the people it added"
+    IMPORT_FILES_CLEANED = "import.files_cleaned", "Old import files and rejected rows deleted"
     OPPORTUNITY_CREATED = "opportunity.created", "Involvement opportunity created"
     OPPORTUNITY_UPDATED = "opportunity.updated", "Involvement opportunity changed"
     INVITATIONS_SENT = "invitation.sent", "Invitations sent"
@@ -72,12 +76,21 @@ class Action(models.TextChoices):
     RESPONSE_SUBMITTED = "response.submitted", "Response received"
     RESPONSE_ENTERED = "response.entered", "Response entered by staff"
     RESPONSES_IMPORTED = "response.imported", "Responses imported"
+    RESPONSE_IMPORT_STARTED = "response_import.started", "Response import started"
+    RESPONSE_IMPORT_FAILED = "response_import.failed", "Response import failed"
+    RESPONSE_IMPORT_CANCELLED = "response_import.cancelled", "Response import stopped"
+    RESPONSE_IMPORT_DELETED = (
+        "response_import.deleted",
+        "Response import removed with its responses",
+    )
     RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
     RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
     # The insight bank
     INSIGHT_IMPORT_UPLOADED = "insight_import.uploaded", "Insight import uploaded"
     INSIGHT_IMPORT_COMPLETED = "insight_import.completed", "Insight import completed"
     INSIGHT_IMPORT_FAILED = "insight_import.failed", "Insight import failed"
+    INSIGHT_IMPORT_CANCELLED = "insight_import.cancelled", "Insight import stopped"
+    INSIGHT_IMPORT_DELETED = "insight_import.deleted", "Insight import removed with its insights"
     INSIGHT_IMPORT_REJECTED_DOWNLOADED = (
         "insight_import.rejected_downloaded",
         "Rejected insight rows downloaded",

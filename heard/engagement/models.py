@@ -391,6 +391,14 @@ class Response(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The import that stored it, so that an import can be removed with its responses.
+    import_batch = models.ForeignKey(
+        "ResponseImport",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="responses",
+    )
 
     class Meta:
         ordering = ("-submitted_at",)
@@ -492,3 +500,62 @@ class SpamLog(models.Model):
 
     def __str__(self) -> str:
         return self.get_reason_display()
+
+
+class ResponseImport(models.Model):
+    """One file of responses (paper, phone, another survey tool) imported onto a version.
+
+    Run as a recoverable job (heard.core.jobs): in chunks, each committed with the
+    progress; resumed after a dead worker from the last committed chunk."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "Importing"
+        DONE = "done", "Imported"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Stopped"
+        DELETING = "deleting", "Removing its responses"
+        DELETED = "deleted", "Removed"
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="response_imports"
+    )
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    # The uploaded file in the default storage, deleted once the import has ended.
+    stored_name = models.CharField(max_length=255, blank=True)
+    header = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)  # column index (as text) -> target
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    duplicate_rows = models.PositiveIntegerField(default=0)
+    rejected_rows = models.PositiveIntegerField(default=0)
+    removed_rows = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempt = models.PositiveIntegerField(default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"
+
+
+class ResponseImportRejectedRow(models.Model):
+    batch = models.ForeignKey(ResponseImport, on_delete=models.CASCADE, related_name="rejected")
+    row_number = models.PositiveIntegerField()
+    cells = models.JSONField(default=list)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ("row_number",)
+
+    def __str__(self) -> str:
+        return f"row {self.row_number}: {self.reason}"

@@ -840,6 +840,8 @@ def responses_import(
     rows: Sequence[tuple[int, list[str]]],
     mapping: Mapping[int, str],
     default_received: datetime | None = None,
+    import_batch_id: int | None = None,
+    audit: bool = True,
 ) -> ImportOutcome:
     """Import rows mapped onto the questionnaire (``mapping``: column index → target).
 
@@ -847,8 +849,37 @@ def responses_import(
     reason (nothing of them stored). A row already imported – same source reference if
     one is mapped, else the same cells – is counted as a duplicate and skipped, so the
     same file can be imported again safely. All good rows are stored in one transaction
-    with one audit event; the hook is called for each.
+    with one audit event (unless ``audit`` is off: the import job records its own); the
+    hook is called for each. Validation happens before the transaction, which holds the
+    write lock only while storing.
     """
+    outcome, prepared = responses_import_check(
+        version=version,
+        header=header,
+        rows=rows,
+        mapping=mapping,
+        default_received=default_received,
+    )
+    return responses_import_store(
+        actor=actor,
+        version=version,
+        outcome=outcome,
+        prepared=prepared,
+        import_batch_id=import_batch_id,
+        audit=audit,
+    )
+
+
+def responses_import_check(
+    *,
+    version: QuestionnaireVersion,
+    header: Sequence[str],
+    rows: Sequence[tuple[int, list[str]]],
+    mapping: Mapping[int, str],
+    default_received: datetime | None = None,
+) -> tuple[ImportOutcome, list["_Prepared"]]:
+    """Validate rows for ``responses_import_store`` (no writes): the rejected rows in the
+    outcome, duplicates within these rows counted, the rest prepared."""
     q = version.questionnaire
     view = selectors_responses.version_view(version)
     specs = {s.key: s for s in view.specs}
@@ -905,6 +936,21 @@ def responses_import(
         activity = q.activity
         late = bool(activity and activity.closes_at and received > activity.closes_at)
         prepared.append(_Prepared(key, clean, received, late, channel, consent))
+    return outcome, prepared
+
+
+def responses_import_store(
+    *,
+    actor: Any,
+    version: QuestionnaireVersion,
+    outcome: ImportOutcome,
+    prepared: list["_Prepared"],
+    import_batch_id: int | None = None,
+    audit: bool = True,
+) -> ImportOutcome:
+    """Store prepared rows not already imported (in one transaction), calling the hook."""
+    q = version.questionnaire
+    view = selectors_responses.version_view(version)
     existing = set(
         Response.objects.filter(
             questionnaire=q, import_key__in=[p.key for p in prepared]
@@ -915,21 +961,23 @@ def responses_import(
             if p.key in existing:
                 outcome.duplicates += 1
                 continue
-            response = _insert_built(
-                _build(
-                    view=view,
-                    clean=p.clean,
-                    channel=p.channel,
-                    submitted_at=p.received,
-                    late=p.late,
-                    publish_consent=p.consent,
-                    token=None,
-                    import_key=p.key,
-                    actor=actor,
-                )
+            built = _build(
+                view=view,
+                clean=p.clean,
+                channel=p.channel,
+                submitted_at=p.received,
+                late=p.late,
+                publish_consent=p.consent,
+                token=None,
+                import_key=p.key,
+                actor=actor,
             )
+            built[0].import_batch_id = import_batch_id
+            response = _insert_built(built)
             hooks.response_submitted(response)
             outcome.created += 1
+        if not audit:
+            return outcome
         audit_record(
             action=Action.RESPONSES_IMPORTED,
             actor=actor,

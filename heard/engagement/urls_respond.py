@@ -43,9 +43,24 @@ staff_patterns = [
     path("<int:pk>/responses/find/", views_entry.response_find, name="response_find"),
     path("<int:pk>/responses/import/", views_entry.import_upload, name="responses_import"),
     path(
-        "<int:pk>/responses/import/rejected.csv",
+        "<int:pk>/responses/imports/<int:import_pk>/",
+        views_entry.import_detail,
+        name="responses_import_detail",
+    ),
+    path(
+        "<int:pk>/responses/imports/<int:import_pk>/rejected.csv",
         views_entry.import_rejected,
         name="responses_import_rejected",
+    ),
+    path(
+        "<int:pk>/responses/imports/<int:import_pk>/stop/",
+        views_entry.import_cancel,
+        name="responses_import_cancel",
+    ),
+    path(
+        "<int:pk>/responses/imports/<int:import_pk>/remove/",
+        views_entry.import_delete,
+        name="responses_import_delete",
     ),
     # Last: a reference matches any single path segment.
     path(

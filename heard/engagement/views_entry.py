@@ -2,25 +2,26 @@
 phone and event responses, and import from CSV/XLSX with a file of rejected rows."""
 
 import csv
-import io
 import uuid
-from datetime import datetime, time
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from heard.core.permissions import permission_required
-from heard.core.text import spreadsheet_safe
 from heard.engagement import questionnaire, selectors_responses
+from heard.engagement import services_response_imports as response_imports
 from heard.engagement import services_responses as services
 from heard.engagement.forms_responses import EntryForm, ImportMappingForm, ImportUploadForm
-from heard.engagement.models import Activity, Questionnaire, Response, SpamLog
+from heard.engagement.models import Activity, Questionnaire, Response, ResponseImport, SpamLog
 from heard.engagement.views_respond import error_items, field_context, merge_answers
 from heard.people.imports.reader import UnreadableFile, read_table
 
@@ -196,46 +197,103 @@ def _import_mapped(
             {"mapping": mapping, "stored": request.POST["stored"], "filename": stored["file"]}
         )
         return render(request, "engagement/entry/import_mapping.html", context, status=400)
-    start = table.header_row + 1
-    rows = [(start + i, cells) for i, cells in enumerate(table.rows)]
-    outcome = services.responses_import(
-        actor=request.user,
-        version=version,
-        header=header,
-        rows=rows,
-        mapping=mapping.mapping(),
-    )
-    default_storage.delete(stored["name"])  # the upload is not kept once imported
-    rejected_link = ""
-    if outcome.rejected:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["Row", *map(spreadsheet_safe, header), "Why it was not imported"])
-        for number, cells, reason in outcome.rejected:
-            writer.writerow([number, *map(spreadsheet_safe, cells), spreadsheet_safe(reason)])
-        name = default_storage.save(
-            f"{IMPORT_DIR}/rejected-{uuid.uuid4().hex}.csv",
-            ContentFile(buffer.getvalue().encode("utf-8-sig")),
+    try:
+        batch = response_imports.response_import_start(
+            activity=activity,
+            version=version,
+            filename=stored["file"],
+            stored_name=stored["name"],
+            header=header,
+            mapping=mapping.mapping(),
+            actor=request.user,
         )
-        rejected_link = signing.dumps(name, salt=UPLOAD_SALT)
-    context.update({"outcome": outcome, "rejected_link": rejected_link, "filename": stored["file"]})
-    return render(request, "engagement/entry/import_result.html", context)
+    except response_imports.ImportProblem as exc:
+        messages.error(request, str(exc))
+        return redirect("engagement:responses_import", pk=activity.pk)
+    return redirect("engagement:responses_import_detail", pk=activity.pk, import_pk=batch.pk)
+
+
+def _import_context(activity: Activity, batch: ResponseImport) -> dict[str, Any]:
+    running = batch.status in (ResponseImport.Status.RUNNING, ResponseImport.Status.DELETING)
+    beat = batch.heartbeat_at or batch.created_at
+    return {
+        "activity": activity,
+        "batch": batch,
+        "running": running,
+        "removing": batch.status == ResponseImport.Status.DELETING,
+        "percent": min(100, round(100 * batch.processed_rows / batch.total_rows))
+        if batch.total_rows
+        else 0,
+        "stalled": running and timezone.now() - beat > timedelta(minutes=2),
+        "rejected": list(batch.rejected.order_by("row_number")[:50]) if not running else [],
+        "can_remove": batch.imported_rows
+        and batch.status
+        in (
+            ResponseImport.Status.DONE,
+            ResponseImport.Status.FAILED,
+            ResponseImport.Status.CANCELLED,
+        ),
+    }
+
+
+def _batch(pk: int, import_pk: int) -> tuple[Activity, ResponseImport]:
+    activity = get_object_or_404(Activity, pk=pk)
+    batch = get_object_or_404(ResponseImport, pk=import_pk, activity=activity)
+    return activity, batch
 
 
 @permission_required("engagement.change_activities")
-def import_rejected(request: HttpRequest, pk: int) -> HttpResponse:
-    get_object_or_404(Activity, pk=pk)
+def import_detail(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
+    """The import's progress (updated by htmx), then its result."""
+    activity, batch = _batch(pk, import_pk)
+    template = (
+        "engagement/entry/_import_status.html"
+        if request.headers.get("HX-Request")
+        else "engagement/entry/import_result.html"
+    )
+    return render(request, template, _import_context(activity, batch))
+
+
+@require_POST
+@permission_required("engagement.change_activities")
+def import_cancel(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
+    _, batch = _batch(pk, import_pk)
     try:
-        name = signing.loads(request.GET.get("f", ""), salt=UPLOAD_SALT, max_age=7 * 24 * 3600)
-        with default_storage.open(name, "rb") as fh:
-            content = fh.read()
-    except (signing.BadSignature, OSError):
-        messages.error(
-            request,
-            "That file of rejected rows has expired. Import the file again to get a new one.",
-        )
-        return redirect("engagement:responses_import", pk=pk)
-    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        response_imports.response_import_cancel(batch=batch, actor=request.user)
+    except response_imports.ImportProblem as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The import has been stopped. What it stored so far is kept.")
+    return redirect("engagement:responses_import_detail", pk=pk, import_pk=import_pk)
+
+
+@require_POST
+@permission_required("engagement.change_activities")
+def import_delete(request: HttpRequest, pk: int, import_pk: int) -> HttpResponse:
+    _, batch = _batch(pk, import_pk)
+    try:
+        response_imports.response_import_delete(batch=batch, actor=request.user)
+    except response_imports.ImportProblem as exc:
+        messages.error(request, str(exc))
+    return redirect("engagement:responses_import_detail", pk=pk, import_pk=import_pk)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@permission_required("engagement.change_activities")
+def import_rejected(request: HttpRequest, pk: int, import_pk: int) -> StreamingHttpResponse:
+    _, batch = _batch(pk, import_pk)
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff"  # so that Excel reads UTF-8
+        for row in response_imports.rejected_rows_csv(batch=batch):
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="rejected-rows.csv"'
     return response
 

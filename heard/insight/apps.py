@@ -18,3 +18,9 @@ class InsightConfig(AppConfig):
         )
         post_delete.connect(receivers.insight_deleted, sender=Insight)
         hooks.on_responses_bulk_created(receivers.responses_bulk_created)
+
+        from heard.core.jobs import register_cleaner, register_sweeper
+        from heard.insight.services import insight_import_sweep, insight_imports_cleanup
+
+        register_sweeper("insight imports", insight_import_sweep)
+        register_cleaner("insight imports", lambda days: insight_imports_cleanup(keep_days=days))

@@ -5,8 +5,6 @@ spreadsheets save in. Refuses, with a message saying what to do, anything that i
 CSV table: spreadsheets saved as .xlsx, binary files, files without the columns we need.
 """
 
-import csv
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -130,7 +128,8 @@ def map_columns(header: list[str]) -> dict[str, int]:
 
 
 def read_table(data: bytes) -> Table:
-    """Decode and parse the whole file; checks the header has the columns we need."""
+    """Parse the whole file with the shared table reader (heard.people.imports.reader: the
+    same bounds and encodings as every import); checks the header has the columns we need."""
     if len(data) > bounds.MAX_BYTES:
         raise UnreadableFile(
             f"The file is {len(data) / bounds.MB:.0f} MB: the largest file we take is "
@@ -138,28 +137,24 @@ def read_table(data: bytes) -> Table:
         )
     if not data.strip():
         raise UnreadableFile("The file is empty. Choose a CSV file with a header row and comments.")
-    text, encoding = decode(data)
-    csv.field_size_limit(bounds.MAX_CELL)
+    text, encoding = decode(data)  # our own refusals first: a workbook, binary data
     # The delimiter is whichever of , ; tab the header line uses most (comments may
     # contain any of them, the header rarely does).
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise UnreadableFile(
-            f"The file is not a well-formed CSV ({exc}). Export it again as CSV and upload it."
-        ) from exc
-    while rows and not any(cell.strip() for cell in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise UnreadableFile("The file is empty. Choose a CSV file with a header row and comments.")
-    header = [cell.strip() for cell in rows[0]]
-    if len(header) > bounds.MAX_COLUMNS:
-        raise UnreadableFile(
-            f"The file has {len(header):,} columns: we take at most {bounds.MAX_COLUMNS}. "
-            "Remove the columns you do not need and upload it again."
-        )
+        table = bounds.read_table(data, "comments.csv", delimiter=delimiter)
+        header = table.header
+        numbered = [
+            (number, row)
+            for number, row in enumerate(table.rows, start=table.header_row + 1)
+            if any(cell.strip() for cell in row)
+        ]
+    except bounds.UnreadableFile as exc:
+        message = str(exc)
+        if "no rows" in message:
+            message = "The file is empty. Choose a CSV file with a header row and comments."
+        raise UnreadableFile(message) from exc
     columns = map_columns(header)
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
@@ -169,11 +164,6 @@ def read_table(data: bytes) -> Table:
             "(or comment), date, and optionally source, locality, service, channel, topics. "
             f"We found: {', '.join(header) or 'no column names'}."
         )
-    numbered = [
-        (number, row)
-        for number, row in enumerate(rows[1:], start=2)
-        if any(cell.strip() for cell in row)
-    ]
     if not numbered:
         raise UnreadableFile(
             "The file has column names but no comments in it. Add one comment per row "

@@ -39,6 +39,9 @@ class InsightImport(models.Model):
         RUNNING = "running", "Importing"
         DONE = "done", "Finished"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Stopped"
+        DELETING = "deleting", "Removing its insights"
+        DELETED = "deleted", "Removed"
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -58,6 +61,10 @@ class InsightImport(models.Model):
     rejected_rows = models.PositiveIntegerField(default=0)
     columns = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True)
+    # Run as a recoverable job (heard.core.jobs): the task's attempt, its last sign of life.
+    attempt = models.PositiveIntegerField(default=1)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    removed_rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at", "-pk")

@@ -10,14 +10,16 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.jobs import JobStopped, SweepResult, checkpoint, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.insight import csvfile
 from heard.insight.facets import facets_for
@@ -243,6 +245,7 @@ def insight_import_upload(
             content=text,
             columns=table.header,
             total_rows=len(table.rows),
+            heartbeat_at=timezone.now(),
         )
         audit_record(
             action=Action.INSIGHT_IMPORT_UPLOADED,
@@ -251,14 +254,14 @@ def insight_import_upload(
             after={"rows": len(table.rows), "bytes": len(data), "sha256": digest},
         )
         batch_id = batch.pk
-
-        def enqueue() -> None:
-            from heard.insight.tasks import import_insights
-
-            import_insights.enqueue(batch_id)
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: _enqueue(batch_id, 1))
     return batch
+
+
+def _enqueue(batch_id: int, attempt: int) -> None:
+    from heard.insight.tasks import import_insights
+
+    import_insights.enqueue(batch_id, attempt)
 
 
 def _topic_lookup() -> dict[str, int]:
@@ -269,19 +272,34 @@ def _topic_lookup() -> dict[str, int]:
     return lookup
 
 
-def insight_import_run(*, batch_id: int) -> InsightImport:
+RUNNING = (InsightImport.Status.RUNNING,)
+REMOVING = (InsightImport.Status.DELETING,)
+REMOVE_CHUNK = 2000
+
+
+def insight_import_run(*, batch_id: int, attempt: int | None = None) -> InsightImport:
     """Run an uploaded import (in the background task): every row checked, valid rows
-    stored as insights in chunks (each committed with the progress so far), rejected rows
-    kept with the reason. Any unexpected failure marks the import failed, plainly."""
+    stored as insights in chunks, rejected rows kept with the reason.
+
+    Each chunk's transaction checks the import is still this attempt's
+    (heard.core.jobs.checkpoint) and stores the chunk with the progress, so a later
+    attempt (after the worker died: ``insight_import_sweep``) starts after the last
+    committed chunk. Any unexpected failure marks the import failed, plainly."""
     batch = InsightImport.objects.get(pk=batch_id)
-    if batch.status != InsightImport.Status.RUNNING:
+    attempt = batch.attempt if attempt is None else attempt
+    if batch.status != InsightImport.Status.RUNNING or attempt != batch.attempt:
         return batch
-    counts = {"processed_rows": 0, "imported_rows": 0, "rejected_rows": 0}
+    counts = {
+        "processed_rows": batch.processed_rows,
+        "imported_rows": batch.imported_rows,
+        "rejected_rows": batch.rejected_rows,
+    }
     try:
         table = csvfile.read_table(batch.content.encode("utf-8"))
         topics = _topic_lookup()
         today = timezone.localdate()
-        for chunk in csvfile.iter_chunks(table.rows, CHUNK_ROWS):
+        rows = table.rows[counts["processed_rows"] :]  # resuming: after the last chunk
+        for chunk in csvfile.iter_chunks(rows, CHUNK_ROWS):
             drafts: list[InsightDraft] = []
             rejected: list[InsightImportRejectedRow] = []
             for number, cells in chunk:
@@ -313,12 +331,26 @@ def insight_import_run(*, batch_id: int) -> InsightImport:
                     )
                 )
             with transaction.atomic():
+                checkpoint(InsightImport, batch.pk, attempt, running=RUNNING)
                 insights_create(drafts=drafts)
                 InsightImportRejectedRow.objects.bulk_create(rejected, batch_size=1000)
                 counts["processed_rows"] += len(chunk)
                 counts["imported_rows"] += len(drafts)
                 counts["rejected_rows"] += len(rejected)
                 InsightImport.objects.filter(pk=batch.pk).update(**counts)
+        with transaction.atomic():
+            checkpoint(InsightImport, batch.pk, attempt, running=RUNNING)
+            InsightImport.objects.filter(pk=batch_id).update(
+                status=InsightImport.Status.DONE, completed_at=timezone.now(), content="", **counts
+            )
+            audit_record(
+                action=Action.INSIGHT_IMPORT_COMPLETED,
+                actor=batch.created_by,
+                subject=batch,
+                after={**counts, "attempt": attempt},
+            )
+    except JobStopped:
+        pass
     except Exception as exc:
         logger.exception("Insight import %s failed", batch_id)
         message = (
@@ -331,31 +363,174 @@ def insight_import_run(*, batch_id: int) -> InsightImport:
             )
         )
         with transaction.atomic():
-            InsightImport.objects.filter(pk=batch_id).update(
+            updated = InsightImport.objects.filter(
+                pk=batch_id, status=InsightImport.Status.RUNNING, attempt=attempt
+            ).update(
                 status=InsightImport.Status.FAILED,
                 error=message,
                 completed_at=timezone.now(),
                 content="",  # what people wrote is not kept in a failed import either
-                **counts,
             )
-            audit_record(
-                action=Action.INSIGHT_IMPORT_FAILED,
-                actor=batch.created_by,
-                subject=batch,
-                after=counts,
-            )
-        return InsightImport.objects.get(pk=batch_id)
+            if updated:
+                audit_record(
+                    action=Action.INSIGHT_IMPORT_FAILED,
+                    actor=batch.created_by,
+                    subject=batch,
+                    after=counts,
+                )
+    return InsightImport.objects.get(pk=batch_id)
+
+
+def insight_import_cancel(*, batch: InsightImport, actor: Any) -> InsightImport:
+    """Stop a running import; the insights stored so far stay (they can be removed)."""
     with transaction.atomic():
-        InsightImport.objects.filter(pk=batch_id).update(
-            status=InsightImport.Status.DONE, completed_at=timezone.now(), content="", **counts
+        batch = InsightImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != InsightImport.Status.RUNNING:
+            raise ImportProblem("This import is not running, so there is nothing to stop.")
+        InsightImport.objects.filter(pk=batch.pk).update(
+            status=InsightImport.Status.CANCELLED,
+            attempt=batch.attempt + 1,
+            completed_at=timezone.now(),
+            content="",
         )
         audit_record(
-            action=Action.INSIGHT_IMPORT_COMPLETED,
-            actor=batch.created_by,
+            action=Action.INSIGHT_IMPORT_CANCELLED,
+            actor=actor,
             subject=batch,
-            after=counts,
+            after={"processed_rows": batch.processed_rows, "imported_rows": batch.imported_rows},
         )
+    return InsightImport.objects.get(pk=batch.pk)
+
+
+def insight_import_delete(*, batch: InsightImport, actor: Any) -> InsightImport:
+    """Remove an import with the insights it stored (a task, in chunks) and its rejected rows."""
+    with transaction.atomic():
+        batch = InsightImport.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == InsightImport.Status.RUNNING:
+            raise ImportProblem("Stop the import before removing it.")
+        if batch.status in (InsightImport.Status.DELETING, InsightImport.Status.DELETED):
+            raise ImportProblem("This import is already removed or being removed.")
+        InsightImport.objects.filter(pk=batch.pk).update(
+            status=InsightImport.Status.DELETING,
+            attempt=batch.attempt + 1,
+            heartbeat_at=timezone.now(),
+            content="",
+        )
+        audit_record(
+            action=Action.INSIGHT_IMPORT_DELETED,
+            actor=actor,
+            subject=batch,
+            after={"asked": True, "imported_rows": batch.imported_rows},
+        )
+        batch_id, attempt = batch.pk, batch.attempt + 1
+        transaction.on_commit(lambda: _enqueue_remove(batch_id, attempt))
+    return InsightImport.objects.get(pk=batch.pk)
+
+
+def _enqueue_remove(batch_id: int, attempt: int) -> None:
+    from heard.insight.tasks import remove_insight_import
+
+    remove_insight_import.enqueue(batch_id, attempt)
+
+
+def insight_import_remove_run(*, batch_id: int, attempt: int | None = None) -> InsightImport:
+    """Delete the insights an import stored, ``REMOVE_CHUNK`` at a time (in the task)."""
+    batch = InsightImport.objects.get(pk=batch_id)
+    attempt = batch.attempt if attempt is None else attempt
+    if batch.status != InsightImport.Status.DELETING or attempt != batch.attempt:
+        return batch
+    try:
+        while True:
+            with transaction.atomic():
+                checkpoint(InsightImport, batch_id, attempt, running=REMOVING)
+                ids = list(
+                    Insight.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[
+                        :REMOVE_CHUNK
+                    ]
+                )
+                if not ids:
+                    break
+                Insight.objects.filter(pk__in=ids).delete()
+                InsightImport.objects.filter(pk=batch_id).update(
+                    removed_rows=F("removed_rows") + len(ids)
+                )
+        with transaction.atomic():
+            checkpoint(InsightImport, batch_id, attempt, running=REMOVING)
+            rejected, _ = InsightImportRejectedRow.objects.filter(batch_id=batch_id).delete()
+            InsightImport.objects.filter(pk=batch_id).update(
+                status=InsightImport.Status.DELETED, completed_at=timezone.now()
+            )
+            batch.refresh_from_db()
+            audit_record(
+                action=Action.INSIGHT_IMPORT_DELETED,
+                actor=batch.created_by,
+                subject=batch,
+                after={"insights_removed": batch.removed_rows, "rejected_rows_deleted": rejected},
+            )
+    except JobStopped:
+        pass
     return InsightImport.objects.get(pk=batch_id)
+
+
+def _sweep_fail(batch: InsightImport, message: str) -> None:
+    if batch.status == InsightImport.Status.DELETING:
+        message = (
+            f"Removing this import stopped: the background worker stopped {batch.attempt} "
+            f"times. {batch.removed_rows:,} insights were removed so far. Remove it again "
+            "to finish."
+        )
+    else:
+        message += " Import the remaining rows as a new file."
+    InsightImport.objects.filter(pk=batch.pk).update(
+        status=InsightImport.Status.FAILED, error=message, completed_at=timezone.now(), content=""
+    )
+    audit_record(
+        action=Action.INSIGHT_IMPORT_FAILED,
+        actor=None,
+        subject=batch,
+        after={"swept": True, "attempt": batch.attempt, "processed_rows": batch.processed_rows},
+    )
+
+
+def _sweep_enqueue(batch_id: int, attempt: int) -> None:
+    status = InsightImport.objects.filter(pk=batch_id).values_list("status", flat=True).first()
+    if status == InsightImport.Status.DELETING:
+        _enqueue_remove(batch_id, attempt)
+    else:
+        _enqueue(batch_id, attempt)
+
+
+def insight_import_sweep() -> SweepResult:
+    """Resume (from the last committed chunk) or fail insight imports whose worker died."""
+    return sweep_stale(
+        InsightImport,
+        running=(InsightImport.Status.RUNNING, InsightImport.Status.DELETING),
+        enqueue=_sweep_enqueue,
+        fail=_sweep_fail,
+        what="import",
+    )
+
+
+def insight_imports_cleanup(*, keep_days: int) -> dict[str, int]:
+    """Delete the rejected rows (what people wrote) of imports that ended long ago."""
+    cutoff = timezone.now() - timedelta(days=keep_days)
+    with transaction.atomic():
+        deleted, _ = InsightImportRejectedRow.objects.filter(
+            batch__completed_at__lt=cutoff,
+            batch__status__in=(
+                InsightImport.Status.DONE,
+                InsightImport.Status.FAILED,
+                InsightImport.Status.CANCELLED,
+            ),
+        ).delete()
+        if deleted:
+            audit_record(
+                action=Action.IMPORT_FILES_CLEANED,
+                actor=None,
+                subject=("insight.insightimport", ""),
+                after={"rejected_rows": deleted, "keep_days": keep_days},
+            )
+    return {"rejected_rows": deleted}
 
 
 def rejected_rows_csv(*, batch: InsightImport) -> list[list[str]]:

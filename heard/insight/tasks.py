@@ -4,11 +4,19 @@ from django_tasks import task
 
 
 @task()
-def import_insights(batch_id: int) -> None:
+def import_insights(batch_id: int, attempt: int | None = None) -> None:
     """Run an uploaded insight import; progress is written to the InsightImport."""
     from heard.insight.services import insight_import_run
 
-    insight_import_run(batch_id=batch_id)
+    insight_import_run(batch_id=batch_id, attempt=attempt)
+
+
+@task()
+def remove_insight_import(batch_id: int, attempt: int | None = None) -> None:
+    """Remove the insights an import stored, in chunks."""
+    from heard.insight.services import insight_import_remove_run
+
+    insight_import_remove_run(batch_id=batch_id, attempt=attempt)
 
 
 @task()

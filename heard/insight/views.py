@@ -2,11 +2,13 @@
 coverage. Thin: forms check input, selectors read, services write."""
 
 import csv
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
@@ -159,8 +161,42 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 def _status_context(batch: InsightImport) -> dict[str, object]:
     running = batch.status == InsightImport.Status.RUNNING
+    removing = batch.status == InsightImport.Status.DELETING
     percent = int(100 * batch.processed_rows / batch.total_rows) if batch.total_rows else 0
-    return {"batch": batch, "running": running, "percent": percent}
+    beat = batch.heartbeat_at or batch.created_at
+    return {
+        "batch": batch,
+        "running": running or removing,
+        "removing": removing,
+        "percent": percent,
+        "stalled": timezone.now() - beat > timedelta(minutes=2),
+        "can_remove": batch.status
+        in (InsightImport.Status.DONE, InsightImport.Status.FAILED, InsightImport.Status.CANCELLED),
+    }
+
+
+@require_POST
+@permission_required("insight.import_insight")
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(InsightImport, pk=pk)
+    try:
+        services.insight_import_cancel(batch=batch, actor=request.user)
+    except services.ImportProblem as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The import has been stopped. What it stored so far is kept.")
+    return redirect("insight:import_detail", pk=pk)
+
+
+@require_POST
+@permission_required("insight.import_insight")
+def import_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(InsightImport, pk=pk)
+    try:
+        services.insight_import_delete(batch=batch, actor=request.user)
+    except services.ImportProblem as exc:
+        messages.error(request, str(exc))
+    return redirect("insight:import_detail", pk=pk)
 
 
 @permission_required("insight.import_insight")

@@ -79,6 +79,10 @@ class Member(models.Model):
     sign_in_counter = models.PositiveIntegerField(default=0)
     # A new address the member asked for, until they open the link we sent to it.
     pending_email = models.EmailField(max_length=254, blank=True)
+    # The import that added this person, so that an import can be removed with its rows.
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
 
     class Meta:
         ordering = ("full_name",)
@@ -232,6 +236,9 @@ class ImportBatch(models.Model):
         RUNNING = "running", "Importing"
         DONE = "done", "Imported"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Stopped"
+        DELETING = "deleting", "Removing the people it added"
+        DELETED = "deleted", "Removed"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(default=timezone.now)
@@ -250,6 +257,10 @@ class ImportBatch(models.Model):
     rejected_rows = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Run as a recoverable job (heard.core.jobs): the task's attempt, its last sign of life.
+    attempt = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    removed_rows = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ("-created_at",)

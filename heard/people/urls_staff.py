@@ -25,4 +25,7 @@ urlpatterns = [
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/rejected.csv", views.import_rejected, name="import_rejected"),
     path("imports/<int:pk>/delete/", views.import_purge, name="import_purge"),
+    path("imports/<int:pk>/stop/", views.import_cancel, name="import_cancel"),
+    path("imports/<int:pk>/carry-on/", views.import_resume, name="import_resume"),
+    path("imports/<int:pk>/remove/", views.import_delete, name="import_delete"),
 ]

@@ -350,6 +350,14 @@ HEARD_FORMAT_REQUEST_DAYS = env.int("HEARD_FORMAT_REQUEST_DAYS", default=10)
 HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
 # Bookers' names and email addresses are erased this many days after their event.
 HEARD_EVENT_BOOKINGS_KEEP_DAYS = env.int("HEARD_EVENT_BOOKINGS_KEEP_DAYS", default=90)
+# Imports run as recoverable jobs (heard.core.jobs): one whose worker has shown no sign of
+# life for this many minutes is resumed from its last committed chunk by the sweeper
+# (`jobs_sweep`, also run by heard_clock), at most this many times, then marked failed.
+HEARD_JOB_STALE_MINUTES = env.int("HEARD_JOB_STALE_MINUTES", default=10)
+HEARD_JOB_MAX_ATTEMPTS = env.int("HEARD_JOB_MAX_ATTEMPTS", default=3)
+# Uploaded import files and rejected rows (personal data) are deleted this many days after
+# the import finished, failed or was abandoned at the mapping step (`imports_cleanup`).
+HEARD_IMPORT_FILES_KEEP_DAYS = env.int("HEARD_IMPORT_FILES_KEEP_DAYS", default=14)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)

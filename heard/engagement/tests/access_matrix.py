@@ -43,6 +43,17 @@ def _format_request():
 
 # Questionnaires and responses (builder, data entry, import): every staff member may
 # look; only those who run activities may change questionnaires or add responses.
+def _with_import():
+    from heard.engagement.models import ResponseImport
+    from heard.engagement.tests.test_respond import make_questionnaire
+
+    q = make_questionnaire()
+    batch = ResponseImport.objects.create(
+        activity=q.activity, version=q.versions.first(), filename="paper.csv", status="done"
+    )
+    return {"pk": q.activity_id, "import_pk": batch.pk}
+
+
 def _with_questionnaire():
     from heard.engagement.tests.test_respond import make_questionnaire
 
@@ -87,7 +98,10 @@ EXPECTED.update(
         "engagement:responses": Access(ALL_STAFF, kwargs=_with_questionnaire),
         "engagement:responses_enter": Access(CHANGE, kwargs=_with_questionnaire),
         "engagement:responses_import": Access(CHANGE, kwargs=_with_questionnaire),
-        "engagement:responses_import_rejected": Access(CHANGE, kwargs=_with_questionnaire),
+        "engagement:responses_import_detail": Access(CHANGE, kwargs=_with_import),
+        "engagement:responses_import_rejected": Access(CHANGE, kwargs=_with_import),
+        "engagement:responses_import_cancel": Access(CHANGE, kwargs=_with_import, method="post"),
+        "engagement:responses_import_delete": Access(CHANGE, kwargs=_with_import, method="post"),
     }
 )
 

@@ -43,6 +43,8 @@ EXPECTED = {
     "insight:import_detail": Access(IMPORT, kwargs=_batch),
     "insight:import_status": Access(IMPORT, kwargs=_batch),
     "insight:import_rejected": Access(IMPORT, kwargs=_batch),
+    "insight:import_cancel": Access(IMPORT, kwargs=_batch, method="post"),
+    "insight:import_delete": Access(IMPORT, kwargs=_batch, method="post"),
     "insight:know_index": Access(VIEW),
     "insight:know_topic": Access(VIEW, kwargs=_topic),
     "insight:know_place": Access(VIEW, kwargs=lambda: {"locality": "Norwich"}),

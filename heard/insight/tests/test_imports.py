@@ -122,3 +122,87 @@ def test_an_unexpected_failure_is_explained_and_keeps_no_text(staff_client, uplo
     batch = InsightImport.objects.get()
     assert batch.status == "failed" and batch.content == ""
     assert AuditEvent.objects.filter(action=Action.INSIGHT_IMPORT_FAILED).exists()
+
+
+def _many(rows: int) -> bytes:
+    lines = ["Comment,Date"] + [f"Comment number {i},01/03/2025" for i in range(1, rows + 1)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+class Killed(BaseException):
+    """Stands for kill -9 of the worker: nothing after it runs."""
+
+
+def test_a_killed_insight_import_is_resumed_by_the_sweeper_without_duplicates(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from heard.core import jobs
+    from heard.insight import services
+
+    monkeypatch.setattr(services, "CHUNK_ROWS", 100)
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.insight_import_upload(
+            filename="fft.csv", data=_many(750), default_source="fft", actor=None
+        )
+    real, calls = jobs.checkpoint, {"n": 0, "die": True}
+
+    def dying(*args, **kwargs):
+        calls["n"] += 1
+        if calls["die"] and calls["n"] > 3:
+            raise Killed
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "checkpoint", dying)
+    with pytest.raises(Killed):
+        services.insight_import_run(batch_id=batch.pk)
+    calls["die"] = False
+    assert Insight.objects.filter(import_batch=batch).count() == 300
+    InsightImport.objects.filter(pk=batch.pk).update(
+        heartbeat_at=timezone.now() - timedelta(minutes=30)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert jobs.sweep_all()["insight imports"].resumed == 1
+    batch.refresh_from_db()
+    assert batch.status == InsightImport.Status.DONE and batch.attempt == 2
+    insights = Insight.objects.filter(import_batch=batch)
+    assert insights.count() == batch.imported_rows == 750
+    assert insights.values("import_row").distinct().count() == 750  # none stored twice
+
+
+def test_an_insight_import_can_be_stopped_and_removed_with_its_insights(
+    staff_client, upload, monkeypatch, django_capture_on_commit_callbacks
+):
+    from heard.insight import services
+
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    monkeypatch.setattr(services, "REMOVE_CHUNK", 40)
+    other = upload(client, GOOD)
+    assert other.status_code == 200
+    with django_capture_on_commit_callbacks(execute=False):
+        batch = services.insight_import_upload(
+            filename="many.csv", data=_many(120), default_source="pals", actor=None
+        )
+    page = client.get(reverse("insight:import_detail", args=[batch.pk])).content.decode()
+    assert "Stop the import" in page
+    client.post(reverse("insight:import_cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == InsightImport.Status.CANCELLED
+    services.insight_import_run(batch_id=batch.pk, attempt=1)  # the old task: stores nothing
+    assert not Insight.objects.filter(import_batch=batch).exists()
+
+    done = InsightImport.objects.exclude(pk=batch.pk).get()
+    kept = Insight.objects.exclude(import_batch=done).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("insight:import_delete", args=[done.pk]))
+    done.refresh_from_db()
+    assert done.status == InsightImport.Status.DELETED and done.removed_rows == 2
+    assert not Insight.objects.filter(import_batch=done).exists()
+    assert not done.rejected.exists()
+    assert Insight.objects.count() == kept
+    page = client.get(reverse("insight:import_detail", args=[done.pk])).content.decode()
+    assert "This import has been removed: 2 insights" in page
+    assert AuditEvent.objects.filter(action=Action.INSIGHT_IMPORT_DELETED).count() == 2

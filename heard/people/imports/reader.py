@@ -6,6 +6,7 @@ garbage, empty files and files without a header row are refused with a message t
 what is wrong and how to fix it.
 """
 
+import contextlib
 import csv
 import io
 import zipfile
@@ -150,14 +151,17 @@ def _unique(header: list[str]) -> list[str]:
     return out
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Table:
+def read_table(
+    data: bytes, filename: str, *, max_rows: int | None = None, delimiter: str | None = None
+) -> Table:
     """The header and an iterator over the data rows (lists of stripped strings).
 
     Rows may be shorter or longer than the header; callers pad or ignore extra cells.
     Refused with a message (UnreadableFile), before any parsing where it can be: more
     than ``MAX_BYTES``; a workbook whose parts would expand past ``MAX_XLSX_UNCOMPRESSED``
     or by more than ``MAX_XLSX_RATIO`` times; a header of more than ``MAX_COLUMNS``
-    columns; more than ``max_rows`` data rows (raised while iterating).
+    columns; more than ``max_rows`` data rows (raised while iterating). A CSV's
+    ``delimiter`` is sniffed unless given.
     """
     kind = file_kind(filename)
     if len(data) > MAX_BYTES:
@@ -167,7 +171,7 @@ def read_table(data: bytes, filename: str, *, max_rows: int | None = None) -> Ta
         )
     if not data.strip():
         raise UnreadableFile("The file is empty. Choose the file with your list of people.")
-    table = _read_xlsx(data) if kind == "xlsx" else _read_csv(data)
+    table = _read_xlsx(data) if kind == "xlsx" else _read_csv(data, delimiter)
     if len(table.header) > MAX_COLUMNS:
         raise UnreadableFile(
             f"The file has {len(table.header):,} columns: we take at most {MAX_COLUMNS}. "
@@ -217,7 +221,7 @@ def _not_a_workbook() -> str:
     )
 
 
-def _read_csv(data: bytes) -> Table:
+def _read_csv(data: bytes, delimiter: str | None = None) -> Table:
     if data[:4] == b"PK\x03\x04":
         raise UnreadableFile(
             "This looks like an Excel workbook saved with a .csv name. Rename it to .xlsx, "
@@ -228,10 +232,12 @@ def _read_csv(data: bytes) -> Table:
     if _looks_binary(text):
         raise UnreadableFile(_garbled())
     sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect: Any = csv.excel
+    if delimiter is None:
+        with contextlib.suppress(csv.Error):
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    else:
+        dialect = type("Given", (csv.excel,), {"delimiter": delimiter})
     csv.field_size_limit(MAX_CELL)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
 
@@ -249,9 +255,9 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    _check_workbook_size(data)  # before openpyxl is even imported (seconds, on first use)
     from openpyxl import load_workbook
 
-    _check_workbook_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0] if workbook.worksheets else None

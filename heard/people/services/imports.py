@@ -7,23 +7,36 @@ existing and, if a group was chosen, added to it; every rejected row kept with i
 reason). Each step is audited with counts only – never names or addresses.
 """
 
+import contextlib
+import functools
 import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models import Q
+from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.jobs import JobStopped, SweepResult, checkpoint, sweep_stale
 from heard.core.text import spreadsheet_safe
-from heard.people.imports.reader import Table, UnreadableFile, file_kind, is_blank, read_table
+from heard.people.imports.reader import (
+    MAX_BYTES,
+    Table,
+    UnreadableFile,
+    file_kind,
+    is_blank,
+    read_table,
+)
 from heard.people.imports.validation import (
     CleanRow,
     DuplicateTracker,
@@ -47,7 +60,7 @@ from heard.people.postcodes import LOCALITY_BY_DISTRICT, OUTSIDE_AREA
 
 logger = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_BYTES  # the shared reader's bound (50 MB)
 PREVIEW_ROWS = 10
 CHUNK_ROWS = 2000
 
@@ -146,7 +159,9 @@ def import_start(
         batch.mapping = mapping
         batch.group = group
         batch.status = ImportBatch.Status.RUNNING
-        batch.save(update_fields=["mapping", "group", "status"])
+        batch.attempt = 1
+        batch.heartbeat_at = timezone.now()
+        batch.save(update_fields=["mapping", "group", "status", "attempt", "heartbeat_at"])
         audit_record(
             action=Action.IMPORT_STARTED,
             actor=actor,
@@ -154,14 +169,14 @@ def import_start(
             after={"fields": sorted(mapping), "group_id": group.pk if group else None},
         )
         batch_id = batch.pk
-
-        def enqueue() -> None:
-            from heard.people.tasks import import_members
-
-            import_members.enqueue(batch_id)
-
-        transaction.on_commit(enqueue)
+        transaction.on_commit(lambda: _enqueue(batch_id, 1))
     return batch
+
+
+def _enqueue(batch_id: int, attempt: int) -> None:
+    from heard.people.tasks import import_members
+
+    import_members.enqueue(batch_id, attempt)
 
 
 @dataclass
@@ -180,19 +195,35 @@ class _Counts:
         }
 
 
-def import_run(*, batch_id: int) -> ImportBatch:
+RUNNING = (ImportBatch.Status.RUNNING,)
+
+
+def import_run(*, batch_id: int, attempt: int | None = None) -> ImportBatch:
     """Run a started import to the end (called by the background task).
 
-    Works in chunks, each committed with the progress so far, so the progress page
-    moves and a failure part-way keeps what was done (running the file again then adds
-    only what is missing). Any failure marks the import failed with a plain message.
+    Works in chunks of ``CHUNK_ROWS``; each chunk's transaction checks the import is
+    still this attempt's (heard.core.jobs.checkpoint), stores the chunk and the progress
+    together, and moves the heartbeat. A later attempt (after the worker died: see
+    ``import_sweep``) starts after the last committed chunk, so no row is stored twice.
+    A cancelled or superseded import stops without storing its chunk; any other failure
+    marks the import failed with a plain message.
     """
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status != ImportBatch.Status.RUNNING:
         return batch
-    counts = _Counts()
+    attempt = batch.attempt if attempt is None else attempt
+    if attempt != batch.attempt:
+        return batch  # a newer attempt has it
+    counts = _Counts(
+        processed=batch.processed_rows,
+        imported=batch.imported_rows,
+        existing=batch.existing_rows,
+        rejected=batch.rejected_rows,
+    )
     try:
-        _run(batch, counts)
+        _run(batch, counts, attempt)
+    except JobStopped:
+        return ImportBatch.objects.get(pk=batch_id)
     except Exception as exc:
         logger.exception("Import %s failed", batch_id)
         if isinstance(exc, UnreadableFile | ImportProblem):
@@ -203,20 +234,26 @@ def import_run(*, batch_id: int) -> ImportBatch:
                 "error. The rows before that point were saved. Upload the file again to "
                 "finish: people already imported are recognised and not added twice."
             )
-        with transaction.atomic():
-            ImportBatch.objects.filter(pk=batch_id).update(
-                status=ImportBatch.Status.FAILED,
-                error=message,
-                completed_at=timezone.now(),
-                **counts.as_dict(),
+        _fail(batch, message)
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def _fail(batch: ImportBatch, message: str) -> None:
+    with transaction.atomic():
+        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.RUNNING).update(
+            status=ImportBatch.Status.FAILED, error=message, completed_at=timezone.now()
+        )
+        if updated:
+            batch.refresh_from_db()
+            counts = _Counts(
+                batch.processed_rows, batch.imported_rows, batch.existing_rows, batch.rejected_rows
             )
             audit_record(
                 action=Action.IMPORT_FAILED,
                 actor=batch.created_by,
                 subject=batch,
-                after=counts.as_dict(),
+                after={**counts.as_dict(), "attempt": batch.attempt},
             )
-    return ImportBatch.objects.get(pk=batch_id)
 
 
 def _numbered_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
@@ -225,9 +262,11 @@ def _numbered_rows(table: Table) -> Iterator[tuple[int, list[str]]]:
             yield number, row
 
 
-def _run(batch: ImportBatch, counts: _Counts) -> None:
-    total = sum(1 for _ in _numbered_rows(_open_table(batch)))
-    ImportBatch.objects.filter(pk=batch.pk).update(total_rows=total)
+def _run(batch: ImportBatch, counts: _Counts, attempt: int) -> None:
+    total = batch.total_rows
+    if not total:
+        total = sum(1 for _ in _numbered_rows(_open_table(batch)))
+        ImportBatch.objects.filter(pk=batch.pk).update(total_rows=total)
     table = _open_table(batch)
     header = table.header
     columns = {
@@ -236,6 +275,11 @@ def _run(batch: ImportBatch, counts: _Counts) -> None:
     topics = _topic_lookup()
     tracker = DuplicateTracker()
     rows = _numbered_rows(table)
+    # Resuming: the rows before the last committed chunk were stored (or rejected) by an
+    # earlier attempt. Skip them, remembering their keys so later repeats are still found.
+    for number, row in islice(rows, counts.processed):
+        with contextlib.suppress(RowInvalid):
+            tracker.first_row(clean_row(row, columns).key, number)
     while True:
         chunk = list(islice(rows, CHUNK_ROWS))
         if not chunk:
@@ -255,6 +299,7 @@ def _run(batch: ImportBatch, counts: _Counts) -> None:
                 continue
             valid.append((number, clean))
         with transaction.atomic():
+            checkpoint(ImportBatch, batch.pk, attempt, running=RUNNING)
             imported, existing = _save_chunk(batch, valid, topics)
             ImportRejectedRow.objects.bulk_create(rejected, batch_size=1000)
             counts.processed += len(chunk)
@@ -263,6 +308,7 @@ def _run(batch: ImportBatch, counts: _Counts) -> None:
             counts.rejected += len(rejected)
             ImportBatch.objects.filter(pk=batch.pk).update(**counts.as_dict())
     with transaction.atomic():
+        checkpoint(ImportBatch, batch.pk, attempt, running=RUNNING)
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=ImportBatch.Status.DONE, completed_at=timezone.now(), **counts.as_dict()
         )
@@ -270,7 +316,7 @@ def _run(batch: ImportBatch, counts: _Counts) -> None:
             action=Action.IMPORT_COMPLETED,
             actor=batch.created_by,
             subject=batch,
-            after={"total_rows": total, **counts.as_dict()},
+            after={"total_rows": total, "attempt": attempt, **counts.as_dict()},
         )
 
 
@@ -300,7 +346,10 @@ def _existing_ids(valid: list[tuple[int, CleanRow]]) -> dict[str, int]:
         part = emails[start : start + 500]
         for email, pk in (
             Member.objects.annotate(email_lower=Lower("email"))
-            .filter(email_lower__in=part)
+            # The condition of the partial unique index on lower(email): without it the
+            # index cannot be used and every chunk scans the whole table.
+            .filter(~Q(email=""), email_lower__in=part)
+            .order_by()
             .values_list("email_lower", "pk")
         ):
             found[email] = pk
@@ -333,6 +382,7 @@ def _save_chunk(
                 else ""
             ),
             source=Member.Source.IMPORT,
+            import_batch_id=batch.pk,
             status=Member.Status.ACTIVE,
             joined_at=now,
         )
@@ -357,6 +407,241 @@ def _save_chunk(
         ]
         GroupMembership.objects.bulk_create(memberships, batch_size=1000, ignore_conflicts=True)
     return len(created), len(valid) - len(new_rows)
+
+
+# Stopping, resuming, removing, sweeping -------------------------------------------------
+
+REMOVING = (ImportBatch.Status.DELETING,)
+REMOVE_CHUNK = 2000
+
+
+def import_cancel(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Stop a running import. What was committed stays (it can be removed after).
+
+    The task stops at its next chunk without storing it: the new attempt number makes
+    its checkpoint fail.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status != ImportBatch.Status.RUNNING:
+            raise ImportProblem("This import is not running, so there is nothing to stop.")
+        batch.status = ImportBatch.Status.CANCELLED
+        batch.attempt += 1
+        batch.completed_at = timezone.now()
+        batch.save(update_fields=["status", "attempt", "completed_at"])
+        audit_record(
+            action=Action.IMPORT_CANCELLED,
+            actor=actor,
+            subject=batch,
+            after={"processed_rows": batch.processed_rows, "imported_rows": batch.imported_rows},
+        )
+    return batch
+
+
+def import_resume(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Carry on a failed or stopped import from its last committed chunk."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status not in (ImportBatch.Status.FAILED, ImportBatch.Status.CANCELLED):
+            raise ImportProblem("Only a failed or stopped import can be carried on.")
+        if not batch.stored_file:
+            raise ImportProblem(
+                "The uploaded file has been deleted, so the import cannot carry on. "
+                "Upload the file again: people already imported are not added twice."
+            )
+        batch.status = ImportBatch.Status.RUNNING
+        batch.attempt += 1
+        batch.heartbeat_at = timezone.now()
+        batch.error = ""
+        batch.completed_at = None
+        batch.save(update_fields=["status", "attempt", "heartbeat_at", "error", "completed_at"])
+        audit_record(
+            action=Action.IMPORT_RESUMED,
+            actor=actor,
+            subject=batch,
+            after={"processed_rows": batch.processed_rows, "attempt": batch.attempt},
+        )
+        batch_id, attempt = batch.pk, batch.attempt
+        transaction.on_commit(lambda: _enqueue(batch_id, attempt))
+    return batch
+
+
+def import_delete(*, batch: ImportBatch, actor: Any) -> ImportBatch:
+    """Remove an import with the people it added (a task, in chunks), its file and rows.
+
+    Not while it runs (stop it first). People it found already held, and their group
+    memberships, are left alone. The counts stay on the batch; the audit event is
+    recorded when the removal is asked for and again, with the number removed, when done.
+    """
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.status == ImportBatch.Status.RUNNING:
+            raise ImportProblem("Stop the import before removing it.")
+        if batch.status in (ImportBatch.Status.DELETING, ImportBatch.Status.DELETED):
+            raise ImportProblem("This import is already removed or being removed.")
+        batch.status = ImportBatch.Status.DELETING
+        batch.attempt += 1
+        batch.heartbeat_at = timezone.now()
+        batch.error = ""
+        batch.save(update_fields=["status", "attempt", "heartbeat_at", "error"])
+        audit_record(
+            action=Action.IMPORT_DELETED,
+            actor=actor,
+            subject=batch,
+            after={"asked": True, "imported_rows": batch.imported_rows},
+        )
+        batch_id, attempt = batch.pk, batch.attempt
+        transaction.on_commit(lambda: _enqueue_remove(batch_id, attempt))
+    return batch
+
+
+def _enqueue_remove(batch_id: int, attempt: int) -> None:
+    from heard.people.tasks import import_remove
+
+    import_remove.enqueue(batch_id, attempt)
+
+
+def import_remove_run(*, batch_id: int, attempt: int | None = None) -> ImportBatch:
+    """Delete the people the import added, ``REMOVE_CHUNK`` at a time (in the task)."""
+    batch = ImportBatch.objects.get(pk=batch_id)
+    attempt = batch.attempt if attempt is None else attempt
+    if batch.status != ImportBatch.Status.DELETING or attempt != batch.attempt:
+        return batch
+    try:
+        while True:
+            with transaction.atomic():
+                checkpoint(ImportBatch, batch_id, attempt, running=REMOVING)
+                ids = list(
+                    Member.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[
+                        :REMOVE_CHUNK
+                    ]
+                )
+                if not ids:
+                    break
+                try:
+                    Member.objects.filter(pk__in=ids).delete()
+                except (ProtectedError, RestrictedError) as exc:
+                    raise ImportProblem(
+                        "Some people this import added cannot be removed: other records "
+                        "depend on them (for example a group's membership term with "
+                        "actions). Remove those records first, then remove the import again."
+                    ) from exc
+                ImportBatch.objects.filter(pk=batch_id).update(
+                    removed_rows=models.F("removed_rows") + len(ids)
+                )
+        with transaction.atomic():
+            checkpoint(ImportBatch, batch_id, attempt, running=REMOVING)
+            batch = ImportBatch.objects.get(pk=batch_id)
+            rejected, _ = batch.rejected.all().delete()
+            name, storage = batch.stored_file.name, batch.stored_file.storage
+            ImportBatch.objects.filter(pk=batch_id).update(
+                status=ImportBatch.Status.DELETED, stored_file="", completed_at=timezone.now()
+            )
+            audit_record(
+                action=Action.IMPORT_DELETED,
+                actor=batch.created_by,
+                subject=batch,
+                after={
+                    "people_removed": batch.removed_rows,
+                    "rejected_rows_deleted": rejected,
+                    "file_deleted": bool(name),
+                },
+            )
+            if name:
+                transaction.on_commit(lambda: storage.delete(name))
+    except JobStopped:
+        pass
+    except ImportProblem as exc:
+        with transaction.atomic():
+            ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.DELETING).update(
+                status=ImportBatch.Status.FAILED, error=str(exc), completed_at=timezone.now()
+            )
+    return ImportBatch.objects.get(pk=batch_id)
+
+
+def _sweep_fail(batch: ImportBatch, message: str) -> None:
+    if batch.status == ImportBatch.Status.DELETING:
+        message = (
+            f"Removing this import stopped: the background worker stopped {batch.attempt} "
+            f"times. {batch.removed_rows:,} people were removed so far. Remove it again to "
+            "finish."
+        )
+    else:
+        message += " Carry it on, or upload the file again."
+    batch.status = ImportBatch.Status.FAILED
+    batch.error = message
+    batch.completed_at = timezone.now()
+    batch.save(update_fields=["status", "error", "completed_at"])
+    audit_record(
+        action=Action.IMPORT_FAILED,
+        actor=None,
+        subject=batch,
+        after={"swept": True, "attempt": batch.attempt, "processed_rows": batch.processed_rows},
+    )
+
+
+def _sweep_enqueue(batch_id: int, attempt: int) -> None:
+    status = ImportBatch.objects.filter(pk=batch_id).values_list("status", flat=True).first()
+    if status == ImportBatch.Status.DELETING:
+        _enqueue_remove(batch_id, attempt)
+    else:
+        _enqueue(batch_id, attempt)
+
+
+def import_sweep() -> SweepResult:
+    """Resume (from the last committed chunk) or fail imports whose worker died."""
+    return sweep_stale(
+        ImportBatch,
+        running=(ImportBatch.Status.RUNNING, ImportBatch.Status.DELETING),
+        enqueue=_sweep_enqueue,
+        fail=_sweep_fail,
+        what="import",
+    )
+
+
+def imports_cleanup(*, keep_days: int, now: Any = None) -> dict[str, int]:
+    """Delete uploaded files and rejected rows of imports that ended ``keep_days`` ago,
+    and imports abandoned at the column-mapping step as long ago (with their file)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=keep_days)
+    ended = (
+        ImportBatch.Status.DONE,
+        ImportBatch.Status.FAILED,
+        ImportBatch.Status.CANCELLED,
+        ImportBatch.Status.DELETED,
+    )
+    files = rejected = abandoned = 0
+    old = ImportBatch.objects.filter(status__in=ended, completed_at__lt=cutoff).filter(
+        ~Q(stored_file="") | Q(rejected__isnull=False)
+    )
+    for batch in old.distinct():
+        with transaction.atomic():
+            count, _ = batch.rejected.all().delete()
+            rejected += count
+            name, storage = batch.stored_file.name or "", batch.stored_file.storage
+            if name:
+                ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
+                transaction.on_commit(functools.partial(storage.delete, name))
+                files += 1
+    for batch in ImportBatch.objects.filter(
+        status=ImportBatch.Status.UPLOADED, created_at__lt=cutoff
+    ):
+        with transaction.atomic():
+            name, storage = batch.stored_file.name or "", batch.stored_file.storage
+            batch.delete()
+            if name:
+                transaction.on_commit(functools.partial(storage.delete, name))
+            abandoned += 1
+    result = {"files": files, "rejected_rows": rejected, "abandoned": abandoned}
+    if any(result.values()):
+        with transaction.atomic():
+            audit_record(
+                action=Action.IMPORT_FILES_CLEANED,
+                actor=None,
+                subject=("people.importbatch", ""),
+                after={**result, "keep_days": keep_days},
+            )
+    return result
 
 
 # Reading the results ---------------------------------------------------------------

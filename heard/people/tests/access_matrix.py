@@ -58,4 +58,7 @@ EXPECTED = {
     "people:import_progress": Access(PEOPLE_TEAM, kwargs=_batch),
     "people:import_rejected": Access(PEOPLE_TEAM, kwargs=_batch),
     "people:import_purge": Access(PEOPLE_TEAM, kwargs=_batch, method="post"),
+    "people:import_cancel": Access(PEOPLE_TEAM, kwargs=_batch, method="post"),
+    "people:import_resume": Access(PEOPLE_TEAM, kwargs=_batch, method="post"),
+    "people:import_delete": Access(PEOPLE_TEAM, kwargs=_batch),
 }

@@ -13,10 +13,13 @@ from heard.people.views_staff.groups import (
     stakeholder_map,
 )
 from heard.people.views_staff.imports import (
+    import_cancel,
+    import_delete,
     import_detail,
     import_progress,
     import_purge,
     import_rejected,
+    import_resume,
     imports,
 )
 from heard.people.views_staff.people import directory, person, person_create, person_edit
@@ -29,10 +32,13 @@ __all__ = [
     "group_member_add",
     "group_member_remove",
     "groups",
+    "import_cancel",
+    "import_delete",
     "import_detail",
     "import_progress",
     "import_purge",
     "import_rejected",
+    "import_resume",
     "imports",
     "person",
     "person_create",

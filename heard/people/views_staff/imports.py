@@ -87,13 +87,11 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
     percent = 0
     if batch.total_rows:
         percent = min(100, round(100 * batch.processed_rows / batch.total_rows))
-    running = batch.status == ImportBatch.Status.RUNNING
-    # Nothing processed long after the upload: the background worker is probably down.
-    stalled = (
-        running
-        and batch.processed_rows == 0
-        and timezone.now() - batch.created_at > timedelta(minutes=5)
-    )
+    running = batch.status in (ImportBatch.Status.RUNNING, ImportBatch.Status.DELETING)
+    # No sign of life from the worker for a while: it is probably down (the sweeper
+    # resumes the import when it is back, or marks it failed).
+    beat = batch.heartbeat_at or batch.created_at
+    stalled = running and timezone.now() - beat > timedelta(minutes=2)
     return {
         "batch": batch,
         "percent": percent,
@@ -101,6 +99,12 @@ def _progress_context(batch: ImportBatch) -> dict[str, Any]:
         "stalled": stalled,
         "reasons": [] if running else sel.import_rejection_summary(batch),
         "rejected_kept": not running and batch.rejected.exists(),
+        "removing": batch.status == ImportBatch.Status.DELETING,
+        "can_resume": batch.status in (ImportBatch.Status.FAILED, ImportBatch.Status.CANCELLED)
+        and bool(batch.stored_file)
+        and batch.removed_rows == 0,
+        "can_remove": batch.status
+        in (ImportBatch.Status.DONE, ImportBatch.Status.FAILED, ImportBatch.Status.CANCELLED),
     }
 
 
@@ -145,3 +149,44 @@ def import_purge(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "The file and the rejected rows have been deleted.")
     return redirect("people:import", pk=pk)
+
+
+@require_POST
+@permission_required("people.import_people")
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        import_services.import_cancel(batch=batch, actor=request.user)
+    except import_services.ImportProblem as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "The import has been stopped. What it stored so far is kept.")
+    return redirect("people:import", pk=pk)
+
+
+@require_POST
+@permission_required("people.import_people")
+def import_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    try:
+        import_services.import_resume(batch=batch, actor=request.user)
+    except import_services.ImportProblem as exc:
+        messages.error(request, str(exc))
+    return redirect("people:import", pk=pk)
+
+
+@permission_required("people.import_people")
+def import_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, then remove the import with the people it added (a background task)."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    if request.method == "POST":
+        try:
+            import_services.import_delete(batch=batch, actor=request.user)
+        except import_services.ImportProblem as exc:
+            messages.error(request, str(exc))
+        return redirect("people:import", pk=pk)
+    return render(
+        request,
+        "people/staff/import_delete.html",
+        {"batch": batch, "added": batch.members.count()},
+    )

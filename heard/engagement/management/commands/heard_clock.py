@@ -1,5 +1,6 @@
 """`python manage.py heard_clock`: open and close activities on time, every minute,
-and sign the audit chain's head when a checkpoint is due.
+sign the audit chain's head when a checkpoint is due, and resume or fail background
+imports left by a task worker that died (the job sweeper, heard.core.jobs).
 
 Run one of these beside the web servers (``make run`` starts it; see docs/runbook.md).
 With ``--once`` it does one pass and exits, for cron.
@@ -11,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from heard.audit.services import ChainNotSigned, audit_checkpoint_if_due
+from heard.core.jobs import sweep_all, sweep_task_results
 from heard.core.request_context import new_request_id, set_request_id
 from heard.engagement.services import activities_advance_clock
 
@@ -30,6 +32,10 @@ class Command(BaseCommand):
                 audit_checkpoint_if_due()
             except ChainNotSigned as exc:
                 self.stderr.write(f"heard_clock: audit checkpoint refused: {exc}")
+            # Resume or fail imports whose worker died, and fail the task results it
+            # left "running" (heard.core.jobs; cheap when there are none).
+            sweep_all()
+            sweep_task_results()
             if moved or options["once"]:
                 self.stdout.write(
                     f"heard_clock: {moved} activit{'y' if moved == 1 else 'ies'} moved on."
