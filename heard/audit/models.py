@@ -211,6 +211,12 @@ class Action(models.TextChoices):
     EVIDENCE_PACK_BUILT = "evidence.pack_built", "Evidence pack built"
     EVIDENCE_PACK_DOWNLOADED = "evidence.pack_downloaded", "Evidence pack downloaded"
     # end of evidence actions
+    # Exports (heard.exports)
+    EXPORT_REQUESTED = "export.requested", "Export asked for"
+    EXPORT_MADE = "export.made", "Export made"
+    EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
+    EXPORTS_DELETED = "export.deleted", "Exports deleted after their retention period"
+    # end of export actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

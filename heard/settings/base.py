@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "heard.consultations",
     "heard.outcomes",
     "heard.evidence",
+    "heard.exports",
     "heard.staff",
     "heard.public",
     "heard.demo",
@@ -303,6 +304,10 @@ HEARD_FORMAT_REQUEST_DAYS = env.int("HEARD_FORMAT_REQUEST_DAYS", default=10)
 HEARD_INVITATION_REMINDER_DAYS = env.int("HEARD_INVITATION_REMINDER_DAYS", default=7)
 # Bookers' names and email addresses are erased this many days after their event.
 HEARD_EVENT_BOOKINGS_KEEP_DAYS = env.int("HEARD_EVENT_BOOKINGS_KEEP_DAYS", default=90)
+# Exports (heard.exports): files kept this long, then deleted by `exports_cleanup`;
+# up to HEARD_EXPORTS_INLINE_ROWS rows are made while the person waits, more by a task.
+HEARD_EXPORTS_KEEP_HOURS = env.int("HEARD_EXPORTS_KEEP_HOURS", default=72)
+HEARD_EXPORTS_INLINE_ROWS = env.int("HEARD_EXPORTS_INLINE_ROWS", default=2000)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
