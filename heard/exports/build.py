@@ -115,7 +115,7 @@ def _analysis(export: Export, report: Progress) -> Made:
         if export.format == Export.Format.XLSX:
             about = Table(
                 "About",
-                ["", ""],
+                ["About", ""],
                 [
                     ["Question", export.question.text],
                     ["Themes from", tables.source],
