@@ -293,7 +293,8 @@ def analysis_tables(question: Question) -> AnalysisTables:
         by = version.signed_off_by
         source = (
             f"Codeframe version {version.number}, signed off "
-            f"{_when(version.signed_off_at)}{f' by {by.email}' if by else ''}"
+            f"{timezone.localtime(version.signed_off_at):%-d %B %Y at %H:%M}"
+            f"{f' by {by.email}' if by else ''}"
         )
     elif codeframe is not None:
         parents = []
