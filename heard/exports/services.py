@@ -116,6 +116,24 @@ def export_request(
     if why:
         raise PermissionDenied(why)
     size = _size(export)
+    if kind == Export.Kind.RESPONSES and size == 0:
+        raise ExportRefused("There are no responses to export yet.")
+    waiting = (
+        Export.objects.filter(
+            kind=export.kind,
+            format=export.format,
+            activity=export.activity,
+            question=export.question,
+            publication=export.publication,
+            redacted=export.redacted,
+            requested_by=actor,
+            status__in=(Export.Status.QUEUED, Export.Status.RUNNING),
+        )
+        .defer("data")
+        .first()
+    )
+    if waiting is not None:  # asked twice (a double click): the one being made already
+        return waiting
     with transaction.atomic():
         export.save()
         audit_record(

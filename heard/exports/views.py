@@ -5,6 +5,7 @@ each download); these pages only show the forms each role may use."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -56,6 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
             if request.user.has_perm("exports.export_open_data")
             else [],
             "keep_hours": services.keep_hours(),
+            "threshold": settings.HEARD_SMALL_NUMBER_THRESHOLD,
         },
     )
 
@@ -68,6 +70,7 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": item,
         "keep_hours": services.keep_hours(),
         "inline_rows": services.inline_rows(),
+        "threshold": settings.HEARD_SMALL_NUMBER_THRESHOLD,
         "exports": list(selectors.exports_of(request.user, activity=item)[:20]),
         "publications": selectors.publications_of_activity(item)
         if request.user.has_perm("exports.export_open_data")

@@ -251,3 +251,18 @@ def test_old_export_files_are_deleted(make_staff, client):
     client.force_login(user)
     assert client.get(reverse("exports:download", args=[old.pk])).status_code == 404
     assert AuditEvent.objects.filter(action=Action.EXPORTS_DELETED).count() == 1
+
+
+def test_nothing_to_export_is_refused_and_a_double_click_makes_one_export(make_staff, settings):
+    from heard.engagement.models import Response
+
+    made = make_activity_with_versions()
+    user = make_staff(Role.ANALYST)
+    settings.HEARD_EXPORTS_INLINE_ROWS = 1
+    first = _export(user, made, fmt="xlsx")  # queued: the task has not run
+    again = _export(user, made, fmt="xlsx")
+    assert again.pk == first.pk and Export.objects.count() == 1
+    assert first.status == Export.Status.QUEUED
+    Response.objects.filter(activity=made["activity"]).delete()
+    with pytest.raises(services.ExportRefused, match="no responses"):
+        _export(user, made, fmt="csv")
