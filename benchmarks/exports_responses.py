@@ -7,6 +7,17 @@ each export the way the task does (``export_execute``) and prints the time, the 
 Python memory (tracemalloc) and the file's size.
 
     .venv/bin/python benchmarks/exports_responses.py [--responses 100000] [--formats csv xlsx json]
+        [--no-trace]
+
+Measured (7 Dec 2026, SQLite, the 2-core shared development machine, load about 3,
+without tracemalloc; wall / CPU seconds, file size, the process's peak RSS):
+
+    csv   100,000 rows  11 s /  9 s  21.8 MiB  141 MiB
+    json  100,000 rows  11 s /  7 s  39.0 MiB  196 MiB
+    xlsx  100,000 rows  53 s / 35 s   6.5 MiB  196 MiB
+
+Under tracemalloc (and a load of 11) the CSV took 161 s with a peak of 45 MiB of Python
+objects – the file itself is most of it; responses are read 1,000 at a time.
 """
 
 import argparse
@@ -140,13 +151,15 @@ def main() -> None:
             if not args.no_trace:
                 tracemalloc.start()
             t0 = time.perf_counter()
+            c0 = time.process_time()
             done = services.export_execute(export_id=export.pk)
             seconds = time.perf_counter() - t0
             _, peak = tracemalloc.get_traced_memory() if not args.no_trace else (0, 0)
             tracemalloc.stop()
             assert done.status == "done", done.error
             print(
-                f"{fmt:5} {done.rows:,} rows in {seconds:.1f} s, peak Python memory "
+                f"{fmt:5} {done.rows:,} rows in {seconds:.1f} s "
+                f"(CPU {time.process_time() - c0:.1f} s), peak Python memory "
                 f"{peak / 2**20:.0f} MiB (tracemalloc), file {done.size / 2**20:.1f} MiB"
             )
 
