@@ -35,6 +35,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/events/", include("heard.events.urls_staff")),
     path("staff/evidence/", include("heard.evidence.urls_staff")),
     path("staff/annual-reports/", include("heard.reports.urls_staff")),
+    path("staff/exports/", include("heard.exports.urls_staff")),
     path("what-we-are-working-on/", include("heard.proposals.urls_public")),
     path("consultations/", include("heard.consultations.urls_public")),
     path("you-said-we-did/", include("heard.outcomes.urls_public")),

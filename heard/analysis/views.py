@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from heard.analysis import charts, domain, selectors, services
+from heard.analysis import charts, domain, hooks, selectors, services
 from heard.analysis.forms import (
     AddCodingForm,
     DeleteForm,
@@ -91,6 +91,7 @@ def question(request: HttpRequest, pk: int) -> HttpResponse:
             code_next=selectors.code_next(q),
             min_people=domain.MIN_PEOPLE_CODED,
             stuck=bool(run and selectors.run_seems_stuck(run)),
+            extra_links=hooks.question_links(q, request.user),
         ),
     )
 

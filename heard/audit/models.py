@@ -243,6 +243,12 @@ class Action(models.TextChoices):
     API_TOKEN_REVOKED = "api.token_revoked", "API token revoked"
     API_TOKEN_REFUSED = "api.token_refused", "API token refused"
     # end of api actions
+    # Exports (heard.exports)
+    EXPORT_REQUESTED = "export.requested", "Export asked for"
+    EXPORT_MADE = "export.made", "Export made"
+    EXPORT_DOWNLOADED = "export.downloaded", "Export downloaded"
+    EXPORTS_DELETED = "export.deleted", "Exports deleted after their retention period"
+    # end of export actions
     # The audit trail itself
     AUDIT_EXPORTED = "audit.exported", "Audit trail exported"
     AUDIT_VERIFIED = "audit.verified", "Audit trail verified"

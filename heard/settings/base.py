@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "heard.evidence",
     "heard.reports",
     "heard.api",
+    "heard.exports",
     "heard.staff",
     "heard.public",
     "heard.demo",
@@ -358,6 +359,10 @@ HEARD_JOB_MAX_ATTEMPTS = env.int("HEARD_JOB_MAX_ATTEMPTS", default=3)
 # Uploaded import files and rejected rows (personal data) are deleted this many days after
 # the import finished, failed or was abandoned at the mapping step (`imports_cleanup`).
 HEARD_IMPORT_FILES_KEEP_DAYS = env.int("HEARD_IMPORT_FILES_KEEP_DAYS", default=14)
+# Exports (heard.exports): files kept this long, then deleted by `exports_cleanup`;
+# up to HEARD_EXPORTS_INLINE_ROWS rows are made while the person waits, more by a task.
+HEARD_EXPORTS_KEEP_HOURS = env.int("HEARD_EXPORTS_KEEP_HOURS", default=72)
+HEARD_EXPORTS_INLINE_ROWS = env.int("HEARD_EXPORTS_INLINE_ROWS", default=2000)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
