@@ -45,6 +45,17 @@ def test_demo_load_is_idempotent_and_covers_every_role(
         if start <= timezone.localtime(r.submitted_at).date() <= end
     )
     assert in_year > 0 and version.figures["totals"]["responses"] == in_year
+    # Every headline figure of the demo year, against the same row-by-row counts as the
+    # report's own tests use.
+    from heard.reports.tests.test_reports import _independent
+
+    expected = _independent(year)
+    totals = version.figures["totals"]
+    for key in ("activities", "responses", "publications", "decisions", "meetings"):
+        assert totals[key] == expected[key], key
+    for limb in version.figures["limbs"]:
+        assert (limb["activity_count"], limb["responses"]) == expected["limbs"][limb["key"]]
+    assert {r["level"]: r["activities"] for r in version.figures["spectrum"]} == expected["levels"]
     # The demo member of the public is a member: member sign-in mails them a link.
     member = Member.objects.get(user__email="member@demo.heard.example")
     assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None

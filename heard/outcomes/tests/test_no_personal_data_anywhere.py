@@ -12,6 +12,7 @@ evidence pack (every file, PDFs as text) are searched."""
 
 import io
 import zipfile
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -50,6 +51,16 @@ EVERYTHING = [*NEEDLES, *REFUSED_NEEDLES]
 # Public URLs that show no one's words, and why they are not rendered here.
 NOT_ABOUT_WHAT_PEOPLE_SAID = {
     "audit_public_key": "the audit chain's public key",
+    "api:api-root": "the API's index of links",
+    "api:openapi-json": "the API's schema",
+    "api:openapi-view": "the API's documentation page",
+    # The staff API answers only to a staff member's personal token (heard/api/tests);
+    # its names live under /api/staff/, not /staff/.
+    "api:me": "the token holder's own account",
+    "api:responses": "staff only, by token (redacted unless the holder may see more)",
+    "api:insights": "staff only, by token",
+    "api:codings": "staff only, by token",
+    "api:people_counts": "staff only, by token: suppressed counts",
     "nhsuk_css": "a stylesheet",
     "engagement_public:resume": "a respondent's own draft, by a signed link only they hold",
     "engagement_public:received": "a respondent's own receipt, by a signed link",
@@ -252,6 +263,25 @@ def test_no_public_page_or_report_shows_personal_data_or_a_refused_answer(
         urls[f"reports_public:{name}"] = [
             reverse(f"reports_public:{name}", args=[y, n]) for y, n in published
         ]
+    # The public API: every list (all of it, 100 a page) and every item it lists.
+    listed: dict[str, list[dict]] = {"activities": []}
+    queries = [("activities", {"when": w}) for w in ("open", "forthcoming", "closed")] + [
+        (name, {}) for name in ("consultations", "outcomes", "groups")
+    ]
+    for name, query in queries:
+        base = "/api/public/activities" if name == "activities" else reverse(f"api:{name}")
+        params = {**query, "page_size": 100}
+        body = client.get(base, params).json()
+        assert body["count"] <= 100, "more than one page: walk them"
+        listed[name] = listed.get(name, []) + body["items"]
+        urls.setdefault(f"api:{name}", []).append(f"{base}?{urlencode(params)}")
+    assert listed["activities"] and listed["consultations"] and listed["outcomes"]
+    urls["api:activity"] = [reverse("api:activity", args=[a["slug"]]) for a in listed["activities"]]
+    urls["api:consultation"] = [
+        reverse("api:consultation", args=[c["slug"]]) for c in listed["consultations"]
+    ]
+    urls["api:outcome"] = [reverse("api:outcome", args=[o["id"]]) for o in listed["outcomes"]]
+    urls["api:group"] = [reverse("api:group", args=[g["slug"]]) for g in listed["groups"]]
     # Every public URL is either rendered here or named above as showing no one's words.
     unaccounted = _public_names() - set(urls) - set(NOT_ABOUT_WHAT_PEOPLE_SAID)
     assert not unaccounted, f"public pages the test does not render: {sorted(unaccounted)}"

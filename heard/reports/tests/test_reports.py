@@ -39,30 +39,37 @@ def _local(moment: datetime) -> date:
     return timezone.localtime(moment).date()
 
 
-def _ran_in_year(a: Activity) -> bool:
+def _ran_in_year(a: Activity, start: date = START, end: date = END) -> bool:
     if a.status in ("draft", "scheduled") or a.opens_at is None:
         return False
-    if _local(a.opens_at) > END:
+    if _local(a.opens_at) > end:
         return False
-    return a.closes_at is None or _local(a.closes_at) >= START
+    return a.closes_at is None or _local(a.closes_at) >= start
 
 
-def _independent() -> dict:
-    """The year's counts, worked out row by row in Python."""
-    ran = [a for a in Activity.objects.all() if _ran_in_year(a)]
+def _independent(year: int = YEAR) -> dict:
+    """The year's counts, worked out row by row in Python (also used on the demo's year)."""
+    START, END = date(year, 4, 1), date(year + 1, 3, 31)
+    ran = [a for a in Activity.objects.all() if _ran_in_year(a, START, END)]
     responses = [r for r in Response.objects.all() if START <= _local(r.submitted_at) <= END]
     per_limb = {}
     for key in ("planning", "proposals", "decisions"):
         mine = [a for a in ran if key in a.limbs]
         ids = {a.pk for a in mine}
         per_limb[key] = (len(mine), sum(1 for r in responses if r.activity_id in ids))
-    approved = [
-        p
-        for p in Publication.objects.all()
-        if p.status == "approved"
-        and p.decided_at is not None
-        and START <= _local(p.decided_at) <= END
-    ]
+    # The current version of each subject's "you said, we did" (a correction replaces the
+    # version it corrects), when it was approved in the year.
+    newest: dict[tuple, Publication] = {}
+    for p in Publication.objects.all():
+        if p.status != "approved" or p.decided_at is None:
+            continue
+        subject = (p.kind, p.proposal_id if p.kind == "outcome" else p.activity_id)
+        if subject not in newest or (p.decided_at, p.pk) > (
+            newest[subject].decided_at,
+            newest[subject].pk,
+        ):
+            newest[subject] = p
+    approved = [p for p in newest.values() if START <= _local(p.decided_at) <= END]
     decisions = [
         d
         for d in Decision.objects.all()
@@ -71,7 +78,10 @@ def _independent() -> dict:
     meetings = [
         m
         for m in Meeting.objects.all()
-        if m.cancelled_at is None and START <= _local(m.starts_at) <= END
+        # held: not cancelled, and already taken place (a year's next meeting is not held)
+        if m.cancelled_at is None
+        and START <= _local(m.starts_at) <= END
+        and m.starts_at <= timezone.now()
     ]
     in_year_ids = {r.pk for r in responses}
     sexes = [e.sex for e in ResponseEquality.objects.all() if e.response_id in in_year_ids]
