@@ -11,14 +11,21 @@ about anyone: the response row (reference, channel, dates), so totals do not cha
 and the choices, ratings and numbers given, so counts per option hold.
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.engagement.models import Answer, Response, ResponseEquality
 from heard.engagement.questionnaire import FREE_TEXT_KINDS, POSTCODE
+
+# Answers that are a person's own words: deleted on erasure and by the retention rule.
+WORD_KINDS = (*FREE_TEXT_KINDS, POSTCODE)
 
 
 class ResponseNotFound(LookupError):
@@ -34,17 +41,68 @@ def response_erase(*, reference: str, actor: Any = None) -> dict[str, int]:
         response = Response.objects.select_for_update().filter(reference=reference).first()
         if response is None:
             raise ResponseNotFound(f"No response has the reference {reference}.")
-        words = Answer.objects.filter(
-            response=response, question__kind__in=(*FREE_TEXT_KINDS, POSTCODE)
-        )
-        deleted = words.count()
-        for answer in words:
-            answer.delete()  # one by one, so the insight bank hears of each (search index)
-        blanked = Answer.objects.filter(response=response).exclude(text="").update(text="")
+        deleted, blanked = _erase_words(response)
         equality, _ = ResponseEquality.objects.filter(response=response).delete()
-        if response.organisation_name:
-            response.organisation_name = ""
-            response.save(update_fields=["organisation_name"])
         result = {"answers": deleted, "blanked": blanked, "equality": equality}
         audit_record(action=Action.RESPONSE_ERASED, actor=actor, subject=response, after=result)
     return result
+
+
+def _erase_words(response: Response) -> tuple[int, int]:
+    """Delete the response's free-text and postcode answers, blank words typed beside a
+    choice and the organisation name. Returns (deleted, blanked)."""
+    words = Answer.objects.filter(response=response, question__kind__in=WORD_KINDS)
+    deleted = 0
+    for answer in words:
+        answer.delete()  # one by one, so the insight bank hears of each (search index)
+        deleted += 1
+    blanked = Answer.objects.filter(response=response).exclude(text="").update(text="")
+    if response.organisation_name:
+        response.organisation_name = ""
+        response.save(update_fields=["organisation_name"])
+    return deleted, blanked
+
+
+def responses_with_words_due(*, keep_days: int, now: datetime | None = None) -> Any:
+    """Responses still holding people's own words ``keep_days`` after their activity
+    closed (the general "Tell us what you think" form, with no activity: after they
+    were sent)."""
+    cutoff = (now or timezone.now()) - timedelta(days=keep_days)
+    has_words = Answer.objects.filter(response=OuterRef("pk")).filter(
+        Q(question__kind__in=WORD_KINDS) | ~Q(text="")
+    )
+    closed_long_ago = Q(activity__closes_at__lte=cutoff) | Q(
+        activity__isnull=True, submitted_at__lte=cutoff
+    )
+    return Response.objects.filter(closed_long_ago).filter(
+        Exists(has_words) | ~Q(organisation_name="")
+    )
+
+
+def responses_retention(*, keep_days: int | None = None, now: datetime | None = None) -> int:
+    """The retention rule for responses' personal words: ``keep_days`` after an activity
+    closed (settings.HEARD_RESPONSE_WORDS_KEEP_DAYS; 0 = no rule, the default until the
+    ICB's records-management schedule sets one), each response's free text, postcodes,
+    words beside a choice and organisation name are erased as by ``response_erase``.
+    The "about you" answers stay (reported only in aggregate, and no longer beside
+    anything the person wrote), as do the choices. Returns how many responses."""
+    if keep_days is None:
+        keep_days = int(getattr(settings, "HEARD_RESPONSE_WORDS_KEEP_DAYS", 0) or 0)
+    if keep_days <= 0:
+        return 0
+    due = list(responses_with_words_due(keep_days=keep_days, now=now).values_list("pk", flat=True))
+    for pk in due:
+        with transaction.atomic():
+            response = Response.objects.select_for_update().get(pk=pk)
+            deleted, blanked = _erase_words(response)
+            audit_record(
+                action=Action.RESPONSE_ERASED,
+                subject=response,
+                after={
+                    "answers": deleted,
+                    "blanked": blanked,
+                    "reason": "retention",
+                    "keep_days": keep_days,
+                },
+            )
+    return len(due)

@@ -358,6 +358,10 @@ HEARD_JOB_MAX_ATTEMPTS = env.int("HEARD_JOB_MAX_ATTEMPTS", default=3)
 # Uploaded import files and rejected rows (personal data) are deleted this many days after
 # the import finished, failed or was abandoned at the mapping step (`imports_cleanup`).
 HEARD_IMPORT_FILES_KEEP_DAYS = env.int("HEARD_IMPORT_FILES_KEEP_DAYS", default=14)
+# Responses' personal words (free text, postcodes, organisation names) are erased this
+# many days after their activity closed (`responses_retention`); 0 = no rule yet: set it
+# from the ICB's records-management schedule (a consultation record is kept for years).
+HEARD_RESPONSE_WORDS_KEEP_DAYS = env.int("HEARD_RESPONSE_WORDS_KEEP_DAYS", default=0)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)

@@ -2,16 +2,22 @@
 free text, postcode and "about you" answers go, with the insights made from them; the
 response and its choices stay, so totals hold; the audit chain still verifies."""
 
+from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
-from heard.engagement.models import Answer, Response, ResponseEquality
-from heard.engagement.services_erasure import ResponseNotFound, response_erase
+from heard.engagement.models import Activity, Answer, Response, ResponseEquality
+from heard.engagement.services_erasure import (
+    ResponseNotFound,
+    response_erase,
+    responses_retention,
+)
 from heard.engagement.tests.test_respond import make_questionnaire
 from heard.insight.models import Insight
 
@@ -81,3 +87,26 @@ def test_an_unknown_reference_is_refused_clearly(officer):
         response_erase(reference=" hys-nope ")
     with pytest.raises(CommandError, match="No response has the reference"):
         call_command("response_erase", "HYS-NOPE-NOPE")
+
+
+def test_retention_erases_words_of_responses_closed_long_enough_ago_and_only_those(officer):
+    old_q, new_q = make_questionnaire(), make_questionnaire()
+    old = _enter(officer, old_q, WORDS)
+    recent = _enter(officer, new_q, "Words from a survey that closed last week")
+    now = timezone.now()
+    Activity.objects.filter(pk=old_q.activity_id).update(closes_at=now - timedelta(days=400))
+    Activity.objects.filter(pk=new_q.activity_id).update(closes_at=now - timedelta(days=7))
+
+    assert responses_retention(keep_days=0) == 0  # no rule set: nothing happens
+    assert responses_retention(keep_days=365) == 1
+    assert not Answer.objects.filter(response=old, question__kind="long_text").exists()
+    assert not Insight.objects.filter(response=old).exists()
+    assert Answer.objects.filter(response=old, question__key="agree").exists()
+    assert ResponseEquality.objects.filter(response=old).exists()  # aggregate only, kept
+    assert Answer.objects.filter(response=recent, question__kind="long_text").exists()
+    assert responses_retention(keep_days=365) == 0  # nothing left to erase
+    event = AuditEvent.objects.filter(action=Action.RESPONSE_ERASED).get()
+    assert event.after["reason"] == "retention"
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "Audit chain intact" in out.getvalue()
