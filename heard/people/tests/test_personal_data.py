@@ -6,6 +6,7 @@ still verifies after the erasure."""
 import json
 from datetime import timedelta
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -66,7 +67,7 @@ def _give_everything(member: Member, email: str, name: str) -> dict:
         member=member, opportunity=OpportunityFactory(), status=Invitation.Status.ACCEPTED
     )
     follow_request(email=email, targets=[Target("area", "Norwich", "Norwich")], base_url=BASE)
-    activity = ActivityFactory()
+    activity: Any = ActivityFactory()
     outcome_request_record(activity=activity, email=email)
     format_request_create(
         activity=activity,
