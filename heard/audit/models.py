@@ -84,6 +84,7 @@ class Action(models.TextChoices):
         "Response import removed with its responses",
     )
     RESPONSE_DRAFT_SAVED = "response.draft_saved", "Response saved to finish later"
+    RESPONSE_ERASED = "response.erased", "Response's personal words erased (by reference)"
     RESPONSES_DEMO_LOADED = "response.demo_loaded", "Demo responses loaded"
     # The insight bank
     INSIGHT_IMPORT_UPLOADED = "insight_import.uploaded", "Insight import uploaded"

@@ -7,7 +7,14 @@ class FollowConfig(AppConfig):
     verbose_name = "Follow and be told"
 
     def ready(self) -> None:
+        from heard.follow import personal_data as follow_personal_data
         from heard.follow import sections
+        from heard.people import personal_data
         from heard.proposals import hooks
 
         hooks.register_public_sections(sections.proposal_follow_section)
+        personal_data.register(
+            "follows",
+            export=follow_personal_data.follows_export,
+            erase=follow_personal_data.follows_erase_for,
+        )

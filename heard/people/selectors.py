@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from heard.core.text import email_normalise
+from heard.people import personal_data
 from heard.people.equality import QUESTIONS
 from heard.people.history import history_for
 from heard.people.models import EqualityMonitoring, Member, Topic
@@ -108,4 +109,6 @@ def member_data_export(*, member: Member) -> dict[str, Any]:
             {"when": _when(item.when), "kind": item.kind, "text": item.text}
             for item in history_for(member)
         ],
+        # What other parts of Heard hold about them: bookings, invitations, follows…
+        **personal_data.export_all(member),
     }

@@ -363,6 +363,10 @@ HEARD_IMPORT_FILES_KEEP_DAYS = env.int("HEARD_IMPORT_FILES_KEEP_DAYS", default=1
 # up to HEARD_EXPORTS_INLINE_ROWS rows are made while the person waits, more by a task.
 HEARD_EXPORTS_KEEP_HOURS = env.int("HEARD_EXPORTS_KEEP_HOURS", default=72)
 HEARD_EXPORTS_INLINE_ROWS = env.int("HEARD_EXPORTS_INLINE_ROWS", default=2000)
+# Responses' personal words (free text, postcodes, organisation names) are erased this
+# many days after their activity closed (`responses_retention`); 0 = no rule yet: set it
+# from the ICB's records-management schedule (a consultation record is kept for years).
+HEARD_RESPONSE_WORDS_KEEP_DAYS = env.int("HEARD_RESPONSE_WORDS_KEEP_DAYS", default=0)
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from heard.audit.models import Action, AuditText
 from heard.audit.services import audit_record, audit_text_erase
 from heard.core.text import email_normalise
+from heard.people import personal_data
 from heard.people.equality import QUESTIONS
 from heard.people.models import Consent, EqualityMonitoring, Member, Topic
 from heard.people.postcodes import locality_for, normalise_postcode, postcode_district
@@ -86,6 +87,8 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
     with transaction.atomic():
         user = member.user
         _erase_kept_words(member, actor)
+        # Bookings, invitations, follows, requests… (linked by record or by email address)
+        erased = personal_data.erase_all(member, actor)
         member.full_name = ERASED_NAME
         member.email = ""
         member.phone = ""
@@ -99,7 +102,10 @@ def member_erase(*, member: Member, actor: Any = None, reason: str = "request") 
         if user is not None:
             user.delete()
         audit_record(
-            action=Action.MEMBER_ERASED, actor=actor, subject=member, after={"reason": reason}
+            action=Action.MEMBER_ERASED,
+            actor=actor,
+            subject=member,
+            after={"reason": reason, "erased": {k: n for k, n in erased.items() if n}},
         )
     return member
 
