@@ -119,6 +119,11 @@ def _publish_outcome() -> dict[str, Any]:
     engagement.activity_transition(activity=activity, target="closed", actor=CLOCK)
     Proposal.objects.filter(pk=proposal.pk).update(status="decision_pending")
     proposal.refresh_from_db()
+    assessment.eqia_review(
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        notes="Reviewed against what people said about travel.",
+    )
     analyst = staff_member(Role.ANALYST)
     analysis.codeframe_sign_off(codeframe=codeframe, actor=analyst)
     respond_to_all(proposal, themes, officer)
@@ -355,6 +360,25 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
     }
 
 
+# Refusals of these legally significant acts are evidence too: each leaves an audit event.
+AUDITED_REFUSALS = {
+    "document section",
+    "document republish",
+    "document correction",
+    "significance override",
+    "quotes",
+    "codeframe sign-off",
+    "re-issue",
+    "decision",
+    "decision again",
+    "reopen",
+}
+
+
+def _refusals() -> int:
+    return AuditEvent.objects.filter(action=Action.ACT_REFUSED).count()
+
+
 def _events() -> int:
     return AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count()
 
@@ -422,7 +446,7 @@ def test_no_edit_by_anyone_changes_a_published_outcome(client, make_staff, role)
     actor = staff_member(role)
     ended: dict[str, str] = {}
     for name, attempt in _attempts(made, actor).items():
-        events = _events()
+        events, refusals = _events(), _refusals()
         try:
             attempt()
         except REFUSALS as refused:
@@ -436,6 +460,8 @@ def test_no_edit_by_anyone_changes_a_published_outcome(client, make_staff, role)
                 message,
             )
             assert _events() == events, f"“{name}” was refused but changed the record"
+            if name in AUDITED_REFUSALS:
+                assert _refusals() == refusals + 1, f"the refused “{name}” left no audit event"
             ended[name] = f"refused: {message}"
         else:
             ended[name] = _versioned(name, made)
@@ -444,4 +470,50 @@ def test_no_edit_by_anyone_changes_a_published_outcome(client, make_staff, role)
     assert again_pdf == pdf
     assert approved.html in again
     assert SignificanceAssessment.objects.get(proposal=proposal).override_reason == ""
+    if role in (Role.ADMINISTRATOR, Role.DECISION_MAKER):
+        assert ended["decision"].startswith("the decision")
+        assert "already been recorded" in ended["decision again"]
+    if role == Role.ADMINISTRATOR:
+        assert "can no longer be reopened" in ended["reopen"]
     print(f"\n{role}:\n" + "\n".join(f"  {k}: {v}" for k, v in ended.items()))
+
+
+def test_reopening_unlocks_the_analysis_and_reissuing_keeps_version_one_byte_for_byte(
+    client, make_staff
+) -> None:
+    """The one way to change what was issued: reopen with a reason, change the analysis,
+    sign it off again with a reason, reissue. Version 1 keeps its bytes; the analysis is
+    locked again on version 2."""
+    made = _publish_outcome()
+    proposal: Proposal = made["proposal"]
+    first = _stored(proposal)
+    officer, analyst = make_staff(Role.ENGAGEMENT_OFFICER), make_staff(Role.ANALYST)
+    travel, parking = made["themes"]["Travel to the new site"], made["themes"]["Parking"]
+    with pytest.raises(AnalysisProblem, match="reopened with a reason"):
+        analysis.theme_merge(source=parking, target=travel, actor=analyst)
+    services.report_reopen(
+        proposal=proposal, actor=officer, reason="Parking and travel answers overlap."
+    )
+    unlocked = AuditEvent.objects.filter(action=Action.CODEFRAME_CHANGED).order_by("sequence")
+    assert (unlocked.last().after or {})["change"] == "unlocked"  # type: ignore[union-attr]
+    analysis.theme_merge(source=parking, target=travel, actor=analyst)
+    with pytest.raises(AnalysisProblem, match="reason"):
+        analysis.codeframe_sign_off(codeframe=made["codeframe"], actor=analyst, reason="x")
+    analysis.codeframe_sign_off(
+        codeframe=made["codeframe"], actor=analyst, reason="Parking merged into travel."
+    )
+    services.theme_response_save(
+        proposal=proposal,
+        theme_id=travel.pk,
+        actor=officer,
+        response="We heard about travel and parking and will act on both.",
+        changed="partly",
+        how="A shuttle bus and more spaces.",
+    )
+    services.report_issue(proposal=proposal, actor=officer, issued_to="ICB board members")
+    stored = _stored(proposal)
+    assert stored[0] == first[0]  # version 1, byte for byte
+    assert [r[0] for r in stored[:2]] == [1, 2]
+    assert [t["name"] for t in stored[1][9]] == ["Travel to the new site"]
+    with pytest.raises(AnalysisProblem, match="Version 2 of the outcome report"):
+        analysis.theme_update(theme=travel, actor=analyst, name="Buses", description="Buses.")
