@@ -399,17 +399,17 @@ def _versioned(name: str, made: dict[str, Any]) -> str:
         assert (event.after or {})["content_hash"] == newest.content_hash
         return f"new document version {newest.number}, reason and content hash audited"
     if name in {"quotes", "codeframe sign-off"}:
-        newest = CodeframeVersion.objects.filter(codeframe=made["codeframe"]).latest("number")
-        assert newest.number > 1 and len(newest.reason) > 10
+        signed = CodeframeVersion.objects.filter(codeframe=made["codeframe"]).latest("number")
+        assert signed.number > 1 and len(signed.reason) > 10
         event = (
             AuditEvent.objects.filter(action=Action.CODEFRAME_SIGNED_OFF)
             .order_by("sequence")
             .last()
         )
-        assert event is not None and (event.after or {})["version"] == newest.number
+        assert event is not None and (event.after or {})["version"] == signed.number
         # The decision is refused until the report is reissued on the new version.
         assert any("no longer" in p or "changed" in p for p in selectors.readiness(proposal))
-        return f"new signed-off codeframe version {newest.number} with its reason, audited"
+        return f"new signed-off codeframe version {signed.number} with its reason, audited"
     if name == "decision":
         decision = Decision.objects.get(proposal=proposal)
         assert decision.publication is not None and decision.publication.version == 1
