@@ -856,6 +856,11 @@ def answer_reviewed(*, analysis: AnswerAnalysis, actor: Actor) -> None:
     """Mark an answer reviewed (no more themes apply). Raises AnalysisProblem while it
     still has suggestions nobody has accepted or rejected."""
     require(actor, CODE, to="code answers")
+    _refuse_if_locked(
+        Codeframe.objects.filter(question_id=analysis.question_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
     with transaction.atomic():
         if Coding.objects.filter(
             answer_id=analysis.answer_id, status=Coding.Status.SUGGESTED

@@ -317,6 +317,10 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
             actor=actor,
             apply=True,
         ),
+        "answer reviewed": lambda: analysis.answer_reviewed(
+            analysis=AnswerAnalysis.objects.filter(question=made["question"]).earliest("pk"),
+            actor=actor,
+        ),
         "quotes": lambda: analysis.codeframe_sign_off(
             codeframe=made["codeframe"],
             actor=actor,
