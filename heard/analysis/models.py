@@ -64,6 +64,9 @@ class Codeframe(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Set while a report issued on this analysis stands (by the stage that issued it,
+    # through ``services.codeframes_lock``): why the themes and codings cannot change.
+    locked_reason = models.CharField(max_length=300, blank=True, default="")
 
     def __str__(self) -> str:
         return f"Codeframe for question {self.question_id} (version {self.version})"

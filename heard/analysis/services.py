@@ -44,6 +44,86 @@ CODEFRAME = "analysis.change_codeframe"
 CODE = "analysis.code_answers"
 
 
+# Locked analysis -----------------------------------------------------------------------
+#
+# Once a report has been issued on a question's analysis, its themes, codings and quotes
+# are part of what the decision makers were given: they cannot change until the report is
+# reopened with a reason. The stage that issues the report (outcomes, above this app)
+# locks and unlocks the codeframes through these services; every change below refuses
+# while the codeframe is locked.
+
+
+def _refuse_if_locked(codeframe_id: int | None) -> None:
+    if codeframe_id is None:
+        return
+    reason = (
+        Codeframe.objects.filter(pk=codeframe_id).values_list("locked_reason", flat=True).first()
+    )
+    if reason:
+        raise AnalysisProblem(
+            f"{reason} The analysis cannot change until the report is reopened with a "
+            "reason: reopen it, change the analysis, sign it off again and issue the report "
+            "again."
+        )
+
+
+def _question_codeframe_id(question: Question) -> int | None:
+    return (
+        Codeframe.objects.filter(
+            question__key=question.key,
+            question__version__questionnaire_id=question.version.questionnaire_id,
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def codeframes_lock(*, codeframe_ids: Sequence[int], actor: Actor, reason: str) -> int:
+    """Lock the codeframes a report was issued on (inside the caller's transaction),
+    with a reason a person reads in every refusal. Returns how many were locked."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise AnalysisProblem("Say why the analysis is locked.")
+    frames = list(Codeframe.objects.select_for_update().filter(pk__in=codeframe_ids))
+    for frame in frames:
+        frame.locked_reason = reason[:300]
+        frame.save(update_fields=["locked_reason"])
+    audit_record_many(
+        [
+            AuditEntry(
+                action=Action.CODEFRAME_CHANGED,
+                actor=actor,
+                subject=frame,
+                after={"codeframe": frame.pk, "change": "locked", "reason": frame.locked_reason},
+            )
+            for frame in frames
+        ]
+    )
+    return len(frames)
+
+
+def codeframes_unlock(*, codeframe_ids: Sequence[int], actor: Actor, reason: str) -> int:
+    """Unlock them again when the report is reopened (with the reopening's reason)."""
+    frames = list(
+        Codeframe.objects.select_for_update().filter(pk__in=codeframe_ids).exclude(locked_reason="")
+    )
+    for frame in frames:
+        frame.locked_reason = ""
+        frame.save(update_fields=["locked_reason"])
+    audit_record_many(
+        [
+            AuditEntry(
+                action=Action.CODEFRAME_CHANGED,
+                actor=actor,
+                subject=frame,
+                after={"codeframe": frame.pk, "change": "unlocked", "reason": reason},
+            )
+            for frame in frames
+        ]
+    )
+    return len(frames)
+
+
 def active_run(question: Question) -> AnalysisRun | None:
     return (
         AnalysisRun.objects.filter(question=question, status__in=list(domain.ACTIVE))
@@ -67,6 +147,7 @@ def analysis_run_start(*, question: Question, actor: Actor, seed: int = 0) -> An
     a run abandoned for longer than domain.ABANDONED_AFTER is marked failed instead.
     """
     require(actor, RUN, to="run an analysis")
+    _refuse_if_locked(_question_codeframe_id(question))
     if not question.is_free_text:
         raise AnalysisProblem(
             "Only free-text questions can be analysed. Choose a question people answered "
@@ -504,6 +585,7 @@ def _clean_name(codeframe: Codeframe, name: str, *, exclude: int | None = None) 
 def theme_update(*, theme: Theme, actor: Actor, name: str, description: str) -> Theme:
     """Rename or describe a theme. Raises AnalysisProblem for a blank or clashing name."""
     require(actor, CODEFRAME, to="change a codeframe")
+    _refuse_if_locked(theme.codeframe_id)
     with transaction.atomic():
         clean = _clean_name(theme.codeframe, name, exclude=theme.pk)
         before = {
@@ -537,6 +619,7 @@ def theme_add(
     parent: Theme | None = None,
 ) -> Theme:
     require(actor, CODEFRAME, to="change a codeframe")
+    _refuse_if_locked(codeframe.pk)
     with transaction.atomic():
         theme = Theme.objects.create(
             codeframe=codeframe,
@@ -593,6 +676,7 @@ def _move_codings(codings: Sequence[Coding], target: Theme) -> int:
 def theme_merge(*, source: Theme, target: Theme, actor: Actor) -> Theme:
     """Merge ``source`` into ``target``: its codings and sub-themes move, then it goes."""
     require(actor, CODEFRAME, to="change a codeframe")
+    _refuse_if_locked(source.codeframe_id)
     if source.pk == target.pk or source.codeframe_id != target.codeframe_id:
         raise AnalysisProblem("Choose a different theme of the same question to merge into.")
     with transaction.atomic():
@@ -624,6 +708,7 @@ def theme_merge(*, source: Theme, target: Theme, actor: Actor) -> Theme:
 def theme_split(*, theme: Theme, actor: Actor, name: str, answer_ids: Sequence[int]) -> Theme:
     """Make a sub-theme of ``theme`` and move the codings of the chosen answers to it."""
     require(actor, CODEFRAME, to="change a codeframe")
+    _refuse_if_locked(theme.codeframe_id)
     if not answer_ids:
         raise AnalysisProblem("Choose at least one response to move to the new theme.")
     with transaction.atomic():
@@ -654,6 +739,7 @@ def theme_delete(*, theme: Theme, actor: Actor, move_to: Theme | None = None) ->
     (people's decisions about that theme included – the audit event keeps the count).
     Returns the number of codings moved or removed."""
     require(actor, CODEFRAME, to="change a codeframe")
+    _refuse_if_locked(theme.codeframe_id)
     if move_to is not None and (
         move_to.pk == theme.pk or move_to.codeframe_id != theme.codeframe_id
     ):
@@ -703,6 +789,7 @@ def coding_decide(*, coding: Coding, actor: Actor, accept: bool) -> bool:
     """Accept or reject a suggested theme. Returns True when that was the answer's last
     open suggestion (the answer is then reviewed and the queue moves on)."""
     require(actor, CODE, to="code answers")
+    _refuse_if_locked(coding.theme.codeframe_id)
     with transaction.atomic():
         coding = Coding.objects.select_for_update().get(pk=coding.pk)
         before = coding.status
@@ -736,6 +823,7 @@ def coding_add(*, answer_id: int, theme: Theme, actor: Actor) -> Coding:
     """Code an answer by hand with a theme (accepting the machine's suggestion if it had
     made the same one)."""
     require(actor, CODE, to="code answers")
+    _refuse_if_locked(theme.codeframe_id)
     with transaction.atomic():
         coding = Coding.objects.select_for_update().filter(answer_id=answer_id, theme=theme).first()
         before = coding.status if coding else None
@@ -768,6 +856,11 @@ def answer_reviewed(*, analysis: AnswerAnalysis, actor: Actor) -> None:
     """Mark an answer reviewed (no more themes apply). Raises AnalysisProblem while it
     still has suggestions nobody has accepted or rejected."""
     require(actor, CODE, to="code answers")
+    _refuse_if_locked(
+        Codeframe.objects.filter(question_id=analysis.question_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
     with transaction.atomic():
         if Coding.objects.filter(
             answer_id=analysis.answer_id, status=Coding.Status.SUGGESTED
@@ -811,6 +904,7 @@ def codings_bulk(
     ``BULK_LIMIT`` at once; a theme of another question; answers not analysed for this
     question (a tampered form)."""
     require(actor, CODE, to="code answers")
+    _refuse_if_locked(theme.codeframe_id)
     ids = sorted({int(a) for a in answer_ids})
     if not ids:
         raise AnalysisProblem("Choose at least one response.")
@@ -955,6 +1049,7 @@ def codeframe_sign_off(
     consent to publication; a version after the first without a reason a reader could
     follow, or when nothing changed since the last one was signed off."""
     require(actor, CODEFRAME, to="sign off a codeframe")
+    _refuse_if_locked(codeframe.pk)
     with transaction.atomic():
         frame = Codeframe.objects.select_for_update().get(pk=codeframe.pk)
         last = selectors.signed_off(frame)

@@ -35,6 +35,8 @@ from heard.assessment.models import (
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import person, require
+from heard.engagement import domain as engagement_domain
+from heard.engagement.models import Activity
 
 # ---------------------------------------------------------------------------------------
 # Options appraisal
@@ -43,9 +45,13 @@ from heard.core.actors import person, require
 OPTION_FIELDS = ("title", "description", "is_do_nothing", "is_preferred", "estimated_cost")
 
 
-# Once a proposal is decided, its options appraisal and significance assessment are part
-# of the record the decision rests on: they can no longer change (the EqIA review and the
-# notices stay open, since the equality duty continues after a decision).
+# Once the formal consultation has opened, the options appraisal and the significance and
+# assurance records are part of what people were consulted on (the consultation document
+# sets out the options and why consultation was needed): they can no longer change – a
+# mistake is put right by a correction of the consultation document, a new public version
+# with its reason. Without a consultation they are frozen once the proposal is decided.
+# The EqIA review, the overview and scrutiny notice and the assurance checkpoints stay
+# open (the equality duty continues, and a checkpoint adds to the record, changing none).
 CHANGE = "assessment.change_assessment"
 
 
@@ -54,19 +60,42 @@ def _may_change(actor: Actor) -> None:
 
 
 _FROZEN_FROM = ("decided", "implementation", "evaluation")
+_NOT_OPENED = (engagement_domain.Status.DRAFT, engagement_domain.Status.SCHEDULED)
+
+CONSULTED = (
+    "The formal consultation has opened: the options appraisal and the significance and "
+    "assurance records are part of what people were consulted on and can no longer change. "
+    "If something in them was wrong, correct the consultation document with the reason "
+    "(a new version, shown on the public page) and consider whether to consult again."
+)
+DECIDED = (
+    "This proposal has been decided: its options appraisal and significance assessment "
+    "are part of the record of the decision and can no longer change."
+)
+
+
+def frozen_reason(proposal: Any) -> str:
+    """Why the proposal's appraisal, significance and assurance records can no longer
+    change ("" while they can): its formal consultation has opened, or it is decided."""
+    activity = Activity.objects.filter(consultation__proposal_id=proposal.pk).first()
+    if activity is not None:
+        status = engagement_domain.effective_status(activity.facts(), timezone.now())
+        if status not in _NOT_OPENED:
+            return CONSULTED
+    if str(getattr(proposal, "status", "")) in _FROZEN_FROM:
+        return DECIDED
+    return ""
 
 
 def is_frozen(proposal: Any) -> bool:
-    """True once the proposal is decided: its appraisal and significance can no longer change."""
-    return str(getattr(proposal, "status", "")) in _FROZEN_FROM
+    """True once the formal consultation has opened or the proposal is decided."""
+    return bool(frozen_reason(proposal))
 
 
 def _open_for_change(proposal: Any) -> None:
-    if is_frozen(proposal):
-        raise ValidationError(
-            "This proposal has been decided: its options appraisal and significance "
-            "assessment are part of the record of the decision and can no longer change."
-        )
+    reason = frozen_reason(proposal)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _option_state(option: Option) -> dict[str, Any]:
@@ -506,6 +535,7 @@ def reconfiguration_notice_record(
 
 def bed_closures_save(*, actor: Actor, proposal: Any, significant: bool) -> AssuranceSettings:
     _may_change(actor)
+    _open_for_change(proposal)
     with transaction.atomic():
         record, _ = AssuranceSettings.objects.select_for_update().get_or_create(proposal=proposal)
         before = {"significant_bed_closures": record.significant_bed_closures}
@@ -532,6 +562,7 @@ def assurance_test_save(
     document: File | None = None,
 ) -> AssuranceTest:
     _may_change(actor)
+    _open_for_change(proposal)
     test = AssuranceTest.Test(test)
     if not evidence.strip():
         raise ValidationError("Give the evidence for this test.")

@@ -69,7 +69,7 @@ def _context(proposal: Proposal, section: str, **extra: Any) -> dict[str, Any]:
         "section": section,
         "nav": NAV,
         "proposal_url": proposal_url(proposal),
-        "frozen": services.is_frozen(proposal),
+        "frozen": services.frozen_reason(proposal),
         **extra,
     }
 

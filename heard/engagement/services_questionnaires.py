@@ -19,7 +19,7 @@ from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import SETUP, SystemActor, require
-from heard.engagement import questionnaire, selectors_responses
+from heard.engagement import domain, questionnaire, selectors_responses
 from heard.engagement.models import (
     Activity,
     Question,
@@ -65,6 +65,23 @@ def _may_change(actor: Actor) -> None:
     require(actor, CHANGE, to="change a questionnaire")
 
 
+_ENDED = (domain.Status.CLOSED, domain.Status.FEEDBACK_PUBLISHED, domain.Status.ARCHIVED)
+
+
+def _refuse_if_closed(q: Questionnaire) -> None:
+    """A questionnaire whose activity has closed is part of the record of what people
+    were asked: no new version, no new wording, not even a new title."""
+    activity = Activity.objects.filter(pk=q.activity_id).first() if q.activity_id else None
+    if activity is None:
+        return
+    if domain.effective_status(activity.facts(), timezone.now()) in _ENDED:
+        raise BuilderProblem(
+            "This activity has closed: its questionnaire is part of the record of what "
+            "people were asked and can no longer change. To ask something new, make a new "
+            "activity."
+        )
+
+
 def questionnaire_create(
     *,
     actor: Actor | SystemActor,
@@ -100,10 +117,12 @@ def questionnaire_details_save(
     *, actor: Actor, q: Questionnaire, title: str, introduction: str
 ) -> Questionnaire:
     """Change the title and the introduction people read first (not versioned: they are
-    not questions, and responses do not depend on them)."""
+    not questions, and responses do not depend on them). Refused once the activity has
+    closed."""
     _may_change(actor)
     with transaction.atomic():
         q = Questionnaire.objects.select_for_update().get(pk=q.pk)
+        _refuse_if_closed(q)
         changed = [
             name
             for name, value in (("title", title), ("introduction", introduction))
@@ -159,8 +178,9 @@ def _copy_version(old: QuestionnaireVersion, actor: Actor | SystemActor) -> Edit
 
 def editable_version(*, actor: Actor, q: Questionnaire) -> Editable:
     """The newest version if it is a draft or has no responses yet, else a fresh draft
-    copy of it."""
+    copy of it. Refused once the activity has closed."""
     _may_change(actor)
+    _refuse_if_closed(q)
     current = (
         QuestionnaireVersion.objects.select_for_update().filter(questionnaire=q).order_by("-number")
     ).first()
@@ -368,6 +388,7 @@ def questionnaire_draft_publish(*, actor: Actor, q: Questionnaire) -> Questionna
     not change activities."""
     _may_change(actor)
     with transaction.atomic():
+        _refuse_if_closed(q)
         draft = _draft(q)
         if not Question.objects.filter(version=draft).exists():
             raise BuilderProblem(

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.accounts.actors import Actor
+from heard.analysis import services as analysis_services
+from heard.analysis.models import Codeframe
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.core.actors import NotPermitted, person, require
@@ -235,8 +237,25 @@ def report_issue(
                 "content_sha256": issued.content_sha256,
             },
         )
+        analysis_services.codeframes_lock(
+            codeframe_ids=_codeframe_ids(consultation),
+            actor=actor,
+            reason=(
+                f"Version {issued.version} of the outcome report was issued on this analysis "
+                f"on {timezone.localtime(issue.issued_at):%-d %B %Y}."
+            ),
+        )
         _submit_outcome(locked, issued, actor)
     return issue
+
+
+def _codeframe_ids(consultation: Any) -> list[int]:
+    """The codeframes of every question of the consultation's questionnaire."""
+    return list(
+        Codeframe.objects.filter(
+            question__version__questionnaire__activity_id=consultation.activity_id
+        ).values_list("pk", flat=True)
+    )
 
 
 def _store_report(
@@ -307,6 +326,13 @@ def report_reopen(*, proposal: Proposal, actor: Actor, reason: str) -> ReportReo
         reopening = ReportReopening.objects.create(
             publication=issued, reason=reason.strip(), reopened_by=_user(actor)
         )
+        consultation = selectors.consultation_of(locked)
+        if consultation is not None:
+            analysis_services.codeframes_unlock(
+                codeframe_ids=_codeframe_ids(consultation),
+                actor=actor,
+                reason=f"Version {issued.version} of the outcome report was reopened.",
+            )
         for pending in Publication.objects.filter(
             kind=Publication.Kind.OUTCOME, proposal=locked, status=Publication.Status.PENDING
         ):

@@ -6,7 +6,7 @@ import hashlib
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from heard.accounts.tests.factories import staff_member
@@ -184,3 +184,52 @@ def test_the_staff_page_asks_for_a_reason_once_open(client, make_staff, opened):
     response = client.post(url, {"body": "£420,000 capital.", "reason": REASON})
     assert response.status_code == 302
     assert DocumentVersion.objects.filter(consultation=opened).count() == 2
+
+
+def test_the_options_and_significance_freeze_when_the_consultation_opens(make_staff) -> None:
+    """The options appraisal and the significance and assurance records are part of what
+    people are consulted on: they can change while the consultation is scheduled, and
+    not once it opens – the refusal says to correct the document instead."""
+    from datetime import timedelta
+
+    from heard.assessment import services as assessment
+    from heard.assessment.models import Option
+
+    lead = staff_member(Role.PROGRAMME_LEAD)
+    scheduled = passing_consultation(starts_in=timedelta(days=2))
+    scheduled = services.consultation_open(actor=lead, consultation=scheduled)
+    assert str(scheduled.activity.status) == "scheduled"
+    proposal = scheduled.proposal
+    option = Option.objects.filter(proposal=proposal).order_by("position").last()
+    assert option is not None
+    assessment.option_save(
+        actor=lead, proposal=proposal, option=option, title="Open a new unit in Eastham"
+    )
+    assert not assessment.is_frozen(proposal)
+    opened = services.consultation_open(actor=lead, consultation=scheduled)
+    assert str(opened.activity.status) == "open"
+    assert assessment.is_frozen(proposal)
+    changes = AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count()
+    refusals = [
+        lambda: assessment.option_save(
+            actor=lead, proposal=proposal, option=option, title="Close the unit"
+        ),
+        lambda: assessment.bed_closures_save(actor=lead, proposal=proposal, significant=True),
+        lambda: assessment.assurance_test_save(
+            actor=lead, proposal=proposal, test="clinical_evidence", evidence="Other evidence."
+        ),
+        lambda: assessment.significance_override(
+            actor=make_staff(Role.ADMINISTRATOR),
+            proposal=proposal,
+            consultation_required=False,
+            reason="It was never substantial.",
+        ),
+    ]
+    for attempt in refusals:
+        with pytest.raises(ValidationError, match="correct the consultation document"):
+            attempt()
+    assert AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count() == changes
+    refused = AuditEvent.objects.filter(action=Action.ACT_REFUSED).order_by("sequence").last()
+    assert refused is not None and (refused.after or {}).get("act") == "significance.override"
+    option.refresh_from_db()
+    assert option.title == "Open a new unit in Eastham"

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
@@ -325,3 +326,54 @@ def test_a_question_whose_meaning_changed_gets_a_new_key_and_its_dependants_foll
     assert Question.objects.get(version=draft, key="experience").show_if_key == new.key
     # The published version is untouched.
     assert Question.objects.get(version=v1, key="used").text == used.text
+
+
+@pytest.mark.parametrize("status", ["closed", "feedback_published", "archived"])
+def test_a_closed_activity_s_questionnaire_cannot_change(status):
+    """What people were asked is part of the record once the activity has closed: every
+    builder change is refused with what to do instead, and nothing is recorded."""
+    activity = ActivityFactory(status="open")
+    q = make_questionnaire(activity)
+    QuestionnaireVersion.objects.filter(questionnaire=q).update(published_at=timezone.now())
+    section = Section.objects.filter(version__questionnaire=q).order_by("position").first()
+    question = Question.objects.filter(version__questionnaire=q).order_by("pk").first()
+    assert section is not None and question is not None
+    type(activity).objects.filter(pk=activity.pk).update(status=status)
+    actor = staff_member(Role.ENGAGEMENT_OFFICER)
+    changes = AuditEvent.objects.exclude(action=Action.ACT_REFUSED)
+    events = changes.count()
+    attempts = [
+        lambda: builder.section_save(actor=actor, q=q, section_id=section.pk, title="New"),
+        lambda: builder.section_save(actor=actor, q=q, section_id=None, title="Another page"),
+        lambda: builder.question_save(
+            actor=actor,
+            q=q,
+            question_id=question.pk,
+            section_id=section.pk,
+            fields={"kind": question.kind, "text": "Something else entirely?"},
+        ),
+        lambda: builder.question_delete(actor=actor, q=q, question_id=question.pk),
+        lambda: builder.question_move(actor=actor, q=q, question_id=question.pk, direction="down"),
+        lambda: builder.questionnaire_details_save(
+            actor=actor, q=q, title="A new title", introduction=""
+        ),
+        lambda: builder.questionnaire_draft_publish(actor=actor, q=q),
+    ]
+    for attempt in attempts:
+        with pytest.raises(builder.BuilderProblem, match=r"has closed.*make a new activity"):
+            attempt()
+    assert changes.count() == events
+    # The refused publication (a legally significant act) is itself in the audit trail.
+    assert AuditEvent.objects.filter(action=Action.ACT_REFUSED).count() == 1
+    assert QuestionnaireVersion.objects.filter(questionnaire=q).count() == 1
+
+
+def test_an_open_activity_s_questionnaire_still_changes_as_a_new_version():
+    activity = ActivityFactory(status="open")
+    q = make_questionnaire(activity)
+    QuestionnaireVersion.objects.filter(questionnaire=q).update(published_at=timezone.now())
+    section = Section.objects.filter(version__questionnaire=q).order_by("position").first()
+    assert section is not None
+    actor = staff_member(Role.ENGAGEMENT_OFFICER)
+    builder.section_save(actor=actor, q=q, section_id=section.pk, title="About the care you had")
+    assert QuestionnaireVersion.objects.filter(questionnaire=q).count() == 1  # no responses yet

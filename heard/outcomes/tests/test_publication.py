@@ -161,16 +161,21 @@ def test_reopen_and_reissue_make_a_superseding_version_and_keep_both(make_staff)
 
 
 def test_the_board_cannot_decide_on_a_report_the_record_no_longer_matches(make_staff) -> None:
-    """A theme renamed after issue changes nothing reported (the report used the signed-off
-    version); a new version signed off without it (in analysis, which knows nothing of
-    outcomes): the stored report is unchanged, and the decision is refused until it is
-    reissued."""
+    """After issue the analysis is locked (a change needs the report reopened). Were the
+    lock lifted behind the services: a theme renamed changes nothing reported (the report
+    used the signed-off version); a new version signed off without it: the stored report
+    is unchanged, and the decision is refused until it is reissued."""
+    from heard.analysis.models import Codeframe
+
     made, _ = _issued(make_staff)
     proposal = made["proposal"]
     board = make_staff(Role.DECISION_MAKER)
     before = _stored(proposal)
     analyst = make_staff(Role.ANALYST)
     travel = made["themes"]["Travel to the new site"]
+    with pytest.raises(analysis_services.AnalysisProblem, match="reopened with a reason"):
+        analysis_services.theme_delete(theme=made["themes"]["Parking"], actor=analyst)
+    Codeframe.objects.filter(pk=made["question"].codeframe.pk).update(locked_reason="")
     analysis_services.theme_update(
         theme=travel, actor=analyst, name="Buses to the new site", description="Buses."
     )

@@ -134,10 +134,14 @@ def test_the_report_shows_the_determination_with_any_override(make_staff, client
 
     from heard.assessment import services as assessment_services
     from heard.assessment.tests.helpers import AREAS_NONE
+    from heard.engagement.models import Activity
 
     made = make_consulted_proposal()
     proposal = made["proposal"]
     board = make_staff(Role.DECISION_MAKER)
+    # Assessed and overridden before the consultation opened (frozen from then on).
+    activity = Activity.objects.filter(pk=made["consultation"].activity_id)
+    activity.update(status="draft")
     assessment_services.significance_save(  # assessed by the lead, overridden by the board
         actor=make_staff(Role.PROGRAMME_LEAD),
         proposal=proposal,
@@ -150,6 +154,7 @@ def test_the_report_shows_the_determination_with_any_override(make_staff, client
         consultation_required=True,
         reason="Strength of public feeling about the cottage hospital.",
     )
+    activity.update(status="closed")
     client.force_login(board)
     page = client.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()
     assert "Determination: Formal consultation required" in page

@@ -5,7 +5,7 @@ in analysis after sign-off never alters what was reported."""
 import pytest
 
 from heard.analysis import services as analysis_services
-from heard.analysis.models import Coding
+from heard.analysis.models import Codeframe, Coding
 from heard.core.roles import Role
 from heard.outcomes import selectors, services
 from heard.outcomes.models import ReportPublication
@@ -49,8 +49,15 @@ def test_the_report_says_which_version_and_later_changes_never_alter_it(make_sta
     counts = {t.name: t.answers for t in selectors.themes_for(proposal).items}
     assert counts == {"Travel to the new site": 3, "Parking": 2}
 
-    # after sign-off: rename, recode and merge in analysis
+    # after issue the analysis is locked: a change needs the report reopened first
     travel, parking = made["themes"]["Travel to the new site"], made["themes"]["Parking"]
+    with pytest.raises(analysis_services.AnalysisProblem, match="reopened with a reason"):
+        analysis_services.theme_update(
+            theme=travel, actor=analyst, name="Buses", description="Buses to the site."
+        )
+    # ... and even if the lock were lifted behind the services (a direct database write),
+    # rename, recode and merge change nothing that was issued
+    Codeframe.objects.filter(pk=frame.pk).update(locked_reason="")
     analysis_services.theme_update(
         theme=travel, actor=analyst, name="Buses", description="Buses to the site."
     )
