@@ -340,10 +340,17 @@ def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pac
 
     from heard.assessment import services as assessment_services
     from heard.assessment.tests.helpers import make_significance
+    from heard.engagement.models import Activity
 
     lead = make_staff(Role.PROGRAMME_LEAD)
-    proposal = make_consulted_proposal()["proposal"]
+    made = make_consulted_proposal()
+    proposal = made["proposal"]
+    # Assessed before the consultation opened (the record is frozen from then on).
+    activity = Activity.objects.filter(pk=made["consultation"].activity_id)
+    status = activity.get().status
+    activity.update(status="draft")
     make_significance(proposal, substantial=True, actor=lead)
+    activity.update(status=status)
     assessment_services.reconfiguration_notice_record(
         actor=lead, proposal=proposal, notified_on=date(2026, 4, 1), osc_view="Supportive"
     )
