@@ -69,7 +69,7 @@ def _independent(year: int = YEAR) -> dict:
             newest[subject].pk,
         ):
             newest[subject] = p
-    approved = [p for p in newest.values() if START <= _local(p.decided_at) <= END]
+    approved = [p for p in newest.values() if p.decided_at and START <= _local(p.decided_at) <= END]
     decisions = [
         d
         for d in Decision.objects.all()
