@@ -37,6 +37,8 @@ from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import person, require
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity
+from heard.proposals.guard import stage
+from heard.proposals.stages import Change
 
 # ---------------------------------------------------------------------------------------
 # Options appraisal
@@ -102,6 +104,12 @@ def _option_state(option: Option) -> dict[str, Any]:
     return {f: getattr(option, f) for f in (*OPTION_FIELDS, "set_aside", "set_aside_reason")}
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw.get("proposal") or kw["option"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def option_save(
     *,
     actor: Actor,
@@ -160,6 +168,12 @@ def option_save(
     return option
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw.get("proposal") or kw["criterion"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def criterion_save(
     *,
     actor: Actor,
@@ -201,6 +215,12 @@ def criterion_save(
     return criterion
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw["criterion"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def criterion_remove(*, actor: Actor, criterion: Criterion) -> None:
     """Remove a criterion and every panel's scores on it (the audit event keeps them)."""
     _may_change(actor)
@@ -219,6 +239,12 @@ def criterion_remove(*, actor: Actor, criterion: Criterion) -> None:
         criterion.delete()
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def weights_agreed(*, actor: Actor, proposal: Any, agreed_by: str, agreed_on: date) -> Appraisal:
     """Record who agreed the criteria and weights with stakeholders, and when."""
     _may_change(actor)
@@ -250,6 +276,12 @@ def weights_agreed(*, actor: Actor, proposal: Any, agreed_by: str, agreed_on: da
     return record
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw.get("proposal") or kw["panel"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def panel_save(
     *,
     actor: Actor,
@@ -288,6 +320,12 @@ def panel_save(
     return panel
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw["panel"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def panel_remove(*, actor: Actor, panel: Panel) -> None:
     """Remove a panel and its scores (the audit event keeps them)."""
     _may_change(actor)
@@ -305,6 +343,12 @@ def panel_remove(*, actor: Actor, panel: Panel) -> None:
         panel.delete()
 
 
+@stage(
+    Change.APPRAISE_OPTIONS,
+    proposal=lambda kw: kw["panel"].proposal_id,
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def scores_save(
     *, actor: Actor, panel: Panel, scores: dict[tuple[int, int], int | None]
 ) -> list[tuple[int, int]]:
@@ -355,6 +399,12 @@ def scores_save(
 # ---------------------------------------------------------------------------------------
 
 
+@stage(
+    Change.ASSESS_SIGNIFICANCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def significance_save(
     *,
     actor: Actor,
@@ -422,6 +472,14 @@ def significance_save(
 
 
 @audits_refusals("significance.override", subject="proposal")
+@stage(
+    Change.OVERRIDE_SIGNIFICANCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: require(
+        a, "assessment.override_significance", to="override the significance determination"
+    ),
+)
 def significance_override(
     *, actor: Actor, proposal: Any, consultation_required: bool, reason: str
 ) -> SignificanceAssessment:
@@ -455,6 +513,12 @@ def significance_override(
     return assessment
 
 
+@stage(
+    Change.RECORD_URGENT_PATH,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def urgent_path_record(
     *,
     actor: Actor,
@@ -497,6 +561,12 @@ def urgent_path_record(
     return urgent
 
 
+@stage(
+    Change.NOTIFY_RECONFIGURATION,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def reconfiguration_notice_record(
     *, actor: Actor, proposal: Any, notified_on: date, osc_view: str
 ) -> ReconfigurationNotice:
@@ -533,6 +603,12 @@ def reconfiguration_notice_record(
 # ---------------------------------------------------------------------------------------
 
 
+@stage(
+    Change.ASSESS_SIGNIFICANCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def bed_closures_save(*, actor: Actor, proposal: Any, significant: bool) -> AssuranceSettings:
     _may_change(actor)
     _open_for_change(proposal)
@@ -552,6 +628,12 @@ def bed_closures_save(*, actor: Actor, proposal: Any, significant: bool) -> Assu
     return record
 
 
+@stage(
+    Change.RECORD_ASSURANCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def assurance_test_save(
     *,
     actor: Actor,
@@ -600,6 +682,12 @@ def assurance_test_save(
     return record
 
 
+@stage(
+    Change.RECORD_ASSURANCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def checkpoint_record(
     *,
     actor: Actor,
@@ -644,6 +732,12 @@ def checkpoint_record(
     return checkpoint
 
 
+@stage(
+    Change.ATTACH_EQIA,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
 def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
     """Attach the EqIA (a new version replaces the old one and clears its review)."""
     _may_change(actor)
@@ -675,6 +769,14 @@ def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> Equal
     return eqia
 
 
+@stage(
+    Change.REVIEW_EQIA,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: require(
+        a, "assessment.review_eqia", to="record the review of the equality impact assessment"
+    ),
+)
 def eqia_review(*, actor: Actor, proposal: Any, notes: str) -> EqualityImpactAssessment:
     require(
         actor, "assessment.review_eqia", to="record the review of the equality impact assessment"

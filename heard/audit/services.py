@@ -357,6 +357,10 @@ def audits_refusals(
     from the call; ``action`` names the act, or computes it from the call's arguments."""
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        # Tells an inner wrapper (heard.proposals.guard.stage) that its refusals are
+        # audited out here, under this act's name.
+        service.heard_refusals_audited = True  # type: ignore[attr-defined]
+
         @functools.wraps(service)
         def audited(*args: P.args, **kwargs: P.kwargs) -> R:
             name = action(kwargs) if callable(action) else action

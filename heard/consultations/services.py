@@ -40,7 +40,9 @@ from heard.engagement import services_questionnaires as builder
 from heard.engagement.models import Activity, Question
 from heard.proposals import domain as proposal_domain
 from heard.proposals import services as proposal_services
+from heard.proposals.guard import stage
 from heard.proposals.models import Proposal
+from heard.proposals.stages import Change
 
 CREATE_FROM = (proposal_domain.Status.SIGNIFICANCE, proposal_domain.Status.ASSURANCE)
 # From the decision on, the consultation is part of the record of the decision.
@@ -157,6 +159,12 @@ def consultation_title(proposal_title: str) -> str:
     return prefixed if len(prefixed) <= TITLE_MAX else proposal_title
 
 
+@stage(
+    Change.CREATE_CONSULTATION,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def consultation_create(*, actor: Actor, proposal: Proposal) -> Consultation:
     """A formal consultation for ``proposal``: a draft consult-level activity with the
     default questionnaire, and the consultation document pre-filled from what is known."""
@@ -255,6 +263,12 @@ def _content_hash(sections: dict[str, str]) -> str:
 
 
 @audits_refusals("consultation.edit_document", subject="section")
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["section"].consultation.proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def section_save(*, actor: Actor, section: DocumentSection, body: str) -> DocumentSection:
     """Save a section's draft. Refused once the consultation has opened."""
     _may_change(actor)
@@ -332,6 +346,12 @@ def _publish_version(
 
 
 @audits_refusals("consultation.publish_document", subject="consultation")
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def document_publish(*, actor: Actor, consultation: Consultation) -> Consultation:
     """Publish every section's draft as a new version. Refused while a section is empty,
     and once the consultation has opened (then only a correction may change it)."""
@@ -360,6 +380,12 @@ def document_publish(*, actor: Actor, consultation: Consultation) -> Consultatio
 
 
 @audits_refusals("consultation.correct_document", subject="consultation")
+@stage(
+    Change.CORRECT_CONSULTATION_DOCUMENT,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def document_correct(
     *, actor: Actor, consultation: Consultation, bodies: dict[str, str], reason: str
 ) -> DocumentVersion:
@@ -416,6 +442,12 @@ def document_correct(
 # --- dates, justification, opening -------------------------------------------------------
 
 
+@stage(
+    Change.SET_CONSULTATION_DATES,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def dates_save(
     *,
     actor: Actor,
@@ -499,6 +531,12 @@ def _scheduled_change_problems(
 
 
 @audits_refusals("consultation.open", subject="consultation")
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def consultation_open(
     *, actor: Actor, consultation: Consultation, now: datetime | None = None
 ) -> Consultation:
@@ -544,6 +582,12 @@ def consultation_open(
 # --- overview and scrutiny ----------------------------------------------------------------
 
 
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def council_add(
     *, actor: Actor, consultation: Consultation, name: str, committee: str, contact_email: str
 ) -> Council:
@@ -566,6 +610,12 @@ def council_add(
     return council
 
 
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["council"].consultation.proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def council_remove(*, actor: Actor, council: Council) -> None:
     _may_change(actor)
     with transaction.atomic():
@@ -593,6 +643,12 @@ OSC_FIELDS = {
 }
 
 
+@stage(
+    Change.CORRESPOND_WITH_OSC,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def osc_save(
     *,
     actor: Actor,
@@ -681,6 +737,12 @@ def osc_save(
 # --- telling people ----------------------------------------------------------------------
 
 
+@stage(
+    Change.PROMOTE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def mailout_queue(
     *,
     actor: Actor,
@@ -808,6 +870,12 @@ def consultation_public_path(consultation: Consultation) -> str:
 # --- mid-point review ---------------------------------------------------------------------
 
 
+@stage(
+    Change.MIDPOINT_REVIEW,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
 def midpoint_record(
     *, actor: Actor, consultation: Consultation, action_taken: str
 ) -> MidpointReview:

@@ -47,3 +47,32 @@ class ClientAddressMiddleware:
         request.META["HEARD_PEER_ADDR"] = request.META.get("REMOTE_ADDR", "")
         request.META["REMOTE_ADDR"] = client_address(request)
         return self.get_response(request)
+
+
+class StageRefusedMiddleware:
+    """A change the stage of its proposal does not allow (``heard.proposals.guard``),
+    refused by the service and not handled by the page that asked: shown as a clear page
+    (409 Conflict) with the reason and a way back, never as a server error."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not getattr(exception, "stage_refused", False):
+            return None
+        from django.template.response import TemplateResponse
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        back = request.headers.get("Referer", "")
+        if not url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            back = ""
+        message = getattr(exception, "message", "") or str(exception)
+        response = TemplateResponse(
+            request, "errors/409.html", {"reason": message, "back": back}, status=409
+        )
+        return response.render()

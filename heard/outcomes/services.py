@@ -27,8 +27,10 @@ from heard.outcomes.models import (
     ThemeResponse,
 )
 from heard.proposals import domain as proposal_domain
+from heard.proposals.guard import stage
 from heard.proposals.models import Proposal
 from heard.proposals.services import TransitionRefused, proposal_transition
+from heard.proposals.stages import Change
 
 
 class OutcomeRefused(ValueError):
@@ -86,6 +88,12 @@ def _outcome(proposal: Proposal) -> Outcome:
     return outcome
 
 
+@stage(
+    Change.CONSIDER_RESPONSES,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
 def outcome_update(
     *, proposal: Proposal, actor: Actor, summary: str, why: str, next_steps: str
 ) -> Outcome:
@@ -111,6 +119,12 @@ def outcome_update(
     return outcome
 
 
+@stage(
+    Change.CONSIDER_RESPONSES,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
 def theme_response_save(
     *,
     proposal: Proposal,
@@ -178,6 +192,12 @@ def theme_response_save(
 
 
 @audits_refusals("outcome.issue", subject="proposal")
+@stage(
+    Change.ISSUE_REPORT,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
 def report_issue(
     *, proposal: Proposal, actor: Actor, issued_to: str, note: str = ""
 ) -> ReportIssue:
@@ -301,6 +321,12 @@ def _store_report(
 
 
 @audits_refusals("outcome.reopen", subject="proposal")
+@stage(
+    Change.ISSUE_REPORT,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
 def report_reopen(*, proposal: Proposal, actor: Actor, reason: str) -> ReportReopening:
     """Open the issued report again for changes, with a reason. What was issued stays
     stored; issuing again makes a new version that supersedes it."""
@@ -362,6 +388,12 @@ def report_downloaded(*, proposal: Proposal, actor: Actor) -> None:
 
 
 @audits_refusals("outcome.decide", subject="proposal")
+@stage(
+    Change.RECORD_DECISION,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.record_decision"),
+)
 def decision_record(
     *,
     proposal: Proposal,
@@ -537,6 +569,12 @@ def _submit_outcome(proposal: Proposal, issued: ReportPublication, actor: Actor)
     )
 
 
+@stage(
+    Change.PUBLISH_OUTCOME,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
 def outcome_publication_submit(*, proposal: Proposal, actor: Actor) -> Publication:
     """Send the issued report's "you said, we did" for approval again (after a
     rejection). Issuing the report sends it the first time."""
@@ -633,6 +671,12 @@ def _render(item: Publication) -> str:
 
 
 @audits_refusals("outcome.publish", subject="publication")
+@stage(
+    Change.PUBLISH_OUTCOME,
+    proposal=lambda kw: kw["publication"].proposal_id,
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.publish"),
+)
 def publication_approve(*, publication: Publication, actor: Actor) -> Publication:
     """Approve a "you said, we did": it goes public as the redacted text, rendered now
     and stored (public pages serve this, never the live records)."""
@@ -711,6 +755,12 @@ def _tell_respondents(item: Publication) -> None:
 
 
 @audits_refusals("outcome.reject_publication", subject="publication")
+@stage(
+    Change.PUBLISH_OUTCOME,
+    proposal=lambda kw: kw["publication"].proposal_id,
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.publish"),
+)
 def publication_reject(*, publication: Publication, actor: Actor, reason: str) -> Publication:
     """Send a "you said, we did" back, with the reason; nothing goes public."""
     _require(actor, "outcomes.publish")

@@ -13,6 +13,7 @@ from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import SystemActor, person, require
 from heard.proposals import domain
+from heard.proposals.guard import StageRefused, stage
 from heard.proposals.models import (
     EngagementPlan,
     PlanItem,
@@ -21,6 +22,7 @@ from heard.proposals.models import (
     ProposalEvidence,
     ProposalTransition,
 )
+from heard.proposals.stages import Change
 
 
 class TransitionRefused(ValueError):
@@ -137,6 +139,12 @@ def _snapshot(proposal: Proposal) -> dict[str, Any]:
     return values
 
 
+@stage(
+    Change.EDIT_PROPOSAL,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def proposal_update(
     *,
     proposal: Proposal,
@@ -183,6 +191,12 @@ class PrivacyRefused(ValueError):
     pass
 
 
+@stage(
+    Change.MAKE_PRIVATE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def proposal_set_private(
     *, proposal: Proposal, actor: Actor, is_private: bool, reason: str = ""
 ) -> Proposal:
@@ -216,6 +230,12 @@ class EvidenceRefused(ValueError):
     pass
 
 
+@stage(
+    Change.RECORD_EVIDENCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def evidence_record(
     *,
     proposal: Proposal,
@@ -270,6 +290,12 @@ def evidence_record(
     return evidence
 
 
+@stage(
+    Change.REMOVE_EVIDENCE,
+    proposal=lambda kw: kw["evidence"].proposal_id,
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def evidence_remove(*, evidence: ProposalEvidence, actor: Actor) -> None:
     _may_change(actor)
     with transaction.atomic():
@@ -291,6 +317,12 @@ def evidence_remove(*, evidence: ProposalEvidence, actor: Actor) -> None:
 # Activities run for the proposal --------------------------------------------------------
 
 
+@stage(
+    Change.RECORD_EVIDENCE,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def activity_link(
     *,
     proposal: Proposal,
@@ -338,6 +370,12 @@ def activity_link(
     return link
 
 
+@stage(
+    Change.REMOVE_EVIDENCE,
+    proposal=lambda kw: kw["link"].proposal_id,
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def activity_unlink(*, link: ProposalActivity, actor: Actor) -> None:
     _may_change(actor)
     with transaction.atomic():
@@ -358,6 +396,12 @@ def plan_for(proposal: Proposal) -> EngagementPlan:
     return plan
 
 
+@stage(
+    Change.PLAN_ENGAGEMENT,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def plan_update(
     *,
     proposal: Proposal,
@@ -390,6 +434,12 @@ def plan_update(
     return plan
 
 
+@stage(
+    Change.PLAN_ENGAGEMENT,
+    proposal=lambda kw: kw["proposal"],
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def plan_item_save(
     *,
     proposal: Proposal,
@@ -440,6 +490,12 @@ def plan_item_save(
     return item
 
 
+@stage(
+    Change.PLAN_ENGAGEMENT,
+    proposal=lambda kw: kw["item"].plan.proposal_id,
+    refuse=StageRefused,
+    who=lambda a: _may_change(a),
+)
 def plan_item_remove(*, item: PlanItem, actor: Actor) -> None:
     _may_change(actor)
     with transaction.atomic():

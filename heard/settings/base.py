@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "heard.accounts.middleware.StaffTwoFactorMiddleware",
     "heard.accounts.middleware.MembersAreNotStaffMiddleware",
     "heard.accounts.middleware.StaffNoStoreMiddleware",
+    "heard.core.middleware.StageRefusedMiddleware",
 ]
 
 # How many reverse proxies of ours stand in front of the app servers (docs/runbook.md):

@@ -77,6 +77,13 @@ AREAS_NONE = {
 
 def make_significance(proposal: Proposal, *, substantial: bool, actor: Any = None) -> Proposal:
     actor = actor or staff_member(Role.PROGRAMME_LEAD)
+    from heard.proposals.domain import ORDER, Status
+    from heard.proposals.tests.helpers import put_at
+
+    # Significance is assessed at its own stage (stages.ALLOWED).
+    proposal.refresh_from_db()
+    if ORDER.index(Status(proposal.status)) < ORDER.index(Status.SIGNIFICANCE):
+        put_at(proposal, Status.SIGNIFICANCE)
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     if substantial:
         areas["access"]["impact"] = "substantial"

@@ -19,6 +19,8 @@ from heard.assessment.tests.helpers import (
     make_significance,
 )
 from heard.core.roles import Role
+from heard.proposals.domain import Status
+from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +34,9 @@ def _lead() -> Any:
 
 
 def _proposal() -> dict[str, Any]:
-    return {"proposal": make_proposal()}
+    # A proposal being assessed: every change to the appraisal, significance and
+    # assurance is allowed at this stage (stages.ALLOWED), so only the role decides.
+    return {"proposal": put_at(make_proposal(), Status.SIGNIFICANCE)}
 
 
 def _appraised() -> dict[str, Any]:
@@ -73,7 +77,8 @@ def _substantial() -> dict[str, Any]:
 
 
 def _with_eqia() -> dict[str, Any]:
-    return {"proposal": attach_eqia(make_proposal())}
+    # Reviewed after people were involved (stages.ALLOWED).
+    return {"proposal": put_at(attach_eqia(make_proposal()), Status.OTHER_INVOLVEMENT)}
 
 
 AREAS = {

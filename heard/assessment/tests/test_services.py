@@ -21,6 +21,7 @@ from heard.assessment.tests.helpers import (
 )
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_criterion_weight_cannot_be_negative():
 
 
 def test_significance_needs_all_four_areas_with_who_and_evidence():
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     del areas["patients"]
     with pytest.raises(ValidationError, match="all four"):
@@ -170,7 +171,7 @@ def test_override_refused_for_a_role_that_may_not(make_staff, role):
 
 def test_override_by_a_decision_maker_needs_reasons_and_a_complete_assessment(make_staff):
     actor = make_staff(Role.DECISION_MAKER, full_name="Dana Board")
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     with pytest.raises(ValidationError, match="Complete"):
         services.significance_override(
             actor=actor, proposal=proposal, consultation_required=True, reason="Because"
@@ -295,7 +296,7 @@ def test_patient_care_test_needs_a_condition():
 
 def test_a_new_eqia_version_needs_a_new_review(make_staff):
     reviewer = make_staff(Role.DECISION_MAKER)
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "other_involvement")
     with pytest.raises(ValidationError, match="Attach"):
         services.eqia_review(actor=reviewer, proposal=proposal, notes="Fine")
     attach_eqia(proposal)
@@ -355,7 +356,7 @@ def test_a_decided_proposals_appraisal_and_significance_no_longer_change(make_st
     panel = proposal.panels.first()
     option = proposal.options.first()
     criterion = proposal.criteria.first()
-    frozen = "has been decided"
+    frozen = "you cannot (change the options appraisal|change the significance assessment|override)"
     before = AuditEvent.objects.count()
     with pytest.raises(ValidationError, match=frozen):
         services.option_save(actor=actor, proposal=proposal, title="A late option")
@@ -371,10 +372,20 @@ def test_a_decided_proposals_appraisal_and_significance_no_longer_change(make_st
         services.significance_override(
             actor=actor, proposal=proposal, consultation_required=False, reason="Changed mind."
         )
-    # Nothing changed; the refused override (a legally significant act) is itself recorded.
+    # Nothing changed; every refusal by the stage table is itself recorded, the override
+    # (a legally significant act) under its own name.
     assert AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count() == before
-    [refused] = AuditEvent.objects.filter(action=Action.ACT_REFUSED)
-    assert refused.after["act"] == "significance.override"
+    acts = [
+        e.after["act"] for e in AuditEvent.objects.filter(action=Action.ACT_REFUSED).order_by("pk")
+    ]
+    assert acts == [
+        "stage.appraise_options",
+        "stage.appraise_options",
+        "stage.appraise_options",
+        "stage.appraise_options",
+        "stage.assess_significance",
+        "significance.override",
+    ]
     assert proposal.panels.filter(pk=panel.pk).exists()
 
 

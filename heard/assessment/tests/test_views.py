@@ -17,6 +17,7 @@ from heard.assessment.tests.helpers import (
 )
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +154,7 @@ def _significance_post(substantial: bool) -> dict[str, str]:
 
 def test_significance_form_and_determination(staff_client):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     incomplete = _significance_post(True)
     del incomplete["patients_evidence"]
     incomplete["wider_community_how_many"] = "-2"
@@ -211,7 +212,7 @@ def test_override_before_an_assessment_redirects_with_a_message(staff_client):
 
 def test_urgent_path_form(staff_client):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     response = client.post(
         url("urgent_path", proposal), {"reason": "Unsafe", "notice_sent_on": "2026-02-31"}
     )
@@ -277,7 +278,7 @@ def test_eqia_attach_download_and_review(staff_client, client, make_staff):
 
 def test_assurance_test_with_document_and_patient_care_condition(staff_client):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     assert client.get(url("assurance_test", proposal, test="made_up")).status_code == 404
     response = client.post(
         url("assurance_test", proposal, test="patient_care"), {"evidence": "Beds"}
@@ -344,7 +345,7 @@ def test_significance_numbers_read_naturally(staff_client):
     from heard.assessment.tests.helpers import AREAS_NONE
 
     client, _ = staff_client(Role.PROGRAMME_LEAD)
-    proposal = make_proposal()
+    proposal = put_at(make_proposal(), "significance_assessment")
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     areas["access"]["how_many"] = 38000
     areas["patients"]["how_many"] = 0

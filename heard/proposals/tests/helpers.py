@@ -28,3 +28,25 @@ def make_proposal(
         localities=localities if localities is not None else ["North Norfolk"],
         topics=topics,
     )
+
+
+def put_at(proposal: Proposal, status: str) -> Proposal:
+    """Test scaffolding: set the proposal's stage directly (no transition recorded)."""
+    Proposal.objects.filter(pk=proposal.pk).update(status=str(status))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def ensure_stage(proposal: Proposal, change: Any) -> Proposal:
+    """Test scaffolding: if the proposal's stage does not allow ``change``, put it at the
+    first stage from its own onward that does (else the first that does)."""
+    from heard.proposals import stages
+    from heard.proposals.domain import ORDER, Status
+
+    proposal.refresh_from_db()
+    current = Status(proposal.status)
+    if stages.allows(current, change):
+        return proposal
+    allowed = [s for s in ORDER if stages.allows(s, change)]
+    later = [s for s in allowed if ORDER.index(s) > ORDER.index(current)]
+    return put_at(proposal, (later or allowed)[0])
