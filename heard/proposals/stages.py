@@ -155,16 +155,48 @@ def effective(status: Status | str, *, consultation_opened: bool) -> Status:
     return status
 
 
+_DECIDED = frozenset({S.DECIDED, S.IMPLEMENTATION, S.EVALUATION})
+_CONSULTED = frozenset({S.FORMAL_CONSULTATION, S.OTHER_INVOLVEMENT, S.DECISION_PENDING})
+# What people are consulted on: frozen in place from the moment they can respond.
+FROZEN_ONCE_CONSULTED = frozenset(
+    {
+        Change.MAKE_PRIVATE,
+        Change.REMOVE_EVIDENCE,
+        Change.APPRAISE_OPTIONS,
+        Change.ASSESS_SIGNIFICANCE,
+        Change.OVERRIDE_SIGNIFICANCE,
+        Change.RECORD_URGENT_PATH,
+        Change.RECORD_ASSURANCE,
+        Change.ATTACH_EQIA,
+        Change.CREATE_CONSULTATION,
+        Change.PREPARE_CONSULTATION,
+    }
+)
+
+
 def refusal(stage: Status | str, change: Change | str) -> str:
-    """Why ``change`` may not be made at ``stage``, for the member of staff; "" if it may."""
+    """Why ``change`` may not be made at ``stage``, for the member of staff; "" if it may.
+    Says what to do instead where there is something to do."""
     stage, change = Status(stage), Change(change)
     if stage in ALLOWED[change]:
         return ""
     where = [STATUS_LABELS[s] for s in Status if s in ALLOWED[change]]
-    return (
+    message = (
         f"This proposal is at \u201c{STATUS_LABELS[stage]}\u201d: you cannot "
         f"{CHANGE_LABELS[change]} at this stage. It can be done at: {', '.join(where)}."
     )
+    if stage in _DECIDED:
+        message += (
+            " The decision has been recorded: this is part of the record of the decision "
+            "and can no longer change."
+        )
+    elif stage in _CONSULTED and change in FROZEN_ONCE_CONSULTED:
+        message += (
+            " What people were consulted on can no longer be changed in place: if something "
+            "in it was wrong, correct the consultation document with the reason (a new "
+            "version, shown on the public page)."
+        )
+    return message
 
 
 def allowed_at(stage: Status | str) -> list[Change]:

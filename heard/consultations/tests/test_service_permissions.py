@@ -21,6 +21,7 @@ from heard.consultations.tests.helpers import (
 )
 from heard.core.roles import Role
 from heard.people.models import Group
+from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,13 @@ def _with_council() -> dict[str, Any]:
 
 def _section(made: dict[str, Any]) -> Any:
     return made["consultation"].sections.get(key="costs")
+
+
+def _consultation_open() -> dict[str, Any]:
+    # The mid-point review is made while the consultation is open (stages.ALLOWED).
+    made = _consultation()
+    put_at(made["consultation"].proposal, "formal_consultation")
+    return made
 
 
 CASES = [
@@ -187,7 +195,7 @@ CASES = [
         lambda actor, made: services.midpoint_record(
             actor=actor, consultation=made["consultation"], action_taken="A drop-in at the shed."
         ),
-        _consultation,
+        _consultation_open,
     ),
 ]
 

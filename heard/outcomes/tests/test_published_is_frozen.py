@@ -84,7 +84,7 @@ def _publish_outcome() -> dict[str, Any]:
     consultation = make_consultation(proposal, officer)
     fill_document(consultation, officer)
     set_period(consultation, actor=officer)
-    Proposal.objects.filter(pk=proposal.pk).update(status="formal_consultation")
+    # Opening moves the proposal to formal consultation (the Gunning guard's transition).
     consultations.consultation_open(actor=officer, consultation=consultation)
     activity = consultation.activity
     questionnaire = activity.questionnaire
@@ -485,7 +485,7 @@ def test_no_edit_by_anyone_changes_a_published_outcome(client, make_staff, role)
     assert SignificanceAssessment.objects.get(proposal=proposal).override_reason == ""
     if role in (Role.ADMINISTRATOR, Role.DECISION_MAKER):
         assert ended["decision"].startswith("the decision")
-        assert "already been recorded" in ended["decision again"]
+        assert "decision has been recorded" in ended["decision again"]
     if role == Role.ADMINISTRATOR:
         assert "can no longer be reopened" in ended["reopen"]
     print(f"\n{role}:\n" + "\n".join(f"  {k}: {v}" for k, v in ended.items()))

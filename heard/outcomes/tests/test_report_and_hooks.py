@@ -142,6 +142,8 @@ def test_the_report_shows_the_determination_with_any_override(make_staff, client
     # Assessed and overridden before the consultation opened (frozen from then on).
     activity = Activity.objects.filter(pk=made["consultation"].activity_id)
     activity.update(status="draft")
+    stage = proposal.status
+    type(proposal).objects.filter(pk=proposal.pk).update(status="significance_assessment")
     assessment_services.significance_save(  # assessed by the lead, overridden by the board
         actor=make_staff(Role.PROGRAMME_LEAD),
         proposal=proposal,
@@ -154,6 +156,7 @@ def test_the_report_shows_the_determination_with_any_override(make_staff, client
         consultation_required=True,
         reason="Strength of public feeling about the cottage hospital.",
     )
+    type(proposal).objects.filter(pk=proposal.pk).update(status=stage)
     activity.update(status="closed")
     client.force_login(board)
     page = client.get(reverse("outcomes:report", args=[proposal.pk])).content.decode()

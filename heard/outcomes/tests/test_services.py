@@ -135,7 +135,7 @@ def test_the_decision_is_refused_until_complete_then_moves_the_proposal(make_sta
     assert decision.decided_by == "NHS Example ICB board"
     assert AuditEvent.objects.filter(action=Action.DECISION_RECORDED).count() == 1
     assert proposal.facts().decision_recorded
-    with pytest.raises(OutcomeRefused, match="already been recorded"):
+    with pytest.raises(OutcomeRefused, match="decision has been recorded"):
         _decide(proposal, board)
 
 
@@ -191,7 +191,7 @@ def test_responses_are_final_once_decided(make_staff) -> None:
     respond_to_all(made["proposal"], made["themes"], actor)
     services.report_issue(proposal=made["proposal"], actor=actor, issued_to="Board")
     _decide(made["proposal"], make_staff(Role.DECISION_MAKER))
-    with pytest.raises(OutcomeRefused, match="final"):
+    with pytest.raises(OutcomeRefused, match="decision has been recorded"):
         respond_to_all(made["proposal"], made["themes"], actor)
 
 
