@@ -673,7 +673,7 @@ def main() -> None:
     ap.add_argument(
         "--engine-options",
         default="{}",
-        help='JSON of train_classifier options for the harness parts, e.g. \'{"n_jobs": 1}\'',
+        help="JSON of train_classifier options for the harness parts, e.g. '{\"n_jobs\": 1}'",
     )
     ap.add_argument("--no-floor", action="store_true", help="harness: skip the floor recipe")
     ap.add_argument("--repeats", type=int, default=REPEATS, help="splits for the harness parts")
