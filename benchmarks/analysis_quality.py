@@ -495,6 +495,9 @@ def repeated_splits(
             f" | floor macro {floor['macro']:.3f} micro {floor['micro']:.3f}",
             flush=True,
         )
+    if not RUN_FLOOR:
+        print(_summary("engine", runs["engine"]))
+        return
     for name, r in runs.items():
         print(_summary(name, r))
     d = [a["macro"] - b["macro"] for a, b in zip(runs["engine"], runs["floor recipe"], strict=True)]
