@@ -349,7 +349,11 @@ def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pac
     activity = Activity.objects.filter(pk=made["consultation"].activity_id)
     status = activity.get().status
     activity.update(status="draft")
+    stage = proposal.status
+    type(proposal).objects.filter(pk=proposal.pk).update(status="significance_assessment")
     make_significance(proposal, substantial=True, actor=lead)
+    type(proposal).objects.filter(pk=proposal.pk).update(status=stage)
+    proposal.refresh_from_db()
     activity.update(status=status)
     assessment_services.reconfiguration_notice_record(
         actor=lead, proposal=proposal, notified_on=date(2026, 4, 1), osc_view="Supportive"
