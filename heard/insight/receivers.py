@@ -4,27 +4,26 @@ Two ways in (ADR 7):
 
 * ``response_submitted`` – staff data entry, imports, tests: runs inside the
   transaction that stores the response, so the insight commits or rolls back with it.
-* ``response_submitted_later`` – the public online path: writes nothing in the storing
-  transaction. After the commit the response's id joins a small per-process queue, and
-  a background task (``tasks.insights_for_responses``) turns a batch of responses into
-  insights at once. The stored answers are the durable record of what is owed: a
-  free-text answer without an insight is found and turned into one by
-  ``insights_catch_up`` (the ``insight_catch_up`` command), so a crash between the
-  commit and the task loses nothing. With the immediate task backend (tests, a laptop
+* ``response_submitted_later`` – the public online path: in the storing transaction it
+  only queues a background task (``tasks.insights_for_responses``) in the database task
+  queue, which commits with the response; the task redacts, scores and stores the
+  insights, catching up on the next responses' in the same batch when it has fallen
+  behind (ADR 11). The stored answers remain the durable record of what is owed: a
+  free-text answer without an insight (a task lost with a killed worker) is found and
+  turned into one by ``insights_catch_up`` (the ``insight_catch_up`` command, run by
+  ``heard_clock`` every few minutes). With the immediate task backend (tests, a laptop
   without a worker) the task runs at once, just after the commit.
 
 Engagement's responses are read by duck typing where they are handed over, and through
 engagement's models for the batch and catch-up queries (this app sits above engagement).
 """
 
-import atexit
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -193,17 +192,20 @@ def insights_catch_up(*, batch: int = 500) -> int:
     return made
 
 
-_queue: list[int] = []
-_queue_lock = threading.Lock()
-_timer: threading.Timer | None = None
-
-
 def _batch_size() -> int:
     return int(getattr(settings, "HEARD_INSIGHT_BATCH", 100))
 
 
-def _delay() -> float:
-    return float(getattr(settings, "HEARD_INSIGHT_DELAY_SECONDS", 1.0))
+def insights_for_queued(response_ids: Iterable[int]) -> int:
+    """The queued task's work: these responses' insights, and with them those still owed
+    for the next responses (up to ``HEARD_INSIGHT_BATCH``), so a worker that has fallen
+    behind catches up in batches; the tasks of responses already done then find nothing
+    to do (one query). The number made."""
+    ids = set(response_ids)
+    if not ids:
+        return 0
+    ids.update(responses_without_insights(after_id=min(ids) - 1, limit=_batch_size()))
+    return insights_for_responses(ids)
 
 
 def _runs_at_once() -> bool:
@@ -215,68 +217,33 @@ def _runs_at_once() -> bool:
     return isinstance(task.get_backend(), ImmediateBackend)
 
 
-def _enqueue(ids: list[int]) -> None:
+def _enqueue_after_commit(response_id: int) -> None:
     from heard.insight.tasks import insights_for_responses as task
 
     try:
-        task.enqueue(ids)
+        task.enqueue([response_id])
     except Exception:
         # The answers are stored; insights_catch_up will make these insights.
-        logger.exception("Could not queue insights for %d responses", len(ids))
-
-
-def _flush() -> None:
-    """Queue what is waiting (the timer, and at exit)."""
-    global _timer
-    with _queue_lock:
-        ids = list(_queue)
-        _queue.clear()
-        _timer = None
-    if ids:
-        _enqueue(ids)
-
-
-def _flush_from_timer() -> None:
-    try:
-        _flush()
-    finally:
-        connection.close()  # the timer thread's own connection
-
-
-atexit.register(_flush)
-
-
-def queue_response(response_id: int) -> None:
-    """After a response commits: make its insights soon, with others in one batch.
-
-    A batch is queued when it is full, or ``HEARD_INSIGHT_DELAY_SECONDS`` after its first
-    response, whichever is sooner. With the immediate task backend it runs at once.
-    """
-    global _timer
-    if _runs_at_once():
-        _enqueue([response_id])
-        return
-    due: list[int] = []
-    with _queue_lock:
-        _queue.append(response_id)
-        if len(_queue) >= _batch_size():
-            due = list(_queue)
-            _queue.clear()
-            if _timer is not None:
-                _timer.cancel()
-                _timer = None
-        elif _timer is None:
-            _timer = threading.Timer(_delay(), _flush_from_timer)
-            _timer.daemon = True
-            _timer.start()
-    if due:
-        _enqueue(due)
+        logger.exception("Could not make the insights of response %s", response_id)
 
 
 def response_submitted_later(response: Any) -> None:
-    """The deferred variant of ``response_submitted`` (the public online path)."""
+    """The deferred variant of ``response_submitted`` (the public online path).
+
+    Inside the storing transaction, the task that makes the response's insights joins
+    the database task queue: the queue's row commits or rolls back with the response, so
+    there is no moment when a stored response is owed insights that nothing will make
+    (ADR 11; a task lost with a killed worker is found by ``insights_catch_up``). With
+    the immediate task backend (tests, a laptop without a worker) the task runs just
+    after the commit instead, never inside the storing transaction.
+    """
     response_id = response.pk
-    transaction.on_commit(lambda: queue_response(response_id))
+    if _runs_at_once():
+        transaction.on_commit(lambda: _enqueue_after_commit(response_id), robust=True)
+        return
+    from heard.insight.tasks import insights_for_responses as task
+
+    task.enqueue([response_id])
 
 
 def insight_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -1,11 +1,11 @@
 """Every free-text answer becomes an insight, linked back to its response and activity."""
 
-import time
 from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from heard.engagement import hooks
 from heard.engagement.models import (
@@ -167,50 +167,50 @@ def test_a_batch_makes_each_responses_insights_once_with_its_own_facts():
 
 
 @pytest.fixture
-def dummy_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.HEARD_INSIGHT_BATCH = 3
-    settings.HEARD_INSIGHT_DELAY_SECONDS = 60
+
+
+def _queued():
+    from django_tasks_db.models import DBTaskResult
+
+    return [
+        r.args_kwargs["args"][0]
+        for r in DBTaskResult.objects.filter(
+            task_path="heard.insight.tasks.insights_for_responses"
+        ).order_by("enqueued_at")
+    ]
+
+
+def test_with_a_worker_the_task_is_queued_in_the_storing_transaction(database_queue):
+    """One queue, in the database: the task's row commits and rolls back with the
+    response (before, it joined an in-memory queue after the commit, lost with the
+    process)."""
+    kept = _response(channel="online")
+    with transaction.atomic():
+        hooks.response_submitted(kept, defer=True)
+        assert _queued() == [[kept.pk]]  # written in this transaction, not after it
+    rolled_back = _response(channel="online", reference="R-0002")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        hooks.response_submitted(rolled_back, defer=True)
+        raise RuntimeError("the response's transaction fails")
+    assert _queued() == [[kept.pk]]
+    assert not Insight.objects.exists()
+
+
+def test_a_queued_task_catches_up_on_the_responses_after_its_own(database_queue):
+    first = _response(channel="online")
+    later = [_response(channel="online", reference=f"R-00{n}") for n in range(2, 6)]
     from heard.insight.tasks import insights_for_responses
 
-    backend = insights_for_responses.get_backend()
-    backend.clear()
-    yield backend
-    receivers._flush()
-    backend.clear()
-
-
-def test_with_a_worker_responses_are_queued_in_batches(dummy_tasks):
-    for response_id in (11, 12, 13, 14):
-        receivers.queue_response(response_id)
-    # A full batch is queued at once; the rest waits for the timer (or the exit).
-    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]]]
-    receivers._flush()
-    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]], [[14]]]
-    assert all(
-        r.task.module_path == "heard.insight.tasks.insights_for_responses"
-        for r in dummy_tasks.results
-    )
-
-
-def test_the_batch_timer_queues_a_partial_batch(dummy_tasks, settings):
-    from django_tasks.signals import task_enqueued
-
-    seen = []
-
-    def enqueued(sender, task_result, **kwargs):
-        seen.append(task_result.args)
-
-    settings.HEARD_INSIGHT_DELAY_SECONDS = 0.05
-    task_enqueued.connect(enqueued)
-    try:
-        receivers.queue_response(21)  # queued from the timer's own thread
-        deadline = time.monotonic() + 5
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        task_enqueued.disconnect(enqueued)
-    assert seen == [[[21]]]
+    # The worker fell behind: the first task makes its own insight and the next ones
+    # still owed, up to the batch (3); the next task finds its own done and goes on.
+    assert insights_for_responses.call([first.pk]) == 3
+    assert receivers.responses_without_insights() == [later[2].pk, later[3].pk]
+    assert insights_for_responses.call([later[0].pk]) == 2
+    assert insights_for_responses.call([later[1].pk]) == 0
+    assert Insight.objects.count() == 5
 
 
 def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
