@@ -373,6 +373,9 @@ HEARD_RESPONSE_WORDS_KEEP_DAYS = env.int("HEARD_RESPONSE_WORDS_KEEP_DAYS", defau
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
+# heard_clock makes the insights still owed for stored answers (a task lost with a killed
+# worker) this often (ADR 11).
+HEARD_INSIGHT_CATCH_UP_MINUTES = env.float("HEARD_INSIGHT_CATCH_UP_MINUTES", default=5)
 # Service change (domain.md §5): a formal consultation cannot start until NHS England
 # assurance stage 2 is recorded as passed.
 HEARD_ASSURANCE_STAGE2_REQUIRED = env.bool("HEARD_ASSURANCE_STAGE2_REQUIRED", default=True)

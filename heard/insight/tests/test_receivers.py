@@ -219,3 +219,13 @@ def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
     insight = Insight.objects.get()
     assert insight.locality == "Great Yarmouth"
     assert insight.text.startswith("The district nurse was wonderful")
+
+
+def test_heard_clock_makes_the_insights_a_lost_task_owed(django_capture_on_commit_callbacks):
+    """The catch-up runs on a timer (heard_clock), not only when someone remembers it."""
+    response = _response(channel="online")
+    with django_capture_on_commit_callbacks(execute=False):
+        hooks.response_submitted(response, defer=True)  # the task is lost
+    assert not Insight.objects.exists()
+    call_command("heard_clock", "--once", stdout=StringIO())
+    assert Insight.objects.get().response_id == response.pk
