@@ -3,10 +3,14 @@
 import re
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import Col
 from django.utils import timezone
 
 from heard.engagement import domain, questionnaire
@@ -82,16 +86,73 @@ def version_view(version: QuestionnaireVersion) -> VersionView:
 
 
 def questionnaire_for_slug(slug: str) -> Questionnaire | None:
-    """The questionnaire of a published activity (not a draft), with its activity; one
-    query, read afresh every time, so a change of status or closing time (a staff "close
-    now") holds for the very next request."""
-    return (
-        Questionnaire.objects.select_related("activity")
-        .filter(activity__slug=slug)
-        .exclude(activity__status=domain.Status.DRAFT.value)
-        .order_by("pk")
-        .first()
+    """The questionnaire of a published activity (not a draft), with its activity; one query.
+
+    Every public page and submission starts here, so the query is written once as SQL
+    instead of being compiled by the ORM each time (≈ 2 ms of CPU per request for a
+    0.1 ms query). It is the same query as
+
+        Questionnaire.objects.select_related("activity").filter(activity__slug=slug)
+        .exclude(activity__status="draft").order_by("pk").first()
+
+    and reads both rows afresh every time, so a change of status or closing time (a
+    staff "close now") holds for the very next request.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    prepared = _prepared.get(db)
+    if prepared is None:
+        prepared = _prepared[db] = _questionnaire_sql(db)
+    sql, converters = prepared
+    with db.cursor() as cursor:
+        cursor.execute(sql, [slug, domain.Status.DRAFT.value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for i, col, funcs in converters:
+        for func in funcs:
+            values[i] = func(values[i], col, db)
+    n = len(_Q_FIELDS)
+    q = Questionnaire.from_db(db.alias, _Q_NAMES, values[:n])
+    activity = Activity.from_db(db.alias, _A_NAMES, values[n:])
+    q.activity = activity
+    return q
+
+
+_Q_FIELDS = list(Questionnaire._meta.concrete_fields)
+_A_FIELDS = list(Activity._meta.concrete_fields)
+_Q_NAMES = [f.attname for f in _Q_FIELDS]
+_A_NAMES = [f.attname for f in _A_FIELDS]
+# Per database connection (each thread has its own): the SQL, and the converters of the
+# columns that have any, as the ORM would apply them.
+_prepared: "weakref.WeakKeyDictionary[Any, tuple[str, list[tuple[int, Col, list[Any]]]]]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _questionnaire_sql(db: Any) -> tuple[str, list[tuple[int, Col, list[Any]]]]:
+    qn = db.ops.quote_name
+    qt, at = Questionnaire._meta.db_table, Activity._meta.db_table
+    cols = [f.get_col(qt) for f in _Q_FIELDS] + [f.get_col(at) for f in _A_FIELDS]
+    select = ", ".join(f"{qn(c.alias)}.{qn(c.target.column)}" for c in cols)
+
+    def column(model: Any, name: str) -> str:
+        return f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(name).column)}"
+
+    # Only quoted table and column names from the models go into the text; the slug and
+    # status are parameters.
+    sql = (
+        f"SELECT {select} FROM {qn(qt)} INNER JOIN {qn(at)} "  # noqa: S608
+        f"ON ({column(Questionnaire, 'activity')} = {column(Activity, 'id')}) "
+        f"WHERE {column(Activity, 'slug')} = %s AND NOT ({column(Activity, 'status')} = %s) "
+        f"ORDER BY {column(Questionnaire, 'id')} ASC LIMIT 1"
     )
+    converters = []
+    for i, c in enumerate(cols):
+        funcs = [*db.ops.get_db_converters(c), *c.get_db_converters(db)]
+        if funcs:
+            converters.append((i, c, funcs))
+    return sql, converters
 
 
 def questionnaire_for_activity(activity: Activity) -> Questionnaire | None:

@@ -404,9 +404,11 @@ def _submit_one(item: _Pending) -> tuple[Response, bool]:
             response = _insert_built(item.build())
             if item.draft_token:
                 ResponseDraft.objects.filter(token=item.draft_token).delete()
-            audit_record_many([item.audit_entry(response)])
             # The busy public path: apps above queue their part (ADR 7, ADR 11).
             hooks.response_submitted(response, defer=True)
+            # Last, just before the commit: the audit chain's head is locked until then,
+            # and every response's transaction waits its turn for it.
+            audit_record_many([item.audit_entry(response)])
     except IntegrityError:
         existing = _stored_with_token(item.token)
         if existing is None:
