@@ -21,10 +21,17 @@ class InsightConfig(AppConfig):
 
         from django.conf import settings
 
-        from heard.core.jobs import register_cleaner, register_periodic, register_sweeper
+        from heard.core.jobs import (
+            register_cleaner,
+            register_drain,
+            register_periodic,
+            register_sweeper,
+        )
         from heard.insight.services import insight_import_sweep, insight_imports_cleanup
 
         register_sweeper("insight imports", insight_import_sweep)
+        # The owed queue of online responses, drained by heard_worker (ADR 11).
+        register_drain("insights owed", receivers.insights_drain)
         # What a task lost with a killed worker owed: made by heard_clock every few minutes.
         register_periodic(
             "insight catch-up",

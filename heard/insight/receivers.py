@@ -5,13 +5,13 @@ Two ways in (ADR 7):
 * ``response_submitted`` – staff data entry, imports, tests: runs inside the
   transaction that stores the response, so the insight commits or rolls back with it.
 * ``response_submitted_later`` – the public online path: in the storing transaction it
-  only queues a background task (``tasks.insights_for_responses``) in the database task
-  queue, which commits with the response; the task redacts, scores and stores the
-  insights, catching up on the next responses' in the same batch when it has fallen
-  behind (ADR 11). The stored answers remain the durable record of what is owed: a
-  free-text answer without an insight (a task lost with a killed worker) is found and
-  turned into one by ``insights_catch_up`` (the ``insight_catch_up`` command, run by
-  ``heard_clock`` every few minutes). With the immediate task backend (tests, a laptop
+  only adds the response to the owed queue (``InsightOwed``), which commits with the
+  response; the task worker (``heard_worker``) drains the queue in batches
+  (``insights_drain``), redacting, scoring and storing the insights (ADR 11). A worker
+  killed mid-batch leaves its rows for the next pass. The stored answers remain the
+  last safety net: a free-text answer without an insight is found and turned into one
+  by ``insights_catch_up`` (the ``insight_catch_up`` command, run by ``heard_clock``
+  every few minutes). With the immediate task backend (tests, a laptop
   without a worker) the task runs at once, just after the commit.
 
 Engagement's responses are read by duck typing where they are handed over, and through
@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from heard.engagement.models import Answer, Response
 from heard.engagement.questionnaire import FREE_TEXT_KINDS, POSTCODE
-from heard.insight.models import Channel, Insight, Source
+from heard.insight.models import Channel, Insight, InsightOwed, Source
 from heard.insight.search import backend
 from heard.insight.services import InsightDraft, insights_create
 from heard.people.postcodes import locality_for
@@ -197,19 +197,33 @@ def _batch_size() -> int:
 
 
 def insights_for_queued(response_ids: Iterable[int]) -> int:
-    """The queued task's work: these responses' insights, and with them those still owed
-    for the next responses (up to ``HEARD_INSIGHT_BATCH``), so a worker that has fallen
-    behind catches up in batches; the tasks of responses already done then find nothing
-    to do (one query). The number made."""
-    ids = set(response_ids)
+    """The task queued before ADR 11's owed queue (kept so tasks already queued run)."""
+    return insights_for_responses(response_ids)
+
+
+def insights_drain(*, limit: int | None = None) -> int:
+    """Make the insights of the oldest responses in the owed queue (up to
+    ``HEARD_INSIGHT_BATCH``) and take them off it; the number of responses done.
+
+    Run over and over by the task worker (``heard_worker``). No lock is held while the
+    texts are redacted and scored: the rows are read, the insights made (idempotent: an
+    answer that has one is skipped) and then the rows deleted, so a worker killed in
+    between leaves the rows and the next pass makes what is missing.
+    """
+    ids = list(
+        InsightOwed.objects.order_by("queued_at", "pk").values_list("pk", flat=True)[
+            : limit or _batch_size()
+        ]
+    )
     if not ids:
         return 0
-    ids.update(responses_without_insights(after_id=min(ids) - 1, limit=_batch_size()))
-    return insights_for_responses(ids)
+    insights_for_responses(ids)
+    InsightOwed.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def _runs_at_once() -> bool:
-    """True with the immediate task backend, which runs a task as it is queued."""
+    """True with the immediate task backend (tests, a laptop without a worker)."""
     from django_tasks.backends.immediate import ImmediateBackend
 
     from heard.insight.tasks import insights_for_responses as task
@@ -217,33 +231,29 @@ def _runs_at_once() -> bool:
     return isinstance(task.get_backend(), ImmediateBackend)
 
 
-def _enqueue_after_commit(response_id: int) -> None:
-    from heard.insight.tasks import insights_for_responses as task
-
+def _make_now(response_id: int) -> None:
     try:
-        task.enqueue([response_id])
+        insights_for_responses([response_id])
+        InsightOwed.objects.filter(pk=response_id).delete()
     except Exception:
-        # The answers are stored; insights_catch_up will make these insights.
+        # The row stays in the owed queue; the next drain or catch-up makes them.
         logger.exception("Could not make the insights of response %s", response_id)
 
 
 def response_submitted_later(response: Any) -> None:
     """The deferred variant of ``response_submitted`` (the public online path).
 
-    Inside the storing transaction, the task that makes the response's insights joins
-    the database task queue: the queue's row commits or rolls back with the response, so
-    there is no moment when a stored response is owed insights that nothing will make
-    (ADR 11; a task lost with a killed worker is found by ``insights_catch_up``). With
-    the immediate task backend (tests, a laptop without a worker) the task runs just
-    after the commit instead, never inside the storing transaction.
+    Inside the storing transaction: one row in the owed queue, which commits or rolls
+    back with the response, so there is no moment when a stored response is owed
+    insights that nothing will make (ADR 11). The task worker drains the queue in
+    batches. With the immediate task backend (tests, a laptop without a worker) the
+    insights are made just after the commit instead, never inside the storing
+    transaction.
     """
-    response_id = response.pk
+    InsightOwed.objects.create(response_id=response.pk)
     if _runs_at_once():
-        transaction.on_commit(lambda: _enqueue_after_commit(response_id), robust=True)
-        return
-    from heard.insight.tasks import insights_for_responses as task
-
-    task.enqueue([response_id])
+        response_id = response.pk
+        transaction.on_commit(lambda: _make_now(response_id), robust=True)
 
 
 def insight_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

@@ -21,8 +21,7 @@ def remove_insight_import(batch_id: int, attempt: int | None = None) -> None:
 
 @task()
 def insights_for_responses(response_ids: list[int]) -> int:
-    """Make the insights of online responses (queued with them, in their transaction),
-    and those still owed for the responses after them (heard.insight.receivers)."""
+    """Make the insights of online responses (tasks queued before ADR 11's owed queue)."""
     from heard.insight.receivers import insights_for_queued as make
 
     return make(response_ids)

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from heard.core.jobs import drain_all
 from heard.engagement import hooks
 from heard.engagement.models import (
     ActivityLocality,
@@ -19,7 +20,7 @@ from heard.engagement.models import (
 )
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight import receivers
-from heard.insight.models import Insight
+from heard.insight.models import Insight, InsightOwed
 from heard.insight.selectors import InsightFilter, insight_search
 from heard.people.models import Topic
 
@@ -172,45 +173,45 @@ def database_queue(settings):
     settings.HEARD_INSIGHT_BATCH = 3
 
 
-def _queued():
-    from django_tasks_db.models import DBTaskResult
-
-    return [
-        r.args_kwargs["args"][0]
-        for r in DBTaskResult.objects.filter(
-            task_path="heard.insight.tasks.insights_for_responses"
-        ).order_by("enqueued_at")
-    ]
+def _owed():
+    return list(InsightOwed.objects.order_by("queued_at", "pk").values_list("pk", flat=True))
 
 
-def test_with_a_worker_the_task_is_queued_in_the_storing_transaction(database_queue):
-    """One queue, in the database: the task's row commits and rolls back with the
-    response (before, it joined an in-memory queue after the commit, lost with the
-    process)."""
+def test_with_a_worker_the_response_joins_the_owed_queue_in_its_transaction(database_queue):
+    """One queue, in the database: the owed row commits and rolls back with the response
+    (before, the id joined an in-memory list after the commit, lost with the process)."""
     kept = _response(channel="online")
     with transaction.atomic():
         hooks.response_submitted(kept, defer=True)
-        assert _queued() == [[kept.pk]]  # written in this transaction, not after it
+        assert _owed() == [kept.pk]  # written in this transaction, not after it
     rolled_back = _response(channel="online", reference="R-0002")
     with pytest.raises(RuntimeError), transaction.atomic():
         hooks.response_submitted(rolled_back, defer=True)
         raise RuntimeError("the response's transaction fails")
-    assert _queued() == [[kept.pk]]
+    assert _owed() == [kept.pk]
     assert not Insight.objects.exists()
 
 
-def test_a_queued_task_catches_up_on_the_responses_after_its_own(database_queue):
-    first = _response(channel="online")
-    later = [_response(channel="online", reference=f"R-00{n}") for n in range(2, 6)]
-    from heard.insight.tasks import insights_for_responses
-
-    # The worker fell behind: the first task makes its own insight and the next ones
-    # still owed, up to the batch (3); the next task finds its own done and goes on.
-    assert insights_for_responses.call([first.pk]) == 3
-    assert receivers.responses_without_insights() == [later[2].pk, later[3].pk]
-    assert insights_for_responses.call([later[0].pk]) == 2
-    assert insights_for_responses.call([later[1].pk]) == 0
+def test_the_worker_drains_the_owed_queue_in_batches(database_queue):
+    responses = [_response(channel="online", reference=f"R-00{n}") for n in range(1, 6)]
+    for response in responses:
+        hooks.response_submitted(response, defer=True)
+    assert drain_all() == 3  # a batch of HEARD_INSIGHT_BATCH
+    assert Insight.objects.count() == 3
+    assert _owed() == [responses[3].pk, responses[4].pk]
+    assert drain_all() == 2
+    assert drain_all() == 0
     assert Insight.objects.count() == 5
+
+
+def test_a_drain_killed_before_it_took_its_rows_off_is_made_good_by_the_next(database_queue):
+    response = _response(channel="online")
+    hooks.response_submitted(response, defer=True)
+    receivers.insights_for_responses([response.pk])  # made, then the worker died
+    assert _owed() == [response.pk]
+    assert receivers.insights_drain() == 1  # the next pass: nothing twice
+    assert Insight.objects.count() == 1
+    assert _owed() == []
 
 
 def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
