@@ -18,10 +18,11 @@ flight stored", on SQLite and on PostgreSQL. Real processes throughout:
 4. a third of the way in, ``kill -9`` of one gunicorn worker (gunicorn starts another);
    half way, ``kill -9`` of the task worker, started again a second later (systemd's
    ``Restart=always``);
-5. after the load: gunicorn stopped, the task queue left to drain, then the sweep the
-   runbook runs (``jobs_sweep``: task results the dead worker left "running" are marked
-   failed; ``insight_catch_up``: the insights those tasks owed are made), and the
-   database checked against what the clients were told.
+5. after the load: gunicorn stopped, the insight queue (``InsightOwed``) left to drain
+   by the restarted worker, then the sweep the runbook runs (``jobs_sweep``: task
+   results the dead worker left "running" are marked failed; ``insight_catch_up``:
+   anything still owed is made – it should find nothing), and the database checked
+   against what the clients were told.
 
     .venv/bin/python benchmarks/responses_fault.py [--db sqlite|postgresql|both]
         [--seconds 12] [--clients 8] [--database-url postgres://…/postgres]
@@ -112,7 +113,8 @@ def queue_left(env: dict[str, str]) -> int:
 import django
 django.setup()
 from django_tasks_db.models import DBTaskResult
-print(DBTaskResult.objects.filter(status__in=["READY"]).count())
+from heard.insight.models import InsightOwed
+print(DBTaskResult.objects.filter(status="READY").count() + InsightOwed.objects.count())
 """
     out = subprocess.run(
         [PYTHON, "-c", code], env=env, cwd=ROOT, check=True, capture_output=True, text=True
