@@ -23,9 +23,7 @@ def _send(client, url, state, **extra):
 
 
 @pytest.mark.django_db
-def test_a_stored_response_is_answered_as_received_when_its_receipt_step_fails(
-    client, monkeypatch
-):
+def test_a_stored_response_is_answered_as_received_when_its_receipt_step_fails(client, monkeypatch):
     """Before, a failure counting or queueing the receipt (a busy database, after the
     response had committed) gave the person a server error for a stored response."""
 
