@@ -3,7 +3,7 @@
 from heard.core import jobs
 
 
-def test_each_periodic_job_runs_first_then_when_due_and_a_failure_does_not_stop_others():
+def test_each_periodic_job_runs_first_then_when_due_and_a_failure_does_not_stop_others() -> None:
     runs: list[str] = []
 
     def boom() -> None:
