@@ -262,3 +262,15 @@ def test_every_service_that_changes_the_record_reads_the_table(module: Any) -> N
         if declared is None and name not in NOT_IN_THE_TABLE:
             undeclared.append(name)
     assert undeclared == []
+
+
+def test_the_proposal_page_says_what_can_change_at_its_stage(staff_client):
+    from django.urls import reverse
+
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    proposal = put_at(make_proposal(), Status.DECIDED)
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    allowed, _, refused = page.partition("Not at this stage:")
+    assert "What can change at decided" in allowed
+    assert stages.CHANGE_LABELS[Change.PUBLISH_OUTCOME] in allowed
+    assert stages.CHANGE_LABELS[Change.APPRAISE_OPTIONS] in refused.split("</details>")[0]
