@@ -26,6 +26,7 @@ from heard.audit.services import Action
 from heard.consultations import services as consultations
 from heard.consultations.models import Consultation
 from heard.core.roles import Role
+from heard.engagement.models import Activity
 from heard.engagement.tests.factories import ActivityFactory
 from heard.outcomes import services as outcomes
 from heard.proposals import services as proposals
@@ -43,7 +44,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _with_consultation(proposal: Proposal) -> Consultation:
     """A consultation still in draft (so the proposal's own stage is the effective one)."""
     now = timezone.now()
-    activity = ActivityFactory(
+    activity: Activity = ActivityFactory(  # type: ignore[assignment]
         title=f"Consultation {proposal.pk}",
         slug=f"consultation-{proposal.pk}",
         status="draft",
@@ -213,7 +214,7 @@ def test_each_cell_of_the_stage_table(status: Status, change: Change) -> None:
     # Nothing changed, and the refusal itself is evidence.
     assert AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count() == events_before
     refused = AuditEvent.objects.filter(action=Action.ACT_REFUSED).order_by("pk").last()
-    assert refused is not None and refused.after["reason"] == reason
+    assert refused is not None and (refused.after or {})["reason"] == reason
     assert refused.actor_id == admin.pk
     proposal.refresh_from_db()
     assert proposal.status == status
