@@ -10,11 +10,15 @@ def test_each_periodic_job_runs_first_then_when_due_and_a_failure_does_not_stop_
         runs.append("boom")
         raise RuntimeError("broken")
 
+    def ok() -> int:
+        runs.append("ok")
+        return 1
+
     saved = dict(jobs._PERIODIC)
     try:
         jobs._PERIODIC.clear()
         jobs.register_periodic("a boom", lambda: 1, boom)
-        jobs.register_periodic("b ok", lambda: 5, lambda: runs.append("ok") or 1)
+        jobs.register_periodic("b ok", lambda: 5, ok)
         assert jobs.periodic_run_due(monotonic=1000.0) == {"b ok": 1}  # first pass: both
         assert runs == ["boom", "ok"]
         jobs.periodic_run_due(monotonic=1030.0)  # 30 s later: neither is due
