@@ -176,7 +176,10 @@ def test_override_by_a_decision_maker_needs_reasons_and_a_complete_assessment(ma
     proposal = put_at(make_proposal(), "significance_assessment")
     with pytest.raises(ValidationError, match="Complete"):
         services.significance_override(
-            actor=actor, proposal=proposal, consultation_required=True, reason="Because"
+            actor=actor,
+            proposal=proposal,
+            consultation_required=True,
+            reason="Strong public concern about travel.",
         )
     make_significance(proposal, substantial=False)
     with pytest.raises(ValidationError, match="reasons"):
