@@ -39,7 +39,6 @@ from heard.proposals.tests.helpers import make_proposal, put_at
 pytestmark = pytest.mark.django_db
 
 
-
 def _with_consultation(proposal: Proposal) -> Consultation:
     """A consultation still in draft (so the proposal's own stage is the effective one)."""
     now = timezone.now()
