@@ -612,12 +612,16 @@ def assurance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_YES_NO_UNANSWERED = {True: "yes", False: "no", None: None}
+
+
 @permission_required(CHANGE)
 def bed_closures(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
     form = BedClosuresForm(
         request.POST if request.method == "POST" else None,
-        initial={"significant": {True: "yes", False: "no"}.get(selectors.bed_closures(proposal))},
+        # Unanswered until someone answers: never pre-set to "no".
+        initial={"significant": _YES_NO_UNANSWERED[selectors.bed_closures(proposal)]},
     )
     return _form_page(
         request,
