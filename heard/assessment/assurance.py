@@ -69,20 +69,24 @@ def patient_care_applies(bed_closures: bool | None, significance_texts: Iterable
     return any(_BEDS.search(text or "") for text in significance_texts)
 
 
-def stage_pass_problems(
+def stage_problems(
     *,
     stage: int,
+    passed: bool,
     stage1_passed: bool,
     evidenced: Iterable[str],
     patient_care: bool,
 ) -> dict[str, str]:
-    """Why a stage of NHS England's assurance cannot be recorded as passed yet."""
+    """Why this outcome of a stage of NHS England's assurance cannot be recorded: stage 2
+    (whatever its outcome) only after stage 1 has passed; a pass only on evidence."""
     problems: dict[str, str] = {}
     if stage == 2 and not stage1_passed:
         problems["stage"] = (
             "Stage 2 (the assurance checkpoint) follows the strategic sense check: record "
             "stage 1 as passed first."
         )
+    if not passed:
+        return problems
     wanted = [*FOUR_TESTS, *([PATIENT_CARE] if patient_care else [])]
     missing = [t for t in wanted if t not in set(evidenced)]
     if missing:

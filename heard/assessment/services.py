@@ -804,13 +804,13 @@ def checkpoint_record(
         not_before=after,
         follows="stage 1 was passed",
     )
-    if outcome != Checkpoint.Outcome.NOT_PASSED:
-        problems |= assurance.stage_pass_problems(
-            stage=int(stage),
-            stage1_passed=stage1 is not None,
-            evidenced=_evidenced_tests(proposal),
-            patient_care=selectors.patient_care_applies(proposal),
-        )
+    problems |= assurance.stage_problems(
+        stage=int(stage),
+        passed=outcome != Checkpoint.Outcome.NOT_PASSED,
+        stage1_passed=stage1 is not None,
+        evidenced=_evidenced_tests(proposal),
+        patient_care=selectors.patient_care_applies(proposal),
+    )
     _refuse(problems)
     with transaction.atomic():
         same = Checkpoint.objects.filter(

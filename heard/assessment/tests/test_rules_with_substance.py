@@ -232,6 +232,7 @@ def test_stage_2_is_refused_before_stage_1_has_passed():
     assert "record stage 1 as passed first" in problems["stage"][0]
     _checkpoint(proposal, 1, outcome="not_passed")()
     assert "stage" in refused(_checkpoint(proposal, 2))  # stage 1 not passed
+    assert "stage" in refused(_checkpoint(proposal, 2, outcome="not_passed"))
     _checkpoint(proposal, 1)()
     _checkpoint(proposal, 2)()
     assert selectors.stage2_passed(proposal)
@@ -364,8 +365,18 @@ def test_pure_rules():
     assert not assurance.patient_care_applies(False, [])
     assert assurance.patient_care_applies(True, [])
     assert (
-        assurance.stage_pass_problems(
-            stage=2, stage1_passed=True, evidenced=assurance.FOUR_TESTS, patient_care=False
+        assurance.stage_problems(
+            stage=2,
+            passed=True,
+            stage1_passed=True,
+            evidenced=assurance.FOUR_TESTS,
+            patient_care=False,
         )
         == {}
     )
+    # Stage 2 follows stage 1 whatever its outcome; a stage not passed needs no evidence.
+    assert list(
+        assurance.stage_problems(
+            stage=2, passed=False, stage1_passed=False, evidenced=[], patient_care=True
+        )
+    ) == ["stage"]
