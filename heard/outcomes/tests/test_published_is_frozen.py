@@ -120,8 +120,8 @@ def _publish_outcome() -> dict[str, Any]:
     engagement.activity_transition(activity=activity, target="closed", actor=CLOCK)
     Proposal.objects.filter(pk=proposal.pk).update(status="decision_pending")
     proposal.refresh_from_db()
-    assessment.eqia_review(
-        actor=staff_member(Role.PROGRAMME_LEAD),
+    assessment.eqia_review(  # by those deciding (Brown principles)
+        actor=staff_member(Role.DECISION_MAKER),
         proposal=proposal,
         notes="Reviewed against what people said about travel.",
     )

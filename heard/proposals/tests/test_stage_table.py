@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.assessment import services as assessment
+from heard.assessment.tests.helpers import PDF  # a PDF with a page
 from heard.audit.models import AuditEvent
 from heard.audit.services import Action
 from heard.consultations import services as consultations
@@ -37,8 +38,6 @@ from heard.proposals.stages import Change
 from heard.proposals.tests.helpers import make_proposal, put_at
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _with_consultation(proposal: Proposal) -> Consultation:
