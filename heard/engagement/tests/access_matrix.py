@@ -23,6 +23,8 @@ EXPECTED = {
     "engagement:documents": Access(CHANGE, kwargs=_activity),
     "engagement:format_requests": Access(CHANGE),
     "engagement:format_request_close": Access(CHANGE, kwargs=lambda: _format_request()),
+    # Erasing a respondent's words on request: administrators only.
+    "engagement:response_erase": Access({Role.ADMINISTRATOR}),
 }
 
 
