@@ -100,8 +100,17 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     sensitivity = page.get_by_role("table", name="What happens when one weight moves by 20 %")
     assert sensitivity.locator("tbody tr").count() == 6
 
+    # The proposal moves on, through its page, to options and then to its significance
+    # assessment (the stage table allows the assessment from options onward).
+    visitor.visit(reverse("proposals:detail", args=[proposal.pk]))
+    page.get_by_role("button", name="Move to Options").click()
+    visitor.check()
+    page.get_by_role("button", name="Move to Significance assessment").click()
+    visitor.check()
+    assert "The proposal has moved to Significance assessment." in main.inner_text()
+
     # Significance: one substantial area means formal consultation is required
-    page.get_by_role("link", name="Significance assessment").click()
+    visitor.visit(reverse("assessment:significance", kwargs={"pk": proposal.pk}))
     visitor.check()
     page.get_by_role("link", name="Assess significance").click()
     visitor.check()

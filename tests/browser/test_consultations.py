@@ -114,10 +114,17 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     pass_stage2(proposal)
 
     # 4. Formative stage: a proposal already decided cannot be consulted on.
+    # The panel says so, and the stage table refuses the opening before the guard runs
+    # (a 409 page with the reason; nothing changes).
     Proposal.objects.filter(pk=proposal.pk).update(status="decided")
     visitor.visit(detail)
     assert "Fail" in _check(page, "formative")
-    _try_to_open(visitor, "Formative stage")
+    page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    refused = page.locator("main").inner_text()
+    assert "This cannot be done at this stage" in refused
+    assert "you cannot prepare or open the consultation" in refused
+    assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
 
     # Every check passes: it opens, and the proposal moves to formal consultation.
@@ -195,7 +202,9 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
     visitor.check()
     assert "2 of 2" in page.locator("main").inner_text()
 
-    # Mid-point review: the charts with data tables, then the action recorded.
+    # Mid-point review, made while the consultation runs (the stage table allows it only
+    # then): the charts with data tables, then the action recorded.
+    Proposal.objects.filter(pk=consultation.proposal_id).update(status="formal_consultation")
     visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))
     page.get_by_role("button", name="Record the review").click()
     visitor.check()  # error summary

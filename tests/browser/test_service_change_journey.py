@@ -170,8 +170,13 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     set_period(consultation, weeks=13, actor=lead)
     _try_to_open(visitor, detail, "Assurance stage 2")
     pass_stage2(proposal, actor=lead)
+    # A decided proposal: the stage table refuses the opening (a 409 page with the reason).
     Proposal.objects.filter(pk=proposal.pk).update(status="decided")
-    _try_to_open(visitor, detail, "Formative stage")
+    visitor.visit(detail)
+    visitor.page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    assert "you cannot prepare or open the consultation" in _main(visitor)
+    assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
     visitor.visit(detail)
     assert "Every check passes." in page.locator("#gunning-panel").inner_text()
