@@ -4,10 +4,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.consultations import gunning
 from heard.consultations.models import (
     Consultation,
@@ -70,7 +70,11 @@ def responses_summary(consultation: Consultation) -> dict[str, Any]:
 
 
 def pre_election_periods() -> list[gunning.PreElectionPeriod]:
-    return gunning.parse_pre_election_periods(list(settings.HEARD_PRE_ELECTION_PERIODS))
+    """The periods in force (the rules page: ``accounts.selectors``)."""
+    return [
+        gunning.PreElectionPeriod(p.name, p.starts_on, p.ends_on)
+        for p in rules_selectors.pre_election_periods()
+    ]
 
 
 def gunning_facts(
@@ -110,7 +114,7 @@ def gunning_facts(
         document_published=consultation.document_published_at is not None,
         opens_at=opens_at,
         closes_at=activity.closes_at,
-        min_weeks=int(settings.HEARD_CONSULTATION_MIN_WEEKS),
+        min_weeks=rules_selectors.consultation_min_weeks(),
         justification=consultation.short_period_justification,
         pre_election_periods=pre_election_periods(),
         stage2_required=facts.stage2_required,
