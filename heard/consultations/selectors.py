@@ -39,7 +39,7 @@ def _base() -> Any:
 
 def consultation_for(proposal: Any) -> Consultation | None:
     """The proposal's formal consultation, or None."""
-    return _base().filter(proposal=proposal).first()
+    return _base().select_related("short_period_justified_by").filter(proposal=proposal).first()
 
 
 def consultation_by_slug(slug: str) -> Consultation | None:
@@ -75,6 +75,12 @@ def pre_election_periods() -> list[gunning.PreElectionPeriod]:
         gunning.PreElectionPeriod(p.name, p.starts_on, p.ends_on)
         for p in rules_selectors.pre_election_periods()
     ]
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
 def gunning_facts(
@@ -116,10 +122,17 @@ def gunning_facts(
         closes_at=activity.closes_at,
         min_weeks=rules_selectors.consultation_min_weeks(),
         justification=consultation.short_period_justification,
+        justified_by=_person(consultation.short_period_justified_by),
+        justified_on=gunning.local_date(consultation.short_period_justified_at)
+        if consultation.short_period_justified_at
+        else None,
         pre_election_periods=pre_election_periods(),
         stage2_required=facts.stage2_required,
         stage2_passed=facts.stage2_passed,
         closed=closed,
+        councils=[c.name for c in consultation.councils.all()],
+        osc_comments_due_on=consultation.osc_comments_due_on,
+        eqia_attached=facts.eqia_attached,
     )
 
 

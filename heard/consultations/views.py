@@ -89,6 +89,9 @@ def _panel_context(
         "panel": panel,
         "preview": period is not None,
         "blocking": [c for c in panel if c.blocks],
+        "cautions": [
+            c for c in panel if c.result in (gunning.Result.WARNING, gunning.Result.SHORTENED)
+        ],
         "min_weeks": rules_selectors.consultation_min_weeks(),
     }
 
