@@ -48,7 +48,10 @@ def rule_settings_row() -> RuleSettings | None:
 def rules() -> rules_domain.Rules:
     """The thresholds in force: what an administrator set, else the settings' defaults.
     Every service and selector reads them here."""
-    row = RuleSettings.objects.filter(pk=1).first()
+    return _rules_of(RuleSettings.objects.filter(pk=1).first())
+
+
+def _rules_of(row: RuleSettings | None) -> rules_domain.Rules:
     if row is None:
         return _initial_rules()
     return rules_domain.Rules(
@@ -98,7 +101,15 @@ def pre_election_periods(*, today: date | None = None) -> list[rules_domain.Peri
     """Every pre-election period in force: those recorded on the rules page (the
     settings' ones until the first change there), and the regular May period of each
     year from last year to five years ahead unless switched off."""
+    return rules_and_periods(today=today)[1]
+
+
+def rules_and_periods(
+    *, today: date | None = None
+) -> tuple[rules_domain.Rules, list[rules_domain.Period]]:
+    """:func:`rules` and :func:`pre_election_periods` with one read of the rules row."""
     row = RuleSettings.objects.filter(pk=1).first()
+    current = _rules_of(row)
     if row is None:
         periods = initial_pre_election_periods()
         may = True
@@ -111,4 +122,4 @@ def pre_election_periods(*, today: date | None = None) -> list[rules_domain.Peri
     if may:
         year = (today or timezone.localdate()).year
         periods += rules_domain.may_election_periods(year - 1, year + 5)
-    return sorted(periods, key=lambda p: (p.starts_on, p.name))
+    return current, sorted(periods, key=lambda p: (p.starts_on, p.name))

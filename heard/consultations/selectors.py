@@ -71,10 +71,11 @@ def responses_summary(consultation: Consultation) -> dict[str, Any]:
 
 def pre_election_periods() -> list[gunning.PreElectionPeriod]:
     """The periods in force (the rules page: ``accounts.selectors``)."""
-    return [
-        gunning.PreElectionPeriod(p.name, p.starts_on, p.ends_on)
-        for p in rules_selectors.pre_election_periods()
-    ]
+    return _periods(rules_selectors.pre_election_periods())
+
+
+def _periods(periods: Any) -> list[gunning.PreElectionPeriod]:
+    return [gunning.PreElectionPeriod(p.name, p.starts_on, p.ends_on) for p in periods]
 
 
 def _person(user: Any) -> str:
@@ -113,6 +114,7 @@ def gunning_facts(
         engagement_domain.Status.FEEDBACK_PUBLISHED,
         engagement_domain.Status.ARCHIVED,
     )
+    rules, periods = rules_selectors.rules_and_periods()
     return gunning.GunningFacts(
         proposal_status=proposal_domain.Status(proposal.status),
         decision_recorded=facts.decision_recorded,
@@ -120,13 +122,13 @@ def gunning_facts(
         document_published=consultation.document_published_at is not None,
         opens_at=opens_at,
         closes_at=activity.closes_at,
-        min_weeks=rules_selectors.consultation_min_weeks(),
+        min_weeks=rules.consultation_min_weeks,
         justification=consultation.short_period_justification,
         justified_by=_person(consultation.short_period_justified_by),
         justified_on=gunning.local_date(consultation.short_period_justified_at)
         if consultation.short_period_justified_at
         else None,
-        pre_election_periods=pre_election_periods(),
+        pre_election_periods=_periods(periods),
         stage2_required=facts.stage2_required,
         stage2_passed=facts.stage2_passed,
         closed=closed,
