@@ -1,7 +1,9 @@
 """Benchmark: public response submission under load, on SQLite and PostgreSQL.
 
-Target: at least 300 accepted submissions per second sustained on a 2-core machine,
-p99 <= 250 ms, and afterwards a count that proves none was lost or duplicated.
+Target (issue 19 item 8, ADR 11): at least 150 accepted submissions per second
+sustained on this 2-core machine, p99 <= 200 ms, on PostgreSQL, and afterwards a count
+that proves none was lost or duplicated; also measured with two app servers sharing the
+database (``--servers 2``).
 
 What it does, for each database:
 1. builds a throwaway database (SQLite file, or a throwaway PostgreSQL cluster on
@@ -29,7 +31,8 @@ What it does, for each database:
 It only ever talks to 127.0.0.1 and stops by itself.
 
     .venv/bin/python benchmarks/responses_submit.py [--seconds 20] [--clients 24]
-        [--workers 2] [--threads 6] [--db sqlite|postgresql|both] [--generator wrk|python]
+        [--workers 2] [--threads 6] [--servers 1] [--db sqlite|postgresql|both]
+        [--generator wrk|python]
 """
 
 import argparse
@@ -400,11 +403,55 @@ class PythonLoad:
 
 
 def generate(
-    args: argparse.Namespace, port: int, path: str, forms: list[Form], seconds: float, workdir: Path
+    args: argparse.Namespace,
+    ports: list[int],
+    path: str,
+    forms: list[Form],
+    seconds: float,
+    workdir: Path,
 ) -> Result:
-    if args.generator == "wrk":
-        return run_wrk(port, path, forms, seconds, args.clients, workdir)
-    return PythonLoad(port, path, forms, seconds, args.clients).run()
+    """Drive every app server at once, each with its share of the connections and forms.
+
+    With several servers the latency percentiles given are the highest of the servers'
+    (a percentile of the pooled requests lies between the servers' own, so this is an
+    upper bound), and the rate is the sum."""
+    n = len(ports)
+    clients = max(1, args.clients // n)
+
+    def one(i: int) -> Result:
+        mine = forms[i::n]
+        if args.generator == "wrk":
+            return run_wrk(ports[i], path, mine, seconds, clients, workdir)
+        return PythonLoad(ports[i], path, mine, seconds, clients).run()
+
+    if n == 1:
+        return one(0)
+    parts: list[Result] = [Result(elapsed=0.0, requests=0) for _ in ports]
+
+    def run_part(i: int) -> None:
+        parts[i] = one(i)
+
+    threads = [threading.Thread(target=run_part, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    total = Result(elapsed=max(r.elapsed for r in parts), requests=0)
+    for r in parts:
+        total.requests += r.requests
+        total.confirmed.update(r.confirmed)
+        total.sent |= r.sent
+        total.in_flight |= r.in_flight
+        for k, v in r.statuses.items():
+            total.statuses[k] = total.statuses.get(k, 0) + v
+        total.resent += r.resent
+        total.retried += r.retried
+        total.mismatched += r.mismatched
+        total.errors += r.errors
+        total.client_cpu += r.client_cpu
+        total.p50, total.p95 = max(total.p50, r.p50), max(total.p95, r.p95)
+        total.p99, total.max = max(total.p99, r.p99), max(total.max, r.max)
+    return total
 
 
 def processes_cpu_seconds(root_pids: list[int]) -> float:
@@ -492,30 +539,35 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
     path = prepare(env, count, states_file)
     forms = form_bodies(states_file.read_text().splitlines())
     print(f"[{db}] prepared database and {len(forms):,} forms in {time.perf_counter() - t0:.1f}s")
-    port = free_port()
-    gunicorn = [
-        str(Path(PYTHON).parent / "gunicorn"),
-        "heard.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(args.threads),
-        "--keep-alive",
-        "30",
-        "--backlog",
-        "2048",
-        "--log-level",
-        "warning",
-    ]
-    proc = subprocess.Popen(gunicorn, env=env, cwd=ROOT, start_new_session=True)
+    ports = [free_port() for _ in range(args.servers)]
+
+    def gunicorn(port: int) -> subprocess.Popen[bytes]:
+        cmd = [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "heard.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ]
+        return subprocess.Popen(cmd, env=env, cwd=ROOT, start_new_session=True)
+
+    # One app server, or several sharing the one database (``--servers``).
+    servers = [gunicorn(port) for port in ports]
     # The task worker that makes insights from online responses in batches (ADR 7); it
     # runs during the load, on the same two cores, and its CPU is counted.
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+        [PYTHON, "manage.py", "heard_worker", "--no-reload", "--interval", "0.5"],
         env=env,
         cwd=ROOT,
         start_new_session=True,
@@ -525,7 +577,8 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
     warm_forms = forms[: int(args.warmup * FORMS_PER_SECOND)]
     main_forms = forms[len(warm_forms) :]
     try:
-        wait_ready(port, proc)
+        for port, server in zip(ports, servers, strict=True):
+            wait_ready(port, server)
         # Warm up every worker and thread (imports, database connections, caches); the
         # warm-up submissions are counted in the check below.
         # Rounds of 3 seconds until a round is no faster than the one before (the
@@ -536,7 +589,7 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
             unsent = [f for f in warm_forms if f.token not in warm.sent]
             if len(unsent) < 3 * FORMS_PER_SECOND:
                 break
-            r = generate(args, port, path, unsent[: 3 * FORMS_PER_SECOND], 3, workdir)
+            r = generate(args, ports, path, unsent[: 3 * FORMS_PER_SECOND], 3, workdir)
             warm.elapsed += r.elapsed
             warm.sent |= r.sent
             warm.confirmed.update(r.confirmed)
@@ -554,22 +607,25 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         if wait_for_insights(env, timeout=180) is None:
             raise RuntimeError("the task worker did not make the warm-up's insights")
         db_pids = [int(env["HEARD_BENCH_PG_PID"])] if env.get("HEARD_BENCH_PG_PID") else []
-        cpu_before = processes_cpu_seconds([proc.pid])
+        web_pids = [server.pid for server in servers]
+        cpu_before = processes_cpu_seconds(web_pids)
         worker_before = processes_cpu_seconds([worker.pid])
         db_before = processes_cpu_seconds(db_pids) if db_pids else 0.0
-        load = generate(args, port, path, main_forms, args.seconds, workdir)
-        cpu_used = processes_cpu_seconds([proc.pid]) - cpu_before
+        load = generate(args, ports, path, main_forms, args.seconds, workdir)
+        cpu_used = processes_cpu_seconds(web_pids) - cpu_before
         worker_during = processes_cpu_seconds([worker.pid]) - worker_before
         db_cpu = processes_cpu_seconds(db_pids) - db_before if db_pids else 0.0
-        stop(proc)  # its workers queue what they hold as they exit
+        for server in servers:
+            stop(server)
         stopped = time.time()
         done_at = wait_for_insights(env, timeout=180)
         caught_up = done_at is not None
         lag = (done_at or stopped) - stopped
         worker_used = processes_cpu_seconds([worker.pid]) - worker_before
     finally:
-        if proc.poll() is None:
-            stop(proc)
+        for server in servers:
+            if server.poll() is None:
+                stop(server)
         stop(worker)
     made_by_catch_up = catch_up(env)
     accepted = len(load.confirmed)
@@ -595,8 +651,8 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
         and load.mismatched + warm.mismatched == 0
     )
     print(
-        f"[{db}] {args.generator}: {args.clients} connections, {args.workers} gunicorn workers "
-        f"x {args.threads} threads, {load.elapsed:.1f}s: {accepted:,} accepted submissions "
+        f"[{db}] {args.generator}: {args.clients} connections, {args.servers} app server(s) of "
+        f"{args.workers} gunicorn workers x {args.threads} threads, {load.elapsed:.1f}s: {accepted:,} accepted submissions "
         f"= {rate:.0f}/s; {load.requests:,} requests incl. {load.resent:,} forms sent twice "
         f"on purpose and {load.retried} sent again after an error "
         f"({load.errors} connection errors); statuses {dict(sorted(load.statuses.items()))}"
@@ -633,8 +689,8 @@ def bench(db: str, args: argparse.Namespace, env: dict[str, str], workdir: Path)
     )
     if not ok_count:
         print(f"[{db}] counts: {counts}")
-    passed = rate >= 300 and load.p99 <= 250 and ok_count
-    print(f"[{db}] target (>= 300/s, p99 <= 250 ms, exact count): {'MET' if passed else 'NOT MET'}")
+    passed = rate >= 150 and load.p99 <= 200 and ok_count
+    print(f"[{db}] target (>= 150/s, p99 <= 200 ms, exact count): {'MET' if passed else 'NOT MET'}")
     return passed
 
 
@@ -714,6 +770,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=6)
+    parser.add_argument(
+        "--servers", type=int, default=1, help="app servers (gunicorn masters) sharing the database"
+    )
     parser.add_argument(
         "--warmup", type=float, default=30, help="forms for up to this many seconds of warm-up"
     )

@@ -6,8 +6,11 @@ fast``), then queues a small people import and prints whether each worker is sti
 running and whether the import was done, and how long it took.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:55499/heard \\
-    PG_CTL="runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/heard-pg-kill/data" \\
+    PG_CTL="runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/heard-pg-kill/data -l /tmp/heard-pg-kill/log" \\
     .venv/bin/python benchmarks/worker_db_restart.py
+
+Give PG_CTL a ``-l`` log file: without one the restarted server keeps this script's
+captured output open and ``pg_ctl restart`` never returns.
 """
 
 import os

@@ -133,3 +133,110 @@ def test_behind_nginx_each_client_has_its_own_limit_and_cannot_spoof_another(
     assert codes == [302] * limit + [429]
     # Someone else behind the same nginx is not affected.
     assert _ask_for_a_link(nginx, source="127.0.0.3", email="other@example.org") == 302
+
+
+# --- slow clients: nginx reads each request whole before gunicorn sees it ---------------
+
+
+def _gunicorn(tmp_path, threads: int) -> tuple[subprocess.Popen, int]:
+    """The runbook's gunicorn (gthread), small: one worker with ``threads`` threads."""
+    import os
+    import sys
+
+    port = _free_port()
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "heard.settings.test"}
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "heard.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            _get(port, timeout=2)
+            return proc, port
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    pytest.fail("gunicorn did not start")
+
+
+def _get(port: int, timeout: float) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    conn.request("GET", "/static/heard/heard.css", headers={"Host": "127.0.0.1"})
+    status = conn.getresponse().status
+    conn.close()
+    return status
+
+
+def _slow_senders(port: int, count: int) -> list[socket.socket]:
+    """Clients that start a POST and then send its body a byte at a time, slowly."""
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        s.sendall(
+            b"POST /get-involved/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nx"
+        )
+        socks.append(s)
+    return socks
+
+
+def _fast_client_served_while_slow_ones_send(port: int, slow: int) -> bool:
+    socks = _slow_senders(port, slow)
+    try:
+        time.sleep(0.5)  # gunicorn's threads have taken the slow connections, if they reach it
+        try:
+            return _get(port, timeout=3) == 200
+        except OSError:  # timed out: every thread is waiting on a slow sender
+            return False
+    finally:
+        for s in socks:
+            s.close()
+
+
+def test_behind_the_runbooks_nginx_slow_senders_do_not_hold_gunicorns_threads(tmp_path):
+    """Straight to gunicorn, as many slow senders as threads stop everyone else; behind
+    the runbook's nginx (proxy_request_buffering on) the same senders do not."""
+    proc, upstream = _gunicorn(tmp_path, threads=2)
+    nginx_proc = None
+    try:
+        assert not _fast_client_served_while_slow_ones_send(upstream, slow=2)
+        port = _free_port()
+        conf = tmp_path / "nginx.conf"
+        conf.write_text(CONF.format(tmp=tmp_path, upstream=f"127.0.0.1:{upstream}", port=port))
+        nginx_proc = subprocess.Popen(
+            [NGINX, "-p", str(tmp_path), "-c", str(conf), "-g", "daemon off; user root;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert _fast_client_served_while_slow_ones_send(port, slow=8)
+    finally:
+        if nginx_proc is not None:
+            nginx_proc.terminate()
+            nginx_proc.wait(timeout=10)
+        proc.terminate()
+        proc.wait(timeout=20)

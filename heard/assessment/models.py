@@ -293,7 +293,8 @@ class AssuranceSettings(models.Model):
     proposal = models.OneToOneField(
         Proposal, on_delete=models.CASCADE, related_name="assurance_settings"
     )
-    significant_bed_closures = models.BooleanField(default=False)
+    # None until someone answers: never assumed to be "no" (domain.md §5).
+    significant_bed_closures = models.BooleanField(null=True, default=None)
 
     def __str__(self) -> str:
         return f"Assurance settings for {self.proposal}"

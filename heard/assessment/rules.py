@@ -5,8 +5,9 @@
 - Programme leads, engagement officers and administrators record them.
 - Only an **administrator or a decision maker** may record an override of the
   significance determination (domain.md §4: a reasoned override by an authorised role).
-- The EqIA review before the decision (Brown principles: considered by those deciding,
-  not delegated) is recorded by a decision maker, a programme lead or an administrator.
+- The EqIA review before the decision (Brown principles: the duty is considered by those
+  deciding and cannot be delegated) is recorded by a decision maker or an administrator –
+  not by a programme lead, whose team wrote the EqIA.
 """
 
 import rules
@@ -24,4 +25,4 @@ rules.add_perm(
     "assessment.change_assessment", is_administrator | is_engagement_officer | is_programme_lead
 )
 rules.add_perm("assessment.override_significance", is_administrator | is_decision_maker)
-rules.add_perm("assessment.review_eqia", is_administrator | is_decision_maker | is_programme_lead)
+rules.add_perm("assessment.review_eqia", is_administrator | is_decision_maker)

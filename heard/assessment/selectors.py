@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.accounts import selectors as rules_selectors
-from heard.assessment import appraisal, significance
+from heard.assessment import appraisal, assurance, significance
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
@@ -328,9 +328,25 @@ def eqia_for(proposal: Any) -> EqualityImpactAssessment | None:
     return EqualityImpactAssessment.objects.filter(proposal=proposal).first()
 
 
-def bed_closures(proposal: Any) -> bool:
+def bed_closures(proposal: Any) -> bool | None:
+    """The answer about significant bed closures: None until someone has answered (it is
+    never assumed to be no)."""
     s = AssuranceSettings.objects.filter(proposal=proposal).first()
-    return bool(s and s.significant_bed_closures)
+    return s.significant_bed_closures if s else None
+
+
+def patient_care_applies(proposal: Any) -> bool:
+    """The patient care test is asked whenever beds close: the answer about significant
+    bed closures is yes, or the significance record speaks of beds."""
+    texts: list[str] = []
+    for row in SignificanceArea.objects.filter(assessment__proposal=proposal).values(
+        "who_affected", "evidence"
+    ):
+        texts += [row["who_affected"], row["evidence"]]
+    texts += list(
+        SignificanceAssessment.objects.filter(proposal=proposal).values_list("summary", flat=True)
+    )
+    return assurance.patient_care_applies(bed_closures(proposal), texts)
 
 
 @dataclass(frozen=True)
@@ -343,7 +359,7 @@ class TestRow:
 
 def assurance_tests(proposal: Any) -> list[TestRow]:
     records = {t.test: t for t in AssuranceTest.objects.filter(proposal=proposal)}
-    beds = bed_closures(proposal)
+    beds = patient_care_applies(proposal)
     return [
         TestRow(
             test=value,

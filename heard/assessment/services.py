@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.accounts.actors import Actor
-from heard.assessment import appraisal, documents, significance
+from heard.assessment import appraisal, assurance, documents, selectors, significance
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
@@ -34,6 +34,7 @@ from heard.assessment.models import (
 )
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
+from heard.core import substance
 from heard.core.actors import person, require
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity
@@ -92,6 +93,48 @@ def frozen_reason(proposal: Any) -> str:
 def is_frozen(proposal: Any) -> bool:
     """True once the formal consultation has opened or the proposal is decided."""
     return bool(frozen_reason(proposal))
+
+
+def _refuse(problems: dict[str, str]) -> None:
+    """Refuse with every problem, each named by its field."""
+    if problems:
+        raise ValidationError(problems)
+
+
+def _created_on(proposal: Any) -> date:
+    """The day the proposal was created: nothing about it happened before then."""
+    created = getattr(proposal, "created_at", None)
+    if created is None:
+        from heard.proposals.models import Proposal
+
+        created = Proposal.objects.values_list("created_at", flat=True).get(
+            pk=getattr(proposal, "pk", proposal)
+        )
+    return timezone.localdate(created)
+
+
+def _date_problems(
+    value: date,
+    *,
+    proposal: Any,
+    field: str,
+    what: str,
+    not_before: date | None = None,
+    follows: str = "",
+) -> dict[str, str]:
+    """Not in the future, not before the proposal was created (nor before ``not_before``,
+    the date of what it ``follows``, when that is later)."""
+    created = _created_on(proposal)
+    if not_before is None or not_before < created:
+        not_before, follows = created, "the proposal was created"
+    return assurance.date_problems(
+        value,
+        field=field,
+        what=what,
+        today=timezone.localdate(),
+        not_before=not_before,
+        follows=follows,
+    )
 
 
 def _open_for_change(proposal: Any) -> None:
@@ -421,13 +464,22 @@ def significance_save(
     wanted = {a.value for a in significance.Area}
     if set(areas) != wanted:
         raise ValidationError("Assess all four areas.")
+    problems: dict[str, str] = {}
     for area, row in areas.items():
         significance.Impact(row["impact"])  # refuses an unknown level
-        if not str(row.get("who_affected", "")).strip() or not str(row.get("evidence", "")).strip():
-            raise ValidationError(
-                f"{significance.AREA_LABELS[significance.Area(area)]}: say who is affected "
-                "and give the evidence."
-            )
+        label = significance.AREA_LABELS[significance.Area(area)]
+        problems |= assurance.text_problems(
+            str(row.get("who_affected", "")),
+            field=f"{area}_who_affected",
+            what=f"{label}: who is affected",
+            min_words=1,
+        )
+        problems |= assurance.text_problems(
+            str(row.get("evidence", "")),
+            field=f"{area}_evidence",
+            what=f"{label}: the evidence for the impact",
+        )
+    _refuse(problems)
     with transaction.atomic():
         assessment, created = SignificanceAssessment.objects.select_for_update().get_or_create(
             proposal=proposal
@@ -486,8 +538,7 @@ def significance_override(
     """A reasoned override of the determination; only an authorised role may record it."""
     require(actor, "assessment.override_significance", to="override the significance determination")
     _open_for_change(proposal)
-    if not reason.strip():
-        raise ValidationError("Give the reasons for the override.")
+    _refuse(assurance.text_problems(reason, field="reason", what="the reasons for the override"))
     with transaction.atomic():
         assessment = (
             SignificanceAssessment.objects.select_for_update().filter(proposal=proposal).first()
@@ -530,8 +581,21 @@ def urgent_path_record(
 ) -> UrgentPath:
     _may_change(actor)
     _open_for_change(proposal)
-    if not (reason.strip() and notice_to.strip() and notice_text.strip()):
-        raise ValidationError("Give the reason, who was told and what they were told.")
+    problems = assurance.text_problems(
+        reason, field="reason", what="the risk to the safety or welfare of patients or staff"
+    )
+    if substance.name_is_placeholder(notice_to) or substance.is_placeholder(notice_to):
+        problems["notice_to"] = (
+            "Say which council was told and who there (for example the chair of the health "
+            "overview and scrutiny committee)."
+        )
+    problems |= assurance.text_problems(
+        notice_text, field="notice_text", what="what the council was told"
+    )
+    problems |= _date_problems(
+        notice_sent_on, proposal=proposal, field="notice_sent_on", what="The notice date"
+    )
+    _refuse(problems)
     with transaction.atomic():
         assessment, _ = SignificanceAssessment.objects.get_or_create(proposal=proposal)
         existing = UrgentPath.objects.filter(assessment=assessment).first()
@@ -571,8 +635,17 @@ def reconfiguration_notice_record(
     *, actor: Actor, proposal: Any, notified_on: date, osc_view: str
 ) -> ReconfigurationNotice:
     _may_change(actor)
-    if not osc_view.strip():
-        raise ValidationError("Give the overview and scrutiny committee's view.")
+    _refuse(
+        assurance.text_problems(
+            osc_view, field="osc_view", what="the overview and scrutiny committee's view"
+        )
+        | _date_problems(
+            notified_on,
+            proposal=proposal,
+            field="notified_on",
+            what="The date the Secretary of State was told",
+        )
+    )
     with transaction.atomic():
         assessment = SignificanceAssessment.objects.filter(proposal=proposal).first()
         if assessment is None:
@@ -646,10 +719,9 @@ def assurance_test_save(
     _may_change(actor)
     _open_for_change(proposal)
     test = AssuranceTest.Test(test)
-    if not evidence.strip():
-        raise ValidationError("Give the evidence for this test.")
+    _refuse(assurance.text_problems(evidence, field="evidence", what="the evidence for this test"))
     if document is not None and documents.problem(document):
-        raise ValidationError(documents.problem(document))
+        raise ValidationError({"document": documents.problem(document) + "."})
     if test == AssuranceTest.Test.PATIENT_CARE:
         AssuranceTest.Condition(condition)  # one of the three conditions must be met
     else:
@@ -682,6 +754,14 @@ def assurance_test_save(
     return record
 
 
+def _evidenced_tests(proposal: Any) -> list[str]:
+    return [
+        t.test
+        for t in AssuranceTest.objects.filter(proposal=proposal)
+        if not substance.is_placeholder(t.evidence)
+    ]
+
+
 @stage(
     Change.RECORD_ASSURANCE,
     proposal=lambda kw: kw["proposal"],
@@ -701,8 +781,37 @@ def checkpoint_record(
     _may_change(actor)
     stage = Checkpoint.Stage(stage)
     outcome = Checkpoint.Outcome(outcome)
-    if outcome == Checkpoint.Outcome.PASSED_WITH_CONDITIONS and not conditions.strip():
-        raise ValidationError("Give the conditions.")
+    problems: dict[str, str] = {}
+    if outcome == Checkpoint.Outcome.PASSED_WITH_CONDITIONS:
+        problems |= assurance.text_problems(
+            conditions, field="conditions", what="the conditions NHS England set"
+        )
+    stage1 = (
+        Checkpoint.objects.filter(
+            proposal=proposal,
+            stage=Checkpoint.Stage.STRATEGIC_SENSE_CHECK,
+            outcome__in=(Checkpoint.Outcome.PASSED, Checkpoint.Outcome.PASSED_WITH_CONDITIONS),
+        )
+        .order_by("held_on")
+        .first()
+    )
+    after = stage1.held_on if stage1 and stage == Checkpoint.Stage.ASSURANCE_CHECKPOINT else None
+    problems |= _date_problems(
+        held_on,
+        proposal=proposal,
+        field="held_on",
+        what="The date of the checkpoint",
+        not_before=after,
+        follows="stage 1 was passed",
+    )
+    problems |= assurance.stage_problems(
+        stage=int(stage),
+        passed=outcome != Checkpoint.Outcome.NOT_PASSED,
+        stage1_passed=stage1 is not None,
+        evidenced=_evidenced_tests(proposal),
+        patient_care=selectors.patient_care_applies(proposal),
+    )
+    _refuse(problems)
     with transaction.atomic():
         same = Checkpoint.objects.filter(
             proposal=proposal,
@@ -741,8 +850,11 @@ def checkpoint_record(
 def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
     """Attach the EqIA (a new version replaces the old one and clears its review)."""
     _may_change(actor)
+    _refuse(
+        assurance.text_problems(title, field="title", what="the title of the EqIA", min_words=1)
+    )
     if documents.problem(file):
-        raise ValidationError(documents.problem(file))
+        raise ValidationError({"file": documents.problem(file) + "."})
     with transaction.atomic():
         eqia = (
             EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()
@@ -781,8 +893,14 @@ def eqia_review(*, actor: Actor, proposal: Any, notes: str) -> EqualityImpactAss
     require(
         actor, "assessment.review_eqia", to="record the review of the equality impact assessment"
     )
-    if not notes.strip():
-        raise ValidationError("Say what the review found.")
+    _refuse(
+        assurance.text_problems(
+            notes,
+            field="notes",
+            what="what the review found (who is affected, how, and what was decided)",
+            min_words=3,
+        )
+    )
     with transaction.atomic():
         eqia = (
             EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()

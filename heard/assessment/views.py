@@ -74,6 +74,18 @@ def _context(proposal: Proposal, section: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def _add_errors(form: Any, error: ValidationError) -> None:
+    """A service's refusal on the form: each problem on the field it names (where the form
+    has that field), the rest at the top."""
+    if hasattr(error, "error_dict"):
+        for name, messages_ in error.message_dict.items():
+            for message in messages_:
+                form.add_error(name if name in form.fields else None, message)
+        return
+    for message in error.messages:
+        form.add_error(None, message)
+
+
 def _form_page(
     request: HttpRequest,
     *,
@@ -94,8 +106,7 @@ def _form_page(
         try:
             save(form)
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            _add_errors(form, error)
         else:
             messages.success(request, success)
             return redirect(back)
@@ -374,8 +385,7 @@ def panel_scores(request: HttpRequest, pk: int, panel_id: int) -> HttpResponse:
         try:
             missing = services.scores_save(actor=request.user, panel=panel, scores=form.scores())
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            _add_errors(form, error)
     if missing is not None:
         if missing:
             messages.warning(
@@ -464,8 +474,7 @@ def significance_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 summary=form.cleaned_data["summary"],
             )
         except ValidationError as error:
-            for message in error.messages:
-                form.add_error(None, message)
+            _add_errors(form, error)
         else:
             messages.success(request, "The significance assessment has been saved.")
             return redirect(back)
@@ -603,12 +612,16 @@ def assurance(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_YES_NO_UNANSWERED = {True: "yes", False: "no", None: None}
+
+
 @permission_required(CHANGE)
 def bed_closures(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(pk)
     form = BedClosuresForm(
         request.POST if request.method == "POST" else None,
-        initial={"significant": "yes" if selectors.bed_closures(proposal) else "no"},
+        # Unanswered until someone answers: never pre-set to "no".
+        initial={"significant": _YES_NO_UNANSWERED[selectors.bed_closures(proposal)]},
     )
     return _form_page(
         request,

@@ -12,7 +12,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from heard.audit import keys, signing
@@ -27,7 +27,6 @@ from heard.audit.domain import (
 )
 from heard.audit.models import Action, AuditCheckpoint, AuditEvent, AuditText, ChainHead
 from heard.audit.selectors import event_content, stored_checkpoint
-from heard.core.db.prepared import prepared_cursor
 from heard.core.request_context import current_request_id
 from heard.core.roles import role_of
 
@@ -91,7 +90,7 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
 
     The same chain as ``audit_record`` called once per entry (each event's hash covers
     the one before), written with one read and one update of the chain head and
-    multi-row inserts: the group-committed public path stores many responses at once.
+    one multi-row insert (``bulk_create``).
     """
     if not entries:
         return []
@@ -121,22 +120,8 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
             )
             prev_hash = event_hash(content)
             events.append(AuditEvent(**_fields(content), hash=prev_hash))
-        fields = _insert_fields()
-        db = connections[DEFAULT_DB_ALIAS]  # the thread's wrapper, looked up once
-        with prepared_cursor(db) as cursor:
-            for start in range(0, len(events), _ROWS_PER_INSERT):
-                chunk = events[start : start + _ROWS_PER_INSERT]
-                params = [
-                    f.get_db_prep_save(f.pre_save(event, True), db)
-                    for event in chunk
-                    for f in fields
-                ]
-                cursor.execute(_insert_many_sql(len(chunk)), params)
-                for event, row in zip(chunk, cursor.fetchall(), strict=True):
-                    event.pk = row[0]
-                    event._state.adding = False
-                    event._state.db = db.alias
-            cursor.execute(_sql()["update"], [sequence, prev_hash])
+        AuditEvent.objects.bulk_create(events)  # ids come back in order (RETURNING)
+        ChainHead.objects.filter(id=1).update(sequence=sequence, hash=prev_hash)
     significant = {str(e.action) for e in entries} & CHECKPOINT_AFTER
     if significant:
         reason = sorted(significant)[0]
@@ -144,27 +129,9 @@ def audit_record_many(entries: Sequence[AuditEntry]) -> list[AuditEvent]:
     return events
 
 
-_ROWS_PER_INSERT = 200
-
-
-@cache
-def _insert_many_sql(rows: int) -> str:
-    """The multi-row insert; its rows come back in the order given (``RETURNING`` of a
-    multi-row ``VALUES`` keeps it on PostgreSQL and SQLite, as ``bulk_create`` relies on),
-    and a test checks the ids against the sequence numbers."""
-    qn = connection.ops.quote_name
-    fields = _insert_fields()
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return (
-        f"INSERT INTO {qn(AuditEvent._meta.db_table)} "  # noqa: S608 – fixed quoted names only
-        f"({', '.join(qn(f.column) for f in fields)}) VALUES {', '.join([row] * rows)} "
-        f"RETURNING {qn(str(AuditEvent._meta.pk.column))}"
-    )
-
-
 @cache
 def _sql() -> dict[str, str]:
-    """The two statements on the chain head, written once (they run on every write).
+    """The read of the chain head, locked, with the database's clock (every write runs it).
     Only fixed, quoted names go into them; the values are bound parameters."""
     qn = connection.ops.quote_name
     table = qn(ChainHead._meta.db_table)
@@ -179,26 +146,19 @@ def _sql() -> dict[str, str]:
     )
     return {
         "select": f"SELECT {seq}, {digest}, {clock} FROM {table} WHERE {pk} = 1{lock}",  # noqa: S608
-        "update": f"UPDATE {table} SET {seq} = %s, {digest} = %s WHERE {pk} = 1",  # noqa: S608
     }
-
-
-@cache
-def _insert_fields() -> list[Any]:
-    return [f for f in AuditEvent._meta.local_concrete_fields if not f.primary_key]
 
 
 def _head_locked() -> tuple[int, str, datetime]:
     """The chain head's sequence and hash, locked until the transaction ends
     (PostgreSQL: the row lock; SQLite: the IMMEDIATE transaction's write lock), and the
     database's clock."""
-    db = connections[DEFAULT_DB_ALIAS]
-    with prepared_cursor(db) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(_sql()["select"])
         row = cursor.fetchone()
     if row is None:  # the very first event
         ChainHead.objects.get_or_create(id=1, defaults={"sequence": 0, "hash": GENESIS})
-        with prepared_cursor(db) as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(_sql()["select"])
             row = cursor.fetchone()
     return int(row[0]), str(row[1]), _as_datetime(row[2])

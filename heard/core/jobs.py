@@ -137,6 +137,72 @@ def clean_all(keep_days: int) -> dict[str, dict[str, int]]:
     return {name: cleaner(keep_days) for name, cleaner in sorted(_CLEANERS.items())}
 
 
+# Periodic safety nets (heard_clock runs them when due) ----------------------------------
+
+
+@dataclass
+class _Periodic:
+    every_minutes: Callable[[], float]
+    run: Callable[[], Any]
+    last: float | None = None
+
+
+_PERIODIC: dict[str, _Periodic] = {}
+
+
+def register_periodic(
+    name: str, every_minutes: Callable[[], float], run: Callable[[], Any]
+) -> None:
+    """Called from an AppConfig.ready: ``run()`` every ``every_minutes()`` minutes, by
+    ``heard_clock`` (e.g. the insight catch-up, which makes what a lost task owed)."""
+    _PERIODIC[name] = _Periodic(every_minutes, run)
+
+
+def periodic_run_due(*, monotonic: float, force: bool = False) -> dict[str, Any]:
+    """Run each periodic job whose time has come (all of them with ``force``, and each
+    on the first call of a process); one failing does not stop the others."""
+    results: dict[str, Any] = {}
+    for name, job in sorted(_PERIODIC.items()):
+        due = job.last is None or monotonic - job.last >= job.every_minutes() * 60
+        if not (due or force):
+            continue
+        job.last = monotonic
+        try:
+            results[name] = job.run()
+        except Exception:
+            logger.exception("Periodic job %s failed", name)
+    return results
+
+
+# Queues drained by the task worker -------------------------------------------------------
+
+_DRAINS: dict[str, Callable[[], int]] = {}
+
+
+def register_drain(name: str, drain: Callable[[], int]) -> None:
+    """Called from an AppConfig.ready: ``drain()`` takes one batch off an app's queue in
+    the database and returns how many it did (0 when empty); ``heard_worker`` runs it
+    again and again beside the tasks (the insight bank's owed queue, ADR 11)."""
+    _DRAINS[name] = drain
+
+
+def drain_all() -> int:
+    """One batch from each registered queue; how many were done in all. Database errors
+    are raised (the worker reconnects); others are logged, so one queue cannot stop
+    the others."""
+    from django.db import DatabaseError
+
+    done = 0
+    for name, drain in sorted(_DRAINS.items()):
+        try:
+            done += drain()
+        except DatabaseError:
+            raise
+        except Exception:
+            logger.exception("Draining %s failed", name)
+    return done
+
+
 # Task results a dead worker left "running" --------------------------------------------
 
 

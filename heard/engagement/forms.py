@@ -127,3 +127,24 @@ class TransitionForm(forms.Form):
     target = forms.ChoiceField(choices=Activity.Status.choices)
     # Closing before the published closing time: why (published as a notice).
     reason = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+
+
+class ResponseEraseForm(NHSFormMixin, forms.Form):
+    reference = forms.CharField(
+        label="Response reference",
+        help_text="The reference on the person's receipt, for example HYS-4K2M-9QXT.",
+        max_length=40,
+        error_messages={"required": "Enter the reference of the response to erase"},
+    )
+    reason = forms.CharField(
+        label="Why are you erasing it?",
+        help_text="Name the request: who asked, how and when (for example: "
+        "\u201cemailed request from the respondent on 3 December 2026, our ref DP-1182\u201d).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        error_messages={"required": "Enter why you are erasing the response"},
+    )
+    dpo_agreed = forms.BooleanField(
+        label="The data protection officer agreed to erase a response to a formal consultation",
+        required=False,
+    )

@@ -23,3 +23,7 @@ rules.add_perm("engagement.view_responses_unredacted", is_administrator | is_eng
 # Closing a formal consultation before its published closing time cuts short the time
 # people were promised (Gunning: adequate time): a programme lead or an administrator.
 rules.add_perm("engagement.close_formal_consultation_early", is_administrator | is_programme_lead)
+
+# Erasing a respondent's words on their request (UK GDPR Art. 17) removes evidence from
+# the record: administrators only, with a reason (heard.engagement.services_erasure).
+rules.add_perm("engagement.erase_responses", is_administrator)

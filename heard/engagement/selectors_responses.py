@@ -13,7 +13,6 @@ from django.db.models import Count, QuerySet
 from django.db.models.expressions import Col
 from django.utils import timezone
 
-from heard.core.db.prepared import prepared_cursor
 from heard.engagement import domain, questionnaire
 from heard.engagement.models import (
     Activity,
@@ -104,7 +103,7 @@ def questionnaire_for_slug(slug: str) -> Questionnaire | None:
     if prepared is None:
         prepared = _prepared[db] = _questionnaire_sql(db)
     sql, converters = prepared
-    with prepared_cursor(db) as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [slug, domain.Status.DRAFT.value])
         row = cursor.fetchone()
     if row is None:

@@ -21,6 +21,8 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.actors import require
+from heard.core.substance import reason_problems
 from heard.engagement.models import Answer, Response, ResponseEquality
 from heard.engagement.questionnaire import FREE_TEXT_KINDS, POSTCODE
 
@@ -32,19 +34,66 @@ class ResponseNotFound(LookupError):
     """No response has that reference."""
 
 
-def response_erase(*, reference: str, actor: Any = None) -> dict[str, int]:
+class ErasureRefused(ValueError):
+    """The erasure cannot be made as asked; the message says what is needed."""
+
+
+ERASE = "engagement.erase_responses"
+
+
+def response_for_erasure(reference: str) -> Response | None:
+    return (
+        Response.objects.select_related("activity")
+        .filter(reference=reference.strip().upper())
+        .first()
+    )
+
+
+def is_formal_consultation(response: Response) -> bool:
+    activity = response.activity
+    return activity is not None and activity.kind == "formal_consultation"
+
+
+def response_erase(
+    *,
+    reference: str,
+    actor: Any = None,
+    reason: str = "",
+    dpo_agreed: bool = False,
+) -> dict[str, int]:
     """Erase the personal words of the response with ``reference``. Running it twice
     changes nothing more. Returns what was erased: {"answers": n, "blanked": n,
-    "equality": n}. Raises ResponseNotFound."""
+    "equality": n}. Raises ResponseNotFound.
+
+    A member of staff (``actor``) needs the permission, a reason that names the request
+    (placeholders refused) and, for a response to a formal consultation, the data
+    protection officer's agreement (UK GDPR Art. 17(3): the record of a consultation may
+    have to be kept); ErasureRefused says which. With no actor it is the server's
+    operator (``manage.py response_erase``)."""
+    if actor is not None:
+        require(actor, ERASE, to="erase the words of a response")
+        problems = reason_problems(reason, what="for the erasure (the request, who made it, when)")
+        if problems:
+            raise ErasureRefused(" ".join(problems))
     reference = reference.strip().upper()
     with transaction.atomic():
         response = Response.objects.select_for_update().filter(reference=reference).first()
         if response is None:
             raise ResponseNotFound(f"No response has the reference {reference}.")
+        if actor is not None and is_formal_consultation(response) and not dpo_agreed:
+            raise ErasureRefused(
+                "This response is to a formal consultation: confirm that the data protection "
+                "officer agreed to the erasure (the consultation's record may have to be kept)."
+            )
         deleted, blanked = _erase_words(response)
         equality, _ = ResponseEquality.objects.filter(response=response).delete()
         result = {"answers": deleted, "blanked": blanked, "equality": equality}
-        audit_record(action=Action.RESPONSE_ERASED, actor=actor, subject=response, after=result)
+        audit_record(
+            action=Action.RESPONSE_ERASED,
+            actor=actor,
+            subject=response,
+            after={**result, "reason": reason.strip(), "dpo_agreed": dpo_agreed},
+        )
     return result
 
 

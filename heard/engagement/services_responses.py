@@ -12,7 +12,6 @@ confirmation again instead of storing another. Imported rows carry an import key
 row's source reference, or a digest of its cells) that is unique per questionnaire.
 """
 
-import functools
 import hashlib
 import json
 import logging
@@ -25,21 +24,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import (
-    DEFAULT_DB_ALIAS,
-    DatabaseError,
-    IntegrityError,
-    connection,
-    connections,
-    transaction,
-)
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import AuditEntry, audit_record, audit_record_many
 from heard.core import ratelimit
-from heard.core.db.prepared import prepared_cursor
-from heard.core.group_commit import GroupCommitter
 from heard.core.mail import mail_send_on_commit
 from heard.core.request_context import current_request_id
 from heard.engagement import hooks, questionnaire, selectors_responses
@@ -247,110 +237,14 @@ def _build(
     return response, answers, equality
 
 
-# The two inserts of every response, as Django's ``save(force_insert=True)`` and
-# ``bulk_create`` would send them, with the statement text made once per field list
-# instead of compiled by the ORM each time (≈ 1 ms of CPU per response). Neither model has
-# save() overridden or save signals (a test checks), so nothing is skipped.
-_insert_sql: dict[tuple[str, str, int], str] = {}
-
-
-@functools.cache
-def _insert_fields(model: Any) -> list[Any]:
-    return [f for f in model._meta.local_concrete_fields if not f.primary_key]
-
-
-def _insert_statement(model: Any, rows: int, returning: bool, db: Any = None) -> str:
-    db = db or connections[DEFAULT_DB_ALIAS]
-    key = (db.vendor, model._meta.label, rows if not returning else -rows)
-    sql = _insert_sql.get(key)
-    if sql is None:
-        qn = db.ops.quote_name
-        fields = _insert_fields(model)
-        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-        sql = (
-            f"INSERT INTO {qn(model._meta.db_table)} "  # noqa: S608 – fixed quoted names only
-            f"({', '.join(qn(f.column) for f in fields)}) VALUES {', '.join([row] * rows)}"
-        )
-        if returning:
-            sql += f" RETURNING {qn(model._meta.pk.column)}"
-        _insert_sql[key] = sql
-    return sql
-
-
-def _insert_values(obj: Any, fields: list[Any], db: Any) -> list[Any]:
-    # ``db`` is the thread's own connection wrapper, not the ``connection`` proxy, which
-    # would look the wrapper up again for every field.
-    return [f.get_db_prep_save(f.pre_save(obj, True), connection=db) for f in fields]
-
-
-def _insert_responses(
-    responses: list[Response], answers_of: dict[uuid.UUID, list[Answer]]
-) -> set[uuid.UUID]:
-    """Insert online responses, each with its own submission token, then the answers of
-    those that were new, in multi-row statements; the tokens of those inserted.
-
-    A token already stored inserts nothing (``ON CONFLICT DO NOTHING``). New keys are
-    matched to the responses by their unique tokens, not by the order of the rows."""
-    db = connections[DEFAULT_DB_ALIAS]
-    fields = _insert_fields(Response)
-    qn = db.ops.quote_name
-    by_token = {r.submission_token: r for r in responses}
-    inserted: set[uuid.UUID] = set()
-    with prepared_cursor(db) as cursor:
-        for start in range(0, len(responses), _ROWS_PER_INSERT):
-            chunk = responses[start : start + _ROWS_PER_INSERT]
-            params: list[Any] = []
-            for response in chunk:
-                params.extend(_insert_values(response, fields, db))
-            sql = _insert_statement(Response, len(chunk), returning=False, db=db)
-            token = qn("submission_token")
-            cursor.execute(
-                f"{sql} ON CONFLICT ({token}) DO NOTHING RETURNING {qn('id')}, {token}", params
-            )
-            for pk, value in cursor.fetchall():
-                key = value if isinstance(value, uuid.UUID) else uuid.UUID(value)
-                response = by_token[key]
-                response.pk = pk
-                _saved(response, db)
-                inserted.add(key)
-        _insert_answers(cursor, db, [a for key in inserted for a in answers_of.get(key, [])])
-    return inserted
-
-
-def _saved(obj: Any, db: Any) -> None:
-    """Mark an instance inserted by these statements as saved, as ``save`` would."""
-    obj._state.adding = False
-    obj._state.db = db.alias
-
-
-def _insert_answers(cursor: Any, db: Any, answers: list[Answer]) -> None:
-    """Insert answers whose responses are already stored, in multi-row statements."""
-    fields = _insert_fields(Answer)
-    for start in range(0, len(answers), _ROWS_PER_INSERT):
-        chunk = answers[start : start + _ROWS_PER_INSERT]
-        params: list[Any] = []
-        for answer in chunk:
-            answer.response_id = answer.response.pk
-            params.extend(_insert_values(answer, fields, db))
-        cursor.execute(_insert_statement(Answer, len(chunk), returning=False, db=db), params)
-        for answer in chunk:
-            _saved(answer, db)
-
-
-_ROWS_PER_INSERT = 200
-
-
 def _insert_response(response: Response, answers: list[Answer]) -> None:
-    """Insert the response (its new pk set on it) and then its answers, in two statements."""
-    db = connections[DEFAULT_DB_ALIAS]
-    with prepared_cursor(db) as cursor:
-        cursor.execute(
-            _insert_statement(Response, 1, returning=True, db=db),
-            _insert_values(response, _insert_fields(Response), db),
-        )
-        response.pk = cursor.fetchone()[0]
-        _saved(response, db)
-        _insert_answers(cursor, db, answers)
+    """Insert the response (its new pk set on it) and then its answers; call inside a
+    transaction. Plain Django: one insert for the response, one multi-row insert of its
+    answers."""
+    response.save(force_insert=True)
+    for answer in answers:
+        answer.response = response  # sets the id now that the response has one
+    Answer.objects.bulk_create(answers)
 
 
 def response_submit(
@@ -405,25 +299,45 @@ def response_submit(
         draft_token=draft_token,
         request_id=current_request_id(),
     )
-    if _group_commit_applies():
-        response, created = _committer.submit(pending)
-    else:
-        response, created = _submit_one(pending)
-    if created and tell_outcome and receipt_email and q.activity is not None:
+    response, created = _submit_one(pending)
+    if created:
+        # The response is stored: from here on nothing may turn the person's answer into
+        # an error page. Each step after the commit fails on its own, logged.
+        _after_stored(
+            q=q, response=response, receipt_email=receipt_email, tell_outcome=tell_outcome
+        )
+    return response, created
+
+
+def _after_stored(
+    *, q: Questionnaire, response: Response, receipt_email: str, tell_outcome: bool
+) -> None:
+    """The receipt and the outcome request of a stored response; a failure is logged and
+    the person is still told their response was received (it was)."""
+    if tell_outcome and receipt_email and q.activity is not None:
         # Kept apart from the response, only until "you said, we did" is emailed.
         from heard.engagement.services_outcome_mail import outcome_request_record
 
-        outcome_request_record(activity=q.activity, email=receipt_email)
-    if created and receipt_email and _receipt_mail_allowed(receipt_email):
-        # Sent once the response is committed (at once when it already is). The address
-        # is anyone's: a few receipts an hour per recipient, so nobody's inbox can be
-        # filled through us (the response itself is stored either way).
-        mail_send_on_commit(
-            to=[receipt_email],
-            template="engagement/email/receipt",
-            context={"reference": response.reference, "title": _title(q)},
-        )
-    return response, created
+        try:
+            with transaction.atomic():
+                outcome_request_record(activity=q.activity, email=receipt_email)
+        except Exception:
+            logger.exception("Response %s stored; its outcome request was not", response.pk)
+    if not receipt_email:
+        return
+    try:
+        with transaction.atomic():
+            allowed = _receipt_mail_allowed(receipt_email)
+        if allowed:
+            # The address is anyone's: a few receipts an hour per recipient, so nobody's
+            # inbox can be filled through us (the response itself is stored either way).
+            mail_send_on_commit(
+                to=[receipt_email],
+                template="engagement/email/receipt",
+                context={"reference": response.reference, "title": _title(q)},
+            )
+    except Exception:
+        logger.exception("Response %s stored; its receipt was not sent", response.pk)
 
 
 @dataclass(frozen=True)
@@ -464,105 +378,63 @@ class _Pending:
         )
 
 
+class ResponseNotStored(ResponseRefused):
+    """The database did not take the response (busy past its time limit, or gone): the
+    person is asked to send the same form again, which is safe (the token)."""
+
+
+NOT_STORED_MESSAGE = (
+    "We could not store your response just now because the service is busy. Nothing "
+    "has been sent twice: select ‘Send my response’ again in a moment."
+)
+
+
 def _submit_one(item: _Pending) -> tuple[Response, bool]:
-    """Store one online response in its own transaction (or find the first send)."""
+    """Store one online response in its own transaction (or find the first send).
+
+    Plain Django: one transaction per response (ADR 11), so one response's failure can
+    never touch another's. IntegrityError on the unique token means the form was sent
+    before (double click, back button, retry): the first response answers it. Any other
+    database error (a lock or statement timeout, a lost connection – every wait is
+    bounded) raises ResponseNotStored, unless the response turns out to be stored after
+    all (the connection broke after the commit): then it is answered as stored.
+    """
     try:
         with transaction.atomic():
             response = _insert_built(item.build())
             if item.draft_token:
                 ResponseDraft.objects.filter(token=item.draft_token).delete()
-            audit_record_many([item.audit_entry(response)])
-            # The busy public path: apps above may finish their part after the commit.
+            # The busy public path: apps above queue their part (ADR 7, ADR 11).
             hooks.response_submitted(response, defer=True)
+            # Last, just before the commit: the audit chain's head is locked until then,
+            # and every response's transaction waits its turn for it.
+            audit_record_many([item.audit_entry(response)])
     except IntegrityError:
-        # The same form sent again (double click, back button, retry): the first one won.
-        # The unique token is the check, so the usual path costs no extra query.
-        existing = Response.objects.filter(submission_token=item.token).first()
+        existing = _stored_with_token(item.token)
         if existing is None:
             raise
+        return existing, False
+    except DatabaseError as exc:
+        logger.warning("Storing a response failed: %s", exc)
+        existing = _stored_with_token(item.token)
+        if existing is None:
+            raise ResponseNotStored(NOT_STORED_MESSAGE) from exc
         return existing, False
     return response, True
 
 
-# --- group commit: the public path's responses stored together ---------------------------
-#
-# Each server process has one writer thread (heard.core.group_commit). A request thread
-# hands over its validated response and waits until the transaction holding it has
-# committed; the writer stores whatever has queued up meanwhile with one insert of the
-# responses (ON CONFLICT on the token), one of their answers, one append to the audit
-# chain and one commit. A token already stored (a form sent again, here or to another
-# server process) is answered with the first response. If the batch cannot be stored
-# together (say the database refuses a row), each response is stored on its own,
-# exactly as without group commit.
-
-
-def _group_commit_applies() -> bool:
-    return bool(getattr(settings, "HEARD_RESPONSE_GROUP_COMMIT", False)) and not (
-        connection.in_atomic_block
-    )
-
-
-def _submit_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool] | BaseException]:
+def _stored_with_token(token: uuid.UUID) -> Response | None:
+    """The response stored with this token, or None; None too if the database cannot be
+    asked (a broken connection is closed first, so the question goes on a new one)."""
+    if connection.in_atomic_block:
+        return Response.objects.filter(submission_token=token).first()
     try:
-        with transaction.atomic():
-            return list(_store_batch(items))
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
+        return Response.objects.filter(submission_token=token).first()
     except DatabaseError:
-        logger.info("Storing %d responses together failed; storing them one by one", len(items))
-    outcomes: list[tuple[Response, bool] | BaseException] = []
-    for item in items:
-        try:
-            outcomes.append(_submit_one(item))
-        except Exception as exc:  # handed to that item's request
-            outcomes.append(exc)
-    return outcomes
-
-
-def _store_batch(items: Sequence[_Pending]) -> list[tuple[Response, bool]]:
-    """Inside a transaction: store the batch's new responses; find the repeated ones.
-
-    The responses are inserted with ``ON CONFLICT (submission_token) DO NOTHING``: a
-    token already stored (a form sent again) inserts nothing and is then answered with
-    the first response, read back by its token. No lookup before the insert."""
-    firsts: dict[uuid.UUID, int] = {}
-    built: dict[uuid.UUID, tuple[Response, list[Answer], ResponseEquality | None]] = {}
-    for n, item in enumerate(items):
-        if item.token not in firsts:
-            firsts[item.token] = n
-            built[item.token] = item.build()
-    answers_of = {token: answers for token, (_, answers, _) in built.items()}
-    inserted = _insert_responses([r for r, _, _ in built.values()], answers_of)
-    repeated = [token for token in built if token not in inserted]
-    earlier = (
-        {r.submission_token: r for r in Response.objects.filter(submission_token__in=repeated)}
-        if repeated
-        else {}
-    )
-    if inserted:
-        fresh = [(firsts[token], built[token]) for token in built if token in inserted]
-        equality = [e for _, (_, _, e) in fresh if e is not None]
-        if equality:
-            ResponseEquality.objects.bulk_create(equality)
-        drafts = [items[n].draft_token for n, _ in fresh if items[n].draft_token]
-        if drafts:
-            ResponseDraft.objects.filter(token__in=drafts).delete()
-        audit_record_many([items[n].audit_entry(r) for n, (r, _, _) in fresh])
-        for _, (response, _, _) in fresh:
-            hooks.response_submitted(response, defer=True)
-    outcomes: list[tuple[Response, bool]] = []
-    for n, item in enumerate(items):
-        if item.token in inserted:
-            # the first of the batch with this token stored it; a second is a resend
-            outcomes.append((built[item.token][0], firsts[item.token] == n))
-        else:
-            outcomes.append((earlier[item.token], False))
-    return outcomes
-
-
-_committer: GroupCommitter[_Pending, tuple[Response, bool]] = GroupCommitter(
-    "responses",
-    _submit_batch,
-    linger=lambda: float(getattr(settings, "HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS", 0)) / 1000,
-)
+        logger.warning("Could not look up a response by its token after a failure")
+        return None
 
 
 def _title(q: Questionnaire) -> str:

@@ -20,5 +20,6 @@ urlpatterns = [
         views_formats.format_request_close,
         name="format_request_close",
     ),
+    path("responses/erase/", views.response_erase, name="response_erase"),
     path("", include(respond_patterns)),  # questionnaires and responses
 ]

@@ -401,6 +401,19 @@ def _send(
     except services.ResponseInvalid as exc:
         page = questionnaire.first_error_page(view.specs, exc.errors)
         return _page(request, q, view, state, page, window=window, errors=exc.errors)
+    except services.ResponseNotStored as exc:
+        # Not stored (the database was busy past its time limit): the same page, to
+        # send again with the same token, so it can never be stored twice.
+        return _page(
+            request,
+            q,
+            view,
+            state,
+            view.page_count,
+            window=window,
+            send_errors=[{"href": "", "text": exc.message}],
+            status=503,
+        )
     return redirect("engagement_public:received", signed=services.receipt_sign(response.reference))
 
 

@@ -179,3 +179,40 @@ def activity_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "Write the feedback before saving it.")
     return redirect("engagement:detail", pk=pk)
+
+
+@permission_required("engagement.erase_responses")
+def response_erase(request: HttpRequest) -> HttpResponse:
+    """Erase one response's words on the respondent's request (administrators)."""
+    from heard.engagement import services_erasure
+    from heard.engagement.forms import ResponseEraseForm
+
+    form = ResponseEraseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services_erasure.response_erase(
+                reference=data["reference"],
+                actor=request.user,
+                reason=data["reason"],
+                dpo_agreed=data["dpo_agreed"],
+            )
+        except services_erasure.ResponseNotFound as exc:
+            form.add_error("reference", str(exc))
+        except services_erasure.ErasureRefused as exc:
+            field = "dpo_agreed" if "data protection officer" in str(exc) else "reason"
+            form.add_error(field, str(exc))
+        else:
+            messages.success(
+                request,
+                f"The words of response {data['reference'].strip().upper()} are erased: "
+                f"{result['answers']} answers deleted, {result['blanked']} blanked, "
+                f"{result['equality']} \u201cabout you\u201d record(s) deleted.",
+            )
+            return redirect("engagement:response_erase")
+    return render(
+        request,
+        "engagement/staff/response_erase.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )

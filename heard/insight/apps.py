@@ -19,8 +19,23 @@ class InsightConfig(AppConfig):
         post_delete.connect(receivers.insight_deleted, sender=Insight)
         hooks.on_responses_bulk_created(receivers.responses_bulk_created)
 
-        from heard.core.jobs import register_cleaner, register_sweeper
+        from django.conf import settings
+
+        from heard.core.jobs import (
+            register_cleaner,
+            register_drain,
+            register_periodic,
+            register_sweeper,
+        )
         from heard.insight.services import insight_import_sweep, insight_imports_cleanup
 
         register_sweeper("insight imports", insight_import_sweep)
+        # The owed queue of online responses, drained by heard_worker (ADR 11).
+        register_drain("insights owed", receivers.insights_drain)
+        # What a task lost with a killed worker owed: made by heard_clock every few minutes.
+        register_periodic(
+            "insight catch-up",
+            lambda: float(getattr(settings, "HEARD_INSIGHT_CATCH_UP_MINUTES", 5)),
+            receivers.insights_catch_up,
+        )
         register_cleaner("insight imports", lambda days: insight_imports_cleanup(keep_days=days))

@@ -158,3 +158,21 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class InsightOwed(models.Model):
+    """The queue of online responses whose insights are still to be made (ADR 11).
+
+    A row is written in the transaction that stores the response (so it exists exactly
+    when the response does) and deleted by the task worker once the insights are made,
+    in batches; a worker killed mid-batch leaves its rows, and the next pass makes them
+    (making insights is idempotent). The one queue between a response and its insights.
+    """
+
+    response = models.OneToOneField(
+        "engagement.Response", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"insights owed for response {self.response_id}"

@@ -4,33 +4,32 @@ Two ways in (ADR 7):
 
 * ``response_submitted`` – staff data entry, imports, tests: runs inside the
   transaction that stores the response, so the insight commits or rolls back with it.
-* ``response_submitted_later`` – the public online path: writes nothing in the storing
-  transaction. After the commit the response's id joins a small per-process queue, and
-  a background task (``tasks.insights_for_responses``) turns a batch of responses into
-  insights at once. The stored answers are the durable record of what is owed: a
-  free-text answer without an insight is found and turned into one by
-  ``insights_catch_up`` (the ``insight_catch_up`` command), so a crash between the
-  commit and the task loses nothing. With the immediate task backend (tests, a laptop
+* ``response_submitted_later`` – the public online path: in the storing transaction it
+  only adds the response to the owed queue (``InsightOwed``), which commits with the
+  response; the task worker (``heard_worker``) drains the queue in batches
+  (``insights_drain``), redacting, scoring and storing the insights (ADR 11). A worker
+  killed mid-batch leaves its rows for the next pass. The stored answers remain the
+  last safety net: a free-text answer without an insight is found and turned into one
+  by ``insights_catch_up`` (the ``insight_catch_up`` command, run by ``heard_clock``
+  every few minutes). With the immediate task backend (tests, a laptop
   without a worker) the task runs at once, just after the commit.
 
 Engagement's responses are read by duck typing where they are handed over, and through
 engagement's models for the batch and catch-up queries (this app sits above engagement).
 """
 
-import atexit
 import logging
-import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from heard.engagement.models import Answer, Response
 from heard.engagement.questionnaire import FREE_TEXT_KINDS, POSTCODE
-from heard.insight.models import Channel, Insight, Source
+from heard.insight.models import Channel, Insight, InsightOwed, Source
 from heard.insight.search import backend
 from heard.insight.services import InsightDraft, insights_create
 from heard.people.postcodes import locality_for
@@ -193,21 +192,38 @@ def insights_catch_up(*, batch: int = 500) -> int:
     return made
 
 
-_queue: list[int] = []
-_queue_lock = threading.Lock()
-_timer: threading.Timer | None = None
-
-
 def _batch_size() -> int:
     return int(getattr(settings, "HEARD_INSIGHT_BATCH", 100))
 
 
-def _delay() -> float:
-    return float(getattr(settings, "HEARD_INSIGHT_DELAY_SECONDS", 1.0))
+def insights_for_queued(response_ids: Iterable[int]) -> int:
+    """The task queued before ADR 11's owed queue (kept so tasks already queued run)."""
+    return insights_for_responses(response_ids)
+
+
+def insights_drain(*, limit: int | None = None) -> int:
+    """Make the insights of the oldest responses in the owed queue (up to
+    ``HEARD_INSIGHT_BATCH``) and take them off it; the number of responses done.
+
+    Run over and over by the task worker (``heard_worker``). No lock is held while the
+    texts are redacted and scored: the rows are read, the insights made (idempotent: an
+    answer that has one is skipped) and then the rows deleted, so a worker killed in
+    between leaves the rows and the next pass makes what is missing.
+    """
+    ids = list(
+        InsightOwed.objects.order_by("queued_at", "pk").values_list("pk", flat=True)[
+            : limit or _batch_size()
+        ]
+    )
+    if not ids:
+        return 0
+    insights_for_responses(ids)
+    InsightOwed.objects.filter(pk__in=ids).delete()
+    return len(ids)
 
 
 def _runs_at_once() -> bool:
-    """True with the immediate task backend, which runs a task as it is queued."""
+    """True with the immediate task backend (tests, a laptop without a worker)."""
     from django_tasks.backends.immediate import ImmediateBackend
 
     from heard.insight.tasks import insights_for_responses as task
@@ -215,68 +231,29 @@ def _runs_at_once() -> bool:
     return isinstance(task.get_backend(), ImmediateBackend)
 
 
-def _enqueue(ids: list[int]) -> None:
-    from heard.insight.tasks import insights_for_responses as task
-
+def _make_now(response_id: int) -> None:
     try:
-        task.enqueue(ids)
+        insights_for_responses([response_id])
+        InsightOwed.objects.filter(pk=response_id).delete()
     except Exception:
-        # The answers are stored; insights_catch_up will make these insights.
-        logger.exception("Could not queue insights for %d responses", len(ids))
-
-
-def _flush() -> None:
-    """Queue what is waiting (the timer, and at exit)."""
-    global _timer
-    with _queue_lock:
-        ids = list(_queue)
-        _queue.clear()
-        _timer = None
-    if ids:
-        _enqueue(ids)
-
-
-def _flush_from_timer() -> None:
-    try:
-        _flush()
-    finally:
-        connection.close()  # the timer thread's own connection
-
-
-atexit.register(_flush)
-
-
-def queue_response(response_id: int) -> None:
-    """After a response commits: make its insights soon, with others in one batch.
-
-    A batch is queued when it is full, or ``HEARD_INSIGHT_DELAY_SECONDS`` after its first
-    response, whichever is sooner. With the immediate task backend it runs at once.
-    """
-    global _timer
-    if _runs_at_once():
-        _enqueue([response_id])
-        return
-    due: list[int] = []
-    with _queue_lock:
-        _queue.append(response_id)
-        if len(_queue) >= _batch_size():
-            due = list(_queue)
-            _queue.clear()
-            if _timer is not None:
-                _timer.cancel()
-                _timer = None
-        elif _timer is None:
-            _timer = threading.Timer(_delay(), _flush_from_timer)
-            _timer.daemon = True
-            _timer.start()
-    if due:
-        _enqueue(due)
+        # The row stays in the owed queue; the next drain or catch-up makes them.
+        logger.exception("Could not make the insights of response %s", response_id)
 
 
 def response_submitted_later(response: Any) -> None:
-    """The deferred variant of ``response_submitted`` (the public online path)."""
-    response_id = response.pk
-    transaction.on_commit(lambda: queue_response(response_id))
+    """The deferred variant of ``response_submitted`` (the public online path).
+
+    Inside the storing transaction: one row in the owed queue, which commits or rolls
+    back with the response, so there is no moment when a stored response is owed
+    insights that nothing will make (ADR 11). The task worker drains the queue in
+    batches. With the immediate task backend (tests, a laptop without a worker) the
+    insights are made just after the commit instead, never inside the storing
+    transaction.
+    """
+    InsightOwed.objects.create(response_id=response.pk)
+    if _runs_at_once():
+        response_id = response.pk
+        transaction.on_commit(lambda: _make_now(response_id), robust=True)
 
 
 def insight_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:

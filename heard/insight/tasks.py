@@ -21,8 +21,8 @@ def remove_insight_import(batch_id: int, attempt: int | None = None) -> None:
 
 @task()
 def insights_for_responses(response_ids: list[int]) -> int:
-    """Make the insights for a batch of online responses (queued after they commit)."""
-    from heard.insight.receivers import insights_for_responses as make
+    """Make the insights of online responses (tasks queued before ADR 11's owed queue)."""
+    from heard.insight.receivers import insights_for_queued as make
 
     return make(response_ids)
 

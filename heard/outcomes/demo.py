@@ -128,6 +128,10 @@ def _miu() -> None:
             lead=lead,
             topics=list(Topic.objects.filter(slug="urgent-and-emergency-care")),
         )
+        # Logged eight months before the consultation (as _miu_lifecycle_dates has it):
+        # the assurance checkpoints and notices below are dated after it.
+        Proposal.objects.filter(pk=proposal.pk).update(created_at=opens - timedelta(weeks=32))
+        proposal.refresh_from_db()
         proposals.proposal_transition(
             proposal=proposal, target="early_engagement", actor=lead, note="Plans shared early."
         )
@@ -236,8 +240,10 @@ def _miu() -> None:
             proposal=proposal,
             title="Equality impact assessment: Eastbrook minor injuries unit",
             file=ContentFile(
-                b"%PDF-1.4\n% Demo EqIA: older people and people without a car are most "
-                b"affected; mitigations: shuttle bus, patient transport.\n",
+                _one_page_pdf(
+                    "Demo EqIA: older people and people without a car are most affected; "
+                    "mitigations: shuttle bus, patient transport."
+                ),
                 name="eastbrook-miu-eqia.pdf",
             ),
         )
@@ -323,8 +329,8 @@ def _miu() -> None:
             proposed_decision_on=timezone.localdate(),
             joint_committee_name="",
         )
-        assessment.eqia_review(
-            actor=lead,
+        assessment.eqia_review(  # by those deciding: the duty is not delegated
+            actor=board,
             proposal=proposal,
             notes=(
                 "Reviewed against the consultation: older people and people without a car "
@@ -410,6 +416,21 @@ def _miu() -> None:
             item = services.feedback_publication_submit(activity=activity, actor=officer)
             services.publication_approve(publication=item, actor=admin)
         _miu_lifecycle_dates(proposal, opens, closes)
+
+
+def _one_page_pdf(text: str) -> bytes:
+    """A PDF of one page with ``text`` on it (an EqIA must be a document with a page)."""
+    line = text.replace("\\", "").replace("(", "").replace(")", "").encode("latin-1", "replace")
+    stream = b"BT /F1 11 Tf 56 780 Td (" + line + b") Tj ET"
+    return (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+        b"4 0 obj<</Length " + str(len(stream)).encode() + b">>stream\n" + stream + b"\n"
+        b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+        b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+    )
 
 
 def _miu_lifecycle_dates(proposal: Proposal, opens: datetime, closes: datetime) -> None:

@@ -618,3 +618,17 @@ def open_proposals_for_dashboard() -> int:
     return Proposal.objects.exclude(
         Q(status=domain.Status.EVALUATION) | Q(status=domain.Status.DECIDED)
     ).count()
+
+
+def stage_changes(proposal: Proposal) -> dict[str, Any]:
+    """What the stage table allows at the proposal's effective stage, and what it does
+    not, in the words of the member of staff (the proposal's page)."""
+    from heard.proposals import guard, stages
+
+    stage = guard.effective_stage(proposal)
+    allowed = stages.allowed_at(stage)
+    return {
+        "stage": domain.STATUS_LABELS[stage],
+        "allowed": [stages.CHANGE_LABELS[c] for c in allowed],
+        "not_allowed": [stages.CHANGE_LABELS[c] for c in stages.Change if c not in allowed],
+    }

@@ -121,6 +121,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "transition_form": TransitionForm(),
         "recent": selectors.timeline(proposal)[-5:],
         "know": selectors.what_we_know_summary(proposal),
+        "stage_changes": selectors.stage_changes(proposal),
     }
 
 

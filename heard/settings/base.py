@@ -144,18 +144,22 @@ TEMPLATES = [
 
 # SQLite (WAL, immediate transactions) by default; DATABASE_URL switches to PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Every wait on the database is bounded (ADR 11): a write waiting for a lock gives up after
+# DATABASE_LOCK_TIMEOUT_SECONDS, and on PostgreSQL any statement after
+# DATABASE_STATEMENT_TIMEOUT_SECONDS (0 turns that one off, e.g. for a long migration) and
+# a transaction left idle after a minute. A person whose response was refused this way is
+# asked to send it again (safe: the submission token), never told it failed once stored.
+DATABASE_LOCK_TIMEOUT_SECONDS = env.float("DATABASE_LOCK_TIMEOUT_SECONDS", default=5)
+DATABASE_STATEMENT_TIMEOUT_SECONDS = env.float("DATABASE_STATEMENT_TIMEOUT_SECONDS", default=30)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's SQLite backend, with writers from every process queued on a file lock
-    # instead of SQLite's sleeping busy handler (heard/core/db/sqlite3; ADR 8).
-    DATABASES["default"]["ENGINE"] = "heard.core.db.sqlite3"
     DATABASES["default"]["OPTIONS"] = {
-        # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue instead of
-        # failing mid-transaction, and the audit chain is appended strictly in order.
+        # Django's own: IMMEDIATE takes the write lock at BEGIN, so concurrent writers
+        # queue (SQLite's busy handler, up to ``timeout`` seconds) instead of failing
+        # mid-transaction, and the audit chain is appended strictly in order.
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": DATABASE_LOCK_TIMEOUT_SECONDS,
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
-            "PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         ),
     }
 else:
@@ -166,15 +170,14 @@ else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool(
         "DATABASE_CONN_HEALTH_CHECKS", default=False
     )
-# The few fixed statements of the busy public path run as prepared statements on
-# PostgreSQL (heard.core.db.prepared), planned once per connection. Django's own queries
-# are never prepared (client-side binding), so nothing else changes. Turn off behind a
-# pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
-HEARD_PREPARED_STATEMENTS = env.bool("HEARD_PREPARED_STATEMENTS", default=True)
-if DATABASES["default"]["ENGINE"] != "heard.core.db.sqlite3" and HEARD_PREPARED_STATEMENTS:
     _pg_options = DATABASES["default"].setdefault("OPTIONS", {})
-    _pg_options.setdefault("prepare_threshold", 5)  # Django's default, None, disables them
-    _pg_options.setdefault("options", "-c plan_cache_mode=force_generic_plan")
+    _pg_options.setdefault("connect_timeout", max(1, round(DATABASE_LOCK_TIMEOUT_SECONDS)))
+    _pg_options.setdefault(
+        "options",
+        f"-c lock_timeout={round(DATABASE_LOCK_TIMEOUT_SECONDS * 1000)}"
+        f" -c statement_timeout={round(DATABASE_STATEMENT_TIMEOUT_SECONDS * 1000)}"
+        " -c idle_in_transaction_session_timeout=60000",
+    )
 # Keep connections between requests (opening one per request – and, on SQLite, setting
 # up its pragmas and functions – cost more CPU than the busiest view; ADR 7's benchmark).
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
@@ -371,14 +374,9 @@ HEARD_RESPONSE_WORDS_KEEP_DAYS = env.int("HEARD_RESPONSE_WORDS_KEEP_DAYS", defau
 # Spam control on public responses: minimum seconds to complete, responses per address per hour.
 HEARD_RESPONSE_MIN_SECONDS = env.float("HEARD_RESPONSE_MIN_SECONDS", default=4.0)
 HEARD_RESPONSES_PER_ADDRESS_PER_HOUR = env.int("HEARD_RESPONSES_PER_ADDRESS_PER_HOUR", default=30)
-# Group commit (ADR 8): online responses arriving together are stored in one transaction
-# by one writer thread per server process; each person is answered after the commit.
-HEARD_RESPONSE_GROUP_COMMIT = env.bool("HEARD_RESPONSE_GROUP_COMMIT", default=True)
-# How long the writer waits after a response for others to join its batch (milliseconds):
-# larger batches for a little latency.
-HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS = env.float(
-    "HEARD_RESPONSE_GROUP_COMMIT_LINGER_MS", default=2
-)
+# heard_clock makes the insights still owed for stored answers (a task lost with a killed
+# worker) this often (ADR 11).
+HEARD_INSIGHT_CATCH_UP_MINUTES = env.float("HEARD_INSIGHT_CATCH_UP_MINUTES", default=5)
 # Service change (domain.md §5): a formal consultation cannot start until NHS England
 # assurance stage 2 is recorded as passed.
 HEARD_ASSURANCE_STAGE2_REQUIRED = env.bool("HEARD_ASSURANCE_STAGE2_REQUIRED", default=True)

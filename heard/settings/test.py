@@ -8,14 +8,6 @@ SECRET_KEY = "test-only-not-secret-heard-key-0123456789abcdefghijklmnop"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
-# The test database is SQLite in memory: no file, so no writer lock to take (the backend
-# has its own tests), and pytest-django's per-worker naming of in-memory databases
-# recognises only Django's own engine path.
-if DATABASES["default"]["ENGINE"] == "heard.core.db.sqlite3":  # noqa: F405
-    DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"  # noqa: F405
-# Tests run inside transactions a writer thread cannot see; the group-commit tests turn
-# it on themselves (transactional tests).
-HEARD_RESPONSE_GROUP_COMMIT = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -76,3 +76,35 @@ def test_staff_create_open_and_close_an_activity(visitor, make_staff):
     assert "[PHONE]" in main and "You sent this for approval" in main
     assert page.locator("main mark").count() == 1
     assert Activity.objects.get().status == "closed"
+
+
+def test_an_administrator_erases_a_response_s_words_on_request(visitor, make_staff):
+    """The erasure page, axe-checked empty, with its errors, and after the erasure."""
+    from heard.engagement.models import Answer, Question, Response
+    from heard.engagement.tests.test_respond import make_questionnaire
+    from tests.browser.test_pages import _sign_in
+
+    q = make_questionnaire()
+    version = q.current_version()
+    response = Response.objects.create(
+        activity=q.activity, questionnaire=q, version=version, reference="HYS-ERAS-E001"
+    )
+    question = Question.objects.get(version=version, key="experience")
+    Answer.objects.create(response=response, question=question, text="My words about Dr Patel")
+    _sign_in(visitor, make_staff(Role.ADMINISTRATOR))
+    visitor.visit(reverse("engagement:list"))
+    page = visitor.page
+    page.get_by_role("link", name="Erase a response's words on the respondent's request").click()
+    visitor.check()
+    page.get_by_label("Response reference").fill("hys-eras-e001")
+    page.get_by_label("Why are you erasing it?").fill("n/a")
+    page.get_by_role("button", name="Erase the response's words").click()
+    visitor.check()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    page.get_by_label("Why are you erasing it?").fill(
+        "Phoned request from the respondent on 3 December 2026, our ref DP-1190."
+    )
+    page.get_by_role("button", name="Erase the response's words").click()
+    visitor.check()
+    assert "The words of response HYS-ERAS-E001 are erased" in page.content()
+    assert not Answer.objects.filter(response=response, text__contains="Dr Patel").exists()

@@ -8,7 +8,7 @@ from heard.core.testing import ALL_STAFF, Access
 
 CHANGE = {Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.PROGRAMME_LEAD}
 OVERRIDE = {Role.ADMINISTRATOR, Role.DECISION_MAKER}
-REVIEW = {Role.ADMINISTRATOR, Role.DECISION_MAKER, Role.PROGRAMME_LEAD}
+REVIEW = {Role.ADMINISTRATOR, Role.DECISION_MAKER}  # not delegated (Brown principles)
 
 
 def _proposal() -> dict[str, Any]:

@@ -12,7 +12,23 @@ from heard.core.roles import Role
 from heard.proposals.models import Proposal
 from heard.proposals.services import proposal_create
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A PDF with one page (an EqIA or evidence file must have something in it).
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\nstartxref\n0\n%%EOF\n"
+)
+# What a hurried officer attaches: "%PDF-" and nothing else (no page).
+EMPTY_PDF = b"%PDF-1.4\n%%EOF\n"
+
+# Evidence for each of NHS England's four tests (a stage is passed only on all four).
+FOUR_TESTS = {
+    "engagement": "Twelve listening events and a survey with 900 responses.",
+    "patient_choice": "Patients keep the choice of the district hospital and NHS 111.",
+    "clinical_evidence": "Clinical senate review: co-location with X-ray is safer.",
+    "commissioner_support": "Supported by the ICB's primary care committee in March.",
+}
 
 
 def make_proposal(title: str = "Move the minor injuries unit") -> Proposal:
@@ -101,14 +117,40 @@ def attach_eqia(proposal: Proposal, actor: Any = None) -> Proposal:
     return proposal
 
 
-def pass_stage2(proposal: Proposal, actor: Any = None) -> Proposal:
-    from datetime import date
+def record_four_tests(proposal: Proposal, actor: Any = None) -> Proposal:
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
+    for test, evidence in FOUR_TESTS.items():
+        services.assurance_test_save(actor=actor, proposal=proposal, test=test, evidence=evidence)
+    return proposal
 
+
+def pass_stage1(proposal: Proposal, actor: Any = None) -> Proposal:
+    """Evidence on the four tests, then stage 1 passed today."""
+    from django.utils import timezone
+
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
+    record_four_tests(proposal, actor)
     services.checkpoint_record(
-        actor=actor or staff_member(Role.PROGRAMME_LEAD),
+        actor=actor,
+        proposal=proposal,
+        stage=Checkpoint.Stage.STRATEGIC_SENSE_CHECK,
+        outcome="passed",
+        held_on=timezone.localdate(),
+    )
+    return proposal
+
+
+def pass_stage2(proposal: Proposal, actor: Any = None) -> Proposal:
+    """Stage 1 then stage 2 passed today (with evidence on the four tests)."""
+    from django.utils import timezone
+
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
+    pass_stage1(proposal, actor)
+    services.checkpoint_record(
+        actor=actor,
         proposal=proposal,
         stage=Checkpoint.Stage.ASSURANCE_CHECKPOINT,
         outcome="passed",
-        held_on=date(2026, 3, 1),
+        held_on=timezone.localdate(),
     )
     return proposal

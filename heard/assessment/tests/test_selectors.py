@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors, services
@@ -67,7 +68,7 @@ def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, s
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         reason="Unsafe building",
-        notice_sent_on=date(2026, 1, 5),
+        notice_sent_on=timezone.localdate(),
         notice_to="HOSC chair",
         notice_text="Closing today",
     )

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.accounts.tests.service_roles import Case, params, roles, try_as
@@ -17,6 +18,7 @@ from heard.assessment.tests.helpers import (
     make_appraisal,
     make_proposal,
     make_significance,
+    record_four_tests,
 )
 from heard.core.roles import Role
 from heard.proposals.domain import Status
@@ -26,7 +28,9 @@ pytestmark = pytest.mark.django_db
 
 CHANGERS = roles(Role.ADMINISTRATOR, Role.ENGAGEMENT_OFFICER, Role.PROGRAMME_LEAD)
 OVERRIDERS = roles(Role.ADMINISTRATOR, Role.DECISION_MAKER)
-REVIEWERS = roles(Role.ADMINISTRATOR, Role.DECISION_MAKER, Role.PROGRAMME_LEAD)
+# The EqIA review cannot be delegated (Brown principles): those deciding, or an
+# administrator; not the programme lead whose team wrote it.
+REVIEWERS = roles(Role.ADMINISTRATOR, Role.DECISION_MAKER)
 
 
 def _lead() -> Any:
@@ -76,13 +80,23 @@ def _substantial() -> dict[str, Any]:
     return {"proposal": make_significance(make_proposal(), substantial=True)}
 
 
+def _evidenced() -> dict[str, Any]:
+    # A stage is passed only on evidence for each of the four tests.
+    return {"proposal": record_four_tests(_proposal()["proposal"])}
+
+
 def _with_eqia() -> dict[str, Any]:
     # Reviewed after people were involved (stages.ALLOWED).
     return {"proposal": put_at(attach_eqia(make_proposal()), Status.OTHER_INVOLVEMENT)}
 
 
 AREAS = {
-    area: {"impact": "minor", "who_affected": "Patients", "how_many": 10, "evidence": "Data"}
+    area: {
+        "impact": "minor",
+        "who_affected": "Patients",
+        "how_many": 10,
+        "evidence": "Activity data, 2025",
+    }
     for area in ("access", "wider_community", "patients", "service_delivery")
 }
 
@@ -167,7 +181,7 @@ CASES = [
             actor=actor,
             proposal=made["proposal"],
             reason="Fire safety",
-            notice_sent_on=date(2026, 4, 2),
+            notice_sent_on=timezone.localdate(),
             notice_to="Norfolk County Council HOSC chair",
             notice_text="We are closing the unit today because of a fire risk.",
         ),
@@ -177,7 +191,10 @@ CASES = [
         "reconfiguration_notice_record",
         CHANGERS,
         lambda actor, made: services.reconfiguration_notice_record(
-            actor=actor, proposal=made["proposal"], notified_on=date(2026, 4, 1), osc_view="Fine"
+            actor=actor,
+            proposal=made["proposal"],
+            notified_on=timezone.localdate(),
+            osc_view="The committee supports the change.",
         ),
         _substantial,
     ),
@@ -206,11 +223,11 @@ CASES = [
         lambda actor, made: services.checkpoint_record(
             actor=actor,
             proposal=made["proposal"],
-            stage=2,
+            stage=1,
             outcome="passed",
-            held_on=date(2026, 3, 1),
+            held_on=timezone.localdate(),
         ),
-        _proposal,
+        _evidenced,
     ),
     Case(
         "eqia_attach",

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors, services
@@ -17,6 +18,7 @@ from heard.assessment.tests.helpers import (
     make_appraisal,
     make_proposal,
     make_significance,
+    pass_stage1,
     pass_stage2,
 )
 from heard.audit.models import Action, AuditEvent
@@ -141,7 +143,7 @@ def test_significance_needs_all_four_areas_with_who_and_evidence():
         )
     areas = {k: dict(v) for k, v in AREAS_NONE.items()}
     areas["access"]["evidence"] = "  "
-    with pytest.raises(ValidationError, match="Access: say who is affected and give the evidence"):
+    with pytest.raises(ValidationError, match="Access: the evidence for the impact"):
         services.significance_save(
             actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, areas=areas
         )
@@ -174,13 +176,22 @@ def test_override_by_a_decision_maker_needs_reasons_and_a_complete_assessment(ma
     proposal = put_at(make_proposal(), "significance_assessment")
     with pytest.raises(ValidationError, match="Complete"):
         services.significance_override(
-            actor=actor, proposal=proposal, consultation_required=True, reason="Because"
+            actor=actor,
+            proposal=proposal,
+            consultation_required=True,
+            reason="Strong public concern about travel.",
         )
     make_significance(proposal, substantial=False)
     with pytest.raises(ValidationError, match="reasons"):
         services.significance_override(
             actor=actor, proposal=proposal, consultation_required=True, reason=" "
         )
+    for placeholder in ("x", "ok", "n/a"):
+        with pytest.raises(ValidationError, match="reasons for the override") as refused:
+            services.significance_override(
+                actor=actor, proposal=proposal, consultation_required=True, reason=placeholder
+            )
+        assert "reason" in refused.value.message_dict
     services.significance_override(
         actor=actor, proposal=proposal, consultation_required=True, reason="Strong public concern."
     )
@@ -196,24 +207,25 @@ def test_override_by_a_decision_maker_needs_reasons_and_a_complete_assessment(ma
 def test_urgent_path_and_notice_are_recorded(make_staff):
     actor = make_staff(Role.PROGRAMME_LEAD)
     proposal = make_proposal()
+    today = timezone.localdate()
     with pytest.raises(ValidationError):
         services.reconfiguration_notice_record(
-            actor=actor, proposal=proposal, notified_on=date(2026, 4, 1), osc_view="Supportive"
+            actor=actor, proposal=proposal, notified_on=today, osc_view="Supportive of the move"
         )
     make_significance(proposal, substantial=True)
     services.reconfiguration_notice_record(
-        actor=actor, proposal=proposal, notified_on=date(2026, 4, 1), osc_view="Supportive"
+        actor=actor, proposal=proposal, notified_on=today, osc_view="Supportive of the move"
     )
     services.urgent_path_record(
         actor=actor,
         proposal=proposal,
         reason="Fire safety",
-        notice_sent_on=date(2026, 4, 2),
+        notice_sent_on=today,
         notice_to="Norfolk County Council HOSC chair",
         notice_text="We are closing the unit today because…",
     )
     view = selectors.significance_for(proposal)
-    assert view.notice.osc_view == "Supportive"
+    assert view.notice.osc_view == "Supportive of the move"
     assert view.urgent.notice_to == "Norfolk County Council HOSC chair"
     assert view.determination_result.urgent and not view.notifiable
     assert events(Action.URGENT_PATH_RECORDED) == 1
@@ -226,13 +238,14 @@ def test_stage2_follows_the_latest_checkpoint():
     pass_stage2(proposal)
     pass_stage2(proposal)  # the same outcome submitted twice is recorded once
     assert selectors.stage2_passed(proposal)
-    assert events(Action.CHECKPOINT_RECORDED) == 1
+    assert events(Action.CHECKPOINT_RECORDED) == 2  # stage 1, then stage 2
+    today = timezone.localdate()
     services.checkpoint_record(
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         stage=2,
         outcome="not_passed",
-        held_on=date(2026, 5, 1),
+        held_on=today,
     )
     assert not selectors.stage2_passed(proposal)
     with pytest.raises(ValidationError, match="conditions"):
@@ -241,27 +254,20 @@ def test_stage2_follows_the_latest_checkpoint():
             proposal=proposal,
             stage=2,
             outcome="passed_with_conditions",
-            held_on=date(2026, 6, 1),
+            held_on=today,
         )
     services.checkpoint_record(
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         stage=2,
         outcome="passed_with_conditions",
-        held_on=date(2026, 6, 1),
+        held_on=today,
         conditions="Publish the travel analysis.",
     )
     assert selectors.stage2_passed(proposal)
-    assert Checkpoint.objects.filter(proposal=proposal).count() == 3
+    assert Checkpoint.objects.filter(proposal=proposal, stage=2).count() == 3
     # stage 1 never counts as stage 2
-    other = make_proposal("Other")
-    services.checkpoint_record(
-        actor=staff_member(Role.PROGRAMME_LEAD),
-        proposal=other,
-        stage=1,
-        outcome="passed",
-        held_on=date(2026, 1, 1),
-    )
+    other = pass_stage1(make_proposal("Other"))
     assert not selectors.stage2_passed(other)
 
 
@@ -272,7 +278,7 @@ def test_patient_care_test_needs_a_condition():
             actor=staff_member(Role.PROGRAMME_LEAD),
             proposal=proposal,
             test="patient_care",
-            evidence="Beds",
+            evidence="Twenty community beds open before the ward closes.",
             condition="",
         )
     record = services.assurance_test_save(
@@ -288,7 +294,7 @@ def test_patient_care_test_needs_a_condition():
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         test="engagement",
-        evidence="Events",
+        evidence="Twelve listening events",
         condition="new_treatments",
     )
     assert other.condition == ""
@@ -298,7 +304,9 @@ def test_a_new_eqia_version_needs_a_new_review(make_staff):
     reviewer = make_staff(Role.DECISION_MAKER)
     proposal = put_at(make_proposal(), "other_involvement")
     with pytest.raises(ValidationError, match="Attach"):
-        services.eqia_review(actor=reviewer, proposal=proposal, notes="Fine")
+        services.eqia_review(
+            actor=reviewer, proposal=proposal, notes="Considered at the board seminar."
+        )
     attach_eqia(proposal)
     services.eqia_review(
         actor=reviewer, proposal=proposal, notes="Considered at the board seminar."
@@ -340,7 +348,7 @@ def test_services_refuse_a_file_that_is_not_a_document():
             actor=staff_member(Role.PROGRAMME_LEAD),
             proposal=proposal,
             test="engagement",
-            evidence="Events",
+            evidence="Twelve listening events",
             document=ContentFile(PDF, name="notes.txt"),
         )
     assert selectors.eqia_for(proposal) is None

@@ -3,6 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.assessment import selectors
@@ -14,6 +15,7 @@ from heard.assessment.tests.helpers import (
     make_appraisal,
     make_proposal,
     make_significance,
+    pass_stage1,
 )
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
@@ -222,7 +224,7 @@ def test_urgent_path_form(staff_client):
         url("urgent_path", proposal),
         {
             "reason": "Unsafe ceiling",
-            "notice_sent_on": "2026-02-03",
+            "notice_sent_on": timezone.localdate().isoformat(),
             "notice_to": "HOSC chair, Norfolk County Council",
             "notice_text": "We closed the unit today.",
         },
@@ -303,17 +305,16 @@ def test_assurance_test_with_document_and_patient_care_condition(staff_client):
 
 def test_checkpoint_form(staff_client):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
-    proposal = attach_eqia(make_proposal())
+    proposal = pass_stage1(attach_eqia(make_proposal()))
+    today = timezone.localdate().isoformat()
     assert client.get(url("checkpoint", proposal, stage=3)).status_code == 404
     response = client.post(
         url("checkpoint", proposal, stage=2),
-        {"outcome": "passed_with_conditions", "held_on": "2026-03-01"},
+        {"outcome": "passed_with_conditions", "held_on": today},
     )
     assert response.status_code == 400
     assert "Give the conditions it passed with" in response.content.decode()
-    client.post(
-        url("checkpoint", proposal, stage=2), {"outcome": "passed", "held_on": "2026-03-01"}
-    )
+    client.post(url("checkpoint", proposal, stage=2), {"outcome": "passed", "held_on": today})
     assert selectors.stage2_passed(proposal)
     page = client.get(url("assurance", proposal)).content.decode()
     assert "Stage 2: assurance checkpoint" in page and "Passed" in page

@@ -31,7 +31,7 @@ def test_the_worker_waits_and_carries_on_when_the_database_goes_away(monkeypatch
         worker_id="host:1",
         excluded_queue_names=[],
     )
-    worker.run()
+    worker.run_tasks()
     assert calls["run"] == 4  # three failures, then it ran (and returned) normally
     assert naps == [1.0, 1.0, 1.0]  # each reconnect succeeded, so the wait starts again
     assert calls["swept"] == ["host:1"] * 3  # the task it was running is marked failed
@@ -60,7 +60,7 @@ def test_the_wait_doubles_while_the_database_stays_away(monkeypatch):
         worker_id="host:1",
         excluded_queue_names=[],
     )
-    worker.run()
+    worker.run_tasks()
     assert naps == [1.0, 2.0, 4.0, 8.0, 16.0, 30.0]
 
 
@@ -80,4 +80,4 @@ def test_other_errors_are_not_swallowed(monkeypatch):
         excluded_queue_names=[],
     )
     with pytest.raises(RuntimeError):
-        worker.run()
+        worker.run_tasks()

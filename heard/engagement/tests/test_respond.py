@@ -723,9 +723,9 @@ def test_an_online_response_becomes_an_insight_after_it_commits(client, monkeypa
 def test_sending_costs_a_fixed_number_of_queries(client, monkeypatch, django_assert_num_queries):
     """Locks in the cost of the busy path: the questionnaire; then, in one transaction,
     the response, its answers, its equality answers, the chain head, the audit event and
-    the new head; before it, the one atomic statement that counts the send against its
-    address. (The version is cached once it has responses; the insight bank's work
-    comes after the commit.)"""
+    the new head, and the insight bank's row in its owed queue (ADR 11); before it, the
+    one atomic statement that counts the send against its address. (The version is
+    cached once it has responses; the insights are made after the commit.)"""
     q = make_questionnaire()
     url = reverse("engagement_public:respond", args=[q.activity.slug])
     states = [_walk(client, url) for _ in range(3)]
@@ -733,7 +733,7 @@ def test_sending_costs_a_fixed_number_of_queries(client, monkeypatch, django_ass
         client.post(url, {"state": state, "page": 3, "action": "send"})
     at_commit = []
     monkeypatch.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: at_commit.append(fn))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         r = client.post(url, {"state": states[2], "page": 3, "action": "send"})
     assert r.status_code == 302 and len(at_commit) == 1
 

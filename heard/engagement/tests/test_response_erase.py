@@ -110,3 +110,73 @@ def test_retention_erases_words_of_responses_closed_long_enough_ago_and_only_tho
     out = StringIO()
     call_command("audit_verify", stdout=out)
     assert "Audit chain intact" in out.getvalue()
+
+
+# The staff page and the service's own rules --------------------------------------------
+
+from heard.core.actors import NotPermitted  # noqa: E402
+from heard.engagement.services_erasure import ErasureRefused  # noqa: E402
+
+REASON = "Emailed request from the respondent on 3 December 2026, our ref DP-1182."
+
+
+@pytest.mark.parametrize(
+    "role",
+    [r for r in Role if r != Role.ADMINISTRATOR],
+)
+def test_only_an_administrator_may_erase_and_a_refusal_changes_nothing(officer, make_staff, role):
+    q = make_questionnaire()
+    mine = _enter(officer, q, WORDS)
+    with pytest.raises(NotPermitted):
+        response_erase(reference=mine.reference, actor=make_staff(role), reason=REASON)
+    assert Answer.objects.filter(response=mine, text=WORDS).exists()
+
+
+@pytest.mark.parametrize("reason", ["", "x", "n/a", "GDPR", "  .  "])
+def test_a_reason_that_names_no_request_is_refused(officer, make_staff, reason):
+    q = make_questionnaire()
+    mine = _enter(officer, q, WORDS)
+    with pytest.raises(ErasureRefused, match="reason"):
+        response_erase(
+            reference=mine.reference, actor=make_staff(Role.ADMINISTRATOR), reason=reason
+        )
+    assert Answer.objects.filter(response=mine, text=WORDS).exists()
+
+
+def test_a_formal_consultation_response_needs_the_dpo_s_agreement(officer, make_staff):
+    q = make_questionnaire()
+    mine = _enter(officer, q, WORDS)
+    Activity.objects.filter(pk=q.activity_id).update(kind="formal_consultation")
+    admin = make_staff(Role.ADMINISTRATOR)
+    with pytest.raises(ErasureRefused, match="data protection officer"):
+        response_erase(reference=mine.reference, actor=admin, reason=REASON)
+    assert Answer.objects.filter(response=mine, text=WORDS).exists()
+    response_erase(reference=mine.reference, actor=admin, reason=REASON, dpo_agreed=True)
+    assert not Answer.objects.filter(response=mine, text=WORDS).exists()
+    event = AuditEvent.objects.filter(action=Action.RESPONSE_ERASED).get()
+    assert event.actor_id == admin.pk
+    assert event.after["reason"] == REASON and event.after["dpo_agreed"] is True
+
+
+def test_the_staff_page_erases_with_a_reason_and_says_what_was_erased(officer, client, make_staff):
+    q = make_questionnaire()
+    mine = _enter(officer, q, WORDS)
+    client.force_login(make_staff(Role.ADMINISTRATOR))
+    url = reverse("engagement:response_erase")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reference": mine.reference, "reason": "x"})
+    assert refused.status_code == 400
+    assert "is not a reason" in refused.content.decode()
+    unknown = client.post(url, {"reference": "HYS-NOPE-NOPE", "reason": REASON})
+    assert unknown.status_code == 400 and "No response has the reference" in (
+        unknown.content.decode()
+    )
+    assert Answer.objects.filter(response=mine, text=WORDS).exists()
+    done = client.post(url, {"reference": mine.reference.lower(), "reason": REASON}, follow=True)
+    assert done.status_code == 200
+    assert f"The words of response {mine.reference} are erased" in done.content.decode()
+    assert not Answer.objects.filter(response=mine, text=WORDS).exists()
+
+
+def test_the_page_is_for_administrators_only(officer):
+    assert officer.get(reverse("engagement:response_erase")).status_code == 403

@@ -336,7 +336,6 @@ def test_only_administrators_and_programme_leads_may_build(
 def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pack(
     make_staff,
 ) -> None:
-    from datetime import date
 
     from heard.assessment import services as assessment_services
     from heard.assessment.tests.helpers import make_significance
@@ -349,10 +348,17 @@ def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pac
     activity = Activity.objects.filter(pk=made["consultation"].activity_id)
     status = activity.get().status
     activity.update(status="draft")
+    stage = proposal.status
+    type(proposal).objects.filter(pk=proposal.pk).update(status="significance_assessment")
     make_significance(proposal, substantial=True, actor=lead)
+    type(proposal).objects.filter(pk=proposal.pk).update(status=stage)
+    proposal.refresh_from_db()
     activity.update(status=status)
     assessment_services.reconfiguration_notice_record(
-        actor=lead, proposal=proposal, notified_on=date(2026, 4, 1), osc_view="Supportive"
+        actor=lead,
+        proposal=proposal,
+        notified_on=timezone.localdate(),
+        osc_view="Supportive of the move",
     )
     pack = services.evidence_pack_build(proposal=proposal, actor=lead)
     with zipfile.ZipFile(io.BytesIO(bytes(pack.data))) as z:
@@ -360,7 +366,8 @@ def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pac
         notice = json.loads(z.read("assessment/notifiable-reconfiguration.json"))
         events = [json.loads(x) for x in z.read(verify.EVENTS).decode().splitlines()]
     assert len(significance["areas"]) == 4
-    assert notice["notified_on"] == "2026-04-01" and notice["osc_view"] == "Supportive"
+    assert notice["notified_on"] == timezone.localdate().isoformat()
+    assert notice["osc_view"] == "Supportive of the move"
     about = {e["action"] for e in events if e["about_this_decision"]}
     assert {Action.SIGNIFICANCE_ASSESSED, Action.RECONFIGURATION_NOTIFIED} <= about
     assert verify.verify_pack(io.BytesIO(bytes(pack.data))).ok

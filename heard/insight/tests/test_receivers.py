@@ -1,12 +1,13 @@
 """Every free-text answer becomes an insight, linked back to its response and activity."""
 
-import time
 from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
+from heard.core.jobs import drain_all
 from heard.engagement import hooks
 from heard.engagement.models import (
     ActivityLocality,
@@ -19,7 +20,7 @@ from heard.engagement.models import (
 )
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight import receivers
-from heard.insight.models import Insight
+from heard.insight.models import Insight, InsightOwed
 from heard.insight.selectors import InsightFilter, insight_search
 from heard.people.models import Topic
 
@@ -167,50 +168,50 @@ def test_a_batch_makes_each_responses_insights_once_with_its_own_facts():
 
 
 @pytest.fixture
-def dummy_tasks(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.HEARD_INSIGHT_BATCH = 3
-    settings.HEARD_INSIGHT_DELAY_SECONDS = 60
-    from heard.insight.tasks import insights_for_responses
-
-    backend = insights_for_responses.get_backend()
-    backend.clear()
-    yield backend
-    receivers._flush()
-    backend.clear()
 
 
-def test_with_a_worker_responses_are_queued_in_batches(dummy_tasks):
-    for response_id in (11, 12, 13, 14):
-        receivers.queue_response(response_id)
-    # A full batch is queued at once; the rest waits for the timer (or the exit).
-    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]]]
-    receivers._flush()
-    assert [r.args for r in dummy_tasks.results] == [[[11, 12, 13]], [[14]]]
-    assert all(
-        r.task.module_path == "heard.insight.tasks.insights_for_responses"
-        for r in dummy_tasks.results
-    )
+def _owed():
+    return list(InsightOwed.objects.order_by("queued_at", "pk").values_list("pk", flat=True))
 
 
-def test_the_batch_timer_queues_a_partial_batch(dummy_tasks, settings):
-    from django_tasks.signals import task_enqueued
+def test_with_a_worker_the_response_joins_the_owed_queue_in_its_transaction(database_queue):
+    """One queue, in the database: the owed row commits and rolls back with the response
+    (before, the id joined an in-memory list after the commit, lost with the process)."""
+    kept = _response(channel="online")
+    with transaction.atomic():
+        hooks.response_submitted(kept, defer=True)
+        assert _owed() == [kept.pk]  # written in this transaction, not after it
+    rolled_back = _response(channel="online", reference="R-0002")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        hooks.response_submitted(rolled_back, defer=True)
+        raise RuntimeError("the response's transaction fails")
+    assert _owed() == [kept.pk]
+    assert not Insight.objects.exists()
 
-    seen = []
 
-    def enqueued(sender, task_result, **kwargs):
-        seen.append(task_result.args)
+def test_the_worker_drains_the_owed_queue_in_batches(database_queue):
+    responses = [_response(channel="online", reference=f"R-00{n}") for n in range(1, 6)]
+    for response in responses:
+        hooks.response_submitted(response, defer=True)
+    assert drain_all() == 3  # a batch of HEARD_INSIGHT_BATCH
+    assert Insight.objects.count() == 3
+    assert _owed() == [responses[3].pk, responses[4].pk]
+    assert drain_all() == 2
+    assert drain_all() == 0
+    assert Insight.objects.count() == 5
 
-    settings.HEARD_INSIGHT_DELAY_SECONDS = 0.05
-    task_enqueued.connect(enqueued)
-    try:
-        receivers.queue_response(21)  # queued from the timer's own thread
-        deadline = time.monotonic() + 5
-        while not seen and time.monotonic() < deadline:
-            time.sleep(0.02)
-    finally:
-        task_enqueued.disconnect(enqueued)
-    assert seen == [[[21]]]
+
+def test_a_drain_killed_before_it_took_its_rows_off_is_made_good_by_the_next(database_queue):
+    response = _response(channel="online")
+    hooks.response_submitted(response, defer=True)
+    receivers.insights_for_responses([response.pk])  # made, then the worker died
+    assert _owed() == [response.pk]
+    assert receivers.insights_drain() == 1  # the next pass: nothing twice
+    assert Insight.objects.count() == 1
+    assert _owed() == []
 
 
 def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
@@ -219,3 +220,13 @@ def test_the_batch_after_the_commit_takes_the_place_from_a_postcode_answer():
     insight = Insight.objects.get()
     assert insight.locality == "Great Yarmouth"
     assert insight.text.startswith("The district nurse was wonderful")
+
+
+def test_heard_clock_makes_the_insights_a_lost_task_owed(django_capture_on_commit_callbacks):
+    """The catch-up runs on a timer (heard_clock), not only when someone remembers it."""
+    response = _response(channel="online")
+    with django_capture_on_commit_callbacks(execute=False):
+        hooks.response_submitted(response, defer=True)  # the task is lost
+    assert not Insight.objects.exists()
+    call_command("heard_clock", "--once", stdout=StringIO())
+    assert Insight.objects.get().response_id == response.pk

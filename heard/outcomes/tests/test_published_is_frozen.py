@@ -120,8 +120,8 @@ def _publish_outcome() -> dict[str, Any]:
     engagement.activity_transition(activity=activity, target="closed", actor=CLOCK)
     Proposal.objects.filter(pk=proposal.pk).update(status="decision_pending")
     proposal.refresh_from_db()
-    assessment.eqia_review(
-        actor=staff_member(Role.PROGRAMME_LEAD),
+    assessment.eqia_review(  # by those deciding (Brown principles)
+        actor=staff_member(Role.DECISION_MAKER),
         proposal=proposal,
         notes="Reviewed against what people said about travel.",
     )
@@ -487,7 +487,8 @@ def test_no_edit_by_anyone_changes_a_published_outcome(client, make_staff, role)
         assert ended["decision"].startswith("the decision")
         assert "decision has been recorded" in ended["decision again"]
     if role == Role.ADMINISTRATOR:
-        assert "can no longer be reopened" in ended["reopen"]
+        # Once decided, the stage table refuses a reopening before the report's own rule.
+        assert "decision has been recorded" in ended["reopen"]
     print(f"\n{role}:\n" + "\n".join(f"  {k}: {v}" for k, v in ended.items()))
 
 

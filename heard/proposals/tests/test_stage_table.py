@@ -21,11 +21,13 @@ from django.utils import timezone
 
 from heard.accounts.tests.factories import staff_member
 from heard.assessment import services as assessment
+from heard.assessment.tests.helpers import PDF  # a PDF with a page
 from heard.audit.models import AuditEvent
 from heard.audit.services import Action
 from heard.consultations import services as consultations
 from heard.consultations.models import Consultation
 from heard.core.roles import Role
+from heard.engagement.models import Activity
 from heard.engagement.tests.factories import ActivityFactory
 from heard.outcomes import services as outcomes
 from heard.proposals import services as proposals
@@ -37,13 +39,11 @@ from heard.proposals.tests.helpers import make_proposal, put_at
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
 
 def _with_consultation(proposal: Proposal) -> Consultation:
     """A consultation still in draft (so the proposal's own stage is the effective one)."""
     now = timezone.now()
-    activity = ActivityFactory(
+    activity: Activity = ActivityFactory(  # type: ignore[assignment]
         title=f"Consultation {proposal.pk}",
         slug=f"consultation-{proposal.pk}",
         status="draft",
@@ -213,7 +213,7 @@ def test_each_cell_of_the_stage_table(status: Status, change: Change) -> None:
     # Nothing changed, and the refusal itself is evidence.
     assert AuditEvent.objects.exclude(action=Action.ACT_REFUSED).count() == events_before
     refused = AuditEvent.objects.filter(action=Action.ACT_REFUSED).order_by("pk").last()
-    assert refused is not None and refused.after["reason"] == reason
+    assert refused is not None and (refused.after or {})["reason"] == reason
     assert refused.actor_id == admin.pk
     proposal.refresh_from_db()
     assert proposal.status == status
@@ -262,3 +262,15 @@ def test_every_service_that_changes_the_record_reads_the_table(module: Any) -> N
         if declared is None and name not in NOT_IN_THE_TABLE:
             undeclared.append(name)
     assert undeclared == []
+
+
+def test_the_proposal_page_says_what_can_change_at_its_stage(staff_client):
+    from django.urls import reverse
+
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    proposal = put_at(make_proposal(), Status.DECIDED)
+    page = client.get(reverse("proposals:detail", args=[proposal.pk])).content.decode()
+    allowed, _, refused = page.partition("Not at this stage:")
+    assert "What can change at decided" in allowed
+    assert stages.CHANGE_LABELS[Change.PUBLISH_OUTCOME] in allowed
+    assert stages.CHANGE_LABELS[Change.APPRAISE_OPTIONS] in refused.split("</details>")[0]

@@ -6,25 +6,64 @@ tell when it has died) and, when the database connection fails, closes the conne
 waits (1 s, doubling to 30 s) and carries on; a task it was running when the connection
 failed is marked failed (its import is resumed by the job sweeper). Same options as
 ``db_worker``.
+
+Beside the tasks, a second thread drains the queues apps keep in the database
+(``heard.core.jobs.register_drain``: the insight bank's owed queue, ADR 11), one batch
+after another while there is work and every ``--interval`` seconds when there is none;
+it reconnects the same way.
 """
 
 import contextlib
 import logging
+import threading
 import time
 from typing import Any
 
-from django.db import connections
+from django.db import close_old_connections, connections
 from django.db.utils import InterfaceError, OperationalError
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 from django_tasks_db.management.commands.db_worker import Worker
 
-from heard.core.jobs import sweep_task_results, worker_id
+from heard.core.jobs import drain_all, sweep_task_results, worker_id
 
 logger = logging.getLogger("heard.worker")
 
 
+def _close_connections() -> None:
+    for conn in connections.all(initialized_only=True):
+        with contextlib.suppress(Exception):  # it is already broken
+            conn.close()
+
+
 class ReconnectingWorker(Worker):
+    def drain_loop(self) -> None:
+        """Drain the apps' queues until the worker stops (its own thread and connection)."""
+        delay = 1.0
+        while self.running:
+            try:
+                close_old_connections()
+                done = drain_all()
+                delay = 1.0
+            except (OperationalError, InterfaceError) as exc:
+                logger.warning("Database unavailable to drain (%s): retrying in %.0f s", exc, delay)
+                _close_connections()
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            if not done:
+                time.sleep(self.interval)
+        _close_connections()
+
     def run(self) -> None:
+        drainer = threading.Thread(target=self.drain_loop, name="heard-drain", daemon=True)
+        drainer.start()
+        try:
+            self.run_tasks()
+        finally:
+            self.running = False
+            drainer.join(timeout=30)
+
+    def run_tasks(self) -> None:
         delay = 1.0
         while self.running:
             try:
@@ -32,9 +71,7 @@ class ReconnectingWorker(Worker):
                 return
             except (OperationalError, InterfaceError) as exc:
                 logger.warning("Database unavailable (%s): retrying in %.0f s", exc, delay)
-                for conn in connections.all(initialized_only=True):
-                    with contextlib.suppress(Exception):  # it is already broken
-                        conn.close()
+                _close_connections()
                 time.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 try:  # whatever it was running when the connection broke did not finish

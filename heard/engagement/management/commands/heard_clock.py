@@ -1,6 +1,7 @@
 """`python manage.py heard_clock`: open and close activities on time, every minute,
 sign the audit chain's head when a checkpoint is due, and resume or fail background
-imports left by a task worker that died (the job sweeper, heard.core.jobs).
+imports left by a task worker that died (the job sweeper, heard.core.jobs), and run the
+periodic safety nets when due (the insight catch-up every HEARD_INSIGHT_CATCH_UP_MINUTES).
 
 Run one of these beside the web servers (``make run`` starts it; see docs/runbook.md).
 With ``--once`` it does one pass and exits, for cron.
@@ -12,7 +13,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from heard.audit.services import ChainNotSigned, audit_checkpoint_if_due
-from heard.core.jobs import sweep_all, sweep_task_results
+from heard.core.jobs import periodic_run_due, sweep_all, sweep_task_results
 from heard.core.request_context import new_request_id, set_request_id
 from heard.engagement.services import activities_advance_clock
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
             # left "running" (heard.core.jobs; cheap when there are none).
             sweep_all()
             sweep_task_results()
+            # The safety nets apps register (the insight catch-up, ADR 11), when due.
+            periodic_run_due(monotonic=time.monotonic(), force=options["once"])
             if moved or options["once"]:
                 self.stdout.write(
                     f"heard_clock: {moved} activit{'y' if moved == 1 else 'ies'} moved on."
