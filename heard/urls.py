@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The public key the audit chain's checkpoints are signed with (ADR 10).
     path("audit-signing-key.pem", audit_views.public_key, name="audit_public_key"),
     path("staff/users/", include("heard.accounts.urls_staff")),
+    path("staff/rules/", include("heard.accounts.urls_rules")),
     path("staff/people/", include("heard.people.urls_staff")),
     path("staff/involvement/", include("heard.involvement.urls_staff")),
     path("staff/activities/", include("heard.engagement.urls_staff")),

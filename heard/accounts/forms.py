@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
-from heard.core.forms import NHSFormMixin
+from heard.core.forms import NHSDateField, NHSFormMixin
 from heard.core.roles import Role
 
 
@@ -75,3 +75,59 @@ class StaffTwoFactorForm(AuthenticateForm):
 
                 sign_in_locked_out(user=self.user, step="two-factor code")
             raise
+
+
+# --- the rules an administrator sets ------------------------------------------------------
+
+
+class RulesForm(NHSFormMixin, forms.Form):
+    consultation_min_weeks = forms.IntegerField(
+        label="Minimum formal consultation period, in weeks",
+        help_text="A shorter period needs a recorded, substantive justification "
+        "(Gunning: adequate time). 12 weeks is the widely accepted default.",
+        min_value=1,
+        max_value=52,
+    )
+    small_number_threshold = forms.IntegerField(
+        label="Small-number threshold",
+        help_text="Counts from 1 to one below this are shown as \u201cfewer than N\u201d "
+        "in every report and export.",
+        min_value=1,
+        max_value=100,
+    )
+    stage2_required = forms.TypedChoiceField(
+        label="Must NHS England stage 2 assurance be passed before a formal consultation opens?",
+        choices=[("yes", "Yes, required"), ("no", "No, not required")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    stage2_off_reason = forms.CharField(
+        label="Why stage 2 assurance is not required (if not required)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    may_elections = forms.TypedChoiceField(
+        label="Add the regular May pre-election period every year?",
+        help_text="Six weeks before the first Thursday in May to the day after it.",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label="Reason for the change",
+        help_text="Recorded in the audit trail with your name, the values before and after.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class PreElectionPeriodForm(NHSFormMixin, forms.Form):
+    name = forms.CharField(label="Election", max_length=200)
+    starts_on = NHSDateField(label="Pre-election period starts")
+    ends_on = NHSDateField(label="Pre-election period ends")
+    reason = forms.CharField(label="Reason or source", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PreElectionPeriodRemoveForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason for removing it", widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -65,3 +65,43 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_staff(self) -> bool:
         # Django's admin site is not used; staff work happens in the staff area.
         return False
+
+
+class RuleSettings(models.Model):
+    """The legal thresholds an administrator sets (one row, ``pk=1``). Until the first
+    change the deployment's settings are the values (``accounts.selectors.rules``)."""
+
+    consultation_min_weeks = models.PositiveSmallIntegerField()
+    small_number_threshold = models.PositiveSmallIntegerField()
+    stage2_required = models.BooleanField(default=True)
+    stage2_off_reason = models.TextField(blank=True)
+    may_elections = models.BooleanField(
+        default=True, help_text="Add the regular May pre-election period every year."
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    changed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    change_reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return "Rules"
+
+
+class PreElectionPeriod(models.Model):
+    """A pre-election period an administrator recorded (besides the regular May one)."""
+
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ("starts_on", "name")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.starts_on} to {self.ends_on})"

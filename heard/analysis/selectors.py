@@ -5,11 +5,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.analysis import domain
 from heard.analysis.models import (
     AnalysisRun,
@@ -571,7 +571,7 @@ def themes_by_group(question: Question) -> list[GroupTable]:
     """Counts of answers per theme × respondent type and × each equality question
     (aggregate only), suppressed by heard.core.suppression so that no hidden count can be
     worked out from the others or from the totals published elsewhere."""
-    threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
+    threshold = rules_selectors.small_number_threshold()
     codeframe = codeframe_of(question)
     if codeframe is None:
         return []

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from heard.accounts import selectors as rules_selectors
 from heard.analysis import charts, domain, hooks, selectors, services
 from heard.analysis.forms import (
     AddCodingForm,
@@ -444,7 +445,6 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("analysis.view_analysis")
 def groups(request: HttpRequest, pk: int) -> HttpResponse:
     q = _question(pk)
-    from django.conf import settings
 
     return render(
         request,
@@ -452,7 +452,7 @@ def groups(request: HttpRequest, pk: int) -> HttpResponse:
         _context(
             q,
             tables=selectors.themes_by_group(q),
-            threshold=settings.HEARD_SMALL_NUMBER_THRESHOLD,
+            threshold=rules_selectors.small_number_threshold(),
         ),
     )
 

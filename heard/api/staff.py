@@ -4,13 +4,13 @@ and an audit event. Nothing here is cached by anyone (``Cache-Control: no-store`
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.views.decorators.cache import never_cache
 from ninja import Query, Router
 from ninja.errors import HttpError
 from ninja.params import functions as param
 
+from heard.accounts import selectors as rules_selectors
 from heard.analysis import selectors as analysis_selectors
 from heard.api import schemas as s
 from heard.api.auth import TokenAuth, require
@@ -195,7 +195,7 @@ def people_counts(request: HttpRequest) -> dict[str, Any]:
     members = (charts[0].known + charts[0].unknown) if charts else 0
     return {
         "members": members,
-        "threshold": int(settings.HEARD_SMALL_NUMBER_THRESHOLD),
+        "threshold": rules_selectors.small_number_threshold(),
         "charts": [
             {
                 "key": chart.key,

@@ -11,10 +11,10 @@ from datetime import date, datetime, time
 from fractions import Fraction
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.assessment import appraisal, assurance, significance
 from heard.assessment.models import (
     Appraisal,
@@ -397,7 +397,7 @@ def facts(proposal: Any) -> dict[str, Any]:
         "consultation_required": bool(view and view.consultation_required),
         "urgent_path_recorded": bool(view and view.urgent),
         "stage2_passed": stage2_passed(proposal),
-        "stage2_required": bool(settings.HEARD_ASSURANCE_STAGE2_REQUIRED),
+        "stage2_required": rules_selectors.stage2_required(),
         "eqia_attached": eqia_for(proposal) is not None,
     }
 
@@ -523,7 +523,7 @@ def _assurance_status(proposal: Any) -> tuple[str, str]:
         and not AssuranceTest.objects.filter(proposal=proposal).exists()
     ):
         return "Not started", "; ".join(parts) + "."
-    required = settings.HEARD_ASSURANCE_STAGE2_REQUIRED
+    required = rules_selectors.stage2_required()
     done = (passed or not required) and eqia is not None
     return ("Done" if done else "In progress"), "; ".join(parts) + "."
 

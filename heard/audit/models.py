@@ -26,6 +26,13 @@ class Action(models.TextChoices):
     USER_TWO_FACTOR_ENABLED = "user.two_factor_enabled", "Two-factor authentication set up"
     USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled", "Two-factor authentication removed"
     USER_SSO_LINKED = "user.sso_linked", "Single sign-on linked to the account"
+    # The rules an administrator sets (heard.accounts: thresholds, pre-election periods)
+    RULES_CHANGED = "rules.changed", "Rules changed"
+    PRE_ELECTION_PERIOD_ADDED = "rules.pre_election_period_added", "Pre-election period added"
+    PRE_ELECTION_PERIOD_REMOVED = (
+        "rules.pre_election_period_removed",
+        "Pre-election period removed",
+    )
     # People and communities
     MEMBER_CREATED = "member.created", "Member created"
     MEMBER_UPDATED = "member.updated", "Member details changed"

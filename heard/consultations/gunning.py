@@ -8,16 +8,23 @@ R v Brent LBC ex p Gunning (1985), approved in R (Moseley) v Haringey LBC [2014]
    (``sufficient_reasons``: every section of the consultation document written and
    published);
 3. with adequate time for consideration and response (``adequate_time``: at least the
-   configured number of weeks, or a recorded justification; a warning, with the dates,
-   when the period spans bank holidays in England and Wales or a pre-election period);
+   minimum number of weeks an administrator set, or "Shortened" – never "Pass" – with a
+   substantive justification and who recorded it; a placeholder such as "x" is no
+   justification and fails; a warning, with the dates, when the period spans bank
+   holidays in England and Wales or a pre-election period);
 4. and the product of consultation is conscientiously taken into account
    (``conscientious_consideration``: informational until the consultation closes, then
    it is the outcomes app's work).
 
-Plus the NHS England assurance stage 2 checkpoint (``assurance``), when required.
+Plus the NHS England assurance stage 2 checkpoint (``assurance``), when required; the
+overview and scrutiny committee (``scrutiny``: a council recorded, reg. 23 of the Local
+Authority (Public Health, Health and Wellbeing Boards and Health Scrutiny) Regulations
+2013; a warning, not a pass, without one); and the equality impact assessment (``eqia``:
+attached, Equality Act 2010 s.149; fails without one).
 
-A check is ``PASS``, ``FAIL``, ``WARNING`` (shown, does not block) or ``INFO``; any
-``FAIL`` blocks opening or scheduling the consultation (see ``blocking``).
+A check is ``PASS``, ``SHORTENED`` (a period under the minimum with a justification:
+allowed, never shown as a pass), ``FAIL``, ``WARNING`` (shown, does not block) or
+``INFO``; any ``FAIL`` blocks opening or scheduling the consultation (see ``blocking``).
 """
 
 from collections.abc import Mapping, Sequence
@@ -29,6 +36,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from heard.core import substance
 from heard.proposals import domain as proposal_domain
 
 LONDON = ZoneInfo("Europe/London")
@@ -37,6 +45,7 @@ LONDON = ZoneInfo("Europe/London")
 class Result(StrEnum):
     PASS = "pass"  # noqa: S105 (a check result, not a password)
     FAIL = "fail"
+    SHORTENED = "shortened"
     WARNING = "warning"
     INFO = "info"
 
@@ -44,6 +53,7 @@ class Result(StrEnum):
 RESULT_LABELS = {
     Result.PASS: "Pass",
     Result.FAIL: "Fail",
+    Result.SHORTENED: "Shortened",
     Result.WARNING: "Warning",
     Result.INFO: "After close",
 }
@@ -83,10 +93,15 @@ class GunningFacts:
     closes_at: datetime | None = None
     min_weeks: int = 12
     justification: str = ""
+    justified_by: str = ""  # who recorded the justification (approved the shorter period)
+    justified_on: date | None = None
     pre_election_periods: Sequence[PreElectionPeriod] = ()
     stage2_required: bool = True
     stage2_passed: bool = False
     closed: bool = False
+    councils: Sequence[str] = ()  # overview and scrutiny: the councils recorded
+    osc_comments_due_on: date | None = None
+    eqia_attached: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,22 +249,40 @@ def check_adequate_time(facts: GunningFacts) -> Check:
     minimum = timedelta(weeks=facts.min_weeks)
     reasons: list[str] = []
     result = Result.PASS
-    if length < minimum:
-        if not facts.justification.strip():
+    shortened = length < minimum
+    if shortened:
+        runs = (
+            f"The consultation runs for {_weeks_and_days(length)}, shorter than "
+            f"{facts.min_weeks} weeks (the minimum)"
+        )
+        justification = substance.squeeze(facts.justification)
+        if not justification:
+            return Check(
+                "adequate_time",
+                principle,
+                Result.FAIL,
+                (f"{runs}: lengthen it or record why a shorter period is adequate.",),
+            )
+        problems = justification_problems(justification)
+        if problems:
             return Check(
                 "adequate_time",
                 principle,
                 Result.FAIL,
                 (
-                    f"The consultation runs for {_weeks_and_days(length)}, shorter than "
-                    f"{facts.min_weeks} weeks: lengthen it or record why a shorter period "
-                    "is adequate.",
+                    f"{runs}, and there is no substantive justification: "
+                    f"\u201c{justification}\u201d does not say why a shorter period is "
+                    "adequate. Lengthen it or record the reason in a sentence.",
                 ),
             )
-        reasons.append(
-            f"The consultation runs for {_weeks_and_days(length)}, shorter than "
-            f"{facts.min_weeks} weeks; the justification is recorded."
+        result = Result.SHORTENED
+        approved = (
+            f"approved by {facts.justified_by}" if facts.justified_by else "approver not recorded"
         )
+        if facts.justified_on is not None:
+            approved += f" on {format_date(facts.justified_on)}"
+        reasons.append(f"Shortened \u2013 justified by \u201c{justification}\u201d ({approved}).")
+        reasons.append(f"{runs}.")
     else:
         reasons.append(
             f"The consultation runs for {_weeks_and_days(length)} "
@@ -258,7 +291,7 @@ def check_adequate_time(facts: GunningFacts) -> Check:
     first, last = local_date(facts.opens_at), local_date(facts.closes_at)
     bank = bank_holidays_between(first, last)
     if bank:
-        result = Result.WARNING
+        result = Result.SHORTENED if shortened else Result.WARNING
         named = "; ".join(f"{name} ({format_date(day)})" for day, name in bank)
         reasons.append(
             f"It spans {len(bank)} bank holiday{'s' if len(bank) != 1 else ''} in England "
@@ -266,13 +299,59 @@ def check_adequate_time(facts: GunningFacts) -> Check:
         )
     for period in facts.pre_election_periods:
         if period.starts_on <= last and period.ends_on >= first:
-            result = Result.WARNING
+            result = Result.SHORTENED if shortened else Result.WARNING
             reasons.append(
                 f"It overlaps the pre-election period \u201c{period.name}\u201d "
                 f"({format_date(period.starts_on)} to {format_date(period.ends_on)}): "
                 "publicity is restricted then."
             )
     return Check("adequate_time", principle, result, tuple(reasons))
+
+
+def justification_problems(text: str) -> list[str]:
+    """Why ``text`` is no justification for a shorter period (empty: it is one)."""
+    return substance.reason_problems(text, what="a shorter period is adequate", min_words=3)
+
+
+def check_scrutiny(facts: GunningFacts) -> Check:
+    principle = "Overview and scrutiny"
+    if not facts.councils:
+        return Check(
+            "scrutiny",
+            principle,
+            Result.WARNING,
+            (
+                "No council is recorded: a substantial development or variation must be "
+                "consulted on with the local authority's overview and scrutiny committee "
+                "(reg. 23). Record the council consulted.",
+            ),
+        )
+    due = (
+        f" Comments are due on {format_date(facts.osc_comments_due_on)}."
+        if facts.osc_comments_due_on
+        else " Record the date the committee's comments are due."
+    )
+    return Check(
+        "scrutiny",
+        principle,
+        Result.PASS if facts.osc_comments_due_on else Result.WARNING,
+        (f"Consulted: {', '.join(facts.councils)}.{due}",),
+    )
+
+
+def check_eqia(facts: GunningFacts) -> Check:
+    principle = "Equality impact assessment"
+    if not facts.eqia_attached:
+        return Check(
+            "eqia",
+            principle,
+            Result.FAIL,
+            (
+                "No equality impact assessment is attached: attach it before the "
+                "consultation opens (public sector equality duty).",
+            ),
+        )
+    return Check("eqia", principle, Result.PASS, ("The equality impact assessment is attached.",))
 
 
 def check_conscientious_consideration(facts: GunningFacts) -> Check:
@@ -319,6 +398,8 @@ def checks(facts: GunningFacts) -> list[Check]:
         check_adequate_time(facts),
         check_conscientious_consideration(facts),
         check_assurance(facts),
+        check_scrutiny(facts),
+        check_eqia(facts),
     ]
 
 

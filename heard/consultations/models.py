@@ -23,8 +23,13 @@ class Consultation(models.Model):
     proposal = models.OneToOneField(Proposal, on_delete=models.PROTECT, related_name="consultation")
     activity = models.OneToOneField(Activity, on_delete=models.PROTECT, related_name="consultation")
     slug = models.SlugField(max_length=220, unique=True)
-    # Adequate time: a period shorter than HEARD_CONSULTATION_MIN_WEEKS needs this.
+    # Adequate time: a period shorter than the minimum (the rules page) needs this, and
+    # the panel names who recorded (approved) it.
     short_period_justification = models.TextField(blank=True)
+    short_period_justified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    short_period_justified_at = models.DateTimeField(null=True, blank=True)
     # The consultation document: sections are drafted, then published together.
     document_published_at = models.DateTimeField(null=True, blank=True)
     document_published_by = models.ForeignKey(

@@ -112,18 +112,25 @@ def links(proposal: Any, user: Any) -> list[ProposalLink]:
                 )
             ]
         return []
+    from heard.consultations.gunning import Result
     from heard.consultations.selectors import gunning_panel
 
     status = consultation.status_at()
     if status == engagement_domain.Status.DRAFT:
-        failing = [c for c in gunning_panel(consultation) if c.blocks]
+        panel = gunning_panel(consultation)
+        failing = [c for c in panel if c.blocks]
+        cautions = [c for c in panel if c.result in (Result.WARNING, Result.SHORTENED)]
         tag = "Failing checks" if failing else "Ready to open"
-        summary = (
-            f"{len(failing)} check{'s' if len(failing) != 1 else ''} failing: "
-            + ", ".join(c.principle for c in failing)
-            if failing
-            else "Every check passes."
-        )
+        if failing:
+            summary = f"{len(failing)} check{'s' if len(failing) != 1 else ''} failing: " + (
+                ", ".join(c.principle for c in failing)
+            )
+        elif cautions:
+            summary = "No check fails; not passed: " + ", ".join(
+                f"{c.principle} ({c.label.lower()})" for c in cautions
+            )
+        else:
+            summary = "Every check passes."
     else:
         tag = engagement_domain.STATUS_LABELS[status]
         summary = _period(consultation)

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.consultations import gunning
 from heard.consultations.models import (
     Consultation,
@@ -39,7 +39,7 @@ def _base() -> Any:
 
 def consultation_for(proposal: Any) -> Consultation | None:
     """The proposal's formal consultation, or None."""
-    return _base().filter(proposal=proposal).first()
+    return _base().select_related("short_period_justified_by").filter(proposal=proposal).first()
 
 
 def consultation_by_slug(slug: str) -> Consultation | None:
@@ -70,7 +70,18 @@ def responses_summary(consultation: Consultation) -> dict[str, Any]:
 
 
 def pre_election_periods() -> list[gunning.PreElectionPeriod]:
-    return gunning.parse_pre_election_periods(list(settings.HEARD_PRE_ELECTION_PERIODS))
+    """The periods in force (the rules page: ``accounts.selectors``)."""
+    return _periods(rules_selectors.pre_election_periods())
+
+
+def _periods(periods: Any) -> list[gunning.PreElectionPeriod]:
+    return [gunning.PreElectionPeriod(p.name, p.starts_on, p.ends_on) for p in periods]
+
+
+def _person(user: Any) -> str:
+    if user is None:
+        return ""
+    return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
 def gunning_facts(
@@ -103,6 +114,7 @@ def gunning_facts(
         engagement_domain.Status.FEEDBACK_PUBLISHED,
         engagement_domain.Status.ARCHIVED,
     )
+    rules, periods = rules_selectors.rules_and_periods()
     return gunning.GunningFacts(
         proposal_status=proposal_domain.Status(proposal.status),
         decision_recorded=facts.decision_recorded,
@@ -110,12 +122,19 @@ def gunning_facts(
         document_published=consultation.document_published_at is not None,
         opens_at=opens_at,
         closes_at=activity.closes_at,
-        min_weeks=int(settings.HEARD_CONSULTATION_MIN_WEEKS),
+        min_weeks=rules.consultation_min_weeks,
         justification=consultation.short_period_justification,
-        pre_election_periods=pre_election_periods(),
+        justified_by=_person(consultation.short_period_justified_by),
+        justified_on=gunning.local_date(consultation.short_period_justified_at)
+        if consultation.short_period_justified_at
+        else None,
+        pre_election_periods=_periods(periods),
         stage2_required=facts.stage2_required,
         stage2_passed=facts.stage2_passed,
         closed=closed,
+        councils=[c.name for c in consultation.councils.all()],
+        osc_comments_due_on=consultation.osc_comments_due_on,
+        eqia_attached=facts.eqia_attached,
     )
 
 

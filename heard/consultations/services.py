@@ -461,6 +461,9 @@ def dates_save(
     Refused once the consultation is open, except to extend the closing time.
     """
     _may_change(actor)
+    justification = " ".join(justification.split())
+    if justification and gunning.justification_problems(justification):
+        raise ConsultationProblem(" ".join(gunning.justification_problems(justification)))
     with transaction.atomic():
         consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
         activity = consultation.activity
@@ -489,8 +492,17 @@ def dates_save(
             localities=list(activity.localities.values_list("name", flat=True)),
         )
         before = consultation.short_period_justification
-        consultation.short_period_justification = justification.strip()
-        consultation.save(update_fields=["short_period_justification"])
+        if justification != before:
+            consultation.short_period_justification = justification
+            consultation.short_period_justified_by = actor if justification else None  # type: ignore[assignment]
+            consultation.short_period_justified_at = timezone.now() if justification else None
+            consultation.save(
+                update_fields=[
+                    "short_period_justification",
+                    "short_period_justified_by",
+                    "short_period_justified_at",
+                ]
+            )
         audit_record(
             action=Action.CONSULTATION_UPDATED,
             actor=actor,
@@ -498,6 +510,7 @@ def dates_save(
             before={"justification_recorded": bool(before)},
             after={
                 "justification_recorded": bool(consultation.short_period_justification),
+                "justification": consultation.short_period_justification,
                 "opens_at": opens_at,
                 "closes_at": closes_at,
             },

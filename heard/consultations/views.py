@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from heard.accounts import selectors as rules_selectors
 from heard.assessment import selectors as assessment_selectors
 from heard.audit.selectors import EventFilter, audit_events
 from heard.consultations import gunning, selectors, services
@@ -88,7 +89,10 @@ def _panel_context(
         "panel": panel,
         "preview": period is not None,
         "blocking": [c for c in panel if c.blocks],
-        "min_weeks": settings.HEARD_CONSULTATION_MIN_WEEKS,
+        "cautions": [
+            c for c in panel if c.result in (gunning.Result.WARNING, gunning.Result.SHORTENED)
+        ],
+        "min_weeks": rules_selectors.consultation_min_weeks(),
     }
 
 

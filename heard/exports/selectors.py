@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.analysis import selectors as analysis_selectors
 from heard.analysis.models import AnswerAnalysis, Coding
 from heard.consultations.models import Consultation
@@ -440,7 +441,7 @@ def open_data(publication: Publication) -> OpenData:
     """What was approved for publication (``Publication.redacted``, the text shown on the
     public page), never the live record; counts under the small-number threshold shown as
     "fewer than N"."""
-    threshold = int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
+    threshold = rules_selectors.small_number_threshold()
     content = publication.redacted or {}
     rows: list[list[Any]] = []
     total_label: Any = None

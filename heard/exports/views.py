@@ -5,13 +5,13 @@ each download); these pages only show the forms each role may use."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from heard.accounts import selectors as rules_selectors
 from heard.core.permissions import permission_required
 from heard.engagement.models import Activity
 from heard.exports import build, selectors, services
@@ -57,7 +57,7 @@ def index(request: HttpRequest) -> HttpResponse:
             if request.user.has_perm("exports.export_open_data")
             else [],
             "keep_hours": services.keep_hours(),
-            "threshold": settings.HEARD_SMALL_NUMBER_THRESHOLD,
+            "threshold": rules_selectors.small_number_threshold(),
         },
     )
 
@@ -70,7 +70,7 @@ def activity(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": item,
         "keep_hours": services.keep_hours(),
         "inline_rows": services.inline_rows(),
-        "threshold": settings.HEARD_SMALL_NUMBER_THRESHOLD,
+        "threshold": rules_selectors.small_number_threshold(),
         "exports": list(selectors.exports_of(request.user, activity=item)[:20]),
         "publications": selectors.publications_of_activity(item)
         if request.user.has_perm("exports.export_open_data")

@@ -14,6 +14,7 @@ from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.core import suppression
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation
 from heard.involvement.population import (
@@ -279,7 +280,7 @@ def participation_summary() -> dict[str, int]:
 
 
 def small_number_threshold() -> int:
-    return int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
+    return rules_selectors.small_number_threshold()
 
 
 @dataclass

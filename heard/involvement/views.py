@@ -3,13 +3,13 @@ and retention. Thin: forms validate, services write, selectors read."""
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from heard.accounts import selectors as rules_selectors
 from heard.core.permissions import permission_required
 from heard.involvement import selectors, services
 from heard.involvement.charts import bar_chart
@@ -157,7 +157,7 @@ def invite(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_object_or_404(Opportunity, pk=pk)
     form = CriteriaForm(request.POST or None)
     preview: int | None = None
-    threshold = int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
+    threshold = rules_selectors.small_number_threshold()
     if request.method == "POST" and form.is_valid():
         criteria = form.criteria()
         by_characteristics = bool(criteria.age_bands or criteria.sexes or criteria.ethnic_groups)

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.analysis import charts as analysis_charts
 from heard.analysis import selectors as analysis_selectors
 from heard.assessment import selectors as assessment_selectors
@@ -442,7 +443,7 @@ def report_for(proposal: Proposal, *, public: bool = False, draft: bool = False)
     (quotes only from people who agreed to publication, whoever reads it; ``draft``: a
     report not (yet) issued in this form, e.g. after it was reopened). What was issued
     is stored: see ``ReportPublication``."""
-    threshold = settings.HEARD_SMALL_NUMBER_THRESHOLD
+    threshold = rules_selectors.small_number_threshold()
     consultation = consultation_of(proposal)
     outcome = outcome_of(proposal)
     report = Report(

@@ -19,11 +19,11 @@ from collections import Counter
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from heard.accounts import selectors as rules_selectors
 from heard.core import suppression
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity, Response, ResponseEquality
@@ -410,7 +410,7 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
     period = domain.financial_year(year)
     start, end = _bounds(period)
     now = now or timezone.now()
-    threshold = int(settings.HEARD_SMALL_NUMBER_THRESHOLD)
+    threshold = rules_selectors.small_number_threshold()
     activities = list(activities_in(period).prefetch_related("localities", "audience_groups"))
     ids = {a.pk for a in activities}
     in_period = Response.objects.filter(submitted_at__gte=start, submitted_at__lt=end)

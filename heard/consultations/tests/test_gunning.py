@@ -33,6 +33,9 @@ def good(**changes) -> GunningFacts:
         min_weeks=12,
         stage2_required=True,
         stage2_passed=True,
+        councils=("Norfolk County Council",),
+        osc_comments_due_on=date(2027, 11, 1),
+        eqia_attached=True,
     )
     return replace(facts, **changes)
 
@@ -49,6 +52,8 @@ def test_all_good_passes_and_nothing_blocks():
         "adequate_time",
         "conscientious_consideration",
         "assurance",
+        "scrutiny",
+        "eqia",
     ]
     assert {c.key: c.result for c in results} == {
         "formative": Result.PASS,
@@ -56,6 +61,8 @@ def test_all_good_passes_and_nothing_blocks():
         "adequate_time": Result.PASS,
         "conscientious_consideration": Result.INFO,
         "assurance": Result.PASS,
+        "scrutiny": Result.PASS,
+        "eqia": Result.PASS,
     }
     assert gunning.blocking(results) == []
     assert all(c.reasons for c in results)
@@ -153,11 +160,75 @@ def test_exactly_the_minimum_passes_and_a_second_less_fails():
     assert "shorter than 12 weeks" in check.reasons[0]
 
 
-def test_short_period_with_justification_passes_and_says_so():
-    facts = good(closes_at=OPENS + timedelta(weeks=6), justification="Urgent: winter pressures.")
+def test_short_period_with_justification_is_shortened_never_pass_and_says_by_whom():
+    facts = good(
+        closes_at=OPENS + timedelta(weeks=6),
+        justification="Urgent: winter pressures.",
+        justified_by="Dana Lead",
+        justified_on=date(2027, 8, 2),
+    )
     check = gunning.check_adequate_time(facts)
+    assert check.result == Result.SHORTENED
+    assert check.label == "Shortened"
+    assert not check.blocks
+    assert check.reasons[0] == (
+        "Shortened \u2013 justified by \u201cUrgent: winter pressures.\u201d "
+        "(approved by Dana Lead on 2 August 2027)."
+    )
+    assert "shorter than 12 weeks" in check.reasons[1]
+
+
+@pytest.mark.parametrize("placeholder", ["x", "n/a", "tbc", "-", "...", "Reason.", "ok", "urgent"])
+def test_placeholder_justification_fails(placeholder):
+    facts = good(closes_at=OPENS + timedelta(weeks=6), justification=placeholder)
+    check = gunning.check_adequate_time(facts)
+    assert check.result == Result.FAIL
+    assert "no substantive justification" in check.reasons[0]
+
+
+def test_a_35_minute_consultation_justified_by_x_does_not_pass():
+    facts = good(closes_at=OPENS + timedelta(minutes=35), justification="x")
+    results = by_key(facts)
+    assert results["adequate_time"].result == Result.FAIL
+    assert any("Adequate time" in p for p in gunning.blocking(list(results.values())))
+
+
+def test_shortened_and_spanning_a_pre_election_period_stays_shortened():
+    period = PreElectionPeriod("Local elections", date(2027, 9, 10), date(2027, 9, 20))
+    facts = good(
+        closes_at=OPENS + timedelta(weeks=6),
+        justification="Urgent: winter pressures on beds.",
+        pre_election_periods=[period],
+    )
+    check = gunning.check_adequate_time(facts)
+    assert check.result == Result.SHORTENED
+    assert any("Local elections" in r for r in check.reasons)
+
+
+def test_no_council_is_not_a_pass():
+    check = by_key(good(councils=()))["scrutiny"]
+    assert check.result != Result.PASS
+    assert check.result == Result.WARNING
+    assert "No council is recorded" in check.reasons[0]
+
+
+def test_council_without_a_comments_date_is_not_a_pass():
+    check = by_key(good(osc_comments_due_on=None))["scrutiny"]
+    assert check.result == Result.WARNING
+    assert "Norfolk County Council" in check.reasons[0]
+
+
+def test_council_recorded_with_date_passes():
+    check = by_key(good())["scrutiny"]
     assert check.result == Result.PASS
-    assert "justification is recorded" in check.reasons[0]
+    assert "1 November 2027" in check.reasons[0]
+
+
+def test_no_eqia_fails_and_blocks():
+    results = gunning.checks(good(eqia_attached=False))
+    check = {c.key: c for c in results}["eqia"]
+    assert check.result == Result.FAIL
+    assert any("Equality impact assessment" in p for p in gunning.blocking(results))
 
 
 def test_blank_justification_is_not_a_justification():
@@ -243,12 +314,14 @@ def test_adequate_time_fails_exactly_when_short_and_unjustified(opens, length, w
         opens_at=opens,
         closes_at=opens + length,
         min_weeks=weeks,
-        justification="Reason." if justified else "",
+        justification="Urgent because of winter pressures." if justified else "",
     )
     check = gunning.check_adequate_time(facts)
-    should_fail = length < timedelta(weeks=weeks) and not justified
+    short = length < timedelta(weeks=weeks)
+    should_fail = short and not justified
     assert (check.result == Result.FAIL) is should_fail
-    if not should_fail:
+    assert (check.result == Result.SHORTENED) is (short and justified)
+    if not short:
         spans_holiday = bool(
             gunning.bank_holidays_between(
                 gunning.local_date(opens), gunning.local_date(opens + length)

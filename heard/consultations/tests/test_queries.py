@@ -21,7 +21,7 @@ def test_panel_and_detail_page_queries(staff_client, capsys):
     with CaptureQueriesContext(connection) as panel_queries:
         panel = selectors.gunning_panel(consultation)
     panel_count = len(panel_queries)  # read now: each request empties the query log
-    assert len(panel) == 6
+    assert len(panel) == 8
     client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
     url = reverse("consultations:detail", kwargs={"pk": consultation.pk})
     client.get(url)
