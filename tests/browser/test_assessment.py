@@ -1,6 +1,7 @@
 """Options appraisal, significance and assurance in a real browser (axe on every page)."""
 
 from django.urls import reverse
+from django.utils import timezone
 
 from heard.accounts.tests.factories import PASSWORD, totp_code
 from heard.assessment import selectors
@@ -131,12 +132,17 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
         reverse("assessment:significance_override", kwargs={"pk": proposal.pk}), expect_status=403
     )
 
-    # Assurance: stage 2 passed, EqIA attached
+    # Assurance: stage 2 passed (after stage 1, with evidence on the four tests, recorded
+    # here through the services), EqIA attached
+    from heard.assessment.tests.helpers import pass_stage1
+
+    pass_stage1(proposal, lead)
     visitor.visit(reverse("assessment:assurance", kwargs={"pk": proposal.pk}))
     page.get_by_role("link", name="Record an outcome for Stage 2: assurance checkpoint").click()
     visitor.check()
     page.get_by_label("Passed", exact=True).check()
-    fill_nhs_date(page, "Date of the checkpoint", 10, 3, 2026)
+    today = timezone.localdate()
+    fill_nhs_date(page, "Date of the checkpoint", today.day, today.month, today.year)
     page.get_by_role("button", name="Save").click()
     visitor.check()
     page.get_by_role("link", name="Attach the EqIA").click()

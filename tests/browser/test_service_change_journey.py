@@ -265,13 +265,15 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert "record its review after the consultation closed" in errors
     assert not Decision.objects.exists()
 
-    # The lead reviews the EqIA in the light of what people said.
-    visitor.visit(reverse("assessment:eqia_review", kwargs={"pk": proposal.pk}))
-    page.get_by_label("What the review found").fill(
+    # The board member reviews the EqIA in the light of what people said (the duty is
+    # the decision makers' own: a programme lead may not record it).
+    visitor.visit(reverse("assessment:eqia_review", kwargs={"pk": proposal.pk}), expect_status=403)
+    board_visitor.visit(reverse("assessment:eqia_review", kwargs={"pk": proposal.pk}))
+    board_page.get_by_label("What the review found").fill(
         "Older people without a car raised travel most: the shuttle bus answers it."
     )
-    page.get_by_role("button", name="Record the review").click()
-    visitor.check()
+    board_page.get_by_role("button", name="Record the review").click()
+    board_visitor.check()
 
     # 6. The lead responds to every theme (an incomplete answer is refused first) ...
     visitor.visit(outcome_page)
