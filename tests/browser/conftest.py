@@ -75,6 +75,17 @@ class Visitor:
     def check(self) -> None:
         """Run axe-core on the page as it is now; fail on any WCAG A/AA violation."""
         self.page.wait_for_load_state("load")
+        # The page as a person would see it at rest: web fonts applied, the NHS.UK
+        # scripts' changes painted, and no link left hovered by where the last click
+        # happened to leave the mouse (a hovered link on the blue header is a colour
+        # state axe would otherwise judge, now and then – seen in CI).
+        self.page.mouse.move(
+            0, self.page.viewport_size["height"] - 1 if self.page.viewport_size else 0
+        )
+        self.page.evaluate(
+            "() => document.fonts.ready.then(() => new Promise(r => "
+            "requestAnimationFrame(() => requestAnimationFrame(r))))"
+        )
         if self.page.evaluate("typeof window.axe") == "undefined":
             self.page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         result = self.page.evaluate(
