@@ -176,31 +176,40 @@ def periodic_run_due(*, monotonic: float, force: bool = False) -> dict[str, Any]
 
 # Queues drained by the task worker -------------------------------------------------------
 
-_DRAINS: dict[str, Callable[[], int]] = {}
+_DRAINS: dict[str, tuple[Callable[[], int], Callable[[], int]]] = {}
 
 
-def register_drain(name: str, drain: Callable[[], int]) -> None:
-    """Called from an AppConfig.ready: ``drain()`` takes one batch off an app's queue in
-    the database and returns how many it did (0 when empty); ``heard_worker`` runs it
-    again and again beside the tasks (the insight bank's owed queue, ADR 11)."""
-    _DRAINS[name] = drain
+def register_drain(name: str, drain: Callable[[], int], *, batch: Callable[[], int]) -> None:
+    """Called from an AppConfig.ready: ``drain()`` takes one batch (at most ``batch()``
+    rows) off an app's queue in the database and returns how many it did (0 when empty);
+    ``heard_worker`` runs it again and again beside the tasks (the insight bank's owed
+    queue, ADR 11)."""
+    _DRAINS[name] = (drain, batch)
 
 
 def drain_all() -> int:
-    """One batch from each registered queue; how many were done in all. Database errors
-    are raised (the worker reconnects); others are logged, so one queue cannot stop
-    the others."""
+    """One batch from each registered queue; how many were done in all."""
+    return drain_pass()[0]
+
+
+def drain_pass() -> tuple[int, bool]:
+    """One batch from each registered queue: how many were done in all, and whether a
+    queue gave a full batch (so more is probably waiting). Database errors are raised
+    (the worker reconnects); others are logged, so one queue cannot stop the others."""
     from django.db import DatabaseError
 
-    done = 0
-    for name, drain in sorted(_DRAINS.items()):
+    done, full = 0, False
+    for name, (drain, batch) in sorted(_DRAINS.items()):
         try:
-            done += drain()
+            n = drain()
         except DatabaseError:
             raise
         except Exception:
             logger.exception("Draining %s failed", name)
-    return done
+            continue
+        done += n
+        full = full or n >= batch()
+    return done, full
 
 
 # Task results a dead worker left "running" --------------------------------------------

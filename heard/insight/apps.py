@@ -31,7 +31,7 @@ class InsightConfig(AppConfig):
 
         register_sweeper("insight imports", insight_import_sweep)
         # The owed queue of online responses, drained by heard_worker (ADR 11).
-        register_drain("insights owed", receivers.insights_drain)
+        register_drain("insights owed", receivers.insights_drain, batch=receivers.batch_size)
         # What a task lost with a killed worker owed: made by heard_clock every few minutes.
         register_periodic(
             "insight catch-up",

@@ -192,7 +192,7 @@ def insights_catch_up(*, batch: int = 500) -> int:
     return made
 
 
-def _batch_size() -> int:
+def batch_size() -> int:
     return int(getattr(settings, "HEARD_INSIGHT_BATCH", 100))
 
 
@@ -212,7 +212,7 @@ def insights_drain(*, limit: int | None = None) -> int:
     """
     ids = list(
         InsightOwed.objects.order_by("queued_at", "pk").values_list("pk", flat=True)[
-            : limit or _batch_size()
+            : limit or batch_size()
         ]
     )
     if not ids:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from heard.core.jobs import drain_all
+from heard.core.jobs import drain_all, drain_pass
 from heard.engagement import hooks
 from heard.engagement.models import (
     ActivityLocality,
@@ -202,6 +202,17 @@ def test_the_worker_drains_the_owed_queue_in_batches(database_queue):
     assert drain_all() == 2
     assert drain_all() == 0
     assert Insight.objects.count() == 5
+
+
+def test_a_part_batch_tells_the_worker_to_gather_before_the_next_pass(database_queue):
+    """The worker pauses after a part batch (HEARD_DRAIN_GATHER_SECONDS) and carries
+    straight on after a full one: it must be told which it was."""
+    responses = [_response(channel="online", reference=f"R-01{n}") for n in range(1, 5)]
+    for response in responses:
+        hooks.response_submitted(response, defer=True)
+    assert drain_pass() == (3, True)  # full: more is probably waiting
+    assert drain_pass() == (1, False)  # part: wait and gather
+    assert drain_pass() == (0, False)
 
 
 def test_a_drain_killed_before_it_took_its_rows_off_is_made_good_by_the_next(database_queue):
