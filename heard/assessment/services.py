@@ -137,6 +137,17 @@ def _date_problems(
     )
 
 
+def _name_problem(text: str, thing: str, ask: str) -> None:
+    """A name a reader of the appraisal could follow: not "x", "-", "n/a" or one letter."""
+    if substance.is_placeholder(text):
+        shown = text.strip()
+        raise ValidationError(
+            f"{ask} in words: \u201c{shown}\u201d is not a name for a {thing}."
+            if shown
+            else f"{ask}."
+        )
+
+
 def _open_for_change(proposal: Any) -> None:
     reason = frozen_reason(proposal)
     if reason:
@@ -170,9 +181,16 @@ def option_save(
     proposal; setting one aside needs a reason (it feeds the consultation document)."""
     _may_change(actor)
     _open_for_change(proposal)
+    _name_problem(title, "option", "Name the option")
     set_aside_reason = set_aside_reason.strip()
     if set_aside and not set_aside_reason:
         raise ValidationError("Give the reason for setting this option aside.")
+    if set_aside and (
+        problems := substance.reason_problems(
+            set_aside_reason, what="for setting this option aside"
+        )
+    ):
+        raise ValidationError(problems[0])
     if set_aside and is_preferred:
         raise ValidationError("The preferred option cannot be set aside.")
     with transaction.atomic():
@@ -228,6 +246,7 @@ def criterion_save(
 ) -> Criterion:
     _may_change(actor)
     _open_for_change(proposal)
+    _name_problem(name, "criterion", "Name the criterion")
     if weight < 0:
         raise ValidationError("A weight cannot be negative.")
     with transaction.atomic():
@@ -294,6 +313,15 @@ def weights_agreed(*, actor: Actor, proposal: Any, agreed_by: str, agreed_on: da
     _open_for_change(proposal)
     if not agreed_by.strip():
         raise ValidationError("Say who agreed the criteria and weights.")
+    if substance.is_placeholder(agreed_by) or len(substance.words(agreed_by)) < 2:
+        raise ValidationError(
+            "Say who agreed the criteria and weights in words – the group, panel or "
+            f"meeting: \u201c{agreed_by.strip()}\u201d does not say who."
+        )
+    if agreed_on > timezone.localdate():
+        raise ValidationError(
+            "The date the criteria and weights were agreed cannot be in the future."
+        )
     with transaction.atomic():
         record, _ = Appraisal.objects.select_for_update().get_or_create(proposal=proposal)
         before = {
@@ -336,6 +364,7 @@ def panel_save(
 ) -> Panel:
     _may_change(actor)
     _open_for_change(proposal)
+    _name_problem(name, "panel", "Name the panel")
     with transaction.atomic():
         same = Panel.objects.filter(proposal=proposal, name__iexact=name.strip())
         if panel is not None:

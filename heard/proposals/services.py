@@ -12,6 +12,7 @@ from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import SystemActor, person, require
+from heard.core.substance import is_placeholder, words
 from heard.proposals import domain
 from heard.proposals.guard import StageRefused, stage
 from heard.proposals.models import (
@@ -230,6 +231,7 @@ class EvidenceRefused(ValueError):
     pass
 
 
+@audits_refusals("proposal.evidence_record", subject="proposal")
 @stage(
     Change.RECORD_EVIDENCE,
     proposal=lambda kw: kw["proposal"],
@@ -255,6 +257,13 @@ def evidence_record(
         raise EvidenceRefused("Record an insight or an activity, not both at once.")
     if insight is None and activity is None and not note:
         raise EvidenceRefused("Choose an insight or an activity, or describe the evidence.")
+    if insight is None and activity is None and (is_placeholder(note) or len(words(note)) < 2):
+        # Early engagement is a safeguard (the seeds: plans shaped before ideas are
+        # formed): "x" recorded as evidence would count as engagement that never was.
+        raise EvidenceRefused(
+            f"Describe the evidence in words a reader could follow – what it was and "
+            f"where it came from: \u201c{note}\u201d is not evidence."
+        )
     with transaction.atomic():
         Proposal.objects.select_for_update().get(pk=proposal.pk)
         if insight is not None:

@@ -39,7 +39,7 @@ def test_facts_of_a_new_proposal():
 
 def test_options_count_waits_for_a_do_nothing_option():
     proposal = make_proposal()
-    for title in ("A", "B", "C"):
+    for title in ("Option A", "Option B", "Option C"):
         services.option_save(
             actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, title=title
         )
@@ -166,7 +166,7 @@ def test_timeline_and_links(make_staff):
     services.weights_agreed(
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
-        agreed_by="Workshop",
+        agreed_by="Joint workshop",
         agreed_on=date(2026, 1, 10),
     )
     make_significance(proposal, substantial=True)

@@ -1,6 +1,6 @@
 """Writing options, scores, significance and assurance: rules kept, every change audited."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -71,8 +71,8 @@ def test_setting_an_option_aside_needs_a_reason_and_is_audited(make_staff):
 def test_the_preferred_mark_moves(make_staff):
     actor = make_staff(Role.PROGRAMME_LEAD)
     proposal = make_proposal()
-    a = services.option_save(actor=actor, proposal=proposal, title="A", is_preferred=True)
-    b = services.option_save(actor=actor, proposal=proposal, title="B", is_preferred=True)
+    a = services.option_save(actor=actor, proposal=proposal, title="Option A", is_preferred=True)
+    b = services.option_save(actor=actor, proposal=proposal, title="Option B", is_preferred=True)
     a.refresh_from_db()
     assert not a.is_preferred and b.is_preferred
     event = AuditEvent.objects.filter(action=Action.OPTION_SAVED.value).first()
@@ -124,11 +124,11 @@ def test_weights_agreed_records_who_and_when(make_staff):
 
 
 def test_criterion_weight_cannot_be_negative():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="cannot be negative"):
         services.criterion_save(
             actor=staff_member(Role.PROGRAMME_LEAD),
             proposal=make_proposal(),
-            name="X",
+            name="Quality of care",
             weight=Decimal(-1),
         )
 
@@ -428,3 +428,49 @@ def test_the_significance_page_of_a_decided_proposal_offers_no_change(staff_clie
     assert "Change the assessment" not in page
     assert "Record a reasoned override" not in page
     assert "can no longer change" in page
+
+
+@pytest.mark.parametrize("placeholder", ["x", "-", ".", "n/a", "tbc", "?"])
+def test_the_appraisal_refuses_placeholder_names_and_agreements(make_staff, placeholder):
+    """Issue 13: an option, criterion or panel called "x", or the weights "agreed by" "-",
+    is refused with what is needed; a placeholder reason to set an option aside too."""
+    actor = make_staff(Role.PROGRAMME_LEAD)
+    proposal = make_appraisal(actor=actor)
+    with pytest.raises(ValidationError, match="Name the option"):
+        services.option_save(actor=actor, proposal=proposal, title=placeholder)
+    with pytest.raises(ValidationError, match="Name the criterion"):
+        services.criterion_save(
+            actor=actor, proposal=proposal, name=placeholder, weight=Decimal(10)
+        )
+    with pytest.raises(ValidationError, match="Name the panel"):
+        services.panel_save(actor=actor, proposal=proposal, name=placeholder)
+    with pytest.raises(ValidationError, match="does not say who"):
+        services.weights_agreed(
+            actor=actor, proposal=proposal, agreed_by=placeholder, agreed_on=date(2026, 2, 3)
+        )
+    option = proposal.options.exclude(is_preferred=True).exclude(is_do_nothing=True).first()
+    with pytest.raises(ValidationError, match=r"is not a reason|Give the reason"):
+        services.option_save(
+            actor=actor,
+            proposal=proposal,
+            option=option,
+            title=option.title,
+            set_aside=True,
+            set_aside_reason=placeholder,
+        )
+    option.refresh_from_db()
+    assert not option.set_aside
+    assert proposal.options.count() == 3 and proposal.criteria.count() == 3
+
+
+def test_weights_cannot_be_agreed_in_the_future(make_staff):
+    actor = make_staff(Role.PROGRAMME_LEAD)
+    proposal = make_appraisal(actor=actor)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError, match="cannot be in the future"):
+        services.weights_agreed(
+            actor=actor,
+            proposal=proposal,
+            agreed_by="Joint workshop of both panels",
+            agreed_on=tomorrow,
+        )

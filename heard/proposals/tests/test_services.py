@@ -120,6 +120,12 @@ def test_evidence_needs_something_and_not_two_things(make_staff):
     proposal = make_proposal(actor=actor)
     with pytest.raises(services.EvidenceRefused):
         services.evidence_record(proposal=proposal, actor=actor, note="   ")
+    for placeholder in ("x", "-", ".", "n/a", "tbc", "evidence"):
+        with pytest.raises(services.EvidenceRefused, match="is not evidence"):
+            services.evidence_record(proposal=proposal, actor=actor, note=placeholder)
+    refused = AuditEvent.objects.filter(action=Action.ACT_REFUSED, subject_id=str(proposal.pk))
+    assert refused.count() == 7  # the blank note too
+    assert refused.first().after["act"] == "proposal.evidence_record"
     (insight,) = add_insights(["Parking at the hospital is hard."])
     with pytest.raises(services.EvidenceRefused):
         services.evidence_record(
@@ -131,7 +137,7 @@ def test_evidence_needs_something_and_not_two_things(make_staff):
 def test_removing_evidence_is_audited_and_lowers_the_count(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
-    evidence = services.evidence_record(proposal=proposal, actor=actor, note="Survey 2024")
+    evidence = services.evidence_record(proposal=proposal, actor=actor, note="Carers survey 2024")
     services.evidence_remove(evidence=evidence, actor=actor)
     assert proposal.facts().early_engagement_count == 0
     assert _events(proposal, Action.PROPOSAL_EVIDENCE_REMOVED).count() == 1
