@@ -53,6 +53,34 @@ def checkpoint(model: type[Any], pk: int, attempt: int, *, running: tuple[str, .
     model._default_manager.filter(pk=pk).update(heartbeat_at=timezone.now())
 
 
+def delete_in_chunks(
+    model: type[Any],
+    pk: int,
+    attempt: int,
+    rows: Callable[[], Any],
+    *,
+    chunk: int,
+    running: tuple[str, ...],
+) -> None:
+    """Delete what a job stored, ``chunk`` rows at a time: each chunk in its own
+    transaction, opened by ``checkpoint`` and closed by adding to the job's
+    ``removed_rows``, so a worker killed between chunks leaves a count that matches what
+    is gone and the next attempt carries on. ``rows()`` is the queryset of what is left
+    (asked anew for each chunk). Returns when nothing is left; raises ``JobStopped`` when
+    the job is no longer this attempt's, and lets a database's protection errors
+    (``ProtectedError``, ``RestrictedError``) through for the caller to explain."""
+    from django.db.models import F
+
+    while True:
+        with transaction.atomic():
+            checkpoint(model, pk, attempt, running=running)
+            ids = list(rows().values_list("pk", flat=True)[:chunk])
+            if not ids:
+                return
+            rows().filter(pk__in=ids).delete()
+            model._default_manager.filter(pk=pk).update(removed_rows=F("removed_rows") + len(ids))
+
+
 @dataclass
 class SweepResult:
     resumed: int = 0

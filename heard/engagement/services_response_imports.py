@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core.jobs import JobStopped, SweepResult, checkpoint, sweep_stale
+from heard.core.jobs import JobStopped, SweepResult, checkpoint, delete_in_chunks, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.engagement import services_responses
 from heard.engagement.models import (
@@ -267,20 +267,14 @@ def response_import_remove_run(*, batch_id: int, attempt: int | None = None) -> 
     if batch.status != ResponseImport.Status.DELETING or attempt != batch.attempt:
         return batch
     try:
-        while True:
-            with transaction.atomic():
-                checkpoint(ResponseImport, batch_id, attempt, running=REMOVING)
-                ids = list(
-                    Response.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[
-                        :REMOVE_CHUNK
-                    ]
-                )
-                if not ids:
-                    break
-                Response.objects.filter(pk__in=ids).delete()
-                ResponseImport.objects.filter(pk=batch_id).update(
-                    removed_rows=F("removed_rows") + len(ids)
-                )
+        delete_in_chunks(
+            ResponseImport,
+            batch_id,
+            attempt,
+            lambda: Response.objects.filter(import_batch_id=batch_id),
+            chunk=REMOVE_CHUNK,
+            running=REMOVING,
+        )
         with transaction.atomic():
             checkpoint(ResponseImport, batch_id, attempt, running=REMOVING)
             rejected, _ = ResponseImportRejectedRow.objects.filter(batch_id=batch_id).delete()

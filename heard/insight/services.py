@@ -14,12 +14,11 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core.jobs import JobStopped, SweepResult, checkpoint, sweep_stale
+from heard.core.jobs import JobStopped, SweepResult, checkpoint, delete_in_chunks, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.insight import csvfile
 from heard.insight.facets import facets_for
@@ -440,20 +439,14 @@ def insight_import_remove_run(*, batch_id: int, attempt: int | None = None) -> I
     if batch.status != InsightImport.Status.DELETING or attempt != batch.attempt:
         return batch
     try:
-        while True:
-            with transaction.atomic():
-                checkpoint(InsightImport, batch_id, attempt, running=REMOVING)
-                ids = list(
-                    Insight.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[
-                        :REMOVE_CHUNK
-                    ]
-                )
-                if not ids:
-                    break
-                Insight.objects.filter(pk__in=ids).delete()
-                InsightImport.objects.filter(pk=batch_id).update(
-                    removed_rows=F("removed_rows") + len(ids)
-                )
+        delete_in_chunks(
+            InsightImport,
+            batch_id,
+            attempt,
+            lambda: Insight.objects.filter(import_batch_id=batch_id),
+            chunk=REMOVE_CHUNK,
+            running=REMOVING,
+        )
         with transaction.atomic():
             checkpoint(InsightImport, batch_id, attempt, running=REMOVING)
             rejected, _ = InsightImportRejectedRow.objects.filter(batch_id=batch_id).delete()

@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Lower
@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.core.jobs import JobStopped, SweepResult, checkpoint, sweep_stale
+from heard.core.jobs import JobStopped, SweepResult, checkpoint, delete_in_chunks, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.people.imports.reader import (
     MAX_BYTES,
@@ -508,27 +508,21 @@ def import_remove_run(*, batch_id: int, attempt: int | None = None) -> ImportBat
     if batch.status != ImportBatch.Status.DELETING or attempt != batch.attempt:
         return batch
     try:
-        while True:
-            with transaction.atomic():
-                checkpoint(ImportBatch, batch_id, attempt, running=REMOVING)
-                ids = list(
-                    Member.objects.filter(import_batch_id=batch_id).values_list("pk", flat=True)[
-                        :REMOVE_CHUNK
-                    ]
-                )
-                if not ids:
-                    break
-                try:
-                    Member.objects.filter(pk__in=ids).delete()
-                except (ProtectedError, RestrictedError) as exc:
-                    raise ImportProblem(
-                        "Some people this import added cannot be removed: other records "
-                        "depend on them (for example a group's membership term with "
-                        "actions). Remove those records first, then remove the import again."
-                    ) from exc
-                ImportBatch.objects.filter(pk=batch_id).update(
-                    removed_rows=models.F("removed_rows") + len(ids)
-                )
+        try:
+            delete_in_chunks(
+                ImportBatch,
+                batch_id,
+                attempt,
+                lambda: Member.objects.filter(import_batch_id=batch_id),
+                chunk=REMOVE_CHUNK,
+                running=REMOVING,
+            )
+        except (ProtectedError, RestrictedError) as exc:
+            raise ImportProblem(
+                "Some people this import added cannot be removed: other records "
+                "depend on them (for example a group's membership term with "
+                "actions). Remove those records first, then remove the import again."
+            ) from exc
         with transaction.atomic():
             checkpoint(ImportBatch, batch_id, attempt, running=REMOVING)
             batch = ImportBatch.objects.get(pk=batch_id)

@@ -61,6 +61,7 @@ def _kill_after(monkeypatch, chunks: int) -> dict[str, int]:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(services, "checkpoint", dying)
+    monkeypatch.setattr(jobs, "checkpoint", dying)  # the shared removal, delete_in_chunks
     return switch
 
 
