@@ -320,6 +320,7 @@ def osc(request: HttpRequest, pk: int) -> HttpResponse:
     )
     letter_form = FirstLetterForm(
         post if action == "send_letter" else None,
+        auto_id="letter_%s",  # beside the change-of-dates form: ids stay unique
         initial={
             "comments_due_on": consultation.osc_comments_due_on,
             "proposed_decision_on": consultation.proposed_decision_on,
