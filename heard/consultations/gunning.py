@@ -329,7 +329,8 @@ def check_scrutiny(facts: GunningFacts) -> Check:
             "consulted on with the local authority's overview and scrutiny committee "
             "(reg. 23). Record the council consulted."
         )
-    problems.extend(facts.council_problems)
+    if facts.councils:
+        problems.extend(facts.council_problems)
     if facts.councils and facts.first_letter_on is None:
         problems.append(
             "The first letter to the committee has not been sent: send it from the overview "

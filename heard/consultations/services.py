@@ -737,6 +737,7 @@ def _letter_record(
         },
     )
     body = str(message.body)
+    assert consultation.osc_comments_due_on and consultation.proposed_decision_on
     letter = ScrutinyLetter.objects.create(
         consultation=consultation,
         kind=kind,
@@ -1055,6 +1056,7 @@ def scrutiny_response_record(
             problems["file"] = documents.problem(file) + "."
         if problems:
             raise ValidationError(problems)
+        assert received_on is not None  # response_problems refused it otherwise
         digest = ""
         if file is not None:
             file.seek(0)

@@ -81,7 +81,9 @@ def _write_to_the_committee(visitor, consultation) -> None:
     )
     page.get_by_role("button", name="Send the first letter").click()
     visitor.check()
-    assert "The first letter has been sent to 1 council contact" in page.locator("main").inner_text()
+    assert (
+        "The first letter has been sent to 1 council contact" in page.locator("main").inner_text()
+    )
 
 
 def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff):

@@ -76,8 +76,10 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     assert [c.name for c in told.councils] == ["Norfolk County Council"]
     assert [x.kind for x in told.letters] == ["first", "renotification"]
     assert " changed" not in told.letters[0].body
-    assert consultation.created_at < told.first_letter.sent_at < consultation.opens_at
-    assert told.first_letter.comments_due_on > told.first_letter_on
+    letter = told.first_letter
+    assert letter is not None and consultation.opens_at and consultation.closes_at
+    assert consultation.created_at < letter.sent_at < consultation.opens_at
+    assert letter.comments_due_on > told.first_letter_on
     assert told.letters[1].sent_at > consultation.closes_at
     [response] = told.responses
     assert told.first_letter_on < response.received_on <= report.decision.decided_on
