@@ -191,6 +191,14 @@ class Action(models.TextChoices):
     CONSULTATION_COUNCIL_ADDED = "consultation.council_added", "Council consulted added"
     CONSULTATION_COUNCIL_REMOVED = "consultation.council_removed", "Council consulted removed"
     CONSULTATION_OSC_CHANGED = "consultation.osc_changed", "Scrutiny dates changed and notified"
+    CONSULTATION_OSC_LETTER_SENT = (
+        "consultation.osc_letter_sent",
+        "Letter sent to overview and scrutiny (reg. 23)",
+    )
+    CONSULTATION_OSC_RESPONSE_RECORDED = (
+        "consultation.osc_response_recorded",
+        "Overview and scrutiny committee's response recorded",
+    )
     CONSULTATION_MAILOUT_QUEUED = "consultation.mailout_queued", "Consultation emails queued"
     CONSULTATION_MAILOUT_SENT = "consultation.mailout_sent", "Consultation emails sent"
     CONSULTATION_MIDPOINT_RECORDED = (

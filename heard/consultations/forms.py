@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 
-from heard.consultations.models import Council
+from heard.consultations.models import Council, ScrutinyResponse
 from heard.core.forms import NHSDateField, NHSDateTimeField, NHSFormMixin
 
 
@@ -65,18 +65,77 @@ class CouncilForm(forms.ModelForm):
             "committee": "Overview and scrutiny committee",
             "contact_email": "Contact email address",
         }
-        help_texts = {"contact_email": "Changes to the scrutiny dates are emailed here"}
+        help_texts = {"contact_email": "The letters to the committee (reg. 23) are emailed here"}
 
 
-class OscForm(NHSFormMixin, forms.Form):
-    osc_comments_due_on = NHSDateField(
-        required=False, label="Date the committee's comments are due"
-    )
-    proposed_decision_on = NHSDateField(required=False, label="Proposed decision date")
+class JointCommitteeForm(forms.Form):
     joint_committee_name = forms.CharField(
         required=False,
         max_length=200,
         label="Joint committee (where several councils are consulted)",
+    )
+
+
+class FirstLetterForm(NHSFormMixin, forms.Form):
+    """The first letter to the committee under reg. 23."""
+
+    comments_due_on = NHSDateField(
+        label="Date by which the committee's comments are wanted",
+        error_messages={"required": "Enter the date by which comments are wanted"},
+    )
+    proposed_decision_on = NHSDateField(
+        label="Proposed decision date",
+        error_messages={"required": "Enter the proposed decision date"},
+    )
+    contact = forms.CharField(
+        max_length=500,
+        label="Who the committee should contact at the ICB",
+        help_text="A name and an email address or telephone number. Sent in the letter, "
+        "never published.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Enter who the committee should contact"},
+    )
+
+
+class OscForm(NHSFormMixin, forms.Form):
+    """A change of the dates after the first letter: a re-notification."""
+
+    osc_comments_due_on = NHSDateField(label="Date by which the committee's comments are wanted")
+    proposed_decision_on = NHSDateField(label="Proposed decision date")
+    joint_committee_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Joint committee (where several councils are consulted)",
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Why the dates are changing",
+        help_text="Sent to the committee with the new dates.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ScrutinyResponseForm(NHSFormMixin, forms.Form):
+    received_on = NHSDateField(
+        label="Date the committee's response was received",
+        error_messages={"required": "Enter the date the response was received"},
+    )
+    position = forms.ChoiceField(
+        label="What the committee said about the proposal",
+        choices=ScrutinyResponse.Position.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the committee agrees, objects or refers"},
+    )
+    summary = forms.CharField(
+        required=False,
+        max_length=20000,
+        label="What the committee said",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    file = forms.FileField(
+        required=False,
+        label="The committee's letter (PDF, Word or OpenDocument)",
     )
 
 

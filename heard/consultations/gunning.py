@@ -17,9 +17,10 @@ R v Brent LBC ex p Gunning (1985), approved in R (Moseley) v Haringey LBC [2014]
    it is the outcomes app's work).
 
 Plus the NHS England assurance stage 2 checkpoint (``assurance``), when required; the
-overview and scrutiny committee (``scrutiny``: a council recorded, reg. 23 of the Local
-Authority (Public Health, Health and Wellbeing Boards and Health Scrutiny) Regulations
-2013; a warning, not a pass, without one); and the equality impact assessment (``eqia``:
+overview and scrutiny committee (``scrutiny``: reg. 23 of the Local Authority (Public
+Health, Health and Wellbeing Boards and Health Scrutiny) Regulations 2013 – the councils
+recorded with their committee and contact, a joint committee where several, and the
+first letter sent with both dates; fails, and blocks opening, until then); and the equality impact assessment (``eqia``:
 attached, Equality Act 2010 s.149; fails without one).
 
 A check is ``PASS``, ``SHORTENED`` (a period under the minimum with a justification:
@@ -100,7 +101,11 @@ class GunningFacts:
     stage2_passed: bool = False
     closed: bool = False
     councils: Sequence[str] = ()  # overview and scrutiny: the councils recorded
+    council_problems: Sequence[str] = ()  # a committee, a contact, the joint committee
+    first_letter_on: date | None = None  # the reg. 23 first letter, when sent
+    unwritten_councils: Sequence[str] = ()  # councils recorded after the first letter
     osc_comments_due_on: date | None = None
+    proposed_decision_on: date | None = None
     eqia_attached: bool = False
 
 
@@ -314,28 +319,47 @@ def justification_problems(text: str) -> list[str]:
 
 
 def check_scrutiny(facts: GunningFacts) -> Check:
+    """Reg. 23: the councils recorded (each committee and contact, a joint committee where
+    several) and the first letter sent with both dates – before opening, so it blocks."""
     principle = "Overview and scrutiny"
+    problems: list[str] = []
     if not facts.councils:
-        return Check(
-            "scrutiny",
-            principle,
-            Result.WARNING,
-            (
-                "No council is recorded: a substantial development or variation must be "
-                "consulted on with the local authority's overview and scrutiny committee "
-                "(reg. 23). Record the council consulted.",
-            ),
+        problems.append(
+            "No council is recorded: a substantial development or variation must be "
+            "consulted on with the local authority's overview and scrutiny committee "
+            "(reg. 23). Record the council consulted."
         )
-    due = (
-        f" Comments are due on {format_date(facts.osc_comments_due_on)}."
-        if facts.osc_comments_due_on
-        else " Record the date the committee's comments are due."
-    )
+    if facts.councils:
+        problems.extend(facts.council_problems)
+    if facts.councils and facts.first_letter_on is None:
+        problems.append(
+            "The first letter to the committee has not been sent: send it from the overview "
+            "and scrutiny page, with the date comments are due and the proposed decision date."
+        )
+    if facts.unwritten_councils:
+        problems.append(
+            "Recorded after the first letter and not yet sent it: "
+            + ", ".join(facts.unwritten_councils)
+            + ". Send them the first letter."
+        )
+    if problems:
+        # Say only what is missing: never a pass for something not done.
+        return Check("scrutiny", principle, Result.FAIL, tuple(dict.fromkeys(problems)))
+    assert facts.first_letter_on is not None
+    dates = ""
+    if facts.osc_comments_due_on and facts.proposed_decision_on:
+        dates = (
+            f" Comments are due on {format_date(facts.osc_comments_due_on)}; the proposed "
+            f"decision date is {format_date(facts.proposed_decision_on)}."
+        )
     return Check(
         "scrutiny",
         principle,
-        Result.PASS if facts.osc_comments_due_on else Result.WARNING,
-        (f"Consulted: {', '.join(facts.councils)}.{due}",),
+        Result.PASS,
+        (
+            f"Consulted: {', '.join(facts.councils)}. First letter sent on "
+            f"{format_date(facts.first_letter_on)}.{dates}",
+        ),
     )
 
 

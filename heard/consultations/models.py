@@ -182,8 +182,79 @@ class Council(models.Model):
         return self.name
 
 
+class ScrutinyLetter(models.Model):
+    """A letter to the overview and scrutiny committee under reg. 23 (SI 2013/218), as sent.
+
+    The first letter tells the committee of the proposal, links the consultation document,
+    and gives the date by which comments are wanted and the proposed decision date; a
+    re-notification tells it of a change of either date, from what to what. The exact
+    subject and text emailed are kept, with who sent it, when and to which councils.
+    Never changed or deleted: a correction is another letter.
+    """
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First letter"
+        RENOTIFICATION = "renotification", "Change of dates"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="scrutiny_letters"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    sent_at = models.DateTimeField()
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comments_due_on = models.DateField(help_text="The date by which comments are wanted")
+    proposed_decision_on = models.DateField()
+    changes = models.JSONField(
+        default=dict, blank=True, help_text="field -> [before, after] (ISO dates)"
+    )
+    # Who it was addressed to, as public words (council and committee names, no person).
+    addressed_to = models.TextField()
+    councils = models.JSONField(default=list, help_text="Primary keys of the councils sent it")
+    recipients = models.JSONField(default=list, help_text="Council contact addresses emailed")
+    subject = models.CharField(max_length=300)
+    body = models.TextField(help_text="The text emailed, exactly")
+    body_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ("sent_at", "pk")
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ScrutinyResponse(models.Model):
+    """What the overview and scrutiny committee said back, recorded by staff."""
+
+    class Position(models.TextChoices):
+        AGREES = "agrees", "Agrees with the proposal"
+        OBJECTS = "objects", "Objects to the proposal or the consultation"
+        REFERS = "refers", "Refers the proposal to the Secretary of State"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.PROTECT, related_name="scrutiny_responses"
+    )
+    received_on = models.DateField()
+    position = models.CharField(max_length=16, choices=Position.choices)
+    summary = models.TextField(blank=True, help_text="What the committee said")
+    file = models.FileField(upload_to="consultations/scrutiny/", blank=True, max_length=200)
+    file_sha256 = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("received_on", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} ({self.received_on})"
+
+
 class OscNotice(models.Model):
-    """A change of the comments-due or proposed decision date, and who was told."""
+    """A change of the comments-due or proposed decision date, and who was told (the
+    re-notification letter itself, as sent, is ``letter``)."""
 
     consultation = models.ForeignKey(
         Consultation, on_delete=models.CASCADE, related_name="osc_notices"
@@ -195,6 +266,13 @@ class OscNotice(models.Model):
     changes = models.JSONField(default=dict, help_text="field -> [before, after] (ISO dates)")
     summary = models.TextField()
     notified = models.JSONField(default=list, help_text="Council contact addresses emailed")
+    letter = models.OneToOneField(
+        ScrutinyLetter,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notice",
+    )
 
     class Meta:
         ordering = ("-at", "-pk")

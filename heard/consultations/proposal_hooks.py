@@ -80,13 +80,38 @@ def timeline(proposal: Any) -> list[TimelineEntry]:
                     url=url,
                 )
             )
+    osc_url = reverse("consultations:osc", kwargs={"pk": consultation.pk})
+    for letter in consultation.scrutiny_letters.all():
+        if letter.kind == letter.Kind.FIRST:
+            entries.append(
+                TimelineEntry(
+                    letter.sent_at,
+                    "First letter to overview and scrutiny (reg. 23)",
+                    detail=(
+                        f"To {letter.addressed_to}: comments wanted by "
+                        f"{gunning.format_date(letter.comments_due_on)}, proposed decision "
+                        f"date {gunning.format_date(letter.proposed_decision_on)}."
+                    ),
+                    url=osc_url,
+                )
+            )
     for notice in consultation.osc_notices.all():
         entries.append(
             TimelineEntry(
                 notice.at,
-                "Overview and scrutiny told of a change",
+                "Overview and scrutiny told of a change of dates",
                 detail=notice.summary,
-                url=url,
+                url=osc_url,
+            )
+        )
+    for response in consultation.scrutiny_responses.all():
+        entries.append(
+            TimelineEntry(
+                _noon(response.received_on),
+                "Overview and scrutiny committee's response received",
+                detail=f"{response.get_position_display()}."
+                + (f" {response.summary[:300]}" if response.summary else ""),
+                url=osc_url,
             )
         )
     for review in consultation.midpoint_reviews.all():

@@ -8,13 +8,15 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from heard.accounts import selectors as rules_selectors
-from heard.consultations import gunning
+from heard.consultations import gunning, scrutiny
 from heard.consultations.models import (
     Consultation,
     DocumentSection,
     DocumentVersion,
     Mailout,
     MidpointReview,
+    ScrutinyLetter,
+    ScrutinyResponse,
 )
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity, Response, ResponseEquality
@@ -115,6 +117,7 @@ def gunning_facts(
         engagement_domain.Status.ARCHIVED,
     )
     rules, periods = rules_selectors.rules_and_periods()
+    told = scrutiny_state(consultation, responses=False)
     return gunning.GunningFacts(
         proposal_status=proposal_domain.Status(proposal.status),
         decision_recorded=facts.decision_recorded,
@@ -132,9 +135,74 @@ def gunning_facts(
         stage2_required=facts.stage2_required,
         stage2_passed=facts.stage2_passed,
         closed=closed,
-        councils=[c.name for c in consultation.councils.all()],
-        osc_comments_due_on=consultation.osc_comments_due_on,
+        councils=[c.name for c in told.councils],
+        council_problems=scrutiny.council_problems(
+            [scrutiny.CouncilFacts(c.name, c.committee, c.contact_email) for c in told.councils],
+            consultation.joint_committee_name,
+        ),
+        first_letter_on=told.first_letter_on,
+        unwritten_councils=[c.name for c in told.unwritten_councils]
+        if told.first_letter_on
+        else [],
+        osc_comments_due_on=told.comments_due_on,
+        proposed_decision_on=told.proposed_decision_on,
         eqia_attached=facts.eqia_attached,
+    )
+
+
+@dataclass(frozen=True)
+class ScrutinyState:
+    """What the overview and scrutiny committee has been sent and has said (reg. 23).
+    The dates are those the committee was last told (the latest letter), never a draft."""
+
+    councils: list[Any]
+    letters: list[ScrutinyLetter]
+    responses: list[ScrutinyResponse]
+    first_letter: ScrutinyLetter | None
+    unwritten_councils: list[Any]
+
+    @property
+    def first_letter_on(self) -> Any:
+        return gunning.local_date(self.first_letter.sent_at) if self.first_letter else None
+
+    @property
+    def latest(self) -> ScrutinyLetter | None:
+        return self.letters[-1] if self.letters else None
+
+    @property
+    def comments_due_on(self) -> Any:
+        return self.latest.comments_due_on if self.latest else None
+
+    @property
+    def proposed_decision_on(self) -> Any:
+        return self.latest.proposed_decision_on if self.latest else None
+
+    @property
+    def renotifications(self) -> list[ScrutinyLetter]:
+        return [x for x in self.letters if x.kind == ScrutinyLetter.Kind.RENOTIFICATION]
+
+
+def scrutiny_state(consultation: Consultation, *, responses: bool = True) -> ScrutinyState:
+    """``responses=False``: without the committee's responses (the Gunning panel does not
+    read them: one query fewer)."""
+    councils = list(consultation.councils.all())
+    letters = list(
+        consultation.scrutiny_letters.select_related("sent_by", "notice").order_by("sent_at", "pk")
+    )
+    firsts = [x for x in letters if x.kind == ScrutinyLetter.Kind.FIRST]
+    written = {pk for x in firsts for pk in (x.councils or [])}
+    return ScrutinyState(
+        councils=councils,
+        letters=letters,
+        responses=list(
+            consultation.scrutiny_responses.select_related("recorded_by").order_by(
+                "received_on", "pk"
+            )
+        )
+        if responses
+        else [],
+        first_letter=firsts[0] if firsts else None,
+        unwritten_councils=[c for c in councils if c.pk not in written],
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,8 +23,8 @@ from django.utils.text import slugify
 from heard.accounts.actors import Actor
 from heard.audit.domain import canonical_json
 from heard.audit.models import Action
-from heard.audit.services import audit_record, audits_refusals
-from heard.consultations import gunning
+from heard.audit.services import audit_record, audits_refusals, erasable
+from heard.consultations import gunning, scrutiny
 from heard.consultations.models import (
     Consultation,
     Council,
@@ -31,9 +33,12 @@ from heard.consultations.models import (
     Mailout,
     MidpointReview,
     OscNotice,
+    ScrutinyLetter,
+    ScrutinyResponse,
 )
+from heard.core import substance
 from heard.core.actors import TASK, person, require
-from heard.core.mail import mail_send_on_commit
+from heard.core.mail import mail_render, mail_send_on_commit
 from heard.engagement import domain as engagement_domain
 from heard.engagement import services as engagement_services
 from heard.engagement import services_questionnaires as builder
@@ -646,16 +651,252 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def _words(day: date | None) -> str:
-    return gunning.format_date(day) if day else "not set"
+OSC_FIELDS = scrutiny.FIELDS
 
 
-OSC_FIELDS = {
-    "osc_comments_due_on": "the date the committee's comments are due",
-    "proposed_decision_on": "the proposed decision date",
-}
+def _local_today(now: datetime | None) -> date:
+    return timezone.localdate(now) if now is not None else timezone.localdate()
 
 
+def _period_dates(consultation: Consultation) -> tuple[date | None, date | None]:
+    activity = consultation.activity
+    return (
+        gunning.local_date(activity.opens_at) if activity.opens_at else None,
+        gunning.local_date(activity.closes_at) if activity.closes_at else None,
+    )
+
+
+def _addressed_to(councils: list[Council], joint_committee_name: str) -> str:
+    """Who the letter is to, in public words: councils and committees, never a person."""
+    named = "; ".join(f"{c.committee}, {c.name}" if c.committee else c.name for c in councils)
+    if joint_committee_name.strip():
+        return f"{joint_committee_name.strip()} ({named})"
+    return named
+
+
+def _send_letter_on_commit(
+    *, letter: ScrutinyLetter, message: Any, consultation: Consultation, version: int | None
+) -> None:
+    """Email the letter once the transaction commits, with the consultation document as
+    published (the stored version, as a tagged PDF) attached."""
+    pk = consultation.pk
+
+    def send() -> None:
+        if version is not None:
+            from django.conf import settings
+
+            from heard.consultations import selectors
+            from heard.core.pdf import template_pdf
+
+            fresh = Consultation.objects.select_related("proposal", "activity").get(pk=pk)
+            document = selectors.published_document(fresh, version)
+            if document is not None:
+                message.attach(
+                    f"{fresh.slug}-consultation-document-v{version}.pdf",
+                    template_pdf(
+                        "consultations/public/document_pdf.html",
+                        {
+                            "consultation": fresh,
+                            "proposal": fresh.proposal,
+                            "document": document,
+                            "organisation": settings.HEARD_ORGANISATION_NAME,
+                        },
+                    ),
+                    "application/pdf",
+                )
+        message.send()
+
+    transaction.on_commit(send)
+
+
+def _letter_record(
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    kind: str,
+    councils: list[Council],
+    template: str,
+    context: dict[str, Any],
+    sent_at: datetime,
+    changes: dict[str, list[str | None]] | None = None,
+) -> ScrutinyLetter:
+    """Compose the letter from its template, keep exactly what is sent, and send it."""
+    addresses = sorted({c.contact_email.strip() for c in councils if c.contact_email.strip()})
+    version = consultation.versions.order_by("-number").first()
+    message = mail_render(
+        to=addresses,
+        template=template,
+        context={
+            **context,
+            "consultation": consultation,
+            "comments_due_on": consultation.osc_comments_due_on,
+            "proposed_decision_on": consultation.proposed_decision_on,
+            "addressed_to": _addressed_to(councils, consultation.joint_committee_name),
+            "document_version": version,
+            "sent_on": timezone.localdate(sent_at),
+        },
+    )
+    body = str(message.body)
+    assert consultation.osc_comments_due_on and consultation.proposed_decision_on
+    letter = ScrutinyLetter.objects.create(
+        consultation=consultation,
+        kind=kind,
+        sent_at=sent_at,
+        sent_by=_user(actor),
+        comments_due_on=consultation.osc_comments_due_on,
+        proposed_decision_on=consultation.proposed_decision_on,
+        changes=changes or {},
+        addressed_to=_addressed_to(councils, consultation.joint_committee_name),
+        councils=[c.pk for c in councils],
+        recipients=addresses,
+        subject=str(message.subject),
+        body=body,
+        body_sha256=text_hash(body),
+    )
+    _send_letter_on_commit(
+        letter=letter,
+        message=message,
+        consultation=consultation,
+        version=version.number if version else None,
+    )
+    audit_record(
+        action=Action.CONSULTATION_OSC_LETTER_SENT,
+        actor=actor,
+        subject=consultation,
+        after={
+            "letter": letter.pk,
+            "kind": kind,
+            "comments_due_on": _iso(letter.comments_due_on),
+            "proposed_decision_on": _iso(letter.proposed_decision_on),
+            "changes": letter.changes,
+            "councils": letter.councils,
+            "recipients": len(addresses),
+            "body_sha256": letter.body_sha256,
+            "document_version": version.number if version else None,
+        },
+    )
+    return letter
+
+
+@audits_refusals("consultation.osc_first_letter", subject="consultation")
+@stage(
+    Change.CORRESPOND_WITH_OSC,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
+def scrutiny_letter_send(
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    comments_due_on: date | None,
+    proposed_decision_on: date | None,
+    contact: str,
+    base_url: str,
+    now: datetime | None = None,
+) -> ScrutinyLetter:
+    """Send the first reg. 23 letter to every council's contact: the consultation document
+    (linked, and attached as published), the date comments are wanted by and the proposed
+    decision date, and the ICB contact. The dates are saved and published with it.
+
+    Refused without a council with its committee and contact (a joint committee where
+    several), before the document is published or the period set, with dates that cannot
+    be kept, without a real contact, and when every council has had it already (a change
+    of dates is a re-notification). A council recorded after the first letter is sent
+    the same letter, with the dates as they stand. ``now``: when it is sent (the demo
+    only; otherwise the present)."""
+    _may_change(actor)
+    sent_at = now or timezone.now()
+    today = _local_today(now)
+    with transaction.atomic():
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("activity", "proposal")
+            .get(pk=consultation.pk)
+        )
+        councils = list(consultation.councils.all())
+        firsts = list(consultation.scrutiny_letters.filter(kind=ScrutinyLetter.Kind.FIRST))
+        written = {pk for x in firsts for pk in (x.councils or [])}
+        if firsts and all(c.pk in written for c in councils):
+            first = firsts[0]
+            raise ConsultationProblem(
+                f"The first letter was sent on {gunning.format_date(timezone.localdate(first.sent_at))}"
+                " to every council recorded: it is not sent twice. To change the dates, "
+                "change them below: the committee is sent a re-notification."
+            )
+        problems = scrutiny.council_problems(
+            [scrutiny.CouncilFacts(c.name, c.committee, c.contact_email) for c in councils],
+            consultation.joint_committee_name,
+        )
+        if consultation.document_published_at is None:
+            problems.append(
+                "Publish the consultation document first: the letter sends the committee "
+                "the document it is consulted on."
+            )
+        if firsts:
+            # The same letter to a council recorded since, with the dates as they stand.
+            if (comments_due_on, proposed_decision_on) != (
+                consultation.osc_comments_due_on,
+                consultation.proposed_decision_on,
+            ):
+                problems.append(
+                    "The first letter went to the other councils with the dates as they "
+                    "stand: send it with those dates, then change them (a re-notification "
+                    "goes to every council)."
+                )
+        else:
+            opens_on, closes_on = _period_dates(consultation)
+            problems += scrutiny.dates_problems(
+                comments_due_on=comments_due_on,
+                proposed_decision_on=proposed_decision_on,
+                today=today,
+                opens_on=opens_on,
+                closes_on=closes_on,
+            )
+        problems += scrutiny.contact_problems(contact)
+        if problems:
+            raise ConsultationProblem(" ".join(problems))
+        before = {
+            "osc_comments_due_on": _iso(consultation.osc_comments_due_on),
+            "proposed_decision_on": _iso(consultation.proposed_decision_on),
+        }
+        consultation.osc_comments_due_on = comments_due_on
+        consultation.proposed_decision_on = proposed_decision_on
+        consultation.save(update_fields=["osc_comments_due_on", "proposed_decision_on"])
+        if before != {
+            "osc_comments_due_on": _iso(comments_due_on),
+            "proposed_decision_on": _iso(proposed_decision_on),
+        }:
+            audit_record(
+                action=Action.CONSULTATION_OSC_CHANGED,
+                actor=actor,
+                subject=consultation,
+                before=before,
+                after={
+                    "osc_comments_due_on": _iso(comments_due_on),
+                    "proposed_decision_on": _iso(proposed_decision_on),
+                    "notified": 0,
+                },
+            )
+        to = [c for c in councils if c.pk not in written]
+        opens_on, closes_on = _period_dates(consultation)
+        return _letter_record(
+            actor=actor,
+            consultation=consultation,
+            kind=ScrutinyLetter.Kind.FIRST,
+            councils=to,
+            template="consultations/email/osc_first_letter",
+            context={
+                "contact": substance.squeeze(contact),
+                "opens_on": opens_on,
+                "closes_on": closes_on,
+                "page_url": base_url.rstrip("/") + consultation_public_path(consultation),
+            },
+            sent_at=sent_at,
+        )
+
+
+@audits_refusals("consultation.osc_dates", subject="consultation")
 @stage(
     Change.CORRESPOND_WITH_OSC,
     proposal=lambda kw: kw["consultation"].proposal_id,
@@ -669,67 +910,90 @@ def osc_save(
     comments_due_on: date | None,
     proposed_decision_on: date | None,
     joint_committee_name: str,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> OscNotice | None:
     """Change the scrutiny dates (and the joint committee's name).
 
-    A change of either date is recorded as a notice – what changed, when, by whom – and
-    emailed to every council's contact when the transaction commits. Returns the notice,
-    or None when neither date changed.
-    """
+    Before the first letter the dates are a draft: saved, not sent (the first letter
+    sends them). After it, a change of either date must be possible (a date moved must be
+    after today; the decision after the comments and after the consultation closes) and
+    have a reason; it is sent to every council's contact as a re-notification letter
+    saying what changed from what to what (kept as sent), recorded as a notice and
+    published. Returns the notice, or None when no date was notified. ``now``: the demo
+    only."""
     _may_change(actor)
+    sent_at = now or timezone.now()
     with transaction.atomic():
-        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        consultation = (
+            Consultation.objects.select_for_update(of=("self",))
+            .select_related("activity", "proposal")
+            .get(pk=consultation.pk)
+        )
         councils = list(consultation.councils.all())
-        if len(councils) > 1 and not joint_committee_name.strip():
+        if len(councils) > 1 and substance.name_is_placeholder(joint_committee_name):
             raise ConsultationProblem(
                 "Several councils are consulted: record the joint committee they formed."
             )
         new = {"osc_comments_due_on": comments_due_on, "proposed_decision_on": proposed_decision_on}
-        if comments_due_on and proposed_decision_on and proposed_decision_on < comments_due_on:
+        if comments_due_on and proposed_decision_on and proposed_decision_on <= comments_due_on:
             raise ConsultationProblem(
-                "The proposed decision date must not be before the committee's comments are due."
+                "The proposed decision date must be after the committee's comments are due."
             )
         changes = {
             name: [_iso(getattr(consultation, name)), _iso(value)]
             for name, value in new.items()
             if getattr(consultation, name) != value
         }
+        written = consultation.scrutiny_letters.filter(kind=ScrutinyLetter.Kind.FIRST).exists()
+        if written and changes:
+            opens_on, closes_on = _period_dates(consultation)
+            problems = scrutiny.dates_problems(
+                comments_due_on=comments_due_on,
+                proposed_decision_on=proposed_decision_on,
+                today=_local_today(now),
+                opens_on=opens_on,
+                closes_on=closes_on,
+                changed=[
+                    "comments_due_on" if name == "osc_comments_due_on" else name for name in changes
+                ],
+            )
+            problems += substance.reason_problems(
+                reason, what="for changing the dates (the committee is told it)", min_words=3
+            )
+            if problems:
+                raise ConsultationProblem(" ".join(problems))
         before_joint = consultation.joint_committee_name
         for name, value in new.items():
             setattr(consultation, name, value)
-        consultation.joint_committee_name = joint_committee_name.strip()
-        consultation.save(
-            update_fields=[*new.keys(), "joint_committee_name"],
-        )
+        consultation.joint_committee_name = substance.squeeze(joint_committee_name)
+        consultation.save(update_fields=[*new.keys(), "joint_committee_name"])
         notice = None
-        if changes:
-            summary = "; ".join(
-                f"{OSC_FIELDS[name].capitalize()} changed from "
-                f"{_words(date.fromisoformat(a) if a else None)} to "
-                f"{_words(date.fromisoformat(b) if b else None)}"
-                for name, (a, b) in changes.items()
+        if written and changes:
+            told = {
+                ("comments_due_on" if k == "osc_comments_due_on" else k): v
+                for k, v in changes.items()
+            }
+            summary = scrutiny.changes_summary(told)
+            letter = _letter_record(
+                actor=actor,
+                consultation=consultation,
+                kind=ScrutinyLetter.Kind.RENOTIFICATION,
+                councils=councils,
+                template="consultations/email/osc_change",
+                context={"summary": summary, "reason": substance.squeeze(reason)},
+                sent_at=sent_at,
+                changes=told,
             )
-            addresses = sorted({c.contact_email for c in councils if c.contact_email})
             notice = OscNotice.objects.create(
                 consultation=consultation,
+                at=sent_at,
                 by=_user(actor),
                 changes=changes,
-                summary=summary + ".",
-                notified=addresses,
+                summary=summary,
+                notified=letter.recipients,
+                letter=letter,
             )
-            if addresses:
-                mail_send_on_commit(
-                    to=addresses,
-                    template="consultations/email/osc_change",
-                    context={
-                        "consultation": consultation,
-                        "notice": notice,
-                        "comments_due_on": consultation.osc_comments_due_on,
-                        "proposed_decision_on": consultation.proposed_decision_on,
-                        "joint_committee_name": consultation.joint_committee_name,
-                        "actor_name": getattr(actor, "full_name", "") or "",
-                    },
-                )
         audit_record(
             action=Action.CONSULTATION_OSC_CHANGED,
             actor=actor,
@@ -742,9 +1006,99 @@ def osc_save(
                 **{name: b for name, (_, b) in changes.items()},
                 "joint_committee_name": consultation.joint_committee_name,
                 "notified": len(notice.notified) if notice else 0,
+                "reason": substance.squeeze(reason) if notice else "",
             },
         )
     return notice
+
+
+@audits_refusals("consultation.osc_response", subject="consultation")
+@stage(
+    Change.CORRESPOND_WITH_OSC,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
+def scrutiny_response_record(
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    received_on: date | None,
+    position: str,
+    summary: str,
+    file: File | None = None,
+) -> ScrutinyResponse:
+    """Record what the committee said back: the date received (not in the future, not
+    before the first letter), whether it agrees, objects or refers the proposal to the
+    Secretary of State, and what it said – words with substance and/or its letter as a
+    readable PDF, Word or OpenDocument file. The same response twice is refused."""
+    _may_change(actor)
+    from heard.assessment import documents
+
+    summary = substance.squeeze(summary)
+    with transaction.atomic():
+        consultation = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        first = (
+            consultation.scrutiny_letters.filter(kind=ScrutinyLetter.Kind.FIRST)
+            .order_by("sent_at")
+            .first()
+        )
+        problems = scrutiny.response_problems(
+            received_on=received_on,
+            today=timezone.localdate(),
+            first_letter_on=timezone.localdate(first.sent_at) if first else None,
+            position=position,
+            positions=list(ScrutinyResponse.Position.values),
+            summary=summary,
+            has_file=file is not None,
+        )
+        if file is not None and documents.problem(file):
+            problems["file"] = documents.problem(file) + "."
+        if problems:
+            raise ValidationError(problems)
+        assert received_on is not None  # response_problems refused it otherwise
+        digest = ""
+        if file is not None:
+            file.seek(0)
+            digest = hashlib.sha256(file.read()).hexdigest()
+            file.seek(0)
+        if ScrutinyResponse.objects.filter(
+            consultation=consultation,
+            received_on=received_on,
+            position=position,
+            summary=summary,
+            file_sha256=digest,
+        ).exists():
+            raise ConsultationProblem("This response of the committee is already recorded.")
+        response = ScrutinyResponse(
+            consultation=consultation,
+            received_on=received_on,
+            position=position,
+            summary=summary,
+            file_sha256=digest,
+            recorded_by=_user(actor),
+        )
+        if file is not None:
+            response.file.save(file.name or "committee-response", file, save=False)
+        try:
+            response.save()
+            audit_record(
+                action=Action.CONSULTATION_OSC_RESPONSE_RECORDED,
+                actor=actor,
+                subject=consultation,
+                after={
+                    "response": response.pk,
+                    "received_on": _iso(received_on),
+                    "position": position,
+                    "summary": erasable(summary, about=consultation) if summary else "",
+                    "file_sha256": digest,
+                },
+            )
+        except BaseException:
+            if response.file:
+                response.file.delete(save=False)
+            raise
+    return response
 
 
 # --- telling people ----------------------------------------------------------------------

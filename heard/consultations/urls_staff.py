@@ -18,6 +18,11 @@ urlpatterns = [
         views.council_remove,
         name="council_remove",
     ),
+    path(
+        "<int:pk>/scrutiny/responses/<int:response_pk>/file/",
+        views.scrutiny_response_file,
+        name="scrutiny_response_file",
+    ),
     path("<int:pk>/tell-people/", views.tell, name="tell"),
     path("<int:pk>/tell-people/progress/", views.tell_progress, name="tell_progress"),
     path("<int:pk>/mid-point-review/", views.midpoint, name="midpoint"),

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,12 +18,15 @@ from heard.consultations.forms import (
     CorrectionForm,
     CouncilForm,
     DatesForm,
+    FirstLetterForm,
+    JointCommitteeForm,
     MailoutForm,
     MidpointForm,
     OscForm,
+    ScrutinyResponseForm,
     SectionForm,
 )
-from heard.consultations.models import Consultation, Council, DocumentSection
+from heard.consultations.models import Consultation, Council, DocumentSection, ScrutinyResponse
 from heard.core.pdf import template_pdf
 from heard.core.permissions import permission_required
 from heard.engagement import domain as engagement_domain
@@ -106,6 +109,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         EventFilter(subject_type="consultations.consultation", subject_id=str(consultation.pk))
     )[:30]
     summary = selectors.responses_summary(consultation)
+    told = selectors.scrutiny_state(consultation)
     return render(
         request,
         "consultations/detail.html",
@@ -124,8 +128,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": [
                 (key, label, sections.get(key)) for key, label in gunning.SECTIONS.items()
             ],
-            "councils": list(consultation.councils.all()),
-            "notices": list(consultation.osc_notices.select_related("by")[:10]),
+            "told": told,
+            "councils": told.councils,
             "summary": summary,
             "channels_text": ", ".join(
                 f"{label.lower()} {n}" for label, n in summary["by_channel"] if n
@@ -278,42 +282,65 @@ def open_(request: HttpRequest, pk: int) -> HttpResponse:
 # --- overview and scrutiny ----------------------------------------------------------------
 
 
-@permission_required(CHANGE)
+def _contact_initial(request: HttpRequest) -> str:
+    name = str(getattr(request.user, "full_name", "") or "").strip()
+    email = str(getattr(request.user, "email", "") or settings.HEARD_CONTACT_EMAIL)
+    return f"{name}, {email}" if name else email
+
+
+@permission_required(VIEW)
 def osc(request: HttpRequest, pk: int) -> HttpResponse:
+    """Overview and scrutiny (reg. 23): the councils, the first letter, changes of the
+    dates (re-notifications), the letters as sent and the committee's response. Every
+    member of staff may read it (scrutiny readers included); only those who may change
+    the consultation write."""
     consultation = _get(pk)
+    post = request.POST if request.method == "POST" else None
+    action = next(
+        (
+            name
+            for name in (
+                "add_council",
+                "save_joint",
+                "send_letter",
+                "save_dates",
+                "record_response",
+            )
+            if post is not None and name in post
+        ),
+        "",
+    )
+    if post is not None:
+        _require_change(request)
+    told = selectors.scrutiny_state(consultation)
+    council_form = CouncilForm(post if action == "add_council" else None)
+    joint_form = JointCommitteeForm(
+        post if action == "save_joint" else None,
+        initial={"joint_committee_name": consultation.joint_committee_name},
+    )
+    letter_form = FirstLetterForm(
+        post if action == "send_letter" else None,
+        auto_id="letter_%s",  # beside the change-of-dates form: ids stay unique
+        initial={
+            "comments_due_on": consultation.osc_comments_due_on,
+            "proposed_decision_on": consultation.proposed_decision_on,
+            "contact": _contact_initial(request),
+        },
+    )
     form = OscForm(
-        request.POST if request.method == "POST" and "save_dates" in request.POST else None,
+        post if action == "save_dates" else None,
         initial={
             "osc_comments_due_on": consultation.osc_comments_due_on,
             "proposed_decision_on": consultation.proposed_decision_on,
             "joint_committee_name": consultation.joint_committee_name,
         },
     )
-    council_form = CouncilForm(
-        request.POST if request.method == "POST" and "add_council" in request.POST else None
+    response_form = ScrutinyResponseForm(
+        post if action == "record_response" else None,
+        request.FILES if action == "record_response" else None,
     )
-    if request.method == "POST" and "save_dates" in request.POST and form.is_valid():
-        try:
-            notice = services.osc_save(
-                actor=request.user,
-                consultation=consultation,
-                comments_due_on=form.cleaned_data["osc_comments_due_on"],
-                proposed_decision_on=form.cleaned_data["proposed_decision_on"],
-                joint_committee_name=form.cleaned_data["joint_committee_name"],
-            )
-        except services.ConsultationProblem as problem:
-            form.add_error(None, str(problem))
-        else:
-            if notice is not None and notice.notified:
-                messages.success(
-                    request,
-                    f"Saved. {len(notice.notified)} council contact"
-                    f"{'s' if len(notice.notified) != 1 else ''} emailed about the change.",
-                )
-            else:
-                messages.success(request, "Saved.")
-            return redirect("consultations:osc", pk=consultation.pk)
-    if request.method == "POST" and "add_council" in request.POST and council_form.is_valid():
+    done = ""
+    if action == "add_council" and council_form.is_valid():
         try:
             services.council_add(
                 actor=request.user,
@@ -325,20 +352,108 @@ def osc(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConsultationProblem as problem:
             council_form.add_error("name", str(problem))
         else:
-            messages.success(request, "The council has been added.")
-            return redirect("consultations:osc", pk=consultation.pk)
-    councils = list(consultation.councils.all())
+            done = "The council has been added."
+    elif action == "save_joint" and joint_form.is_valid():
+        try:
+            services.osc_save(
+                actor=request.user,
+                consultation=consultation,
+                comments_due_on=consultation.osc_comments_due_on,
+                proposed_decision_on=consultation.proposed_decision_on,
+                joint_committee_name=joint_form.cleaned_data["joint_committee_name"],
+            )
+        except services.ConsultationProblem as problem:
+            joint_form.add_error("joint_committee_name", str(problem))
+        else:
+            done = "The joint committee has been saved."
+    elif action == "send_letter" and letter_form.is_valid():
+        try:
+            letter = services.scrutiny_letter_send(
+                actor=request.user,
+                consultation=consultation,
+                comments_due_on=letter_form.cleaned_data["comments_due_on"],
+                proposed_decision_on=letter_form.cleaned_data["proposed_decision_on"],
+                contact=letter_form.cleaned_data["contact"],
+                base_url=_base_url(request),
+            )
+        except services.ConsultationProblem as problem:
+            letter_form.add_error(None, str(problem))
+        else:
+            done = (
+                f"The first letter has been sent to {len(letter.recipients)} council contact"
+                f"{'s' if len(letter.recipients) != 1 else ''}, and the dates are published."
+            )
+    elif action == "save_dates" and form.is_valid():
+        try:
+            notice = services.osc_save(
+                actor=request.user,
+                consultation=consultation,
+                comments_due_on=form.cleaned_data["osc_comments_due_on"],
+                proposed_decision_on=form.cleaned_data["proposed_decision_on"],
+                joint_committee_name=form.cleaned_data["joint_committee_name"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ConsultationProblem as problem:
+            form.add_error(None, str(problem))
+        else:
+            done = (
+                f"Saved. {len(notice.notified)} council contact"
+                f"{'s' if len(notice.notified) != 1 else ''} sent the change of dates, "
+                "which is published."
+                if notice is not None
+                else "Saved."
+            )
+    elif action == "record_response" and response_form.is_valid():
+        try:
+            services.scrutiny_response_record(
+                actor=request.user,
+                consultation=consultation,
+                received_on=response_form.cleaned_data["received_on"],
+                position=response_form.cleaned_data["position"],
+                summary=response_form.cleaned_data["summary"],
+                file=response_form.cleaned_data["file"],
+            )
+        except ValidationError as invalid:
+            for field, errors in invalid.message_dict.items():
+                response_form.add_error(field if field in response_form.fields else None, errors)
+        except services.ConsultationProblem as problem:
+            response_form.add_error(None, str(problem))
+        else:
+            done = "The committee's response has been recorded."
+    if done:
+        messages.success(request, done)
+        return redirect("consultations:osc", pk=consultation.pk)
     return render(
         request,
         "consultations/osc.html",
         {
             "consultation": consultation,
+            "told": told,
             "form": form,
             "council_form": council_form,
-            "councils": councils,
-            "notices": list(consultation.osc_notices.select_related("by")),
+            "joint_form": joint_form,
+            "letter_form": letter_form,
+            "response_form": response_form,
+            "councils": told.councils,
+            "may_change": request.user.has_perm(CHANGE),
+            "check": next(c for c in selectors.gunning_panel(consultation) if c.key == "scrutiny"),
         },
     )
+
+
+@permission_required(VIEW)
+def scrutiny_response_file(request: HttpRequest, pk: int, response_pk: int) -> HttpResponseBase:
+    """The committee's letter as recorded, for staff only (never in the public media)."""
+    consultation = _get(pk)
+    response = get_object_or_404(
+        ScrutinyResponse, pk=response_pk, consultation=consultation, file__gt=""
+    )
+    try:
+        handle = response.file.open("rb")
+    except OSError as exc:
+        raise Http404("The file is missing") from exc
+    name = (response.file.name or "committee-response").rsplit("/", 1)[-1]
+    return FileResponse(handle, filename=name, as_attachment=True)
 
 
 @require_POST
@@ -488,6 +603,7 @@ def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "document": selectors.published_document(consultation),
             "eqia": assessment_selectors.eqia_for(consultation.proposal),
             "councils": list(consultation.councils.all()),
+            "told": selectors.scrutiny_state(consultation),
             "events": selectors.events(consultation),
             "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
             # Published outcomes (You said, we did) from the apps above, through the hook.

@@ -42,7 +42,15 @@ from heard.audit import keys, signing
 from heard.audit.models import AuditCheckpoint, AuditEvent
 from heard.audit.selectors import event_content, stored_checkpoint
 from heard.consultations import gunning
-from heard.consultations.models import Consultation, Council, DocumentVersion, Mailout, OscNotice
+from heard.consultations.models import (
+    Consultation,
+    Council,
+    DocumentVersion,
+    Mailout,
+    OscNotice,
+    ScrutinyLetter,
+    ScrutinyResponse,
+)
 from heard.core import suppression
 from heard.engagement.models import Question, QuestionnaireVersion, Response, Section
 from heard.evidence import verify
@@ -282,16 +290,26 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
         step(25, "Scrutiny correspondence")
         councils = list(Council.objects.filter(consultation=consultation).order_by("pk"))
         notices = list(OscNotice.objects.filter(consultation=consultation).order_by("at", "pk"))
+        letters = list(
+            ScrutinyLetter.objects.filter(consultation=consultation).order_by("sent_at", "pk")
+        )
+        osc_responses = list(
+            ScrutinyResponse.objects.filter(consultation=consultation).order_by("received_on", "pk")
+        )
         mailouts = list(
             Mailout.objects.filter(consultation=consultation).order_by("created_at", "pk")
         )
-        pack.about(*councils, *notices, *mailouts)
+        pack.about(*councils, *notices, *letters, *osc_responses, *mailouts)
         pack.add(
             "consultation/scrutiny.json",
             _json(
                 {
                     "councils": [_row(c) for c in councils],
                     "notices": [_row(n, exclude=["by_id"]) for n in notices],
+                    # reg. 23 letters as sent (text and its SHA-256) and the committee's
+                    # responses; who sent or recorded them is in the audit segment
+                    "letters": [_row(x, exclude=["sent_by_id"]) for x in letters],
+                    "responses": [_row(r, exclude=["recorded_by_id"]) for r in osc_responses],
                     "mailouts": [
                         {
                             **_row(m, exclude=["recipients", "created_by_id"]),
@@ -301,8 +319,16 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
                     ],
                 }
             ),
-            "Overview and scrutiny: councils, change notices, emails sent (recipients counted)",
+            "Overview and scrutiny: councils, letters as sent (reg. 23), change notices, the "
+            "committee's responses, emails sent (recipients counted)",
         )
+        for osc_response in osc_responses:
+            _stored_file(
+                pack,
+                osc_response.file.name if osc_response.file else None,
+                "consultation/scrutiny",
+                "The overview and scrutiny committee's response as received",
+            )
         step(35, "Responses by channel and week")
         by_week, summary = _counts(activity.pk)
         pack.add(

@@ -256,19 +256,23 @@ def _miu() -> None:
             committee="Health Overview and Scrutiny Committee",
             contact_email="hosc@demo.heard.example",
         )
-        consultations.osc_save(
-            actor=officer,
-            consultation=consultation,
-            comments_due_on=(closes + timedelta(weeks=2)).date(),
-            proposed_decision_on=(closes + timedelta(weeks=4)).date(),
-            joint_committee_name="",
-        )
         consultations.dates_save(
             actor=officer,
             consultation=consultation,
             opens_at=opens,
             closes_at=closes,
             justification="",
+        )
+        # Reg. 23: the first letter to the committee, two weeks before the consultation
+        # opened, with the comments date and the proposed decision date (published).
+        consultations.scrutiny_letter_send(
+            actor=officer,
+            consultation=consultation,
+            comments_due_on=(closes + timedelta(weeks=2)).date(),
+            proposed_decision_on=(closes + timedelta(weeks=4)).date(),
+            contact="The engagement team, NHS Norfolk and Waveney ICB, engagement@demo.heard.example",
+            base_url="https://demo.heard.example",
+            now=opens - timedelta(weeks=2),
         )
         consultations.consultation_open(actor=officer, consultation=consultation, now=opens)
         consultation.refresh_from_db()
@@ -322,12 +326,19 @@ def _miu() -> None:
             actor=CLOCK,
             now=closes + timedelta(minutes=1),
         )
+        # The board meeting moved: the committee is told the new proposed decision date
+        # the day after the close (a re-notification, published).
         consultations.osc_save(
             actor=officer,
             consultation=consultation,
             comments_due_on=(closes + timedelta(weeks=2)).date(),
             proposed_decision_on=timezone.localdate(),
             joint_committee_name="",
+            reason=(
+                "The board meeting in public that will decide moved to a later date, so "
+                "the decision will be taken then."
+            ),
+            now=closes + timedelta(days=1),
         )
         assessment.eqia_review(  # by those deciding: the duty is not delegated
             actor=board,
@@ -336,6 +347,19 @@ def _miu() -> None:
                 "Reviewed against the consultation: older people and people without a car "
                 "raised travel most; the shuttle bus, patient transport and parking are the "
                 "mitigations. No new group found to be affected."
+            ),
+        )
+        # The committee's response, received ten days after the close (before the
+        # comments date), recorded by the officer.
+        consultations.scrutiny_response_record(
+            actor=officer,
+            consultation=consultation,
+            received_on=(closes + timedelta(days=10)).date(),
+            position="agrees",
+            summary=(
+                "The Health Overview and Scrutiny Committee supports the move, provided the "
+                "shuttle bus runs from the day the unit opens and the first year is reviewed "
+                "in public."
             ),
         )
         assessment.reconfiguration_notice_record(
@@ -447,6 +471,8 @@ def _miu_lifecycle_dates(proposal: Proposal, opens: datetime, closes: datetime) 
         "formal_consultation": opens,
         "decision_pending": closes + timedelta(days=1),
     }
+    # The consultation was set up after assurance began, before the committee's letter.
+    Consultation.objects.filter(proposal=proposal).update(created_at=opens - timedelta(weeks=6))
     for move in ProposalTransition.objects.filter(proposal=proposal):
         key = move.to_status if move.from_status else ""
         if key in when:

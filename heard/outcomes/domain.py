@@ -10,6 +10,9 @@ when
   those responses (so the decision makers saw what was finally written);
 - it is dated after the consultation closed (Gunning 1: the proposal was still at a
   formative stage while people were consulted) and not in the future;
+- the overview and scrutiny committee was sent the first letter, and the decision is
+  dated neither before its comments are due nor before the proposed decision date it was
+  last told (reg. 23; ``heard.consultations.scrutiny``);
 - it names who decided, what was decided, and links the board paper.
 
 Problems are written for the member of staff who has to act.
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from heard.consultations import scrutiny
 from heard.core import substance
 
 
@@ -97,6 +101,10 @@ class DecisionFacts:
     # the equality impact assessment: attached before consulting, reviewed before deciding
     eqia_attached: bool = False
     eqia_reviewed_after_close: bool = False
+    # overview and scrutiny (reg. 23): the first letter, and the dates last told
+    osc_first_letter_on: date | None = None
+    osc_comments_due_on: date | None = None
+    osc_proposed_decision_on: date | None = None
 
 
 def decision_problems(facts: DecisionFacts) -> list[str]:
@@ -151,6 +159,14 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
                 "Review the equality impact assessment (EqIA) in the light of what people "
                 "said: record its review after the consultation closed."
             )
+        problems.extend(
+            scrutiny.decision_problems(
+                decided_on=facts.decided_on,
+                first_letter_on=facts.osc_first_letter_on,
+                comments_due_on=facts.osc_comments_due_on,
+                proposed_decision_on=facts.osc_proposed_decision_on,
+            )
+        )
         if facts.report_issued_at is None:
             problems.append("Issue the outcome report to the decision makers.")
         elif facts.report_reopened:

@@ -226,6 +226,7 @@ def decision_facts(
     issued = latest_report(outcome)
     eqia = assessment_selectors.eqia_for(proposal)
     reviewed_at = eqia.reviewed_at if eqia else None
+    told = consultation_selectors.scrutiny_state(consultation) if consultation else None
     return domain.DecisionFacts(
         proposal_status=proposal.status,
         decided_on=decided_on,
@@ -256,6 +257,9 @@ def decision_facts(
             and consultation.closes_at
             and reviewed_at >= consultation.closes_at
         ),
+        osc_first_letter_on=told.first_letter_on if told else None,
+        osc_comments_due_on=told.comments_due_on if told else None,
+        osc_proposed_decision_on=told.proposed_decision_on if told else None,
     )
 
 
@@ -264,7 +268,30 @@ def readiness(proposal: Proposal) -> list[str]:
     facts = decision_facts(
         proposal, decided_on=None, decided_by="-", decision="-", board_paper=True
     )
-    return [p for p in domain.decision_problems(facts) if p != "Give the date of the decision."]
+    problems = [p for p in domain.decision_problems(facts) if p != "Give the date of the decision."]
+    if facts.consulted and facts.osc_first_letter_on is not None:
+        # Reg. 23's dates: a decision cannot be dated in the future, so while either date
+        # is still to come no decision can be recorded today.
+        from heard.consultations import scrutiny
+
+        problems += [
+            p
+            for p in scrutiny.decision_problems(
+                decided_on=facts.today,
+                first_letter_on=facts.osc_first_letter_on,
+                comments_due_on=facts.osc_comments_due_on,
+                proposed_decision_on=facts.osc_proposed_decision_on,
+            )
+            if p not in problems
+        ]
+    return problems
+
+
+def scrutiny_for(proposal: Proposal) -> Any:
+    """What the overview and scrutiny committee was sent and said (the decision checklist
+    shows it), or None without a formal consultation."""
+    consultation = consultation_of(proposal)
+    return consultation_selectors.scrutiny_state(consultation) if consultation else None
 
 
 # The report --------------------------------------------------------------------------------

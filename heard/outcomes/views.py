@@ -59,6 +59,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "publications": selectors.publications_for_proposal(p),
             "decision": decision,
             "readiness": [] if decision else selectors.readiness(p),
+            "scrutiny": selectors.scrutiny_for(p),
             "may_change": request.user.has_perm("outcomes.change_outcomes"),
             "may_decide": request.user.has_perm("outcomes.record_decision"),
         },
@@ -158,7 +159,12 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "outcomes/staff/decision_form.html",
-        {"proposal": p, "form": form, "readiness": selectors.readiness(p)},
+        {
+            "proposal": p,
+            "form": form,
+            "readiness": selectors.readiness(p),
+            "scrutiny": selectors.scrutiny_for(p),
+        },
     )
 
 

@@ -51,6 +51,41 @@ def _try_to_open(visitor, expect_blocked_by: str) -> None:
     assert Consultation.objects.get().activity.status == "draft"
 
 
+def _write_to_the_committee(visitor, consultation) -> None:
+    """Record the council, then send the first reg. 23 letter from the scrutiny page."""
+    page = visitor.page
+    visitor.visit(reverse("consultations:osc", kwargs={"pk": consultation.pk}))
+    visitor.check()
+    page.get_by_label("Council", exact=True).fill("Norfolk County Council")
+    page.get_by_label("Overview and scrutiny committee").fill(
+        "Health Overview and Scrutiny Committee"
+    )
+    page.get_by_label("Contact email address").fill("hosc@norfolk.example.gov.uk")
+    page.get_by_role("button", name="Add the council").click()
+    visitor.check()
+    consultation.refresh_from_db()
+    closes = timezone.localtime(consultation.activity.closes_at).date()
+    # The hurried officer: a comments date already past is refused, with the reason.
+    past = timezone.localdate() - timedelta(days=1)
+    fill_nhs_date(
+        page, "Date by which the committee's comments are wanted", past.day, past.month, past.year
+    )
+    decide = closes + timedelta(weeks=4)
+    fill_nhs_date(page, "Proposed decision date", decide.day, decide.month, decide.year)
+    page.get_by_role("button", name="Send the first letter").click()
+    visitor.check()  # the error summary
+    assert "must be after today" in page.locator("main").inner_text()
+    due = closes + timedelta(weeks=2)
+    fill_nhs_date(
+        page, "Date by which the committee's comments are wanted", due.day, due.month, due.year
+    )
+    page.get_by_role("button", name="Send the first letter").click()
+    visitor.check()
+    assert (
+        "The first letter has been sent to 1 council contact" in page.locator("main").inner_text()
+    )
+
+
 def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff):
     lead = make_staff(Role.PROGRAMME_LEAD)
     proposal = ready_proposal("Relocate the Eastham minor injuries unit", stage2=False)
@@ -127,9 +162,16 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
 
-    # Every check passes: it opens, and the proposal moves to formal consultation.
+    # 5. Overview and scrutiny (reg. 23): no council, then no first letter.
     visitor.visit(detail)
-    assert "No check fails" in _panel(page)  # overview and scrutiny: no council yet
+    assert "Fail" in _check(page, "scrutiny")
+    _try_to_open(visitor, "No council is recorded")
+    _write_to_the_committee(visitor, consultation)
+    visitor.visit(detail)
+    assert "Pass" in _check(page, "scrutiny")
+
+    # Every check passes: it opens, and the proposal moves to formal consultation.
+    assert "No check fails" in _panel(page)
     page.get_by_role("button", name="Open the consultation").click()
     visitor.check()
     assert "The consultation is open." in page.locator("main").inner_text()
@@ -167,31 +209,50 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
     _sign_in(visitor, officer)
     page = visitor.page
 
-    # Overview and scrutiny: two councils, so a joint committee is needed.
+    # Overview and scrutiny: the first letter went to the county council (the helper);
+    # a second council added is sent the same letter, after a joint committee is named.
     visitor.visit(reverse("consultations:osc", kwargs={"pk": consultation.pk}))
-    for name, email in (
-        ("Norfolk County Council", "hosc@norfolk.example.gov.uk"),
-        ("Suffolk County Council", "scrutiny@suffolk.example.gov.uk"),
-    ):
-        page.get_by_label("Council", exact=True).fill(name)
-        page.get_by_label("Contact email address").fill(email)
-        page.get_by_role("button", name="Add the council").click()
-        visitor.check()
-    due = timezone.localdate() + timedelta(days=100)
-    fill_nhs_date(page, "Date the committee's comments are due", due.day, due.month, due.year)
-    decide = due + timedelta(days=30)
-    fill_nhs_date(page, "Proposed decision date", decide.day, decide.month, decide.year)
-    page.get_by_role("button", name="Save and notify").click()
+    page.get_by_label("Council", exact=True).fill("Suffolk County Council")
+    page.get_by_label("Overview and scrutiny committee").fill("Health Scrutiny Committee")
+    page.get_by_label("Contact email address").fill("scrutiny@suffolk.example.gov.uk")
+    page.get_by_role("button", name="Add the council").click()
+    visitor.check()
+    page.get_by_role("button", name="Send the first letter").click()
     visitor.check()  # the error summary: a joint committee is needed
     assert "record the joint committee" in page.locator("main").inner_text()
     page.get_by_label("Joint committee (where several councils are consulted)").fill(
         "Norfolk and Suffolk Joint Health Scrutiny Committee"
     )
-    page.get_by_role("button", name="Save and notify").click()
+    page.get_by_role("button", name="Save and send the change").click()
+    visitor.check()
+    assert "Saved." in page.locator("main").inner_text()  # no date changed: nothing sent
+    page.get_by_role("button", name="Send the first letter").click()
+    visitor.check()
+    assert "sent to 1 council contact" in page.locator("main").inner_text()
+    # A change of the proposed decision date is sent to both, from what to what.
+    told = consultation.scrutiny_letters.first()
+    decide = told.proposed_decision_on + timedelta(days=14)
+    fill_nhs_date(page, "Proposed decision date", decide.day, decide.month, decide.year)
+    page.get_by_label("Why the dates are changing").fill(
+        "The board meeting in public moved two weeks later."
+    )
+    page.get_by_role("button", name="Save and send the change").click()
     visitor.check()
     main = page.locator("main").inner_text()
-    assert "2 council contacts emailed about the change" in main
-    assert "comments are due changed from not set to" in main
+    assert "2 council contacts sent the change of dates" in main
+    assert "The proposed decision date changed from" in main
+    # The committee's response, recorded.
+    today = timezone.localdate()
+    fill_nhs_date(
+        page, "Date the committee's response was received", today.day, today.month, today.year
+    )
+    page.get_by_label("Agrees with the proposal").check()
+    page.get_by_label("What the committee said").fill(
+        "The joint committee supports the proposal, provided the shuttle bus runs."
+    )
+    page.get_by_role("button", name="Record the response").click()
+    visitor.check()
+    assert "The committee's response has been recorded." in page.locator("main").inner_text()
 
     # Telling people: one group and the one interested member who agreed to contact.
     visitor.visit(reverse("consultations:tell", kwargs={"pk": consultation.pk}))

@@ -30,8 +30,8 @@ from heard.assessment.tests.helpers import (
     pass_stage2,
 )
 from heard.audit.models import Action, AuditEvent
-from heard.consultations.models import Consultation
-from heard.consultations.tests.helpers import fill_document, set_period
+from heard.consultations.models import Consultation, ScrutinyLetter
+from heard.consultations.tests.helpers import fill_document, set_period, write_to_scrutiny
 from heard.core.actors import CLOCK
 from heard.core.roles import Role
 from heard.engagement import hooks as engagement_hooks
@@ -178,8 +178,11 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert "you cannot prepare or open the consultation" in _main(visitor)
     assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
+    # Overview and scrutiny (reg. 23): no council, then the council and its first letter.
+    _try_to_open(visitor, detail, "No council is recorded")
+    write_to_scrutiny(consultation, lead)
     visitor.visit(detail)
-    assert "No check fails" in page.locator("#gunning-panel").inner_text()  # no council yet
+    assert "No check fails" in page.locator("#gunning-panel").inner_text()
     page.get_by_role("button", name="Open the consultation").click()
     visitor.check()
     assert "The consultation is open." in _main(visitor)
@@ -194,6 +197,13 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
         opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=7)
     )
     consultation.activity.refresh_from_db()
+    # The committee's letter went before it opened; its comments date has come, and the
+    # proposed decision date it was told is today.
+    ScrutinyLetter.objects.filter(consultation=consultation).update(
+        sent_at=now - timedelta(weeks=14),
+        comments_due_on=timezone.localdate() - timedelta(days=2),
+        proposed_decision_on=timezone.localdate(),
+    )
     engagement_services.activity_transition(
         activity=consultation.activity, target="closed", actor=CLOCK
     )

@@ -34,6 +34,24 @@ def _council() -> dict[str, int]:
     return {**kwargs, "council_pk": council.pk}
 
 
+def _response() -> dict[str, int]:
+    from django.core.files.base import ContentFile
+
+    from heard.assessment.tests.helpers import PDF
+    from heard.consultations.models import Consultation, ScrutinyResponse
+
+    kwargs = _consultation()
+    response = ScrutinyResponse(
+        consultation=Consultation.objects.get(pk=kwargs["pk"]),
+        received_on="2027-01-10",
+        position="agrees",
+        summary="The committee supports the proposal.",
+    )
+    response.file.save("hosc.pdf", ContentFile(PDF), save=False)
+    response.save()
+    return {**kwargs, "response_pk": response.pk}
+
+
 EXPECTED = {
     "consultations:create": Access(CHANGE, kwargs=_proposal),
     "consultations:detail": Access(ALL_STAFF, kwargs=_consultation),
@@ -42,7 +60,10 @@ EXPECTED = {
     "consultations:publish": Access(CHANGE, kwargs=_consultation, method="post"),
     "consultations:dates": Access(CHANGE, kwargs=_consultation),
     "consultations:open": Access(CHANGE, kwargs=_consultation, method="post"),
-    "consultations:osc": Access(CHANGE, kwargs=_consultation),
+    # Every member of staff reads overview and scrutiny (scrutiny readers included);
+    # writing to it is for those who run the consultation (checked by the services too).
+    "consultations:osc": Access(ALL_STAFF, kwargs=_consultation),
+    "consultations:scrutiny_response_file": Access(ALL_STAFF, kwargs=_response),
     "consultations:council_remove": Access(CHANGE, kwargs=_council, method="post"),
     "consultations:tell": Access(CHANGE, kwargs=_consultation),
     "consultations:tell_progress": Access(CHANGE, kwargs=_consultation),

@@ -76,9 +76,44 @@ def set_period(
     )
 
 
-def passing_consultation(actor: Any = None, **kwargs: Any) -> Consultation:
+def write_to_scrutiny(
+    consultation: Consultation,
+    actor: Any = None,
+    *,
+    comments_after_close: timedelta = timedelta(weeks=2),
+    decision_after_close: timedelta = timedelta(weeks=4),
+) -> Any:
+    """Record the county council and send it the first reg. 23 letter (the period must
+    be set and the document published)."""
+    actor = actor or _officer()
+    if not consultation.councils.exists():
+        services.council_add(
+            actor=actor,
+            consultation=consultation,
+            name="Norfolk County Council",
+            committee="Health Overview and Scrutiny Committee",
+            contact_email="hosc@norfolk.example",
+        )
+    consultation.refresh_from_db()
+    closes = timezone.localtime(consultation.activity.closes_at).date()
+    return services.scrutiny_letter_send(
+        actor=actor,
+        consultation=consultation,
+        comments_due_on=closes + comments_after_close,
+        proposed_decision_on=closes + decision_after_close,
+        contact="Sam Patel, engagement team, engagement@icb.example",
+        base_url="https://heard.example",
+    )
+
+
+def passing_consultation(
+    actor: Any = None, *, scrutiny: bool = True, **kwargs: Any
+) -> Consultation:
     consultation = make_consultation(actor=actor)
     fill_document(consultation, actor)
     set_period(consultation, actor=actor, **kwargs)
+    consultation.refresh_from_db()
+    if scrutiny:
+        write_to_scrutiny(consultation, actor)
     consultation.refresh_from_db()
     return consultation

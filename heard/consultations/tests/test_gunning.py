@@ -34,7 +34,9 @@ def good(**changes) -> GunningFacts:
         stage2_required=True,
         stage2_passed=True,
         councils=("Norfolk County Council",),
+        first_letter_on=date(2027, 9, 1),
         osc_comments_due_on=date(2027, 11, 1),
+        proposed_decision_on=date(2027, 12, 1),
         eqia_attached=True,
     )
     return replace(facts, **changes)
@@ -205,23 +207,37 @@ def test_shortened_and_spanning_a_pre_election_period_stays_shortened():
     assert any("Local elections" in r for r in check.reasons)
 
 
-def test_no_council_is_not_a_pass():
-    check = by_key(good(councils=()))["scrutiny"]
-    assert check.result != Result.PASS
-    assert check.result == Result.WARNING
+def test_no_council_fails_and_blocks_opening():
+    """Reg. 23: a consultation opened with no council was the finding; now it cannot."""
+    results = gunning.checks(good(councils=(), first_letter_on=None))
+    check = {c.key: c for c in results}["scrutiny"]
+    assert check.result == Result.FAIL and check.blocks
     assert "No council is recorded" in check.reasons[0]
+    assert any("No council is recorded" in r for r in gunning.blocking(results))
 
 
-def test_council_without_a_comments_date_is_not_a_pass():
-    check = by_key(good(osc_comments_due_on=None))["scrutiny"]
-    assert check.result == Result.WARNING
-    assert "Norfolk County Council" in check.reasons[0]
+def test_a_council_without_the_first_letter_fails_and_blocks():
+    check = by_key(good(first_letter_on=None))["scrutiny"]
+    assert check.result == Result.FAIL and check.blocks
+    assert "first letter" in " ".join(check.reasons)
 
 
-def test_council_recorded_with_date_passes():
+def test_a_council_without_its_committee_or_several_without_a_joint_committee_fail():
+    check = by_key(good(council_problems=("Name the overview and scrutiny committee of X.",)))
+    assert check["scrutiny"].result == Result.FAIL
+
+
+def test_a_council_recorded_after_the_first_letter_fails_until_it_is_sent():
+    check = by_key(good(unwritten_councils=("Suffolk County Council",)))["scrutiny"]
+    assert check.result == Result.FAIL
+    assert "Suffolk County Council" in " ".join(check.reasons)
+
+
+def test_council_written_to_with_both_dates_passes():
     check = by_key(good())["scrutiny"]
     assert check.result == Result.PASS
-    assert "1 November 2027" in check.reasons[0]
+    assert "First letter sent on 1 September 2027" in check.reasons[0]
+    assert "1 November 2027" in check.reasons[0] and "1 December 2027" in check.reasons[0]
 
 
 def test_no_eqia_fails_and_blocks():

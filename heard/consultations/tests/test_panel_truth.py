@@ -10,7 +10,11 @@ from django.utils import timezone
 from heard.accounts.tests.factories import staff_member
 from heard.consultations import selectors, services
 from heard.consultations.gunning import Result
-from heard.consultations.tests.helpers import make_consultation, passing_consultation
+from heard.consultations.tests.helpers import (
+    make_consultation,
+    passing_consultation,
+    write_to_scrutiny,
+)
 from heard.core.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -58,10 +62,10 @@ def test_a_justified_short_period_is_shortened_with_who_approved_it():
     assert f"approved by {name}" in check.reasons[0]
 
 
-def test_no_council_is_not_a_pass_and_a_council_recorded_is():
+def test_no_council_fails_and_a_council_written_to_passes():
     officer = staff_member(Role.ENGAGEMENT_OFFICER)
-    consultation = passing_consultation(actor=officer)
-    assert _panel(consultation)["scrutiny"].result != Result.PASS
+    consultation = passing_consultation(actor=officer, scrutiny=False)
+    assert _panel(consultation)["scrutiny"].result == Result.FAIL
     services.council_add(
         actor=officer,
         consultation=consultation,
@@ -69,13 +73,10 @@ def test_no_council_is_not_a_pass_and_a_council_recorded_is():
         committee="Health Overview and Scrutiny Committee",
         contact_email="hosc@norfolk.example.gov.uk",
     )
-    services.osc_save(
-        actor=officer,
-        consultation=consultation,
-        comments_due_on=timezone.localdate() + timedelta(weeks=10),
-        proposed_decision_on=None,
-        joint_committee_name="",
-    )
+    # Recorded, but not yet written to: still failing, never a pass.
+    check = _panel(consultation)["scrutiny"]
+    assert check.result == Result.FAIL and "first letter" in " ".join(check.reasons)
+    write_to_scrutiny(consultation, officer)
     consultation.refresh_from_db()
     check = _panel(consultation)["scrutiny"]
     assert check.result == Result.PASS

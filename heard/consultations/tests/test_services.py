@@ -10,7 +10,7 @@ from django.utils import timezone
 from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.consultations import gunning, selectors, services
-from heard.consultations.models import Mailout, MidpointReview, OscNotice
+from heard.consultations.models import Mailout, MidpointReview
 from heard.consultations.tests.helpers import (
     fill_document,
     make_consultation,
@@ -310,90 +310,8 @@ def test_facts_consultation_closed_to_the_second():
 # --- overview and scrutiny ------------------------------------------------------------------
 
 
-def test_osc_change_is_recorded_and_emailed_to_each_council(
-    make_staff, django_capture_on_commit_callbacks
-):
-    lead = make_staff(Role.PROGRAMME_LEAD)
-    consultation = make_consultation()
-    services.council_add(
-        actor=lead,
-        consultation=consultation,
-        name="Norfolk County Council",
-        committee="Health Overview and Scrutiny Committee",
-        contact_email="hosc@norfolk.example.gov.uk",
-    )
-    services.council_add(
-        actor=lead,
-        consultation=consultation,
-        name="Suffolk County Council",
-        committee="",
-        contact_email="scrutiny@suffolk.example.gov.uk",
-    )
-    due = timezone.localdate() + timedelta(days=100)
-    decide = due + timedelta(days=30)
-    with pytest.raises(services.ConsultationProblem, match="joint committee"):
-        services.osc_save(
-            actor=lead,
-            consultation=consultation,
-            comments_due_on=due,
-            proposed_decision_on=decide,
-            joint_committee_name="",
-        )
-    with django_capture_on_commit_callbacks(execute=True):
-        notice = services.osc_save(
-            actor=lead,
-            consultation=consultation,
-            comments_due_on=due,
-            proposed_decision_on=decide,
-            joint_committee_name="Norfolk and Suffolk Joint HOSC",
-        )
-    assert notice is not None
-    assert set(notice.changes) == {"osc_comments_due_on", "proposed_decision_on"}
-    assert notice.by == lead
-    assert len(mail.outbox) == 1
-    assert set(mail.outbox[0].to) == {
-        "hosc@norfolk.example.gov.uk",
-        "scrutiny@suffolk.example.gov.uk",
-    }
-    assert gunning.format_date(due) in mail.outbox[0].body
-    # saving the same dates again is not a change: no notice, no email
-    with django_capture_on_commit_callbacks(execute=True):
-        again = services.osc_save(
-            actor=lead,
-            consultation=consultation,
-            comments_due_on=due,
-            proposed_decision_on=decide,
-            joint_committee_name="Norfolk and Suffolk Joint HOSC",
-        )
-    assert again is None
-    assert len(mail.outbox) == 1
-    # moving one date: one notice naming only that change
-    with django_capture_on_commit_callbacks(execute=True):
-        moved = services.osc_save(
-            actor=lead,
-            consultation=consultation,
-            comments_due_on=due + timedelta(days=7),
-            proposed_decision_on=decide,
-            joint_committee_name="Norfolk and Suffolk Joint HOSC",
-        )
-    assert moved is not None and list(moved.changes) == ["osc_comments_due_on"]
-    assert "comments are due changed from" in moved.summary
-    assert OscNotice.objects.filter(consultation=consultation).count() == 2
-    assert len(mail.outbox) == 2
-    assert _actions(Action.CONSULTATION_OSC_CHANGED) == 3
-
-
-def test_decision_date_before_comments_due_is_refused():
-    consultation = make_consultation()
-    day = timezone.localdate()
-    with pytest.raises(services.ConsultationProblem, match="must not be before"):
-        services.osc_save(
-            actor=staff_member(Role.ENGAGEMENT_OFFICER),
-            consultation=consultation,
-            comments_due_on=day,
-            proposed_decision_on=day - timedelta(days=1),
-            joint_committee_name="",
-        )
+# The reg. 23 workflow (first letter, re-notification, the committee's response) is
+# tested in test_reg23.py.
 
 
 # --- telling people --------------------------------------------------------------------------

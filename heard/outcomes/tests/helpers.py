@@ -45,6 +45,7 @@ def make_consulted_proposal(
     unanalysed: bool = False,
     eqia_reviewed: bool = True,
     sign_off: bool = True,
+    scrutiny: bool = True,
 ) -> dict[str, Any]:
     n = next(_n)
     now = timezone.now()
@@ -64,6 +65,8 @@ def make_consulted_proposal(
     consultation = Consultation.objects.create(
         proposal=proposal, activity=activity, slug=f"miu-consultation-{n}"
     )
+    if scrutiny:
+        write_to_scrutiny_directly(consultation, closed=closed)
     questionnaire = Questionnaire.objects.create(activity=activity, title=activity.title)
     version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
     section = Section.objects.create(version=version, position=1, title="Your views")
@@ -121,6 +124,41 @@ def make_consulted_proposal(
         "question": question,
         "themes": made,
     }
+
+
+def write_to_scrutiny_directly(consultation: Consultation, *, closed: bool = True) -> Any:
+    """The council and the first reg. 23 letter, sent before the consultation opened:
+    comments due and the proposed decision date already come when it closed (today is a
+    possible decision date); still to come while it is open."""
+    from heard.consultations.models import Council, ScrutinyLetter
+
+    now = timezone.now()
+    today = timezone.localdate()
+    council = Council.objects.create(
+        consultation=consultation,
+        name="Norfolk County Council",
+        committee="Health Overview and Scrutiny Committee",
+        contact_email="hosc@norfolk.example",
+    )
+    comments = today - timedelta(days=3) if closed else today + timedelta(days=20)
+    decision = today if closed else today + timedelta(days=30)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        osc_comments_due_on=comments, proposed_decision_on=decision
+    )
+    consultation.refresh_from_db()
+    return ScrutinyLetter.objects.create(
+        consultation=consultation,
+        kind=ScrutinyLetter.Kind.FIRST,
+        sent_at=now - timedelta(weeks=14),
+        comments_due_on=comments,
+        proposed_decision_on=decision,
+        addressed_to="Health Overview and Scrutiny Committee, Norfolk County Council",
+        councils=[council.pk],
+        recipients=[council.contact_email],
+        subject="Consultation of the overview and scrutiny committee",
+        body="Dear Chair and members of the committee, …",
+        body_sha256="0" * 64,
+    )
 
 
 def sign_off_codeframe(codeframe: Codeframe, reason: str = "") -> Any:

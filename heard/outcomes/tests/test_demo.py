@@ -66,7 +66,25 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     assert consultation.osc_comments_due_on and consultation.proposed_decision_on
     assert consultation.proposed_decision_on <= report.decision.decided_on
     notices = OscNotice.objects.filter(consultation=consultation)
-    assert notices.count() == 2 and all(n.notified for n in notices)
+    assert notices.count() == 1 and all(n.notified and n.letter for n in notices)
+    # Reg. 23 in order: the council, the first letter before opening (after the
+    # consultation was set up), the change of dates notified, the committee's response,
+    # and a decision dated neither before the comments date nor the decision date told.
+    from heard.consultations import selectors as consultation_selectors
+
+    told = consultation_selectors.scrutiny_state(consultation)
+    assert [c.name for c in told.councils] == ["Norfolk County Council"]
+    assert [x.kind for x in told.letters] == ["first", "renotification"]
+    assert " changed" not in told.letters[0].body
+    letter = told.first_letter
+    assert letter is not None and consultation.opens_at and consultation.closes_at
+    assert consultation.created_at < letter.sent_at < consultation.opens_at
+    assert letter.comments_due_on > told.first_letter_on
+    assert told.letters[1].sent_at > consultation.closes_at
+    [response] = told.responses
+    assert told.first_letter_on < response.received_on <= report.decision.decided_on
+    assert told.comments_due_on <= report.decision.decided_on
+    assert told.proposed_decision_on <= report.decision.decided_on
     assert MidpointReview.objects.filter(consultation=consultation).count() == 1
     assert ReconfigurationNotice.objects.filter(assessment__proposal=miu).count() == 1
     assert PlanItem.objects.filter(plan__proposal=miu).count() == 3

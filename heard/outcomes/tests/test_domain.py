@@ -70,6 +70,10 @@ def _ready(**changes: object) -> DecisionFacts:
         "responses_changed_at": datetime(2026, 4, 20, tzinfo=UTC),
         "eqia_attached": True,
         "eqia_reviewed_after_close": True,
+        # reg. 23: the committee written to before opening, its dates come
+        "osc_first_letter_on": date(2026, 1, 15),
+        "osc_comments_due_on": date(2026, 4, 1),
+        "osc_proposed_decision_on": date(2026, 4, 1),
     }
     values.update(changes)
     return DecisionFacts(**values)  # type: ignore[arg-type]
@@ -112,6 +116,11 @@ def test_each_failing_reason_is_reported() -> None:
             eqia_attached=False, eqia_reviewed_after_close=False
         ),
         "record its review after the consultation closed": _ready(eqia_reviewed_after_close=False),
+        "never sent the first letter": _ready(osc_first_letter_on=None),
+        "comments are due on 21 May 2026": _ready(osc_comments_due_on=date(2026, 5, 21)),
+        "told the decision would be taken on 21 May 2026": _ready(
+            osc_proposed_decision_on=date(2026, 5, 21)
+        ),
     }
     for expected, facts in cases.items():
         problems = domain.decision_problems(facts)

@@ -37,13 +37,14 @@ from heard.assessment import services as assessment
 from heard.assessment.models import Option, Panel, SignificanceAssessment
 from heard.audit.models import Action, AuditEvent
 from heard.consultations import services as consultations
-from heard.consultations.models import DocumentVersion
+from heard.consultations.models import DocumentVersion, ScrutinyLetter
 from heard.consultations.services import ConsultationProblem
 from heard.consultations.tests.helpers import (
     fill_document,
     make_consultation,
     ready_proposal,
     set_period,
+    write_to_scrutiny,
 )
 from heard.core.actors import CLOCK, NotPermitted
 from heard.core.roles import Role
@@ -84,6 +85,7 @@ def _publish_outcome() -> dict[str, Any]:
     consultation = make_consultation(proposal, officer)
     fill_document(consultation, officer)
     set_period(consultation, actor=officer)
+    write_to_scrutiny(consultation, officer)  # reg. 23: before it opens
     # Opening moves the proposal to formal consultation (the Gunning guard's transition).
     consultations.consultation_open(actor=officer, consultation=consultation)
     activity = consultation.activity
@@ -117,6 +119,11 @@ def _publish_outcome() -> dict[str, Any]:
         opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=7)
     )
     activity.refresh_from_db()
+    # Time passed: the committee's comments date and the decision date it was told came.
+    ScrutinyLetter.objects.filter(consultation=consultation).update(
+        comments_due_on=timezone.localdate() - timedelta(days=2),
+        proposed_decision_on=timezone.localdate(),
+    )
     engagement.activity_transition(activity=activity, target="closed", actor=CLOCK)
     Proposal.objects.filter(pk=proposal.pk).update(status="decision_pending")
     proposal.refresh_from_db()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.consultations.models import Council
 from heard.consultations.tests.helpers import make_consultation, passing_consultation
 from heard.core.roles import Role
 from heard.outcomes.tests.helpers import make_consulted_proposal
@@ -92,23 +93,30 @@ def test_the_gunning_panel_previews_dates_typed_in_the_boxes(staff_client):
 def test_scrutiny_dates_use_the_nhs_date_input(staff_client):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
     consultation = make_consultation()
+    Council.objects.create(
+        consultation=consultation,
+        name="Norfolk County Council",
+        committee="Health Overview and Scrutiny Committee",
+        contact_email="hosc@norfolk.example",
+    )
     url = reverse("consultations:osc", kwargs={"pk": consultation.pk})
     html = client.get(url).content.decode()
-    _boxes(html, "osc_comments_due_on")
+    _boxes(html, "comments_due_on")
     _boxes(html, "proposed_decision_on")
     bad = client.post(
         url,
         {
-            "save_dates": "1",
-            "osc_comments_due_on_day": "30",
-            "osc_comments_due_on_month": "2",
-            "osc_comments_due_on_year": "2031",
+            "send_letter": "1",
+            "comments_due_on_day": "30",
+            "comments_due_on_month": "2",
+            "comments_due_on_year": "2031",
             "proposed_decision_on_day": "4",
             "proposed_decision_on_month": "",
             "proposed_decision_on_year": "2031",
+            "contact": "Sam Patel, engagement@icb.example",
         },
     ).content.decode()
-    assert "Date the committee&#x27;s comments are due must be a real date" in bad
+    assert "Date by which the committee&#x27;s comments are wanted must be a real date" in bad
     assert "Proposed decision date must include a month" in bad
     consultation.refresh_from_db()
     assert consultation.osc_comments_due_on is None
