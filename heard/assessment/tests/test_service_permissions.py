@@ -127,7 +127,10 @@ CASES = [
         "weights_agreed",
         CHANGERS,
         lambda actor, made: services.weights_agreed(
-            actor=actor, proposal=made["proposal"], agreed_by="Joint workshop", agreed_on=date(2026, 2, 3)
+            actor=actor,
+            proposal=made["proposal"],
+            agreed_by="Joint workshop",
+            agreed_on=date(2026, 2, 3),
         ),
         _appraised,
     ),
