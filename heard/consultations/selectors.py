@@ -135,6 +135,7 @@ def gunning_facts(
         councils=[c.name for c in consultation.councils.all()],
         osc_comments_due_on=consultation.osc_comments_due_on,
         eqia_attached=facts.eqia_attached,
+        eqia_problems=tuple(facts.eqia_problems),
     )
 
 

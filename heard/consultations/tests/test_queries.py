@@ -38,5 +38,6 @@ def test_panel_and_detail_page_queries(staff_client, capsys):
             f"\npanel: {panel_count} queries; detail page: {page_count} queries, "
             f"median {statistics.median(times) * 1000:.1f} ms over 20 requests"
         )
-    assert 0 < panel_count <= 18
+    # 19: the EqIA's rows are read to say whether every characteristic was considered.
+    assert 0 < panel_count <= 19
     assert 0 < page_count <= 35
