@@ -21,7 +21,7 @@ from heard.core.roles import Role
 from heard.evidence import services, verify
 from heard.evidence.models import EvidencePack
 from heard.outcomes import services as outcome_services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def _decided(make_staff):
     )
     respond_to_all(proposal, made["themes"], officer)
     outcome_services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    have_due_regard(proposal, board)
     outcome_services.decision_record(
         proposal=proposal,
         actor=board,
