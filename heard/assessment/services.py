@@ -902,6 +902,7 @@ def _row_state(row: EqualityImpact) -> dict[str, str]:
     }
 
 
+@audits_refusals("eqia.impacts", subject="proposal")
 @stage(
     Change.ATTACH_EQIA,
     proposal=lambda kw: kw["proposal"],
