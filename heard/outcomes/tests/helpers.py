@@ -157,7 +157,7 @@ DUE_REGARD = (
 )
 
 
-def have_due_regard(proposal: Proposal, actor: Any) -> None:
+def have_due_regard(proposal: Proposal, actor: Any) -> bool:
     """``actor`` (a decision maker or administrator) records their own regard to the
     reviewed EqIA, through the service, once."""
     from heard.assessment.services import due_regard_record
@@ -170,8 +170,9 @@ def have_due_regard(proposal: Proposal, actor: Any) -> None:
         or not actor.has_perm("assessment.record_due_regard")
         or proposal.status != "decision_pending"
     ):
-        return  # nothing to have regard to yet, or not one who may: the test says why
+        return False  # nothing to have regard to yet, or not one who may: the test says why
     if not DueRegard.objects.filter(
         eqia=eqia, decision_maker=actor, reviewed_at=eqia.reviewed_at
     ).exists():
         due_regard_record(actor=actor, proposal=proposal, statement=DUE_REGARD)
+    return True
