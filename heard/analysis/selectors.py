@@ -735,3 +735,31 @@ def codings_of_activity(activity_id: int) -> QuerySet[Coding]:
         .select_related("theme", "answer__question", "answer__response")
         .order_by("answer_id", "pk")
     )
+
+
+def answers_analysed(
+    version: CodeframeVersion, question_ids: list[int]
+) -> tuple[set[int], set[int]]:
+    """Of the answers to ``question_ids`` (every version's question of one analysis):
+    the ids of those coded (not rejected) with a theme of the signed-off ``version``, and
+    of those a person reviewed and gave no theme at all ("no theme"). An answer in
+    neither has not been analysed in what the report relies on."""
+    theme_ids = list(
+        SignedTheme.objects.filter(version=version).values_list("theme_id_at_sign_off", flat=True)
+    )
+    live = Coding.objects.filter(answer__question_id__in=question_ids).exclude(
+        status=Coding.Status.REJECTED
+    )
+    coded = set(live.filter(theme_id__in=theme_ids).values_list("answer_id", flat=True))
+    with_any_theme = set(live.values_list("answer_id", flat=True))
+    no_theme = (
+        set(
+            AnswerAnalysis.objects.filter(
+                answer__question_id__in=question_ids,
+                reviewed_at__isnull=False,
+                reviewed_by__isnull=False,
+            ).values_list("answer_id", flat=True)
+        )
+        - with_any_theme
+    )
+    return coded, no_theme

@@ -406,16 +406,16 @@ class EqiaForm(forms.Form):
         error_messages={"required": "Enter a title for the document"},
     )
     file = forms.FileField(
-        label="EqIA document",
-        help_text=DOCUMENT_HINT,
-        error_messages={
-            "required": "Choose the EqIA file to upload",
-            "empty": "The file is empty: choose the EqIA document",
-        },
+        label="Supporting document (optional)",
+        required=False,
+        help_text=DOCUMENT_HINT
+        + ". The assessment itself is the table of characteristics, recorded on its own page",
+        error_messages={"empty": "The file is empty: choose the EqIA document"},
     )
 
     def clean_file(self) -> Any:
-        return clean_document(self.cleaned_data.get("file"))
+        upload = self.cleaned_data.get("file")
+        return clean_document(upload) if upload else None
 
 
 class EqiaReviewForm(forms.Form):
@@ -424,4 +424,61 @@ class EqiaReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="Reviewed before the decision, with rigour and an open mind (Brown principles)",
         error_messages={"required": "Say what the review found"},
+    )
+
+
+class EqiaImpactsForm(forms.Form):
+    """One impact, evidence and mitigation per characteristic (heard.assessment.eqia)."""
+
+    def __init__(self, *args: Any, rows: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        from heard.assessment import eqia as eqia_rules
+
+        super().__init__(*args, **kwargs)
+        rows = rows or {}
+        for c in eqia_rules.Characteristic:
+            label = eqia_rules.CHARACTERISTIC_LABELS[c]
+            record = rows.get(c.value)
+            optional = "" if c in eqia_rules.REQUIRED else " (where it applies)"
+            self.fields[f"{c.value}-impact"] = forms.ChoiceField(
+                label=f"{label}{optional}: likely impact",
+                required=False,
+                choices=[("", "Not yet considered")]
+                + [(i.value, eqia_rules.IMPACT_LABELS[i]) for i in eqia_rules.Impact],
+                initial=record.impact if record else "",
+            )
+            self.fields[f"{c.value}-evidence"] = forms.CharField(
+                label=f"{label}: evidence",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=record.evidence if record else "",
+            )
+            self.fields[f"{c.value}-mitigation"] = forms.CharField(
+                label=f"{label}: mitigation (required where the impact is negative)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=record.mitigation if record else "",
+            )
+
+    def rows(self) -> dict[str, dict[str, str]]:
+        from heard.assessment import eqia as eqia_rules
+
+        return {
+            c.value: {
+                part: self.cleaned_data.get(f"{c.value}-{part}") or ""
+                for part in ("impact", "evidence", "mitigation")
+            }
+            for c in eqia_rules.Characteristic
+        }
+
+
+class DueRegardForm(forms.Form):
+    statement = forms.CharField(
+        label="The regard you had to the equality impact assessment",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "In your own words, as a decision maker: what you read in the EqIA as reviewed "
+            "after the consultation, and how the impacts on people with protected "
+            "characteristics weigh in your decision. Recorded once, under your name."
+        ),
+        error_messages={"required": "Say what regard you had to the EqIA"},
     )

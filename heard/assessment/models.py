@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from heard.assessment import appraisal, significance
+from heard.assessment import eqia as eqia_rules
 from heard.proposals.models import Proposal
 
 # ---------------------------------------------------------------------------------------
@@ -345,7 +346,9 @@ class EqualityImpactAssessment(models.Model):
 
     proposal = models.OneToOneField(Proposal, on_delete=models.CASCADE, related_name="eqia")
     title = models.CharField(max_length=200)
-    file = models.FileField(upload_to="assessment/eqia/")
+    # The supporting document (optional): the assessment itself is the rows of
+    # ``impacts``, one per characteristic considered.
+    file = models.FileField(upload_to="assessment/eqia/", blank=True)
     attached_at = models.DateTimeField(default=timezone.now)
     attached_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -367,3 +370,76 @@ class EqualityImpactAssessment(models.Model):
         from django.urls import reverse
 
         return reverse("assessment:eqia_download", kwargs={"pk": self.proposal_id})
+
+
+class EqualityImpact(models.Model):
+    """What the EqIA says about one protected characteristic (or one of the ICB's
+    additions): the evidence, the likely impact and, where it is negative, the mitigation.
+    Frozen once the consultation opens, as what people were consulted on."""
+
+    eqia = models.ForeignKey(
+        EqualityImpactAssessment, on_delete=models.CASCADE, related_name="impacts"
+    )
+    characteristic = models.CharField(
+        max_length=32,
+        choices=[(c.value, eqia_rules.CHARACTERISTIC_LABELS[c]) for c in eqia_rules.Characteristic],
+    )
+    impact = models.CharField(
+        max_length=16, choices=[(i.value, eqia_rules.IMPACT_LABELS[i]) for i in eqia_rules.Impact]
+    )
+    evidence = models.TextField()
+    mitigation = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eqia", "characteristic"], name="assessment_eqia_one_row_per_characteristic"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.characteristic}: {self.impact}"
+
+    @property
+    def characteristic_label(self) -> str:
+        return eqia_rules.CHARACTERISTIC_LABELS[eqia_rules.Characteristic(self.characteristic)]
+
+    @property
+    def impact_label(self) -> str:
+        return eqia_rules.IMPACT_LABELS[eqia_rules.Impact(self.impact)]
+
+    def row(self) -> eqia_rules.Row:
+        return eqia_rules.Row(self.characteristic, self.impact, self.evidence, self.mitigation)
+
+
+class DueRegard(models.Model):
+    """A decision maker's own record that they read the EqIA (as reviewed after the
+    consultation) and the regard they had to it, before the decision (Brown principles:
+    not delegated, in substance, before and at the time). Written once."""
+
+    eqia = models.ForeignKey(
+        EqualityImpactAssessment, on_delete=models.PROTECT, related_name="due_regard"
+    )
+    decision_maker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # The review of the EqIA the statement was made on (a new review asks again).
+    reviewed_at = models.DateTimeField()
+    statement = models.TextField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("recorded_at", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eqia", "decision_maker", "reviewed_at"],
+                name="assessment_due_regard_once_per_review",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Due regard by {self.decision_maker_id} on {self.eqia}"

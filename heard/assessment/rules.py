@@ -8,6 +8,8 @@
 - The EqIA review before the decision (Brown principles: the duty is considered by those
   deciding and cannot be delegated) is recorded by a decision maker or an administrator –
   not by a programme lead, whose team wrote the EqIA.
+- Each decision maker records their own regard to the reviewed EqIA before the decision
+  (``record_due_regard``): decision makers (and administrators, for themselves).
 """
 
 import rules
@@ -26,3 +28,6 @@ rules.add_perm(
 )
 rules.add_perm("assessment.override_significance", is_administrator | is_decision_maker)
 rules.add_perm("assessment.review_eqia", is_administrator | is_decision_maker)
+# Due regard is had by those deciding, each for themselves (Brown principles). An
+# administrator may record their own where they take part in the decision.
+rules.add_perm("assessment.record_due_regard", is_administrator | is_decision_maker)

@@ -16,12 +16,15 @@ from django.utils import timezone
 
 from heard.accounts import selectors as rules_selectors
 from heard.assessment import appraisal, assurance, significance
+from heard.assessment import eqia as eqia_rules
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
     AssuranceTest,
     Checkpoint,
     Criterion,
+    DueRegard,
+    EqualityImpact,
     EqualityImpactAssessment,
     Option,
     Panel,
@@ -328,6 +331,106 @@ def eqia_for(proposal: Any) -> EqualityImpactAssessment | None:
     return EqualityImpactAssessment.objects.filter(proposal=proposal).first()
 
 
+@dataclass(frozen=True)
+class EqiaRow:
+    """One characteristic on the EqIA's table: what was recorded, or nothing yet."""
+
+    characteristic: str
+    label: str
+    required: bool
+    record: EqualityImpact | None
+
+    @property
+    def problems(self) -> list[str]:
+        return list(eqia_rules.row_problems(self.record.row()).values()) if self.record else []
+
+
+@dataclass
+class EqiaView:
+    """The EqIA as the staff pages and the evidence pack show it (no personal data
+    beyond staff names): every characteristic, whether considered, with evidence, impact
+    and mitigation; what is missing; the review; each decision maker's due regard."""
+
+    eqia: EqualityImpactAssessment
+    rows: list[EqiaRow]
+    problems: list[str]
+    due_regard: list[DueRegard]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+    @property
+    def considered(self) -> int:
+        return sum(1 for r in self.rows if r.record is not None)
+
+    @property
+    def negative(self) -> list[EqiaRow]:
+        return [r for r in self.rows if r.record and r.record.impact == eqia_rules.Impact.NEGATIVE]
+
+    @property
+    def due_regard_on_review(self) -> list[DueRegard]:
+        """Statements made on the EqIA's current review (earlier reviews' stay shown)."""
+        return [d for d in self.due_regard if d.reviewed_at == self.eqia.reviewed_at]
+
+
+def eqia_rows(eqia: EqualityImpactAssessment) -> dict[str, eqia_rules.Row]:
+    return {r.characteristic: r.row() for r in EqualityImpact.objects.filter(eqia=eqia)}
+
+
+def eqia_problems(proposal: Any) -> list[str]:
+    """Why the proposal's EqIA is not complete (empty: it is); none attached says so."""
+    eqia = eqia_for(proposal)
+    if eqia is None:
+        return ["No equality impact assessment is recorded."]
+    return eqia_rules.completeness_problems(eqia_rows(eqia))
+
+
+def eqia_view(proposal: Any) -> EqiaView | None:
+    eqia = (
+        EqualityImpactAssessment.objects.filter(proposal=proposal)
+        .select_related("attached_by", "reviewed_by")
+        .first()
+    )
+    if eqia is None:
+        return None
+    records = {
+        r.characteristic: r
+        for r in EqualityImpact.objects.filter(eqia=eqia).select_related("recorded_by")
+    }
+    rows = [
+        EqiaRow(
+            characteristic=c.value,
+            label=eqia_rules.CHARACTERISTIC_LABELS[c],
+            required=c in eqia_rules.REQUIRED,
+            record=records.get(c.value),
+        )
+        for c in eqia_rules.Characteristic
+    ]
+    return EqiaView(
+        eqia=eqia,
+        rows=rows,
+        problems=eqia_rules.completeness_problems({k: v.row() for k, v in records.items()}),
+        due_regard=list(
+            DueRegard.objects.filter(eqia=eqia)
+            .select_related("decision_maker")
+            .order_by("recorded_at", "pk")
+        ),
+    )
+
+
+def due_regard_on_review(proposal: Any) -> list[DueRegard]:
+    """Each decision maker's record of due regard on the EqIA's current review."""
+    eqia = eqia_for(proposal)
+    if eqia is None or eqia.reviewed_at is None:
+        return []
+    return list(
+        DueRegard.objects.filter(eqia=eqia, reviewed_at=eqia.reviewed_at)
+        .select_related("decision_maker")
+        .order_by("recorded_at", "pk")
+    )
+
+
 def bed_closures(proposal: Any) -> bool | None:
     """The answer about significant bed closures: None until someone has answered (it is
     never assumed to be no)."""
@@ -391,6 +494,7 @@ def facts(proposal: Any) -> dict[str, Any]:
     has_do_nothing = any(o.is_do_nothing for o in options)
     view = significance_for(proposal)
     determined = bool(view and view.complete)
+    eqia = eqia_for(proposal)
     return {
         "options_count": len(options) if has_do_nothing else min(len(options), 1),
         "significance_determined": determined,
@@ -398,7 +502,12 @@ def facts(proposal: Any) -> dict[str, Any]:
         "urgent_path_recorded": bool(view and view.urgent),
         "stage2_passed": stage2_passed(proposal),
         "stage2_required": rules_selectors.stage2_required(),
-        "eqia_attached": eqia_for(proposal) is not None,
+        "eqia_attached": eqia is not None,
+        "eqia_problems": tuple(
+            eqia_rules.completeness_problems(eqia_rows(eqia))
+            if eqia is not None
+            else ["No equality impact assessment is recorded."]
+        ),
     }
 
 

@@ -6,6 +6,7 @@ that keep the record honest (a reason to set an option aside, exactly one "do no
 scores in range, an override only by an authorised role and with a reason).
 """
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,12 +18,15 @@ from django.utils import timezone
 
 from heard.accounts.actors import Actor
 from heard.assessment import appraisal, assurance, documents, selectors, significance
+from heard.assessment import eqia as eqia_rules
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
     AssuranceTest,
     Checkpoint,
     Criterion,
+    DueRegard,
+    EqualityImpact,
     EqualityImpactAssessment,
     Option,
     Panel,
@@ -33,7 +37,7 @@ from heard.assessment.models import (
     UrgentPath,
 )
 from heard.audit.models import Action
-from heard.audit.services import audit_record, audits_refusals
+from heard.audit.services import audit_record, audits_refusals, erasable
 from heard.core import substance
 from heard.core.actors import person, require
 from heard.engagement import domain as engagement_domain
@@ -876,13 +880,17 @@ def checkpoint_record(
     refuse=ValidationError,
     who=lambda a: _may_change(a),
 )
-def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> EqualityImpactAssessment:
-    """Attach the EqIA (a new version replaces the old one and clears its review)."""
+def eqia_attach(
+    *, actor: Actor, proposal: Any, title: str, file: File | None = None
+) -> EqualityImpactAssessment:
+    """Name the EqIA and attach its supporting document (optional; refused when empty or
+    unreadable). A new document replaces the old one and clears the review. The
+    assessment itself is its rows (``eqia_impacts_save``)."""
     _may_change(actor)
     _refuse(
         assurance.text_problems(title, field="title", what="the title of the EqIA", min_words=1)
     )
-    if documents.problem(file):
+    if file is not None and documents.problem(file):
         raise ValidationError({"file": documents.problem(file) + "."})
     with transaction.atomic():
         eqia = (
@@ -891,21 +899,116 @@ def eqia_attach(*, actor: Actor, proposal: Any, title: str, file: File) -> Equal
         before = {"title": eqia.title, "file": eqia.file.name} if eqia else None
         if eqia is None:
             eqia = EqualityImpactAssessment(proposal=proposal)
+        elif file is None and eqia.title == title.strip():
+            return eqia  # nothing new: a double submission changes nothing
         eqia.title = title.strip()
-        eqia.file = file
-        eqia.attached_at = timezone.now()
-        eqia.attached_by = person(actor)
-        # A new version has not been reviewed yet.
-        eqia.reviewed_at = None
-        eqia.reviewed_by = None
-        eqia.review_notes = ""
+        if file is not None:
+            eqia.file = file
+            eqia.attached_at = timezone.now()
+            eqia.attached_by = person(actor)
+            # A new version has not been reviewed yet.
+            eqia.reviewed_at = None
+            eqia.reviewed_by = None
+            eqia.review_notes = ""
+        elif eqia.pk is None:
+            eqia.attached_by = person(actor)
         eqia.save()
         audit_record(
             action=Action.EQIA_ATTACHED,
             actor=actor,
             subject=eqia,
             before=before,
-            after={"title": eqia.title, "file": eqia.file.name},
+            after={"title": eqia.title, "file": eqia.file.name or ""},
+        )
+    return eqia
+
+
+def _row_state(row: EqualityImpact) -> dict[str, str]:
+    return {
+        "impact": row.impact,
+        "evidence": row.evidence,
+        "mitigation": row.mitigation,
+    }
+
+
+@audits_refusals("eqia.impacts", subject="proposal")
+@stage(
+    Change.ATTACH_EQIA,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
+def eqia_impacts_save(
+    *, actor: Actor, proposal: Any, rows: Mapping[str, Mapping[str, str]]
+) -> EqualityImpactAssessment:
+    """Record what the EqIA says about each characteristic: ``rows[characteristic]`` has
+    ``impact`` (positive, neutral, negative, unknown), ``evidence`` and ``mitigation``.
+    A row left wholly empty is not considered yet (and an existing one stays); a row
+    started must be complete – evidence in words, and a mitigation where the impact is
+    negative – or the whole save is refused, each problem named by its field
+    (``<characteristic>-<field>``). Frozen once the consultation opens (the stage
+    table). A change clears the review: what was reviewed is no longer what is there."""
+    _may_change(actor)
+    problems: dict[str, str] = {}
+    clean: dict[str, eqia_rules.Row] = {}
+    for key, values in rows.items():
+        try:
+            characteristic = eqia_rules.Characteristic(key)
+        except ValueError:
+            problems[key] = f"\u201c{key}\u201d is not a characteristic the EqIA considers."
+            continue
+        row = eqia_rules.Row(
+            characteristic.value,
+            (values.get("impact") or "").strip(),
+            (values.get("evidence") or "").strip(),
+            (values.get("mitigation") or "").strip(),
+        )
+        if not (row.impact or row.evidence or row.mitigation):
+            continue
+        for field, problem in eqia_rules.row_problems(row).items():
+            problems[f"{characteristic.value}-{field}"] = problem
+        clean[characteristic.value] = row
+    _refuse(problems)
+    with transaction.atomic():
+        eqia = (
+            EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()
+        )
+        if eqia is None:
+            eqia = EqualityImpactAssessment.objects.create(
+                proposal=proposal,
+                title="Equality impact assessment",
+                attached_by=person(actor),
+            )
+        existing = {r.characteristic: r for r in EqualityImpact.objects.filter(eqia=eqia)}
+        changed: dict[str, dict[str, Any]] = {}
+        for key, row in clean.items():
+            values = {"impact": row.impact, "evidence": row.evidence, "mitigation": row.mitigation}
+            if row.impact != eqia_rules.Impact.NEGATIVE and not row.mitigation:
+                values["mitigation"] = ""
+            current = existing.get(key)
+            if current is not None and _row_state(current) == values:
+                continue
+            changed[key] = {
+                "before": current.impact if current else None,
+                "after": row.impact,
+            }
+            EqualityImpact.objects.update_or_create(
+                eqia=eqia,
+                characteristic=key,
+                defaults={**values, "recorded_by": person(actor), "recorded_at": timezone.now()},
+            )
+        if not changed:
+            return eqia
+        if eqia.reviewed_at is not None:
+            eqia.reviewed_at = None
+            eqia.reviewed_by = None
+            eqia.review_notes = ""
+            eqia.save(update_fields=["reviewed_at", "reviewed_by", "review_notes"])
+        audit_record(
+            action=Action.EQIA_IMPACTS_SAVED,
+            actor=actor,
+            subject=eqia,
+            after={"impacts": changed},
         )
     return eqia
 
@@ -936,6 +1039,9 @@ def eqia_review(*, actor: Actor, proposal: Any, notes: str) -> EqualityImpactAss
         )
         if eqia is None:
             raise ValidationError("Attach the EqIA before recording its review.")
+        incomplete = eqia_rules.completeness_problems(selectors.eqia_rows(eqia))
+        if incomplete:
+            raise ValidationError("Complete the EqIA before reviewing it: " + " ".join(incomplete))
         eqia.reviewed_at = timezone.now()
         eqia.reviewed_by = person(actor)
         eqia.review_notes = notes.strip()
@@ -947,3 +1053,67 @@ def eqia_review(*, actor: Actor, proposal: Any, notes: str) -> EqualityImpactAss
             after={"reviewed_at": eqia.reviewed_at.isoformat()},
         )
     return eqia
+
+
+def _may_record_due_regard(actor: Actor) -> None:
+    require(
+        actor,
+        "assessment.record_due_regard",
+        to="record your own regard to the equality impact assessment (decision makers only)",
+    )
+
+
+@audits_refusals("eqia.due_regard", subject="proposal")
+@stage(
+    Change.RECORD_DUE_REGARD,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=_may_record_due_regard,
+)
+def due_regard_record(*, actor: Actor, proposal: Any, statement: str) -> DueRegard:
+    """A decision maker records, in their own words, that they read the EqIA as reviewed
+    after the consultation and the regard they had to it (Brown principles: by the
+    decision makers themselves, before the decision, in substance). Only for oneself –
+    no one records it for another – and once per review of the EqIA. Refused: a
+    placeholder or stock acknowledgement ("Noted.", "I have read the EqIA"); no review
+    yet; a second record on the same review."""
+    _may_record_due_regard(actor)
+    with transaction.atomic():
+        eqia = (
+            EqualityImpactAssessment.objects.select_for_update().filter(proposal=proposal).first()
+        )
+        if eqia is None:
+            raise ValidationError("There is no equality impact assessment to have regard to.")
+        me = person(actor)
+        already = (
+            eqia.reviewed_at is not None
+            and DueRegard.objects.filter(
+                eqia=eqia, decision_maker=me, reviewed_at=eqia.reviewed_at
+            ).exists()
+        )
+        problems = eqia_rules.due_regard_problems(
+            statement=statement,
+            reviewed_on=timezone.localdate(eqia.reviewed_at) if eqia.reviewed_at else None,
+            already_recorded=already,
+        )
+        if problems:
+            raise ValidationError({"statement": " ".join(problems)})
+        assert eqia.reviewed_at is not None
+        record = DueRegard.objects.create(
+            eqia=eqia,
+            decision_maker=me,
+            reviewed_at=eqia.reviewed_at,
+            statement=" ".join(statement.split()),
+            recorded_at=timezone.now(),
+        )
+        audit_record(
+            action=Action.EQIA_DUE_REGARD_RECORDED,
+            actor=actor,
+            subject=eqia,
+            after={
+                "decision_maker": getattr(me, "pk", None),
+                "reviewed_at": eqia.reviewed_at.isoformat(),
+                "statement": erasable(record.statement, about=eqia),
+            },
+        )
+    return record

@@ -50,5 +50,7 @@ urlpatterns = [
     path("<int:pk>/assurance/stage/<int:stage>/", views.checkpoint, name="checkpoint"),
     path("<int:pk>/assurance/eqia/", views.eqia_attach, name="eqia_attach"),
     path("<int:pk>/assurance/eqia/review/", views.eqia_review, name="eqia_review"),
+    path("<int:pk>/assurance/eqia/impacts/", views.eqia_impacts, name="eqia_impacts"),
+    path("<int:pk>/assurance/eqia/due-regard/", views.due_regard, name="due_regard"),
     path("<int:pk>/assurance/eqia/download/", views.eqia_download, name="eqia_download"),
 ]

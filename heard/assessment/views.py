@@ -20,7 +20,9 @@ from heard.assessment.forms import (
     BedClosuresForm,
     CheckpointForm,
     CriterionForm,
+    DueRegardForm,
     EqiaForm,
+    EqiaImpactsForm,
     EqiaReviewForm,
     OptionForm,
     OverrideForm,
@@ -607,6 +609,7 @@ def assurance(request: HttpRequest, pk: int) -> HttpResponse:
             stages=stages,
             history=selectors.checkpoints(proposal),
             eqia=selectors.eqia_for(proposal),
+            eqia_view=selectors.eqia_view(proposal),
             stage2_passed=selectors.stage2_passed(proposal),
         ),
     )
@@ -737,9 +740,10 @@ def eqia_attach(request: HttpRequest, pk: int) -> HttpResponse:
         proposal=proposal,
         section="assurance",
         form=form,
-        heading="Attach the equality impact assessment (EqIA)",
-        intro="The EqIA must be attached before a formal consultation opens and reviewed "
-        "before the decision. A new version replaces the old one and needs a new review.",
+        heading="Name the EqIA and attach its supporting document",
+        intro="The EqIA is recorded characteristic by characteristic before a formal "
+        "consultation opens, and reviewed before the decision. A supporting document is "
+        "optional; a new one replaces the old one and needs a new review.",
         back=reverse("assessment:assurance", kwargs={"pk": proposal.pk}),
         save=lambda f: services.eqia_attach(
             actor=request.user, proposal=proposal, **f.cleaned_data
@@ -773,9 +777,62 @@ def eqia_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@permission_required(CHANGE)
+def eqia_impacts(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    eqia = selectors.eqia_for(proposal)
+    records = {r.characteristic: r for r in eqia.impacts.all()} if eqia else {}
+    form = EqiaImpactsForm(request.POST if request.method == "POST" else None, rows=records)
+    return _form_page(
+        request,
+        proposal=proposal,
+        section="assurance",
+        form=form,
+        heading="The equality impact assessment, characteristic by characteristic",
+        intro=(
+            "For each protected characteristic, and the ICB's additions, give the likely "
+            "impact, the evidence it rests on and – where the impact is negative – how it "
+            "will be mitigated. Leave a characteristic blank to come back to it. The EqIA "
+            "is complete when every one marked as required is considered; it cannot change "
+            "once the consultation opens."
+        ),
+        back=reverse("assessment:assurance", kwargs={"pk": proposal.pk}),
+        save=lambda f: services.eqia_impacts_save(
+            actor=request.user, proposal=proposal, rows=f.rows()
+        ),
+        success="The EqIA has been saved.",
+        submit="Save the EqIA",
+    )
+
+
+@permission_required("assessment.record_due_regard")
+def due_regard(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    form = DueRegardForm(request.POST if request.method == "POST" else None)
+    return _form_page(
+        request,
+        proposal=proposal,
+        section="assurance",
+        form=form,
+        heading="Record your regard to the equality impact assessment",
+        intro=(
+            "Due regard to the equality duty is had by each decision maker, personally, "
+            "before the decision (Brown principles): it cannot be delegated. Read the EqIA "
+            "as reviewed after the consultation, then record in your own words what you "
+            "took from it."
+        ),
+        back=reverse("assessment:assurance", kwargs={"pk": proposal.pk}),
+        save=lambda f: services.due_regard_record(
+            actor=request.user, proposal=proposal, **f.cleaned_data
+        ),
+        success="Your regard to the EqIA has been recorded.",
+        submit="Record my regard",
+    )
+
+
 @permission_required(VIEW)
 def eqia_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     eqia = selectors.eqia_for(_proposal(pk))
-    if eqia is None:
-        raise Http404("No EqIA")
+    if eqia is None or not eqia.file:
+        raise Http404("No EqIA document")
     return _download(eqia.file)

@@ -178,6 +178,11 @@ class Action(models.TextChoices):
     CHECKPOINT_RECORDED = "assurance.checkpoint", "Assurance checkpoint outcome recorded"
     EQIA_ATTACHED = "eqia.attached", "EqIA attached"
     EQIA_REVIEWED = "eqia.reviewed", "EqIA reviewed"
+    EQIA_IMPACTS_SAVED = "eqia.impacts_saved", "EqIA impacts per characteristic recorded"
+    EQIA_DUE_REGARD_RECORDED = (
+        "eqia.due_regard",
+        "Due regard to the EqIA recorded by a decision maker",
+    )
     # end of assessment actions
     # Formal consultations (heard.consultations)
     CONSULTATION_CREATED = "consultation.created", "Formal consultation created"
@@ -217,6 +222,10 @@ class Action(models.TextChoices):
     PUBLICATION_APPROVED = "publication.approved", "You said, we did: approved and published"
     PUBLICATION_REJECTED = "publication.rejected", "You said, we did: rejected"
     PUBLICATION_WITHDRAWN = "publication.withdrawn", "You said, we did: withdrawn"
+    LATE_RESPONSE_SET_ASIDE = (
+        "outcome.late_response_set_aside",
+        "Late response not taken into account, with the reason",
+    )
     # end of outcomes actions
     # Events: booking, waiting list, attendance (heard.events)
     EVENT_BOOKING_SETTINGS_CHANGED = "event.booking_settings", "Event capacity or booking changed"

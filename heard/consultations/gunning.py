@@ -20,8 +20,9 @@ Plus the NHS England assurance stage 2 checkpoint (``assurance``), when required
 overview and scrutiny committee (``scrutiny``: reg. 23 of the Local Authority (Public
 Health, Health and Wellbeing Boards and Health Scrutiny) Regulations 2013 – the councils
 recorded with their committee and contact, a joint committee where several, and the
-first letter sent with both dates; fails, and blocks opening, until then); and the equality impact assessment (``eqia``:
-attached, Equality Act 2010 s.149; fails without one).
+first letter sent with both dates; fails, and blocks opening, until then); and the
+equality impact assessment (``eqia``: each characteristic considered with evidence and
+each negative impact mitigated, Equality Act 2010 s.149; fails otherwise).
 
 A check is ``PASS``, ``SHORTENED`` (a period under the minimum with a justification:
 allowed, never shown as a pass), ``FAIL``, ``WARNING`` (shown, does not block) or
@@ -107,6 +108,9 @@ class GunningFacts:
     osc_comments_due_on: date | None = None
     proposed_decision_on: date | None = None
     eqia_attached: bool = False
+    # what the structured EqIA is missing (heard.assessment.eqia): empty when every
+    # characteristic was considered with evidence and each negative impact mitigated
+    eqia_problems: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -375,7 +379,27 @@ def check_eqia(facts: GunningFacts) -> Check:
                 "consultation opens (public sector equality duty).",
             ),
         )
-    return Check("eqia", principle, Result.PASS, ("The equality impact assessment is attached.",))
+    if facts.eqia_problems:
+        return Check(
+            "eqia",
+            principle,
+            Result.FAIL,
+            (
+                "The equality impact assessment is not complete: every protected "
+                "characteristic (and the ICB's additions) needs evidence and an impact, "
+                "and every negative impact a mitigation, before the consultation opens.",
+                *facts.eqia_problems,
+            ),
+        )
+    return Check(
+        "eqia",
+        principle,
+        Result.PASS,
+        (
+            "Every protected characteristic and the ICB's additions are considered, with "
+            "evidence, and every negative impact has a mitigation.",
+        ),
+    )
 
 
 def check_conscientious_consideration(facts: GunningFacts) -> Check:

@@ -147,6 +147,7 @@ def gunning_facts(
         osc_comments_due_on=told.comments_due_on,
         proposed_decision_on=told.proposed_decision_on,
         eqia_attached=facts.eqia_attached,
+        eqia_problems=tuple(facts.eqia_problems),
     )
 
 

@@ -98,3 +98,73 @@ def name_is_placeholder(text: str) -> bool:
         or letters in {p.replace("/", "").replace(".", "") for p in PLACEHOLDERS}
         or letters in {"anon", "anonymous", "nobody", "someone"}
     )
+
+
+# What is written to close a box without saying anything: an acknowledgement is not a
+# response, and "I have read it" is not regard had to it. Compared lower-case, white
+# space squeezed, without the final full stop or exclamation mark.
+ACKNOWLEDGEMENTS = frozenset(
+    {
+        "noted",
+        "noted.",
+        "noted with thanks",
+        "comments noted",
+        "comment noted",
+        "all noted",
+        "thank you",
+        "thanks",
+        "thank you for your comments",
+        "thank you for your feedback",
+        "thanks for your feedback",
+        "we have noted this",
+        "this has been noted",
+        "noted and considered",
+        "considered",
+        "duly considered",
+        "read",
+        "i have read it",
+        "i have read the eqia",
+        "i have read the equality impact assessment",
+        "read and understood",
+        "read and noted",
+        "agreed",
+        "agree",
+        "accepted",
+        "no change",
+        "no comment",
+        "no comments",
+        "see report",
+        "see the report",
+        "see eqia",
+        "see attached",
+        "as per report",
+    }
+)
+
+
+def is_acknowledgement(text: str) -> bool:
+    """A stock acknowledgement ("Noted.", "Thank you for your comments") or a placeholder."""
+    cleaned = squeeze(text).lower().rstrip(" .!")
+    return is_placeholder(text) or cleaned in ACKNOWLEDGEMENTS
+
+
+def statement_problems(text: str, *, what: str, min_words: int = 10) -> list[str]:
+    """Why ``text`` does not say what was considered and why – a response to what people
+    said, or a decision maker's record of the regard they had – empty when it does.
+    ``what`` completes "Say …" (e.g. "what was considered and why"). Refuses a
+    placeholder, a stock acknowledgement ("Noted.") and anything shorter than a sentence
+    or two (``min_words`` real words)."""
+    cleaned = squeeze(text)
+    if not cleaned:
+        return [f"Say {what}."]
+    if is_acknowledgement(cleaned):
+        return [
+            f"Say {what} in your own words: \u201c{cleaned}\u201d acknowledges it but "
+            "does not say what was considered or why."
+        ]
+    if len(words(cleaned)) < min_words:
+        return [
+            f"Say {what} in a sentence or two (at least {min_words} words): what was "
+            "considered, and why it led where it did."
+        ]
+    return []

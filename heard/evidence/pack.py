@@ -394,7 +394,22 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
     eqia = assessment_selectors.eqia_for(proposal)
     if eqia is not None:
         pack.about(eqia)
-        pack.add("assessment/eqia.json", _json(_row(eqia)), "The EqIA: attached, reviewed")
+        impacts = list(eqia.impacts.order_by("pk"))
+        regard = list(eqia.due_regard.order_by("recorded_at", "pk"))
+        pack.about(*impacts, *regard)
+        pack.add(
+            "assessment/eqia.json",
+            _json(
+                {
+                    **_row(eqia),
+                    # staff by id only: the pack names no one beyond the records' own ids
+                    "impacts": [_row(i) for i in impacts],
+                    "due_regard": [_row(d) for d in regard],
+                }
+            ),
+            "The EqIA: each characteristic's evidence, impact and mitigation; its review; "
+            "each decision maker's own record of due regard",
+        )
         _stored_file(pack, eqia.file.name, "assessment/eqia", "The EqIA file as attached")
 
     step(65, "Considerations, the report as issued, the decision")

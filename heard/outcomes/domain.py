@@ -49,15 +49,28 @@ class ThemeResponseFacts:
     how: str = ""
 
 
+# A response to a theme says what was considered and why, in a sentence or two: never
+# "Noted.", a placeholder or a one-liner (heard.core.substance.statement_problems).
+RESPONSE_MIN_WORDS = 10
+
+
 def response_problems(facts: ThemeResponseFacts) -> list[str]:
     """What is missing from one theme's response."""
     problems = []
     if not facts.response.strip():
         problems.append("Write our response to this theme.")
+    else:
+        problems += substance.statement_problems(
+            facts.response,
+            what="what was considered about this theme and why",
+            min_words=RESPONSE_MIN_WORDS,
+        )
     if facts.changed not in {c.value for c in Changed}:
         problems.append("Say whether it changed the recommendation: yes, partly or no.")
-    elif facts.changed in (Changed.YES, Changed.PARTLY) and not facts.how.strip():
-        problems.append("Say how it changed the recommendation.")
+    elif facts.changed in (Changed.YES, Changed.PARTLY) and substance.reason_problems(
+        facts.how, what="", min_words=3
+    ):
+        problems.append("Say how it changed the recommendation, in a sentence.")
     return problems
 
 
@@ -105,6 +118,41 @@ class DecisionFacts:
     osc_first_letter_on: date | None = None
     osc_comments_due_on: date | None = None
     osc_proposed_decision_on: date | None = None
+    # the decision makers' own regard to the EqIA as reviewed (Brown principles): the day
+    # each recorded it, and whether the person recording the decision has recorded theirs
+    # (None: they are not one who may – an administrator recording for the board)
+    due_regard_on: list[date] = field(default_factory=list)
+    actor_due_regard: bool | None = None
+    # what stands between the answers received and a report the decision makers can rely
+    # on (AnalysisProgress.problems): answers not analysed, late answers with no decision,
+    # themes no person reviewed, responses without substance
+    analysis_problems: list[str] = field(default_factory=list)
+
+
+def due_regard_problems(facts: DecisionFacts) -> list[str]:
+    """The decision makers' regard to the EqIA, before and at the decision (Brown)."""
+    if not facts.eqia_attached or not facts.eqia_reviewed_after_close:
+        return []  # said already: attach and review it first
+    problems = []
+    before = [
+        day for day in facts.due_regard_on if facts.decided_on is None or day <= facts.decided_on
+    ]
+    if not facts.due_regard_on:
+        problems.append(
+            "No decision maker has recorded their regard to the reviewed equality impact "
+            "assessment: each decision maker reads it and records, in their own words, the "
+            "regard they had to it before the decision (it cannot be delegated)."
+        )
+    elif not before:
+        problems.append(
+            "Due regard is had before the decision: every record of it is dated after the "
+            "decision date."
+        )
+    if facts.actor_due_regard is False:
+        problems.append(
+            "You are recording this decision: record your own regard to the reviewed EqIA first."
+        )
+    return problems
 
 
 def decision_problems(facts: DecisionFacts) -> list[str]:
@@ -167,6 +215,8 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
                 proposed_decision_on=facts.osc_proposed_decision_on,
             )
         )
+        problems += due_regard_problems(facts)
+        problems += facts.analysis_problems
         if facts.report_issued_at is None:
             problems.append("Issue the outcome report to the decision makers.")
         elif facts.report_reopened:
@@ -210,6 +260,7 @@ def issue_problems(
     themes_without_response: list[str],
     issued_to: str,
     unsigned_codeframes: list[str] | None = None,
+    analysis_problems: list[str] | None = None,
 ) -> list[str]:
     """Why the outcome report cannot be issued to the decision makers yet."""
     problems = []
@@ -222,9 +273,89 @@ def issue_problems(
     if themes_without_response:
         names = ", ".join(f"\u201c{n}\u201d" for n in themes_without_response)
         problems.append(f"Respond to every theme first: {names}.")
+    problems += analysis_problems or []
     if not issued_to.strip():
         problems.append("Say who the report is issued to (the decision makers).")
     return problems
+
+
+# Every answer analysed (Gunning 4) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionProgress:
+    question: str
+    signed_off: bool  # a signed-off codeframe version exists
+    answers: int  # non-empty free-text answers, late ones included, set-aside ones not
+    analysed: int  # coded in the signed-off codeframe, or marked "no theme" by a person
+    no_theme: int  # of ``analysed``: reviewed by a person and given no theme
+    unanalysed_late: int  # late answers (neither analysed nor set aside)
+
+
+@dataclass(frozen=True)
+class AnalysisProgress:
+    """How far the answers received have been analysed and considered: the checklist on
+    the outcome's page and what report issue (and the decision) require."""
+
+    questions: tuple[QuestionProgress, ...] = ()
+    late_answers: int = 0  # answers in responses received after the close
+    late_set_aside: int = 0  # of those, in responses set aside with a recorded reason
+    late_undecided_refs: tuple[str, ...] = ()  # references of late responses to decide on
+    themes_in_use: int = 0
+    machine_only_themes: tuple[str, ...] = ()  # no person's coding in them at sign-off
+    themes_responded: int = 0  # with a response of substance
+    thin_responses: tuple[str, ...] = ()  # responses that do not say what/why (names)
+
+    @property
+    def answers(self) -> int:
+        return sum(q.answers for q in self.questions)
+
+    @property
+    def analysed(self) -> int:
+        return sum(q.analysed for q in self.questions if q.signed_off)
+
+    @property
+    def late_undecided(self) -> int:
+        return sum(q.unanalysed_late for q in self.questions)
+
+    @property
+    def themes_reviewed(self) -> int:
+        return self.themes_in_use - len(self.machine_only_themes)
+
+    def problems(self) -> list[str]:
+        problems = []
+        for q in self.questions:
+            waiting = q.answers - q.analysed - q.unanalysed_late
+            if q.signed_off and waiting > 0:
+                problems.append(
+                    f"{waiting} answer{'s' if waiting != 1 else ''} to \u201c{q.question}\u201d "
+                    f"{'are' if waiting != 1 else 'is'} not coded in the signed-off codeframe "
+                    "nor marked \u201cno theme\u201d by a person: code them, then sign off the "
+                    "codeframe again."
+                )
+        if self.late_undecided:
+            refs = ", ".join(self.late_undecided_refs)
+            problems.append(
+                f"{self.late_undecided} late answer{'s' if self.late_undecided != 1 else ''} "
+                "(received after the consultation closed) "
+                f"{'have' if self.late_undecided != 1 else 'has'} no decision: analyse "
+                "them, or record for each response why it is not taken into account "
+                f"({refs})."
+            )
+        if self.machine_only_themes:
+            names = ", ".join(f"\u201c{n}\u201d" for n in self.machine_only_themes)
+            problems.append(
+                "No person reviewed these themes – every answer in them is a machine "
+                f"suggestion nobody accepted: {names}. Review their codings in the analysis "
+                "and sign off the codeframe again."
+            )
+        if self.thin_responses:
+            names = ", ".join(f"\u201c{n}\u201d" for n in self.thin_responses)
+            problems.append(
+                "These responses to themes do not say what was considered and why (a "
+                f"sentence or two, not \u201cNoted.\u201d): {names}."
+            )
+        return problems
 
 
 # The report as issued, reopening and publication ---------------------------------------------

@@ -118,3 +118,23 @@ class ReasonForm(forms.Form):
                 "Give the reason in a few words (not a placeholder such as \u201cx\u201d or \u201cn/a\u201d)."
             )
         return reason.strip()
+
+
+class LateResponseForm(forms.Form):
+    """Why a response received after the close is not taken into account."""
+
+    reference = forms.CharField(
+        label="Response reference",
+        max_length=20,
+        help_text="As on the receipt or the response's page, for example P0001234",
+        error_messages={"required": "Give the response's reference."},
+    )
+    reason = forms.CharField(
+        label="Why it is not taken into account",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=(
+            "A reason a reader could follow: for example, it arrived after the analysis was "
+            "signed off and repeats points already considered (say which)"
+        ),
+        error_messages={"required": "Give the reason."},
+    )

@@ -66,6 +66,29 @@ class ThemeResponse(models.Model):
         return domain.ThemeResponseFacts(self.response, self.changed, self.how)
 
 
+class LateResponseDecision(models.Model):
+    """A response received after the consultation closed that is not taken into account,
+    with the reason (Gunning 4: every answer received is analysed, or a recorded decision
+    says why not). Written once; the audit trail keeps who and when."""
+
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="late_decisions")
+    response = models.ForeignKey("engagement.Response", on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("decided_at", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["outcome", "response"], name="outcomes_late_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Late response {self.response_id} set aside"
+
+
 class ReportIssue(models.Model):
     """The outcome report issued to the decision makers: when, to whom, by whom."""
 

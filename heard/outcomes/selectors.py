@@ -20,12 +20,13 @@ from heard.assessment import selectors as assessment_selectors
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
 from heard.core import suppression
-from heard.engagement.models import Question, ResponseEquality
+from heard.engagement.models import Answer, Question, Response, ResponseEquality
 from heard.involvement import charts as involvement_charts
 from heard.involvement import population as population_module
 from heard.outcomes import domain
 from heard.outcomes.models import (
     Decision,
+    LateResponseDecision,
     Outcome,
     Publication,
     ReportIssue,
@@ -94,6 +95,8 @@ class ThemeItem:
     positive: int
     quotes: list[str]
     response: ThemeResponse | None = None
+    # answers in it a person coded or confirmed at sign-off (0: machine suggestions only)
+    accepted: int = 0
 
     @property
     def complete(self) -> bool:
@@ -127,7 +130,23 @@ class Themes:
 
     @property
     def missing(self) -> list[str]:
+        """Themes without a complete response of substance."""
         return [t.name for t in self.items if not t.complete]
+
+    @property
+    def unanswered(self) -> list[str]:
+        """Themes with no response written, or one missing the yes/partly/no or how
+        (a written response without substance is named by AnalysisProgress instead)."""
+        return [
+            t.name
+            for t in self.items
+            if not t.complete
+            and (
+                t.response is None
+                or not t.response.response.strip()
+                or not substance_problems(t.response.response)
+            )
+        ]
 
 
 def themes_for(
@@ -190,11 +209,111 @@ def themes_for(
                     negative=theme.negative,
                     neutral=theme.neutral,
                     positive=theme.positive,
+                    accepted=theme.accepted,
                     quotes=[q for q in theme.quotes if q in allowed][:QUOTES_PER_THEME],
                     response=responses.get(theme.theme_id_at_sign_off),
                 )
             )
     return Themes(items, unanalysed, unsigned, versions)
+
+
+def late_decisions(proposal: Proposal) -> list[LateResponseDecision]:
+    return list(
+        LateResponseDecision.objects.filter(outcome__proposal=proposal)
+        .select_related("response", "decided_by")
+        .order_by("decided_at", "pk")
+    )
+
+
+def late_responses(consultation: Consultation) -> list[Response]:
+    """Responses received after the consultation closed, with free-text answers."""
+    return list(
+        Response.objects.filter(activity=consultation.activity, late=True)
+        .filter(
+            answers__question__kind__in=analysis_selectors.FREE_TEXT,
+        )
+        .exclude(answers__text="")
+        .distinct()
+        .order_by("submitted_at", "pk")
+    )
+
+
+def analysis_progress(
+    proposal: Proposal, consultation: Consultation | None = None, themes: Themes | None = None
+) -> domain.AnalysisProgress:
+    """Every free-text answer received (late ones too) against what the report relies
+    on: coded in the signed-off codeframe or marked "no theme" by a person; late answers
+    set aside with a recorded reason; themes a person reviewed; responses of substance."""
+    consultation = consultation or consultation_of(proposal)
+    if consultation is None:
+        return domain.AnalysisProgress()
+    themes = themes or themes_for(proposal, consultation)
+    set_aside = set(
+        LateResponseDecision.objects.filter(outcome__proposal=proposal).values_list(
+            "response_id", flat=True
+        )
+    )
+    questions: list[domain.QuestionProgress] = []
+    late_answers = 0
+    late_set_aside = 0
+    undecided_refs: set[str] = set()
+    for question in free_text_questions(consultation):
+        ids = analysis_selectors.analysed_question_ids(question)
+        rows = list(
+            Answer.objects.filter(question_id__in=ids)
+            .exclude(text="")
+            .values_list("pk", "response_id", "response__late", "response__reference")
+        )
+        version = analysis_selectors.signed_off(analysis_selectors.codeframe_of(question))
+        coded, no_theme = (
+            analysis_selectors.answers_analysed(version, ids) if version else (set(), set())
+        )
+        answers = analysed = none = late_open = 0
+        for answer_id, response_id, late, reference in rows:
+            if late:
+                late_answers += 1
+                if response_id in set_aside:
+                    late_set_aside += 1
+                    continue
+            answers += 1
+            if answer_id in coded or answer_id in no_theme:
+                analysed += 1
+                none += answer_id in no_theme and answer_id not in coded
+            elif late:
+                late_open += 1
+                undecided_refs.add(reference)
+        questions.append(
+            domain.QuestionProgress(
+                question=question.text,
+                signed_off=version is not None,
+                answers=answers,
+                analysed=analysed if version else 0,
+                no_theme=none,
+                unanalysed_late=late_open,
+            )
+        )
+    thin = tuple(
+        t.name
+        for t in themes.items
+        if t.response is not None
+        and t.response.response.strip()
+        and substance_problems(t.response.response)
+    )
+    return domain.AnalysisProgress(
+        questions=tuple(questions),
+        late_answers=late_answers,
+        late_set_aside=late_set_aside,
+        late_undecided_refs=tuple(sorted(undecided_refs)),
+        themes_in_use=len(themes.items),
+        machine_only_themes=tuple(t.name for t in themes.items if t.accepted == 0),
+        themes_responded=sum(1 for t in themes.items if t.complete),
+        thin_responses=thin,
+    )
+
+
+def substance_problems(response: str) -> list[str]:
+    """Why a written response does not say what was considered and why (empty: it does)."""
+    return domain.response_problems(domain.ThemeResponseFacts(response, "no", ""))
 
 
 def theme_still_in_analysis(theme_id: int) -> bool:
@@ -218,7 +337,10 @@ def decision_facts(
     decided_by: str,
     decision: str,
     board_paper: bool,
+    actor: Any = None,
 ) -> domain.DecisionFacts:
+    """``actor``: the person recording the decision (their own due regard is asked for
+    when they are one who may record it)."""
     consultation = consultation_of(proposal)
     themes = themes_for(proposal, consultation) if consultation else Themes([], [])
     outcome = outcome_of(proposal)
@@ -227,6 +349,13 @@ def decision_facts(
     eqia = assessment_selectors.eqia_for(proposal)
     reviewed_at = eqia.reviewed_at if eqia else None
     told = consultation_selectors.scrutiny_state(consultation) if consultation else None
+    regard = assessment_selectors.due_regard_on_review(proposal)
+    actor_may = bool(
+        actor is not None
+        and getattr(actor, "is_authenticated", False)
+        and actor.has_perm("assessment.record_due_regard")
+    )
+    progress = analysis_progress(proposal, consultation, themes) if consultation else None
     return domain.DecisionFacts(
         proposal_status=proposal.status,
         decided_on=decided_on,
@@ -239,7 +368,7 @@ def decision_facts(
         closes_on=_local_date(consultation.closes_at) if consultation else None,
         unanalysed_questions=themes.unanalysed,
         unsigned_codeframes=themes.unsigned,
-        themes_without_response=themes.missing,
+        themes_without_response=themes.unanswered,
         report_issued_at=issue.issued_at if issue else None,
         report_issued_on=_local_date(issue.issued_at) if issue else None,
         responses_changed_at=responses_changed_at(outcome),
@@ -260,13 +389,18 @@ def decision_facts(
         osc_first_letter_on=told.first_letter_on if told else None,
         osc_comments_due_on=told.comments_due_on if told else None,
         osc_proposed_decision_on=told.proposed_decision_on if told else None,
+        due_regard_on=[timezone.localdate(d.recorded_at) for d in regard],
+        actor_due_regard=(
+            any(d.decision_maker_id == actor.pk for d in regard) if actor_may else None
+        ),
+        analysis_problems=progress.problems() if progress else [],
     )
 
 
-def readiness(proposal: Proposal) -> list[str]:
+def readiness(proposal: Proposal, actor: Any = None) -> list[str]:
     """What stands between this proposal and a decision, before the form is filled in."""
     facts = decision_facts(
-        proposal, decided_on=None, decided_by="-", decision="-", board_paper=True
+        proposal, decided_on=None, decided_by="-", decision="-", board_paper=True, actor=actor
     )
     problems = [p for p in domain.decision_problems(facts) if p != "Give the date of the decision."]
     if facts.consulted and facts.osc_first_letter_on is not None:

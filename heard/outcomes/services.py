@@ -11,14 +11,16 @@ from django.utils import timezone
 
 from heard.accounts.actors import Actor
 from heard.analysis import services as analysis_services
-from heard.analysis.models import Codeframe
+from heard.analysis.models import Codeframe, Coding
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
+from heard.core import substance
 from heard.core.actors import NotPermitted, person, require
 from heard.core.pdf import html_to_pdf
 from heard.outcomes import domain, selectors
 from heard.outcomes.models import (
     Decision,
+    LateResponseDecision,
     Outcome,
     Publication,
     ReportIssue,
@@ -191,6 +193,78 @@ def theme_response_save(
     return saved
 
 
+@audits_refusals("outcome.late_response_set_aside", subject="proposal")
+@stage(
+    Change.CONSIDER_RESPONSES,
+    proposal=lambda kw: kw["proposal"],
+    refuse=lambda m: OutcomeRefused([m]),
+    who=lambda a: _require(a, "outcomes.change_outcomes"),
+)
+def late_response_set_aside(
+    *, proposal: Proposal, actor: Actor, reference: str, reason: str
+) -> LateResponseDecision:
+    """Record that a response received after the consultation closed is not taken into
+    account, and why (Gunning 4: every answer received is analysed, or a recorded
+    decision says why not). Refused: a response that is not this consultation's, not
+    late, or already analysed; a reason that says nothing ("x", "Noted.", "late"); the
+    same response twice; once the report is issued (reopen it first) or decided."""
+    _require(actor, "outcomes.change_outcomes")
+    problems = substance.statement_problems(
+        reason, what="why this late response is not taken into account", min_words=6
+    )
+    consultation = selectors.consultation_of(proposal)
+    late = {r.reference: r for r in selectors.late_responses(consultation)} if consultation else {}
+    response = late.get(reference.strip().upper()) or late.get(reference.strip())
+    if response is None:
+        problems.insert(
+            0,
+            f"\u201c{reference.strip()}\u201d is not a response to this consultation "
+            "received after it closed, with written answers.",
+        )
+    if problems:
+        raise OutcomeRefused(problems)
+    assert response is not None
+    with transaction.atomic():
+        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+        if selectors.decision_of(locked) is not None:
+            raise OutcomeRefused(["The decision has been recorded: the record is final."])
+        _refuse_if_locked(locked)
+        outcome = _outcome(locked)
+        if (
+            Coding.objects.filter(answer__response=response)
+            .exclude(status=Coding.Status.REJECTED)
+            .exists()
+        ):
+            raise OutcomeRefused(
+                [
+                    f"The answers in {response.reference} are already coded in the analysis: "
+                    "they are taken into account, not set aside."
+                ]
+            )
+        if LateResponseDecision.objects.filter(outcome=outcome, response=response).exists():
+            raise OutcomeRefused(
+                [f"A decision on the late response {response.reference} is already recorded."]
+            )
+        record = LateResponseDecision.objects.create(
+            outcome=outcome,
+            response=response,
+            reason=" ".join(reason.split()),
+            decided_by=_user(actor),
+            decided_at=timezone.now(),
+        )
+        audit_record(
+            action=Action.LATE_RESPONSE_SET_ASIDE,
+            actor=actor,
+            subject=record,
+            after={
+                "response": response.reference,
+                "received_at": response.submitted_at.isoformat(),
+                "reason": erasable(record.reason, about=record),
+            },
+        )
+    return record
+
+
 @audits_refusals("outcome.issue", subject="proposal")
 @stage(
     Change.ISSUE_REPORT,
@@ -224,12 +298,14 @@ def report_issue(
         if previous is not None and reopening is None:
             problems.append(domain.reissue_problem(previous.version))
         themes = selectors.themes_for(locked, consultation)
+        progress = selectors.analysis_progress(locked, consultation, themes)
         problems += domain.issue_problems(
             consultation_closed=consultation.is_closed,
             unanalysed_questions=themes.unanalysed,
             unsigned_codeframes=themes.unsigned,
-            themes_without_response=themes.missing,
+            themes_without_response=themes.unanswered,
             issued_to=issued_to,
+            analysis_problems=progress.problems(),
         )
         if problems:
             raise OutcomeRefused(problems)
@@ -416,6 +492,7 @@ def decision_record(
             decided_by=decided_by,
             decision=decision,
             board_paper=bool(board_paper_url.strip() or board_paper_file),
+            actor=actor,
         )
         problems = domain.decision_problems(facts)
         if problems:

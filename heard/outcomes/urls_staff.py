@@ -21,6 +21,7 @@ urlpatterns = [
         name="report_version_pdf",
     ),
     path("proposal/<int:pk>/reopen/", views.reopen, name="reopen"),
+    path("proposal/<int:pk>/late-response/", views.late_response, name="late_response"),
     path("proposal/<int:pk>/publish/", views.publication_submit, name="publication_submit"),
     path("activity/<int:pk>/feedback/", views.feedback_submit, name="feedback_submit"),
     path("publications/", views.publications, name="publications"),

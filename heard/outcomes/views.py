@@ -58,8 +58,10 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "locked": selectors.locked_report(p),
             "publications": selectors.publications_for_proposal(p),
             "decision": decision,
-            "readiness": [] if decision else selectors.readiness(p),
+            "readiness": [] if decision else selectors.readiness(p, request.user),
             "scrutiny": selectors.scrutiny_for(p),
+            "progress": selectors.analysis_progress(p, consultation) if consultation else None,
+            "late": selectors.late_decisions(p),
             "may_change": request.user.has_perm("outcomes.change_outcomes"),
             "may_decide": request.user.has_perm("outcomes.record_decision"),
         },
@@ -162,7 +164,7 @@ def decision(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "proposal": p,
             "form": form,
-            "readiness": selectors.readiness(p),
+            "readiness": selectors.readiness(p, request.user),
             "scrutiny": selectors.scrutiny_for(p),
         },
     )
@@ -235,6 +237,32 @@ def report_version_pdf(request: HttpRequest, pk: int, version: int) -> HttpRespo
     services.report_downloaded(proposal=p, actor=request.user)
     return _pdf_response(
         p, bytes(issued.pdf), f"outcome-report-{p.slug}-version-{issued.version}.pdf"
+    )
+
+
+@permission_required("outcomes.change_outcomes")
+def late_response(request: HttpRequest, pk: int) -> HttpResponse:
+    p = _proposal(pk)
+    form = forms.LateResponseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.late_response_set_aside(proposal=p, actor=request.user, **form.cleaned_data)
+        except OutcomeRefused as refused:
+            for problem in refused.problems:
+                form.add_error(None, problem)
+        else:
+            messages.success(request, "The decision on the late response is recorded.")
+            return redirect(_back(p))
+    consultation = selectors.consultation_of(p)
+    return render(
+        request,
+        "outcomes/staff/late_form.html",
+        {
+            "proposal": p,
+            "form": form,
+            "progress": selectors.analysis_progress(p, consultation) if consultation else None,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -110,6 +110,9 @@ class ProposalFacts:
     stage2_passed: bool = False
     stage2_required: bool = True
     eqia_attached: bool = False
+    # what is missing from the EqIA (each characteristic considered with evidence, a
+    # mitigation for each negative impact): empty when complete
+    eqia_problems: tuple[str, ...] = ()
     # consultations
     consultation_exists: bool = False
     consultation_closed: bool = False

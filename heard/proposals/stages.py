@@ -37,6 +37,7 @@ class Change(StrEnum):
     RECORD_ASSURANCE = "record_assurance"
     ATTACH_EQIA = "attach_eqia"
     REVIEW_EQIA = "review_eqia"
+    RECORD_DUE_REGARD = "record_due_regard"
     NOTIFY_RECONFIGURATION = "notify_reconfiguration"
     CREATE_CONSULTATION = "create_consultation"
     PREPARE_CONSULTATION = "prepare_consultation"
@@ -63,8 +64,9 @@ CHANGE_LABELS: dict[Change, str] = {
     Change.OVERRIDE_SIGNIFICANCE: "override the significance determination",
     Change.RECORD_URGENT_PATH: "record the urgent-safety path",
     Change.RECORD_ASSURANCE: "record NHS England assurance",
-    Change.ATTACH_EQIA: "attach an equality impact assessment",
+    Change.ATTACH_EQIA: "record or attach the equality impact assessment",
     Change.REVIEW_EQIA: "review the equality impact assessment after involvement",
+    Change.RECORD_DUE_REGARD: "record a decision maker's regard to the equality impact assessment",
     Change.NOTIFY_RECONFIGURATION: "record the notice of a notifiable reconfiguration",
     Change.CREATE_CONSULTATION: "set up a formal consultation",
     Change.PREPARE_CONSULTATION: "prepare or open the consultation (document, councils)",
@@ -107,6 +109,10 @@ ALLOWED: dict[Change, frozenset[Status]] = {
     # Attached before people are consulted or involved on the change; reviewed after.
     Change.ATTACH_EQIA: _BEFORE_CONSULTING | {S.OTHER_INVOLVEMENT},
     Change.REVIEW_EQIA: frozenset({S.FORMAL_CONSULTATION, S.OTHER_INVOLVEMENT, S.DECISION_PENDING}),
+    # Each decision maker's own regard to the reviewed EqIA, before the decision (Brown).
+    Change.RECORD_DUE_REGARD: frozenset(
+        {S.FORMAL_CONSULTATION, S.OTHER_INVOLVEMENT, S.DECISION_PENDING}
+    ),
     # The notice to the Secretary of State comes before the decision.
     Change.NOTIFY_RECONFIGURATION: frozenset(
         {

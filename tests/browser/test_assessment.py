@@ -145,15 +145,37 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     fill_nhs_date(page, "Date of the checkpoint", today.day, today.month, today.year)
     page.get_by_role("button", name="Save").click()
     visitor.check()
-    page.get_by_role("link", name="Attach the EqIA").click()
+    page.get_by_role("link", name="Name the EqIA and attach a supporting document").click()
     visitor.check()
     eqia = tmp_path / "eqia.pdf"
     eqia.write_bytes(PDF)
-    page.get_by_label("EqIA document").set_input_files(str(eqia))
+    page.get_by_label("Supporting document (optional)").set_input_files(str(eqia))
     page.get_by_role("button", name="Attach the EqIA").click()
     visitor.check()
     text = main.inner_text()
-    assert "Not reviewed yet" in text
+    assert "Not reviewed yet" in text and "Not complete" in text
+    # The EqIA itself: a row per characteristic. A negative impact without a mitigation
+    # is refused, naming the row; then every required characteristic is recorded.
+    from heard.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
+    from heard.assessment.tests.helpers import EQIA_ROWS
+
+    page.get_by_role("link", name="Record the EqIA, characteristic by characteristic").click()
+    visitor.check()
+    for characteristic in REQUIRED:
+        label = CHARACTERISTIC_LABELS[characteristic]
+        row = EQIA_ROWS[characteristic.value]
+        page.get_by_label(f"{label}: likely impact", exact=True).select_option(row["impact"])
+        page.get_by_label(f"{label}: evidence", exact=True).fill(row["evidence"])
+    page.get_by_role("button", name="Save the EqIA").click()
+    visitor.check()
+    assert "Age: the impact is negative" in page.locator(".nhsuk-error-summary").inner_text()
+    page.get_by_label("Age: mitigation (required where the impact is negative)", exact=True).fill(
+        EQIA_ROWS["age"]["mitigation"]
+    )
+    page.get_by_role("button", name="Save the EqIA").click()
+    visitor.check()
+    text = main.inner_text()
+    assert "11 of 13" in text and "Complete" in text
 
     facts = proposal.facts()
     assert facts.options_count == 3

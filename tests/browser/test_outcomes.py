@@ -78,6 +78,6 @@ def test_report_pages_and_you_said_we_did(visitor, make_staff, settings):
     page.get_by_role("link", name=proposal.title).click()
     visitor.check()
     said = page.locator("main").inner_text()
-    assert "We heard about travel to the new site and will act on it." in said
+    assert "We heard about travel to the new site and will act on it" in said
     assert "Did it change what we proposed? Partly" in said
     assert "The outcome report has gone to Board members" in said

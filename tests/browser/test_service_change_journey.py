@@ -240,6 +240,18 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     analyst_page.get_by_role("button", name="Merge the themes").click()
     analyst_visitor.check()
     assert f"merged into “{RENAMED}”" in _main(analyst_visitor)
+    # A person reviews before sign-off (Gunning 4: machine themes alone are not enough,
+    # and every answer is analysed): a suggestion confirmed in each theme, each answer
+    # the machine gave no theme marked so – through the analysis services.
+    live = Coding.objects.filter(theme__codeframe__question=why).exclude(status="rejected")
+    for theme in Theme.objects.filter(codeframe__question=why):
+        suggestion = live.filter(theme=theme).order_by("-confidence", "pk").first()
+        if suggestion is not None:
+            analysis_services.coding_decide(coding=suggestion, actor=analyst, accept=True)
+    coded = set(live.values_list("answer_id", flat=True))
+    for item in AnswerAnalysis.objects.filter(question=why, reviewed_at__isnull=True):
+        if item.answer_id not in coded:
+            analysis_services.answer_reviewed(analysis=item, actor=analyst)
     analyst_visitor.visit(reverse("analysis:codeframe", kwargs={"pk": why.pk}))
     analyst_page.get_by_role("button", name="Sign off this codeframe").click()
     analyst_visitor.check()
@@ -284,6 +296,21 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     )
     board_page.get_by_role("button", name="Record the review").click()
     board_visitor.check()
+    # ... and records, in their own words, the regard they had to it (not delegated:
+    # the programme lead may not record it for them).
+    visitor.visit(reverse("assessment:due_regard", kwargs={"pk": proposal.pk}), expect_status=403)
+    board_visitor.visit(reverse("assessment:due_regard", kwargs={"pk": proposal.pk}))
+    board_page.get_by_label("The regard you had to the equality impact assessment").fill("Noted.")
+    board_page.get_by_role("button", name="Record my regard").click()
+    board_visitor.check()
+    assert "in your own words" in board_page.locator(".nhsuk-error-summary").inner_text()
+    board_page.get_by_label("The regard you had to the equality impact assessment").fill(
+        "I read the reviewed EqIA: older people without a car lose most from the move, and "
+        "I weighed the shuttle bus as the mitigation before deciding."
+    )
+    board_page.get_by_role("button", name="Record my regard").click()
+    board_visitor.check()
+    assert "older people without a car lose most" in _main(board_visitor)
 
     # 6. The lead responds to every theme (an incomplete answer is refused first) ...
     visitor.visit(outcome_page)
@@ -294,13 +321,16 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
         visitor.visit(outcome_page)
         page.locator("a", has_text="Respond").first.click()
         visitor.check()
-        page.get_by_label("Our response").fill(f"We will run a shuttle bus ({n + 1}).")
+        page.get_by_label("Our response").fill(
+            f"We will run a shuttle bus ({n + 1}) because the bus from the villages takes "
+            "over an hour."
+        )
         page.get_by_label("Partly").check()
         if n == 0:
             page.get_by_role("button", name="Save the response").click()
             visitor.check()
             assert (
-                "Say how it changed the recommendation."
+                "Say how it changed the recommendation"
                 in page.locator(".nhsuk-error-summary").inner_text()
             )
         page.get_by_label("How it changed the recommendation").fill(
@@ -330,7 +360,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
         f"We received {ANSWERS} responses",
         "What people said",
         "How it was taken into account",
-        "We will run a shuttle bus (1).",
+        "We will run a shuttle bus (1) because",
         "A free shuttle bus from the villages every hour for two years.",
     ):
         assert expected in text, expected
@@ -368,7 +398,7 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     public.check()
     said = _main(public)
     assert "You said, we did" in said
-    assert "We will run a shuttle bus (1)." in said
+    assert "We will run a shuttle bus (1) because" in said
     assert "Move the unit to the health centre, with a shuttle bus for two years." in said
     public.visit(reverse("proposals_public:detail", kwargs={"slug": proposal.slug}))
     public.page.get_by_role("link", name="You said, we did").first.click()

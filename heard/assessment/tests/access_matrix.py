@@ -101,5 +101,7 @@ EXPECTED = {
     "assessment:checkpoint": Access(CHANGE, kwargs=_pk_and(stage=2)),
     "assessment:eqia_attach": Access(CHANGE, kwargs=_proposal),
     "assessment:eqia_review": Access(REVIEW, kwargs=_with_eqia),
+    "assessment:eqia_impacts": Access(CHANGE, kwargs=_proposal),
+    "assessment:due_regard": Access(REVIEW, kwargs=_with_eqia),
     "assessment:eqia_download": Access(ALL_STAFF, kwargs=_with_eqia),
 }

@@ -107,13 +107,46 @@ def make_significance(proposal: Proposal, *, substantial: bool, actor: Any = Non
     return proposal
 
 
-def attach_eqia(proposal: Proposal, actor: Any = None) -> Proposal:
+# A complete EqIA: every required characteristic considered with evidence, the negative
+# impact (age) mitigated.
+EQIA_ROWS: dict[str, dict[str, str]] = {
+    key: {
+        "impact": "neutral",
+        "evidence": f"Census 2021 and the unit's activity data show no difference for {key}.",
+        "mitigation": "",
+    }
+    for key in (
+        "disability",
+        "gender_reassignment",
+        "marriage_civil_partnership",
+        "pregnancy_maternity",
+        "race",
+        "religion_belief",
+        "sex",
+        "sexual_orientation",
+        "carers",
+        "deprivation",
+    )
+}
+EQIA_ROWS["age"] = {
+    "impact": "negative",
+    "evidence": "Older people are twice as likely to use the unit and less likely to drive.",
+    "mitigation": "A shuttle bus from the cottage hospital every half hour, free of charge.",
+}
+
+
+def attach_eqia(proposal: Proposal, actor: Any = None, *, complete: bool = True) -> Proposal:
+    """The EqIA with its supporting document and (unless ``complete`` is False) a row for
+    every required characteristic."""
+    actor = actor or staff_member(Role.PROGRAMME_LEAD)
     services.eqia_attach(
-        actor=actor or staff_member(Role.PROGRAMME_LEAD),
+        actor=actor,
         proposal=proposal,
         title="EqIA",
         file=ContentFile(PDF, name="eqia.pdf"),
     )
+    if complete:
+        services.eqia_impacts_save(actor=actor, proposal=proposal, rows=EQIA_ROWS)
     return proposal
 
 

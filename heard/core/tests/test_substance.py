@@ -70,3 +70,40 @@ def test_real_names(name):
 @given(st.text(alphabet=st.characters(categories=["P", "S", "N", "Z"]), max_size=40))
 def test_text_without_letters_is_always_a_placeholder(text):
     assert substance.is_placeholder(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        ".",
+        "Noted.",
+        "noted",
+        "Noted with thanks!",
+        "Thank you for your comments.",
+        "I have read the EqIA.",
+        "See report",
+        "x",
+    ],
+)
+def test_acknowledgements_are_not_statements(text):
+    problems = substance.statement_problems(text, what="what was considered and why")
+    assert problems and "what was considered" in problems[0]
+
+
+def test_a_short_reply_is_not_a_statement_of_what_was_considered():
+    assert substance.statement_problems(
+        "We will add spaces.", what="what was considered and why"
+    ) == [
+        "Say what was considered and why in a sentence or two (at least 10 words): what was "
+        "considered, and why it led where it did."
+    ]
+
+
+def test_a_statement_of_substance_passes():
+    text = (
+        "We looked at the bus timetables from Eastham and the villages: the journey takes "
+        "over an hour, so we will fund a shuttle bus twice an hour."
+    )
+    assert substance.statement_problems(text, what="what was considered and why") == []
+    assert not substance.is_acknowledgement(text)

@@ -21,7 +21,7 @@ from heard.core.roles import Role
 from heard.evidence import services, verify
 from heard.evidence.models import EvidencePack
 from heard.outcomes import services as outcome_services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +64,7 @@ def _decided(make_staff):
     )
     respond_to_all(proposal, made["themes"], officer)
     outcome_services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    have_due_regard(proposal, board)
     outcome_services.decision_record(
         proposal=proposal,
         actor=board,
@@ -110,6 +111,12 @@ def test_the_decided_proposals_pack_holds_the_record_and_verifies(make_staff) ->
         counts = z.read("responses/by-week-and-channel.csv").decode()
         events = [json.loads(line) for line in z.read(verify.EVENTS).decode().splitlines()]
         pdf = z.read("outcomes/report-v1.pdf")
+        eqia = json.loads(z.read("assessment/eqia.json"))
+    # The structured EqIA and the decision maker's due regard, staff by id only.
+    assert len(eqia["impacts"]) == 11 and {i["impact"] for i in eqia["impacts"]} >= {"negative"}
+    assert len(eqia["due_regard"]) == 1 and eqia["due_regard"][0]["decision_maker_id"]
+    assert "EqIA as reviewed" in eqia["due_regard"][0]["statement"]
+    assert "email" not in json.dumps(eqia)
     for expected in (
         "proposal.json",
         "consultation/document-v1.html",

@@ -97,6 +97,7 @@ EXPECTED = {
     "outcomes:theme": Access(CHANGE, kwargs=_theme),
     "outcomes:text": Access(CHANGE, kwargs=_pk),
     "outcomes:issue": Access(CHANGE, kwargs=_pk),
+    "outcomes:late_response": Access(CHANGE, kwargs=_pk),
     "outcomes:decision": Access(DECIDE, kwargs=_pk),
     "outcomes:report_version": Access(ALL_STAFF, kwargs=_issued),
     "outcomes:report_version_pdf": Access(ALL_STAFF, kwargs=_issued),

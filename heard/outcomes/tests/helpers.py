@@ -8,7 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from heard.analysis.models import AnswerAnalysis, Codeframe, Coding, Theme
-from heard.assessment.models import EqualityImpactAssessment
+from heard.assessment.models import DueRegard, EqualityImpact, EqualityImpactAssessment
+from heard.assessment.tests.helpers import EQIA_ROWS
 from heard.consultations.models import Consultation
 from heard.engagement.models import (
     Activity,
@@ -110,7 +111,7 @@ def make_consulted_proposal(
     if codeframe is not None and made and sign_off:
         sign_off_codeframe(codeframe)
     # The EqIA, attached before the consultation and (by default) reviewed after it closed.
-    EqualityImpactAssessment.objects.create(
+    eqia = EqualityImpactAssessment.objects.create(
         proposal=proposal,
         title="EqIA",
         file=f"assessment/eqia/eqia-{n}.pdf",
@@ -118,6 +119,8 @@ def make_consulted_proposal(
         reviewed_at=now if eqia_reviewed and closed else None,
         review_notes="Reviewed against what people said." if eqia_reviewed and closed else "",
     )
+    for key, row in EQIA_ROWS.items():
+        EqualityImpact.objects.create(eqia=eqia, characteristic=key, **row)
     return {
         "proposal": proposal,
         "consultation": consultation,
@@ -180,7 +183,34 @@ def respond_to_all(proposal: Proposal, themes: dict[str, Theme], actor: Any) -> 
             proposal=proposal,
             theme_id=theme.pk,
             actor=actor,
-            response=f"We heard about {theme.name.lower()} and will act on it.",
+            response=f"We heard about {theme.name.lower()} and will act on it: we weighed it against the travel survey and the clinical advice.",
             changed="partly",
             how="We added a shuttle bus to the plan.",
         )
+
+
+DUE_REGARD = (
+    "I read the EqIA as reviewed after the consultation: older people and people without "
+    "a car lose most from the move, and I weighed the shuttle bus as the mitigation."
+)
+
+
+def have_due_regard(proposal: Proposal, actor: Any) -> bool:
+    """``actor`` (a decision maker or administrator) records their own regard to the
+    reviewed EqIA, through the service, once."""
+    from heard.assessment.services import due_regard_record
+
+    eqia = EqualityImpactAssessment.objects.filter(proposal=proposal).first()
+    proposal.refresh_from_db()
+    if (
+        eqia is None
+        or eqia.reviewed_at is None
+        or not actor.has_perm("assessment.record_due_regard")
+        or proposal.status != "decision_pending"
+    ):
+        return False  # nothing to have regard to yet, or not one who may: the test says why
+    if not DueRegard.objects.filter(
+        eqia=eqia, decision_maker=actor, reviewed_at=eqia.reviewed_at
+    ).exists():
+        due_regard_record(actor=actor, proposal=proposal, statement=DUE_REGARD)
+    return True

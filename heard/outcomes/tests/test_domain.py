@@ -10,27 +10,40 @@ from heard.outcomes import domain
 from heard.outcomes.domain import Changed, DecisionFacts, ThemeResponseFacts
 
 TODAY = date(2026, 6, 1)
+# A response that says what was considered and why (at least a sentence or two).
+SAID = (
+    "We looked at the bus times from the villages and will run a shuttle bus, "
+    "because the journey takes over an hour."
+)
 
 
 def test_a_complete_response_has_text_and_a_choice() -> None:
-    assert domain.is_complete(ThemeResponseFacts("We will run a shuttle bus.", "no"))
+    assert domain.is_complete(ThemeResponseFacts(SAID, "no"))
     assert not domain.is_complete(None)
     assert domain.response_problems(ThemeResponseFacts("", "no")) == [
         "Write our response to this theme."
     ]
-    assert domain.response_problems(ThemeResponseFacts("ok", "")) == [
+    assert domain.response_problems(ThemeResponseFacts(SAID, "")) == [
         "Say whether it changed the recommendation: yes, partly or no."
     ]
-    assert domain.response_problems(ThemeResponseFacts("ok", "maybe")) != []
+    assert domain.response_problems(ThemeResponseFacts(SAID, "maybe")) != []
 
 
 def test_yes_or_partly_needs_how() -> None:
     for changed in (Changed.YES, Changed.PARTLY):
-        assert domain.response_problems(ThemeResponseFacts("ok", changed)) == [
-            "Say how it changed the recommendation."
+        assert domain.response_problems(ThemeResponseFacts(SAID, changed)) == [
+            "Say how it changed the recommendation, in a sentence."
         ]
-        assert domain.is_complete(ThemeResponseFacts("ok", changed, "Opening hours kept."))
-    assert domain.is_complete(ThemeResponseFacts("ok", Changed.NO, ""))
+        assert domain.is_complete(ThemeResponseFacts(SAID, changed, "Opening hours kept."))
+    assert domain.is_complete(ThemeResponseFacts(SAID, Changed.NO, ""))
+
+
+def test_noted_a_placeholder_or_a_one_liner_is_no_response_to_a_theme() -> None:
+    """Found earlier: "." and "Noted." were accepted as the response to a theme."""
+    for text in (".", "Noted.", "noted with thanks", "ok", "We will add spaces."):
+        problems = domain.response_problems(ThemeResponseFacts(text, Changed.NO))
+        assert problems and "what was considered" in problems[0], text
+        assert not domain.is_complete(ThemeResponseFacts(text, Changed.NO))
 
 
 @given(
@@ -39,17 +52,14 @@ def test_yes_or_partly_needs_how() -> None:
     how=st.text(max_size=5),
 )
 def test_complete_exactly_when_every_part_is_there(response: str, changed: str, how: str) -> None:
-    expected = (
-        bool(response.strip())
-        and changed in ("yes", "partly", "no")
-        and (changed == "no" or bool(how.strip()))
-    )
+    # Five characters are never a sentence or two: never complete.
+    expected = False
     assert domain.is_complete(ThemeResponseFacts(response, changed, how)) is expected
 
 
 def test_missing_themes_in_order() -> None:
     themes = [(1, "Travel"), (2, "Parking"), (3, "Waiting")]
-    responses = {2: ThemeResponseFacts("ok", "no"), 3: ThemeResponseFacts("", "no")}
+    responses = {2: ThemeResponseFacts(SAID, "no"), 3: ThemeResponseFacts("", "no")}
     assert domain.missing_themes(themes, responses) == ["Travel", "Waiting"]
     assert domain.missing_themes([], {}) == []
 
@@ -74,6 +84,7 @@ def _ready(**changes: object) -> DecisionFacts:
         "osc_first_letter_on": date(2026, 1, 15),
         "osc_comments_due_on": date(2026, 4, 1),
         "osc_proposed_decision_on": date(2026, 4, 1),
+        "due_regard_on": [date(2026, 3, 1)],
     }
     values.update(changes)
     return DecisionFacts(**values)  # type: ignore[arg-type]
@@ -159,3 +170,46 @@ def test_issue_problems() -> None:
     )
     assert "Analyse" in domain.issue_problems(**{**ok, "unanalysed_questions": ["Q"]})[0]
     assert "Say who" in domain.issue_problems(**{**ok, "issued_to": ""})[0]
+
+
+def test_the_decision_is_refused_without_the_decision_makers_due_regard() -> None:
+    problems = domain.decision_problems(_ready(due_regard_on=[]))
+    assert any("No decision maker has recorded their regard" in p for p in problems)
+    # recorded after the decision date: not had before the decision
+    late = domain.decision_problems(_ready(due_regard_on=[date(2026, 5, 21)]))
+    assert any("Due regard is had before the decision" in p for p in late)
+    # the person recording the decision, one who may, has not recorded theirs
+    mine = domain.decision_problems(_ready(actor_due_regard=False))
+    assert any("record your own regard" in p for p in mine)
+    assert domain.decision_problems(_ready(actor_due_regard=True)) == []
+
+
+def test_analysis_progress_names_what_is_missing() -> None:
+    progress = domain.AnalysisProgress(
+        questions=(
+            domain.QuestionProgress(
+                question="What do you think?",
+                signed_off=True,
+                answers=415,
+                analysed=410,
+                no_theme=4,
+                unanalysed_late=3,
+            ),
+        ),
+        late_answers=5,
+        late_set_aside=0,
+        late_undecided_refs=("P0000001", "P0000002", "P0000003"),
+        themes_in_use=4,
+        machine_only_themes=("Parking",),
+        themes_responded=3,
+        thin_responses=("Travel",),
+    )
+    problems = progress.problems()
+    assert progress.analysed == 410 and progress.late_undecided == 3
+    assert "2 answers to \u201cWhat do you think?\u201d are not coded" in problems[0]
+    assert "3 late answers" in problems[1] and "P0000002" in problems[1]
+    assert "\u201cParking\u201d" in problems[2]
+    assert "\u201cTravel\u201d" in problems[3]
+    assert domain.AnalysisProgress().problems() == []
+    # a decision is refused while any of it stands
+    assert problems[0] in domain.decision_problems(_ready(analysis_problems=problems))

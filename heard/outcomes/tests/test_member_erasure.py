@@ -61,7 +61,7 @@ def test_erasing_a_quoted_member_keeps_the_chain_and_removes_her_words(
         theme_id=travel.pk,
         actor=officer,
         heard=f"{NAME} told us {HER_WORDS}.",
-        response="We will ask for an earlier Sunday bus.",
+        response="We will ask for an earlier Sunday bus. We weighed this against the travel survey and the clinical advice.",
         changed="partly",
         how="The transport plan asks for it.",
     )

@@ -35,7 +35,7 @@ def test_theme_response_words_are_erasable_and_the_chain_still_verifies(make_sta
         theme_id=theme.pk,
         actor=lead,
         heard=WORDS,
-        response="We will add spaces.",
+        response="We will add spaces. We weighed this against the travel survey and the clinical advice.",
         changed="yes",
         how="A second car park.",
     )

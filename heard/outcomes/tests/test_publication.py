@@ -98,7 +98,7 @@ def test_every_edit_after_issue_is_refused_and_the_stored_report_is_unchanged(
             proposal=proposal,
             theme_id=made["themes"]["Parking"].pk,
             actor=actor,
-            response="We changed our mind.",
+            response="We changed our mind. We weighed this against the travel survey and the clinical advice.",
             changed="no",
         ),
         "re-issue": lambda: services.report_issue(

@@ -58,7 +58,7 @@ from heard.engagement.services_questionnaires import BuilderProblem
 from heard.outcomes import selectors, services
 from heard.outcomes.models import Decision, Publication, ReportPublication
 from heard.outcomes.services import OutcomeRefused
-from heard.outcomes.tests.helpers import THEMES, respond_to_all
+from heard.outcomes.tests.helpers import THEMES, have_due_regard, respond_to_all
 from heard.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -344,7 +344,7 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
             proposal=proposal,
             theme_id=parking.pk,
             actor=actor,
-            response="We changed our mind about parking.",
+            response="We changed our mind about parking. We weighed this against the travel survey and the clinical advice.",
             changed="no",
         ),
         "outcome text": lambda: services.outcome_update(
@@ -354,14 +354,17 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
             proposal=proposal, actor=actor, issued_to="Someone else"
         ),
         "public text": lambda: services.outcome_publication_submit(proposal=proposal, actor=actor),
-        "decision": lambda: services.decision_record(
-            proposal=proposal,
-            actor=actor,
-            decided_on=timezone.localdate(),
-            decided_by="ICB board",
-            decision="Go ahead with the move.",
-            board_paper_url="https://example.nhs.uk/board-paper.pdf",
-        ),
+        "decision": lambda: (
+            have_due_regard(proposal, actor),
+            services.decision_record(
+                proposal=proposal,
+                actor=actor,
+                decided_on=timezone.localdate(),
+                decided_by="ICB board",
+                decision="Go ahead with the move.",
+                board_paper_url="https://example.nhs.uk/board-paper.pdf",
+            ),
+        )[1],
         "decision again": lambda: services.decision_record(
             proposal=proposal,
             actor=actor,
@@ -527,7 +530,7 @@ def test_reopening_unlocks_the_analysis_and_reissuing_keeps_version_one_byte_for
         proposal=proposal,
         theme_id=travel.pk,
         actor=officer,
-        response="We heard about travel and parking and will act on both.",
+        response="We heard about travel and parking and will act on both. We weighed this against the travel survey and the clinical advice.",
         changed="partly",
         how="A shuttle bus and more spaces.",
     )

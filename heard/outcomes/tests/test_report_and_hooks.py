@@ -8,7 +8,12 @@ from django.utils import timezone
 from heard.core.roles import Role
 from heard.engagement.models import Response, ResponseEquality
 from heard.outcomes import hooks, selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
+from heard.outcomes.tests.helpers import (
+    have_due_regard,
+    make_consulted_proposal,
+    respond_to_all,
+    sign_off_codeframe,
+)
 from heard.proposals import hooks as proposal_hooks
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +85,7 @@ def test_facts_timeline_links_and_public_sections(make_staff) -> None:
     )
     [section] = hooks.public_sections(proposal)
     assert section.title == "You said, we did" and proposal.slug in section.url
+    have_due_regard(proposal, board)
     services.decision_record(
         proposal=proposal,
         actor=board,

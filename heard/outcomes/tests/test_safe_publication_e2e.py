@@ -136,7 +136,7 @@ def test_the_issue_response_goes_public_only_after_approval_and_redacted(
         theme_id=travel.pk,
         actor=officer,
         heard=STAFF_TYPED,
-        response="We will run a shuttle bus from the villages.",
+        response="We will run a shuttle bus from the villages. We weighed this against the travel survey and the clinical advice.",
         changed="partly",
         how="A shuttle bus was added to the plan.",
     )

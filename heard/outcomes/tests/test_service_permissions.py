@@ -14,7 +14,7 @@ from heard.accounts.tests.service_roles import Case, params, roles, try_as
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
 from heard.outcomes import selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def _theme_response(actor: Any, made: dict[str, Any]) -> Any:
         proposal=made["proposal"],
         theme_id=theme.pk,
         actor=actor,
-        response="We heard about travel and will run a shuttle bus.",
+        response="We heard about travel and will run a shuttle bus. We weighed this against the travel survey and the clinical advice.",
         changed="partly",
         how="A shuttle bus every hour.",
     )
@@ -119,14 +119,17 @@ CASES = [
     Case(
         "decision_record",
         DECIDERS,
-        lambda actor, made: services.decision_record(
-            proposal=made["proposal"],
-            actor=actor,
-            decided_on=timezone.localdate(),
-            decided_by="NHS Example ICB board",
-            decision="Move the unit, with a shuttle bus.",
-            board_paper_url="https://example.nhs.uk/board/2026-07.pdf",
-        ),
+        lambda actor, made: (
+            have_due_regard(made["proposal"], actor),
+            services.decision_record(
+                proposal=made["proposal"],
+                actor=actor,
+                decided_on=timezone.localdate(),
+                decided_by="NHS Example ICB board",
+                decision="Move the unit, with a shuttle bus.",
+                board_paper_url="https://example.nhs.uk/board/2026-07.pdf",
+            ),
+        )[1],
         _issued,
         act="outcome.decide",
         subject=_proposal,

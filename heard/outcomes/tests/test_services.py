@@ -10,7 +10,7 @@ from heard.core.roles import Role
 from heard.outcomes import selectors, services
 from heard.outcomes.models import Decision
 from heard.outcomes.services import OutcomeRefused
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def _decide(proposal, actor, **changes):
         "board_paper_url": "https://example.nhs.uk/board/2026-07.pdf",
     }
     values.update(changes)
+    have_due_regard(proposal, actor)
     return services.decision_record(proposal=proposal, actor=actor, **values)
 
 
@@ -51,14 +52,14 @@ def test_a_theme_response_is_saved_audited_and_rewritten(make_staff) -> None:
         proposal=made["proposal"],
         theme_id=theme.pk,
         actor=actor,
-        response="More spaces.",
+        response="More spaces. We weighed this against the travel survey and the clinical advice.",
         changed="no",
     )
     services.theme_response_save(
         proposal=made["proposal"],
         theme_id=theme.pk,
         actor=actor,
-        response="More spaces.",
+        response="More spaces. We weighed this against the travel survey and the clinical advice.",
         changed="yes",
         how="A second car park.",
     )
@@ -89,7 +90,7 @@ def test_an_incomplete_or_foreign_response_is_refused(make_staff) -> None:
             proposal=other["proposal"],
             theme_id=theme.pk,
             actor=actor,
-            response="x",
+            response="We will add spaces: the survey showed the car park full by nine each day.",
             changed="no",
         )
 
@@ -155,7 +156,7 @@ def test_a_response_cannot_change_after_issue_until_reopened_and_reissued(make_s
             proposal=proposal,
             theme_id=made["themes"]["Parking"].pk,
             actor=actor,
-            response="Changed our mind.",
+            response="Changed our mind. We weighed this against the travel survey and the clinical advice.",
             changed="no",
         )
 

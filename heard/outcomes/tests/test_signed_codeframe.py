@@ -90,7 +90,7 @@ def test_no_response_to_a_signed_theme_merged_away_since(make_staff):
             proposal=made["proposal"],
             theme_id=parking_id,
             actor=officer,
-            response="We will add spaces.",
+            response="We will add spaces. We weighed this against the travel survey and the clinical advice.",
             changed="no",
         )
 

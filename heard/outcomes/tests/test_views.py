@@ -11,7 +11,12 @@ from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.models import Response
 from heard.outcomes import selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all, sign_off_codeframe
+from heard.outcomes.tests.helpers import (
+    have_due_regard,
+    make_consulted_proposal,
+    respond_to_all,
+    sign_off_codeframe,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +32,15 @@ def test_theme_response_form_says_what_is_missing(staff_client) -> None:
     sign_off_codeframe(made["question"].codeframe, reason="A respondent agreed to publication")
     page = client.get(url).content.decode()
     assert quote in page
-    response = client.post(url, {"response": "We will add spaces.", "changed": "partly"})
+    response = client.post(url, {"response": "Noted.", "changed": "no"})
     assert response.status_code == 200
-    assert "Say how it changed the recommendation." in response.content.decode()
+    assert "does not say what was considered" in response.content.decode()
+    said = "We will add spaces: the survey showed the car park is full by nine each day."
+    response = client.post(url, {"response": said, "changed": "partly"})
+    assert response.status_code == 200
+    assert "Say how it changed the recommendation" in response.content.decode()
     response = client.post(
-        url, {"response": "We will add spaces.", "changed": "partly", "how": "Twenty more."}
+        url, {"response": said, "changed": "partly", "how": "Twenty more spaces."}
     )
     assert response.status_code == 302
     page = client.get(reverse("outcomes:proposal", args=[made["proposal"].pk])).content.decode()
@@ -39,7 +48,7 @@ def test_theme_response_form_says_what_is_missing(staff_client) -> None:
 
 
 def test_decision_page_refuses_until_complete_then_records(staff_client, make_staff) -> None:
-    client, _ = staff_client(Role.DECISION_MAKER)
+    client, decider = staff_client(Role.DECISION_MAKER)
     made = make_consulted_proposal()
     proposal = made["proposal"]
     url = reverse("outcomes:decision", args=[proposal.pk])
@@ -57,6 +66,9 @@ def test_decision_page_refuses_until_complete_then_records(staff_client, make_st
     officer = make_staff(Role.ENGAGEMENT_OFFICER)
     respond_to_all(proposal, made["themes"], officer)
     services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
+    page = client.post(url, data).content.decode()
+    assert "record your own regard to the reviewed EqIA" in page
+    have_due_regard(proposal, decider)
     assert client.post(url, data).status_code == 302
     proposal.refresh_from_db()
     assert proposal.status == "decided"
@@ -124,7 +136,7 @@ def test_html_report_and_public_pages(client, staff_client, make_staff) -> None:
     page = client.get(detail).content.decode()
     assert "You said, we did" in page
     assert "Travel to the new site" in page
-    assert "We heard about parking and will act on it." in page
+    assert "We heard about parking and will act on it" in page
     assert "Partly" in page
     # Without our words for what we heard, the question is named as the question, not
     # shown as if someone had said it.

@@ -114,6 +114,14 @@ TRIES: dict[Change, Callable[[Any, Proposal], Any]] = {
     Change.REVIEW_EQIA: lambda a, p: assessment.eqia_review(
         actor=a, proposal=p, notes="Considered against what people said, at the board seminar."
     ),
+    Change.RECORD_DUE_REGARD: lambda a, p: assessment.due_regard_record(
+        actor=a,
+        proposal=p,
+        statement=(
+            "I read the reviewed EqIA: older people lose most, and the shuttle bus is the "
+            "mitigation I weighed before deciding."
+        ),
+    ),
     Change.NOTIFY_RECONFIGURATION: lambda a, p: assessment.reconfiguration_notice_record(
         actor=a, proposal=p, notified_on=timezone.localdate(), osc_view="Supportive of the change."
     ),
