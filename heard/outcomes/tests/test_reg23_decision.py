@@ -14,7 +14,7 @@ from heard.core.roles import Role
 from heard.outcomes import selectors, services
 from heard.outcomes.models import Decision
 from heard.outcomes.services import OutcomeRefused
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +28,7 @@ def _ready(make_staff, **kwargs):
 
 
 def _decide(proposal, actor, decided_on=None):
+    have_due_regard(proposal, actor)  # the decision maker's own regard to the EqIA first
     return services.decision_record(
         proposal=proposal,
         actor=actor,
