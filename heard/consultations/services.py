@@ -285,6 +285,12 @@ def section_save(*, actor: Actor, section: DocumentSection, body: str) -> Docume
         if document_frozen(consultation):
             raise _frozen_problem()
         body = body.strip()
+        if body and substance.is_placeholder(body):
+            # Gunning 2 (sufficient reasons): a section is what people read to respond.
+            raise ConsultationProblem(
+                f"Write \u201c{gunning.SECTIONS[section.key]}\u201d in words people can "
+                f"follow: \u201c{body[:40]}\u201d does not explain anything."
+            )
         if body == section.body:
             return section
         before = section.body
@@ -370,7 +376,11 @@ def document_publish(*, actor: Actor, consultation: Consultation) -> Consultatio
         if document_frozen(consultation):
             raise _frozen_problem()
         sections = list(consultation.sections.all())
-        empty = [s.get_key_display() for s in sections if not s.body.strip()]
+        empty = [
+            s.get_key_display()
+            for s in sections
+            if not s.body.strip() or substance.is_placeholder(s.body)
+        ]
         missing = [
             label for key, label in gunning.SECTIONS.items() if key not in {s.key for s in sections}
         ]

@@ -11,11 +11,14 @@ is first seen refusing a placeholder. What is not done through the pages: time p
 responses (a few are sent through the public form, the rest arrive as an import would).
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from heard.consultations.models import Consultation
 from heard.core.roles import Role
 from heard.proposals.models import Proposal
 from tests.browser.conftest import Visitor, fill_nhs_date
@@ -76,6 +79,27 @@ TESTS = {
     "Support from clinical commissioners": (
         "The primary care network clinical directors for north Norfolk supported the "
         "preferred option at their meeting on 14 April 2026; minutes attached to the case."
+    ),
+}
+SECTION_LINKS = {"costs": "costs", "alternatives": "alternatives set aside and why"}
+NEGATIVE = {
+    "age": (
+        "Four in five of the ward's patients in 2024/25 were over 75, and older people are "
+        "the least likely to drive to Cromer or North Walsham.",
+        "The virtual ward visits people at home; a volunteer car scheme and the hospital "
+        "transport service take visitors to the nearest remaining beds.",
+    ),
+    "disability": (
+        "Most patients have frailty or a long-term condition; some cannot use video "
+        "calls, which the virtual ward relies on for daily checks.",
+        "Daily visits in person instead of video calls for anyone who cannot use them, "
+        "agreed at the first assessment.",
+    ),
+    "carers": (
+        "Carers told the survey that care at home moves work onto them, often older "
+        "partners who are unwell themselves.",
+        "A carer's assessment before discharge to the virtual ward, and night sitting "
+        "from the rapid response team when a carer needs rest.",
     ),
 }
 PATIENT_CARE = (
@@ -248,6 +272,109 @@ def _assure(visitor: Visitor, proposal: Proposal, hub: str) -> None:
     assert "There is a problem" not in text, text
 
 
+def _eqia(visitor: Visitor, proposal: Proposal) -> None:
+    """The EqIA as a table of characteristics: a negative impact without a mitigation is
+    refused first, then every required characteristic is recorded with its evidence."""
+    from heard.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
+
+    page = visitor.page
+    visitor.visit(reverse("assessment:assurance", kwargs={"pk": proposal.pk}))
+    page.get_by_role("link", name="Name the EqIA and attach a supporting document").click()
+    visitor.check()
+    _save(visitor, "Attach the EqIA")
+    page.get_by_role("link", name="Record the EqIA, characteristic by characteristic").click()
+    visitor.check()
+    for characteristic in REQUIRED:
+        label = CHARACTERISTIC_LABELS[characteristic]
+        evidence, _mitigation = NEGATIVE.get(
+            characteristic.value,
+            (
+                f"Census 2021 for north Norfolk and the ward's admissions show no difference "
+                f"in who uses the ward by {label.lower()}.",
+                "",
+            ),
+        )
+        impact = "negative" if characteristic.value in NEGATIVE else "neutral"
+        page.get_by_label(f"{label}: likely impact", exact=True).select_option(impact)
+        page.get_by_label(f"{label}: evidence", exact=True).fill(evidence)
+    page.get_by_role("button", name="Save the EqIA").click()
+    visitor.check()
+    errors = page.locator(".nhsuk-error-summary").inner_text()
+    assert "Age: the impact is negative" in errors
+    for characteristic, (_evidence, mitigation) in NEGATIVE.items():
+        label = CHARACTERISTIC_LABELS[next(c for c in REQUIRED if c.value == characteristic)]
+        page.get_by_label(
+            f"{label}: mitigation (required where the impact is negative)", exact=True
+        ).fill(mitigation)
+    text = _save(visitor, "Save the EqIA")
+    assert "11 of 13" in text and "Complete" in text, text
+
+
+def _prepare_consultation(visitor: Visitor, proposal: Proposal) -> Consultation:
+    """Create it; write the sections the proposal did not fill; publish the document;
+    twelve weeks from tomorrow; the council recorded and the first reg. 23 letter sent."""
+    page = visitor.page
+    visitor.visit(reverse("consultations:create", kwargs={"proposal_pk": proposal.pk}))
+    _save(visitor, "Create the formal consultation")
+    consultation = Consultation.objects.get()
+    page.get_by_role("button", name="Publish the document").click()
+    visitor.check()
+    assert "Write every section before publishing" in _main(visitor)
+    for key, text in (
+        (
+            "costs",
+            "The ward costs £1.4 million a year; the virtual ward and rapid response team "
+            "£1.1 million, with £0.3 million a year towards community nursing.",
+        ),
+        (
+            "alternatives",
+            "Keeping eight beds was appraised and ranked second: it cannot be staffed at "
+            "night either. Doing nothing leaves unsafe night staffing.",
+        ),
+    ):
+        page.get_by_role("link", name=f"Edit {SECTION_LINKS[key]}").click()
+        visitor.check()
+        page.locator("textarea").fill("x")
+        page.get_by_role("button", name="Save the section").click()
+        visitor.check()
+        assert "There is a problem" in _main(visitor)  # "x" is not a section
+        page.locator("textarea").fill(text)
+        page.get_by_role("button", name="Save the section").click()
+        visitor.check()
+    text = _save(visitor, "Publish the document")
+    assert "The consultation document has been published." in text, text
+
+    page.get_by_role("link", name="Change the consultation period").click()
+    visitor.check()
+    opens = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    closes = opens + timedelta(weeks=12, hours=8)
+    for label, moment in (("Opens", opens), ("Closes", closes)):
+        fill_nhs_date(page, label, moment.day, moment.month, moment.year, moment.strftime("%H:%M"))
+    _save(visitor, "Save the period")
+
+    # Reg. 23: the committee is written to before the consultation opens.
+    visitor.visit(reverse("consultations:osc", kwargs={"pk": consultation.pk}))
+    visitor.check()
+    page.get_by_label("Council", exact=True).fill("Norfolk County Council")
+    page.get_by_label("Overview and scrutiny committee").fill(
+        "Norfolk Health Overview and Scrutiny Committee"
+    )
+    page.get_by_label("Contact email address").fill("hosc@norfolk.example.gov.uk")
+    _save(visitor, "Add the council")
+    due = closes.date() + timedelta(weeks=2)
+    decide = closes.date() + timedelta(weeks=6)
+    fill_nhs_date(
+        page, "Date by which the committee's comments are wanted", due.day, due.month, due.year
+    )
+    fill_nhs_date(page, "Proposed decision date", decide.day, decide.month, decide.year)
+    text = _save(visitor, "Send the first letter")
+    assert "The first letter has been sent to 1 council contact" in text, text
+    consultation.refresh_from_db()
+    return consultation
+
+
 def test_a_bed_closure_from_logging_to_decision(visitor, make_staff, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     lead = make_staff(Role.PROGRAMME_LEAD, full_name="Priya Shah")
@@ -256,6 +383,9 @@ def test_a_bed_closure_from_logging_to_decision(visitor, make_staff, settings, t
     _appraise(visitor, proposal, hub)
     _assess_significance(visitor, proposal, hub)
     _assure(visitor, proposal, hub)
+    _eqia(visitor, proposal)
     proposal.refresh_from_db()
     facts = proposal.facts()
-    assert facts.stage2_passed
+    assert facts.stage2_passed and facts.eqia_attached
+    consultation = _prepare_consultation(visitor, proposal)
+    assert consultation.activity.opens_at > timezone.now()

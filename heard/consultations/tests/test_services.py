@@ -107,6 +107,23 @@ def test_publish_refused_with_an_empty_section_then_publishes_and_tracks_changes
     assert _actions(Action.CONSULTATION_DOCUMENT_PUBLISHED) == 1
 
 
+@pytest.mark.parametrize("placeholder", ["x", "-", ".", "n/a", "tbc", "..."])
+def test_a_section_of_the_document_is_never_a_placeholder(placeholder):
+    """Gunning 2: people respond to what the document explains; "x" explains nothing."""
+    consultation = make_consultation()
+    costs = consultation.sections.get(key="costs")
+    officer = staff_member(Role.ENGAGEMENT_OFFICER)
+    with pytest.raises(services.ConsultationProblem, match="does not explain anything"):
+        services.section_save(actor=officer, section=costs, body=placeholder)
+    costs.refresh_from_db()
+    assert costs.body != placeholder
+    # Written straight into the row (an import, an old draft): publishing still refuses.
+    consultation.sections.update(body="About the proposal, as the case for change says.")
+    costs.__class__.objects.filter(pk=costs.pk).update(body=placeholder)
+    with pytest.raises(services.ConsultationProblem, match="Costs"):
+        services.document_publish(actor=officer, consultation=consultation)
+
+
 # --- the Gunning guard ---------------------------------------------------------------------
 
 
