@@ -178,6 +178,11 @@ class Action(models.TextChoices):
     CHECKPOINT_RECORDED = "assurance.checkpoint", "Assurance checkpoint outcome recorded"
     EQIA_ATTACHED = "eqia.attached", "EqIA attached"
     EQIA_REVIEWED = "eqia.reviewed", "EqIA reviewed"
+    CALL_IN_REQUESTED = "significance.call_in_requested", "Call-in request recorded"
+    CALL_IN_ANSWERED = (
+        "significance.call_in_answered",
+        "Secretary of State's answer to a call-in request recorded",
+    )
     # end of assessment actions
     # Formal consultations (heard.consultations)
     CONSULTATION_CREATED = "consultation.created", "Formal consultation created"
@@ -196,6 +201,11 @@ class Action(models.TextChoices):
     CONSULTATION_MIDPOINT_RECORDED = (
         "consultation.midpoint_recorded",
         "Mid-point review recorded",
+    )
+    CONSULTATION_SCOPE_AGREED = "consultation.scope_agreed", "Consultation scope agreed"
+    CONSULTATION_DOCUMENTS_REVIEWED = (
+        "consultation.documents_reviewed",
+        "Consultation documents reviewed before opening",
     )
     # end of consultations actions
     # Conscientious consideration, decisions, outcome reports (heard.outcomes)

@@ -97,6 +97,11 @@ class DecisionFacts:
     # the equality impact assessment: attached before consulting, reviewed before deciding
     eqia_attached: bool = False
     eqia_reviewed_after_close: bool = False
+    # the Consultation Institute's mid-point review, required of a formal consultation
+    midpoint_reviewed: bool = True
+    # a notifiable reconfiguration: the notice to the Secretary of State is missing, or a
+    # call-in holds the decision (heard.assessment.reconfiguration.hold_problems)
+    reconfiguration_holds: list[str] = field(default_factory=list)
 
 
 def decision_problems(facts: DecisionFacts) -> list[str]:
@@ -118,6 +123,7 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
         problems.append("Give the date of the decision.")
     elif facts.decided_on > facts.today:
         problems.append("The decision date cannot be in the future.")
+    problems.extend(facts.reconfiguration_holds)
     if facts.consulted:
         if not facts.consultation_closed:
             problems.append("The formal consultation has not closed yet.")
@@ -141,6 +147,8 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
                 f"{count} theme{'s' if count != 1 else ''} "
                 f"{'have' if count != 1 else 'has'} no complete response: {names}."
             )
+        if not facts.midpoint_reviewed:
+            problems.append(MIDPOINT_MISSING)
         if not facts.eqia_attached:
             problems.append(
                 "Attach the equality impact assessment (EqIA) and review it in the light "
@@ -180,6 +188,13 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
     return problems
 
 
+MIDPOINT_MISSING = (
+    "No mid-point review of the formal consultation is recorded: a formal consultation "
+    "needs one (who has responded, who is missing, what was done about it), recorded "
+    "while it runs."
+)
+
+
 def unsigned_problem(question: str) -> str:
     return (
         f"Sign off the codeframe of \u201c{question}\u201d: the report and the consideration "
@@ -194,11 +209,14 @@ def issue_problems(
     themes_without_response: list[str],
     issued_to: str,
     unsigned_codeframes: list[str] | None = None,
+    midpoint_reviewed: bool = True,
 ) -> list[str]:
     """Why the outcome report cannot be issued to the decision makers yet."""
     problems = []
     if not consultation_closed:
         problems.append("The formal consultation has not closed yet.")
+    if not midpoint_reviewed:
+        problems.append(MIDPOINT_MISSING)
     for name in unanalysed_questions:
         problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
     for name in unsigned_codeframes or []:

@@ -230,6 +230,7 @@ def report_issue(
             unsigned_codeframes=themes.unsigned,
             themes_without_response=themes.missing,
             issued_to=issued_to,
+            midpoint_reviewed=selectors.midpoint_reviewed(consultation),
         )
         if problems:
             raise OutcomeRefused(problems)

@@ -59,6 +59,8 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "publications": selectors.publications_for_proposal(p),
             "decision": decision,
             "readiness": [] if decision else selectors.readiness(p),
+            "publication_due": selectors.publication_due(p),
+            "reconfiguration": selectors.reconfiguration_summary(p),
             "may_change": request.user.has_perm("outcomes.change_outcomes"),
             "may_decide": request.user.has_perm("outcomes.record_decision"),
         },

@@ -76,9 +76,28 @@ def set_period(
     )
 
 
-def passing_consultation(actor: Any = None, **kwargs: Any) -> Consultation:
+SCOPE_NOTE = (
+    "Open to change: where the unit goes and its opening hours. Not open: the budget. "
+    "Reach the villages, carers and people without a car."
+)
+REVIEW_NOTE = "Checked every section against the appraisal; the costs table was corrected."
+
+
+def sign_off(consultation: Consultation, reviewer: Any = None) -> None:
+    """The scope agreed and the published document reviewed, by a programme lead (who
+    did not draft it)."""
+    reviewer = reviewer or staff_member(Role.PROGRAMME_LEAD)
+    services.scope_agree(actor=reviewer, consultation=consultation, note=SCOPE_NOTE)
+    services.documents_review(actor=reviewer, consultation=consultation, note=REVIEW_NOTE)
+
+
+def passing_consultation(
+    actor: Any = None, *, signed_off: bool = True, **kwargs: Any
+) -> Consultation:
     consultation = make_consultation(actor=actor)
     fill_document(consultation, actor)
     set_period(consultation, actor=actor, **kwargs)
+    if signed_off:
+        sign_off(consultation)
     consultation.refresh_from_db()
     return consultation
