@@ -175,6 +175,7 @@ def gunning_panel(
     now: datetime | None = None,
     opening_now: bool = False,
     period: tuple[datetime | None, datetime | None, str] | None = None,
+    checkpoint: checkpoints.CheckpointFacts | None = None,
 ) -> list[gunning.Check]:
     """Every check, plus whether the proposal may move. ``period``: (opens, closes,
     justification) not yet saved, to preview the checks while they are being edited."""
@@ -191,7 +192,9 @@ def gunning_panel(
         facts = replace(facts, opens_at=opens_at, closes_at=closes_at, justification=justification)
     return [
         *gunning.checks(facts),
-        *checkpoints.checks(checkpoint_facts(consultation, activity=activity, now=now)),
+        *checkpoints.checks(
+            checkpoint or checkpoint_facts(consultation, activity=activity, now=now)
+        ),
         lifecycle_check(consultation, proposal_facts),
     ]
 

@@ -84,8 +84,9 @@ def create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 def _panel_context(
     consultation: Consultation,
     period: tuple[Any, Any, str] | None = None,
+    checkpoint: Any = None,
 ) -> dict[str, Any]:
-    panel = selectors.gunning_panel(consultation, period=period)
+    panel = selectors.gunning_panel(consultation, period=period, checkpoint=checkpoint)
     return {
         "panel": panel,
         "preview": period is not None,
@@ -107,6 +108,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         EventFilter(subject_type="consultations.consultation", subject_id=str(consultation.pk))
     )[:30]
     summary = selectors.responses_summary(consultation)
+    checkpoint = selectors.checkpoint_facts(consultation, now=now)
     return render(
         request,
         "consultations/detail.html",
@@ -133,9 +135,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "events": selectors.events(consultation),
             "history": history,
-            "checkpoints": selectors.checkpoint_facts(consultation),
+            "checkpoints": checkpoint,
             "publication_due": selectors.publication_deadline(consultation),
-            **_panel_context(consultation),
+            **_panel_context(consultation, checkpoint=checkpoint),
         },
     )
 

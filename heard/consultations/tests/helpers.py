@@ -101,3 +101,19 @@ def passing_consultation(
         sign_off(consultation)
     consultation.refresh_from_db()
     return consultation
+
+
+def make_running(consultation: Consultation) -> Consultation:
+    """Open by its dates (as if opened some days ago), without going through the Gunning
+    guard: for tests of what happens while a consultation runs."""
+    from heard.engagement.models import Activity
+
+    now = timezone.now()
+    Activity.objects.filter(pk=consultation.activity_id).update(
+        status="open", opens_at=now - timedelta(days=20), closes_at=now + timedelta(weeks=10)
+    )
+    Proposal.objects.filter(pk=consultation.proposal_id).update(status="formal_consultation")
+    consultation.refresh_from_db()
+    consultation.activity.refresh_from_db()
+    consultation.proposal.refresh_from_db()
+    return consultation
