@@ -50,7 +50,7 @@ def board_work(*, limit: int = 5) -> BoardWork:
     )
 
 
-def overdue_outcomes(*, limit: int = 5) -> list[Proposal]:
+def overdue_outcomes(*, limit: int = 5) -> Sequence[Proposal]:
     """Proposals whose formal consultation closed (really: an early close counts from when
     it closed) more than 12 weeks ago with no outcome published. One query."""
     cutoff = timezone.now() - PUBLISH_WITHIN
