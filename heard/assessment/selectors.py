@@ -576,17 +576,18 @@ def _significance_status(proposal: Any) -> tuple[str, str]:
         return "Done", view.determination
     # A notifiable reconfiguration: the notice and any call-in, as they stand.
     r = reconfiguration_for(proposal)
+    # The assessment itself is done; the summary says where the notice and call-in stand.
     if r.notice is None:
-        return "In progress", (
+        return "Done", (
             f"{view.determination}. Notifiable reconfiguration: the Secretary of State has "
             "not been told yet (required before the decision)."
         )
     told = f"{view.determination}. Secretary of State told on {r.notice.notified_on:%-d %B %Y}."
     held = [r.state(request) for request in r.requests if r.state(request) != "settled"]
     if "called_in" in held:
-        return "In progress", f"{told} Called in: the decision is held until directions."
+        return "Done", f"{told} Called in: the decision is held until directions."
     if held:
-        return "In progress", f"{told} A call-in request is waiting for an answer."
+        return "Done", f"{told} A call-in request is waiting for an answer (decision held)."
     return "Done", told
 
 
