@@ -142,3 +142,6 @@ def test_twelve_weeks_from_the_close_overdue_on_the_page_and_the_board_home(
     home = client.get(reverse("staff:dashboard")).content.decode()
     assert "Outcomes overdue (12 weeks from the close)" in home
     assert made["proposal"].title in home
+    client, _ = staff_client(Role.PROGRAMME_LEAD)
+    home = client.get(reverse("staff:dashboard")).content.decode()
+    assert "Outcomes overdue (12 weeks from the close)" in home
