@@ -329,6 +329,40 @@ class ReconfigurationNoticeForm(forms.Form):
     )
 
 
+class CallInRequestForm(forms.Form):
+    requested_on = _date("Date of the request")
+    requested_by = forms.CharField(
+        label="Who asked the Secretary of State to call the proposal in",
+        max_length=300,
+        help_text="For example, the council's health overview and scrutiny committee",
+        error_messages={"required": "Say who made the request"},
+    )
+    grounds = forms.CharField(
+        label="The grounds given",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Give the grounds for the request"},
+    )
+
+
+class CallInResponseForm(forms.Form):
+    received_on = _date("Date the answer was received")
+    outcome = forms.ChoiceField(
+        label="What the Secretary of State decided",
+        choices=[
+            ("no_call_in", "Not called in"),
+            ("called_in", "Called in"),
+            ("directions", "Directions given (after a call-in)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose what the Secretary of State decided"},
+    )
+    text = forms.CharField(
+        label="What the Secretary of State said",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Give what the Secretary of State said"},
+    )
+
+
 # ---------------------------------------------------------------------------------------
 # Assurance
 # ---------------------------------------------------------------------------------------

@@ -443,3 +443,53 @@ class DueRegard(models.Model):
 
     def __str__(self) -> str:
         return f"Due regard by {self.decision_maker_id} on {self.eqia}"
+
+
+class CallInRequest(models.Model):
+    """A request to the Secretary of State to call in a notifiable reconfiguration (NHS Act
+    2006 Sch. 10A, as inserted by the Health and Care Act 2022; SI 2024/15–16): who asked,
+    when and on what grounds. The decision is held while it waits for an answer."""
+
+    assessment = models.ForeignKey(
+        SignificanceAssessment, on_delete=models.CASCADE, related_name="call_in_requests"
+    )
+    requested_on = models.DateField()
+    requested_by = models.CharField(
+        max_length=300, help_text="Who asked, for example the council's scrutiny committee"
+    )
+    grounds = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("requested_on", "pk")
+
+    def __str__(self) -> str:
+        return f"Call-in request by {self.requested_by}"
+
+
+class CallInResponse(models.Model):
+    """The Secretary of State's answer to a call-in request: not called in, called in, or
+    (after a call-in) directions."""
+
+    class Outcome(models.TextChoices):
+        NO_CALL_IN = "no_call_in", "Not called in"
+        CALLED_IN = "called_in", "Called in"
+        DIRECTIONS = "directions", "Directions given"
+
+    request = models.ForeignKey(CallInRequest, on_delete=models.CASCADE, related_name="responses")
+    received_on = models.DateField()
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    text = models.TextField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("received_on", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.received_on})"

@@ -15,12 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.accounts import selectors as rules_selectors
-from heard.assessment import appraisal, assurance, significance
+from heard.assessment import appraisal, assurance, reconfiguration, significance
 from heard.assessment import eqia as eqia_rules
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
     AssuranceTest,
+    CallInRequest,
     Checkpoint,
     Criterion,
     DueRegard,
@@ -312,6 +313,52 @@ def significance_for(proposal: Any) -> SignificanceView | None:
 # ---------------------------------------------------------------------------------------
 
 
+def call_in_facts(request: CallInRequest) -> reconfiguration.RequestFacts:
+    responses = list(request.responses.all())
+    return reconfiguration.RequestFacts(
+        requested_on=request.requested_on,
+        requested_by=request.requested_by,
+        outcomes=tuple(r.outcome for r in responses),
+        last_received_on=responses[-1].received_on if responses else None,
+    )
+
+
+def call_ins_for(proposal: Any) -> list[CallInRequest]:
+    """The call-in requests about the proposal, oldest first, with their answers."""
+    return list(
+        CallInRequest.objects.filter(assessment__proposal=proposal).prefetch_related("responses")
+    )
+
+
+@dataclass(frozen=True)
+class Reconfiguration:
+    """What the decision needs to know of a notifiable reconfiguration."""
+
+    notifiable: bool
+    notice: ReconfigurationNotice | None
+    requests: list[CallInRequest]
+
+    def hold_problems(self, decided_on: date | None) -> list[str]:
+        return reconfiguration.hold_problems(
+            notifiable=self.notifiable,
+            notified_on=self.notice.notified_on if self.notice else None,
+            requests=[call_in_facts(r) for r in self.requests],
+            decided_on=decided_on,
+        )
+
+    def state(self, request: CallInRequest) -> str:
+        return reconfiguration.state(call_in_facts(request))
+
+
+def reconfiguration_for(proposal: Any) -> Reconfiguration:
+    view = significance_for(proposal)
+    return Reconfiguration(
+        notifiable=bool(view and view.notifiable),
+        notice=view.notice if view else None,
+        requests=call_ins_for(proposal) if view else [],
+    )
+
+
 def latest_checkpoint(proposal: Any, stage: int) -> Checkpoint | None:
     return (
         Checkpoint.objects.filter(proposal=proposal, stage=stage)
@@ -572,9 +619,29 @@ def timeline(proposal: Any) -> list[TimelineEntry]:
                 TimelineEntry(
                     at=_at(view.notice.notified_on),
                     title="Secretary of State notified of a reconfiguration",
+                    detail=f"The overview and scrutiny committee's view: {view.notice.osc_view}",
                     url=overview,
                 )
             )
+        for request in call_ins_for(proposal):
+            entries.append(
+                TimelineEntry(
+                    at=_at(request.requested_on),
+                    title="Secretary of State asked to call the proposal in",
+                    detail=f"By {request.requested_by}. Grounds: {request.grounds}",
+                    url=overview,
+                )
+            )
+            for response in request.responses.all():
+                entries.append(
+                    TimelineEntry(
+                        at=_at(response.received_on),
+                        title="Secretary of State's answer to the call-in request: "
+                        + response.get_outcome_display().lower(),
+                        detail=response.text,
+                        url=overview,
+                    )
+                )
     for checkpoint in checkpoints(proposal):
         entries.append(
             TimelineEntry(
@@ -614,7 +681,23 @@ def _significance_status(proposal: Any) -> tuple[str, str]:
         return "Not started", "Not assessed yet."
     if not view.complete:
         return "In progress", view.determination
-    return "Done", view.determination
+    if not view.notifiable:
+        return "Done", view.determination
+    # A notifiable reconfiguration: the notice and any call-in, as they stand.
+    r = reconfiguration_for(proposal)
+    # The assessment itself is done; the summary says where the notice and call-in stand.
+    if r.notice is None:
+        return "Done", (
+            f"{view.determination}. Notifiable reconfiguration: the Secretary of State has "
+            "not been told yet (required before the decision)."
+        )
+    told = f"{view.determination}. Secretary of State told on {r.notice.notified_on:%-d %B %Y}."
+    held = [r.state(request) for request in r.requests if r.state(request) != "settled"]
+    if "called_in" in held:
+        return "Done", f"{told} Called in: the decision is held until directions."
+    if held:
+        return "Done", f"{told} A call-in request is waiting for an answer (decision held)."
+    return "Done", told
 
 
 def _assurance_status(proposal: Any) -> tuple[str, str]:

@@ -17,12 +17,21 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.accounts.actors import Actor
-from heard.assessment import appraisal, assurance, documents, selectors, significance
+from heard.assessment import (
+    appraisal,
+    assurance,
+    documents,
+    reconfiguration,
+    selectors,
+    significance,
+)
 from heard.assessment import eqia as eqia_rules
 from heard.assessment.models import (
     Appraisal,
     AssuranceSettings,
     AssuranceTest,
+    CallInRequest,
+    CallInResponse,
     Checkpoint,
     Criterion,
     DueRegard,
@@ -658,6 +667,20 @@ def urgent_path_record(
     return urgent
 
 
+def _notifiable_assessment(proposal: Any) -> SignificanceAssessment:
+    """The significance assessment that finds the proposal notifiable, or a refusal."""
+    view = selectors.significance_for(proposal)
+    if view is None or not view.complete:
+        raise ValidationError("Record the significance assessment first.")
+    if not view.notifiable:
+        raise ValidationError(
+            "The significance assessment does not find this a notifiable reconfiguration "
+            f"({view.determination}): there is nothing to tell the Secretary of State."
+        )
+    return view.assessment
+
+
+@audits_refusals("significance.reconfiguration_notified", subject="proposal")
 @stage(
     Change.NOTIFY_RECONFIGURATION,
     proposal=lambda kw: kw["proposal"],
@@ -667,24 +690,42 @@ def urgent_path_record(
 def reconfiguration_notice_record(
     *, actor: Actor, proposal: Any, notified_on: date, osc_view: str
 ) -> ReconfigurationNotice:
+    """Record the notice to the Secretary of State of a notifiable reconfiguration, with
+    the overview and scrutiny committee's view (in words: a placeholder is refused). Dated
+    on or after the significance assessment that found it notifiable, never in the
+    future. Recording the same notice again changes nothing; a different one replaces it
+    (the audit trail keeps both)."""
     _may_change(actor)
+    assessment = _notifiable_assessment(proposal)
     _refuse(
         assurance.text_problems(
-            osc_view, field="osc_view", what="the overview and scrutiny committee's view"
+            osc_view,
+            field="osc_view",
+            what="the overview and scrutiny committee's view, as sent to the Secretary of State",
+            min_words=3,
         )
         | _date_problems(
             notified_on,
             proposal=proposal,
             field="notified_on",
             what="The date the Secretary of State was told",
+            not_before=timezone.localdate(assessment.assessed_at),
+            follows="the significance assessment found it notifiable",
         )
     )
     with transaction.atomic():
-        assessment = SignificanceAssessment.objects.filter(proposal=proposal).first()
-        if assessment is None:
-            raise ValidationError("Record the significance assessment first.")
         existing = ReconfigurationNotice.objects.filter(assessment=assessment).first()
-        before = {"notified_on": existing.notified_on.isoformat()} if existing else None
+        if (
+            existing is not None
+            and existing.notified_on == notified_on
+            and existing.osc_view == osc_view.strip()
+        ):
+            return existing  # the same form sent twice
+        before = (
+            {"notified_on": existing.notified_on.isoformat(), "osc_view": existing.osc_view}
+            if existing
+            else None
+        )
         notice, _ = ReconfigurationNotice.objects.update_or_create(
             assessment=assessment,
             defaults={
@@ -699,9 +740,170 @@ def reconfiguration_notice_record(
             actor=actor,
             subject=assessment,
             before=before,
-            after={"notified_on": notified_on.isoformat()},
+            after={"notified_on": notified_on.isoformat(), "osc_view": notice.osc_view},
         )
     return notice
+
+
+@audits_refusals("significance.call_in_requested", subject="proposal")
+@stage(
+    Change.RECORD_CALL_IN,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
+def call_in_request_record(
+    *, actor: Actor, proposal: Any, requested_on: date, requested_by: str, grounds: str
+) -> CallInRequest:
+    """Record a request to the Secretary of State to call the proposal in: who asked (for
+    example the council's health overview and scrutiny committee), when, and on what
+    grounds. The decision is held until the Secretary of State's answer is recorded. Only
+    one request is open at a time; the request follows the notice."""
+    _may_change(actor)
+    assessment = _notifiable_assessment(proposal)
+    notice = ReconfigurationNotice.objects.filter(assessment=assessment).first()
+    problems: dict[str, str] = {}
+    if substance.name_is_placeholder(requested_by) or substance.is_placeholder(requested_by):
+        problems["requested_by"] = (
+            "Say who asked the Secretary of State to call the proposal in (for example the "
+            "council's health overview and scrutiny committee)."
+        )
+    problems |= assurance.text_problems(
+        grounds, field="grounds", what="the grounds given for the request", min_words=3
+    )
+    problems |= _date_problems(
+        requested_on,
+        proposal=proposal,
+        field="requested_on",
+        what="The date of the request",
+        not_before=notice.notified_on if notice else timezone.localdate(assessment.assessed_at),
+        follows=(
+            "the Secretary of State was told"
+            if notice
+            else "the significance assessment found it notifiable"
+        ),
+    )
+    _refuse(problems)
+    with transaction.atomic():
+        requests = list(
+            CallInRequest.objects.select_for_update()
+            .filter(assessment=assessment)
+            .prefetch_related("responses")
+        )
+        same = next(
+            (
+                r
+                for r in requests
+                if r.requested_on == requested_on
+                and r.requested_by == requested_by.strip()
+                and r.grounds == grounds.strip()
+            ),
+            None,
+        )
+        if same is not None:
+            return same  # the same form sent twice
+        open_problems = reconfiguration.request_problems(
+            [selectors.call_in_facts(r) for r in requests]
+        )
+        if open_problems:
+            raise ValidationError(open_problems)
+        request = CallInRequest.objects.create(
+            assessment=assessment,
+            requested_on=requested_on,
+            requested_by=requested_by.strip(),
+            grounds=grounds.strip(),
+            recorded_by=person(actor),
+        )
+        audit_record(
+            action=Action.CALL_IN_REQUESTED,
+            actor=actor,
+            subject=assessment,
+            after={
+                "request": request.pk,
+                "requested_on": requested_on.isoformat(),
+                "requested_by": request.requested_by,
+                "grounds": request.grounds,
+            },
+        )
+    return request
+
+
+@audits_refusals("significance.call_in_answered", subject="proposal")
+@stage(
+    Change.RECORD_CALL_IN,
+    proposal=lambda kw: kw["proposal"],
+    refuse=ValidationError,
+    who=lambda a: _may_change(a),
+)
+def call_in_response_record(
+    *,
+    actor: Actor,
+    proposal: Any,
+    request: CallInRequest,
+    received_on: date,
+    outcome: str,
+    text: str,
+) -> CallInResponse:
+    """Record the Secretary of State's answer to a call-in request: not called in, called
+    in, or (after a call-in) directions – with what it said, and the date it was
+    received (after the request, not in the future)."""
+    _may_change(actor)
+    assessment = _notifiable_assessment(proposal)
+    if request.assessment_id != assessment.pk:
+        raise ValidationError("That call-in request is about another proposal.")
+    problems = assurance.text_problems(
+        text, field="text", what="what the Secretary of State said", min_words=3
+    )
+    problems |= _date_problems(
+        received_on,
+        proposal=proposal,
+        field="received_on",
+        what="The date the answer was received",
+        not_before=request.requested_on,
+        follows="the request was made",
+    )
+    _refuse(problems)
+    with transaction.atomic():
+        locked = CallInRequest.objects.select_for_update().get(pk=request.pk)
+        previous = list(locked.responses.all())
+        if previous and (
+            previous[-1].outcome == outcome
+            and previous[-1].received_on == received_on
+            and previous[-1].text == text.strip()
+        ):
+            return previous[-1]  # the same form sent twice
+        facts = selectors.call_in_facts(locked)
+        _refuse(
+            {"outcome": " ".join(reconfiguration.response_problems(facts, outcome))}
+            if reconfiguration.response_problems(facts, outcome)
+            else {}
+        )
+        if previous and received_on < previous[-1].received_on:
+            _refuse(
+                {
+                    "received_on": "The date the answer was received cannot be before the "
+                    f"last answer ({previous[-1].received_on:%-d %B %Y})."
+                }
+            )
+        response = CallInResponse.objects.create(
+            request=locked,
+            received_on=received_on,
+            outcome=outcome,
+            text=text.strip(),
+            recorded_by=person(actor),
+        )
+        audit_record(
+            action=Action.CALL_IN_ANSWERED,
+            actor=actor,
+            subject=assessment,
+            after={
+                "request": locked.pk,
+                "received_on": received_on.isoformat(),
+                "outcome": outcome,
+                "text": response.text,
+            },
+        )
+    return response
 
 
 # ---------------------------------------------------------------------------------------

@@ -38,6 +38,12 @@ urlpatterns = [
         views.reconfiguration_notice,
         name="reconfiguration_notice",
     ),
+    path("<int:pk>/significance/call-in/", views.call_in_request, name="call_in_request"),
+    path(
+        "<int:pk>/significance/call-in/<int:request_pk>/answer/",
+        views.call_in_response,
+        name="call_in_response",
+    ),
     # Assurance and the EqIA
     path("<int:pk>/assurance/", views.assurance, name="assurance"),
     path("<int:pk>/assurance/bed-closures/", views.bed_closures, name="bed_closures"),

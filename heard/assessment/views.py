@@ -18,6 +18,8 @@ from heard.assessment import charts, selectors, services
 from heard.assessment.forms import (
     AssuranceTestForm,
     BedClosuresForm,
+    CallInRequestForm,
+    CallInResponseForm,
     CheckpointForm,
     CriterionForm,
     DueRegardForm,
@@ -33,7 +35,14 @@ from heard.assessment.forms import (
     UrgentPathForm,
     WeightsAgreedForm,
 )
-from heard.assessment.models import AssuranceTest, Checkpoint, Criterion, Option, Panel
+from heard.assessment.models import (
+    AssuranceTest,
+    CallInRequest,
+    Checkpoint,
+    Criterion,
+    Option,
+    Panel,
+)
 from heard.core.permissions import permission_required
 from heard.proposals.models import Proposal
 
@@ -445,7 +454,12 @@ def significance_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessment/staff/significance.html",
-        _context(proposal, "significance", view=selectors.significance_for(proposal)),
+        _context(
+            proposal,
+            "significance",
+            view=selectors.significance_for(proposal),
+            reconfiguration=selectors.reconfiguration_for(proposal),
+        ),
     )
 
 
@@ -583,6 +597,49 @@ def reconfiguration_notice(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, proposal=proposal, **f.cleaned_data
         ),
         success="The notice has been recorded.",
+    )
+
+
+@permission_required(CHANGE)
+def call_in_request(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    form = CallInRequestForm(request.POST if request.method == "POST" else None)
+    return _form_page(
+        request,
+        proposal=proposal,
+        section="significance",
+        form=form,
+        heading="Record a request to call the proposal in",
+        intro="Anyone – most often the council's scrutiny committee – may ask the Secretary "
+        "of State to call in a notifiable reconfiguration. The decision is held until the "
+        "Secretary of State's answer is recorded.",
+        back=reverse("assessment:significance", kwargs={"pk": proposal.pk}),
+        save=lambda f: services.call_in_request_record(
+            actor=request.user, proposal=proposal, **f.cleaned_data
+        ),
+        success="The call-in request has been recorded.",
+    )
+
+
+@permission_required(CHANGE)
+def call_in_response(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    proposal = _proposal(pk)
+    call_in = get_object_or_404(CallInRequest, pk=request_pk, assessment__proposal=proposal)
+    form = CallInResponseForm(request.POST if request.method == "POST" else None)
+    return _form_page(
+        request,
+        proposal=proposal,
+        section="significance",
+        form=form,
+        heading="Record the Secretary of State's answer",
+        intro=f"To the request by {call_in.requested_by} of "
+        f"{call_in.requested_on:%-d %B %Y}. After a call-in, record the directions when "
+        "they come: the decision is held until then.",
+        back=reverse("assessment:significance", kwargs={"pk": proposal.pk}),
+        save=lambda f: services.call_in_response_record(
+            actor=request.user, proposal=proposal, request=call_in, **f.cleaned_data
+        ),
+        success="The Secretary of State's answer has been recorded.",
     )
 
 

@@ -183,6 +183,11 @@ class Action(models.TextChoices):
         "eqia.due_regard",
         "Due regard to the EqIA recorded by a decision maker",
     )
+    CALL_IN_REQUESTED = "significance.call_in_requested", "Call-in request recorded"
+    CALL_IN_ANSWERED = (
+        "significance.call_in_answered",
+        "Secretary of State's answer to a call-in request recorded",
+    )
     # end of assessment actions
     # Formal consultations (heard.consultations)
     CONSULTATION_CREATED = "consultation.created", "Formal consultation created"
@@ -209,6 +214,11 @@ class Action(models.TextChoices):
     CONSULTATION_MIDPOINT_RECORDED = (
         "consultation.midpoint_recorded",
         "Mid-point review recorded",
+    )
+    CONSULTATION_SCOPE_AGREED = "consultation.scope_agreed", "Consultation scope agreed"
+    CONSULTATION_DOCUMENTS_REVIEWED = (
+        "consultation.documents_reviewed",
+        "Consultation documents reviewed before opening",
     )
     # end of consultations actions
     # Conscientious consideration, decisions, outcome reports (heard.outcomes)

@@ -178,3 +178,12 @@ class MidpointForm(forms.Form):
         "or why no action is needed.",
         error_messages={"required": "Say what action was taken, or why none is needed"},
     )
+
+
+class SignOffForm(forms.Form):
+    note = forms.CharField(
+        max_length=5000,
+        label="What was agreed or checked",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Say what was agreed or checked"},
+    )

@@ -335,3 +335,41 @@ class MidpointReview(models.Model):
 
     def __str__(self) -> str:
         return f"Mid-point review of {self.consultation}"
+
+
+class SignOff(models.Model):
+    """The Consultation Institute's checkpoints before opening: the scope agreed, and the
+    consultation documents reviewed (a version, by someone who did not draft it)."""
+
+    class Kind(models.TextChoices):
+        SCOPE = "scope", "Scope agreed"
+        DOCUMENTS = "documents", "Documents reviewed"
+
+    consultation = models.ForeignKey(
+        Consultation, on_delete=models.CASCADE, related_name="sign_offs"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField()
+    # Documents reviewed: the version reviewed and who drafted or published it.
+    version = models.ForeignKey(
+        DocumentVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    drafted_by = models.JSONField(
+        default=list, blank=True, help_text="Names of who drafted or published the version"
+    )
+
+    class Meta:
+        ordering = ("at", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="documents") | models.Q(version__isnull=False),
+                name="consultations_documents_review_names_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.consultation}"

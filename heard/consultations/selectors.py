@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from heard.accounts import selectors as rules_selectors
-from heard.consultations import gunning, scrutiny
+from heard.consultations import checkpoints, gunning, scrutiny
 from heard.consultations.models import (
     Consultation,
     DocumentSection,
@@ -17,6 +17,7 @@ from heard.consultations.models import (
     MidpointReview,
     ScrutinyLetter,
     ScrutinyResponse,
+    SignOff,
 )
 from heard.engagement import domain as engagement_domain
 from heard.engagement.models import Activity, Response, ResponseEquality
@@ -243,6 +244,7 @@ def gunning_panel(
     now: datetime | None = None,
     opening_now: bool = False,
     period: tuple[datetime | None, datetime | None, str] | None = None,
+    checkpoint: checkpoints.CheckpointFacts | None = None,
 ) -> list[gunning.Check]:
     """Every check, plus whether the proposal may move. ``period``: (opens, closes,
     justification) not yet saved, to preview the checks while they are being edited."""
@@ -257,7 +259,68 @@ def gunning_panel(
     if period is not None:
         opens_at, closes_at, justification = period
         facts = replace(facts, opens_at=opens_at, closes_at=closes_at, justification=justification)
-    return [*gunning.checks(facts), lifecycle_check(consultation, proposal_facts)]
+    return [
+        *gunning.checks(facts),
+        *checkpoints.checks(
+            checkpoint or checkpoint_facts(consultation, activity=activity, now=now)
+        ),
+        lifecycle_check(consultation, proposal_facts),
+    ]
+
+
+def _sign_off_facts(record: SignOff | None) -> checkpoints.SignOffFacts | None:
+    if record is None:
+        return None
+    return checkpoints.SignOffFacts(
+        at=record.at,
+        by=_person(record.by),
+        note=record.note,
+        version=record.version.number if record.version else None,
+        drafted_by=tuple(record.drafted_by or ()),
+    )
+
+
+def checkpoint_facts(
+    consultation: Consultation, *, activity: Activity | None = None, now: datetime | None = None
+) -> checkpoints.CheckpointFacts:
+    """The Consultation Institute's checkpoints: scope, documents, mid-point review."""
+    now = now or timezone.now()
+    activity = activity or consultation.activity
+    status = engagement_domain.effective_status(activity.facts(), now)
+    sign_offs = list(consultation.sign_offs.select_related("by", "version"))
+    scope = next((s for s in sign_offs if s.kind == SignOff.Kind.SCOPE), None)
+    documents = [s for s in sign_offs if s.kind == SignOff.Kind.DOCUMENTS]
+    # The version people were to be consulted on: corrections after opening are
+    # reasoned versions of their own, not a reason to review again.
+    latest = (
+        DocumentVersion.objects.filter(consultation=consultation, is_correction=False)
+        .order_by("-number")
+        .first()
+    )
+    return checkpoints.CheckpointFacts(
+        scope=_sign_off_facts(scope),
+        documents=_sign_off_facts(documents[-1] if documents else None),
+        latest_version=latest.number if latest else None,
+        latest_version_at=latest.published_at if latest else None,
+        opened=status not in (engagement_domain.Status.DRAFT, engagement_domain.Status.SCHEDULED),
+        closed=status
+        in (
+            engagement_domain.Status.CLOSED,
+            engagement_domain.Status.FEEDBACK_PUBLISHED,
+            engagement_domain.Status.ARCHIVED,
+        ),
+        midpoint_reviews=consultation.midpoint_reviews.count(),
+    )
+
+
+def publication_deadline(consultation: Consultation) -> checkpoints.PublicationDue | None:
+    """12 weeks from the real close (None until it has closed). ``published_on`` is left
+    empty here: the outcomes app knows whether the outcome was published."""
+    if not consultation.is_closed or consultation.closes_at is None:
+        return None
+    return checkpoints.publication_due(
+        consultation.closes_at, published_on=None, today=timezone.localdate()
+    )
 
 
 # --- telling people -------------------------------------------------------------------------

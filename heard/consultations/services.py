@@ -24,7 +24,7 @@ from heard.accounts.actors import Actor
 from heard.audit.domain import canonical_json
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals, erasable
-from heard.consultations import gunning, scrutiny
+from heard.consultations import checkpoints, gunning, scrutiny
 from heard.consultations.models import (
     Consultation,
     Council,
@@ -35,6 +35,7 @@ from heard.consultations.models import (
     OscNotice,
     ScrutinyLetter,
     ScrutinyResponse,
+    SignOff,
 )
 from heard.core import substance
 from heard.core.actors import TASK, person, require
@@ -1254,25 +1255,39 @@ def consultation_public_path(consultation: Consultation) -> str:
     who=lambda a: _may_change(a),
 )
 def midpoint_record(
-    *, actor: Actor, consultation: Consultation, action_taken: str
+    *,
+    actor: Actor,
+    consultation: Consultation,
+    action_taken: str,
+    now: datetime | None = None,
 ) -> MidpointReview:
+    """Record the mid-point review while the consultation runs (required of a formal
+    consultation before its outcome report is issued). ``now``: when it was held, for a
+    record made from notes (not in the future; the consultation open then)."""
     _may_change(actor)
+    real_now = timezone.now()
+    now = min(now or real_now, real_now)
     from heard.consultations import selectors
 
     action_taken = action_taken.strip()
-    if not action_taken:
+    if substance.is_placeholder(action_taken):
         raise ConsultationProblem("Say what action was taken (or why none was needed).")
+    if consultation.status_at(now) != engagement_domain.Status.OPEN:
+        raise ConsultationProblem(
+            "The mid-point review is recorded while the consultation runs: it is not open."
+        )
     with transaction.atomic():
         recent = MidpointReview.objects.filter(
             consultation=consultation,
             action_taken=action_taken,
-            at__gte=timezone.now() - timedelta(minutes=10),
+            at__gte=now - timedelta(minutes=10),
         ).first()
         if recent is not None:  # the same form sent twice
             return recent
         review = selectors.midpoint(consultation)
         record = MidpointReview.objects.create(
             consultation=consultation,
+            at=now,
             by=_user(actor),
             responses=review.responses,
             flagged=review.flagged_labels,
@@ -1285,3 +1300,137 @@ def midpoint_record(
             after={"review": record.pk, "flagged": len(record.flagged)},
         )
     return record
+
+
+# --- the Consultation Institute's checkpoints -------------------------------------------------
+
+
+def _not_opened(consultation: Consultation) -> None:
+    if consultation.status_at() not in (
+        engagement_domain.Status.DRAFT,
+        engagement_domain.Status.SCHEDULED,
+    ):
+        raise ConsultationProblem(
+            "The consultation has opened: this is signed off before it opens."
+        )
+
+
+def _note_problems(note: str, what: str) -> None:
+    problems = substance.reason_problems(note, what=what, min_words=4)
+    if problems:
+        raise ConsultationProblem(" ".join(problems))
+
+
+@audits_refusals("consultation.scope_agreed", subject="consultation")
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
+def scope_agree(*, actor: Actor, consultation: Consultation, note: str) -> SignOff:
+    """Sign off the consultation's scope (what is open to change and what is not, who
+    must be reached), before it opens; once. Refused with a placeholder note."""
+    _may_change(actor)
+    _note_problems(note, "for the scope: what is open to change, what is not, who must be reached")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _not_opened(locked)
+        existing = SignOff.objects.filter(consultation=locked, kind=SignOff.Kind.SCOPE).first()
+        if existing is not None:
+            who = _person_name(existing.by)
+            raise ConsultationProblem(
+                f"The scope was already agreed by {who} on "
+                f"{timezone.localtime(existing.at):%-d %B %Y}."
+            )
+        record = SignOff.objects.create(
+            consultation=locked,
+            kind=SignOff.Kind.SCOPE,
+            by=_user(actor),
+            note=" ".join(note.split()),
+        )
+        audit_record(
+            action=Action.CONSULTATION_SCOPE_AGREED,
+            actor=actor,
+            subject=locked,
+            after={"sign_off": record.pk, "note": record.note},
+        )
+    return record
+
+
+def _person_name(user: Any) -> str:
+    if user is None:
+        return "a member of staff"
+    return str(getattr(user, "full_name", "") or getattr(user, "email", "")) or "a member of staff"
+
+
+@audits_refusals("consultation.documents_reviewed", subject="consultation")
+@stage(
+    Change.PREPARE_CONSULTATION,
+    proposal=lambda kw: kw["consultation"].proposal_id,
+    refuse=ConsultationProblem,
+    who=lambda a: _may_change(a),
+)
+def documents_review(*, actor: Actor, consultation: Consultation, note: str) -> SignOff:
+    """Sign off the review of the latest published version of the consultation document,
+    before the consultation opens, by someone who neither drafted a section of that
+    version nor published it (both are recorded). A version is reviewed once; a new
+    version needs a new review."""
+    _may_change(actor)
+    _note_problems(note, "for the review: what was checked and what was changed")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        _not_opened(locked)
+        version = DocumentVersion.objects.filter(consultation=locked).order_by("-number").first()
+        drafters = _drafters(locked, version)
+        reviewer = _user(actor)
+        problems = checkpoints.documents_review_problems(
+            latest_version=version.number if version else None,
+            latest_version_at=version.published_at if version else None,
+            already_reviewed=bool(
+                version
+                and SignOff.objects.filter(
+                    consultation=locked, kind=SignOff.Kind.DOCUMENTS, version=version
+                ).exists()
+            ),
+            reviewer=_person_name(reviewer),
+            reviewer_drafted=reviewer is not None and reviewer.pk in drafters,
+            now=timezone.now(),
+        )
+        if problems:
+            raise ConsultationProblem(" ".join(problems))
+        assert version is not None
+        record = SignOff.objects.create(
+            consultation=locked,
+            kind=SignOff.Kind.DOCUMENTS,
+            by=reviewer,
+            note=" ".join(note.split()),
+            version=version,
+            drafted_by=sorted(drafters.values()),
+        )
+        audit_record(
+            action=Action.CONSULTATION_DOCUMENTS_REVIEWED,
+            actor=actor,
+            subject=locked,
+            after={
+                "sign_off": record.pk,
+                "version": version.number,
+                "content_hash": version.content_hash,
+                "drafted_by_user_ids": sorted(drafters),
+                "note": record.note,
+            },
+        )
+    return record
+
+
+def _drafters(consultation: Consultation, version: DocumentVersion | None) -> dict[int, str]:
+    """Who drafted a section of ``version`` or published it: {user id: name}."""
+    if version is None:
+        return {}
+    users: dict[int, str] = {}
+    if version.published_by is not None:
+        users[version.published_by.pk] = _person_name(version.published_by)
+    for section in consultation.sections.select_related("updated_by"):
+        if section.updated_by is not None and section.updated_at <= version.published_at:
+            users[section.updated_by.pk] = _person_name(section.updated_by)
+    return users

@@ -26,4 +26,5 @@ urlpatterns = [
     path("<int:pk>/tell-people/", views.tell, name="tell"),
     path("<int:pk>/tell-people/progress/", views.tell_progress, name="tell_progress"),
     path("<int:pk>/mid-point-review/", views.midpoint, name="midpoint"),
+    path("<int:pk>/sign-off/<slug:kind>/", views.sign_off, name="sign_off"),
 ]

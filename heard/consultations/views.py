@@ -25,6 +25,7 @@ from heard.consultations.forms import (
     OscForm,
     ScrutinyResponseForm,
     SectionForm,
+    SignOffForm,
 )
 from heard.consultations.models import Consultation, Council, DocumentSection, ScrutinyResponse
 from heard.core.pdf import template_pdf
@@ -86,8 +87,9 @@ def create(request: HttpRequest, proposal_pk: int) -> HttpResponse:
 def _panel_context(
     consultation: Consultation,
     period: tuple[Any, Any, str] | None = None,
+    checkpoint: Any = None,
 ) -> dict[str, Any]:
-    panel = selectors.gunning_panel(consultation, period=period)
+    panel = selectors.gunning_panel(consultation, period=period, checkpoint=checkpoint)
     return {
         "panel": panel,
         "preview": period is not None,
@@ -110,6 +112,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     )[:30]
     summary = selectors.responses_summary(consultation)
     told = selectors.scrutiny_state(consultation)
+    checkpoint = selectors.checkpoint_facts(consultation, now=now)
     return render(
         request,
         "consultations/detail.html",
@@ -136,8 +139,50 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "events": selectors.events(consultation),
             "history": history,
-            **_panel_context(consultation),
+            "checkpoints": checkpoint,
+            "publication_due": selectors.publication_deadline(consultation),
+            **_panel_context(consultation, checkpoint=checkpoint),
         },
+    )
+
+
+SIGN_OFFS = {
+    "scope": (
+        "Agree the scope of the consultation",
+        "What is open to change and what is not, the options people are asked about, and "
+        "who must be reached. Recorded once, before the consultation opens.",
+        "The scope has been agreed.",
+    ),
+    "documents": (
+        "Sign off the review of the consultation documents",
+        "The latest published version of the consultation document, reviewed before the "
+        "consultation opens by someone who did not draft or publish it. A new version "
+        "needs a new review.",
+        "The review of the documents has been recorded.",
+    ),
+}
+
+
+@permission_required(CHANGE)
+def sign_off(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    consultation = _get(pk)
+    if kind not in SIGN_OFFS:
+        raise Http404("No such sign-off")
+    heading, intro, success = SIGN_OFFS[kind]
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.scope_agree if kind == "scope" else services.documents_review
+        try:
+            service(actor=request.user, consultation=consultation, note=form.cleaned_data["note"])
+        except services.ConsultationProblem as refused:
+            form.add_error("note", str(refused))
+        else:
+            messages.success(request, success)
+            return redirect("consultations:detail", pk=consultation.pk)
+    return render(
+        request,
+        "consultations/sign_off.html",
+        {"consultation": consultation, "form": form, "heading": heading, "intro": intro},
     )
 
 
@@ -544,13 +589,17 @@ def midpoint(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         _require_change(request)
         if form.is_valid():
-            services.midpoint_record(
-                actor=request.user,
-                consultation=consultation,
-                action_taken=form.cleaned_data["action_taken"],
-            )
-            messages.success(request, "The mid-point review has been recorded.")
-            return redirect("consultations:midpoint", pk=consultation.pk)
+            try:
+                services.midpoint_record(
+                    actor=request.user,
+                    consultation=consultation,
+                    action_taken=form.cleaned_data["action_taken"],
+                )
+            except services.ConsultationProblem as refused:
+                form.add_error("action_taken", str(refused))
+            else:
+                messages.success(request, "The mid-point review has been recorded.")
+                return redirect("consultations:midpoint", pk=consultation.pk)
     review = selectors.midpoint(consultation, request.GET.get("population", BUILT_IN_KEY))
     charts = [
         {

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from heard.accounts.actors import Actor
 from heard.audit.models import Action
-from heard.audit.services import audit_record, audits_refusals, erasable
+from heard.audit.services import audit_record, audits_refusals, erasable, refusal_audited
 from heard.core.actors import CLOCK, NotPermitted, SystemActor, person, require
 from heard.engagement import domain, guards
 from heard.engagement.models import Activity, ActivityLocality, Questionnaire
@@ -83,6 +83,33 @@ def _recheck_guards(activity: Activity, before: dict[str, Any]) -> None:
 CHANGE = "engagement.change_activities"
 
 
+class ActivityRefused(TransitionRefused):
+    """A change to an activity's details that its rules refuse (``problems`` says why)."""
+
+
+def formal_consultation_problems(activity: Activity, fields: dict[str, Any]) -> list[str]:
+    """A formal consultation's activity stays a consultation at "consult" level: what
+    people were told they are being consulted on cannot become "inform" (or a survey)."""
+    if activity.pk is None or activity.kind != Activity.Kind.FORMAL_CONSULTATION:
+        return []
+    # The consultations app above makes the activity its consultation's (a reverse
+    # relation; no import of that app here).
+    if not Activity.objects.filter(pk=activity.pk, consultation__isnull=False).exists():
+        return []
+    problems = []
+    level = fields.get("level", activity.level)
+    if level != domain.Level.CONSULT:
+        problems.append(
+            "This is a formal consultation's activity: its level on the spectrum of "
+            "engagement is \u201cConsult\u201d and cannot be changed "
+            f"(to \u201c{domain.LEVEL_LABELS.get(domain.Level(level), level)}\u201d)."
+        )
+    kind = fields.get("kind", activity.kind)
+    if kind != Activity.Kind.FORMAL_CONSULTATION:
+        problems.append("This is a formal consultation's activity: it stays a formal consultation.")
+    return problems
+
+
 def activity_save(
     *,
     actor: Actor,
@@ -100,6 +127,31 @@ def activity_save(
     fields = {
         k: v for k, v in fields.items() if k not in ("status", "slug", "feedback_published_at")
     }
+    with refusal_audited(
+        actor=actor,
+        action="activity.details_changed",
+        subject=activity,
+        refusals=(ActivityRefused,),
+    ):
+        return _activity_save(
+            actor=actor,
+            activity=activity,
+            fields=fields,
+            topics=topics,
+            groups=groups,
+            localities=localities,
+        )
+
+
+def _activity_save(
+    *,
+    actor: Actor,
+    activity: Activity | None,
+    fields: dict[str, Any],
+    topics: Iterable[Topic],
+    groups: Iterable[Group],
+    localities: Iterable[str],
+) -> Activity:
     with transaction.atomic():
         creating = activity is None
         if activity is None:
@@ -108,6 +160,9 @@ def activity_save(
         else:
             activity = Activity.objects.select_for_update().get(pk=activity.pk)
             before = _snapshot(activity)
+            problems = formal_consultation_problems(activity, fields)
+            if problems:
+                raise ActivityRefused(problems)
         for name, value in fields.items():
             setattr(activity, name, value)
         _recheck_guards(activity, before)

@@ -32,6 +32,8 @@ from heard.analysis.models import Codeframe, Coding, Theme
 from heard.assessment import selectors as assessment_selectors
 from heard.assessment.models import (
     AssuranceTest,
+    CallInRequest,
+    CallInResponse,
     Checkpoint,
     ReconfigurationNotice,
     SignificanceArea,
@@ -382,6 +384,25 @@ def build(proposal: Proposal, *, progress: Progress | None = None) -> tuple[byte
                 "assessment/notifiable-reconfiguration.json",
                 _json(_row(notice)),
                 "Notifiable reconfiguration: the notice to the Secretary of State and the OSC's view",
+            )
+        requests = list(CallInRequest.objects.filter(assessment=significance).order_by("pk"))
+        if requests:
+            answers = list(CallInResponse.objects.filter(request__in=requests).order_by("pk"))
+            pack.about(*requests, *answers)
+            pack.add(
+                "assessment/call-in.json",
+                _json(
+                    {
+                        "requests": [
+                            {
+                                **_row(r),
+                                "answers": [_row(a) for a in answers if a.request_id == r.pk],
+                            }
+                            for r in requests
+                        ]
+                    }
+                ),
+                "Requests to the Secretary of State to call the proposal in, and the answers",
             )
     tests = list(AssuranceTest.objects.filter(proposal=proposal).order_by("pk"))
     checkpoints = list(Checkpoint.objects.filter(proposal=proposal).order_by("pk"))

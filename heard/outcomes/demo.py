@@ -33,7 +33,7 @@ from heard.analysis import selectors as analysis_selectors
 from heard.analysis import services as analysis_services
 from heard.analysis.models import AnswerAnalysis, Coding, Theme
 from heard.assessment import services as assessment
-from heard.assessment.models import Checkpoint
+from heard.assessment.models import Checkpoint, SignificanceAssessment
 from heard.consultations import services as consultations
 from heard.consultations.models import Consultation, DocumentSection
 from heard.core.actors import CLOCK
@@ -263,6 +263,10 @@ def _miu() -> None:
                 },
             },
         )
+        # Assessed at its stage of the story (the notice to the Secretary of State follows it).
+        SignificanceAssessment.objects.filter(proposal=proposal).update(
+            assessed_at=opens - timedelta(weeks=10)
+        )
         proposals.proposal_transition(proposal=proposal, target="assurance", actor=lead)
         for test, evidence in (
             ("engagement", "Listening events and the engagement plan; Healthwatch involved."),
@@ -321,6 +325,25 @@ def _miu() -> None:
             base_url="https://demo.heard.example",
             now=opens - timedelta(weeks=2),
         )
+        # The Consultation Institute's checkpoints before opening: the scope agreed, and the
+        # document reviewed by the programme lead, who did not draft it.
+        consultations.scope_agree(
+            actor=lead,
+            consultation=consultation,
+            note=(
+                "Open to change: where the unit goes, its opening hours and the transport to "
+                "it. Not open: the unit's staffing model. Reach people without a car, older "
+                "people in the villages and the unit's regular users."
+            ),
+        )
+        consultations.documents_review(
+            actor=lead,
+            consultation=consultation,
+            note=(
+                "Checked every section against the options appraisal and the EqIA; plain "
+                "English checked; the costs agree with the business case."
+            ),
+        )
         consultations.consultation_open(actor=officer, consultation=consultation, now=opens)
         consultation.refresh_from_db()
         events: list[Activity] = []
@@ -360,6 +383,7 @@ def _miu() -> None:
         consultations.midpoint_record(
             actor=officer,
             consultation=consultation,
+            now=opens + timedelta(weeks=6),
             action_taken=(
                 "Fewer responses than expected from people aged 35 to 64 and from White "
                 "residents: we added an evening online meeting for people at work, asked the "
@@ -417,6 +441,30 @@ def _miu() -> None:
                 "The Health Overview and Scrutiny Committee supports the move, provided the "
                 "shuttle bus runs from the day the unit opens and the first year is reviewed "
                 "in public."
+            ),
+        )
+        # The council's committee asked the Secretary of State to call it in; the answer
+        # came before the decision (which was held until then).
+        call_in = assessment.call_in_request_record(
+            actor=lead,
+            proposal=proposal,
+            requested_on=(closes + timedelta(weeks=4)).date(),
+            requested_by="A member of Norfolk County Council's Health Overview and Scrutiny Committee",
+            grounds=(
+                "The shuttle bus is not yet funded beyond two years, so people without a car "
+                "in Cawford and Little Ashby could lose access to urgent care."
+            ),
+        )
+        assessment.call_in_response_record(
+            actor=lead,
+            proposal=proposal,
+            request=call_in,
+            received_on=timezone.localdate() - timedelta(days=3),
+            outcome="no_call_in",
+            text=(
+                "The Secretary of State has decided not to call in the proposal: the "
+                "consultation and the mitigations for travel are adequate, and the committee's "
+                "concerns can be met locally."
             ),
         )
         proposals.proposal_transition(

@@ -128,6 +128,12 @@ class DecisionFacts:
     # themes no person reviewed, responses without substance
     analysis_problems: list[str] = field(default_factory=list)
 
+    # the Consultation Institute's mid-point review, required of a formal consultation
+    midpoint_reviewed: bool = True
+    # a notifiable reconfiguration: the notice to the Secretary of State is missing, or a
+    # call-in holds the decision (heard.assessment.reconfiguration.hold_problems)
+    reconfiguration_holds: list[str] = field(default_factory=list)
+
 
 def due_regard_problems(facts: DecisionFacts) -> list[str]:
     """The decision makers' regard to the EqIA, before and at the decision (Brown)."""
@@ -174,6 +180,7 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
         problems.append("Give the date of the decision.")
     elif facts.decided_on > facts.today:
         problems.append("The decision date cannot be in the future.")
+    problems.extend(facts.reconfiguration_holds)
     if facts.consulted:
         if not facts.consultation_closed:
             problems.append("The formal consultation has not closed yet.")
@@ -197,6 +204,8 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
                 f"{count} theme{'s' if count != 1 else ''} "
                 f"{'have' if count != 1 else 'has'} no complete response: {names}."
             )
+        if not facts.midpoint_reviewed:
+            problems.append(MIDPOINT_MISSING)
         if not facts.eqia_attached:
             problems.append(
                 "Attach the equality impact assessment (EqIA) and review it in the light "
@@ -246,6 +255,13 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
     return problems
 
 
+MIDPOINT_MISSING = (
+    "No mid-point review of the formal consultation is recorded: a formal consultation "
+    "needs one (who has responded, who is missing, what was done about it), recorded "
+    "while it runs."
+)
+
+
 def unsigned_problem(question: str) -> str:
     return (
         f"Sign off the codeframe of \u201c{question}\u201d: the report and the consideration "
@@ -261,11 +277,14 @@ def issue_problems(
     issued_to: str,
     unsigned_codeframes: list[str] | None = None,
     analysis_problems: list[str] | None = None,
+    midpoint_reviewed: bool = True,
 ) -> list[str]:
     """Why the outcome report cannot be issued to the decision makers yet."""
     problems = []
     if not consultation_closed:
         problems.append("The formal consultation has not closed yet.")
+    if not midpoint_reviewed:
+        problems.append(MIDPOINT_MISSING)
     for name in unanalysed_questions:
         problems.append(f"Analyse the answers to \u201c{name}\u201d to find their themes.")
     for name in unsigned_codeframes or []:

@@ -93,6 +93,9 @@ def links(proposal: Any, user: Any) -> list[ProposalLink]:
                 else "Themes appear here once the answers have been analysed"
             )
         )
+    due = selectors.publication_due(proposal)
+    if due is not None:
+        summary = f"{summary}. {due.summary}"
     return [
         ProposalLink(
             title="Conscientious consideration, outcome report and decision",

@@ -5,7 +5,7 @@ from one function, ``report_for``, so that the three can never disagree."""
 import hashlib
 import json
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -356,6 +356,7 @@ def decision_facts(
         and actor.has_perm("assessment.record_due_regard")
     )
     progress = analysis_progress(proposal, consultation, themes) if consultation else None
+    reconfiguration = assessment_selectors.reconfiguration_for(proposal)
     return domain.DecisionFacts(
         proposal_status=proposal.status,
         decided_on=decided_on,
@@ -394,7 +395,14 @@ def decision_facts(
             any(d.decision_maker_id == actor.pk for d in regard) if actor_may else None
         ),
         analysis_problems=progress.problems() if progress else [],
+        midpoint_reviewed=midpoint_reviewed(consultation),
+        reconfiguration_holds=reconfiguration.hold_problems(decided_on),
     )
+
+
+def midpoint_reviewed(consultation: Consultation | None) -> bool:
+    """Whether the formal consultation's mid-point review is recorded (True without one)."""
+    return consultation is None or bool(consultation_selectors.midpoint_reviews(consultation))
 
 
 def readiness(proposal: Proposal, actor: Any = None) -> list[str]:
@@ -909,6 +917,58 @@ def current_publications() -> list[Publication]:
         seen.add(key)
         result.append(item)
     return result
+
+
+def publication_due(proposal: Proposal) -> Any:
+    """The outcome's 12 weeks from the real close of the formal consultation (an early
+    close counts from when it closed): the date it should be published by, and whether it
+    was (``consultations.checkpoints.PublicationDue``); None before it closes."""
+    consultation = consultation_of(proposal)
+    if consultation is None:
+        return None
+    due = consultation_selectors.publication_deadline(consultation)
+    if due is None:
+        return None
+    first = (
+        approved()
+        .filter(kind=Publication.Kind.OUTCOME, proposal=proposal, decided_at__isnull=False)
+        .order_by("decided_at", "pk")
+        .first()
+    )
+    published_on = timezone.localdate(first.decided_at) if first and first.decided_at else None
+    return replace(due, published_on=published_on)
+
+
+def reconfiguration_summary(proposal: Proposal) -> list[str]:
+    """For the decision checklist: the notice to the Secretary of State and any call-in,
+    as recorded (empty when the proposal is not a notifiable reconfiguration)."""
+    r = assessment_selectors.reconfiguration_for(proposal)
+    if not r.notifiable:
+        return []
+    lines = [
+        f"Secretary of State told on {r.notice.notified_on:%-d %B %Y}, with the overview "
+        f"and scrutiny committee's view."
+        if r.notice
+        else "Secretary of State not told yet: the notice is required before the decision."
+    ]
+    labels = {
+        "pending": "waiting for the Secretary of State's answer (the decision is held)",
+        "called_in": "called in: the decision is held until directions are recorded",
+    }
+    for request in r.requests:
+        state = r.state(request)
+        last = list(request.responses.all())[-1:] or None
+        text = labels.get(state) or (
+            f"answered on {last[0].received_on:%-d %B %Y}: {last[0].get_outcome_display().lower()}"
+            if last
+            else ""
+        )
+        lines.append(
+            f"Call-in request by {request.requested_by} ({request.requested_on:%-d %B %Y}): {text}."
+        )
+    if not r.requests:
+        lines.append("No request to call the proposal in has been recorded.")
+    return lines
 
 
 def approved_outcome(proposal: Proposal) -> Publication | None:

@@ -3,9 +3,11 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, F, Max, OuterRef, Prefetch
+from django.utils import timezone
 
-from heard.outcomes.models import Decision, ReportIssue
+from heard.consultations.checkpoints import PUBLISH_WITHIN
+from heard.outcomes.models import Decision, Publication, ReportIssue
 from heard.proposals import domain as proposal_domain
 from heard.proposals.models import Proposal
 
@@ -15,6 +17,9 @@ class BoardWork:
     awaiting: Sequence[Proposal]  # each with ``issued`` (latest issue) and ``issued_to``
     decision_pending: int
     recently_decided: list[Decision]
+    # formal consultations closed over 12 weeks ago whose outcome is not published; each
+    # proposal has ``closed_at`` (the real close) and ``due_on``
+    overdue_outcomes: Sequence[Proposal] = ()
 
 
 def board_work(*, limit: int = 5) -> BoardWork:
@@ -37,4 +42,32 @@ def board_work(*, limit: int = 5) -> BoardWork:
     decided = list(
         Decision.objects.select_related("proposal").order_by("-decided_on", "-pk")[:limit]
     )
-    return BoardWork(awaiting=awaiting, decision_pending=pending, recently_decided=decided)
+    return BoardWork(
+        awaiting=awaiting,
+        decision_pending=pending,
+        recently_decided=decided,
+        overdue_outcomes=overdue_outcomes(limit=limit),
+    )
+
+
+def overdue_outcomes(*, limit: int = 5) -> Sequence[Proposal]:
+    """Proposals whose formal consultation closed (really: an early close counts from when
+    it closed) more than 12 weeks ago with no outcome published. One query."""
+    cutoff = timezone.now() - PUBLISH_WITHIN
+    published = Publication.objects.filter(
+        proposal=OuterRef("pk"),
+        kind=Publication.Kind.OUTCOME,
+        status=Publication.Status.APPROVED,
+    )
+    rows = list(
+        Proposal.objects.filter(
+            consultation__activity__closes_at__lt=cutoff,
+            consultation__activity__status__in=("closed", "feedback_published", "archived"),
+        )
+        .exclude(Exists(published))
+        .annotate(closed_at=F("consultation__activity__closes_at"))
+        .order_by("closed_at", "pk")[:limit]
+    )
+    for proposal in rows:
+        proposal.due_on = timezone.localdate(proposal.closed_at) + PUBLISH_WITHIN  # type: ignore[attr-defined]
+    return rows

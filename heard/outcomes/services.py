@@ -306,6 +306,7 @@ def report_issue(
             themes_without_response=themes.unanswered,
             issued_to=issued_to,
             analysis_problems=progress.problems(),
+            midpoint_reviewed=selectors.midpoint_reviewed(consultation),
         )
         if problems:
             raise OutcomeRefused(problems)

@@ -62,6 +62,8 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
             "scrutiny": selectors.scrutiny_for(p),
             "progress": selectors.analysis_progress(p, consultation) if consultation else None,
             "late": selectors.late_decisions(p),
+            "publication_due": selectors.publication_due(p),
+            "reconfiguration": selectors.reconfiguration_summary(p),
             "may_change": request.user.has_perm("outcomes.change_outcomes"),
             "may_decide": request.user.has_perm("outcomes.record_decision"),
         },

@@ -39,6 +39,7 @@ class Change(StrEnum):
     REVIEW_EQIA = "review_eqia"
     RECORD_DUE_REGARD = "record_due_regard"
     NOTIFY_RECONFIGURATION = "notify_reconfiguration"
+    RECORD_CALL_IN = "record_call_in"
     CREATE_CONSULTATION = "create_consultation"
     PREPARE_CONSULTATION = "prepare_consultation"
     SET_CONSULTATION_DATES = "set_consultation_dates"
@@ -68,6 +69,7 @@ CHANGE_LABELS: dict[Change, str] = {
     Change.REVIEW_EQIA: "review the equality impact assessment after involvement",
     Change.RECORD_DUE_REGARD: "record a decision maker's regard to the equality impact assessment",
     Change.NOTIFY_RECONFIGURATION: "record the notice of a notifiable reconfiguration",
+    Change.RECORD_CALL_IN: "record a call-in request or the Secretary of State's answer",
     Change.CREATE_CONSULTATION: "set up a formal consultation",
     Change.PREPARE_CONSULTATION: "prepare or open the consultation (document, councils)",
     Change.SET_CONSULTATION_DATES: "change the consultation's dates",
@@ -115,6 +117,17 @@ ALLOWED: dict[Change, frozenset[Status]] = {
     ),
     # The notice to the Secretary of State comes before the decision.
     Change.NOTIFY_RECONFIGURATION: frozenset(
+        {
+            S.SIGNIFICANCE,
+            S.ASSURANCE,
+            S.FORMAL_CONSULTATION,
+            S.OTHER_INVOLVEMENT,
+            S.DECISION_PENDING,
+        }
+    ),
+    # A call-in request and the Secretary of State's answer hold the decision, so they
+    # are recorded before it (a request after the decision is outside Heard's record).
+    Change.RECORD_CALL_IN: frozenset(
         {
             S.SIGNIFICANCE,
             S.ASSURANCE,

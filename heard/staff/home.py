@@ -10,7 +10,7 @@ from heard.core.roles import Role, role_of
 from heard.engagement.selectors_home import officer_work
 from heard.insight.selectors_home import imports_with_errors as insight_imports_with_errors
 from heard.involvement.selectors_home import opportunities_awaiting_answers
-from heard.outcomes.selectors_home import board_work
+from heard.outcomes.selectors_home import board_work, overdue_outcomes
 from heard.people.selectors_home import imports_with_errors as people_imports_with_errors
 
 # Which parts of the home each role sees, in order.
@@ -38,7 +38,7 @@ def _officer(user: Any) -> dict[str, Any]:
 READERS = {
     "officer": _officer,
     "analyst": lambda user: {"work": analyst_work()},
-    "lead": lambda user: {"work": lead_work(user)},
+    "lead": lambda user: {"work": lead_work(user), "overdue": overdue_outcomes()},
     "board": lambda user: {"work": board_work()},
     "scrutiny": lambda user: {"work": scrutiny_work()},
 }

@@ -162,6 +162,39 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
 
+    # 5. The Consultation Institute's checkpoints: the scope agreed and the document
+    # reviewed, by someone who did not draft it (the lead published it: refused).
+    visitor.visit(detail)
+    assert "Fail" in _check(page, "scope") and "Fail" in _check(page, "documents")
+    _try_to_open(visitor, "Scope agreed")
+    page.get_by_role("link", name="Agree the scope").click()
+    visitor.check()
+    page.get_by_label("What was agreed or checked").fill("n/a")
+    page.get_by_role("button", name="Sign it off").click()
+    visitor.check()  # the error summary: a placeholder is not a note
+    page.get_by_label("What was agreed or checked").fill(
+        "Open to change: where the unit goes and its hours. Not open: the budget. Reach "
+        "people without a car."
+    )
+    page.get_by_role("button", name="Sign it off").click()
+    visitor.check()
+    assert "Pass" in _check(page, "scope")
+    page.get_by_role("link", name="Sign off the review of version 1 of the document").click()
+    visitor.check()
+    page.get_by_label("What was agreed or checked").fill(
+        "Checked every section against the appraisal and the EqIA."
+    )
+    page.get_by_role("button", name="Sign it off").click()
+    visitor.check()
+    assert "did not draft or publish" in page.locator("main").inner_text()
+    from heard.consultations.services import documents_review
+
+    documents_review(
+        actor=make_staff(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        note="Checked every section against the appraisal and the EqIA.",
+    )
+
     # 5. Overview and scrutiny (reg. 23): no council, then no first letter.
     visitor.visit(detail)
     assert "Fail" in _check(page, "scrutiny")
@@ -171,6 +204,7 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     assert "Pass" in _check(page, "scrutiny")
 
     # Every check passes: it opens, and the proposal moves to formal consultation.
+    assert "Pass" in _check(page, "documents")
     assert "No check fails" in _panel(page)
     page.get_by_role("button", name="Open the consultation").click()
     visitor.check()
@@ -265,7 +299,9 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
 
     # Mid-point review, made while the consultation runs (the stage table allows it only
     # then): the charts with data tables, then the action recorded.
-    Proposal.objects.filter(pk=consultation.proposal_id).update(status="formal_consultation")
+    from heard.consultations.services import consultation_open
+
+    consultation = consultation_open(actor=officer, consultation=consultation)
     visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))
     page.get_by_role("button", name="Record the review").click()
     visitor.check()  # error summary

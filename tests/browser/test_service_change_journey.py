@@ -30,6 +30,7 @@ from heard.assessment.tests.helpers import (
     pass_stage2,
 )
 from heard.audit.models import Action, AuditEvent
+from heard.consultations import services as consultation_services
 from heard.consultations.models import Consultation, ScrutinyLetter
 from heard.consultations.tests.helpers import fill_document, set_period, write_to_scrutiny
 from heard.core.actors import CLOCK
@@ -178,6 +179,22 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert "you cannot prepare or open the consultation" in _main(visitor)
     assert Consultation.objects.get().activity.status == "draft"
     Proposal.objects.filter(pk=proposal.pk).update(status="assurance")
+    # The Consultation Institute's checkpoints: the scope agreed, the document reviewed by
+    # someone who did not draft it (the lead drafted it: an engagement officer reviews).
+    _try_to_open(visitor, detail, "Scope agreed")
+    page.get_by_role("link", name="Agree the scope").click()
+    visitor.check()
+    page.get_by_label("What was agreed or checked").fill(
+        "Open to change: the site, the hours and transport. Not open: the staffing model."
+    )
+    page.get_by_role("button", name="Sign it off").click()
+    visitor.check()
+    _try_to_open(visitor, detail, "Documents reviewed")
+    consultation_services.documents_review(
+        actor=make_staff(Role.ENGAGEMENT_OFFICER),
+        consultation=consultation,
+        note="Checked every section against the appraisal, the EqIA and the costs.",
+    )
     # Overview and scrutiny (reg. 23): no council, then the council and its first letter.
     _try_to_open(visitor, detail, "No council is recorded")
     write_to_scrutiny(consultation, lead)
@@ -189,9 +206,16 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     proposal.refresh_from_db()
     assert proposal.status == "formal_consultation"
 
-    # 3. Responses arrive; twelve weeks pass and the clock closes it.
+    # 3. Responses arrive; the mid-point review is recorded while it runs; twelve weeks
+    # pass and the clock closes it.
     consultation.refresh_from_db()
     _responses(consultation)
+    visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))
+    page.get_by_label("What we are doing about it").fill(
+        "An evening online meeting for people at work; paper copies at the GP surgery."
+    )
+    page.get_by_role("button", name="Record the review").click()
+    visitor.check()
     now = timezone.now()
     Activity.objects.filter(pk=consultation.activity_id).update(
         opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=7)
@@ -285,7 +309,26 @@ def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_sta
     assert "no complete response" in errors
     assert "Issue the outcome report to the decision makers." in errors
     assert "record its review after the consultation closed" in errors
+    assert "record the notice to the Secretary of State" in errors  # notifiable
     assert not Decision.objects.exists()
+
+    # The lead records the notice to the Secretary of State, with the committee's view
+    # (a placeholder is refused on the page).
+    visitor.visit(reverse("assessment:reconfiguration_notice", kwargs={"pk": proposal.pk}))
+    today = timezone.localdate()
+    fill_nhs_date(
+        page, "Date the Secretary of State was notified", today.day, today.month, today.year
+    )
+    page.get_by_label("The overview and scrutiny committee's view").fill("n/a")
+    page.get_by_role("button", name="Save", exact=True).click()
+    visitor.check()
+    assert "says nothing" in page.locator(".nhsuk-error-summary").inner_text()
+    page.get_by_label("The overview and scrutiny committee's view").fill(
+        "The committee supports the move if the shuttle bus runs from the first day."
+    )
+    page.get_by_role("button", name="Save", exact=True).click()
+    visitor.check()
+    assert "The notice has been recorded." in _main(visitor)
 
     # The board member reviews the EqIA in the light of what people said (the duty is
     # the decision makers' own: a programme lead may not record it).

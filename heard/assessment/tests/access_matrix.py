@@ -44,6 +44,21 @@ def _assessed() -> dict[str, Any]:
     return {"pk": make_significance(make_proposal(), substantial=True).pk}
 
 
+def _call_in() -> dict[str, Any]:
+    from datetime import date
+
+    from heard.assessment.models import CallInRequest, SignificanceAssessment
+
+    kwargs = _assessed()
+    request = CallInRequest.objects.create(
+        assessment=SignificanceAssessment.objects.get(proposal_id=kwargs["pk"]),
+        requested_on=date.today(),  # noqa: DTZ011 (a date for the test row only)
+        requested_by="The county council's health scrutiny committee",
+        grounds="The consultation did not reach the villages.",
+    )
+    return {**kwargs, "request_pk": request.pk}
+
+
 def _with_eqia() -> dict[str, Any]:
     from heard.assessment.tests.helpers import attach_eqia, make_proposal
 
@@ -94,6 +109,8 @@ EXPECTED = {
     "assessment:significance_override": Access(OVERRIDE, kwargs=_assessed),
     "assessment:urgent_path": Access(CHANGE, kwargs=_proposal),
     "assessment:reconfiguration_notice": Access(CHANGE, kwargs=_assessed),
+    "assessment:call_in_request": Access(CHANGE, kwargs=_assessed),
+    "assessment:call_in_response": Access(CHANGE, kwargs=_call_in),
     "assessment:assurance": Access(ALL_STAFF, kwargs=_with_eqia),
     "assessment:bed_closures": Access(CHANGE, kwargs=_proposal),
     "assessment:assurance_test": Access(CHANGE, kwargs=_pk_and(test="patient_care")),

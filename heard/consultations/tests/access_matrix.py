@@ -68,4 +68,5 @@ EXPECTED = {
     "consultations:tell": Access(CHANGE, kwargs=_consultation),
     "consultations:tell_progress": Access(CHANGE, kwargs=_consultation),
     "consultations:midpoint": Access(ALL_STAFF, kwargs=_consultation),
+    "consultations:sign_off": Access(CHANGE, kwargs=lambda: {**_consultation(), "kind": "scope"}),
 }

@@ -106,14 +106,47 @@ def write_to_scrutiny(
     )
 
 
+SCOPE_NOTE = (
+    "Open to change: where the unit goes and its opening hours. Not open: the budget. "
+    "Reach the villages, carers and people without a car."
+)
+REVIEW_NOTE = "Checked every section against the appraisal; the costs table was corrected."
+
+
+def sign_off(consultation: Consultation, reviewer: Any = None) -> None:
+    """The scope agreed and the published document reviewed, by a programme lead (who
+    did not draft it)."""
+    reviewer = reviewer or staff_member(Role.PROGRAMME_LEAD)
+    services.scope_agree(actor=reviewer, consultation=consultation, note=SCOPE_NOTE)
+    services.documents_review(actor=reviewer, consultation=consultation, note=REVIEW_NOTE)
+
+
 def passing_consultation(
-    actor: Any = None, *, scrutiny: bool = True, **kwargs: Any
+    actor: Any = None, *, scrutiny: bool = True, signed_off: bool = True, **kwargs: Any
 ) -> Consultation:
     consultation = make_consultation(actor=actor)
     fill_document(consultation, actor)
     set_period(consultation, actor=actor, **kwargs)
+    if signed_off:
+        sign_off(consultation)
     consultation.refresh_from_db()
     if scrutiny:
         write_to_scrutiny(consultation, actor)
     consultation.refresh_from_db()
+    return consultation
+
+
+def make_running(consultation: Consultation) -> Consultation:
+    """Open by its dates (as if opened some days ago), without going through the Gunning
+    guard: for tests of what happens while a consultation runs."""
+    from heard.engagement.models import Activity
+
+    now = timezone.now()
+    Activity.objects.filter(pk=consultation.activity_id).update(
+        status="open", opens_at=now - timedelta(days=20), closes_at=now + timedelta(weeks=10)
+    )
+    Proposal.objects.filter(pk=consultation.proposal_id).update(status="formal_consultation")
+    consultation.refresh_from_db()
+    consultation.activity.refresh_from_db()
+    consultation.proposal.refresh_from_db()
     return consultation

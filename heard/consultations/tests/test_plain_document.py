@@ -76,6 +76,12 @@ def test_the_public_page_links_the_eqia_and_a_pdf_of_the_document(client, settin
     services.document_publish(
         actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
     )
+    # version 2: reviewed again before it opens
+    services.documents_review(
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        consultation=consultation,
+        note="Checked the new wording of the proposal against the appraisal.",
+    )
     services.consultation_open(
         actor=staff_member(Role.ENGAGEMENT_OFFICER), consultation=consultation
     )

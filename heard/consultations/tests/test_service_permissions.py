@@ -16,12 +16,12 @@ from heard.consultations import services
 from heard.consultations.tests.helpers import (
     fill_document,
     make_consultation,
+    make_running,
     passing_consultation,
     ready_proposal,
 )
 from heard.core.roles import Role
 from heard.people.models import Group
-from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +79,7 @@ def _section(made: dict[str, Any]) -> Any:
 def _consultation_open() -> dict[str, Any]:
     # The mid-point review is made while the consultation is open (stages.ALLOWED).
     made = _consultation()
-    put_at(made["consultation"].proposal, "formal_consultation")
+    make_running(made["consultation"])
     return made
 
 

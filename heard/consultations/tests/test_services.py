@@ -14,6 +14,7 @@ from heard.consultations.models import Mailout, MidpointReview
 from heard.consultations.tests.helpers import (
     fill_document,
     make_consultation,
+    make_running,
     passing_consultation,
     ready_proposal,
     set_period,
@@ -24,7 +25,6 @@ from heard.engagement.models import Activity, Question, Response, ResponseEquali
 from heard.engagement.services import TransitionRefused
 from heard.people.models import Consent, Group, Topic
 from heard.proposals.models import Proposal
-from heard.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
 
@@ -442,7 +442,7 @@ def test_midpoint_suppresses_small_numbers_and_flags_under_represented(settings)
     assert rows["Male"].under_represented is True
     assert rows["Female"].suppressed is False
     assert "Sex: Male" in review.flagged_labels
-    put_at(consultation.proposal, "formal_consultation")  # a mid-point review is made while open
+    make_running(consultation)  # a mid-point review is made while open
     record = services.midpoint_record(
         actor=staff_member(Role.ENGAGEMENT_OFFICER),
         consultation=consultation,
@@ -500,7 +500,7 @@ def test_double_submissions_are_harmless(django_capture_on_commit_callbacks):
     with pytest.raises(services.ConsultationProblem, match="already been sent"):
         services.mailout_queue(**kwargs)
     assert len(mail.outbox) == 1
-    put_at(consultation.proposal, "formal_consultation")
+    make_running(consultation)
     first = services.midpoint_record(
         actor=staff_member(Role.ENGAGEMENT_OFFICER),
         consultation=consultation,

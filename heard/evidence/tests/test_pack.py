@@ -367,14 +367,37 @@ def test_the_significance_record_and_a_notifiable_reconfiguration_are_in_the_pac
         notified_on=timezone.localdate(),
         osc_view="Supportive of the move",
     )
+    request = assessment_services.call_in_request_record(
+        actor=lead,
+        proposal=proposal,
+        requested_on=timezone.localdate(),
+        requested_by="Norfolk County Council health overview and scrutiny committee",
+        grounds="The villages without a bus were not reached.",
+    )
+    assessment_services.call_in_response_record(
+        actor=lead,
+        proposal=proposal,
+        request=request,
+        received_on=timezone.localdate(),
+        outcome="no_call_in",
+        text="The Secretary of State has decided not to call the proposal in.",
+    )
     pack = services.evidence_pack_build(proposal=proposal, actor=lead)
     with zipfile.ZipFile(io.BytesIO(bytes(pack.data))) as z:
         significance = json.loads(z.read("assessment/significance.json"))
         notice = json.loads(z.read("assessment/notifiable-reconfiguration.json"))
+        call_in = json.loads(z.read("assessment/call-in.json"))
         events = [json.loads(x) for x in z.read(verify.EVENTS).decode().splitlines()]
     assert len(significance["areas"]) == 4
     assert notice["notified_on"] == timezone.localdate().isoformat()
     assert notice["osc_view"] == "Supportive of the move"
+    [asked] = call_in["requests"]
+    assert [a["outcome"] for a in asked["answers"]] == ["no_call_in"]
     about = {e["action"] for e in events if e["about_this_decision"]}
-    assert {Action.SIGNIFICANCE_ASSESSED, Action.RECONFIGURATION_NOTIFIED} <= about
+    assert {
+        Action.SIGNIFICANCE_ASSESSED,
+        Action.RECONFIGURATION_NOTIFIED,
+        Action.CALL_IN_REQUESTED,
+        Action.CALL_IN_ANSWERED,
+    } <= about
     assert verify.verify_pack(io.BytesIO(bytes(pack.data))).ok

@@ -10,7 +10,7 @@ from django.utils import timezone
 from heard.analysis.models import AnswerAnalysis, Codeframe, Coding, Theme
 from heard.assessment.models import DueRegard, EqualityImpact, EqualityImpactAssessment
 from heard.assessment.tests.helpers import EQIA_ROWS
-from heard.consultations.models import Consultation
+from heard.consultations.models import Consultation, MidpointReview
 from heard.engagement.models import (
     Activity,
     Answer,
@@ -47,6 +47,7 @@ def make_consulted_proposal(
     eqia_reviewed: bool = True,
     sign_off: bool = True,
     scrutiny: bool = True,
+    midpoint: bool = True,
 ) -> dict[str, Any]:
     n = next(_n)
     now = timezone.now()
@@ -68,6 +69,12 @@ def make_consulted_proposal(
     )
     if scrutiny:
         write_to_scrutiny_directly(consultation, closed=closed)
+    if midpoint:  # the mid-point review, held while it ran
+        MidpointReview.objects.create(
+            consultation=consultation,
+            at=now - timedelta(weeks=7),
+            action_taken="An evening online meeting for people at work.",
+        )
     questionnaire = Questionnaire.objects.create(activity=activity, title=activity.title)
     version = QuestionnaireVersion.objects.create(questionnaire=questionnaire, number=1)
     section = Section.objects.create(version=version, position=1, title="Your views")

@@ -44,6 +44,7 @@ from heard.consultations.tests.helpers import (
     make_consultation,
     ready_proposal,
     set_period,
+    sign_off,
     write_to_scrutiny,
 )
 from heard.core.actors import CLOCK, NotPermitted
@@ -86,8 +87,15 @@ def _publish_outcome() -> dict[str, Any]:
     fill_document(consultation, officer)
     set_period(consultation, actor=officer)
     write_to_scrutiny(consultation, officer)  # reg. 23: before it opens
+    sign_off(consultation)
     # Opening moves the proposal to formal consultation (the Gunning guard's transition).
     consultations.consultation_open(actor=officer, consultation=consultation)
+    consultation.refresh_from_db()
+    consultations.midpoint_record(
+        actor=officer,
+        consultation=consultation,
+        action_taken="An evening online meeting for people at work.",
+    )
     activity = consultation.activity
     questionnaire = activity.questionnaire
     version = questionnaire.current_version()
@@ -131,6 +139,13 @@ def _publish_outcome() -> dict[str, Any]:
         actor=staff_member(Role.DECISION_MAKER),
         proposal=proposal,
         notes="Reviewed against what people said about travel.",
+    )
+    # A notifiable reconfiguration: the Secretary of State told before the decision.
+    assessment.reconfiguration_notice_record(
+        actor=staff_member(Role.PROGRAMME_LEAD),
+        proposal=proposal,
+        notified_on=timezone.localdate(),
+        osc_view="The committee supports the move if the shuttle bus runs.",
     )
     analyst = staff_member(Role.ANALYST)
     analysis.codeframe_sign_off(codeframe=codeframe, actor=analyst)

@@ -125,6 +125,13 @@ TRIES: dict[Change, Callable[[Any, Proposal], Any]] = {
     Change.NOTIFY_RECONFIGURATION: lambda a, p: assessment.reconfiguration_notice_record(
         actor=a, proposal=p, notified_on=timezone.localdate(), osc_view="Supportive of the change."
     ),
+    Change.RECORD_CALL_IN: lambda a, p: assessment.call_in_request_record(
+        actor=a,
+        proposal=p,
+        requested_on=timezone.localdate(),
+        requested_by="Norfolk County Council HOSC",
+        grounds="The consultation did not reach the villages without a bus.",
+    ),
     Change.CREATE_CONSULTATION: lambda a, p: consultations.consultation_create(actor=a, proposal=p),
     Change.PREPARE_CONSULTATION: lambda a, p: consultations.council_add(
         actor=a,
