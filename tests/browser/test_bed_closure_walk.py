@@ -81,6 +81,18 @@ TESTS = {
         "preferred option at their meeting on 14 April 2026; minutes attached to the case."
     ),
 }
+COMMENTS = [
+    "Visiting my husband at Cromer would mean two buses and most of a day",
+    "The ward nurses were kind and my mum recovered close to home",
+    "Care at home is better if someone actually comes every day",
+    "Who looks after the carers when the patient is sent home at night",
+    "The virtual ward will not work for people who cannot use a tablet",
+    "Closing beds in a rural area when the ambulance takes an hour is dangerous",
+    "My father got better faster at home with the rapid response team",
+    "There is no public transport from the villages to the other hospitals",
+    "Staffing the ward at night safely matters more than keeping it open",
+    "Older people living alone need a bed nearby when they cannot cope",
+]
 SECTION_LINKS = {"costs": "costs", "alternatives": "alternatives set aside and why"}
 NEGATIVE = {
     "age": (
@@ -106,6 +118,21 @@ PATIENT_CARE = (
     "The virtual ward (30 places) and the rapid response team are staffed and running in "
     "north Norfolk from September 2026, ahead of any bed closure."
 )
+
+
+@pytest.fixture
+def another_visitor(browser, visitor):
+    """More people at once, each signed in in their own browser context."""
+    contexts = []
+
+    def make() -> Visitor:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        contexts.append(context)
+        return Visitor(context.new_page(), visitor.base_url)
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture(autouse=True)
@@ -346,10 +373,8 @@ def _prepare_consultation(visitor: Visitor, proposal: Proposal) -> Consultation:
 
     page.get_by_role("link", name="Change the consultation period").click()
     visitor.check()
-    opens = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
-        hour=9, minute=0, second=0, microsecond=0
-    )
-    closes = opens + timedelta(weeks=12, hours=8)
+    opens = timezone.localtime(timezone.now() - timedelta(minutes=1))
+    closes = opens + timedelta(weeks=12, days=1)
     for label, moment in (("Opens", opens), ("Closes", closes)):
         fill_nhs_date(page, label, moment.day, moment.month, moment.year, moment.strftime("%H:%M"))
     _save(visitor, "Save the period")
@@ -375,7 +400,264 @@ def _prepare_consultation(visitor: Visitor, proposal: Proposal) -> Consultation:
     return consultation
 
 
-def test_a_bed_closure_from_logging_to_decision(visitor, make_staff, settings, tmp_path):
+def _try_to_open(visitor: Visitor, detail: str, blocked_by: str) -> None:
+    visitor.visit(detail)
+    visitor.page.get_by_role("button", name="Open the consultation").click()
+    visitor.check()
+    main = _main(visitor)
+    assert "The consultation cannot open yet" in main and blocked_by in main, main
+
+
+def _sign_off_and_open(visitor, another_visitor, make_staff, consultation) -> None:
+    """The Consultation Institute's checkpoints before opening, then the opening."""
+    page = visitor.page
+    detail = reverse("consultations:detail", kwargs={"pk": consultation.pk})
+    _try_to_open(visitor, detail, "Scope agreed")
+    page.get_by_role("link", name="Agree the scope").click()
+    visitor.check()
+    page.get_by_label("What was agreed or checked").fill("n/a")
+    assert "There is a problem" in _save(visitor, "Sign it off")
+    page.get_by_label("What was agreed or checked").fill(
+        "Open to change: how care at home is organised and the transport to the remaining "
+        "beds. Not open: keeping the ward staffed at night, which cannot be done safely. "
+        "Reach carers, older people in the villages and the ward's recent patients."
+    )
+    _save(visitor, "Sign it off")
+    # The document is reviewed by someone who did not draft it: the lead wrote two
+    # sections and published it, so an engagement officer reviews it.
+    _try_to_open(visitor, detail, "Documents reviewed")
+    officer = make_staff(Role.ENGAGEMENT_OFFICER, full_name="Tom Reeve")
+    officer_visitor = another_visitor()
+    _sign_in(officer_visitor, officer)
+    officer_visitor.visit(detail)
+    officer_visitor.page.get_by_role(
+        "link", name="Sign off the review of version 1 of the document"
+    ).click()
+    officer_visitor.check()
+    officer_visitor.page.get_by_label("What was agreed or checked").fill(
+        "Read every section against the options appraisal, the EqIA and the business "
+        "case; the costs agree and the alternatives set aside are explained."
+    )
+    officer_visitor.page.get_by_role("button", name="Sign it off").click()
+    officer_visitor.check()
+    visitor.visit(detail)
+    panel = page.locator("#gunning-panel").inner_text()
+    assert "No check fails" in panel, panel
+    text = _save(visitor, "Open the consultation")
+    assert "The consultation is open." in text, text
+
+
+def _consult(visitor: Visitor, consultation: Consultation, hub: str) -> None:
+    """Responses arrive (as an import would bring paper and event forms); the mid-point
+    review is held while it runs; twelve weeks pass and the clock closes it; the
+    committee's response is recorded; the proposal moves to "Decision pending"."""
+    import random
+
+    from heard.consultations.models import ScrutinyLetter
+    from heard.core.actors import CLOCK
+    from heard.engagement import hooks as engagement_hooks
+    from heard.engagement import services as engagement_services
+    from heard.engagement.models import Activity, Answer, Question, Response
+
+    page = visitor.page
+    rng = random.Random(16)
+    activity = consultation.activity
+    questionnaire = activity.questionnaire
+    version = questionnaire.current_version()
+    why = Question.objects.get(version=version, text="Why do you say that?")
+    responses = Response.objects.bulk_create(
+        Response(
+            activity=activity,
+            questionnaire=questionnaire,
+            version=version,
+            channel=rng.choice(["online", "paper", "event"]),
+            reference=f"HOLT-{i:04d}",
+            publish_consent=i % 2 == 0,
+        )
+        for i in range(len(COMMENTS) * 6)
+    )
+    Answer.objects.bulk_create(
+        Answer(response=response, question=why, text=f"{COMMENTS[i % len(COMMENTS)]} ({i})")
+        for i, response in enumerate(responses)
+    )
+    engagement_hooks.responses_bulk_created(responses)
+
+    visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))
+    page.get_by_label("What we are doing about it").fill(
+        "Few carers have answered: two evening sessions with the carers' centre in Holt and "
+        "a paper form sent with the community nurses' visits."
+    )
+    assert "Few carers have answered" in _save(visitor, "Record the review")
+
+    now = timezone.now()
+    Activity.objects.filter(pk=activity.pk).update(
+        opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=14)
+    )
+    ScrutinyLetter.objects.filter(consultation=consultation).update(
+        sent_at=now - timedelta(weeks=14),
+        comments_due_on=timezone.localdate() - timedelta(days=1),
+        proposed_decision_on=timezone.localdate(),
+    )
+    activity.refresh_from_db()
+    engagement_services.activity_transition(activity=activity, target="closed", actor=CLOCK)
+
+    visitor.visit(reverse("consultations:osc", kwargs={"pk": consultation.pk}))
+    received = timezone.localdate() - timedelta(days=1)
+    fill_nhs_date(
+        page,
+        "Date the committee's response was received",
+        received.day,
+        received.month,
+        received.year,
+    )
+    page.get_by_label("Agrees with the proposal").check()
+    page.get_by_label("What the committee said").fill(
+        "The committee supports the closure provided the virtual ward is running first and "
+        "the volunteer car scheme is funded for visitors."
+    )
+    assert "The committee's response has been recorded." in _save(visitor, "Record the response")
+
+    # A notifiable reconfiguration: the Secretary of State is told, with the committee's
+    # view in words ("n/a" refused), before the decision.
+    visitor.visit(reverse("assessment:significance", kwargs={"pk": consultation.proposal_id}))
+    page.get_by_role("link", name="Record the notice to the Secretary of State").click()
+    visitor.check()
+    today = timezone.localdate()
+    fill_nhs_date(
+        page, "Date the Secretary of State was notified", today.day, today.month, today.year
+    )
+    page.get_by_label("The overview and scrutiny committee's view").fill("n/a")
+    assert "There is a problem" in _save(visitor)
+    page.get_by_label("The overview and scrutiny committee's view").fill(
+        "The Norfolk committee supports the closure provided the virtual ward runs first and "
+        "the volunteer car scheme is funded (its letter of last week)."
+    )
+    assert "There is a problem" not in _save(visitor)
+    _move(visitor, hub, "Decision pending")
+
+
+def _analyse(another_visitor, make_staff, consultation, monkeypatch) -> None:
+    """The analyst runs the analysis, a person reviews what the machine proposed, and
+    the codeframe is signed off."""
+    from heard.analysis import services as analysis_services
+    from heard.analysis.models import AnswerAnalysis, Coding, Theme
+    from heard.engagement.models import Question
+
+    analyst = make_staff(Role.ANALYST)
+    analyst_visitor = another_visitor()
+    _sign_in(analyst_visitor, analyst)
+    page = analyst_visitor.page
+    queued: list[int] = []
+    monkeypatch.setattr(analysis_services, "_enqueue", queued.append)
+    why = Question.objects.get(
+        version__questionnaire__activity=consultation.activity, text="Why do you say that?"
+    )
+    analyst_visitor.visit(reverse("analysis:question", kwargs={"pk": why.pk}))
+    page.get_by_role("button", name="Run the analysis").click()
+    analyst_visitor.check()
+    analysis_services.analysis_run_execute(run_id=queued[0])  # the worker's part
+    page.wait_for_selector("text=Analysis finished", timeout=30_000)
+    live = Coding.objects.filter(theme__codeframe__question=why).exclude(status="rejected")
+    for theme in Theme.objects.filter(codeframe__question=why):
+        suggestion = live.filter(theme=theme).order_by("-confidence", "pk").first()
+        if suggestion is not None:
+            analysis_services.coding_decide(coding=suggestion, actor=analyst, accept=True)
+    coded = set(live.values_list("answer_id", flat=True))
+    for item in AnswerAnalysis.objects.filter(question=why, reviewed_at__isnull=True):
+        if item.answer_id not in coded:
+            analysis_services.answer_reviewed(analysis=item, actor=analyst)
+    analyst_visitor.visit(reverse("analysis:codeframe", kwargs={"pk": why.pk}))
+    page.get_by_role("button", name="Sign off this codeframe").click()
+    analyst_visitor.check()
+    assert "Version 1 of the codeframe signed off." in _main(analyst_visitor)
+
+
+def _board_regard(visitor, another_visitor, make_staff, proposal):
+    """The board member reviews the EqIA after the close and records, in their own
+    words, the regard they had to it ("Noted." is refused)."""
+    board = make_staff(Role.DECISION_MAKER, full_name="Dr Helen Ward")
+    board_visitor = another_visitor()
+    _sign_in(board_visitor, board)
+    page = board_visitor.page
+    board_visitor.visit(reverse("assessment:eqia_review", kwargs={"pk": proposal.pk}))
+    page.get_by_label("What the review found").fill("ok")
+    assert "There is a problem" in _save(board_visitor, "Record the review")
+    page.get_by_label("What the review found").fill(
+        "Carers and older people without a car were the most concerned in the consultation; "
+        "the night sitting service and the volunteer car scheme were added as mitigations."
+    )
+    _save(board_visitor, "Record the review")
+    board_visitor.visit(reverse("assessment:due_regard", kwargs={"pk": proposal.pk}))
+    field = "The regard you had to the equality impact assessment"
+    page.get_by_label(field).fill("Noted.")
+    assert "in your own words" in _save(board_visitor, "Record my regard")
+    page.get_by_label(field).fill(
+        "I read the reviewed EqIA before the meeting: carers and older people in the villages "
+        "carry most of the change, and I weighed the night sitting service and the car scheme "
+        "as its mitigations before deciding."
+    )
+    assert "carry most of the change" in _save(board_visitor, "Record my regard")
+    return board, board_visitor
+
+
+def _respond_and_issue(visitor: Visitor, proposal: Proposal) -> None:
+    """The lead says what became of every theme ("Noted." refused), then issues the
+    report to the decision makers."""
+    page = visitor.page
+    outcome_page = reverse("outcomes:proposal", kwargs={"pk": proposal.pk})
+    visitor.visit(outcome_page)
+    themes = page.locator("a", has_text="Respond").count()
+    assert themes >= 2
+    for n in range(themes):
+        visitor.visit(outcome_page)
+        page.locator("a", has_text="Respond").first.click()
+        visitor.check()
+        page.get_by_label("Our response").fill("Noted.")
+        page.get_by_label("Partly").check()
+        page.get_by_label("How it changed the recommendation").fill("Noted.")
+        assert "There is a problem" in _save(visitor, "Save the response")
+        page.get_by_label("Our response").fill(
+            f"We considered what people told us ({n + 1}): the virtual ward will visit in "
+            "person when someone cannot use video calls, because several said they could not."
+        )
+        page.get_by_label("How it changed the recommendation").fill(
+            "Visits in person are now part of the recommendation, and carers are assessed "
+            "before anyone is cared for at home."
+        )
+        assert "saved" in _save(visitor, "Save the response")
+    page.get_by_role("link", name="Issue the report to the decision makers").click()
+    visitor.check()
+    page.get_by_label("Issued to").fill("NHS Norfolk and Waveney ICB board, meeting in public")
+    text = _save(visitor, "Issue the report")
+    assert "meeting in public" in text, text
+
+
+def _decide(board_visitor: Visitor, proposal: Proposal) -> None:
+    from heard.outcomes.models import Decision
+
+    page = board_visitor.page
+    board_visitor.visit(reverse("outcomes:proposal", kwargs={"pk": proposal.pk}))
+    assert "Everything needed before a decision is in place." in _main(board_visitor)
+    page.get_by_role("link", name="Record the decision").click()
+    board_visitor.check()
+    today = timezone.localdate()
+    fill_nhs_date(page, "Date of the decision", today.day, today.month, today.year)
+    page.get_by_label("Who decided").fill("NHS Norfolk and Waveney ICB board, in public")
+    page.get_by_label("What was decided").fill(
+        "Close the Cley ward once the virtual ward has run for three months, with visits in "
+        "person, night sitting for carers and a funded volunteer car scheme."
+    )
+    page.get_by_label("Board paper web address").fill("https://example.nhs.uk/board/holt.pdf")
+    text = _save(board_visitor, "Record the decision")
+    assert "The decision is recorded and the proposal is decided." in text, text
+    proposal.refresh_from_db()
+    assert proposal.status == "decided"
+    assert Decision.objects.get(proposal=proposal).decided_on == today
+
+
+def test_a_bed_closure_from_logging_to_decision(
+    visitor, another_visitor, make_staff, settings, tmp_path, monkeypatch
+):
     settings.MEDIA_ROOT = tmp_path
     lead = make_staff(Role.PROGRAMME_LEAD, full_name="Priya Shah")
     _sign_in(visitor, lead)
@@ -388,4 +670,9 @@ def test_a_bed_closure_from_logging_to_decision(visitor, make_staff, settings, t
     facts = proposal.facts()
     assert facts.stage2_passed and facts.eqia_attached
     consultation = _prepare_consultation(visitor, proposal)
-    assert consultation.activity.opens_at > timezone.now()
+    _sign_off_and_open(visitor, another_visitor, make_staff, consultation)
+    _consult(visitor, consultation, hub)
+    _analyse(another_visitor, make_staff, consultation, monkeypatch)
+    _board, board_visitor = _board_regard(visitor, another_visitor, make_staff, proposal)
+    _respond_and_issue(visitor, proposal)
+    _decide(board_visitor, proposal)
