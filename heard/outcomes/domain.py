@@ -97,6 +97,11 @@ class DecisionFacts:
     board_paper: bool = False
     # the formal consultation, if there was one
     consulted: bool = False
+    # without a formal consultation the duty to involve (NHS Act 2006 s.14Z45) still
+    # applies: the activities linked to the proposal through which people were involved
+    # (the urgent-safety path excepted: the council is told at once instead)
+    involvement_activities: int = 0
+    urgent_path: bool = False
     consultation_closed: bool = False
     closes_on: date | None = None  # the day it closed, Europe/London
     # free-text questions with answers that have no themes yet (never analysed)
@@ -252,7 +257,16 @@ def decision_problems(facts: DecisionFacts) -> list[str]:
             and facts.decided_on < facts.report_issued_on
         ):
             problems.append("The decision cannot be dated before the outcome report was issued.")
+    if not facts.consulted and not facts.urgent_path and facts.involvement_activities == 0:
+        problems.append(INVOLVEMENT_MISSING)
     return problems
+
+
+INVOLVEMENT_MISSING = (
+    "No engagement activity is linked to this proposal. Formal consultation was not "
+    "required, but the duty to involve (NHS Act 2006 s.14Z45) still applies: link the "
+    "activities through which people were involved, before the decision."
+)
 
 
 MIDPOINT_MISSING = (

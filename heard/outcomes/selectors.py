@@ -17,6 +17,7 @@ from heard.accounts import selectors as rules_selectors
 from heard.analysis import charts as analysis_charts
 from heard.analysis import selectors as analysis_selectors
 from heard.assessment import selectors as assessment_selectors
+from heard.assessment.models import UrgentPath
 from heard.consultations import selectors as consultation_selectors
 from heard.consultations.models import Consultation
 from heard.core import suppression
@@ -34,7 +35,7 @@ from heard.outcomes.models import (
     ReportReopening,
     ThemeResponse,
 )
-from heard.proposals.models import Proposal
+from heard.proposals.models import Proposal, ProposalActivity
 
 QUOTES_PER_THEME = 3
 
@@ -365,6 +366,8 @@ def decision_facts(
         decision=decision,
         board_paper=board_paper,
         consulted=consultation is not None,
+        involvement_activities=ProposalActivity.objects.filter(proposal=proposal).count(),
+        urgent_path=UrgentPath.objects.filter(assessment__proposal=proposal).exists(),
         consultation_closed=bool(consultation and consultation.is_closed),
         closes_on=_local_date(consultation.closes_at) if consultation else None,
         unanalysed_questions=themes.unanalysed,

@@ -11,6 +11,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import negative_data_rejection
 
 from heard.api.api import api
 from heard.api.tests.helpers import bearer, token_for, world
@@ -49,4 +50,15 @@ schema.app = get_wsgi_application()
 )
 def test_api_conforms_to_its_schema(case, seeded):
     headers = {"Authorization": bearer(seeded)["HTTP_AUTHORIZATION"]}
-    case.call_and_validate(headers=headers)
+    # A negative case whose invalid part is a missing Authorization header is made valid
+    # again by the token added here, so "should have been rejected" would be this
+    # harness's doing, not the API's (seen once in about twenty runs): for those cases
+    # only, every other check still runs.
+    excluded = [negative_data_rejection] if _negates_authorization(case) else []
+    case.call_and_validate(headers=headers, excluded_checks=excluded)
+
+
+def _negates_authorization(case) -> bool:
+    meta = getattr(case, "meta", None)
+    data = getattr(getattr(meta, "phase", None), "data", None)
+    return "authorization" in repr(data).lower()

@@ -24,6 +24,7 @@ from heard.consultations.tests.helpers import (
     make_consultation,
     passing_consultation,
     set_period,
+    sign_off,
     write_to_scrutiny,
 )
 from heard.core.roles import Role
@@ -96,6 +97,7 @@ def test_a_council_without_the_first_letter_cannot_open(make_staff):
     with pytest.raises(TransitionRefused, match="first letter"):
         services.consultation_open(actor=officer, consultation=consultation)
     write_to_scrutiny(consultation, officer)
+    sign_off(consultation)  # the Consultation Institute's checkpoints, by someone else
     opened = services.consultation_open(actor=officer, consultation=consultation)
     assert opened.activity.status == "open"
 

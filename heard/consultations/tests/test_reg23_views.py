@@ -14,6 +14,7 @@ from heard.consultations.tests.helpers import (
     fill_document,
     make_consultation,
     set_period,
+    sign_off,
     write_to_scrutiny,
 )
 from heard.core.roles import Role
@@ -132,6 +133,7 @@ def test_the_public_page_publishes_the_dates_and_each_change_without_personal_da
     officer = make_staff(Role.ENGAGEMENT_OFFICER, full_name="Priya Officer")
     consultation = _with_council(officer)
     first = write_to_scrutiny(consultation, officer)
+    sign_off(consultation)
     services.consultation_open(actor=officer, consultation=consultation)
     later = first.proposed_decision_on + timedelta(weeks=2)
     services.osc_save(

@@ -17,7 +17,7 @@ from heard.engagement.models import Activity
 from heard.outcomes import selectors, services
 from heard.outcomes.models import Decision
 from heard.outcomes.services import OutcomeRefused
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.outcomes.tests.helpers import have_due_regard, make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +110,7 @@ def test_a_notifiable_reconfiguration_waits_for_the_notice_and_the_call_in(make_
         outcome="directions",
         text="The Secretary of State directs that the shuttle bus runs for five years.",
     )
+    have_due_regard(proposal, board)  # the decision maker's own regard to the EqIA
     assert selectors.readiness(proposal) == []
     _decide(proposal, board)
     assert Decision.objects.count() == 1

@@ -96,9 +96,26 @@ def test_a_complete_decision_passes() -> None:
 
 def test_without_a_consultation_only_the_record_itself_is_needed() -> None:
     facts = _ready(
-        consulted=False, consultation_closed=False, closes_on=None, report_issued_at=None
+        consulted=False,
+        consultation_closed=False,
+        closes_on=None,
+        report_issued_at=None,
+        involvement_activities=1,
     )
     assert domain.decision_problems(facts) == []
+
+
+def test_without_a_consultation_the_duty_to_involve_still_applies() -> None:
+    """Issue 13: a ward closure decided with no activity linked was allowed."""
+    bare = {
+        "consulted": False,
+        "consultation_closed": False,
+        "closes_on": None,
+        "report_issued_at": None,
+    }
+    assert domain.decision_problems(_ready(**bare)) == [domain.INVOLVEMENT_MISSING]
+    # the urgent-safety path tells the council at once instead
+    assert domain.decision_problems(_ready(**bare, urgent_path=True)) == []
 
 
 def test_each_failing_reason_is_reported() -> None:
