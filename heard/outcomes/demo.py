@@ -55,6 +55,7 @@ from heard.proposals.models import Proposal, ProposalTransition
 
 MIU_TITLE = "Moving the Eastbrook minor injuries unit to the Eastbrook Health and Care Centre"
 CLINIC_TITLE = "Moving the Wymford blood-test clinic to the library building across the road"
+WINTER_TITLE = "One evening GP access hub for Cromer and Sheringham from this winter"
 RESPONSES = 300
 
 
@@ -121,6 +122,10 @@ def load(out: Any = None) -> dict[str, int]:
     if not Proposal.objects.filter(title=CLINIC_TITLE).exists():
         _clinic()
         made["service change assessed as not significant"] = 1
+    if not Proposal.objects.filter(title=WINTER_TITLE).exists():
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            _winter()
+        made["formal consultation being prepared, shortened and justified"] = 1
     published = _publish_feedback()
     if published:
         made["activity feedback published through approval"] = published
@@ -705,8 +710,10 @@ def _miu_options(proposal: Proposal, lead: Any) -> None:
         )
 
 
-def _miu_document(consultation: Consultation, officer: Any) -> None:
-    texts = {
+def _miu_document(
+    consultation: Consultation, officer: Any, texts: dict[str, str] | None = None
+) -> None:
+    texts = texts or {
         "proposal": "We propose moving the minor injuries unit to the new health and care centre.",
         "options": "Three options: keep the unit where it is; move it; close it.",
         "reasons": "Safer staffing, X-ray on site, longer opening hours.",
@@ -1153,4 +1160,174 @@ def _clinic() -> None:
             target="other_involvement",
             actor=lead,
             note="Not significant: patients told and invited to comment.",
+        )
+
+
+def _winter() -> None:
+    """A formal consultation being prepared on a shorter period than the policy's
+    minimum, justified and approved (the Gunning panel says "Shortened", never "Pass"),
+    with the committee written to before it opens; not yet open."""
+    lead = _staff("lead@demo.heard.example")
+    officer = _staff("officer@demo.heard.example")
+    with transaction.atomic():
+        proposal = proposals.proposal_create(
+            actor=lead,
+            title=WINTER_TITLE,
+            description=(
+                "The two evening GP access hubs in Cromer and Sheringham, each open three "
+                "evenings a week with one GP, become one hub in Cromer open five evenings a "
+                "week with two GPs and a nurse, from December."
+            ),
+            services="Evening GP appointments (extended access)",
+            localities=["North Norfolk"],
+            people_affected=21000,
+            lead=lead,
+        )
+        proposals.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
+        proposals.evidence_record(
+            proposal=proposal,
+            actor=lead,
+            note=(
+                "Both patient participation groups and the autumn survey of evening patients "
+                "(212 replies): fewer cancelled sessions mattered more than the town."
+            ),
+        )
+        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="Do nothing: two hubs, three evenings each",
+            is_do_nothing=True,
+            set_aside=True,
+            set_aside_reason="One GP a hub: a third of sessions were cancelled last winter.",
+        )
+        assessment.option_save(
+            actor=lead,
+            proposal=proposal,
+            title="One hub in Cromer, five evenings a week",
+            is_preferred=True,
+        )
+        proposals.proposal_transition(
+            proposal=proposal, target="significance_assessment", actor=lead
+        )
+        assessment.significance_save(
+            actor=lead,
+            proposal=proposal,
+            summary="Sheringham patients would travel four miles to Cromer in the evening.",
+            areas={
+                "access": {
+                    "impact": "substantial",
+                    "who_affected": "Sheringham patients who use the evening appointments",
+                    "how_many": 6500,
+                    "evidence": "Appointment data 2025: 38% of evening patients live in Sheringham.",
+                },
+                "wider_community": {
+                    "impact": "minor",
+                    "who_affected": "Sheringham's town centre in the evening",
+                    "how_many": 7000,
+                    "evidence": "Town council's comments at the autumn listening session.",
+                },
+                "patients": {
+                    "impact": "moderate",
+                    "who_affected": "Working-age patients who cannot attend in the day",
+                    "how_many": 4000,
+                    "evidence": "Autumn survey of evening patients: 212 replies.",
+                },
+                "service_delivery": {
+                    "impact": "moderate",
+                    "who_affected": "The GP federation's evening rota",
+                    "how_many": 30,
+                    "evidence": "Rota records: 41 of 120 sessions cancelled last winter.",
+                },
+            },
+        )
+        proposals.proposal_transition(proposal=proposal, target="assurance", actor=lead)
+        assessment.bed_closures_save(actor=lead, proposal=proposal, significant=False)
+        for test, evidence in (
+            ("engagement", "Both patient participation groups and the autumn survey."),
+            ("patient_choice", "Daytime appointments and NHS 111 stay as they are."),
+            ("clinical_evidence", "Two clinicians a session is safer than one working alone."),
+            ("commissioner_support", "Supported by the primary care commissioning committee."),
+        ):
+            assessment.assurance_test_save(
+                actor=lead, proposal=proposal, test=test, evidence=evidence
+            )
+        today = timezone.localdate()
+        for stage in (1, 2):
+            assessment.checkpoint_record(
+                actor=lead,
+                proposal=proposal,
+                stage=stage,
+                outcome=Checkpoint.Outcome.PASSED,
+                held_on=today,
+            )
+        rows = {
+            key: {
+                "impact": "neutral",
+                "evidence": "Appointment data and the autumn survey show no difference "
+                "for this group.",
+            }
+            for key in MIU_EQIA_ROWS
+        }
+        rows["age"] = {
+            "impact": "negative",
+            "evidence": "Older Sheringham patients are less likely to drive after dark.",
+            "mitigation": "Patient transport to Cromer booked with the appointment.",
+        }
+        rows["deprivation"] = {
+            "impact": "negative",
+            "evidence": "Households without a car in Sheringham rely on one bus an hour.",
+            "mitigation": "Patient transport for anyone without a car, free of charge.",
+        }
+        assessment.eqia_attach(
+            actor=lead,
+            proposal=proposal,
+            title="Equality impact assessment: one evening GP hub",
+            file=ContentFile(
+                _one_page_pdf("Demo EqIA: older people and households without a car."),
+                name="evening-hub-eqia.pdf",
+            ),
+        )
+        assessment.eqia_impacts_save(actor=lead, proposal=proposal, rows=rows)
+        consultation = consultations.consultation_create(actor=officer, proposal=proposal)
+        _miu_document(
+            consultation,
+            officer,
+            {
+                "proposal": "One evening GP hub in Cromer, five evenings a week, from December.",
+                "options": "Two options: keep two hubs three evenings each, or one hub.",
+                "reasons": "A third of evening sessions were cancelled last winter.",
+                "alternatives": "Keeping two hubs was set aside: one GP each cannot be covered.",
+                "costs": "No change in cost: the same GP and nurse hours, in one place.",
+                "impacts": "Four more miles for Sheringham patients; patient transport offered.",
+                "eqia": "Older people and households without a car: see the EqIA.",
+            },
+        )
+        opens = timezone.now() + timedelta(weeks=2)
+        closes = opens + timedelta(weeks=8)
+        consultations.dates_save(
+            actor=lead,
+            consultation=consultation,
+            opens_at=opens,
+            closes_at=closes,
+            justification=(
+                "The hub must start before the winter peak in December: eight weeks from "
+                "mid-December would leave no time to act on what people say. Both patient "
+                "groups agreed the shorter period, and drop-in sessions are in both towns."
+            ),
+        )
+        consultations.council_add(
+            actor=officer,
+            consultation=consultation,
+            name="Norfolk County Council",
+            committee="Health Overview and Scrutiny Committee",
+            contact_email="hosc@demo.heard.example",
+        )
+        consultations.scrutiny_letter_send(
+            actor=officer,
+            consultation=consultation,
+            comments_due_on=(closes + timedelta(weeks=1)).date(),
+            proposed_decision_on=(closes + timedelta(weeks=3)).date(),
+            contact="The engagement team, NHS Norfolk and Waveney ICB, engagement@demo.heard.example",
+            base_url="https://demo.heard.example",
         )

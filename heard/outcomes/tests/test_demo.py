@@ -29,6 +29,7 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     assert demo.load() == {
         "service change decided": 1,
         "service change assessed as not significant": 1,
+        "formal consultation being prepared, shortened and justified": 1,
     }
     miu = Proposal.objects.get(title=demo.MIU_TITLE)
     assert miu.status == "decided"
@@ -147,3 +148,20 @@ def test_demo_load_quiet_prints_nothing(monkeypatch, settings) -> None:
     loud = StringIO()
     call_command("demo_load", stdout=loud)
     assert "Involvement: 6 opportunities" in loud.getvalue()
+
+
+def test_the_demo_shows_a_shortened_consultation_with_its_approver(demo_staff) -> None:
+    """Issue 13's done-when: the Gunning panel on the demo shows a shortened consultation
+    as "Shortened", with who approved it – never "Pass" – and the committee written to."""
+    from heard.consultations import gunning
+    from heard.consultations import selectors as consultation_selectors
+
+    demo.load()
+    winter = Proposal.objects.get(title=demo.WINTER_TITLE).consultation
+    checks = {c.key: c for c in gunning.checks(consultation_selectors.gunning_facts(winter))}
+    time = checks["adequate_time"]
+    assert time.result == gunning.Result.SHORTENED
+    said = " ".join(time.reasons)
+    assert "approved by" in said and "winter peak" in said
+    assert checks["scrutiny"].result == gunning.Result.PASS
+    assert winter.activity.status == "draft"
