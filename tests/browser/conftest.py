@@ -124,3 +124,18 @@ def fill_nhs_date(page, label: str, day: int, month: int, year: int, time: str =
     group.get_by_label("Year").fill(str(year))
     if time:
         group.get_by_label("Time").fill(time)
+
+
+@pytest.fixture
+def another_visitor(browser, visitor):
+    """More people at once, each signed in in their own browser context."""
+    contexts = []
+
+    def make() -> Visitor:
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+        contexts.append(context)
+        return Visitor(context.new_page(), visitor.base_url)
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -120,21 +120,6 @@ PATIENT_CARE = (
 )
 
 
-@pytest.fixture
-def another_visitor(browser, visitor):
-    """More people at once, each signed in in their own browser context."""
-    contexts = []
-
-    def make() -> Visitor:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        return Visitor(context.new_page(), visitor.base_url)
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 @pytest.fixture(autouse=True)
 def _empty_search_index(transactional_db):
     """Flushing between browser tests empties the tables but not the FTS5 index."""

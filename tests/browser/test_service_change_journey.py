@@ -108,21 +108,6 @@ def _responses(consultation: Consultation) -> None:
     engagement_hooks.responses_bulk_created(responses)
 
 
-@pytest.fixture
-def another_visitor(browser, visitor):
-    """More people at once (each signs in once, in their own browser context)."""
-    contexts = []
-
-    def make() -> Visitor:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-        contexts.append(context)
-        return Visitor(context.new_page(), visitor.base_url)
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def test_a_proposal_from_creation_to_decision(visitor, another_visitor, make_staff, monkeypatch):
     lead = make_staff(Role.PROGRAMME_LEAD, full_name="Gareth Lead")
     analyst = make_staff(Role.ANALYST)
