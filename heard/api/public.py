@@ -21,10 +21,10 @@ from ninja.params import functions as param
 
 from heard.api import schemas as s
 from heard.api.paging import only_known_parameters, page_of
-from heard.consultations import selectors as consultation_selectors
 from heard.engagement import selectors as engagement_selectors
 from heard.groups import selectors as group_selectors
-from heard.outcomes import selectors as outcome_selectors
+from heard.servicechange.consultations import selectors as consultation_selectors
+from heard.servicechange.outcomes import selectors as outcome_selectors
 
 CACHE_SECONDS = 300
 

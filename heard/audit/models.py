@@ -121,7 +121,7 @@ class Action(models.TextChoices):
     CODING_REJECTED = "coding.rejected", "Suggested theme rejected"
     CODING_ADDED = "coding.added", "Theme coded by hand"
     CODING_REVIEWED = "coding.reviewed", "Answer marked as reviewed"
-    # Proposals for service change (heard.proposals)
+    # Proposals for service change (heard.servicechange.proposals)
     PROPOSAL_CREATED = "proposal.created", "Proposal logged"
     PROPOSAL_UPDATED = "proposal.updated", "Proposal changed"
     PROPOSAL_TRANSITIONED = "proposal.transitioned", "Proposal moved on"
@@ -157,7 +157,7 @@ class Action(models.TextChoices):
     GROUP_ACTION_RECORDED = "group.action", "Group action recorded"
     GROUP_ACTION_DONE = "group.action_done", "Group action marked done"
     # end of standing groups actions
-    # Options appraisal, significance, assurance (heard.assessment)
+    # Options appraisal, significance, assurance (heard.servicechange.assessment)
     OPTION_SAVED = "option.saved", "Option added or changed"
     OPTION_SET_ASIDE = "option.set_aside", "Option set aside or brought back"
     CRITERION_SAVED = "criterion.saved", "Appraisal criterion or weight changed"
@@ -189,7 +189,7 @@ class Action(models.TextChoices):
         "Secretary of State's answer to a call-in request recorded",
     )
     # end of assessment actions
-    # Formal consultations (heard.consultations)
+    # Formal consultations (heard.servicechange.consultations)
     CONSULTATION_CREATED = "consultation.created", "Formal consultation created"
     CONSULTATION_UPDATED = "consultation.updated", "Formal consultation changed"
     CONSULTATION_SECTION_SAVED = "consultation.section_saved", "Consultation document section saved"
@@ -221,7 +221,7 @@ class Action(models.TextChoices):
         "Consultation documents reviewed before opening",
     )
     # end of consultations actions
-    # Conscientious consideration, decisions, outcome reports (heard.outcomes)
+    # Conscientious consideration, decisions, outcome reports (heard.servicechange.outcomes)
     OUTCOME_UPDATED = "outcome.updated", "Outcome report text changed"
     THEME_RESPONSE_SAVED = "outcome.theme_response", "Response to a theme written"
     OUTCOME_REPORT_ISSUED = "outcome.report_issued", "Outcome report issued to decision makers"
@@ -249,13 +249,13 @@ class Action(models.TextChoices):
     EVENT_BOOKINGS_ERASED = "event.bookings_erased", "Names and emails of bookers erased"
     EVENT_ACCESS_NEEDS_VIEWED = "event.access_needs_viewed", "Access needs for an event viewed"
     # end of events actions
-    # Follow and be told (heard.follow)
+    # Follow and be told (heard.servicechange.follow)
     FOLLOW_REQUESTED = "follow.requested", "Follow asked for (confirmation emailed)"
     FOLLOW_CONFIRMED = "follow.confirmed", "Follow confirmed from the email"
     FOLLOW_UNSUBSCRIBED = "follow.unsubscribed", "Follower unsubscribed"
     FOLLOW_NOTIFIED = "follow.notified", "Followers told of changes"
     # end of follow actions
-    # Evidence packs (heard.evidence)
+    # Evidence packs (heard.servicechange.evidence)
     EVIDENCE_PACK_REQUESTED = "evidence.pack_requested", "Evidence pack requested"
     EVIDENCE_PACK_BUILT = "evidence.pack_built", "Evidence pack built"
     EVIDENCE_PACK_DOWNLOADED = "evidence.pack_downloaded", "Evidence pack downloaded"

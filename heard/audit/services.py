@@ -317,7 +317,7 @@ def audits_refusals(
     from the call; ``action`` names the act, or computes it from the call's arguments."""
 
     def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        # Tells an inner wrapper (heard.proposals.guard.stage) that its refusals are
+        # Tells an inner wrapper (heard.servicechange.proposals.guard.stage) that its refusals are
         # audited out here, under this act's name.
         service.heard_refusals_audited = True  # type: ignore[attr-defined]
 

@@ -50,7 +50,7 @@ class ClientAddressMiddleware:
 
 
 class StageRefusedMiddleware:
-    """A change the stage of its proposal does not allow (``heard.proposals.guard``),
+    """A change the stage of its proposal does not allow (``heard.servicechange.proposals.guard``),
     refused by the service and not handled by the page that asked: shown as a clear page
     (409 Conflict) with the reason and a way back, never as a server error."""
 

@@ -2,7 +2,7 @@
 (``heard_analysis.redact.find_pii``, with an email safety net) finds personal data, and the
 text with each place replaced by a typed placeholder ([NAME], [ADDRESS], [HEALTH]…).
 
-One implementation for "you said, we did" (heard.outcomes.publishing) and a group's
+One implementation for "you said, we did" (heard.servicechange.outcomes.publishing) and a group's
 published minutes (heard.groups), shown to the person who publishes as highlighted
 segments, never applied silently.
 """

@@ -2,7 +2,7 @@
 
 A respondent who asks, when sending a response, to hear the outcome leaves an email
 address for that one purpose (``OutcomeRequest``). When the activity's "you said, we
-did" is published (approved by a person: heard.outcomes), every such person is emailed
+did" is published (approved by a person: heard.servicechange.outcomes), every such person is emailed
 the link, by the task worker in batches; each address is marked sent in the same
 transaction as its batch goes out and then erased, so nobody is emailed twice and no
 address is kept longer than needed.

@@ -20,7 +20,6 @@ from django.utils import timezone
 from heard.accounts import selectors as rules_selectors
 from heard.analysis import selectors as analysis_selectors
 from heard.analysis.models import AnswerAnalysis, Coding
-from heard.consultations.models import Consultation
 from heard.core import suppression
 from heard.engagement import questionnaire as qn
 from heard.engagement.models import Activity, Answer, Question, Questionnaire, Response
@@ -28,9 +27,10 @@ from heard.engagement.selectors_responses import redact_texts, spec_for
 from heard.exports.models import Export
 from heard.exports.writers import Table
 from heard.insight.models import Insight
-from heard.outcomes import selectors as outcome_selectors
-from heard.outcomes.models import Publication
-from heard.proposals.models import ProposalActivity
+from heard.servicechange.consultations.models import Consultation
+from heard.servicechange.outcomes import selectors as outcome_selectors
+from heard.servicechange.outcomes.models import Publication
+from heard.servicechange.proposals.models import ProposalActivity
 
 CHUNK = 1000
 Progress = Callable[[int, int], None]  # (done, total)

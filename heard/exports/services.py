@@ -26,7 +26,7 @@ from heard.audit.services import audit_record
 from heard.engagement.models import Activity, Question
 from heard.exports import build, selectors
 from heard.exports.models import Export
-from heard.outcomes.models import Publication
+from heard.servicechange.outcomes.models import Publication
 
 logger = logging.getLogger(__name__)
 

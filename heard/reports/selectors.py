@@ -32,12 +32,12 @@ from heard.groups.models import Decision as GroupDecision
 from heard.groups.models import HeardItem, Minutes
 from heard.involvement import population as population_module
 from heard.involvement import selectors as involvement_selectors
-from heard.outcomes import selectors as outcome_selectors
-from heard.outcomes.models import Decision, Publication
-from heard.proposals import selectors as proposal_selectors
-from heard.proposals.models import ProposalActivity, ProposalTransition
 from heard.reports import domain
 from heard.reports.models import AnnualReport, ReportVersion
+from heard.servicechange.outcomes import selectors as outcome_selectors
+from heard.servicechange.outcomes.models import Decision, Publication
+from heard.servicechange.proposals import selectors as proposal_selectors
+from heard.servicechange.proposals.models import ProposalActivity, ProposalTransition
 
 RAN = (
     Activity.Status.OPEN,
@@ -271,7 +271,7 @@ def _decisions(period: domain.Period) -> list[dict[str, Any]]:
 
 
 def _consultations(period: domain.Period, activities: list[Activity]) -> list[dict[str, Any]]:
-    from heard.consultations.models import Consultation
+    from heard.servicechange.consultations.models import Consultation
 
     ids = [a.pk for a in activities if a.kind == Activity.Kind.FORMAL_CONSULTATION]
     start, end = _bounds(period)

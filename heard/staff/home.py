@@ -5,13 +5,13 @@ measures them), so the page stays fast however many responses there are."""
 from typing import Any
 
 from heard.analysis.selectors_home import analyst_work
-from heard.consultations.selectors_home import lead_work, scrutiny_work
 from heard.core.roles import Role, role_of
 from heard.engagement.selectors_home import officer_work
 from heard.insight.selectors_home import imports_with_errors as insight_imports_with_errors
 from heard.involvement.selectors_home import opportunities_awaiting_answers
-from heard.outcomes.selectors_home import board_work, overdue_outcomes
 from heard.people.selectors_home import imports_with_errors as people_imports_with_errors
+from heard.servicechange.consultations.selectors_home import lead_work, scrutiny_work
+from heard.servicechange.outcomes.selectors_home import board_work, overdue_outcomes
 
 # Which parts of the home each role sees, in order.
 PARTS: dict[str, tuple[str, ...]] = {

@@ -4,9 +4,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.accounts.tests.factories import PASSWORD, totp_code
-from heard.assessment import selectors
-from heard.assessment.tests.helpers import PDF, make_proposal
 from heard.core.roles import Role
+from heard.servicechange.assessment import selectors
+from heard.servicechange.assessment.tests.helpers import PDF, make_proposal
 from tests.browser.conftest import fill_nhs_date
 
 SCORES = {
@@ -134,7 +134,7 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
 
     # Assurance: stage 2 passed (after stage 1, with evidence on the four tests, recorded
     # here through the services), EqIA attached
-    from heard.assessment.tests.helpers import pass_stage1
+    from heard.servicechange.assessment.tests.helpers import pass_stage1
 
     pass_stage1(proposal, lead)
     visitor.visit(reverse("assessment:assurance", kwargs={"pk": proposal.pk}))
@@ -156,8 +156,8 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     assert "Not reviewed yet" in text and "Not complete" in text
     # The EqIA itself: a row per characteristic. A negative impact without a mitigation
     # is refused, naming the row; then every required characteristic is recorded.
-    from heard.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
-    from heard.assessment.tests.helpers import EQIA_ROWS
+    from heard.servicechange.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
+    from heard.servicechange.assessment.tests.helpers import EQIA_ROWS
 
     page.get_by_role("link", name="Record the EqIA, characteristic by characteristic").click()
     visitor.check()

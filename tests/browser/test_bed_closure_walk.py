@@ -18,9 +18,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from heard.consultations.models import Consultation
 from heard.core.roles import Role
-from heard.proposals.models import Proposal
+from heard.servicechange.consultations.models import Consultation
+from heard.servicechange.proposals.models import Proposal
 from tests.browser.conftest import Visitor, fill_nhs_date
 from tests.browser.test_pages import _sign_in
 
@@ -287,7 +287,7 @@ def _assure(visitor: Visitor, proposal: Proposal, hub: str) -> None:
 def _eqia(visitor: Visitor, proposal: Proposal) -> None:
     """The EqIA as a table of characteristics: a negative impact without a mitigation is
     refused first, then every required characteristic is recorded with its evidence."""
-    from heard.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
+    from heard.servicechange.assessment.eqia import CHARACTERISTIC_LABELS, REQUIRED
 
     page = visitor.page
     visitor.visit(reverse("assessment:assurance", kwargs={"pk": proposal.pk}))
@@ -438,11 +438,11 @@ def _consult(visitor: Visitor, consultation: Consultation, hub: str) -> None:
     committee's response is recorded; the proposal moves to "Decision pending"."""
     import random
 
-    from heard.consultations.models import ScrutinyLetter
     from heard.core.actors import CLOCK
     from heard.engagement import hooks as engagement_hooks
     from heard.engagement import services as engagement_services
     from heard.engagement.models import Activity, Answer, Question, Response
+    from heard.servicechange.consultations.models import ScrutinyLetter
 
     page = visitor.page
     rng = random.Random(16)
@@ -618,7 +618,7 @@ def _respond_and_issue(visitor: Visitor, proposal: Proposal) -> None:
 
 
 def _decide(board_visitor: Visitor, proposal: Proposal) -> None:
-    from heard.outcomes.models import Decision
+    from heard.servicechange.outcomes.models import Decision
 
     page = board_visitor.page
     board_visitor.visit(reverse("outcomes:proposal", kwargs={"pk": proposal.pk}))

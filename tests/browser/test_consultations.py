@@ -7,11 +7,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.accounts.tests.factories import PASSWORD, totp_code
-from heard.assessment.tests.helpers import pass_stage2
-from heard.consultations.models import Consultation
-from heard.consultations.tests.helpers import ready_proposal
 from heard.core.roles import Role
-from heard.proposals.models import Proposal
+from heard.servicechange.assessment.tests.helpers import pass_stage2
+from heard.servicechange.consultations.models import Consultation
+from heard.servicechange.consultations.tests.helpers import ready_proposal
+from heard.servicechange.proposals.models import Proposal
 from tests.browser.conftest import fill_nhs_date
 
 
@@ -187,7 +187,7 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     page.get_by_role("button", name="Sign it off").click()
     visitor.check()
     assert "did not draft or publish" in page.locator("main").inner_text()
-    from heard.consultations.services import documents_review
+    from heard.servicechange.consultations.services import documents_review
 
     documents_review(
         actor=make_staff(Role.ENGAGEMENT_OFFICER),
@@ -227,8 +227,8 @@ COSTS_LABELS = [("costs", "costs"), ("alternatives", "alternatives set aside and
 
 
 def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_member):
-    from heard.consultations.tests.helpers import passing_consultation
     from heard.people.models import Consent, Group
+    from heard.servicechange.consultations.tests.helpers import passing_consultation
 
     officer = make_staff(Role.ENGAGEMENT_OFFICER)
     consultation = passing_consultation()
@@ -237,7 +237,7 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
     )
     member = make_member(email="resident@example.com").member
     Consent.objects.create(member=member, purpose=Consent.Purpose.CONTACT, wording="Yes.")
-    from heard.proposals.models import Proposal as P
+    from heard.servicechange.proposals.models import Proposal as P
 
     P.objects.filter(pk=consultation.proposal_id).update(localities=["Norwich"])
     _sign_in(visitor, officer)
@@ -299,7 +299,7 @@ def test_scrutiny_telling_people_and_mid_point_review(visitor, make_staff, make_
 
     # Mid-point review, made while the consultation runs (the stage table allows it only
     # then): the charts with data tables, then the action recorded.
-    from heard.consultations.services import consultation_open
+    from heard.servicechange.consultations.services import consultation_open
 
     consultation = consultation_open(actor=officer, consultation=consultation)
     visitor.visit(reverse("consultations:midpoint", kwargs={"pk": consultation.pk}))

@@ -177,8 +177,8 @@ def test_follow_a_topic_confirm_from_the_email_and_unsubscribe(visitor, smtp_ser
     visitor.check()
     assert "You are following" in page.locator("h1").inner_text()
     _shot(page, "follow-confirmed")
-    from heard.follow.models import Follower
-    from heard.follow.services import unsubscribe_token
+    from heard.servicechange.follow.models import Follower
+    from heard.servicechange.follow.services import unsubscribe_token
 
     follower = Follower.objects.get(email="pat@example.org")
     visitor.visit(reverse("follow:unsubscribe", args=[unsubscribe_token(follower)]))

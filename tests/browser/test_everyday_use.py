@@ -13,13 +13,13 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from heard.consultations.tests.helpers import passing_consultation
 from heard.core.roles import Role
 from heard.engagement import selectors_responses
 from heard.engagement.models import Answer, Question, QuestionnaireVersion, Response
 from heard.engagement.tests.factories import ActivityFactory
 from heard.engagement.tests.test_respond import make_questionnaire
-from heard.outcomes.tests.helpers import make_consulted_proposal
+from heard.servicechange.consultations.tests.helpers import passing_consultation
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 from tests.browser.conftest import ARTIFACTS, fill_nhs_date
 from tests.browser.test_pages import _sign_in
 

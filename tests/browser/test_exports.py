@@ -12,7 +12,7 @@ from heard.core.roles import Role
 from heard.exports import services
 from heard.exports.models import Export
 from heard.exports.tests.helpers import make_activity_with_versions
-from heard.outcomes.tests.helpers import make_consulted_proposal
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 from tests.browser.test_pages import _sign_in
 
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"

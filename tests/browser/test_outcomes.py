@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from heard.core.roles import Role
 from heard.engagement.models import Response, ResponseEquality
-from heard.outcomes import selectors, services
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.servicechange.outcomes import selectors, services
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 from tests.browser.test_pages import _sign_in
 
 

@@ -6,10 +6,10 @@ from django.urls import reverse
 
 from heard.accounts.tests.factories import PASSWORD, staff_member, totp_code
 from heard.audit.services import audit_checkpoint
-from heard.consultations import services
-from heard.consultations.models import DocumentVersion
-from heard.consultations.tests.helpers import passing_consultation
 from heard.core.roles import Role
+from heard.servicechange.consultations import services
+from heard.servicechange.consultations.models import DocumentVersion
+from heard.servicechange.consultations.tests.helpers import passing_consultation
 
 REASON = "The capital cost was given as £42,000 instead of £420,000."
 CLOSE = "The unit closed after a fire, so responses can no longer shape the decision."

@@ -23,25 +23,29 @@ from pypdf import PdfReader
 
 from heard.analysis import services as analysis_services
 from heard.analysis.models import AnswerAnalysis, Coding, Theme
-from heard.assessment.tests.helpers import (
-    attach_eqia,
-    make_appraisal,
-    make_significance,
-    pass_stage2,
-)
 from heard.audit.models import Action, AuditEvent
-from heard.consultations import services as consultation_services
-from heard.consultations.models import Consultation, ScrutinyLetter
-from heard.consultations.tests.helpers import fill_document, set_period, write_to_scrutiny
 from heard.core.actors import CLOCK
 from heard.core.roles import Role
 from heard.engagement import hooks as engagement_hooks
 from heard.engagement import services as engagement_services
 from heard.engagement.models import Activity, Answer, Question, Response
-from heard.outcomes.demo import DETAILS, MIU_TOPICS
-from heard.outcomes.models import Decision
-from heard.proposals import services as proposal_services
-from heard.proposals.models import Proposal
+from heard.servicechange.assessment.tests.helpers import (
+    attach_eqia,
+    make_appraisal,
+    make_significance,
+    pass_stage2,
+)
+from heard.servicechange.consultations import services as consultation_services
+from heard.servicechange.consultations.models import Consultation, ScrutinyLetter
+from heard.servicechange.consultations.tests.helpers import (
+    fill_document,
+    set_period,
+    write_to_scrutiny,
+)
+from heard.servicechange.outcomes.demo import DETAILS, MIU_TOPICS
+from heard.servicechange.outcomes.models import Decision
+from heard.servicechange.proposals import services as proposal_services
+from heard.servicechange.proposals.models import Proposal
 from tests.browser.conftest import Visitor, fill_nhs_date
 from tests.browser.test_pages import _sign_in
 

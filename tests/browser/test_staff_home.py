@@ -12,7 +12,7 @@ from django.utils import timezone
 from heard.accounts.models import User
 from heard.accounts.tests.factories import totp_code
 from heard.demo.management.commands.demo_load import DEMO_PASSWORD
-from heard.proposals.models import Proposal
+from heard.servicechange.proposals.models import Proposal
 from tests.browser.conftest import ARTIFACTS
 
 # What each demo account must find on its home (the demo's own data).
@@ -80,11 +80,11 @@ def _counts_from_the_demo() -> dict[str, list[str]]:
     """What each home must say, counted here from the demo's rows in plain Python (not
     through the home's own selectors), so a wrong filter there shows up as a wrong count."""
     from heard.analysis.models import AnswerAnalysis
-    from heard.consultations.models import Consultation
     from heard.engagement import domain as engagement_domain
     from heard.engagement.models import Activity
-    from heard.outcomes.models import Decision
-    from heard.proposals.models import Proposal
+    from heard.servicechange.consultations.models import Consultation
+    from heard.servicechange.outcomes.models import Decision
+    from heard.servicechange.proposals.models import Proposal
 
     S = engagement_domain.Status
     now = timezone.now()

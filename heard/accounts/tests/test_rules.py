@@ -195,8 +195,8 @@ def test_only_an_administrator_may_change_the_rules(case, who):
 
 
 def test_raising_min_weeks_fails_a_consultation_that_passed(settings):
-    from heard.consultations import selectors as consultation_selectors
-    from heard.consultations.tests.helpers import passing_consultation
+    from heard.servicechange.consultations import selectors as consultation_selectors
+    from heard.servicechange.consultations.tests.helpers import passing_consultation
 
     settings.HEARD_CONSULTATION_MIN_WEEKS = 12
     consultation = passing_consultation()  # 13 weeks
@@ -209,9 +209,9 @@ def test_raising_min_weeks_fails_a_consultation_that_passed(settings):
 
 
 def test_small_number_threshold_and_stage2_take_effect(settings):
-    from heard.assessment import selectors as assessment_selectors
-    from heard.assessment.tests.helpers import make_proposal
     from heard.involvement.selectors import small_number_threshold
+    from heard.servicechange.assessment import selectors as assessment_selectors
+    from heard.servicechange.assessment.tests.helpers import make_proposal
 
     settings.HEARD_SMALL_NUMBER_THRESHOLD = 10
     proposal = make_proposal("Close the night ward")
@@ -227,8 +227,8 @@ def test_small_number_threshold_and_stage2_take_effect(settings):
 
 
 def test_a_pre_election_period_added_warns_on_the_panel(settings):
-    from heard.consultations import selectors as consultation_selectors
-    from heard.consultations.tests.helpers import passing_consultation
+    from heard.servicechange.consultations import selectors as consultation_selectors
+    from heard.servicechange.consultations.tests.helpers import passing_consultation
 
     consultation = passing_consultation()
     opens = consultation.activity.opens_at.date()

@@ -7,15 +7,15 @@ from typing import Any
 from django.utils import timezone
 
 from heard.api import services
-from heard.consultations.models import DocumentVersion
 from heard.core.roles import Role
 from heard.engagement.models import Activity, ActivityDocument, ActivityLocality, Answer, Response
 from heard.engagement.tests.factories import ActivityFactory
 from heard.groups.models import Minutes
 from heard.groups.tests.helpers import add_person, held_meeting, make_group
-from heard.outcomes.models import Publication
-from heard.outcomes.tests.helpers import make_consulted_proposal
 from heard.people.models import Member, Topic
+from heard.servicechange.consultations.models import DocumentVersion
+from heard.servicechange.outcomes.models import Publication
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 
 
 def make_activity(**kwargs: Any) -> Activity:

@@ -17,14 +17,14 @@ def _activity() -> dict[str, Any]:
 
 
 def _question() -> dict[str, Any]:
-    from heard.outcomes.tests.helpers import make_consulted_proposal
+    from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 
     return {"pk": make_consulted_proposal()["question"].pk}
 
 
 def _publication() -> dict[str, Any]:
-    from heard.outcomes.models import Publication
-    from heard.outcomes.tests.helpers import make_consulted_proposal
+    from heard.servicechange.outcomes.models import Publication
+    from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 
     made = make_consulted_proposal()
     item = Publication.objects.create(

@@ -15,9 +15,9 @@ from heard.analysis.models import Theme
 from heard.core.roles import Role
 from heard.exports import services
 from heard.exports.models import Export
-from heard.outcomes import services as outcome_services
-from heard.outcomes.models import Publication
-from heard.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
+from heard.servicechange.outcomes import services as outcome_services
+from heard.servicechange.outcomes.models import Publication
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal, respond_to_all
 
 pytestmark = pytest.mark.django_db
 

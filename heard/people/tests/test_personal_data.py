@@ -21,14 +21,14 @@ from heard.engagement.tests.factories import ActivityFactory
 from heard.events.models import AccessNeeds, Booking
 from heard.events.services import booking_create
 from heard.events.tests.factories import make_event
-from heard.follow.models import Follow, Follower
-from heard.follow.services import Target, follow_request
 from heard.involvement.models import Invitation
 from heard.involvement.tests.factories import InvitationFactory, MemberFactory, OpportunityFactory
 from heard.people import personal_data
 from heard.people.models import Member
 from heard.people.services.members import member_erase
 from heard.people.tests.membership_helpers import default_topics, join_and_verify
+from heard.servicechange.follow.models import Follow, Follower
+from heard.servicechange.follow.services import Target, follow_request
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

@@ -17,9 +17,9 @@ from heard.engagement.models import (
 )
 from heard.engagement.tests.factories import ActivityFactory
 from heard.groups.models import Meeting, StandingGroup
-from heard.outcomes.models import Decision, Publication
 from heard.people.models import Group
-from heard.proposals.models import Proposal
+from heard.servicechange.outcomes.models import Decision, Publication
+from heard.servicechange.proposals.models import Proposal
 
 YEAR = 2024
 LONDON = ZoneInfo("Europe/London")

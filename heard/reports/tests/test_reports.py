@@ -17,10 +17,10 @@ from heard.audit.models import AuditCheckpoint, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.models import Activity, Response, ResponseEquality
 from heard.groups.models import Meeting
-from heard.outcomes.models import Decision, Publication
 from heard.reports import document, selectors, services
 from heard.reports.models import AnnualReport, ReportVersion
 from heard.reports.tests.helpers import YEAR, build_year
+from heard.servicechange.outcomes.models import Decision, Publication
 
 pytestmark = pytest.mark.django_db
 

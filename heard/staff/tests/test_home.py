@@ -7,14 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.analysis.models import AnalysisRun
-from heard.consultations.models import Council
 from heard.core.roles import Role
 from heard.engagement.models import Activity, Response
 from heard.engagement.tests.factories import ActivityFactory
 from heard.involvement.tests.factories import InvitationFactory, OpportunityFactory
-from heard.outcomes.models import ReportIssue
-from heard.outcomes.tests.helpers import make_consulted_proposal
 from heard.people.models import ImportBatch
+from heard.servicechange.consultations.models import Council
+from heard.servicechange.outcomes.models import ReportIssue
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 
 pytestmark = pytest.mark.django_db
 URL = reverse("staff:dashboard")
@@ -194,7 +194,7 @@ def test_board_home_shows_reports_awaiting_a_decision(staff_client, django_asser
     client, _ = staff_client(Role.DECISION_MAKER)
     made = make_consulted_proposal()
     outcome_proposal = made["proposal"]
-    from heard.outcomes.models import Outcome
+    from heard.servicechange.outcomes.models import Outcome
 
     outcome = Outcome.objects.create(proposal=outcome_proposal)
     ReportIssue.objects.create(outcome=outcome, issued_to="The ICB board")

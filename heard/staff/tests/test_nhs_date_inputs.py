@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
-from heard.consultations.models import Council
-from heard.consultations.tests.helpers import make_consultation, passing_consultation
 from heard.core.roles import Role
-from heard.outcomes.tests.helpers import make_consulted_proposal
+from heard.servicechange.consultations.models import Council
+from heard.servicechange.consultations.tests.helpers import make_consultation, passing_consultation
+from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
 
 pytestmark = pytest.mark.django_db
 

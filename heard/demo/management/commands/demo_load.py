@@ -24,11 +24,11 @@ from heard.events import demo as events_demo
 from heard.groups import demo as groups_demo
 from heard.insight import demo as insight_demo
 from heard.involvement import demo as involvement_demo
-from heard.outcomes import demo as outcomes_demo
 from heard.people import demo as people_demo
 from heard.people.models import Consent, Member
 from heard.people.services.members import member_create
 from heard.reports import demo as reports_demo
+from heard.servicechange.outcomes import demo as outcomes_demo
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [

@@ -1,0 +1,1 @@
+"""The lifecycle of a service change: what moves a proposal from stage to stage."""
