@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from heard.api.api import api
 from heard.audit import views as audit_views
 from heard.core.assets import nhsuk_css
+from heard.servicechange.lifecycle import urls as lifecycle_urls
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # First: the busiest address (people answering surveys) is then matched without
@@ -29,16 +30,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/insight/", include("heard.insight.urls_staff")),
     path("staff/groups/", include("heard.groups.urls_staff")),
     path("staff/analysis/", include("heard.analysis.urls_staff")),
-    path("staff/proposals/", include("heard.servicechange.proposals.urls_staff")),
+    path("staff/proposals/", include(lifecycle_urls.proposals_staff)),
     path("staff/assessment/", include("heard.servicechange.assessment.urls_staff")),
     path("staff/consultations/", include("heard.servicechange.consultations.urls_staff")),
-    path("staff/outcomes/", include("heard.servicechange.outcomes.urls_staff")),
+    path("staff/outcomes/", include(lifecycle_urls.outcomes_staff)),
     path("staff/events/", include("heard.events.urls_staff")),
     path("staff/evidence/", include("heard.servicechange.evidence.urls_staff")),
     path("staff/annual-reports/", include("heard.reports.urls_staff")),
     path("staff/exports/", include("heard.exports.urls_staff")),
-    path("what-we-are-working-on/", include("heard.servicechange.proposals.urls_public")),
-    path("consultations/", include("heard.servicechange.consultations.urls_public")),
+    path("what-we-are-working-on/", include(lifecycle_urls.proposals_public)),
+    path("consultations/", include(lifecycle_urls.consultations_public)),
     path("you-said-we-did/", include("heard.servicechange.outcomes.urls_public")),
     path("annual-reports/", include("heard.reports.urls_public")),
     path("invitations/", include("heard.involvement.urls_public")),

@@ -12,7 +12,6 @@ import pkgutil
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-import heard
 from heard.core.roles import Role
 from heard.core.testing import Access
 
@@ -21,9 +20,18 @@ ALLOW, FORBID, SIGN_IN = "allowed", "forbidden", "sign-in"
 
 def _collect() -> dict[str, Access]:
     expected: dict[str, Access] = {}
-    for app in pkgutil.iter_modules(heard.__path__):
+    import heard.servicechange
+
+    packages = [
+        *(f"heard.{app.name}" for app in pkgutil.iter_modules(heard.__path__)),
+        *(
+            f"heard.servicechange.{app.name}"
+            for app in pkgutil.iter_modules(heard.servicechange.__path__)
+        ),
+    ]
+    for package in packages:
         try:
-            module = importlib.import_module(f"heard.{app.name}.tests.access_matrix")
+            module = importlib.import_module(f"{package}.tests.access_matrix")
         except ModuleNotFoundError:
             continue
         expected.update(module.EXPECTED)

@@ -8,11 +8,19 @@ registers a guard in ``AppConfig.ready``:
     guards.register(my_guard)   # my_guard(activity, target_status, now, by_clock) -> list[str]
 
 ``activity_transition`` refuses the move if any guard returns a problem, whoever asks
-(a person or the clock).
+(a person or the clock). Guards only read.
+
+What must follow a move in the same transaction (the proposal moving to "formal
+consultation" when its consultation opens) is a consequence, registered the same way:
+
+    guards.register_consequence(fn)   # fn(activity, target_status, actor) -> None
+
+It runs after the move is saved, with the person (or Heard's clock) who made the move,
+so what it records is theirs. A consequence that cannot be carried out raises
+``ConsequenceRefused`` with its reasons: the move is then refused and nothing is kept.
 """
 
 from collections.abc import Callable
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -25,20 +33,26 @@ def register(guard: TransitionGuard) -> None:
         _guards.append(guard)
 
 
-_acting: ContextVar[Any] = ContextVar("heard_transition_actor", default=None)
+def problems(activity: Any, target: str, now: datetime, by_clock: bool) -> list[str]:
+    return [problem for guard in _guards for problem in guard(activity, target, now, by_clock)]
 
 
-def problems(
-    activity: Any, target: str, now: datetime, by_clock: bool, *, actor: Any = None
-) -> list[str]:
-    token = _acting.set(actor)
-    try:
-        return [problem for guard in _guards for problem in guard(activity, target, now, by_clock)]
-    finally:
-        _acting.reset(token)
+Consequence = Callable[[Any, str, Any], None]
+_consequences: list[Consequence] = []
 
 
-def acting_person() -> Any:
-    """While the guards run: the person whose move they check (None for the clock), so
-    that a consequence a guard records is attributed to the person who caused it."""
-    return _acting.get()
+class ConsequenceRefused(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def register_consequence(consequence: Consequence) -> None:
+    if consequence not in _consequences:
+        _consequences.append(consequence)
+
+
+def follow_through(activity: Any, target: str, actor: Any) -> None:
+    """Carry out every consequence of the move just saved (inside its transaction)."""
+    for consequence in _consequences:
+        consequence(activity, target, actor)

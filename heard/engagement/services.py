@@ -253,7 +253,7 @@ def activity_transition(
         early = not problems and domain.closes_early(facts, target, now, by_clock=by_clock)
         if early:
             problems += _early_close_problems(locked, actor, reason)
-        problems += guards.problems(locked, str(target), now, by_clock, actor=actor)
+        problems += guards.problems(locked, str(target), now, by_clock)
         if problems:
             raise TransitionRefused(problems)
         before = locked.status
@@ -296,6 +296,10 @@ def activity_transition(
             before={"status": before},
             after={"status": str(target), "by": "clock" if by_clock else "person", **extra},
         )
+        try:
+            guards.follow_through(locked, str(target), actor)
+        except guards.ConsequenceRefused as refused:
+            raise TransitionRefused(refused.problems) from refused
     return locked
 
 

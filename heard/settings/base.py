@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "heard.servicechange.consultations",
     "heard.servicechange.outcomes",
     "heard.servicechange.evidence",
+    "heard.servicechange.lifecycle",
     "heard.reports",
     "heard.api",
     "heard.exports",

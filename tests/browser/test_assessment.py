@@ -7,6 +7,7 @@ from heard.accounts.tests.factories import PASSWORD, totp_code
 from heard.core.roles import Role
 from heard.servicechange.assessment import selectors
 from heard.servicechange.assessment.tests.helpers import PDF, make_proposal
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from tests.browser.conftest import fill_nhs_date
 
 SCORES = {
@@ -177,7 +178,7 @@ def test_appraisal_significance_and_assurance(visitor, make_staff, settings, tmp
     text = main.inner_text()
     assert "11 of 13" in text and "Complete" in text
 
-    facts = proposal.facts()
+    facts = lifecycle_facts(proposal)
     assert facts.options_count == 3
     assert facts.significance_determined and facts.consultation_required
     assert facts.stage2_passed and facts.eqia_attached

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from heard.core.roles import Role
 from heard.servicechange.consultations.models import Consultation
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals.models import Proposal
 from tests.browser.conftest import Visitor, fill_nhs_date
 from tests.browser.test_pages import _sign_in
@@ -652,7 +653,7 @@ def test_a_bed_closure_from_logging_to_decision(
     _assure(visitor, proposal, hub)
     _eqia(visitor, proposal)
     proposal.refresh_from_db()
-    facts = proposal.facts()
+    facts = lifecycle_facts(proposal)
     assert facts.stage2_passed and facts.eqia_attached
     consultation = _prepare_consultation(visitor, proposal)
     _sign_off_and_open(visitor, another_visitor, make_staff, consultation)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.proposals.models import Proposal
 from tests.browser.test_pages import _sign_in
 
@@ -101,12 +102,14 @@ def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
 
 def test_plan_privacy_and_summary_forms(visitor, make_staff):
     from heard.people.models import Group
-    from heard.servicechange.proposals.services import proposal_create, proposal_transition
+    from heard.servicechange.proposals.services import proposal_create
 
     officer = make_staff(Role.ENGAGEMENT_OFFICER)
     Group.objects.create(name="Cromer PPG", kind="ppg")
     proposal = proposal_create(actor=officer, title="Community beds", description="Fewer beds")
-    proposal_transition(proposal=proposal, target="early_engagement", actor=officer)
+    lifecycle_services.proposal_transition(
+        proposal=proposal, target="early_engagement", actor=officer
+    )
     _sign_in(visitor, officer)
     page = visitor.page
 

@@ -26,6 +26,7 @@ from heard.analysis.models import AnswerAnalysis, Coding, Theme
 from heard.audit.models import Action, AuditEvent
 from heard.core.actors import CLOCK
 from heard.core.roles import Role
+from heard.demo.service_change import DETAILS, MIU_TOPICS
 from heard.engagement import hooks as engagement_hooks
 from heard.engagement import services as engagement_services
 from heard.engagement.models import Activity, Answer, Question, Response
@@ -42,7 +43,6 @@ from heard.servicechange.consultations.tests.helpers import (
     set_period,
     write_to_scrutiny,
 )
-from heard.servicechange.outcomes.demo import DETAILS, MIU_TOPICS
 from heard.servicechange.outcomes.models import Decision
 from heard.servicechange.proposals import services as proposal_services
 from heard.servicechange.proposals.models import Proposal

@@ -215,7 +215,7 @@ def test_small_number_threshold_and_stage2_take_effect(settings):
 
     settings.HEARD_SMALL_NUMBER_THRESHOLD = 10
     proposal = make_proposal("Close the night ward")
-    assert assessment_selectors.facts(proposal)["stage2_required"] is True
+    assert assessment_selectors.stage_facts(proposal).stage2_required is True
     _change(
         _admin(),
         small_number_threshold=5,
@@ -223,7 +223,7 @@ def test_small_number_threshold_and_stage2_take_effect(settings):
         stage2_off_reason="NHS England regional team confirmed assurance is not needed",
     )
     assert small_number_threshold() == 5
-    assert assessment_selectors.facts(proposal)["stage2_required"] is False
+    assert assessment_selectors.stage_facts(proposal).stage2_required is False
 
 
 def test_a_pre_election_period_added_warns_on_the_panel(settings):

@@ -7,12 +7,4 @@ class AssessmentConfig(AppConfig):
     verbose_name = "Options appraisal, significance and assurance"
 
     def ready(self) -> None:
-        from heard.servicechange.assessment import (
-            rules,  # noqa: F401
-            selectors,
-        )
-        from heard.servicechange.proposals import hooks
-
-        hooks.register_facts(selectors.facts)
-        hooks.register_timeline(selectors.timeline)
-        hooks.register_links(selectors.links)
+        from heard.servicechange.assessment import rules  # noqa: F401

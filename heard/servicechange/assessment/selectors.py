@@ -35,7 +35,8 @@ from heard.servicechange.assessment.models import (
     SignificanceAssessment,
     UrgentPath,
 )
-from heard.servicechange.proposals.hooks import ProposalLink, TimelineEntry
+from heard.servicechange.proposals.domain import AssessmentFacts
+from heard.servicechange.proposals.parts import ProposalLink, TimelineEntry
 
 COMBINATION_METHOD = (
     "Each panel's weighted score is the sum of weight × score over the criteria "
@@ -530,8 +531,8 @@ def checkpoints(proposal: Any) -> list[Checkpoint]:
 # ---------------------------------------------------------------------------------------
 
 
-def facts(proposal: Any) -> dict[str, Any]:
-    """The ProposalFacts fields assessment owns.
+def stage_facts(proposal: Any) -> AssessmentFacts:
+    """What the lifecycle's guards need from assessment.
 
     ``options_count`` counts the options only once one of them is "do nothing": until
     then it is at most 1, so the lifecycle's "two options, one of them doing nothing"
@@ -542,20 +543,20 @@ def facts(proposal: Any) -> dict[str, Any]:
     view = significance_for(proposal)
     determined = bool(view and view.complete)
     eqia = eqia_for(proposal)
-    return {
-        "options_count": len(options) if has_do_nothing else min(len(options), 1),
-        "significance_determined": determined,
-        "consultation_required": bool(view and view.consultation_required),
-        "urgent_path_recorded": bool(view and view.urgent),
-        "stage2_passed": stage2_passed(proposal),
-        "stage2_required": rules_selectors.stage2_required(),
-        "eqia_attached": eqia is not None,
-        "eqia_problems": tuple(
+    return AssessmentFacts(
+        options_count=len(options) if has_do_nothing else min(len(options), 1),
+        significance_determined=determined,
+        consultation_required=bool(view and view.consultation_required),
+        urgent_path_recorded=bool(view and view.urgent),
+        stage2_passed=stage2_passed(proposal),
+        stage2_required=rules_selectors.stage2_required(),
+        eqia_attached=eqia is not None,
+        eqia_problems=tuple(
             eqia_rules.completeness_problems(eqia_rows(eqia))
             if eqia is not None
             else ["No equality impact assessment is recorded."]
         ),
-    }
+    )
 
 
 def _at(day: date) -> datetime:

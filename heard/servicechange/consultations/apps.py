@@ -8,15 +8,7 @@ class ConsultationsConfig(AppConfig):
 
     def ready(self) -> None:
         from heard.engagement import guards
-        from heard.servicechange.consultations import (
-            proposal_hooks,
-            rules,  # noqa: F401
-        )
+        from heard.servicechange.consultations import rules  # noqa: F401
         from heard.servicechange.consultations.guard import gunning_guard
-        from heard.servicechange.proposals import hooks
 
         guards.register(gunning_guard)
-        hooks.register_facts(proposal_hooks.facts)
-        hooks.register_timeline(proposal_hooks.timeline)
-        hooks.register_links(proposal_hooks.links)
-        hooks.register_public_sections(proposal_hooks.public_sections)

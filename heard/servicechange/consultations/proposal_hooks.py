@@ -1,5 +1,6 @@
-"""What consultations tells the proposal (registered in AppConfig.ready): facts for the
-lifecycle guards, timeline entries, the staff link and the public section."""
+"""What consultations tells the proposal, asked by the lifecycle
+(``heard.servicechange.lifecycle``): its facts for the guards, timeline entries, the staff
+link and the public section."""
 
 from datetime import datetime, time
 from typing import Any
@@ -11,21 +12,11 @@ from heard.engagement import domain as engagement_domain
 from heard.servicechange.consultations import gunning
 from heard.servicechange.consultations.models import Consultation
 from heard.servicechange.consultations.services import creation_problems
-from heard.servicechange.proposals.hooks import ProposalLink, TimelineEntry
+from heard.servicechange.proposals.parts import ProposalLink, TimelineEntry
 
 
 def _consultation(proposal: Any) -> Consultation | None:
     return Consultation.objects.filter(proposal=proposal).select_related("activity").first()
-
-
-def facts(proposal: Any) -> dict[str, Any]:
-    """consultation_closed follows the activity's closing time to the second, like the
-    public pages, even before the clock job has made it permanent."""
-    consultation = _consultation(proposal)
-    return {
-        "consultation_exists": consultation is not None,
-        "consultation_closed": bool(consultation and consultation.is_closed_at(timezone.now())),
-    }
 
 
 def _noon(day: Any) -> datetime:

@@ -22,6 +22,7 @@ from heard.involvement.selectors import (
 from heard.involvement.selectors import _reach_chart as reach_chart
 from heard.people import equality
 from heard.people.models import Consent, Group, Member
+from heard.servicechange.assessment import selectors as assessment_selectors
 from heard.servicechange.consultations import checkpoints, gunning, scrutiny
 from heard.servicechange.consultations.models import (
     Consultation,
@@ -34,6 +35,7 @@ from heard.servicechange.consultations.models import (
     SignOff,
 )
 from heard.servicechange.proposals import domain as proposal_domain
+from heard.servicechange.proposals.models import Proposal
 
 
 def _base() -> Any:
@@ -87,6 +89,27 @@ def _person(user: Any) -> str:
     return str(getattr(user, "full_name", "") or getattr(user, "email", ""))
 
 
+def proposal_facts_for(proposal: Proposal) -> proposal_domain.ProposalFacts:
+    """The proposal's facts as far as the consultation stage: its own, assessment's and
+    the consultation's (the lifecycle adds the outcome's; the panel needs only these)."""
+    return proposal_domain.compose(
+        proposal.own_facts(),
+        assessment_selectors.stage_facts(proposal),
+        stage_facts(proposal),
+    )
+
+
+def stage_facts(proposal: Proposal) -> proposal_domain.ConsultationFacts:
+    """What the lifecycle's guards need from the consultation stage. ``closed`` follows
+    the activity's closing time to the second, like the public pages, even before the
+    clock job has made it permanent."""
+    consultation = Consultation.objects.filter(proposal=proposal).select_related("activity").first()
+    return proposal_domain.ConsultationFacts(
+        exists=consultation is not None,
+        closed=bool(consultation and consultation.is_closed_at(timezone.now())),
+    )
+
+
 def gunning_facts(
     consultation: Consultation,
     *,
@@ -101,7 +124,7 @@ def gunning_facts(
     now = now or timezone.now()
     activity = activity or consultation.activity
     proposal = consultation.proposal
-    facts = proposal_facts or proposal.facts()
+    facts = proposal_facts or proposal_facts_for(proposal)
     sections = {
         s.key: gunning.SectionState(
             published=bool(s.published_body.strip()),
@@ -121,7 +144,8 @@ def gunning_facts(
     told = scrutiny_state(consultation, responses=False)
     return gunning.GunningFacts(
         proposal_status=proposal_domain.Status(proposal.status),
-        decision_recorded=facts.decision_recorded,
+        # Recorded with the move to "decided", in one transaction (the lifecycle).
+        decision_recorded=facts.status in proposal_domain.DECIDED_OR_LATER,
         sections=sections,
         document_published=consultation.document_published_at is not None,
         opens_at=opens_at,
@@ -223,7 +247,7 @@ def lifecycle_check(
             gunning.Result.PASS,
             ("The proposal is in formal consultation.",),
         )
-    facts = replace(proposal_facts or proposal.facts(), stage2_required=False)
+    facts = replace(proposal_facts or proposal_facts_for(proposal), stage2_required=False)
     problems = proposal_domain.transition_problems(
         facts, proposal_domain.Status.FORMAL_CONSULTATION
     )
@@ -248,7 +272,7 @@ def gunning_panel(
 ) -> list[gunning.Check]:
     """Every check, plus whether the proposal may move. ``period``: (opens, closes,
     justification) not yet saved, to preview the checks while they are being edited."""
-    proposal_facts = consultation.proposal.facts()
+    proposal_facts = proposal_facts_for(consultation.proposal)
     facts = gunning_facts(
         consultation,
         activity=activity,

@@ -93,9 +93,7 @@ def lead_work(user: Any, *, limit: int = 5, now: datetime | None = None) -> Lead
     due: list[DueDate] = []
     for proposal in proposals:
         checks = ProposalChecks(proposal)
-        checks.problems += proposal_domain.flags(
-            proposal_domain.ProposalFacts(**proposal.own_facts())
-        )
+        checks.problems += proposal_domain.flags(proposal_domain.compose(proposal.own_facts()))
         consultation = getattr(proposal, "consultation", None)
         if proposal.status in BEFORE_CONSULTATION and proposal.pk not in stage2:
             checks.problems.append("NHS England's stage 2 assurance checkpoint is not yet passed.")

@@ -31,6 +31,7 @@ from heard.engagement import domain as engagement_domain
 from heard.engagement import services as engagement_services
 from heard.engagement import services_questionnaires as builder
 from heard.engagement.models import Activity, Question
+from heard.servicechange.assessment import selectors as assessment_selectors
 from heard.servicechange.consultations import checkpoints, gunning, scrutiny
 from heard.servicechange.consultations.models import (
     Consultation,
@@ -75,7 +76,7 @@ def creation_problems(proposal: Proposal) -> list[str]:
             "A formal consultation is created while the proposal is at significance "
             "assessment or assurance."
         )
-    if not proposal.facts().consultation_required:
+    if not assessment_selectors.stage_facts(proposal).consultation_required:
         problems.append(
             "The significance assessment has not found that formal consultation is required."
         )

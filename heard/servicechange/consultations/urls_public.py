@@ -5,7 +5,6 @@ from heard.servicechange.consultations import views
 app_name = "consultations_public"
 
 urlpatterns = [
-    path("<slug:slug>/", views.public_detail, name="detail"),
     path("<slug:slug>/document.pdf", views.public_document_pdf, name="document_pdf"),
     path("<slug:slug>/equality-impact-assessment/", views.public_eqia, name="eqia"),
     path("<slug:slug>/document/versions/", views.public_versions, name="versions"),

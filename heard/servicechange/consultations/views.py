@@ -39,7 +39,6 @@ from heard.servicechange.consultations.models import (
     DocumentSection,
     ScrutinyResponse,
 )
-from heard.servicechange.proposals import hooks as proposal_hooks
 from heard.servicechange.proposals.models import Proposal
 
 VIEW = "consultations.view_consultations"
@@ -634,40 +633,6 @@ def midpoint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- public -----------------------------------------------------------------------------------
-
-
-def public_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    consultation = selectors.public_consultation(slug)
-    if consultation is None:
-        raise Http404
-    now = timezone.now()
-    status = consultation.status_at(now)
-    if status == engagement_domain.Status.DRAFT:
-        raise Http404
-    return render(
-        request,
-        "consultations/public/detail.html",
-        {
-            "consultation": consultation,
-            "proposal": consultation.proposal,
-            "activity": consultation.activity,
-            "status": status,
-            "status_label": engagement_domain.STATUS_LABELS[status],
-            "is_open": status == engagement_domain.Status.OPEN,
-            "document": selectors.published_document(consultation),
-            "eqia": assessment_selectors.eqia_for(consultation.proposal),
-            "councils": list(consultation.councils.all()),
-            "told": selectors.scrutiny_state(consultation),
-            "events": selectors.events(consultation),
-            "has_questionnaire": hasattr(consultation.activity, "questionnaire"),
-            # Published outcomes (You said, we did) from the apps above, through the hook.
-            "outcome_links": [
-                link
-                for link in proposal_hooks.contributed_public_sections(consultation.proposal)
-                if link.title != "Formal consultation"
-            ],
-        },
-    )
 
 
 def _public_or_404(slug: str) -> Consultation:

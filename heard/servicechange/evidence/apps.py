@@ -7,7 +7,4 @@ class EvidenceConfig(AppConfig):
     verbose_name = "Evidence packs"
 
     def ready(self) -> None:
-        from heard.servicechange.evidence import hooks, rules  # noqa: F401
-        from heard.servicechange.proposals import hooks as proposal_hooks
-
-        proposal_hooks.register_links(hooks.links)
+        from heard.servicechange.evidence import rules  # noqa: F401

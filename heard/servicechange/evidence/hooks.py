@@ -1,10 +1,10 @@
-"""What evidence packs add to a proposal's staff page (``heard.servicechange.proposals.hooks``)."""
+"""What evidence packs add to a proposal's staff page (asked by the lifecycle)."""
 
 from typing import Any
 
 from django.urls import reverse
 
-from heard.servicechange.proposals.hooks import ProposalLink
+from heard.servicechange.proposals.parts import ProposalLink
 
 
 def links(proposal: Any, user: Any) -> list[ProposalLink]:

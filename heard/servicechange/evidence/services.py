@@ -2,14 +2,15 @@
 
 import hashlib
 import logging
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_checkpoint, audit_record
+from heard.core.actors import person
 from heard.servicechange.evidence import pack as packing
 from heard.servicechange.evidence.models import EvidencePack
 from heard.servicechange.proposals.models import Proposal
@@ -17,16 +18,16 @@ from heard.servicechange.proposals.models import Proposal
 logger = logging.getLogger(__name__)
 
 
-def _check(actor: Any) -> None:
+def _check(actor: Actor | None) -> None:
     if actor is None or not actor.has_perm("evidence.build_pack"):
         raise PermissionDenied("Only administrators and programme leads may build evidence packs.")
 
 
-def evidence_pack_request(*, proposal: Proposal, actor: Any) -> EvidencePack:
+def evidence_pack_request(*, proposal: Proposal, actor: Actor) -> EvidencePack:
     """Queue a pack to be built in the background (the task runs after the commit)."""
     _check(actor)
     with transaction.atomic():
-        pack = EvidencePack.objects.create(proposal=proposal, requested_by=actor)
+        pack = EvidencePack.objects.create(proposal=proposal, requested_by=person(actor))
         audit_record(
             action=Action.EVIDENCE_PACK_REQUESTED,
             actor=actor,
@@ -43,10 +44,10 @@ def _enqueue(pack_id: int) -> None:
     build_evidence_pack.enqueue(pack_id)
 
 
-def evidence_pack_build(*, proposal: Proposal, actor: Any) -> EvidencePack:
+def evidence_pack_build(*, proposal: Proposal, actor: Actor) -> EvidencePack:
     """Build a pack now (the command line; the task calls ``evidence_pack_execute``)."""
     _check(actor)
-    pack = EvidencePack.objects.create(proposal=proposal, requested_by=actor)
+    pack = EvidencePack.objects.create(proposal=proposal, requested_by=person(actor))
     return evidence_pack_execute(pack_id=pack.pk)
 
 
@@ -101,7 +102,7 @@ def evidence_pack_execute(*, pack_id: int) -> EvidencePack:
     return pack
 
 
-def evidence_pack_downloaded(*, pack: EvidencePack, actor: Any) -> None:
+def evidence_pack_downloaded(*, pack: EvidencePack, actor: Actor) -> None:
     _check(actor)
     with transaction.atomic():
         audit_record(

@@ -9,10 +9,7 @@ class FollowConfig(AppConfig):
     def ready(self) -> None:
         from heard.people import personal_data
         from heard.servicechange.follow import personal_data as follow_personal_data
-        from heard.servicechange.follow import sections
-        from heard.servicechange.proposals import hooks
 
-        hooks.register_public_sections(sections.proposal_follow_section)
         personal_data.register(
             "follows",
             export=follow_personal_data.follows_export,

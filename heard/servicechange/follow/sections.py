@@ -1,10 +1,10 @@
-"""What the follow app adds to pages of lower apps (through their hooks)."""
+"""What the follow app adds to the proposal's public page (asked by the lifecycle)."""
 
 from typing import Any
 
 from django.urls import reverse
 
-from heard.servicechange.proposals.hooks import ProposalLink
+from heard.servicechange.proposals.parts import ProposalLink
 
 
 def proposal_follow_section(proposal: Any) -> list[ProposalLink]:

@@ -1,6 +1,8 @@
-"""What outcomes tells the proposals app (registered in ``OutcomesConfig.ready``):
-the ``decision_recorded`` fact, timeline events, the staff page's links and the public
-page's "You said, we did" section."""
+"""What outcomes tells the proposal, asked by the lifecycle
+(``heard.servicechange.lifecycle``): whether the decision is recorded, timeline events,
+the staff page's links and the public page's "You said, we did" section. (The feedback
+guard and the feedback publication are engagement's hooks, registered in
+``OutcomesConfig.ready``.)"""
 
 from typing import Any
 
@@ -14,11 +16,12 @@ from heard.servicechange.outcomes.models import (
     ReportReopening,
     ThemeResponse,
 )
-from heard.servicechange.proposals.hooks import ProposalLink, TimelineEntry
+from heard.servicechange.proposals.domain import OutcomeFacts
+from heard.servicechange.proposals.parts import ProposalLink, TimelineEntry
 
 
-def facts(proposal: Any) -> dict[str, Any]:
-    return {"decision_recorded": Decision.objects.filter(proposal=proposal).exists()}
+def stage_facts(proposal: Any) -> OutcomeFacts:
+    return OutcomeFacts(decision_recorded=Decision.objects.filter(proposal=proposal).exists())
 
 
 def timeline(proposal: Any) -> list[TimelineEntry]:

@@ -28,10 +28,8 @@ from heard.servicechange.outcomes.models import (
     ReportReopening,
     ThemeResponse,
 )
-from heard.servicechange.proposals import domain as proposal_domain
 from heard.servicechange.proposals.guard import stage
 from heard.servicechange.proposals.models import Proposal
-from heard.servicechange.proposals.services import TransitionRefused, proposal_transition
 from heard.servicechange.proposals.stages import Change
 
 
@@ -481,8 +479,9 @@ def decision_record(
     board_paper_url: str = "",
     board_paper_file: UploadedFile | None = None,
 ) -> Decision:
-    """Record the decision and move the proposal to decided, or refuse with the reasons.
-    The decision names the issued report version it was taken on, and is refused while
+    """Record the decision, or refuse with the reasons. (The lifecycle's
+    ``decision_record`` calls this and moves the proposal to "decided" in the same
+    transaction: call that one.) The decision names the issued report version it was taken on, and is refused while
     that version was reopened or the record no longer matches it."""
     _require(actor, "outcomes.record_decision")
     with transaction.atomic():
@@ -534,15 +533,6 @@ def decision_record(
                     ),
                 },
             )
-            try:
-                proposal_transition(
-                    proposal=locked,
-                    target=proposal_domain.Status.DECIDED,
-                    actor=actor,
-                    note=f"Decided by {record.decided_by} on {decided_on:%-d %B %Y}.",
-                )
-            except TransitionRefused as refused:
-                raise OutcomeRefused(refused.problems) from refused
         except BaseException:
             if record.board_paper_file:
                 record.board_paper_file.delete(save=False)

@@ -144,34 +144,6 @@ def issue(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outcomes/staff/issue_form.html", {"proposal": p, "form": form})
 
 
-@permission_required("outcomes.record_decision")
-def decision(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _proposal(pk)
-    if selectors.decision_of(p) is not None:
-        messages.info(request, "The decision has already been recorded.")
-        return redirect(_back(p))
-    form = forms.DecisionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.decision_record(proposal=p, actor=request.user, **form.cleaned_data)
-        except OutcomeRefused as refused:
-            for problem in refused.problems:
-                form.add_error(None, problem)
-        else:
-            messages.success(request, "The decision is recorded and the proposal is decided.")
-            return redirect(_back(p))
-    return render(
-        request,
-        "outcomes/staff/decision_form.html",
-        {
-            "proposal": p,
-            "form": form,
-            "readiness": selectors.readiness(p, request.user),
-            "scrutiny": selectors.scrutiny_for(p),
-        },
-    )
-
-
 @permission_required("outcomes.view_outcomes")
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The report as issued (stored) while it stands; a live draft before it is issued

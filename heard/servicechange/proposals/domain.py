@@ -8,9 +8,10 @@ then, not when the board resolves on it) and moves through:
     → decided → implementation → evaluation
 
 A move is allowed only if it is in ``TRANSITIONS`` and ``transition_problems`` finds
-nothing in the way. Guards read ``ProposalFacts``: what the proposals app knows itself,
-plus facts contributed by the apps above it (assessment, consultations, outcomes) through
-``heard.servicechange.proposals.hooks``. Problems are written for the member of staff who has to act.
+nothing in the way. Guards read ``ProposalFacts``: what the proposals app knows itself
+(``OwnFacts``) and the typed facts of each later stage (``AssessmentFacts``,
+``ConsultationFacts``, ``OutcomeFacts``), which ``heard.servicechange.lifecycle.facts``
+asks each stage for directly and puts together with ``compose``. Problems are written for the member of staff who has to act.
 ``flags`` are warnings that do not block a move but are shown wherever the proposal is.
 """
 
@@ -63,6 +64,9 @@ PUBLIC_STATUS_LABELS = {
 }
 
 ORDER = list(Status)
+# The stages at which the decision has been recorded (it is recorded with the move to
+# "decided", in one transaction).
+DECIDED_OR_LATER = frozenset({Status.DECIDED, Status.IMPLEMENTATION, Status.EVALUATION})
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.UNDER_CONSIDERATION: frozenset({Status.EARLY_ENGAGEMENT, Status.OPTIONS}),
@@ -88,36 +92,107 @@ PUBLIC_FROM = Status.EARLY_ENGAGEMENT
 
 
 @dataclass(frozen=True)
-class ProposalFacts:
-    """What the guards need to know. Apps above proposals fill the fields they own
-    (see ``hooks.register_facts``); a field nobody fills keeps its default."""
+class OwnFacts:
+    """What the proposals app knows itself."""
 
     status: Status
     title: str = ""
     description: str = ""
-    # proposals: early engagement recorded (linked activities or insight drawn on)
+    # early engagement recorded (linked activities or insight drawn on)
     early_engagement_count: int = 0
-    # proposals: the engagement plan (lines = stakeholders or audiences planned for)
+    # the engagement plan (lines = stakeholders or audiences planned for)
     plan_lines: int = 0
     seldom_heard_planned: bool = False
-    # assessment: options appraisal
+
+
+@dataclass(frozen=True)
+class AssessmentFacts:
+    """What the assessment stage knows (``assessment.selectors.stage_facts``)."""
+
+    # options appraisal
     options_count: int = 0
-    # assessment: significance
+    # significance
     significance_determined: bool = False
     consultation_required: bool = False
     urgent_path_recorded: bool = False
-    # assessment: assurance
+    # assurance
     stage2_passed: bool = False
     stage2_required: bool = True
     eqia_attached: bool = False
     # what is missing from the EqIA (each characteristic considered with evidence, a
     # mitigation for each negative impact): empty when complete
     eqia_problems: tuple[str, ...] = ()
-    # consultations
+
+
+@dataclass(frozen=True)
+class ConsultationFacts:
+    """What the consultation stage knows (``consultations.proposal_hooks.stage_facts``)."""
+
+    exists: bool = False
+    closed: bool = False
+
+
+@dataclass(frozen=True)
+class OutcomeFacts:
+    """What the outcome stage knows (``outcomes.hooks.stage_facts``)."""
+
+    decision_recorded: bool = False
+
+
+@dataclass(frozen=True)
+class ProposalFacts:
+    """What the lifecycle's guards read: the proposal's own facts and each stage's, put
+    together by ``compose`` (the lifecycle asks every stage: ``lifecycle.facts``; a stage
+    that needs the guards' answer before the later stages exist passes only its own and
+    earlier stages' facts, and the rest keep their defaults)."""
+
+    status: Status
+    title: str = ""
+    description: str = ""
+    early_engagement_count: int = 0
+    plan_lines: int = 0
+    seldom_heard_planned: bool = False
+    options_count: int = 0
+    significance_determined: bool = False
+    consultation_required: bool = False
+    urgent_path_recorded: bool = False
+    stage2_passed: bool = False
+    stage2_required: bool = True
+    eqia_attached: bool = False
+    eqia_problems: tuple[str, ...] = ()
     consultation_exists: bool = False
     consultation_closed: bool = False
-    # outcomes
     decision_recorded: bool = False
+
+
+def compose(
+    own: OwnFacts,
+    assessment: AssessmentFacts | None = None,
+    consultation: ConsultationFacts | None = None,
+    outcome: OutcomeFacts | None = None,
+) -> ProposalFacts:
+    a = assessment or AssessmentFacts()
+    c = consultation or ConsultationFacts()
+    o = outcome or OutcomeFacts()
+    return ProposalFacts(
+        status=own.status,
+        title=own.title,
+        description=own.description,
+        early_engagement_count=own.early_engagement_count,
+        plan_lines=own.plan_lines,
+        seldom_heard_planned=own.seldom_heard_planned,
+        options_count=a.options_count,
+        significance_determined=a.significance_determined,
+        consultation_required=a.consultation_required,
+        urgent_path_recorded=a.urgent_path_recorded,
+        stage2_passed=a.stage2_passed,
+        stage2_required=a.stage2_required,
+        eqia_attached=a.eqia_attached,
+        eqia_problems=a.eqia_problems,
+        consultation_exists=c.exists,
+        consultation_closed=c.closed,
+        decision_recorded=o.decision_recorded,
+    )
 
 
 def transition_problems(facts: ProposalFacts, target: Status) -> list[str]:

@@ -1,7 +1,5 @@
 """Proposals for service change, from the first idea to evaluation."""
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -9,7 +7,7 @@ from django.utils import timezone
 from heard.engagement.models import Activity
 from heard.insight.models import Insight
 from heard.people.models import Group, Topic
-from heard.servicechange.proposals import domain, hooks
+from heard.servicechange.proposals import domain
 
 
 class Proposal(models.Model):
@@ -78,29 +76,18 @@ class Proposal(models.Model):
         """Insight, activities or notes drawn on, plus activities linked as early engagement."""
         return self.evidence.count() + self.activity_links.filter(is_early_engagement=True).count()
 
-    def own_facts(self) -> dict[str, Any]:
-        return {
-            "status": domain.Status(self.status),
-            "title": self.title,
-            "description": self.description,
-            "early_engagement_count": self.early_engagement_count(),
-            **self._plan_facts(),
-        }
-
-    def _plan_facts(self) -> dict[str, Any]:
+    def own_facts(self) -> domain.OwnFacts:
+        """What the proposals app knows itself; the lifecycle adds each stage's facts
+        (``heard.servicechange.lifecycle.facts``)."""
         plan = EngagementPlan.objects.filter(proposal=self).first()
-        if plan is None:
-            return {"plan_lines": 0, "seldom_heard_planned": False}
-        return {
-            "plan_lines": plan.items.count(),
-            "seldom_heard_planned": bool(plan.seldom_heard.strip()),
-        }
-
-    def facts(self) -> domain.ProposalFacts:
-        values = self.own_facts()
-        values.update(hooks.contributed_facts(self))
-        values["status"] = domain.Status(self.status)
-        return domain.ProposalFacts(**values)
+        return domain.OwnFacts(
+            status=domain.Status(self.status),
+            title=self.title,
+            description=self.description,
+            early_engagement_count=self.early_engagement_count(),
+            plan_lines=plan.items.count() if plan else 0,
+            seldom_heard_planned=bool(plan and plan.seldom_heard.strip()),
+        )
 
 
 class ProposalTransition(models.Model):

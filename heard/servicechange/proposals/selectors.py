@@ -19,7 +19,7 @@ from heard.insight import selectors as insight_selectors
 from heard.insight.models import Insight
 from heard.people.models import Group
 from heard.people.postcodes import LOCALITIES
-from heard.servicechange.proposals import domain, hooks, related
+from heard.servicechange.proposals import domain, related
 from heard.servicechange.proposals.models import (
     EngagementPlan,
     PlanItem,
@@ -27,6 +27,7 @@ from heard.servicechange.proposals.models import (
     ProposalActivity,
     ProposalEvidence,
 )
+from heard.servicechange.proposals.parts import ProposalLink, TimelineEntry
 
 # Lists ----------------------------------------------------------------------------
 
@@ -83,26 +84,7 @@ def public_proposal(slug: str) -> Proposal | None:
 def own_flags(proposal: Proposal) -> list[str]:
     """The flags, from what the proposals app knows itself (the flags read only those
     facts), without asking the apps above: cheap enough for every row of a list."""
-    return domain.flags(domain.ProposalFacts(**proposal.own_facts()))
-
-
-@dataclass(frozen=True)
-class Move:
-    target: domain.Status
-    label: str
-    problems: list[str]
-
-    @property
-    def allowed(self) -> bool:
-        return not self.problems
-
-
-def moves(proposal: Proposal, facts: domain.ProposalFacts | None = None) -> list[Move]:
-    """Every move the lifecycle table allows from here, with what stands in the way
-    (``facts``: pass them if already gathered, to ask the apps above only once)."""
-    facts = facts or proposal.facts()
-    targets = sorted(domain.TRANSITIONS[facts.status], key=domain.ORDER.index)
-    return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
+    return domain.flags(domain.compose(proposal.own_facts()))
 
 
 def lifecycle_steps(
@@ -522,10 +504,11 @@ def _audit_detail(action: str, before: Any, after: Any, titles: dict[int, str]) 
 _TIMELINE_SKIP = {Action.PROPOSAL_CREATED.value, Action.PROPOSAL_TRANSITIONED.value}
 
 
-def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
-    """The whole history, oldest first: lifecycle moves, audited edits (what was drawn
-    on, links, plan, privacy) and what the apps above contribute."""
-    entries: list[hooks.TimelineEntry] = []
+def own_timeline(proposal: Proposal) -> list[TimelineEntry]:
+    """The proposal's own history, oldest first: lifecycle moves and audited edits (what
+    was drawn on, links, plan, privacy). The lifecycle adds each stage's entries
+    (``lifecycle.selectors.timeline``)."""
+    entries: list[TimelineEntry] = []
     for move in proposal.transitions.select_related("actor").order_by("at", "pk"):
         if not move.from_status:
             title = "Logged as under consideration"
@@ -533,7 +516,7 @@ def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
             title = f"Moved to {domain.STATUS_LABELS[domain.Status(move.to_status)]}"
         who = (move.actor.full_name or "A member of staff") if move.actor else ""
         detail = " – ".join(part for part in (who, move.note) if part)
-        entries.append(hooks.TimelineEntry(at=move.at, title=title, detail=detail))
+        entries.append(TimelineEntry(at=move.at, title=title, detail=detail))
     events = list(
         audit_events(
             EventFilter(subject_type=Proposal._meta.label_lower, subject_id=str(proposal.pk))
@@ -548,13 +531,12 @@ def timeline(proposal: Proposal) -> list[hooks.TimelineEntry]:
     titles = dict(Activity.objects.filter(pk__in=activity_ids).values_list("pk", "title"))
     for event in events:
         entries.append(
-            hooks.TimelineEntry(
+            TimelineEntry(
                 at=event.occurred_at,
                 title=event.action_label,
                 detail=_audit_detail(event.action, event.before, event.after, titles),
             )
         )
-    entries.extend(hooks.contributed_timeline(proposal))
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -570,10 +552,14 @@ class PublicView:
     stage_rows: list[tuple[str, str, datetime | None]]  # (label, state, date it was reached)
     heard_counts: list[tuple[str, int]]  # (activity title, responses), closed or open
     total_responses: int
-    sections: list[hooks.ProposalLink]
+    sections: list[ProposalLink]
 
 
-def public_view(proposal: Proposal, now: datetime | None = None) -> PublicView:
+def public_view(
+    proposal: Proposal, sections: list[ProposalLink], now: datetime | None = None
+) -> PublicView:
+    """``sections``: what the stages publish on the proposal's page (the lifecycle asks
+    them: ``lifecycle.selectors.public_view``)."""
     linked = [
         row
         for row in linked_activities(proposal, now)
@@ -590,7 +576,7 @@ def public_view(proposal: Proposal, now: datetime | None = None) -> PublicView:
         ],
         heard_counts=heard,
         total_responses=sum(n for _, n in heard),
-        sections=hooks.contributed_public_sections(proposal),
+        sections=sections,
     )
 
 

@@ -1,19 +1,18 @@
-"""Writing proposals. Every change is audited; lifecycle moves go through
-``proposal_transition``, which checks the rules in ``domain.py``."""
+"""Writing proposals. Every change is audited. Moving a proposal from stage to stage is
+the lifecycle's (``heard.servicechange.lifecycle.services.proposal_transition``), which
+checks the rules in ``domain.py`` against every stage's facts."""
 
 from datetime import date
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
-from heard.core.actors import SystemActor, person, require
+from heard.core.actors import person, require
 from heard.core.substance import is_placeholder, words
-from heard.servicechange.proposals import domain
 from heard.servicechange.proposals.guard import StageRefused, stage
 from heard.servicechange.proposals.models import (
     EngagementPlan,
@@ -85,47 +84,6 @@ def proposal_create(
             after={"title": title, "status": proposal.status},
         )
     return proposal
-
-
-@audits_refusals(lambda call: f"proposal.{call['target']}", subject="proposal")
-def proposal_transition(
-    *,
-    proposal: Proposal,
-    target: domain.Status | str,
-    actor: Actor | SystemActor,
-    note: str = "",
-) -> Proposal:
-    """Move ``proposal`` to ``target`` if the lifecycle allows it; TransitionRefused if not."""
-    target = domain.Status(target)
-    if target == domain.Status.DECIDED:
-        require(actor, DECIDE, to="record the decision on a proposal")
-    else:
-        # Heard's clock moves the proposal on when it opens its formal consultation.
-        require(actor, CHANGE, to="move a proposal on", system=True)
-    with transaction.atomic():
-        locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
-        problems = domain.transition_problems(locked.facts(), target)
-        if problems:
-            raise TransitionRefused(problems)
-        before = locked.status
-        locked.status = target.value
-        locked.save(update_fields=["status", "updated_at"])
-        ProposalTransition.objects.create(
-            proposal=locked,
-            from_status=before,
-            to_status=target.value,
-            actor=person(actor),
-            note=note,
-            at=timezone.now(),
-        )
-        audit_record(
-            action=Action.PROPOSAL_TRANSITIONED,
-            actor=actor,
-            subject=locked,
-            before={"status": before},
-            after={"status": target.value, "note": note},
-        )
-    return locked
 
 
 # Editing ------------------------------------------------------------------------------

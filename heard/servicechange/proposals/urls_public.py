@@ -6,5 +6,4 @@ app_name = "proposals_public"
 
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<slug:slug>/", views.detail, name="detail"),
 ]

@@ -7,9 +7,7 @@ app_name = "proposals"
 urlpatterns = [
     path("", views.proposal_list, name="list"),
     path("new/", views.proposal_create, name="create"),
-    path("<int:pk>/", views.proposal_detail, name="detail"),
     path("<int:pk>/edit/", views.proposal_edit, name="edit"),
-    path("<int:pk>/move/", views.proposal_move, name="move"),
     path("<int:pk>/privacy/", views.proposal_privacy, name="privacy"),
     path("<int:pk>/heard/", views.proposal_heard, name="heard"),
     path("<int:pk>/know/", views.proposal_know, name="know"),
@@ -19,7 +17,6 @@ urlpatterns = [
         views.evidence_remove,
         name="evidence_remove",
     ),
-    path("<int:pk>/timeline/", views.proposal_timeline, name="timeline"),
     path("<int:pk>/plan/", views.plan_detail, name="plan"),
     path("<int:pk>/plan/edit/", views.plan_edit, name="plan_edit"),
     path("<int:pk>/plan/lines/new/", views.plan_item_edit, name="plan_item_add"),

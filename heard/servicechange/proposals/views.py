@@ -1,5 +1,6 @@
-"""Staff pages for proposals: list, create/edit, the proposal hub, what we already know,
-evidence drawn on, linked activities, the engagement plan and the timeline."""
+"""Staff pages for proposals: list, create/edit, what we already know, evidence drawn on,
+linked activities and the engagement plan. The proposal's hub, its moves and its
+timeline are the lifecycle's pages (``heard.servicechange.lifecycle.views``)."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from heard.core.permissions import permission_required
-from heard.servicechange.proposals import domain, hooks, selectors, services
+from heard.servicechange.proposals import domain, selectors, services
 from heard.servicechange.proposals.forms import (
     ActivityLinkForm,
     EvidenceForm,
@@ -19,7 +20,6 @@ from heard.servicechange.proposals.forms import (
     PlanItemForm,
     PrivacyForm,
     ProposalForm,
-    TransitionForm,
 )
 from heard.servicechange.proposals.models import (
     PlanItem,
@@ -109,56 +109,6 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "proposals/staff/form.html", {"form": form, "proposal": proposal, "know": None}
     )
-
-
-def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
-    facts = proposal.facts()
-    return {
-        "proposal": proposal,
-        "facts": facts,
-        "flags": domain.flags(facts),
-        "moves": selectors.moves(proposal, facts),
-        "steps": selectors.lifecycle_steps(proposal),
-        "links": hooks.contributed_links(proposal, request.user),
-        "evidence": selectors.evidence_for(proposal),
-        "plan": selectors.plan_view(proposal),
-        "is_public": domain.is_public_stage(facts.status) and not proposal.is_private,
-        "transition_form": TransitionForm(),
-        "recent": selectors.timeline(proposal)[-5:],
-        "know": selectors.what_we_know_summary(proposal),
-        "stage_changes": selectors.stage_changes(proposal),
-    }
-
-
-@permission_required("proposals.view_proposals")
-def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(pk)
-    return render(request, "proposals/staff/detail.html", _detail_context(request, proposal))
-
-
-@require_POST
-@permission_required("proposals.change_proposals")
-def proposal_move(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(pk)
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose a stage to move the proposal to.")
-        return redirect("proposals:detail", pk=pk)
-    target = domain.Status(form.cleaned_data["target"])
-    if proposal.status == target.value:
-        # A repeated click after the move went through: nothing more to do.
-        messages.success(request, f"The proposal is at {domain.STATUS_LABELS[target]}.")
-        return redirect("proposals:detail", pk=pk)
-    try:
-        services.proposal_transition(
-            proposal=proposal, target=target, actor=request.user, note=form.cleaned_data["note"]
-        )
-    except services.TransitionRefused as exc:
-        context = _detail_context(request, proposal)
-        context["refused"] = (domain.STATUS_LABELS[target], exc.problems)
-        return render(request, "proposals/staff/detail.html", context, status=400)
-    messages.success(request, f"The proposal has moved to {domain.STATUS_LABELS[target]}.")
-    return redirect("proposals:detail", pk=pk)
 
 
 @permission_required("proposals.change_proposals")
@@ -279,19 +229,6 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
         services.evidence_remove(evidence=evidence, actor=request.user)
         messages.success(request, "Removed from what this proposal drew on.")
     return redirect("proposals:know", pk=pk)
-
-
-# Timeline ------------------------------------------------------------------------------
-
-
-@permission_required("proposals.view_proposals")
-def proposal_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    proposal = _proposal(pk)
-    return render(
-        request,
-        "proposals/staff/timeline.html",
-        {"proposal": proposal, "entries": selectors.timeline(proposal)},
-    )
 
 
 # Engagement plan and linked activities ----------------------------------------------------

@@ -1,7 +1,8 @@
 """The public "What we are working on" pages: proposals from early engagement onward
-that are not kept private."""
+that are not kept private. (A proposal's page is the lifecycle's:
+``heard.servicechange.lifecycle.views.public_detail``.)"""
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from heard.servicechange.proposals import selectors
@@ -12,13 +13,4 @@ def index(request: HttpRequest) -> HttpResponse:
         request,
         "proposals/public/index.html",
         {"proposals": list(selectors.public_proposals())},
-    )
-
-
-def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    proposal = selectors.public_proposal(slug)
-    if proposal is None:
-        raise Http404("No such proposal on the public site")
-    return render(
-        request, "proposals/public/detail.html", {"view": selectors.public_view(proposal)}
     )

@@ -19,6 +19,7 @@ from heard.analysis import demo as analysis_demo
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
+from heard.demo import service_change as outcomes_demo
 from heard.engagement import demo as engagement_demo
 from heard.events import demo as events_demo
 from heard.groups import demo as groups_demo
@@ -28,7 +29,6 @@ from heard.people import demo as people_demo
 from heard.people.models import Consent, Member
 from heard.people.services.members import member_create
 from heard.reports import demo as reports_demo
-from heard.servicechange.outcomes import demo as outcomes_demo
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [

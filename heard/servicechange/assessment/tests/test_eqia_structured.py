@@ -14,6 +14,7 @@ from heard.servicechange.assessment import selectors, services
 from heard.servicechange.assessment.models import DueRegard
 from heard.servicechange.assessment.tests.helpers import EQIA_ROWS, attach_eqia, make_proposal
 from heard.servicechange.consultations import gunning
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals.domain import Status
 from heard.servicechange.proposals.tests.helpers import put_at
 
@@ -32,7 +33,7 @@ def _refusals(act: str) -> int:
 def test_an_eqia_with_only_a_document_is_not_complete_and_fails_the_gunning_row():
     """Found earlier: an (empty) document was the whole EqIA, and the panel passed it."""
     proposal = attach_eqia(make_proposal(), complete=False)
-    facts = proposal.facts()
+    facts = lifecycle_facts(proposal)
     assert facts.eqia_attached
     assert facts.eqia_problems and "Not yet considered: Age, Disability" in facts.eqia_problems[0]
     check = gunning.check_eqia(
@@ -45,7 +46,7 @@ def test_an_eqia_with_only_a_document_is_not_complete_and_fails_the_gunning_row(
         actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, rows=EQIA_ROWS
     )
     proposal.refresh_from_db()
-    complete = proposal.facts()
+    complete = lifecycle_facts(proposal)
     assert complete.eqia_problems == ()
     assert (
         gunning.check_eqia(

@@ -15,8 +15,10 @@ from heard.servicechange.assessment.tests.helpers import (
     make_significance,
     pass_stage2,
 )
+from heard.servicechange.lifecycle import services as lifecycle_services
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals import domain
-from heard.servicechange.proposals.services import TransitionRefused, proposal_transition
+from heard.servicechange.proposals.services import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +29,7 @@ def _media(settings, tmp_path):
 
 
 def test_facts_of_a_new_proposal():
-    facts = make_proposal().facts()
+    facts = lifecycle_facts(make_proposal())
     assert facts.options_count == 0
     assert not facts.significance_determined
     assert not facts.consultation_required
@@ -43,19 +45,19 @@ def test_options_count_waits_for_a_do_nothing_option():
         services.option_save(
             actor=staff_member(Role.PROGRAMME_LEAD), proposal=proposal, title=title
         )
-    assert proposal.facts().options_count == 1
+    assert lifecycle_facts(proposal).options_count == 1
     services.option_save(
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
         title="Do nothing",
         is_do_nothing=True,
     )
-    assert proposal.facts().options_count == 4
+    assert lifecycle_facts(proposal).options_count == 4
 
 
 def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, settings):
     proposal = make_significance(make_proposal(), substantial=True)
-    facts = proposal.facts()
+    facts = lifecycle_facts(proposal)
     assert facts.significance_determined and facts.consultation_required
     services.significance_override(
         actor=make_staff(Role.ADMINISTRATOR),
@@ -63,7 +65,7 @@ def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, s
         consultation_required=False,
         reason="A like-for-like move across the road.",
     )
-    assert not proposal.facts().consultation_required
+    assert not lifecycle_facts(proposal).consultation_required
     services.urgent_path_record(
         actor=staff_member(Role.PROGRAMME_LEAD),
         proposal=proposal,
@@ -73,41 +75,41 @@ def test_facts_follow_significance_override_urgent_stage2_and_eqia(make_staff, s
         notice_text="Closing today",
     )
     pass_stage2(attach_eqia(proposal))
-    facts = proposal.facts()
+    facts = lifecycle_facts(proposal)
     assert facts.urgent_path_recorded and facts.stage2_passed and facts.eqia_attached
     settings.HEARD_ASSURANCE_STAGE2_REQUIRED = False
-    assert not proposal.facts().stage2_required
+    assert not lifecycle_facts(proposal).stage2_required
 
 
 def test_lifecycle_guards_use_the_facts():
     proposal = make_proposal()
-    proposal = proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal, target=domain.Status.OPTIONS, actor=staff_member(Role.PROGRAMME_LEAD)
     )
     with pytest.raises(TransitionRefused, match="at least two options"):
-        proposal_transition(
+        lifecycle_services.proposal_transition(
             proposal=proposal,
             target=domain.Status.SIGNIFICANCE,
             actor=staff_member(Role.PROGRAMME_LEAD),
         )
     make_appraisal(proposal)
-    proposal = proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal,
         target=domain.Status.SIGNIFICANCE,
         actor=staff_member(Role.PROGRAMME_LEAD),
     )
     with pytest.raises(TransitionRefused, match="significance assessment"):
-        proposal_transition(
+        lifecycle_services.proposal_transition(
             proposal=proposal,
             target=domain.Status.ASSURANCE,
             actor=staff_member(Role.PROGRAMME_LEAD),
         )
     make_significance(proposal, substantial=True)
-    proposal = proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal, target=domain.Status.ASSURANCE, actor=staff_member(Role.PROGRAMME_LEAD)
     )
     with pytest.raises(TransitionRefused) as refused:
-        proposal_transition(
+        lifecycle_services.proposal_transition(
             proposal=proposal,
             target=domain.Status.FORMAL_CONSULTATION,
             actor=staff_member(Role.PROGRAMME_LEAD),
@@ -115,7 +117,7 @@ def test_lifecycle_guards_use_the_facts():
     assert any("stage 2" in p for p in refused.value.problems)
     assert any("EqIA" in p for p in refused.value.problems)
     pass_stage2(attach_eqia(proposal))
-    proposal = proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal,
         target=domain.Status.FORMAL_CONSULTATION,
         actor=staff_member(Role.PROGRAMME_LEAD),

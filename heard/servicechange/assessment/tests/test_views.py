@@ -19,6 +19,7 @@ from heard.servicechange.assessment.tests.helpers import (
     make_significance,
     pass_stage1,
 )
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals.tests.helpers import put_at
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_override_by_a_decision_maker_is_shown_with_the_determination(staff_clie
     page = response.content.decode()
     assert "Formal consultation required; the OSC must be consulted (overridden)" in page
     assert "Strong feeling locally." in page
-    assert proposal.facts().consultation_required
+    assert lifecycle_facts(proposal).consultation_required
 
 
 def test_override_before_an_assessment_redirects_with_a_message(staff_client):
@@ -231,7 +232,7 @@ def test_urgent_path_form(staff_client):
         follow=True,
     )
     assert "HOSC chair, Norfolk County Council" in response.content.decode()
-    assert proposal.facts().urgent_path_recorded
+    assert lifecycle_facts(proposal).urgent_path_recorded
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:

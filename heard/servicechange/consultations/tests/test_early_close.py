@@ -19,7 +19,7 @@ from heard.engagement.services import TransitionRefused, activity_transition
 from heard.engagement.services_responses import response_enter
 from heard.servicechange.consultations import services
 from heard.servicechange.consultations.tests.helpers import passing_consultation
-from heard.servicechange.proposals.selectors import timeline as proposal_timeline
+from heard.servicechange.lifecycle.selectors import timeline as proposal_timeline
 
 pytestmark = pytest.mark.django_db
 

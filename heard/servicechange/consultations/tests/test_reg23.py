@@ -29,6 +29,7 @@ from heard.servicechange.consultations.tests.helpers import (
     sign_off,
     write_to_scrutiny,
 )
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -435,9 +436,8 @@ def test_the_committees_response_is_recorded_and_shown_on_the_timeline(make_staf
     )
     assert response.recorded_by == officer and response.file_sha256
     assert selectors.scrutiny_state(consultation).responses == [response]
-    from heard.servicechange.proposals import selectors as proposal_selectors
 
-    titles = [e.title for e in proposal_selectors.timeline(consultation.proposal)]
+    titles = [e.title for e in lifecycle_selectors.timeline(consultation.proposal)]
     assert "Overview and scrutiny committee's response received" in titles
     assert "First letter to overview and scrutiny (reg. 23)" in titles
     assert AuditEvent.objects.filter(action=Action.CONSULTATION_OSC_RESPONSE_RECORDED).count() == 1

@@ -24,6 +24,8 @@ from heard.servicechange.consultations.tests.helpers import (
     ready_proposal,
     set_period,
 )
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -314,14 +316,14 @@ def test_dates_cannot_move_back_once_open():
 
 def test_facts_consultation_closed_to_the_second():
     consultation = _open(passing_consultation())
-    facts = consultation.proposal.facts()
+    facts = lifecycle_facts(consultation.proposal)
     assert facts.consultation_exists is True
     assert facts.consultation_closed is False
     activity = consultation.activity
     Activity.objects.filter(pk=activity.pk).update(closes_at=timezone.now())
     # the stored status is still "open": the clock has not run, the fact is already true
     assert Activity.objects.get(pk=activity.pk).status == "open"
-    assert consultation.proposal.facts().consultation_closed is True
+    assert lifecycle_facts(consultation.proposal).consultation_closed is True
 
 
 # --- overview and scrutiny ------------------------------------------------------------------
@@ -526,7 +528,6 @@ def test_a_scheduled_consultation_can_be_opened_early():
 
 
 def test_the_consultation_is_linked_to_its_proposal_and_counts_in_what_we_heard(make_staff):
-    from heard.servicechange.proposals import selectors as proposal_selectors
     from heard.servicechange.proposals.models import ProposalActivity
 
     officer = make_staff(Role.ENGAGEMENT_OFFICER)
@@ -535,8 +536,8 @@ def test_the_consultation_is_linked_to_its_proposal_and_counts_in_what_we_heard(
     link = ProposalActivity.objects.get(proposal=proposal, activity=consultation.activity)
     assert not link.is_early_engagement
     _respond(consultation, 3)
-    assert proposal_selectors.public_view(proposal).total_responses == 0  # draft: not public
+    assert lifecycle_selectors.public_view(proposal).total_responses == 0  # draft: not public
     Activity.objects.filter(pk=consultation.activity.pk).update(status="closed")
-    view = proposal_selectors.public_view(proposal)
+    view = lifecycle_selectors.public_view(proposal)
     assert view.total_responses == 3
     assert view.heard_counts == [(consultation.activity.title, 3)]

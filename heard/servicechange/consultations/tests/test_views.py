@@ -10,7 +10,7 @@ from heard.servicechange.consultations.tests.helpers import (
     passing_consultation,
     ready_proposal,
 )
-from heard.servicechange.proposals import hooks
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ def test_open_from_the_page_when_passing_and_public_page(staff_client, client):
     assert reverse("engagement_public:respond", kwargs={"slug": consultation.activity.slug}) in page
     for heading in ("The proposal", "Alternatives set aside and why", "Equality impact assessment"):
         assert heading in page
-    sections = hooks.contributed_public_sections(consultation.proposal)
+    sections = lifecycle_selectors.public_sections(consultation.proposal)
     assert [s.url for s in sections if s.title == "Formal consultation"] == [public_url]
 
 
@@ -89,10 +89,10 @@ def test_section_edit_and_dates_pages_save(staff_client):
 def test_links_and_timeline_for_the_proposal(make_staff):
     consultation = make_consultation()
     reader = make_staff(Role.SCRUTINY_READER)
-    links = hooks.contributed_links(consultation.proposal, reader)
+    links = lifecycle_selectors.links(consultation.proposal, reader)
     ours = [link for link in links if link.title == "Formal consultation"]
     assert ours and ours[0].status == "Failing checks"
-    titles = [e.title for e in hooks.contributed_timeline(consultation.proposal)]
+    titles = [e.title for e in lifecycle_selectors.timeline(consultation.proposal)]
     assert "Formal consultation created" in titles
 
 

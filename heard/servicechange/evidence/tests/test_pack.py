@@ -20,6 +20,7 @@ from heard.core.roles import Role
 from heard.servicechange.consultations.models import DocumentVersion, OscNotice
 from heard.servicechange.evidence import services, verify
 from heard.servicechange.evidence.models import EvidencePack
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import services as outcome_services
 from heard.servicechange.outcomes.tests.helpers import (
     have_due_regard,
@@ -69,7 +70,7 @@ def _decided(make_staff):
     respond_to_all(proposal, made["themes"], officer)
     outcome_services.report_issue(proposal=proposal, actor=officer, issued_to="Board")
     have_due_regard(proposal, board)
-    outcome_services.decision_record(
+    lifecycle_services.decision_record(
         proposal=proposal,
         actor=board,
         decided_on=timezone.localdate(),

@@ -14,6 +14,7 @@ from heard.core.roles import Role
 from heard.engagement.models import Activity
 from heard.servicechange.assessment import services as assessment
 from heard.servicechange.assessment.models import SignificanceArea, SignificanceAssessment
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import Decision
 from heard.servicechange.outcomes.services import OutcomeRefused
@@ -29,7 +30,7 @@ VIEW = "The committee supports the move if the shuttle bus runs from the first d
 
 
 def _decide(proposal, actor):
-    return services.decision_record(
+    return lifecycle_services.decision_record(
         proposal=proposal,
         actor=actor,
         decided_on=timezone.localdate(),

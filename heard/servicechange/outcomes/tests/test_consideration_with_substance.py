@@ -13,6 +13,7 @@ from heard.analysis.models import AnswerAnalysis, Coding
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.models import Answer, Response
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import LateResponseDecision, ThemeResponse
 from heard.servicechange.outcomes.services import OutcomeNotPermitted, OutcomeRefused
@@ -185,7 +186,7 @@ def test_the_decision_is_refused_without_due_regard(make_staff):
     services.report_issue(proposal=proposal, actor=officer, issued_to="The ICB board")
     before = _refused("outcome.decide")
     with pytest.raises(OutcomeRefused) as refused:
-        services.decision_record(
+        lifecycle_services.decision_record(
             proposal=proposal,
             actor=board,
             decided_on=timezone.localdate(),

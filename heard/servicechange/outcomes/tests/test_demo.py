@@ -3,7 +3,10 @@
 import pytest
 
 from heard.audit.selectors import audit_verify
-from heard.servicechange.outcomes import demo, selectors
+from heard.demo import service_change as demo
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
+from heard.servicechange.outcomes import selectors
 from heard.servicechange.proposals.models import Proposal
 
 pytestmark = pytest.mark.django_db
@@ -99,20 +102,21 @@ def test_the_demo_takes_a_proposal_to_a_decision_through_the_services(demo_staff
     assert ProposalActivity.objects.filter(proposal=miu, plan_item__isnull=False).count() == 4
     # The lifecycle reads in order on the timeline: logged first, decided last, and the
     # consultation opened while the proposal was at formal consultation.
-    from heard.servicechange.proposals import selectors as proposal_selectors
 
     moves = [
-        e.title for e in proposal_selectors.timeline(miu) if e.title.startswith(("Logged", "Moved"))
+        e.title
+        for e in lifecycle_selectors.timeline(miu)
+        if e.title.startswith(("Logged", "Moved"))
     ]
     assert moves[0] == "Logged as under consideration" and moves[-1] == "Moved to Decided"
     assert moves.index("Moved to Options") < moves.index("Moved to Formal consultation")
-    titles = [e.title for e in proposal_selectors.timeline(miu)]
+    titles = [e.title for e in lifecycle_selectors.timeline(miu)]
     assert titles.index("Logged as under consideration") < titles.index(
         "Appraisal criteria and weights agreed"
     )
     clinic = Proposal.objects.get(title=demo.CLINIC_TITLE)
     assert clinic.status == "other_involvement"
-    assert not clinic.facts().consultation_required
+    assert not lifecycle_facts(clinic).consultation_required
     assert demo.load() == {}
     assert audit_verify().ok
 

@@ -129,7 +129,7 @@ def _found(text: str) -> list[str]:
 
 @pytest.fixture
 def demo_with_personal_data(make_staff, monkeypatch):
-    from heard.servicechange.outcomes import demo
+    from heard.demo import service_change as demo
 
     for email, role in (
         ("admin@demo.heard.example", Role.ADMINISTRATOR),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from heard.analysis import services as analysis_services
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import Publication, ReportPublication
 from heard.servicechange.outcomes.services import OutcomeRefused
@@ -191,7 +192,7 @@ def test_the_board_cannot_decide_on_a_report_the_record_no_longer_matches(make_s
     analysis_services.theme_delete(theme=made["themes"]["Parking"], actor=analyst)
     sign_off_codeframe(made["question"].codeframe, reason="Parking merged away after review")
     with pytest.raises(OutcomeRefused, match="no longer in the analysis"):
-        services.decision_record(
+        lifecycle_services.decision_record(
             proposal=proposal,
             actor=board,
             decided_on=timezone.localdate(),

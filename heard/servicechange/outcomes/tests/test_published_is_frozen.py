@@ -56,6 +56,7 @@ from heard.servicechange.consultations.tests.helpers import (
     sign_off,
     write_to_scrutiny,
 )
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import Decision, Publication, ReportPublication
 from heard.servicechange.outcomes.services import OutcomeRefused
@@ -371,7 +372,7 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
         "public text": lambda: services.outcome_publication_submit(proposal=proposal, actor=actor),
         "decision": lambda: (
             have_due_regard(proposal, actor),
-            services.decision_record(
+            lifecycle_services.decision_record(
                 proposal=proposal,
                 actor=actor,
                 decided_on=timezone.localdate(),
@@ -380,7 +381,7 @@ def _attempts(made: dict[str, Any], actor: Any) -> dict[str, Callable[[], Any]]:
                 board_paper_url="https://example.nhs.uk/board-paper.pdf",
             ),
         )[1],
-        "decision again": lambda: services.decision_record(
+        "decision again": lambda: lifecycle_services.decision_record(
             proposal=proposal,
             actor=actor,
             decided_on=timezone.localdate(),

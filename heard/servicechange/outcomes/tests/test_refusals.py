@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import services
 from heard.servicechange.outcomes.services import OutcomeRefused
 from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
@@ -21,7 +22,7 @@ def test_a_refused_decision_is_audited(make_staff):
     lead = make_staff(Role.PROGRAMME_LEAD)
     proposal = make_consulted_proposal()["proposal"]
     with pytest.raises(OutcomeRefused) as refused:
-        services.decision_record(
+        lifecycle_services.decision_record(
             proposal=proposal,
             actor=lead,
             decided_on=timezone.localdate(),

@@ -11,6 +11,7 @@ from django.utils import timezone
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.servicechange.consultations.models import OscNotice, ScrutinyLetter
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import Decision
 from heard.servicechange.outcomes.services import OutcomeRefused
@@ -33,7 +34,7 @@ def _ready(make_staff, **kwargs):
 
 def _decide(proposal, actor, decided_on=None):
     have_due_regard(proposal, actor)  # the decision maker's own regard to the EqIA first
-    return services.decision_record(
+    return lifecycle_services.decision_record(
         proposal=proposal,
         actor=actor,
         decided_on=decided_on or timezone.localdate(),

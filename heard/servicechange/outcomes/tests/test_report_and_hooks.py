@@ -1,5 +1,5 @@
 """The report's figures (suppression, population comparison) and what outcomes tells the
-proposals app through its hooks."""
+proposal, asked by the lifecycle."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from heard.core.roles import Role
 from heard.engagement.models import Response, ResponseEquality
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import hooks, selectors, services
 from heard.servicechange.outcomes.tests.helpers import (
     have_due_regard,
@@ -14,7 +16,7 @@ from heard.servicechange.outcomes.tests.helpers import (
     respond_to_all,
     sign_off_codeframe,
 )
-from heard.servicechange.proposals import hooks as proposal_hooks
+from heard.servicechange.proposals.domain import OutcomeFacts
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +73,7 @@ def test_facts_timeline_links_and_public_sections(make_staff) -> None:
     board = make_staff(Role.DECISION_MAKER)
     made = make_consulted_proposal()
     proposal = made["proposal"]
-    assert hooks.facts(proposal) == {"decision_recorded": False}
+    assert hooks.stage_facts(proposal) == OutcomeFacts(decision_recorded=False)
     [link] = hooks.links(proposal, officer)
     assert link.status == "Not started" or link.status == "In progress"
     assert "2 themes, 2 without a response" in link.summary
@@ -86,7 +88,7 @@ def test_facts_timeline_links_and_public_sections(make_staff) -> None:
     [section] = hooks.public_sections(proposal)
     assert section.title == "You said, we did" and proposal.slug in section.url
     have_due_regard(proposal, board)
-    services.decision_record(
+    lifecycle_services.decision_record(
         proposal=proposal,
         actor=board,
         decided_on=timezone.localdate(),
@@ -94,8 +96,8 @@ def test_facts_timeline_links_and_public_sections(make_staff) -> None:
         decision="Go ahead.",
         board_paper_file=SimpleUploadedFile("paper.pdf", b"%PDF-1.4 paper"),
     )
-    assert hooks.facts(proposal) == {"decision_recorded": True}
-    titles = [e.title for e in proposal_hooks.contributed_timeline(proposal)]
+    assert hooks.stage_facts(proposal) == OutcomeFacts(decision_recorded=True)
+    titles = [e.title for e in lifecycle_selectors.timeline(proposal)]
     assert "Outcome report issued to the decision makers" in titles
     assert any(t.startswith("Decision recorded: decided by ICB board") for t in titles)
     assert hooks.links(proposal, board)[0].status == "Done"

@@ -13,6 +13,7 @@ from heard.accounts.tests.factories import StaffFactory
 from heard.accounts.tests.service_roles import Case, params, roles, try_as
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.tests.helpers import (
     have_due_regard,
@@ -125,7 +126,7 @@ CASES = [
         DECIDERS,
         lambda actor, made: (
             have_due_regard(made["proposal"], actor),
-            services.decision_record(
+            lifecycle_services.decision_record(
                 proposal=made["proposal"],
                 actor=actor,
                 decided_on=timezone.localdate(),

@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
+from heard.servicechange.lifecycle import services as lifecycle_services
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.outcomes.models import Decision
 from heard.servicechange.outcomes.services import OutcomeRefused
@@ -28,7 +30,7 @@ def _decide(proposal, actor, **changes):
     }
     values.update(changes)
     have_due_regard(proposal, actor)
-    return services.decision_record(proposal=proposal, actor=actor, **values)
+    return lifecycle_services.decision_record(proposal=proposal, actor=actor, **values)
 
 
 def test_themes_come_from_the_consultations_analysis(make_staff) -> None:
@@ -139,7 +141,7 @@ def test_the_decision_is_refused_until_complete_then_moves_the_proposal(make_sta
     assert proposal.status == "decided"
     assert decision.decided_by == "NHS Example ICB board"
     assert AuditEvent.objects.filter(action=Action.DECISION_RECORDED).count() == 1
-    assert proposal.facts().decision_recorded
+    assert lifecycle_facts(proposal).decision_recorded
     with pytest.raises(OutcomeRefused, match="decision has been recorded"):
         _decide(proposal, board)
 
@@ -254,7 +256,7 @@ def test_a_refused_decision_leaves_no_board_paper_file_behind(
     def refuse(**kwargs):
         raise TransitionRefused(["The proposal cannot move to Decided now."])
 
-    monkeypatch.setattr(services, "proposal_transition", refuse)
+    monkeypatch.setattr(lifecycle_services, "proposal_transition", refuse)
     with pytest.raises(OutcomeRefused, match="cannot move to Decided"):
         _decide(proposal, board, board_paper_url="", board_paper_file=paper())
     assert Decision.objects.count() == 0

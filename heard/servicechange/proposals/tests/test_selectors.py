@@ -8,7 +8,11 @@ from django.utils import timezone
 from heard.engagement.models import ActivityLocality
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
-from heard.servicechange.proposals import domain, hooks, selectors, services
+from heard.servicechange.lifecycle import selectors as lifecycle_selectors
+from heard.servicechange.lifecycle import services as lifecycle_services
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
+from heard.servicechange.proposals import domain, selectors, services
+from heard.servicechange.proposals.parts import TimelineEntry
 from heard.servicechange.proposals.tests.helpers import make_proposal, topic
 
 pytestmark = pytest.mark.django_db
@@ -71,25 +75,22 @@ def test_what_we_know_finds_past_activities_and_marks_what_was_drawn_on(make_sta
     # Whole words only: "unit" is not found inside "community" (the factory's body text).
 
 
-def test_timeline_merges_moves_audited_changes_and_contributions(make_staff):
+def test_timeline_merges_moves_audited_changes_and_contributions(make_staff, monkeypatch):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
     services.evidence_record(proposal=proposal, actor=actor, note="Healthwatch report")
-    services.proposal_transition(proposal=proposal, target="early_engagement", actor=actor)
+    lifecycle_services.proposal_transition(
+        proposal=proposal, target="early_engagement", actor=actor
+    )
     later = timezone.now() + timedelta(days=1)
 
     def contributed(p):
-        return (
-            [hooks.TimelineEntry(at=later, title="Options appraisal agreed")]
-            if p == proposal
-            else []
-        )
+        return [TimelineEntry(at=later, title="Options appraisal agreed")] if p == proposal else []
 
-    hooks.register_timeline(contributed)
-    try:
-        titles = [e.title for e in selectors.timeline(proposal)]
-    finally:
-        hooks._timeline.remove(contributed)
+    # What a stage contributes is asked of it directly by the lifecycle.
+    monkeypatch.setattr("heard.servicechange.outcomes.hooks.timeline", contributed)
+    titles = [e.title for e in lifecycle_selectors.timeline(proposal)]
+    assert [e.title for e in selectors.own_timeline(proposal)] == titles[:-1]
     assert titles == [
         "Logged as under consideration",
         "What a proposal drew on recorded",
@@ -109,7 +110,7 @@ def test_edit_on_the_timeline_says_which_fields_changed(make_staff):
         localities=["North Norfolk"],
         people_affected=500,
     )
-    entry = next(e for e in selectors.timeline(proposal) if e.title == "Proposal changed")
+    entry = next(e for e in selectors.own_timeline(proposal) if e.title == "Proposal changed")
     assert entry.detail == "Changed: title, people affected."
 
 
@@ -136,9 +137,9 @@ def test_public_list_from_early_engagement_and_not_private(make_staff):
     actor = make_staff()
     hidden_stage = make_proposal(actor=actor, title="Still an idea")
     shown = make_proposal(actor=actor, title="Shown")
-    services.proposal_transition(proposal=shown, target="early_engagement", actor=actor)
+    lifecycle_services.proposal_transition(proposal=shown, target="early_engagement", actor=actor)
     private = make_proposal(actor=actor, title="Private")
-    services.proposal_transition(proposal=private, target="early_engagement", actor=actor)
+    lifecycle_services.proposal_transition(proposal=private, target="early_engagement", actor=actor)
     services.proposal_set_private(proposal=private, actor=actor, is_private=True, reason="Estates")
     assert [p.title for p in selectors.public_proposals()] == ["Shown"]
     assert selectors.public_proposal(hidden_stage.slug) is None
@@ -171,7 +172,7 @@ def test_public_view_counts_responses_and_lists_open_activities(make_staff):
         Response.objects.create(
             activity=closed, questionnaire=questionnaire, version=version, reference=f"R{n}"
         )
-    view = selectors.public_view(proposal)
+    view = lifecycle_selectors.public_view(proposal)
     assert [a.title for a in view.open_activities] == ["Open survey"]
     assert [a.title for a in view.forthcoming_activities] == ["Drop-in next month"]
     assert view.heard_counts == [("Closed survey", 3)]
@@ -181,7 +182,7 @@ def test_public_view_counts_responses_and_lists_open_activities(make_staff):
 def test_public_steps_show_done_now_and_to_come(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
-    proposal = services.proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal, target="early_engagement", actor=actor
     )
     steps = dict(selectors.public_steps(proposal))
@@ -201,7 +202,7 @@ def test_timeline_details_name_the_evidence_activity_and_plan_line(make_staff):
         proposal=proposal, activity=activity, actor=actor, is_early_engagement=True
     )
     services.plan_item_save(proposal=proposal, actor=actor, audience="Carers", methods="Forum")
-    details = {e.title: e.detail for e in selectors.timeline(proposal)}
+    details = {e.title: e.detail for e in selectors.own_timeline(proposal)}
     assert details["What a proposal drew on recorded"] == "Past activity: Cromer drop-in"
     assert details["Activity linked to a proposal"] == "Cromer drop-in (early engagement)"
     assert details["Engagement plan line added"] == "Carers: Forum"
@@ -210,7 +211,7 @@ def test_timeline_details_name_the_evidence_activity_and_plan_line(make_staff):
 def test_public_stage_rows_date_the_stages_reached(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
-    proposal = services.proposal_transition(
+    proposal = lifecycle_services.proposal_transition(
         proposal=proposal, target="early_engagement", actor=actor
     )
     rows = {label: (state, when) for label, state, when in selectors.public_stage_rows(proposal)}
@@ -225,7 +226,7 @@ def test_own_flags_match_the_full_facts_flags(make_staff):
     proposal = make_proposal(actor=actor)
     proposal.status = "options"
     proposal.save()
-    assert selectors.own_flags(proposal) == domain.flags(proposal.facts())
+    assert selectors.own_flags(proposal) == domain.flags(lifecycle_facts(proposal))
     assert selectors.own_flags(proposal)
 
 

@@ -9,6 +9,7 @@ from heard.accounts.tests.factories import staff_member
 from heard.accounts.tests.service_roles import Case, params, roles, try_as
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
+from heard.servicechange.lifecycle import services as lifecycle_services
 from heard.servicechange.proposals import services
 from heard.servicechange.proposals.tests.helpers import make_proposal
 
@@ -75,7 +76,7 @@ CASES = [
     Case(
         "proposal_transition",
         CHANGERS,
-        lambda actor, made: services.proposal_transition(
+        lambda actor, made: lifecycle_services.proposal_transition(
             proposal=made["proposal"], target="early_engagement", actor=actor
         ),
         _proposal,
@@ -87,7 +88,7 @@ CASES = [
         # only once a decision is recorded – the lifecycle refuses it here).
         "proposal_transition_decided",
         DECIDERS,
-        lambda actor, made: services.proposal_transition(
+        lambda actor, made: lifecycle_services.proposal_transition(
             proposal=made["proposal"], target="decided", actor=actor
         ),
         _proposal,

@@ -7,6 +7,8 @@ from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
 from heard.people.models import Group
+from heard.servicechange.lifecycle import services as lifecycle_services
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
 from heard.servicechange.proposals import domain, services
 from heard.servicechange.proposals.models import ProposalTransition
 from heard.servicechange.proposals.tests.helpers import make_proposal, topic
@@ -55,7 +57,7 @@ def test_update_audits_only_what_changed_and_nothing_when_nothing_did(make_staff
 def test_transition_moves_records_and_audits(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
-    moved = services.proposal_transition(
+    moved = lifecycle_services.proposal_transition(
         proposal=proposal, target="early_engagement", actor=actor, note="Start listening"
     )
     assert moved.status == "early_engagement"
@@ -72,7 +74,7 @@ def test_transition_refused_changes_nothing(make_staff):
     actor = make_staff(Role.ADMINISTRATOR)  # who may move a proposal to decided
     proposal = make_proposal(actor=actor)
     with pytest.raises(services.TransitionRefused) as refused:
-        services.proposal_transition(proposal=proposal, target="decided", actor=actor)
+        lifecycle_services.proposal_transition(proposal=proposal, target="decided", actor=actor)
     assert "cannot move" in refused.value.problems[0]
     proposal.refresh_from_db()
     assert proposal.status == "under_consideration"
@@ -102,7 +104,7 @@ def test_private_needs_a_reason_and_is_audited(make_staff):
 def test_evidence_counts_as_early_engagement_and_repeats_are_harmless(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
-    assert proposal.facts().early_engagement_count == 0
+    assert lifecycle_facts(proposal).early_engagement_count == 0
     (insight,) = add_insights(["The minor injuries unit in Cromer is too far by bus."])
     first = services.evidence_record(proposal=proposal, actor=actor, insight=insight)
     again = services.evidence_record(proposal=proposal, actor=actor, insight=insight)
@@ -110,7 +112,7 @@ def test_evidence_counts_as_early_engagement_and_repeats_are_harmless(make_staff
     services.evidence_record(proposal=proposal, actor=actor, note="Healthwatch report, 2025")
     activity = ActivityFactory(status="closed")
     services.evidence_record(proposal=proposal, actor=actor, activity=activity)
-    assert proposal.facts().early_engagement_count == 3
+    assert lifecycle_facts(proposal).early_engagement_count == 3
     assert _events(proposal, Action.PROPOSAL_EVIDENCE_RECORDED).count() == 3
     assert first.recorded_by == actor
 
@@ -139,7 +141,7 @@ def test_removing_evidence_is_audited_and_lowers_the_count(make_staff):
     proposal = make_proposal(actor=actor)
     evidence = services.evidence_record(proposal=proposal, actor=actor, note="Carers survey 2024")
     services.evidence_remove(evidence=evidence, actor=actor)
-    assert proposal.facts().early_engagement_count == 0
+    assert lifecycle_facts(proposal).early_engagement_count == 0
     assert _events(proposal, Action.PROPOSAL_EVIDENCE_REMOVED).count() == 1
 
 
@@ -147,16 +149,16 @@ def test_only_activities_linked_as_early_engagement_count(make_staff):
     actor = make_staff()
     proposal = make_proposal(actor=actor)
     services.activity_link(proposal=proposal, activity=ActivityFactory(), actor=actor)
-    assert proposal.facts().early_engagement_count == 0
+    assert lifecycle_facts(proposal).early_engagement_count == 0
     early = ActivityFactory()
     services.activity_link(proposal=proposal, activity=early, actor=actor, is_early_engagement=True)
-    assert proposal.facts().early_engagement_count == 1
+    assert lifecycle_facts(proposal).early_engagement_count == 1
     # Linking again with the same values records nothing new.
     services.activity_link(proposal=proposal, activity=early, actor=actor, is_early_engagement=True)
     assert _events(proposal, Action.PROPOSAL_ACTIVITY_LINKED).count() == 2
     link = proposal.activity_links.get(activity=early)
     services.activity_unlink(link=link, actor=actor)
-    assert proposal.facts().early_engagement_count == 0
+    assert lifecycle_facts(proposal).early_engagement_count == 0
 
 
 def test_flags_clear_once_early_engagement_and_the_plan_are_recorded(make_staff):
@@ -164,17 +166,17 @@ def test_flags_clear_once_early_engagement_and_the_plan_are_recorded(make_staff)
     proposal = make_proposal(actor=actor)
     proposal.status = "options"  # as if moved on without engagement
     proposal.save()
-    assert any("no early engagement" in f for f in domain.flags(proposal.facts()))
+    assert any("no early engagement" in f for f in domain.flags(lifecycle_facts(proposal)))
     services.evidence_record(proposal=proposal, actor=actor, note="PPG discussion, March")
-    assert not any("no early engagement" in f for f in domain.flags(proposal.facts()))
+    assert not any("no early engagement" in f for f in domain.flags(lifecycle_facts(proposal)))
     services.plan_item_save(proposal=proposal, actor=actor, audience="Carers", methods="Forum")
-    assert domain.flags(proposal.facts()) == [
+    assert domain.flags(lifecycle_facts(proposal)) == [
         "The engagement plan does not say how seldom-heard groups will be reached."
     ]
     services.plan_update(
         proposal=proposal, actor=actor, seldom_heard="Through the VCSE forum", timeline=""
     )
-    assert domain.flags(proposal.facts()) == []
+    assert domain.flags(lifecycle_facts(proposal)) == []
 
 
 def test_plan_and_lines_are_audited_and_checked(make_staff):

@@ -8,8 +8,11 @@ from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.engagement.tests.factories import ActivityFactory
 from heard.insight.tests.helpers import add_insights
-from heard.servicechange.proposals import hooks, services
+from heard.servicechange.lifecycle import services as lifecycle_services
+from heard.servicechange.lifecycle.facts import facts as lifecycle_facts
+from heard.servicechange.proposals import services
 from heard.servicechange.proposals.models import Proposal
+from heard.servicechange.proposals.parts import ProposalLink
 from heard.servicechange.proposals.tests.helpers import make_proposal, topic
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +36,7 @@ def test_list_filters_by_stage_and_searches_titles(staff_client):
     moved = make_proposal(title="Community beds")
     # A scrutiny reader reads; a programme lead moves the proposal on.
     lead = staff_member(Role.PROGRAMME_LEAD)
-    services.proposal_transition(proposal=moved, target="early_engagement", actor=lead)
+    lifecycle_services.proposal_transition(proposal=moved, target="early_engagement", actor=lead)
     page = client.get(reverse("proposals:list"), {"status": "early_engagement"}).content.decode()
     assert "Community beds" in page and "Minor injuries unit" not in page
     page = client.get(reverse("proposals:list"), {"q": "minor"}).content.decode()
@@ -97,19 +100,16 @@ def test_wrong_role_cannot_change(staff_client):
     assert proposal.status == "under_consideration"
 
 
-def test_hub_shows_flags_links_and_refused_reasons_in_an_error_summary(staff_client):
+def test_hub_shows_flags_links_and_refused_reasons_in_an_error_summary(staff_client, monkeypatch):
     client, _ = staff_client(Role.PROGRAMME_LEAD)
     proposal = make_proposal()
     Proposal.objects.filter(pk=proposal.pk).update(status="options")
 
     def links(p, user):
-        return [hooks.ProposalLink(title="Option appraisal", url="/staff/x/", status="Started")]
+        return [ProposalLink(title="Option appraisal", url="/staff/x/", status="Started")]
 
-    hooks.register_links(links)
-    try:
-        page = client.get(reverse("proposals:detail", kwargs={"pk": proposal.pk})).content.decode()
-    finally:
-        hooks._links.remove(links)
+    monkeypatch.setattr("heard.servicechange.evidence.hooks.links", links)
+    page = client.get(reverse("proposals:detail", kwargs={"pk": proposal.pk})).content.decode()
     assert "moved to options with no early engagement" in page
     assert "Option appraisal" in page and "Started" in page
     response = client.post(
@@ -182,7 +182,7 @@ def test_plan_pages_add_a_line_and_link_an_activity(staff_client):
     )
     page = client.get(reverse("proposals:plan", kwargs={"pk": proposal.pk})).content.decode()
     assert "Cromer PPG" in page and "Cromer drop-in" in page and "Under way" in page
-    assert proposal.facts().early_engagement_count == 1
+    assert lifecycle_facts(proposal).early_engagement_count == 1
     dates = client.post(
         reverse("proposals:plan_edit", kwargs={"pk": proposal.pk}),
         {"starts_on": "2026-05-01", "ends_on": "2026-04-01"},
@@ -194,32 +194,31 @@ def test_timeline_page_lists_the_history(staff_client):
     client, _board = staff_client(Role.DECISION_MAKER)
     lead = staff_member(Role.PROGRAMME_LEAD)  # a decision maker reads the timeline
     proposal = make_proposal(actor=lead)
-    services.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
+    lifecycle_services.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
     page = client.get(reverse("proposals:timeline", kwargs={"pk": proposal.pk})).content.decode()
     assert "Logged as under consideration" in page
     assert "Moved to Early engagement" in page
 
 
-def test_public_pages_show_only_shared_proposals_with_sections(client, make_staff):
+def test_public_pages_show_only_shared_proposals_with_sections(client, make_staff, monkeypatch):
     actor = make_staff()
     idea = make_proposal(title="Only an idea")
     shared = make_proposal(title="Minor injuries unit")
-    services.proposal_transition(proposal=shared, target="early_engagement", actor=actor)
+    lifecycle_services.proposal_transition(proposal=shared, target="early_engagement", actor=actor)
     services.activity_link(
         proposal=shared, activity=ActivityFactory(title="Tell us about Cromer"), actor=actor
     )
 
     def sections(p):
-        return [hooks.ProposalLink(title="The formal consultation", url="/consultations/x/")]
+        return [ProposalLink(title="The formal consultation", url="/consultations/x/")]
 
-    hooks.register_public_sections(sections)
-    try:
-        index = client.get(reverse("proposals_public:index")).content.decode()
-        page = client.get(
-            reverse("proposals_public:detail", kwargs={"slug": shared.slug})
-        ).content.decode()
-    finally:
-        hooks._public_sections.remove(sections)
+    monkeypatch.setattr(
+        "heard.servicechange.consultations.proposal_hooks.public_sections", sections
+    )
+    index = client.get(reverse("proposals_public:index")).content.decode()
+    page = client.get(
+        reverse("proposals_public:detail", kwargs={"slug": shared.slug})
+    ).content.decode()
     assert "Minor injuries unit" in index and "Only an idea" not in index
     assert "Tell us about Cromer" in page
     assert "The formal consultation" in page

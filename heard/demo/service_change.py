@@ -49,6 +49,7 @@ from heard.servicechange.assessment import services as assessment
 from heard.servicechange.assessment.models import Checkpoint, SignificanceAssessment
 from heard.servicechange.consultations import services as consultations
 from heard.servicechange.consultations.models import Consultation, DocumentSection
+from heard.servicechange.lifecycle import services as lifecycle
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.proposals import services as proposals
 from heard.servicechange.proposals.models import Proposal, ProposalTransition
@@ -183,7 +184,7 @@ def _miu() -> None:
         # the assurance checkpoints and notices below are dated after it.
         Proposal.objects.filter(pk=proposal.pk).update(created_at=opens - timedelta(weeks=32))
         proposal.refresh_from_db()
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal, target="early_engagement", actor=lead, note="Plans shared early."
         )
         public_line = _miu_plan(proposal, officer, opens)
@@ -232,9 +233,9 @@ def _miu() -> None:
                 "for X-ray at the district hospital and unplanned closures came up most."
             ),
         )
-        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="options", actor=lead)
         _miu_options(proposal, lead)
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal, target="significance_assessment", actor=lead
         )
         assessment.significance_save(
@@ -272,7 +273,7 @@ def _miu() -> None:
         SignificanceAssessment.objects.filter(proposal=proposal).update(
             assessed_at=opens - timedelta(weeks=10)
         )
-        proposals.proposal_transition(proposal=proposal, target="assurance", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="assurance", actor=lead)
         for test, evidence in (
             ("engagement", "Listening events and the engagement plan; Healthwatch involved."),
             ("patient_choice", "Patients keep the choice of the district hospital and NHS 111."),
@@ -472,7 +473,7 @@ def _miu() -> None:
                 "concerns can be met locally."
             ),
         )
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal,
             target="decision_pending",
             actor=lead,
@@ -526,7 +527,7 @@ def _miu() -> None:
                 "the mitigations, and the longer opening hours as a gain for working people."
             ),
         )
-        services.decision_record(
+        lifecycle.decision_record(
             proposal=proposal,
             actor=board,
             decided_on=timezone.localdate(),
@@ -1106,13 +1107,13 @@ def _clinic() -> None:
             people_affected=4000,
             lead=lead,
         )
-        proposals.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
         proposals.evidence_record(
             proposal=proposal,
             actor=lead,
             note="Patient participation group walked the new site with us; no concerns raised.",
         )
-        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="options", actor=lead)
         assessment.option_save(
             actor=lead,
             proposal=proposal,
@@ -1127,7 +1128,7 @@ def _clinic() -> None:
             title="Move to the library building",
             is_preferred=True,
         )
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal, target="significance_assessment", actor=lead
         )
         reasons = {
@@ -1155,7 +1156,7 @@ def _clinic() -> None:
                 for area, (impact, who, n, why) in reasons.items()
             },
         )
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal,
             target="other_involvement",
             actor=lead,
@@ -1183,7 +1184,7 @@ def _winter() -> None:
             people_affected=21000,
             lead=lead,
         )
-        proposals.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="early_engagement", actor=lead)
         proposals.evidence_record(
             proposal=proposal,
             actor=lead,
@@ -1192,7 +1193,7 @@ def _winter() -> None:
                 "(212 replies): fewer cancelled sessions mattered more than the town."
             ),
         )
-        proposals.proposal_transition(proposal=proposal, target="options", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="options", actor=lead)
         assessment.option_save(
             actor=lead,
             proposal=proposal,
@@ -1207,7 +1208,7 @@ def _winter() -> None:
             title="One hub in Cromer, five evenings a week",
             is_preferred=True,
         )
-        proposals.proposal_transition(
+        lifecycle.proposal_transition(
             proposal=proposal, target="significance_assessment", actor=lead
         )
         assessment.significance_save(
@@ -1241,7 +1242,7 @@ def _winter() -> None:
                 },
             },
         )
-        proposals.proposal_transition(proposal=proposal, target="assurance", actor=lead)
+        lifecycle.proposal_transition(proposal=proposal, target="assurance", actor=lead)
         assessment.bed_closures_save(actor=lead, proposal=proposal, significant=False)
         for test, evidence in (
             ("engagement", "Both patient participation groups and the autumn survey."),

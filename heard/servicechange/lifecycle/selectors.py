@@ -1,0 +1,74 @@
+"""The proposal's whole journey, asked of each stage directly: the moves open to it now
+(with what stands in the way), its timeline, the links to each stage's work and what
+each stage publishes on its public page."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from heard.servicechange.assessment import selectors as assessment_selectors
+from heard.servicechange.consultations import proposal_hooks as consultation_parts
+from heard.servicechange.evidence import hooks as evidence_parts
+from heard.servicechange.follow import sections as follow_parts
+from heard.servicechange.lifecycle.facts import facts as proposal_facts
+from heard.servicechange.outcomes import hooks as outcome_parts
+from heard.servicechange.proposals import domain
+from heard.servicechange.proposals import selectors as proposal_selectors
+from heard.servicechange.proposals.models import Proposal
+from heard.servicechange.proposals.parts import ProposalLink, TimelineEntry
+
+
+@dataclass(frozen=True)
+class Move:
+    target: domain.Status
+    label: str
+    problems: list[str]
+
+    @property
+    def allowed(self) -> bool:
+        return not self.problems
+
+
+def moves(proposal: Proposal, facts: domain.ProposalFacts | None = None) -> list[Move]:
+    """Every move the lifecycle table allows from here, with what stands in the way
+    (``facts``: pass them if already gathered, to ask the stages only once)."""
+    facts = facts or proposal_facts(proposal)
+    targets = sorted(domain.TRANSITIONS[facts.status], key=domain.ORDER.index)
+    return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
+
+
+def timeline(proposal: Proposal) -> list[TimelineEntry]:
+    """The whole history, oldest first: the proposal's own (moves, audited edits) and
+    each stage's."""
+    entries = [
+        *proposal_selectors.own_timeline(proposal),
+        *assessment_selectors.timeline(proposal),
+        *consultation_parts.timeline(proposal),
+        *outcome_parts.timeline(proposal),
+    ]
+    return sorted(entries, key=lambda e: e.at)
+
+
+def links(proposal: Proposal, user: Any) -> list[ProposalLink]:
+    """Each stage's work on the proposal that ``user`` may follow, in the order of the
+    journey."""
+    return [
+        *assessment_selectors.links(proposal, user),
+        *consultation_parts.links(proposal, user),
+        *outcome_parts.links(proposal, user),
+        *evidence_parts.links(proposal, user),
+    ]
+
+
+def public_sections(proposal: Proposal) -> list[ProposalLink]:
+    """What is published about the proposal: following it, its consultation and its
+    "you said, we did" (each stage returns only what is public)."""
+    return [
+        *follow_parts.proposal_follow_section(proposal),
+        *consultation_parts.public_sections(proposal),
+        *outcome_parts.public_sections(proposal),
+    ]
+
+
+def public_view(proposal: Proposal, now: datetime | None = None) -> proposal_selectors.PublicView:
+    return proposal_selectors.public_view(proposal, public_sections(proposal), now)
