@@ -104,9 +104,16 @@ def stage_facts(proposal: Proposal) -> proposal_domain.ConsultationFacts:
     the activity's closing time to the second, like the public pages, even before the
     clock job has made it permanent."""
     consultation = Consultation.objects.filter(proposal=proposal).select_related("activity").first()
+    now = timezone.now()
+    opened = bool(
+        consultation
+        and engagement_domain.effective_status(consultation.activity.facts(), now)
+        not in (engagement_domain.Status.DRAFT, engagement_domain.Status.SCHEDULED)
+    )
     return proposal_domain.ConsultationFacts(
         exists=consultation is not None,
-        closed=bool(consultation and consultation.is_closed_at(timezone.now())),
+        opened=opened,
+        closed=bool(consultation and consultation.is_closed_at(now)),
     )
 
 
@@ -247,7 +254,12 @@ def lifecycle_check(
             gunning.Result.PASS,
             ("The proposal is in formal consultation.",),
         )
-    facts = replace(proposal_facts or proposal_facts_for(proposal), stage2_required=False)
+    # Stage 2 is its own row; the opening is what this row is asked about.
+    facts = replace(
+        proposal_facts or proposal_facts_for(proposal),
+        stage2_required=False,
+        consultation_opened=True,
+    )
     problems = proposal_domain.transition_problems(
         facts, proposal_domain.Status.FORMAL_CONSULTATION
     )

@@ -129,6 +129,8 @@ class ConsultationFacts:
     """What the consultation stage knows (``consultations.proposal_hooks.stage_facts``)."""
 
     exists: bool = False
+    # people can respond (or could: it has opened by its dates and may since have closed)
+    opened: bool = False
     closed: bool = False
 
 
@@ -161,6 +163,7 @@ class ProposalFacts:
     eqia_attached: bool = False
     eqia_problems: tuple[str, ...] = ()
     consultation_exists: bool = False
+    consultation_opened: bool = False
     consultation_closed: bool = False
     decision_recorded: bool = False
 
@@ -190,6 +193,7 @@ def compose(
         eqia_attached=a.eqia_attached,
         eqia_problems=a.eqia_problems,
         consultation_exists=c.exists,
+        consultation_opened=c.opened,
         consultation_closed=c.closed,
         decision_recorded=o.decision_recorded,
     )
@@ -243,6 +247,13 @@ def transition_problems(facts: ProposalFacts, target: Status) -> list[str]:
             problems.append("NHS England assurance stage 2 must be recorded as passed.")
         if not facts.eqia_attached:
             problems.append("Attach the equality impact assessment (EqIA).")
+        if not facts.consultation_opened:
+            # Only the opening moves it (the lifecycle's consequence of the opening):
+            # the public is never told a consultation is under way when none is open.
+            problems.append(
+                "The proposal moves to formal consultation when its consultation opens: "
+                "open it from the consultation's page once every Gunning check passes."
+            )
     if (
         target == Status.DECISION_PENDING
         and facts.status == Status.FORMAL_CONSULTATION

@@ -117,12 +117,14 @@ def test_lifecycle_guards_use_the_facts():
     assert any("stage 2" in p for p in refused.value.problems)
     assert any("EqIA" in p for p in refused.value.problems)
     pass_stage2(attach_eqia(proposal))
-    proposal = lifecycle_services.proposal_transition(
-        proposal=proposal,
-        target=domain.Status.FORMAL_CONSULTATION,
-        actor=staff_member(Role.PROGRAMME_LEAD),
-    )
-    assert proposal.status == domain.Status.FORMAL_CONSULTATION
+    # What assessment guards is now met; the move itself is the consultation opening's.
+    with pytest.raises(TransitionRefused) as refused:
+        lifecycle_services.proposal_transition(
+            proposal=proposal,
+            target=domain.Status.FORMAL_CONSULTATION,
+            actor=staff_member(Role.PROGRAMME_LEAD),
+        )
+    assert [p for p in refused.value.problems if "consultation opens" not in p] == []
 
 
 def test_interface_selectors_on_an_empty_proposal():

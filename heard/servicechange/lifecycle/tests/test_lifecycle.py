@@ -119,3 +119,26 @@ def test_the_transition_reads_every_stages_facts(monkeypatch):
     )
     moved = services.proposal_transition(proposal=proposal, target="decided", actor=board)
     assert moved.status == "decided"
+
+
+def test_no_one_moves_the_proposal_to_formal_consultation_by_hand():
+    """Found in the demo: "Move to Formal consultation" on the hub moved a proposal whose
+    consultation was a draft failing its checks, and the public page said a consultation
+    was under way. Only the opening moves it."""
+    consultation = passing_consultation()
+    lead = staff_member(Role.PROGRAMME_LEAD)
+    with pytest.raises(services.TransitionRefused, match="when its consultation opens"):
+        services.proposal_transition(
+            proposal=consultation.proposal, target="formal_consultation", actor=lead
+        )
+    consultation.proposal.refresh_from_db()
+    assert consultation.proposal.status == "assurance"
+    refused = AuditEvent.objects.filter(action="act.refused").last()
+    assert refused is not None and "when its consultation opens" in str(refused.after)
+    # The panel still says the proposal is ready to move when the consultation opens.
+    assert gunning.blocking(selectors.gunning_panel(consultation)) == []
+    engagement_services.activity_transition(
+        activity=consultation.activity, target="open", actor=lead
+    )
+    consultation.proposal.refresh_from_db()
+    assert consultation.proposal.status == "formal_consultation"

@@ -28,6 +28,7 @@ def ready(status: Status, target: Status) -> ProposalFacts:
         stage2_passed=True,
         eqia_attached=True,
         consultation_exists=True,
+        consultation_opened=True,
         consultation_closed=True,
         decision_recorded=True,
     )
@@ -142,6 +143,11 @@ def test_formal_consultation_guards_each_say_what_is_missing():
         "significance_determined": (False, "Complete the significance assessment first."),
         "stage2_passed": (False, "NHS England assurance stage 2 must be recorded as passed."),
         "eqia_attached": (False, "Attach the equality impact assessment (EqIA)."),
+        "consultation_opened": (
+            False,
+            "The proposal moves to formal consultation when its consultation opens: "
+            "open it from the consultation's page once every Gunning check passes.",
+        ),
     }
     for field, (value, message) in cases.items():
         assert problems(
@@ -199,6 +205,7 @@ facts_strategy = st.builds(
     stage2_required=st.booleans(),
     eqia_attached=st.booleans(),
     consultation_exists=st.booleans(),
+    consultation_opened=st.booleans(),
     consultation_closed=st.booleans(),
     decision_recorded=st.booleans(),
 )
@@ -222,6 +229,7 @@ def test_formal_consultation_never_opens_without_its_preconditions(facts, target
         assert facts.significance_determined and facts.consultation_required
         assert facts.eqia_attached
         assert facts.stage2_passed or not facts.stage2_required
+        assert facts.consultation_opened
 
 
 @pytest.mark.parametrize("status", ALL)
