@@ -763,3 +763,19 @@ def answers_analysed(
         - with_any_theme
     )
     return coded, no_theme
+
+
+def answers_checked_by_person(question_ids: list[int]) -> set[int]:
+    """Of the answers to ``question_ids``: those a person has looked at – coded by a
+    person, a machine coding a person accepted, or reviewed (a theme or none)."""
+    by_coding = Coding.objects.filter(answer__question_id__in=question_ids).filter(
+        Q(source=Coding.Source.PERSON) | Q(status=Coding.Status.ACCEPTED)
+    )
+    reviewed = AnswerAnalysis.objects.filter(
+        answer__question_id__in=question_ids,
+        reviewed_at__isnull=False,
+        reviewed_by__isnull=False,
+    )
+    return set(by_coding.values_list("answer_id", flat=True)) | set(
+        reviewed.values_list("answer_id", flat=True)
+    )

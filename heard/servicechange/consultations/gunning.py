@@ -111,6 +111,9 @@ class GunningFacts:
     # what the structured EqIA is missing (heard.servicechange.assessment.eqia): empty when every
     # characteristic was considered with evidence and each negative impact mitigated
     eqia_problems: Sequence[str] = ()
+    # why the options appraisal cannot be worked out yet (assessment.appraisal.problems):
+    # the document may be written, but the reasons for the options are not yet shown
+    appraisal_problems: Sequence[str] = ()
 
 
 @dataclass(frozen=True)
@@ -208,17 +211,20 @@ def check_sufficient_reasons(facts: GunningFacts) -> Check:
         reasons.append("Sections missing from the published document: " + ", ".join(missing) + ".")
     if reasons:
         return Check("sufficient_reasons", principle, Result.FAIL, tuple(reasons))
+    cautions: list[str] = []
     if changed:
-        return Check(
-            "sufficient_reasons",
-            principle,
-            Result.WARNING,
-            (
-                "Every section is published, but these have draft changes not yet published: "
-                + ", ".join(changed)
-                + ".",
-            ),
+        cautions.append(
+            "Every section is published, but these have draft changes not yet published: "
+            + ", ".join(changed)
+            + "."
         )
+    if facts.appraisal_problems:
+        cautions.append(
+            "The options appraisal is not finished, so the document cannot yet show how the "
+            "options were compared: " + " ".join(facts.appraisal_problems)
+        )
+    if cautions:
+        return Check("sufficient_reasons", principle, Result.WARNING, tuple(cautions))
     return Check(
         "sufficient_reasons",
         principle,

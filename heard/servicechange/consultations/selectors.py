@@ -180,6 +180,7 @@ def gunning_facts(
         proposed_decision_on=told.proposed_decision_on,
         eqia_attached=facts.eqia_attached,
         eqia_problems=tuple(facts.eqia_problems),
+        appraisal_problems=tuple(assessment_selectors.appraisal_state(proposal).problems),
     )
 
 

@@ -323,6 +323,7 @@ class QuestionProgress:
     analysed: int  # coded in the signed-off codeframe, or marked "no theme" by a person
     no_theme: int  # of ``analysed``: reviewed by a person and given no theme
     unanalysed_late: int  # late answers (neither analysed nor set aside)
+    by_person: int = 0  # of ``analysed``: looked at by a person (the rest: machine coding only)
 
 
 @dataclass(frozen=True)
@@ -342,6 +343,16 @@ class AnalysisProgress:
     @property
     def answers(self) -> int:
         return sum(q.answers for q in self.questions)
+
+    @property
+    def by_person(self) -> int:
+        return sum(q.by_person for q in self.questions)
+
+    @property
+    def machine_only(self) -> int:
+        """Answers that count as analysed on the machine's coding alone (in the signed-off
+        codeframe, not yet looked at by a person): said beside "Done", never hidden."""
+        return sum(q.analysed - q.by_person for q in self.questions)
 
     @property
     def analysed(self) -> int:

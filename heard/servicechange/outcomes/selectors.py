@@ -269,7 +269,8 @@ def analysis_progress(
         coded, no_theme = (
             analysis_selectors.answers_analysed(version, ids) if version else (set(), set())
         )
-        answers = analysed = none = late_open = 0
+        checked = analysis_selectors.answers_checked_by_person(ids)
+        answers = analysed = none = late_open = by_person = 0
         for answer_id, response_id, late, reference in rows:
             if late:
                 late_answers += 1
@@ -280,6 +281,7 @@ def analysis_progress(
             if answer_id in coded or answer_id in no_theme:
                 analysed += 1
                 none += answer_id in no_theme and answer_id not in coded
+                by_person += answer_id in checked
             elif late:
                 late_open += 1
                 undecided_refs.add(reference)
@@ -291,6 +293,7 @@ def analysis_progress(
                 analysed=analysed if version else 0,
                 no_theme=none,
                 unanalysed_late=late_open,
+                by_person=by_person if version else 0,
             )
         )
     thin = tuple(

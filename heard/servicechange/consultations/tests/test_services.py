@@ -541,3 +541,19 @@ def test_the_consultation_is_linked_to_its_proposal_and_counts_in_what_we_heard(
     view = lifecycle_selectors.public_view(proposal)
     assert view.total_responses == 3
     assert view.heard_counts == [(consultation.activity.title, 3)]
+
+
+def test_sufficient_reasons_is_not_a_pass_while_the_options_appraisal_is_unfinished():
+    """Found in a demo click-through: "Sufficient reasons: Pass" on a consultation whose
+    proposal's options appraisal still had no criteria and no scoring panel."""
+    consultation = passing_consultation()
+    [check] = [c for c in selectors.gunning_panel(consultation) if c.key == "sufficient_reasons"]
+    assert check.result == gunning.Result.PASS
+    from heard.servicechange.assessment.models import Criterion
+
+    Criterion.objects.filter(proposal=consultation.proposal).delete()
+    [check] = [c for c in selectors.gunning_panel(consultation) if c.key == "sufficient_reasons"]
+    assert check.result == gunning.Result.WARNING
+    assert "options appraisal is not finished" in check.reasons[-1]
+    assert "Add at least one criterion with a weight." in check.reasons[-1]
+    assert not check.blocks

@@ -196,3 +196,28 @@ def test_the_decision_is_refused_without_due_regard(make_staff):
         )
     assert any("No decision maker has recorded their regard" in p for p in refused.value.problems)
     assert _refused("outcome.decide") == before + 1
+
+
+def test_the_checklist_says_how_many_answers_only_the_machine_coded(staff_client, make_staff):
+    """Found in a demo click-through: "Done – 394 of 394 answers analysed" read as if a
+    person had checked them all, while 296 were the machine's coding alone."""
+    from heard.analysis.models import Coding
+
+    made = make_consulted_proposal()
+    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    url = reverse("outcomes:proposal", args=[made["proposal"].pk])
+    page = client.get(url).content.decode()
+    assert "Of these, 5 were checked by a person and 0 were coded by the machine alone" in page
+    # One answer's coding becomes a machine suggestion nobody looked at.
+    coding = Coding.objects.filter(answer__response__late=False).first()
+    assert coding is not None
+    Coding.objects.filter(answer_id=coding.answer_id).update(
+        source=Coding.Source.MACHINE, status=Coding.Status.SUGGESTED, by=None
+    )
+    from heard.analysis.models import AnswerAnalysis
+
+    AnswerAnalysis.objects.filter(answer_id=coding.answer_id).update(
+        reviewed_at=None, reviewed_by=None
+    )
+    page = client.get(url).content.decode()
+    assert "Of these, 4 were checked by a person and 1 was coded by the machine alone" in page
