@@ -46,9 +46,25 @@ from heard.engagement.services_responses import reference_new
 from heard.people import equality
 from heard.people.models import Topic
 from heard.servicechange.assessment import services as assessment
-from heard.servicechange.assessment.models import Checkpoint, SignificanceAssessment
+from heard.servicechange.assessment.models import (
+    AssuranceTest,
+    Checkpoint,
+    EqualityImpact,
+    EqualityImpactAssessment,
+    Option,
+    ReconfigurationNotice,
+    SignificanceAssessment,
+)
 from heard.servicechange.consultations import services as consultations
-from heard.servicechange.consultations.models import Consultation, DocumentSection
+from heard.servicechange.consultations.models import (
+    Consultation,
+    Council,
+    DocumentSection,
+    DocumentVersion,
+    Mailout,
+    ScrutinyResponse,
+    SignOff,
+)
 from heard.servicechange.lifecycle import services as lifecycle
 from heard.servicechange.outcomes import selectors, services
 from heard.servicechange.proposals import services as proposals
@@ -385,6 +401,23 @@ def _miu() -> None:
                 proposal=proposal, activity=event, actor=officer, plan_item=public_line
             )
             events.append(event)
+        # Three weeks in, an error in the published costs was found and corrected: a new
+        # version with the reason, shown publicly as "corrected on … because …"; version 1
+        # stays public as what people saw until then.
+        consultations.document_correct(
+            actor=officer,
+            consultation=consultation,
+            bodies={
+                "costs": (
+                    "£420,000 capital; running costs £150,000 a year lower, of which the "
+                    "shuttle bus from Cawford and Little Ashby costs £38,000 a year."
+                )
+            },
+            reason=(
+                "The first version left out what the shuttle bus would cost to run, which "
+                "people at the Eastbrook drop-in asked about."
+            ),
+        )
         _miu_responses(consultation, opens, closes)
         consultations.midpoint_record(
             actor=officer,
@@ -570,27 +603,91 @@ def _one_page_pdf(text: str) -> bytes:
     )
 
 
-def _miu_lifecycle_dates(proposal: Proposal, opens: datetime, closes: datetime) -> None:
-    """Date the lifecycle moves as the story has them (the demo is loaded in one go, so
-    they were all recorded just now): logged eight months before the consultation, options
-    before the weights were agreed, assurance before the stage checkpoints, decision
-    pending the day after the close. The audit trail keeps the real recording times."""
-    when = {
-        "": opens - timedelta(weeks=32),
-        "early_engagement": opens - timedelta(weeks=30),
-        "options": opens - timedelta(weeks=16),
-        "significance_assessment": opens - timedelta(weeks=10),
-        "assurance": opens - timedelta(weeks=9),
-        "formal_consultation": opens,
-        "decision_pending": closes + timedelta(days=1),
-    }
-    # The consultation was set up after assurance began, before the committee's letter.
-    Consultation.objects.filter(proposal=proposal).update(created_at=opens - timedelta(weeks=6))
+def _date_moves(proposal: Proposal, when: dict[str, datetime]) -> None:
+    """Date a proposal's lifecycle moves as the story has them (the demo is loaded in one
+    go, so they were all recorded just now); ``when[""]`` is when it was logged. The audit
+    trail keeps the real recording times."""
     for move in ProposalTransition.objects.filter(proposal=proposal):
         key = move.to_status if move.from_status else ""
         if key in when:
             ProposalTransition.objects.filter(pk=move.pk).update(at=when[key])
     Proposal.objects.filter(pk=proposal.pk).update(created_at=when[""])
+
+
+def _noon(day: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=12))
+
+
+def _miu_lifecycle_dates(proposal: Proposal, opens: datetime, closes: datetime) -> None:
+    """Date what was prepared before and during the consultation as the story has it:
+    logged eight months before the consultation, options before the weights were agreed,
+    assurance before the stage checkpoints, the EqIA, the councils and the committee's
+    first letter, the document published three weeks before opening and reviewed a week
+    later, the scope agreed before that, the mid-point review half way, decision pending
+    the day after the close. The report, its correction and the decision are today's (the
+    board met today). The audit trail keeps the real recording times."""
+    _date_moves(
+        proposal,
+        {
+            "": opens - timedelta(weeks=32),
+            "early_engagement": opens - timedelta(weeks=30),
+            "options": opens - timedelta(weeks=16),
+            "significance_assessment": opens - timedelta(weeks=10),
+            "assurance": opens - timedelta(weeks=9),
+            "formal_consultation": opens,
+            "decision_pending": closes + timedelta(days=1),
+        },
+    )
+    consultation = Consultation.objects.get(proposal=proposal)
+    published = opens - timedelta(weeks=3)
+    # The consultation was set up after assurance began, before the committee's letter.
+    Consultation.objects.filter(pk=consultation.pk).update(
+        created_at=opens - timedelta(weeks=6), document_published_at=published
+    )
+    versions = list(DocumentVersion.objects.filter(consultation=consultation).order_by("number"))
+    DocumentVersion.objects.filter(pk=versions[0].pk).update(published_at=published)
+    for later in versions[1:]:  # the correction, three weeks in
+        DocumentVersion.objects.filter(pk=later.pk).update(published_at=opens + timedelta(weeks=3))
+    DocumentSection.objects.filter(consultation=consultation).update(
+        updated_at=published - timedelta(days=2), published_at=published
+    )
+    if len(versions) > 1:  # the sections the correction changed
+        changed = [
+            key
+            for key, text in versions[-1].sections.items()
+            if versions[0].sections.get(key) != text
+        ]
+        DocumentSection.objects.filter(consultation=consultation, key__in=changed).update(
+            updated_at=opens + timedelta(weeks=3), published_at=opens + timedelta(weeks=3)
+        )
+    SignOff.objects.filter(consultation=consultation, kind=SignOff.Kind.SCOPE).update(
+        at=opens - timedelta(weeks=5)
+    )
+    SignOff.objects.filter(consultation=consultation, kind=SignOff.Kind.DOCUMENTS).update(
+        at=opens - timedelta(weeks=2)
+    )
+    Council.objects.filter(consultation=consultation).update(added_at=opens - timedelta(weeks=5))
+    for response in ScrutinyResponse.objects.filter(consultation=consultation):
+        ScrutinyResponse.objects.filter(pk=response.pk).update(
+            recorded_at=_noon(response.received_on)
+        )
+    Mailout.objects.filter(consultation=consultation).update(
+        created_at=opens, finished_at=opens + timedelta(minutes=5)
+    )
+    EqualityImpactAssessment.objects.filter(proposal=proposal).update(
+        attached_at=opens - timedelta(weeks=8), reviewed_at=closes + timedelta(days=10)
+    )
+    EqualityImpact.objects.filter(eqia__proposal=proposal).update(
+        recorded_at=opens - timedelta(weeks=8)
+    )
+    for checkpoint in Checkpoint.objects.filter(proposal=proposal):
+        Checkpoint.objects.filter(pk=checkpoint.pk).update(recorded_at=_noon(checkpoint.held_on))
+    for notice in ReconfigurationNotice.objects.filter(assessment__proposal=proposal):
+        ReconfigurationNotice.objects.filter(pk=notice.pk).update(
+            recorded_at=_noon(notice.notified_on)
+        )
+    AssuranceTest.objects.filter(proposal=proposal).update(recorded_at=opens - timedelta(weeks=9))
+    Option.objects.filter(proposal=proposal).update(created_at=opens - timedelta(weeks=16))
 
 
 def _miu_plan(proposal: Proposal, officer: Any, opens: datetime) -> Any:
@@ -1331,4 +1428,20 @@ def _winter() -> None:
             proposed_decision_on=(closes + timedelta(weeks=3)).date(),
             contact="The engagement team, NHS Norfolk and Waveney ICB, engagement@demo.heard.example",
             base_url="https://demo.heard.example",
+        )
+        # Logged ten weeks ago and moved on since (recorded just now): the stage
+        # checkpoints held today come after assurance began, not before it was logged.
+        now = timezone.now()
+        _date_moves(
+            proposal,
+            {
+                "": now - timedelta(weeks=10),
+                "early_engagement": now - timedelta(weeks=9),
+                "options": now - timedelta(weeks=6),
+                "significance_assessment": now - timedelta(weeks=4),
+                "assurance": now - timedelta(weeks=3),
+            },
+        )
+        SignificanceAssessment.objects.filter(proposal=proposal).update(
+            assessed_at=now - timedelta(weeks=4)
         )

@@ -169,3 +169,42 @@ def test_the_demo_shows_a_shortened_consultation_with_its_approver(demo_staff) -
     assert "approved by" in said and "winter peak" in said
     assert checks["scrutiny"].result == gunning.Result.PASS
     assert winter.activity.status == "draft"
+
+
+def test_the_demo_shows_a_corrected_document_and_dates_that_follow_the_story(
+    demo_staff, client
+) -> None:
+    """Found in a demo click-through: the document, the sign-offs and the EqIA of a
+    consultation that ran from August to November were all dated the day the demo was
+    loaded; and the demo had no corrected document to show."""
+    from django.urls import reverse
+
+    from heard.servicechange.assessment.models import EqualityImpactAssessment
+    from heard.servicechange.consultations.models import Consultation, SignOff
+
+    demo.load()
+    miu = Proposal.objects.get(title=demo.MIU_TITLE)
+    consultation = Consultation.objects.select_related("activity").get(proposal=miu)
+    opens, closes = consultation.activity.opens_at, consultation.activity.closes_at
+    first, corrected = consultation.versions.order_by("number")
+    assert first.published_at < opens < corrected.published_at < closes
+    assert corrected.is_correction and "shuttle bus" in corrected.reason
+    assert consultation.document_published_at < opens
+    for sign_off in SignOff.objects.filter(consultation=consultation):
+        assert sign_off.at < opens
+    eqia = EqualityImpactAssessment.objects.get(proposal=miu)
+    assert eqia.attached_at < opens and closes < eqia.reviewed_at
+    page = client.get(
+        reverse("consultations_public:detail", kwargs={"slug": consultation.slug})
+    ).content.decode()
+    assert "This document has been corrected" in page
+    versions = client.get(
+        reverse("consultations_public:versions", kwargs={"slug": consultation.slug})
+    ).content.decode()
+    assert "Corrected because" in versions and "Published" in versions
+    # Every lifecycle move of the three proposals comes after the proposal was logged.
+    for proposal in Proposal.objects.all():
+        moves = list(proposal.transitions.order_by("at"))
+        assert moves and all(move.at >= proposal.created_at for move in moves)
+        for checkpoint in proposal.checkpoints.all():
+            assert checkpoint.held_on >= proposal.created_at.date()
