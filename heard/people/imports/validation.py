@@ -134,16 +134,28 @@ def _value(row: list[str], index: int | None) -> str:
     return row[index].strip()
 
 
-def clean_row(row: list[str], columns: dict[str, int]) -> CleanRow:
-    """Check one row, given each field's column index. Raises RowInvalid with every reason."""
+def clean_row(row: list[str], columns: dict[str, int], width: int | None = None) -> CleanRow:
+    """Check one row, given each field's column index (and the header's ``width``, to
+    catch a row that does not fit the columns). Raises RowInvalid with every reason."""
     get = lambda name: _value(row, columns.get(name))  # noqa: E731
+    problems: list[str] = []
+    if width is not None and any(cell.strip() for cell in row[width:]):
+        used = max(i for i, cell in enumerate(row) if cell.strip()) + 1
+        problems.append(
+            f"The row has {used} values but the file has {width} columns (a comma inside a "
+            "value needs quotes around the value), so its values may be in the wrong columns"
+        )
+    if any("\n" in get(name) or "\r" in get(name) for name in ("full_name", "email", "postcode")):
+        problems.append(
+            'A value runs over more than one line: a quote mark (") in the file may not have '
+            "been closed, which joins the rows after it into this one"
+        )
     full_name = " ".join(get("full_name").split())
     if not full_name:
         full_name = " ".join(f"{get('first_name')} {get('last_name')}".split())
     email = get("email").lower()
     raw_postcode = get("postcode")
     phone = get("phone")
-    problems: list[str] = []
     if not full_name:
         problems.append("The name is missing")
     elif len(full_name) > MAX_NAME:

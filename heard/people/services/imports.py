@@ -279,7 +279,7 @@ def _run(batch: ImportBatch, counts: _Counts, attempt: int) -> None:
     # earlier attempt. Skip them, remembering their keys so later repeats are still found.
     for number, row in islice(rows, counts.processed):
         with contextlib.suppress(RowInvalid):
-            tracker.first_row(clean_row(row, columns).key, number)
+            tracker.first_row(clean_row(row, columns, width=len(header)).key, number)
     while True:
         chunk = list(islice(rows, CHUNK_ROWS))
         if not chunk:
@@ -288,7 +288,7 @@ def _run(batch: ImportBatch, counts: _Counts, attempt: int) -> None:
         rejected: list[ImportRejectedRow] = []
         for number, row in chunk:
             try:
-                clean = clean_row(row, columns)
+                clean = clean_row(row, columns, width=len(header))
             except RowInvalid as exc:
                 rejected.append(_rejected(batch, number, header, row, str(exc)))
                 continue

@@ -317,3 +317,30 @@ def test_rejected_rows_file_neutralises_formulas_in_the_header_and_every_cell(
     cells = [cell for row in rows for cell in row]
     assert "'+Plus" in cells and "'@SUM(A1)" in cells
     assert not any(cell[:1] in "=+-@\t\r" and cell for cell in cells)
+
+
+def test_rows_that_do_not_fit_the_columns_are_rejected_with_the_reason(
+    officer, django_capture_on_commit_callbacks
+):
+    """Found in a demo click-through: a row with six values under three columns was cut
+    to three without a word, and an unclosed quote read the rest of the file into one
+    name. Both are now rejected, saying why; the good rows are still imported."""
+    content = (
+        "Full name,Email,Postcode\n"
+        "Ada Lovelace,ada@example.org,NR2 1AA\n"
+        "Grace Hopper,grace@example.org,NR1 3SR,extra,values,here\n"
+        "Mary Somerville,mary@example.org,NR4 7TJ\n"
+        '"Alan Turing,alan@example.org,NR3 1AB\n'
+        "Ida Wells,ida@example.org,NR5 9ZZ\n"
+    )
+    _upload(officer, content.encode())
+    batch = ImportBatch.objects.get()
+    batch = _run(officer, batch, django_capture_on_commit_callbacks, **_auto_mapping(batch))
+    assert batch.status == ImportBatch.Status.DONE
+    assert Member.objects.filter(email__in=["ada@example.org", "mary@example.org"]).count() == 2
+    assert not Member.objects.filter(email="grace@example.org").exists()
+    # The unclosed quote swallowed Ida's row: it is in the rejected row, not lost unseen.
+    assert batch.rejected_rows == 2
+    page = officer.get(reverse("people:import", args=[batch.pk])).content.decode()
+    assert "The row has 6 values but the file has 3 columns" in page
+    assert "a quote mark" in page and "may not have been closed" in page
