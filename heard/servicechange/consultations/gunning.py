@@ -169,6 +169,18 @@ def check_formative(facts: GunningFacts) -> Check:
         proposal_domain.Status.DECIDED
     )
     principle = "Formative stage"
+    if decided and facts.closed:
+        # The decision came after the consultation closed: what it was asked about was
+        # still open to change while people responded.
+        return Check(
+            "formative",
+            principle,
+            Result.PASS,
+            (
+                "Decided after the consultation closed: people were consulted while the "
+                "proposal could still change.",
+            ),
+        )
     if decided:
         label = proposal_domain.STATUS_LABELS[facts.proposal_status]
         why = (

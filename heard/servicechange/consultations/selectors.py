@@ -255,6 +255,20 @@ def lifecycle_check(
             gunning.Result.PASS,
             ("The proposal is in formal consultation.",),
         )
+    order = proposal_domain.ORDER
+    if (
+        order.index(status) > order.index(proposal_domain.Status.FORMAL_CONSULTATION)
+        and stage_facts(proposal).opened
+    ):
+        return gunning.Check(
+            "lifecycle",
+            principle,
+            gunning.Result.PASS,
+            (
+                "The proposal moved to formal consultation when the consultation opened; it "
+                f"is now at \u201c{proposal_domain.STATUS_LABELS[status]}\u201d.",
+            ),
+        )
     # Stage 2 is its own row; the opening is what this row is asked about.
     facts = replace(
         proposal_facts or proposal_facts_for(proposal),

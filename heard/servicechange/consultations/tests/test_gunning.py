@@ -83,6 +83,17 @@ def test_formative_by_status(status):
         assert gunning.blocking([check])
 
 
+def test_a_decision_after_the_close_was_formative_not_a_fail():
+    """Found in a demo click-through: a consultation that ran and was then decided showed
+    a red "Fail" for its formative stage, alarming scrutiny readers."""
+    for status in (Status.DECIDED, Status.IMPLEMENTATION):
+        check = gunning.check_formative(good(proposal_status=status, closed=True))
+        assert check.result == Result.PASS
+        assert "Decided after the consultation closed" in check.reasons[0]
+    # Decided while it was still open: that is a real failure.
+    assert gunning.check_formative(good(proposal_status=Status.DECIDED)).result == Result.FAIL
+
+
 def test_formative_fails_when_a_decision_is_recorded_even_before_decided():
     check = gunning.check_formative(
         good(proposal_status=Status.DECISION_PENDING, decision_recorded=True)
