@@ -174,6 +174,16 @@ def test_a_member_of_the_public_answers_across_pages_and_gets_a_reference(client
     assert "kind" not in str(audit.after) and "pat@" not in str(audit.after)
 
 
+def test_the_thank_you_page_puts_no_full_stop_after_a_question_title(client):
+    q = make_questionnaire(ActivityFactory(title="Community nursing: what matters to you?"))
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    r = client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"})
+    done = client.get(r["Location"]).content.decode()
+    assert "Thank you, we have your response" in done
+    assert "what matters to you?</a>" in done
+    assert "?</a>." not in done and "?." not in done
+
+
 def test_the_same_form_sent_twice_is_stored_once_with_one_receipt(client):
     q = make_questionnaire()
     url = reverse("engagement_public:respond", args=[q.activity.slug])
