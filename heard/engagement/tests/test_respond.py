@@ -499,6 +499,25 @@ def test_closed_survey_refuses_with_a_clear_message(client):
     assert Response.objects.count() == 0
 
 
+def test_a_closed_activity_without_a_questionnaire_shows_the_closed_page_not_404(client):
+    # an old "respond" link to an activity that closed (and has no questionnaire now)
+    past = timezone.now() - timedelta(days=3)
+    closed = ActivityFactory(status=Activity.Status.CLOSED, closes_at=past)
+    late = ActivityFactory(closes_at=past, allow_late_responses=True)  # closed by its dates
+    for activity in (closed, late):
+        url = reverse("engagement_public:respond", args=[activity.slug])
+        r = client.get(url)
+        assert r.status_code == 200, activity
+        page = r.content.decode()
+        assert "This survey has closed" in page and activity.title in page
+        assert client.post(url, {"action": "send"}).status_code == 409
+    # no such activity, a draft, or one still open with nothing to answer: not found
+    draft = ActivityFactory(status=Activity.Status.DRAFT, closes_at=past)
+    open_one = ActivityFactory()
+    for slug in ("no-such-activity", draft.slug, open_one.slug):
+        assert client.get(reverse("engagement_public:respond", args=[slug])).status_code == 404
+
+
 def test_late_responses_are_flagged_when_allowed(client):
     q = make_questionnaire()
     url = reverse("engagement_public:respond", args=[q.activity.slug])
