@@ -34,6 +34,13 @@ _KEEP = {"no", "not", "nothing", "none", "never", "nor", "more", "less", "too", 
 _STOP = sorted((ENGLISH_STOP_WORDS - _KEEP) | {"nhs", "hospital", "thank", "thanks", "really"})
 _TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"  # noqa: S105 - a regex
 _ANY_WORD = r"(?u)\b\w+\b"
+# curly quotes typed as apostrophes ("couldn’t", "don‘t") are straightened before words are
+# cut, else a keyword or name would stop at them ("couldn")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+
+
+def _straighten(text: str) -> str:
+    return text.translate(_APOSTROPHES)
 
 
 @dataclass(slots=True)
@@ -270,7 +277,7 @@ _JUDGEMENT = frozenset(
         "professional", "efficient", "clean", "dirty", "cold", "hot", "busy",
     ]
 )  # fmt: skip
-_PHRASE_TOKEN = re.compile(r"[a-z][a-z'’]*|[^\sa-z]")
+_PHRASE_TOKEN = re.compile(r"[a-z][a-z']*|[^\sa-z]")
 
 
 # verbs that the -ed rule below does not catch
@@ -300,7 +307,6 @@ def _edge_ok(word: str) -> bool:
         and word not in _EVALUATIVE
         and not (word.endswith("ed") and len(word) > 4)
         and "'" not in word
-        and "’" not in word
         and word not in ENGLISH_STOP_WORDS
         and word not in _WEAK
         and word not in _JUDGEMENT
@@ -314,7 +320,7 @@ def _phrases(text: str, max_len: int = 4) -> set[str]:
     """Candidate noun phrases in one response (lower case, within a clause)."""
     out: set[str] = set()
     clause: list[str] = []
-    for tok in [*_PHRASE_TOKEN.findall(text.lower()), "."]:
+    for tok in [*_PHRASE_TOKEN.findall(_straighten(text).lower()), "."]:
         if tok[0].isalpha():
             clause.append(tok)
             continue
@@ -421,6 +427,7 @@ def discover_themes(
         top1[int(idx[0])] = 0
         return Codeframe([only], one_row, 1, seed, top1, "Only one response: one theme.")
     tiny = len(docs) < 20
+    straight = [_straighten(d) for d in docs]  # the quotes keep the answers as written
     vec = TfidfVectorizer(
         ngram_range=(1, 2),
         stop_words=_STOP,
@@ -433,11 +440,11 @@ def discover_themes(
         strip_accents="unicode",
     )
     try:
-        tfidf = vec.fit_transform(docs)
+        tfidf = vec.fit_transform(straight)
     except ValueError:  # empty vocabulary: keep stop words and one-letter words
         vec.set_params(min_df=1, max_df=1.0, stop_words=None, token_pattern=_ANY_WORD)
         try:
-            tfidf = vec.fit_transform(docs)
+            tfidf = vec.fit_transform(straight)
         except ValueError:  # no words at all ("?", "!!!")
             return _one_theme(all_texts, idx, docs, seed, "no words to group")
     vocab = vec.get_feature_names_out()

@@ -165,3 +165,33 @@ def test_themes_are_named_with_a_phrase_from_the_comments_not_a_pair_of_words() 
     assert all(n.lower() in lowered for n in names), names
     for t in cf.themes:
         assert t.quotes and all(q in texts for q in t.quotes)
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019", "\u2018"])
+def test_curly_apostrophes_do_not_cut_words_in_keywords_or_names(apostrophe: str) -> None:
+    # comments typed on phones use ’ ("couldn’t"): a name must never be "Couldn"
+    cant = [
+        "I couldn{}t get an appointment",
+        "We couldn{}t park anywhere",
+        "Couldn{}t hear the nurse",
+        "She couldn{}t find the ward",
+        "I couldn{}t understand the letter",
+    ]
+    food = ["The food was lovely", "Lovely food and drink", "Food was cold", "Nice food"]
+    texts = [t.format(apostrophe) for t in cant] + food
+    cf = discover_themes(texts, n_themes=2, seed=0, subthemes=False)
+    names = [t.name for t in cf.themes]
+    keywords = [w for t in cf.themes for kw in t.keywords for w in kw.split()]
+    assert "couldn't" in keywords, keywords
+    assert "couldn" not in keywords and "Couldn" not in names, (names, keywords)
+    assert not any(n.lower().startswith("couldn") for n in names), names
+    # the quotes are the answers as people wrote them
+    assert all(q in texts for t in cf.themes for q in t.quotes)
+
+
+def test_candidate_phrases_read_a_curly_apostrophe_as_one() -> None:
+    from heard_analysis.themes import _phrases
+
+    got = _phrases("The nurse didn\u2019t come, the district nurse couldn\u2018t either.")
+    assert "district nurse" in got
+    assert not any(w in {"didn", "couldn", "t"} for p in got for w in p.split()), got

@@ -160,6 +160,9 @@ def transition_problems(
 
 # Kinds Heard cannot host itself yet: the activity must say where and how people take part.
 HOSTED_ELSEWHERE_KINDS = frozenset({"online_discussion"})
+# Kinds that are one gathering: once its event has ended there is nothing left to take part
+# in, whatever the closing date says (a reference group or co-production panel may meet again).
+ONE_EVENT_KINDS = frozenset({"drop_in", "workshop", "focus_group"})
 _LINK = re.compile(r"https?://[^\s/]+\.[^\s]+", re.IGNORECASE)
 
 

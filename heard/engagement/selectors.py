@@ -7,7 +7,8 @@ closes on the second for the public.
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from heard.engagement import domain
@@ -35,13 +36,35 @@ def _closed_q(now: datetime) -> Q:
     )
 
 
+def _event_over_q(now: datetime) -> Q:
+    """A one-event activity (a drop-in, workshop or focus group) whose event has ended: its
+    end, or without one its start, has passed."""
+    ended = Q(event_ends_at__lte=now) | Q(event_ends_at__isnull=True, event_starts_at__lte=now)
+    return Q(kind__in=domain.ONE_EVENT_KINDS) & ended
+
+
 def public_activities(
     *, when: str, now: datetime | None = None, topic: str = "", locality: str = "", q: str = ""
 ) -> QuerySet[Activity]:
-    """Published activities that are open, forthcoming or closed (``when``), filtered."""
+    """Published activities that are open, forthcoming or closed (``when``), filtered.
+
+    A one-event activity whose event has ended is not "open" even while its closing date is
+    still ahead (nobody can come to it now): it is listed with the closed ones, as ended
+    when its event did (``ended_at``). Its stored status is not changed."""
     moment = _now(now)
-    which = {"open": _open_q, "forthcoming": _forthcoming_q, "closed": _closed_q}[when](moment)
+    over = _event_over_q(moment)
+    which = {
+        "open": _open_q(moment) & ~over,
+        "forthcoming": _forthcoming_q(moment),
+        "closed": _closed_q(moment) | (_open_q(moment) & over),
+    }[when]
     qs = Activity.objects.filter(which).prefetch_related("topics", "localities")
+    qs = qs.annotate(
+        ended_at=Case(
+            When(_open_q(moment) & over, then=Coalesce("event_ends_at", "event_starts_at")),
+            default=F("closes_at"),
+        )
+    )
     if topic:
         qs = qs.filter(topics__slug=topic)
     if locality:
@@ -51,7 +74,7 @@ def public_activities(
     order = {
         "open": ("closes_at", "title"),
         "forthcoming": ("opens_at", "title"),
-        "closed": ("-closes_at", "title"),
+        "closed": ("-ended_at", "title"),
     }
     return qs.distinct().order_by(*order[when])
 

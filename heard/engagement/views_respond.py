@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from heard.core import ratelimit
 from heard.core.pdf import template_pdf
 from heard.core.text import control_character_message, has_control_characters
-from heard.engagement import questionnaire, selectors_responses
+from heard.engagement import questionnaire, selectors, selectors_responses
 from heard.engagement import services_questionnaires as builder
 from heard.engagement import services_responses as services
 from heard.engagement.models import Questionnaire, QuestionnaireVersion
@@ -45,7 +45,27 @@ def _questionnaire_for_slug(slug: str) -> Questionnaire:
 
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, slug: str) -> HttpResponse:
-    return _respond(request, _questionnaire_for_slug(slug))
+    q = selectors_responses.questionnaire_for_slug(slug)
+    if q is None:
+        return _closed_without_questionnaire(request, slug)
+    return _respond(request, q)
+
+
+def _closed_without_questionnaire(request: HttpRequest, slug: str) -> HttpResponse:
+    """The old respond link of a published activity that has closed gets the closed page
+    even when it has no questionnaire (any more); anything else is not found."""
+    activity = selectors.public_activity(slug)
+    if activity is None or selectors_responses.response_window(activity) not in (
+        "closed",
+        "late",  # nothing to answer: closed all the same
+    ):
+        raise Http404("No questionnaire for this activity")
+    return render(
+        request,
+        "engagement/respond/closed.html",
+        {"q": None, "activity": activity, "window": "closed"},
+        status=200 if request.method == "GET" else 409,
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,9 @@ import re
 from collections import Counter
 
 _WORD = re.compile(r"[a-z][a-z']+")
+# curly quotes typed as apostrophes ("couldn’t") are straightened first, else the word
+# would stop at them ("couldn")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 STOPWORDS = frozenset(
     [
         "a",
@@ -176,11 +179,9 @@ STOPWORDS = frozenset(
 
 
 def _words(text: str) -> list[str]:
-    return [
-        w.strip("'")
-        for w in _WORD.findall(text.lower())
-        if len(w.strip("'")) > 2 and w.strip("'") not in STOPWORDS
-    ]
+    words = (w.strip("'") for w in _WORD.findall(text.translate(_APOSTROPHES).lower()))
+    # "couldn't" is the stop word "couldnt" however it was typed
+    return [w for w in words if len(w) > 2 and w.replace("'", "") not in STOPWORDS]
 
 
 def top_keywords(texts: list[str], n: int = 10) -> list[tuple[str, int]]:

@@ -490,21 +490,24 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
         "seldom_heard": seldom,
         "sources": {
             "activities": _source(
-                f"Engagement activities (Activity) open at any time from {period_text}, not "
-                "drafts or scheduled ones; each activity's limbs and level as recorded by staff.",
+                f"Activities recorded in Heard that were open at any time from {period_text} "
+                "(not drafts, nor ones still waiting to open); the limbs of the duty each "
+                "served and its level of involvement, as our staff recorded them.",
                 reverse("engagement_public:hub"),
             ),
             "responses": _source(
-                f"Responses (Response) submitted from {period_text}, from every channel.",
+                "Responses received through every channel (online, on paper, by phone, at "
+                f"events, by email) from {period_text}.",
             ),
             "proposals": _source(
-                "Public proposals for change (Proposal) that moved a stage in the year or are "
-                "linked to an activity that ran in it.",
+                "Proposals for change published on this website that moved to a new stage in "
+                "the year or are linked to an activity that ran in it.",
                 reverse("proposals_public:index"),
             ),
             "decisions": _source(
-                "Decisions recorded (outcomes Decision) dated in the year, with the responses "
-                "to themes in the outcome report version each decision was taken on.",
+                "Decisions recorded by the board or committee that took them, dated in the "
+                "year, with our response to each theme people raised, from the outcome report "
+                "each decision was taken on.",
             ),
             "changes": _source(
                 "\u201cYou said, we did\u201d publications approved in the year (approved only; "
@@ -512,23 +515,23 @@ def figures(year: int, *, now: datetime | None = None) -> dict[str, Any]:
                 reverse("outcomes_public:index"),
             ),
             "consultations": _source(
-                "Formal consultations (Consultation) whose activity ran in the year, with the "
-                "decision and the published outcome.",
+                "Formal consultations that ran in the year, with the decision and the "
+                "published outcome.",
             ),
             "groups": _source(
-                "Standing groups (groups app): meetings held in the year and not cancelled, "
-                "minutes published, decisions recorded, and what the group said "
+                "Standing groups' meeting records: meetings held in the year and not "
+                "cancelled, minutes published, decisions recorded, and what each group said "
                 "(from approved minutes).",
                 reverse("groups_public:index"),
             ),
             "reach": _source(
-                "Active members by locality on the date of the figures, against the "
-                f"built-in population ({population_module.BUILT_IN_NAME}), as on the "
-                "involvement reach page; responses by channel in the year."
+                "Active members of our involvement scheme by area on the date of the figures, "
+                f"against the population ({population_module.BUILT_IN_NAME}); responses "
+                "by how people responded in the year."
             ),
             "equality": _source(
-                "The optional equality questions answered with responses submitted in the "
-                f"year (ResponseEquality), against {population_module.BUILT_IN_NAME}; in "
+                "Equality monitoring answers people chose to give with their responses in "
+                f"the year, against the population ({population_module.BUILT_IN_NAME}); in "
                 f"aggregate only, numbers below {threshold} not shown and others hidden so "
                 "that they cannot be worked out.",
             ),

@@ -142,6 +142,14 @@ def _local(value: Any) -> Any:
 
 
 @register.filter
+def full_stop(text: Any) -> str:
+    """The full stop a sentence ending with ``text`` still needs: "." unless ``text`` ends
+    with ".", "?", "!" or "…" already (a title such as "What matters to you?"). Written
+    after the text, so it can follow a link: ``<a …>{{ title }}</a>{{ title|full_stop }}``."""
+    return "" if str(text).rstrip().endswith((".", "?", "!", "\u2026")) else "."
+
+
+@register.filter
 def nhs_time(value: Any) -> str:
     """``5pm``, ``10:30am``, ``midday``, ``midnight``; empty for no value."""
     if not value:

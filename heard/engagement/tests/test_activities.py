@@ -172,6 +172,56 @@ def test_public_lists_use_the_time_not_a_late_clock():
     assert list(selectors.public_activities(when="forthcoming", now=now)) == [forthcoming]
 
 
+def test_an_event_that_has_happened_is_not_open_now_but_listed_as_closed(client):
+    now = timezone.now()
+    K = Activity.Kind
+    # open until the end of the month, but its one event was four days ago
+    drop_in = ActivityFactory(
+        title="Digital inclusion drop-in",
+        kind=K.DROP_IN,
+        event_starts_at=now - timedelta(days=4, hours=2),
+        event_ends_at=now - timedelta(days=4),
+    )
+    # no end time: over once it has started
+    workshop = ActivityFactory(
+        title="Design workshop", kind=K.WORKSHOP, event_starts_at=now - timedelta(hours=1)
+    )
+    coming = ActivityFactory(
+        title="Focus group next week",
+        kind=K.FOCUS_GROUP,
+        event_starts_at=now + timedelta(days=7),
+        event_ends_at=now + timedelta(days=7, hours=2),
+    )
+    no_date = ActivityFactory(title="Drop-in, date to follow", kind=K.DROP_IN)
+    # a group that meets again, and a survey with an event beside it: still open
+    group = ActivityFactory(
+        title="Stroke reference group",
+        kind=K.REFERENCE_GROUP,
+        event_starts_at=now - timedelta(days=60),
+    )
+    survey = ActivityFactory(
+        title="Survey with a launch event", kind=K.SURVEY, event_starts_at=now - timedelta(days=2)
+    )
+    old = ActivityFactory(
+        title="Survey closed yesterday",
+        status=Activity.Status.CLOSED,
+        closes_at=now - timedelta(days=1),
+    )
+    open_now = set(selectors.public_activities(when="open", now=now))
+    assert open_now == {coming, no_date, group, survey}
+    closed = list(selectors.public_activities(when="closed", now=now))
+    # the most recently ended first: the workshop an hour ago, yesterday's survey, the drop-in
+    assert closed == [workshop, old, drop_in]
+    assert drop_in.title not in client.get(reverse("engagement_public:hub")).content.decode()
+    hub = client.get(reverse("engagement_public:hub"), {"when": "closed"}).content.decode()
+    assert "Digital inclusion drop-in" in hub
+    ended = timezone.localtime(drop_in.event_ends_at)
+    assert f"closed {ended.day} {ended:%B %Y}" in hub
+    assert f"closed {timezone.localtime(drop_in.closes_at):%-d %B %Y}" not in hub
+    drop_in.refresh_from_db()
+    assert drop_in.status == Activity.Status.OPEN  # what is stored is not changed
+
+
 def test_hub_filters_and_searches(client):
     from heard.people.models import Topic
 

@@ -174,6 +174,16 @@ def test_a_member_of_the_public_answers_across_pages_and_gets_a_reference(client
     assert "kind" not in str(audit.after) and "pat@" not in str(audit.after)
 
 
+def test_the_thank_you_page_puts_no_full_stop_after_a_question_title(client):
+    q = make_questionnaire(ActivityFactory(title="Community nursing: what matters to you?"))
+    url = reverse("engagement_public:respond", args=[q.activity.slug])
+    r = client.post(url, {"state": _walk(client, url), "page": 3, "action": "send"})
+    done = client.get(r["Location"]).content.decode()
+    assert "Thank you, we have your response" in done
+    assert "what matters to you?</a>" in done
+    assert "?</a>." not in done and "?." not in done
+
+
 def test_the_same_form_sent_twice_is_stored_once_with_one_receipt(client):
     q = make_questionnaire()
     url = reverse("engagement_public:respond", args=[q.activity.slug])
@@ -487,6 +497,25 @@ def test_closed_survey_refuses_with_a_clear_message(client):
     assert r.status_code == 409
     assert "This survey has closed" in r.content.decode()
     assert Response.objects.count() == 0
+
+
+def test_a_closed_activity_without_a_questionnaire_shows_the_closed_page_not_404(client):
+    # an old "respond" link to an activity that closed (and has no questionnaire now)
+    past = timezone.now() - timedelta(days=3)
+    closed = ActivityFactory(status=Activity.Status.CLOSED, closes_at=past)
+    late = ActivityFactory(closes_at=past, allow_late_responses=True)  # closed by its dates
+    for activity in (closed, late):
+        url = reverse("engagement_public:respond", args=[activity.slug])
+        r = client.get(url)
+        assert r.status_code == 200, activity
+        page = r.content.decode()
+        assert "This survey has closed" in page and activity.title in page
+        assert client.post(url, {"action": "send"}).status_code == 409
+    # no such activity, a draft, or one still open with nothing to answer: not found
+    draft = ActivityFactory(status=Activity.Status.DRAFT, closes_at=past)
+    open_one = ActivityFactory()
+    for slug in ("no-such-activity", draft.slug, open_one.slug):
+        assert client.get(reverse("engagement_public:respond", args=[slug])).status_code == 404
 
 
 def test_late_responses_are_flagged_when_allowed(client):

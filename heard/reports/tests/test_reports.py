@@ -176,6 +176,27 @@ def test_the_report_renders_as_html_pdf_and_csv_with_the_same_figures(client, ma
     assert report.status == AnnualReport.Status.DRAFT
 
 
+def test_sources_name_the_records_in_words_not_model_names(client, make_staff):
+    # a member of the public reads "Source:" under every figure: no "(Activity)",
+    # "(ResponseEquality)" or "(groups app)"
+    build_year()
+    sources = selectors.figures(YEAR)["sources"]
+    internal = ("Activity)", "Response)", "ResponseEquality", "Proposal)", "Consultation)")
+    internal += ("outcomes Decision", "groups app", "locality", "reach page")
+    for key, source in sources.items():
+        assert not [w for w in internal if w in source["text"]], (key, source["text"])
+    assert sources["activities"]["text"].startswith("Activities recorded in Heard")
+    assert "every channel" in sources["responses"]["text"]
+    assert "Equality monitoring answers people chose to give" in sources["equality"]["text"]
+    assert "recorded by the board" in sources["decisions"]["text"]
+    assert sources["groups"]["text"].startswith("Standing groups' meeting records")
+    services.annual_report_create(year=YEAR, actor=make_staff(Role.ENGAGEMENT_OFFICER))
+    client.force_login(make_staff(Role.SCRUTINY_READER))
+    html = client.get(reverse("reports:detail", args=[YEAR])).content.decode()
+    assert "Source: Activities recorded in Heard" in html
+    assert "(Activity)" not in html and "(ResponseEquality)" not in html
+
+
 def test_csv_annex_neutralises_formulas():
     build_year()
     Activity.objects.filter(title="GP access survey").update(title='=HYPERLINK("x")')

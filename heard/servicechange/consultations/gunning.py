@@ -145,16 +145,20 @@ def format_date(day: date) -> str:
 
 @cache
 def _bank_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    """England's and Wales's bank holidays in ``year`` (the calendar is built once)."""
+    """England's and Wales's bank holidays in ``year`` that fall on a weekday: the working
+    days lost (the calendar is built once). A holiday on a Saturday or Sunday is left out,
+    its substitute day ("Boxing Day (observed)") stands for it, so no day counts twice."""
     found: dict[date, str] = {}
     for subdiv in ("ENG", "WLS"):
         for day, name in holidays.country_holidays("GB", subdiv=subdiv, years=year).items():
-            found.setdefault(day, name)
+            if day.weekday() < 5:  # Monday to Friday
+                found.setdefault(day, name)
     return tuple(sorted(found.items()))
 
 
 def bank_holidays_between(first: date, last: date) -> list[tuple[date, str]]:
-    """Bank holidays in England and Wales from ``first`` to ``last`` inclusive."""
+    """Bank holidays in England and Wales from ``first`` to ``last`` inclusive, weekdays
+    only (a weekend holiday is counted once, by its substitute day)."""
     return [
         (day, name)
         for year in range(first.year, last.year + 1)

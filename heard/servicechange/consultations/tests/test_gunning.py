@@ -284,6 +284,23 @@ def test_bank_holidays_warn_with_their_names_and_dates():
     assert gunning.blocking([check]) == []
 
 
+def test_bank_holidays_count_working_days_lost_not_weekend_ones_twice():
+    # Christmas 2026: 25 December a Friday, Boxing Day a Saturday, its substitute Monday 28th.
+    facts = good(
+        opens_at=datetime(2026, 10, 5, 9, tzinfo=UTC),
+        closes_at=datetime(2026, 12, 31, 17, tzinfo=UTC),
+    )
+    assert gunning.bank_holidays_between(date(2026, 12, 24), date(2026, 12, 29)) == [
+        (date(2026, 12, 25), "Christmas Day"),
+        (date(2026, 12, 28), "Boxing Day (observed)"),
+    ]
+    text = " ".join(gunning.check_adequate_time(facts).reasons)
+    assert "spans 2 bank holidays" in text, text
+    assert "Christmas Day (25 December 2026)" in text
+    assert "Boxing Day (observed) (28 December 2026)" in text
+    assert "Boxing Day (26 December 2026)" not in text
+
+
 def test_bank_holiday_on_the_closing_day_in_london_time_counts():
     # Closes at 00:30 BST on 31 May 2027 = 23:30 UTC on 30 May: the London date is the 31st.
     facts = good(
@@ -406,9 +423,12 @@ def test_blocking_lists_every_failure_with_its_principle():
 
 def test_bank_holidays_between_covers_england_and_wales_and_is_inclusive():
     days = gunning.bank_holidays_between(date(2027, 12, 25), date(2027, 12, 28))
-    # Christmas and Boxing Day fall at a weekend in 2027: both days and the two
-    # substitute days are listed.
-    assert [d.day for d, _ in days] == [25, 26, 27, 28]
+    # Christmas and Boxing Day fall at a weekend in 2027: only the two substitute days,
+    # the working days lost, are listed.
+    assert [d.day for d, _ in days] == [27, 28]
+    assert [
+        d.day for d, _ in gunning.bank_holidays_between(date(2027, 12, 27), date(2027, 12, 28))
+    ] == [27, 28]
     assert gunning.bank_holidays_between(date(2027, 12, 28), date(2027, 12, 27)) == []
     assert gunning.bank_holidays_between(date(2027, 9, 1), date(2027, 12, 1)) == []
 
