@@ -900,7 +900,7 @@ VILLAGES_EQUALITY_SKIP = 0.4
 def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime) -> None:
     """~300 responses across channels, bulk-created as the engagement demo does, with
     'anything else' answers drawn from the engagement demo's comment source."""
-    from heard.engagement.demo import _demo_comments
+    from heard.demo.engagement import _demo_comments
 
     rng = random.Random(6)  # noqa: S311 - fictional demo data, reproducible
     activity = consultation.activity

@@ -8,7 +8,7 @@ from django.urls import reverse
 from heard.analysis import services
 from heard.analysis.models import AnalysisRun, Coding, Theme
 from heard.core.roles import Role
-from heard.engagement import demo as engagement_demo
+from heard.demo import engagement as engagement_demo
 from heard.engagement.models import Question
 from heard.insight.models import Insight
 from tests.browser.test_pages import _sign_in

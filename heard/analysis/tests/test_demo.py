@@ -1,9 +1,9 @@
 import pytest
 
-from heard.analysis import demo
 from heard.analysis.models import AnalysisRun
 from heard.analysis.tests.helpers import make_question, texts
 from heard.core.roles import Role
+from heard.demo import analysis as demo
 
 pytestmark = pytest.mark.django_db
 

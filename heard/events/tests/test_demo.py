@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from heard.demo import events as demo
 from heard.engagement.tests.factories import ActivityFactory
-from heard.events import demo
 from heard.events.models import AccessNeeds, BookableEvent
 from heard.events.selectors import event_counts
 

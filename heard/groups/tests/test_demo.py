@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from heard.core.roles import Role
-from heard.groups import demo
+from heard.demo import groups as demo
 from heard.groups.models import Meeting, Minutes
 from heard.insight.models import Insight
 from heard.people.models import Group, GroupMembership, Member

@@ -2,7 +2,7 @@
 
 import pytest
 
-from heard.insight import demo
+from heard.demo import insight as demo
 from heard.insight.models import Insight, InsightImport
 from heard.insight.selectors import InsightFilter, insight_search
 

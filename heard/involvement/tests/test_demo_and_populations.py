@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
-from heard.involvement import demo
+from heard.demo import involvement as demo
 from heard.involvement.models import Invitation, Opportunity, ReferencePopulation, SampleRun
 from heard.involvement.selectors import population_get
 from heard.involvement.tests.factories import member_with

@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from heard.audit.models import Action, AuditEvent
-from heard.people import demo
+from heard.demo import people as demo
 from heard.people.models import EqualityMonitoring, Group, GroupMembership, Member
 
 

@@ -15,20 +15,20 @@ from django.utils import timezone
 
 from heard.accounts.models import User
 from heard.accounts.services import user_create
-from heard.analysis import demo as analysis_demo
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.roles import Role
+from heard.demo import analysis as analysis_demo
+from heard.demo import engagement as engagement_demo
+from heard.demo import events as events_demo
+from heard.demo import groups as groups_demo
+from heard.demo import insight as insight_demo
+from heard.demo import involvement as involvement_demo
+from heard.demo import people as people_demo
+from heard.demo import reports as reports_demo
 from heard.demo import service_change as outcomes_demo
-from heard.engagement import demo as engagement_demo
-from heard.events import demo as events_demo
-from heard.groups import demo as groups_demo
-from heard.insight import demo as insight_demo
-from heard.involvement import demo as involvement_demo
-from heard.people import demo as people_demo
 from heard.people.models import Consent, Member
 from heard.people.services.members import member_create
-from heard.reports import demo as reports_demo
 
 # Fictional people; the domain is reserved for examples.
 DEMO_STAFF = [

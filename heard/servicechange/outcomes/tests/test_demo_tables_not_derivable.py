@@ -129,8 +129,8 @@ def _plain(figures: list[Figure], threshold: int) -> bool:
 
 @pytest.fixture
 def demo(make_staff, settings):
+    from heard.demo import people as people_demo
     from heard.demo import service_change as outcomes_demo
-    from heard.people import demo as people_demo
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
     for email, role in (

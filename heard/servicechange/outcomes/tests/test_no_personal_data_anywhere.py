@@ -249,7 +249,7 @@ def test_no_public_page_or_report_shows_personal_data_or_a_refused_answer(
     ]
     # The annual involvement report of the year, published (its "what changed" quotes
     # approved "you said, we did"), as HTML, tagged PDF and CSV annex.
-    from heard.reports import demo as reports_demo
+    from heard.demo import reports as reports_demo
     from heard.reports.models import ReportVersion
 
     reports_demo.load()

@@ -8,29 +8,44 @@ equality questions, some with "prefer not to say". Plus 30 groups: patient
 participation groups, reference groups, forums, a VCSE organisation and the stakeholder
 bodies (scrutiny committees, Healthwatch, councils, MPs, NHS trusts).
 
+Built through the front doors staff use: the groups with ``group_create``, the members
+with the people import (a CSV made here and run the way its task runs it), their equality
+answers with ``member_equality_update``, and each group's people with an import of the
+group's list (names, emails and roles) into that group. What no service writes – the
+members' history over the last three years (when they joined, left or were last
+active) and consents given in the past – is written directly afterwards, and says so.
+
 Deterministic (``random.Random(SEED)``) and idempotent: members are recognised by their
 reserved email domain and groups by name, so a second run adds nothing. Names are drawn
 from lists and combined at random; phone numbers are in Ofcom's ranges for drama.
 """
 
+import csv
+import io
 import random
-from datetime import timedelta
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.models import User
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.people.imports.validation import auto_map
 from heard.people.models import (
     Consent,
-    EqualityMonitoring,
     Group,
     GroupMembership,
+    ImportBatch,
     Member,
     Topic,
 )
 from heard.people.postcodes import LOCALITY_BY_DISTRICT, normalise_postcode
+from heard.people.services.groups import group_create
+from heard.people.services.imports import import_run, import_start, import_upload
+from heard.people.services.members import member_equality_update
 
 SEED = 20260401
 MEMBER_COUNT = 2000
@@ -497,60 +512,105 @@ def _postcode(rng: random.Random, locality: str) -> str:
     return normalise_postcode(f"{district} {inward}")
 
 
+OFFICER_EMAIL = "officer@demo.heard.example"
+
+
+def _officer() -> User | None:
+    """The demo's engagement officer (made by demo_load first), who imports the panel and
+    sets up the groups; nobody when a test loads this part on its own."""
+    return User.objects.filter(email=OFFICER_EMAIL).first()
+
+
+@dataclass
+class _Person:
+    full_name: str
+    email: str
+    phone: str
+    postcode: str
+    locality: str
+    status: str
+    joined_at: datetime
+    email_verified_at: datetime | None
+    last_active_at: datetime | None
+    contact_by_email: bool
+    contact_by_phone: bool
+    contact_by_post: bool
+    sex: str
+    consents: list[Consent] = field(default_factory=list)
+    equality: dict[str, str] | None = None
+    interests: set[str] = field(default_factory=set)
+    pk: int = 0
+
+
 def load(out: Any = None) -> dict[str, int]:
     """Create the demo members and groups if missing; return what was created."""
     rng = random.Random(SEED)  # noqa: S311 – demo data, not security
     made: dict[str, int] = {}
+    actor = _officer()
     with transaction.atomic():
-        groups = _ensure_groups()
+        groups = _ensure_groups(actor)
         if groups:
             made["groups"] = len(groups)
         if not Member.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").exists():
-            made.update(_members(rng))
+            made.update(_members(rng, actor))
         if made:
             audit_record(action=Action.DEMO_LOADED, subject=("people", "demo"), after=made)
     return made
 
 
-def _ensure_groups() -> list[Group]:
+def _ensure_groups(actor: User | None) -> list[Group]:
     existing = set(Group.objects.values_list("name", flat=True))
-    rows = [
-        Group(
-            name=f"{practice} Patient Participation Group",
-            kind=Group.Kind.PPG,
-            gp_practice=practice,
-            locality=locality,
-            interest=4,
-            influence=2,
-            description=f"Patients of {practice} working with the practice team.",
-        )
+    rows: list[dict[str, Any]] = [
+        {
+            "name": f"{practice} Patient Participation Group",
+            "kind": Group.Kind.PPG,
+            "gp_practice": practice,
+            "locality": locality,
+            "interest": 4,
+            "influence": 2,
+            "description": f"Patients of {practice} working with the practice team.",
+        }
         for practice, locality in GP_PRACTICES
     ]
     rows += [
-        Group(
-            name=name,
-            kind=kind,
-            stakeholder_type=stype,
-            locality=locality,
-            interest=interest,
-            influence=influence,
-            description=description,
-        )
+        {
+            "name": name,
+            "kind": kind,
+            "stakeholder_type": stype,
+            "locality": locality,
+            "interest": interest,
+            "influence": influence,
+            "description": description,
+        }
         for name, kind, stype, locality, interest, influence, description in GROUPS
     ]
-    return Group.objects.bulk_create([g for g in rows if g.name not in existing])
+    return [
+        group_create(actor=actor, **values) for values in rows if values["name"] not in existing
+    ]
 
 
-def _members(rng: random.Random) -> dict[str, int]:
-    now = timezone.now()
-    topics = list(Topic.objects.filter(active=True).order_by("slug"))
+def _import(
+    rows: list[list[str]], filename: str, actor: User | None, group: Group | None = None
+) -> ImportBatch:
+    """Run the people import on a CSV made here, as staff would upload it, synchronously
+    (what its background task does), so the demo's people meet every rule of the import."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    batch = import_upload(
+        filename=filename, data=buffer.getvalue().encode("utf-8"), actor=actor, group=group
+    )
+    import_start(batch=batch, mapping=auto_map(rows[0]), group=group, actor=actor)
+    batch = import_run(batch_id=batch.pk)
+    if batch.status != ImportBatch.Status.DONE or batch.rejected_rows:
+        raise RuntimeError(f"The demo import {filename} did not complete: {batch.error}")
+    return batch
+
+
+def _people(rng: random.Random, now: datetime) -> list[_Person]:
     localities = list(LOCALITY_WEIGHTS)
-    members: list[Member] = []
-    sexes: list[str] = []
-    used_emails: set[str] = set()
+    people: list[_Person] = []
     for n in range(MEMBER_COUNT):
         sex = _pick(rng, SEX_WEIGHTS)
-        sexes.append(sex)
         first = rng.choice(FEMALE if sex == "female" else MALE if sex == "male" else FEMALE + MALE)
         last = rng.choice(SURNAMES)
         if rng.random() < 0.01:
@@ -562,7 +622,6 @@ def _members(rng: random.Random) -> dict[str, int]:
             locality = rng.choices(localities, weights=list(LOCALITY_WEIGHTS.values()))[0]
             postcode = _postcode(rng, locality)
         email = f"{first}.{last}".lower().replace("'", "") + f"{n}@{EMAIL_DOMAIN}"
-        used_emails.add(email)
         joined = now - timedelta(days=rng.triangular(0, 3 * 365, 200), minutes=rng.randint(0, 1440))
         roll = rng.random()
         status = (
@@ -573,142 +632,203 @@ def _members(rng: random.Random) -> dict[str, int]:
             else Member.Status.LEFT
         )
         active = status == Member.Status.ACTIVE
-        members.append(
-            Member(
+        phone = (
+            f"07700 900{rng.randint(0, 999):03d}"
+            if rng.random() < 0.3
+            else f"01632 960{rng.randint(0, 999):03d}"
+            if rng.random() < 0.2
+            else ""
+        )
+        by_email, by_phone, by_post = (
+            rng.random() < 0.92,
+            rng.random() < 0.15,
+            rng.random() < 0.1,
+        )
+        rng.random()  # was the sign-up/staff source; the import is now where they came from
+        people.append(
+            _Person(
                 full_name=f"{first} {last}",
                 email=email,
-                phone=(
-                    f"07700 900{rng.randint(0, 999):03d}"
-                    if rng.random() < 0.3
-                    else f"01632 960{rng.randint(0, 999):03d}"
-                    if rng.random() < 0.2
-                    else ""
-                ),
+                phone=phone,
                 postcode=postcode,
-                postcode_district=postcode.split(" ")[0],
                 locality=locality,
-                contact_by_email=rng.random() < 0.92,
-                contact_by_phone=rng.random() < 0.15,
-                contact_by_post=rng.random() < 0.1,
                 status=status,
-                source=Member.Source.SIGN_UP if rng.random() < 0.8 else Member.Source.STAFF,
+                joined_at=joined,
                 email_verified_at=joined + timedelta(hours=2)
                 if status != Member.Status.PENDING
                 else None,
-                joined_at=joined,
                 last_active_at=(
                     now - timedelta(days=rng.randint(0, min(400, (now - joined).days + 1)))
                     if active
                     else None
                 ),
+                contact_by_email=by_email,
+                contact_by_phone=by_phone,
+                contact_by_post=by_post,
+                sex=sex,
             )
         )
-    members = Member.objects.bulk_create(members, batch_size=500)
+    return people
 
-    consents: list[Consent] = []
-    equality: list[EqualityMonitoring] = []
-    links = []
-    Interest = Member.interests.through
-    for member, sex in zip(members, sexes, strict=True):
-        consents.append(
+
+def _answers(rng: random.Random, people: list[_Person], topics: list[Topic]) -> None:
+    """Consents, equality answers and interests, drawn in the order they always were."""
+    for person in people:
+        person.consents.append(
             Consent(
-                member=member,
                 purpose=Consent.Purpose.MEMBERSHIP,
                 wording=CONSENT_WORDING[Consent.Purpose.MEMBERSHIP],
-                given_at=member.joined_at,
+                given_at=person.joined_at,
                 withdrawn_at=(
-                    member.joined_at + timedelta(days=rng.randint(30, 600))
-                    if member.status == Member.Status.LEFT
+                    person.joined_at + timedelta(days=rng.randint(30, 600))
+                    if person.status == Member.Status.LEFT
                     else None
                 ),
                 channel=rng.choices(["online", "paper", "phone", "event"], [80, 10, 4, 6])[0],
             )
         )
         if rng.random() < 0.9:
-            consents.append(
+            person.consents.append(
                 Consent(
-                    member=member,
                     purpose=Consent.Purpose.CONTACT,
                     wording=CONSENT_WORDING[Consent.Purpose.CONTACT],
-                    given_at=member.joined_at,
+                    given_at=person.joined_at,
                     withdrawn_at=(
-                        member.joined_at + timedelta(days=rng.randint(10, 300))
+                        person.joined_at + timedelta(days=rng.randint(10, 300))
                         if rng.random() < 0.04
                         else None
                     ),
                 )
             )
         if rng.random() < 0.7:
-            consents.append(
+            person.consents.append(
                 Consent(
-                    member=member,
                     purpose=Consent.Purpose.EQUALITY,
                     wording=CONSENT_WORDING[Consent.Purpose.EQUALITY],
-                    given_at=member.joined_at,
+                    given_at=person.joined_at,
                 )
             )
+            sex = person.sex
             age = _pick(rng, AGE_WEIGHTS)
-            equality.append(
-                EqualityMonitoring(
-                    member=member,
-                    age_band=age,
-                    sex=sex,
-                    gender_same_as_sex=_pick(rng, {"yes": 95, "no": 1, "prefer_not_to_say": 4}),
-                    sexual_orientation=_pick(rng, ORIENTATION_WEIGHTS),
-                    ethnic_group=_pick(rng, ETHNIC_WEIGHTS),
-                    disability=_pick(rng, DISABILITY_WEIGHTS),
-                    religion=_pick(rng, RELIGION_WEIGHTS) if rng.random() < 0.9 else "",
-                    carer=_pick(rng, CARER_WEIGHTS),
-                    pregnancy=(
-                        _pick(
-                            rng,
-                            {"no": 90, "pregnant": 3, "recent_birth": 2, "prefer_not_to_say": 5},
-                        )
-                        if sex == "female" and age in ("18_24", "25_34", "35_44")
-                        else ("no" if rng.random() < 0.6 else "")
-                    ),
-                    marital_status=_pick(rng, MARITAL_WEIGHTS) if rng.random() < 0.85 else "",
-                )
-            )
+            person.equality = {
+                "age_band": age,
+                "sex": sex,
+                "gender_same_as_sex": _pick(rng, {"yes": 95, "no": 1, "prefer_not_to_say": 4}),
+                "sexual_orientation": _pick(rng, ORIENTATION_WEIGHTS),
+                "ethnic_group": _pick(rng, ETHNIC_WEIGHTS),
+                "disability": _pick(rng, DISABILITY_WEIGHTS),
+                "religion": _pick(rng, RELIGION_WEIGHTS) if rng.random() < 0.9 else "",
+                "carer": _pick(rng, CARER_WEIGHTS),
+                "pregnancy": (
+                    _pick(
+                        rng,
+                        {"no": 90, "pregnant": 3, "recent_birth": 2, "prefer_not_to_say": 5},
+                    )
+                    if sex == "female" and age in ("18_24", "25_34", "35_44")
+                    else ("no" if rng.random() < 0.6 else "")
+                ),
+                "marital_status": _pick(rng, MARITAL_WEIGHTS) if rng.random() < 0.85 else "",
+            }
         if topics:
             count = rng.choices([0, 1, 2, 3, 4], [10, 25, 30, 20, 15])[0]
             weights = [
                 3 if t.slug in ("gp-and-primary-care", "hospital-services") else 1 for t in topics
             ]
-            chosen = {rng.choices(topics, weights)[0].pk for _ in range(count)}
-            links += [Interest(member_id=member.pk, topic_id=pk) for pk in chosen]
+            person.interests = {rng.choices(topics, weights)[0].slug for _ in range(count)}
+
+
+HISTORY_FIELDS = [
+    "status",
+    "joined_at",
+    "email_verified_at",
+    "last_active_at",
+    "contact_by_email",
+    "contact_by_phone",
+    "contact_by_post",
+]
+
+
+def _members(rng: random.Random, actor: User | None) -> dict[str, int]:
+    now = timezone.now()
+    topics = list(Topic.objects.filter(active=True).order_by("slug"))
+    people = _people(rng, now)
+    _answers(rng, people, topics)
+    header = ["Full name", "Email address", "Phone number", "Postcode", "Interests"]
+    _import(
+        [header]
+        + [
+            [p.full_name, p.email, p.phone, p.postcode, "; ".join(sorted(p.interests))]
+            for p in people
+        ],
+        "peoples-panel.csv",
+        actor,
+    )
+    held = {
+        m.email: m
+        for m in Member.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}").only(
+            "pk", "email", *HISTORY_FIELDS
+        )
+    }
+    members = []
+    for person in people:
+        member = held[person.email]
+        person.pk = member.pk
+        for name in HISTORY_FIELDS:
+            setattr(member, name, getattr(person, name))
+        members.append(member)
+    # No service writes a member's past (joined three years ago, left, last active): the
+    # demo's history, set on the people the import has just added.
+    Member.objects.bulk_update(members, HISTORY_FIELDS, batch_size=500)
+    consents = []
+    for person in people:
+        for consent in person.consents:
+            consent.member_id = person.pk
+            consents.append(consent)
+    # No service records a consent given in the past, with the channel it was given by.
     Consent.objects.bulk_create(consents, batch_size=1000)
-    EqualityMonitoring.objects.bulk_create(equality, batch_size=1000)
-    Interest.objects.bulk_create(links, batch_size=1000)
-    memberships = _memberships(rng, members)
+    answered = 0
+    for person, member in zip(people, members, strict=True):
+        if person.equality is not None:
+            member_equality_update(member=member, actor=actor, answers=person.equality)
+            answered += 1
+    memberships = _memberships(rng, people, actor)
     return {
-        "members": len(members),
+        "members": len(people),
         "consents": len(consents),
-        "equality answers": len(equality),
+        "equality answers": answered,
         "group memberships": memberships,
     }
 
 
-def _memberships(rng: random.Random, members: list[Member]) -> int:
+ROLE_NAMES = {
+    GroupMembership.Role.MEMBER: "Member",
+    GroupMembership.Role.CHAIR: "Chair",
+    GroupMembership.Role.SECRETARY: "Secretary",
+    GroupMembership.Role.CONTACT: "Contact",
+}
+
+
+def _memberships(rng: random.Random, people: list[_Person], actor: User | None) -> int:
+    """Each group's people, imported from the group's list into the group."""
     groups = {g.name: g for g in Group.objects.all()}
-    active = [m for m in members if m.status == Member.Status.ACTIVE]
-    by_locality: dict[str, list[Member]] = {}
-    for member in active:
-        by_locality.setdefault(member.locality, []).append(member)
-    rows: list[GroupMembership] = []
+    active = [p for p in people if p.status == Member.Status.ACTIVE]
+    by_locality: dict[str, list[_Person]] = {}
+    for person in active:
+        by_locality.setdefault(person.locality, []).append(person)
+    lists: dict[int, list[tuple[_Person, str, date]]] = {}
     taken: set[tuple[int, int]] = set()
 
-    def add(group: Group, member: Member, role: str) -> None:
-        if (group.pk, member.pk) in taken:
+    def add(group: Group, person: _Person, role: str) -> None:
+        if (group.pk, person.pk) in taken:
             return
-        taken.add((group.pk, member.pk))
-        since = (member.joined_at + timedelta(days=rng.randint(0, 60))).date()
-        rows.append(GroupMembership(group=group, member=member, role=role, since=since))
+        taken.add((group.pk, person.pk))
+        since = (person.joined_at + timedelta(days=rng.randint(0, 60))).date()
+        lists.setdefault(group.pk, []).append((person, role, since))
 
     panel = groups.get("Norfolk and Waveney People's Panel")
     if panel is not None:
-        for member in active:
-            add(panel, member, GroupMembership.Role.MEMBER)
+        for person in active:
+            add(panel, person, GroupMembership.Role.MEMBER)
     for group in groups.values():
         if group.kind == Group.Kind.MEMBERSHIP_SCHEME:
             continue
@@ -719,8 +839,8 @@ def _memberships(rng: random.Random, members: list[Member]) -> int:
             size = rng.randint(12, 30)
         else:
             size = rng.randint(1, 3)  # named contacts at an organisation
-        people = rng.sample(pool, min(size, len(pool)))
-        for index, member in enumerate(people):
+        chosen = rng.sample(pool, min(size, len(pool)))
+        for index, person in enumerate(chosen):
             if group.kind in (Group.Kind.STAKEHOLDER, Group.Kind.VCSE):
                 role = GroupMembership.Role.CONTACT if index == 0 else GroupMembership.Role.MEMBER
             else:
@@ -731,6 +851,30 @@ def _memberships(rng: random.Random, members: list[Member]) -> int:
                     if index == 1
                     else GroupMembership.Role.MEMBER
                 )
-            add(group, member, role)
-    GroupMembership.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+            add(group, person, role)
+    by_pk = {g.pk: g for g in groups.values()}
+    count = 0
+    for group_pk, rows in lists.items():
+        group = by_pk[group_pk]
+        _import(
+            [["Full name", "Email address", "Role in the group"]]
+            + [
+                [p.full_name, p.email, ROLE_NAMES[GroupMembership.Role(role)]]
+                for p, role, _ in rows
+            ],
+            f"{group.name[:60]}.csv",
+            actor,
+            group=group,
+        )
+        count += len(rows)
+        held = {
+            m.member_id: m for m in GroupMembership.objects.filter(group=group).only("pk", "member")
+        }
+        dated = []
+        for person, _role, since in rows:
+            membership = held[person.pk]
+            membership.since = since
+            dated.append(membership)
+        # No service back-dates when someone joined a group: the demo's history.
+        GroupMembership.objects.bulk_update(dated, ["since"], batch_size=1000)
+    return count

@@ -3,6 +3,11 @@
 Six opportunities across the year with invitations and realistic answers, so that the
 reach and participation pages show real spread. Runs after the people demo; creates
 nothing if there are no members. Idempotent: opportunities are matched by title.
+
+The opportunities are made, opened and closed with the services staff use
+(``opportunity_create``, ``opportunity_transition``), and the representative samples
+drawn with ``sample_draw``; the invitations themselves are written directly (see
+``_invite``): they were sent and answered weeks ago, which no service does.
 """
 
 import random
@@ -12,16 +17,13 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.models import User
 from heard.involvement.models import Invitation, Opportunity, SampleRun
-from heard.involvement.population import built_in_population
-from heard.involvement.sampling import (
-    cross_shares,
-    nested_targets,
-    result_rows,
-    stratified_sample,
-)
-from heard.involvement.selectors import Criteria, members_matching, sample_pool
+from heard.involvement.selectors import BUILT_IN_KEY, Criteria, members_matching
+from heard.involvement.services import opportunity_create, opportunity_transition, sample_draw
 from heard.people.models import Member, Topic
+
+OFFICER_EMAIL = "officer@demo.heard.example"
 
 # title, summary, days from today, where, place, time asked, payment, places, status,
 # topic slugs, invitations to send, share accepting, representative sample?
@@ -131,35 +133,45 @@ def load(out: Any = None) -> dict[str, int]:
         return {}
     # Some keen members are asked again and again; many never: that is the point to show.
     keen = rng.sample(pool_ids, min(25, len(pool_ids)))
+    actor = User.objects.filter(email=OFFICER_EMAIL).first()
     with transaction.atomic():
         for spec in OPPORTUNITIES:
             if Opportunity.objects.filter(title=spec["title"]).exists():
                 continue
             starts = now + timedelta(days=spec["days"])
-            opportunity = Opportunity.objects.create(
-                title=spec["title"],
-                summary=spec["summary"],
-                details="You will be with a small group and a facilitator from our team.",
-                starts_at=starts.replace(hour=18, minute=0, second=0, microsecond=0),
-                ends_at=starts.replace(hour=20, minute=0, second=0, microsecond=0),
-                reply_by=(starts - timedelta(days=7)).date(),
-                where_kind=spec["where_kind"],
-                place=spec["place"],
-                time_asked=spec["time_asked"],
-                payment=spec["payment"],
-                payment_details="Travel at 45p a mile, parking and care costs.",
-                who_wanted="People with recent experience, and people we seldom hear from.",
-                places=spec["places"],
-                status=spec["status"],
+            opportunity = opportunity_create(
+                actor=actor,
+                fields={
+                    "title": spec["title"],
+                    "summary": spec["summary"],
+                    "details": "You will be with a small group and a facilitator from our team.",
+                    "starts_at": starts.replace(hour=18, minute=0, second=0, microsecond=0),
+                    "ends_at": starts.replace(hour=20, minute=0, second=0, microsecond=0),
+                    "reply_by": (starts - timedelta(days=7)).date(),
+                    "where_kind": spec["where_kind"],
+                    "place": spec["place"],
+                    "time_asked": spec["time_asked"],
+                    "payment": spec["payment"],
+                    "payment_details": "Travel at 45p a mile, parking and care costs.",
+                    "who_wanted": "People with recent experience, and people we seldom hear from.",
+                    "places": spec["places"],
+                },
+                topics=Topic.objects.filter(slug__in=spec["topics"]),
             )
-            opportunity.topics.set(Topic.objects.filter(slug__in=spec["topics"]))
+            for step in (Opportunity.Status.OPEN, Opportunity.Status.CLOSED):
+                if spec["status"] == Opportunity.Status.DRAFT:
+                    break
+                opportunity_transition(actor=actor, opportunity=opportunity, to=step)
+                if spec["status"] == step:
+                    break
             made["opportunities"] += 1
             if not spec["invite"]:
                 continue
             sent_at = starts - timedelta(days=28)
             run = None
             if spec["sample"]:
-                run, chosen = _demo_sample(opportunity, spec["invite"], rng)
+                run = _demo_sample(opportunity, spec["invite"], rng, actor)
+                chosen = run.selected
                 made["samples"] += 1
             else:
                 extra = rng.sample(pool_ids, min(spec["invite"], len(pool_ids)))
@@ -192,7 +204,11 @@ def load(out: Any = None) -> dict[str, int]:
                         else None,
                     )
                 )
+            # invitations_send would email each of them now; these were sent (and answered,
+            # through links no demo can click) weeks ago: the demo's history, written directly.
             Invitation.objects.bulk_create(invitations, ignore_conflicts=True)
+            if run is not None:
+                SampleRun.objects.filter(pk=run.pk).update(invited_at=sent_at)
             made["invitations"] += len(invitations)
     if out is not None and made["opportunities"]:
         out.write(
@@ -202,32 +218,15 @@ def load(out: Any = None) -> dict[str, int]:
 
 
 def _demo_sample(
-    opportunity: Opportunity, size: int, rng: random.Random
-) -> tuple[SampleRun, list[int]]:
-    population = built_in_population()
-    dimensions = ["sex_age", "ethnic_group"]
-    pool = sample_pool(members_matching(Criteria()), population)
-    shares = cross_shares([population.shares[d] for d in dimensions])
-    seed = rng.randint(1, 10**6)
-    result = stratified_sample(
-        pool,
-        dimensions=dimensions,
-        target_shares=shares,
-        n=size,
-        seed=seed,
-        targets=nested_targets([population.shares[d] for d in dimensions], size),
-    )
-    run = SampleRun.objects.create(
+    opportunity: Opportunity, size: int, rng: random.Random, actor: User | None
+) -> SampleRun:
+    """A representative sample by sex and age and by ethnic group, drawn as staff draw it."""
+    return sample_draw(
+        actor=actor,
         opportunity=opportunity,
+        criteria=Criteria(),
         size=size,
-        dimensions=dimensions,
-        seed=seed,
-        population_name=population.name,
-        strata=result_rows(result),
-        shortfalls=[s.message for s in result.shortfalls],
-        pool_size=len(pool),
-        unknown=result.unknown,
-        selected=result.selected,
-        invited_at=timezone.now(),
+        dimensions=["sex_age", "ethnic_group"],
+        population_key=BUILT_IN_KEY,
+        seed=rng.randint(1, 10**6),
     )
-    return run, result.selected

@@ -1,10 +1,13 @@
 """Demo bookings (called by `manage.py demo_load`), made through the services: the
 maternity co-design workshop full with a waiting list, and a past focus group with its
-attendance taken and its access needs erased."""
+attendance taken and its access needs erased. The booking settings, bookings and
+attendance are the organiser's and the public's own services, acting as the demo's
+engagement officer (nobody when a test loads this part on its own)."""
 
 from datetime import timedelta
 from typing import Any
 
+from heard.accounts.models import User
 from heard.engagement.models import Activity
 from heard.events import services
 from heard.events.models import BookableEvent, Booking
@@ -28,6 +31,7 @@ NAMES = [
     "Nina Kowalski",
 ]
 BASE_URL = "http://localhost:8000"
+OFFICER_EMAIL = "officer@demo.heard.example"
 
 
 def _book(event: BookableEvent, n: int, **kw: Any) -> Booking:
@@ -42,10 +46,11 @@ def load(out: Any = None) -> dict[str, int]:
     if BookableEvent.objects.exists():
         return {}
     made = 0
+    actor = User.objects.filter(email=OFFICER_EMAIL).first()
     upcoming = Activity.objects.filter(slug=UPCOMING, event_starts_at__isnull=False).first()
     if upcoming is not None:
         event = services.event_booking_save(
-            actor=None, activity=upcoming, capacity=12, booking_open=True, base_url=BASE_URL
+            actor=actor, activity=upcoming, capacity=12, booking_open=True, base_url=BASE_URL
         )
         for n in range(14):
             extra: dict[str, Any] = {}
@@ -60,7 +65,9 @@ def load(out: Any = None) -> dict[str, int]:
     past = Activity.objects.filter(slug=PAST, event_starts_at__isnull=False).first()
     if past is not None and past.event_starts_at is not None:
         starts = past.event_starts_at
-        event = BookableEvent.objects.create(activity=past, capacity=10, booking_open=True)
+        event = services.event_booking_save(
+            actor=actor, activity=past, capacity=10, booking_open=True, base_url=BASE_URL
+        )
         before = starts - timedelta(days=10)
         bookings = [
             _book(event, n, now=before + timedelta(hours=n), access_needs="Quiet room")
@@ -69,11 +76,12 @@ def load(out: Any = None) -> dict[str, int]:
             for n in range(9)
         ]
         made += len(bookings)
-        event.booking_open = False
-        event.save(update_fields=["booking_open"])
+        event = services.event_booking_save(
+            actor=actor, activity=past, capacity=10, booking_open=False, base_url=BASE_URL
+        )
         for n, booking in enumerate(bookings):
             services.attendance_record(
-                actor=None,
+                actor=actor,
                 booking=booking,
                 attendance="no_show" if n in (2, 5) else "attended",
                 now=starts,
