@@ -186,6 +186,8 @@ def test_the_demo_shows_a_corrected_document_and_dates_that_follow_the_story(
     miu = Proposal.objects.get(title=demo.MIU_TITLE)
     consultation = Consultation.objects.select_related("activity").get(proposal=miu)
     opens, closes = consultation.activity.opens_at, consultation.activity.closes_at
+    assert opens is not None and closes is not None
+    assert consultation.document_published_at is not None
     first, corrected = consultation.versions.order_by("number")
     assert first.published_at < opens < corrected.published_at < closes
     assert corrected.is_correction and "shuttle bus" in corrected.reason
@@ -193,6 +195,7 @@ def test_the_demo_shows_a_corrected_document_and_dates_that_follow_the_story(
     for sign_off in SignOff.objects.filter(consultation=consultation):
         assert sign_off.at < opens
     eqia = EqualityImpactAssessment.objects.get(proposal=miu)
+    assert eqia.reviewed_at is not None
     assert eqia.attached_at < opens and closes < eqia.reviewed_at
     page = client.get(
         reverse("consultations_public:detail", kwargs={"slug": consultation.slug})
