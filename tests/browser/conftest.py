@@ -116,6 +116,14 @@ def visitor(browser, live_server, request):
     context.close()
 
 
+def htmx_settled(page) -> None:
+    """Wait until no htmx request is in flight. htmx marks the element of a request in
+    flight with ``htmx-request`` and, when it ends, sends the one queued behind it (the
+    last change) at once, in the same handler: no such element means every request,
+    queued ones included, has come back and been swapped in."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
+
 def fill_nhs_date(page, label: str, day: int, month: int, year: int, time: str = "") -> None:
     """Fill an NHS date input (day, month, year boxes, and a time box if ``time``)."""
     group = page.get_by_role("group", name=label)

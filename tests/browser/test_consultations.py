@@ -12,7 +12,7 @@ from heard.servicechange.assessment.tests.helpers import pass_stage2
 from heard.servicechange.consultations.models import Consultation
 from heard.servicechange.consultations.tests.helpers import ready_proposal
 from heard.servicechange.proposals.models import Proposal
-from tests.browser.conftest import fill_nhs_date
+from tests.browser.conftest import fill_nhs_date, htmx_settled
 
 
 def _sign_in(visitor, user):
@@ -133,6 +133,9 @@ def test_gunning_panel_blocks_each_failing_reason_then_opens(visitor, make_staff
     page.locator("#check-adequate_time").get_by_text("shorter than 12 weeks").wait_for()
     assert "Preview with the dates" in _panel(page)
     visitor.check()
+    # No preview still on its way when the form is sent (the test database, in memory and
+    # shared between threads, refuses a write while another thread reads the same table).
+    htmx_settled(page)
     page.get_by_role("button", name="Save the period").click()
     visitor.check()
     assert "shorter than 12 weeks" in _check(page, "adequate_time")

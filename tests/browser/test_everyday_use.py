@@ -20,7 +20,7 @@ from heard.engagement.tests.factories import ActivityFactory
 from heard.engagement.tests.test_respond import make_questionnaire
 from heard.servicechange.consultations.tests.helpers import passing_consultation
 from heard.servicechange.outcomes.tests.helpers import make_consulted_proposal
-from tests.browser.conftest import ARTIFACTS, fill_nhs_date
+from tests.browser.conftest import ARTIFACTS, fill_nhs_date, htmx_settled
 from tests.browser.test_pages import _sign_in
 
 SHOTS = Path(os.environ.get("HEARD_SCREENSHOTS", str(ARTIFACTS)))
@@ -145,7 +145,10 @@ def test_consultation_period_in_nhs_date_boxes_updates_the_panel(visitor, make_s
     fill_nhs_date(page, "Closes", 29, 3, 2030, "5pm")
     page.get_by_label("Why a shorter period is adequate").click()  # the last box's change
     panel = page.locator("#gunning-panel")
+    # Each box's change asks for a preview; htmx queues the last one behind the one in
+    # flight, so wait until every preview has come back before reading the panel.
     panel.get_by_text("Preview with the dates you are entering").wait_for()
+    htmx_settled(page)
     assert "shorter than 12 weeks" in panel.inner_text()
     visitor.check()
     _shoot(visitor, "consultation-period-preview")
