@@ -210,6 +210,13 @@ def response_counts(q: Questionnaire) -> dict[str, int]:
     return counts
 
 
+def channel_rows(q: Questionnaire) -> list[tuple[str, int]]:
+    """Each channel's label and its number of responses, 0 included (a blank cell reads
+    as "not known", not as none)."""
+    counts = response_counts(q)
+    return [(str(label), counts.get(value, 0)) for value, label in Response.Channel.choices]
+
+
 def spam_log(q: Questionnaire) -> QuerySet[SpamLog]:
     return SpamLog.objects.filter(questionnaire=q).order_by("-occurred_at")
 

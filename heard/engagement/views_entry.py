@@ -21,7 +21,7 @@ from heard.engagement import questionnaire, selectors_responses
 from heard.engagement import services_response_imports as response_imports
 from heard.engagement import services_responses as services
 from heard.engagement.forms_responses import EntryForm, ImportMappingForm, ImportUploadForm
-from heard.engagement.models import Activity, Questionnaire, Response, ResponseImport, SpamLog
+from heard.engagement.models import Activity, Questionnaire, ResponseImport, SpamLog
 from heard.engagement.views_respond import error_items, field_context, merge_answers
 from heard.people.imports.reader import UnreadableFile, read_table
 
@@ -50,7 +50,7 @@ def responses(request: HttpRequest, pk: int) -> HttpResponse:
                     (label, selectors_responses.spam_summary(q).get(str(value), 0))
                     for value, label in SpamLog.Reason.choices
                 ],
-                "channels": Response.Channel.choices,
+                "channels": selectors_responses.channel_rows(q),
                 "recent": selectors_responses.recent_responses(q),
             }
         )

@@ -405,7 +405,10 @@ HEARD_AUDIT_CHECKPOINT_MINUTES = env.int("HEARD_AUDIT_CHECKPOINT_MINUTES", defau
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "heard.core.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "heard.core.logging.RequestIdFilter"},
+        "refusal": {"()": "heard.core.logging.RefusalWithoutTraceback"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },
@@ -413,7 +416,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "plain",
-            "filters": ["request_id"],
+            "filters": ["request_id", "refusal"],
         }
     },
     "root": {"handlers": ["console"], "level": env.str("HEARD_LOG_LEVEL", default="INFO")},

@@ -79,15 +79,17 @@ def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
     page.get_by_role("button", name="Link the activity").click()
     visitor.check()
 
-    # A move the rules refuse shows the reasons in an error summary.
+    # A move the rules refuse is offered with its reasons, not as a button; the way
+    # back is a secondary "Go back to" button, not one that looks like the next step.
     page.goto(visitor.base_url + reverse("proposals:detail", kwargs={"pk": proposal.pk}))
     page.get_by_role("button", name="Move to Options").click()
     visitor.check()
-    page.get_by_role("button", name="Move to Significance assessment").click()
-    visitor.check()
-    summary = page.locator(".nhsuk-error-summary").inner_text()
-    assert "cannot move to Significance assessment yet" in summary
-    assert "Record at least two options" in summary
+    main = page.locator("main").inner_text()
+    assert "Move to Significance assessment is not possible yet" in main
+    assert "Record at least two options" in main
+    assert page.get_by_role("button", name="Move to Significance assessment").count() == 0
+    back = page.get_by_role("button", name="Go back to early engagement")
+    assert "nhsuk-button--secondary" in (back.get_attribute("class") or "")
 
     visitor.visit(reverse("public:home"))
     page.get_by_role("link", name="What we are working on").first.click()

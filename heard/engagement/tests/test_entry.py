@@ -201,6 +201,15 @@ def test_the_responses_page_shows_counts_and_the_spam_log(officer, settings):
     page = officer.get(reverse("engagement:responses", args=[q.activity_id])).content.decode()
     assert "HYS-2222-3333" in page
     assert "Filled in the hidden field" in page
+    # every channel has a number, 0 included (a blank cell was found in the demo)
+    import re
+
+    cells = re.findall(
+        r'<td class="nhsuk-table__cell">([^<]+)</td><td class="nhsuk-table__cell nhsuk-table__cell--numeric">([^<]*)</td>',
+        page,
+    )
+    by_channel = dict(cells)
+    assert by_channel["Phone"] == "1" and by_channel["Online"] == "0"
 
 
 def test_the_activity_page_shows_responses_and_spam_counts(officer):

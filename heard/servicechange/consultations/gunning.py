@@ -122,10 +122,12 @@ class Check:
     principle: str
     result: Result
     reasons: tuple[str, ...]
+    # a plainer tag than the result's own for an informational check (never for a pass)
+    tag: str = ""
 
     @property
     def label(self) -> str:
-        return RESULT_LABELS[self.result]
+        return self.tag if self.tag and self.result == Result.INFO else RESULT_LABELS[self.result]
 
     @property
     def blocks(self) -> bool:
@@ -426,6 +428,21 @@ def check_eqia(facts: GunningFacts) -> Check:
 
 def check_conscientious_consideration(facts: GunningFacts) -> Check:
     principle = "Conscientious consideration"
+    if facts.closed and facts.decision_recorded:
+        # Not re-checked here (so not a "Pass"): the decision could only be recorded once
+        # the outcome report answered every theme (heard.servicechange.outcomes); the panel
+        # says where that record is.
+        text = (
+            "A decision has been recorded: the outcome report shows how each theme of "
+            "what was heard was responded to and taken into account."
+        )
+        return Check(
+            principle=principle,
+            key="conscientious_consideration",
+            result=Result.INFO,
+            reasons=(text,),
+            tag="See the outcome report",
+        )
     if facts.closed:
         text = (
             "The consultation has closed: respond to every theme of what was heard before "

@@ -458,6 +458,16 @@ def document_correct(
 
 # --- dates, justification, opening -------------------------------------------------------
 
+# The statuses in which the consultation period may still change (once open, only a later
+# close); the consultation page offers "Change" only then.
+CHANGEABLE_PERIOD = frozenset(
+    {
+        engagement_domain.Status.DRAFT,
+        engagement_domain.Status.SCHEDULED,
+        engagement_domain.Status.OPEN,
+    }
+)
+
 
 @stage(
     Change.SET_CONSULTATION_DATES,
@@ -489,6 +499,11 @@ def dates_save(
             engagement_domain.Status.DRAFT,
             engagement_domain.Status.SCHEDULED,
         )
+        if status not in CHANGEABLE_PERIOD:
+            raise ConsultationProblem(
+                "The consultation has closed: its period is part of the record and cannot "
+                "change. To hear more from people, plan further engagement on the proposal."
+            )
         shortened = closes_at is None or (
             activity.closes_at is not None and closes_at < activity.closes_at
         )

@@ -127,6 +127,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "status_label": engagement_domain.STATUS_LABELS[status],
             "is_draft": status == engagement_domain.Status.DRAFT,
+            "period_changeable": status in services.CHANGEABLE_PERIOD,
             "frozen": services.document_frozen(consultation, now),
             "versions": list(consultation.versions.order_by("-number")),
             "opens_in_future": bool(

@@ -23,6 +23,7 @@ class Move:
     target: domain.Status
     label: str
     problems: list[str]
+    backwards: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -34,7 +35,16 @@ def moves(proposal: Proposal, facts: domain.ProposalFacts | None = None) -> list
     (``facts``: pass them if already gathered, to ask the stages only once)."""
     facts = facts or proposal_facts(proposal)
     targets = sorted(domain.TRANSITIONS[facts.status], key=domain.ORDER.index)
-    return [Move(t, domain.STATUS_LABELS[t], domain.transition_problems(facts, t)) for t in targets]
+    here = domain.ORDER.index(facts.status)
+    return [
+        Move(
+            t,
+            domain.STATUS_LABELS[t],
+            domain.transition_problems(facts, t),
+            backwards=domain.ORDER.index(t) < here,
+        )
+        for t in targets
+    ]
 
 
 def timeline(proposal: Proposal) -> list[TimelineEntry]:

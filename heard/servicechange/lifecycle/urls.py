@@ -2,7 +2,8 @@
 address and name stays as it was: ``heard/urls.py`` includes these lists in place of the
 stages' own (each list is the lifecycle's pages, then the stage's)."""
 
-from django.urls import path
+from django.urls import path, reverse_lazy
+from django.views.generic import RedirectView
 
 from heard.servicechange.consultations import urls_public as consultation_public_urls
 from heard.servicechange.lifecycle import views
@@ -38,6 +39,13 @@ outcomes_staff = (
 
 consultations_public = (
     [
+        # No page of its own: every consultation belongs to a service change, listed (with
+        # its consultation) on "What we are working on".
+        path(
+            "",
+            RedirectView.as_view(url=reverse_lazy("proposals_public:index")),
+            name="index",
+        ),
         path("<slug:slug>/", views.consultation_public_detail, name="detail"),
         *consultation_public_urls.urlpatterns,
     ],

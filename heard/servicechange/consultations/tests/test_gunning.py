@@ -387,6 +387,15 @@ def test_conscientious_consideration_is_informational_before_and_after_close():
     assert gunning.blocking([before, after]) == []
 
 
+def test_conscientious_consideration_after_the_decision_points_to_the_outcome_report():
+    """Found in the demo: a decided consultation still said "After close – respond to
+    every theme", as if the work were still to do."""
+    check = gunning.check_conscientious_consideration(good(closed=True, decision_recorded=True))
+    assert check.result == Result.INFO and check.label == "See the outcome report"
+    assert "A decision has been recorded" in check.reasons[0]
+    assert gunning.blocking([check]) == []
+
+
 def test_stage2_required_and_not_passed_fails():
     check = gunning.check_assurance(good(stage2_passed=False))
     assert check.result == Result.FAIL

@@ -243,6 +243,35 @@ def test_schedule_then_the_clock_opens_it_and_moves_the_proposal_then_closes_on_
     assert consultation.activity.status == "closed"
 
 
+def test_a_closed_consultations_period_cannot_change_and_the_page_offers_no_change(client):
+    """Found in the demo: "Change the consultation period" was offered on a closed
+    consultation, and moving its closing time later was not refused by the service."""
+    from django.urls import reverse
+
+    consultation = make_running(passing_consultation())
+    now = timezone.now()
+    Activity.objects.filter(pk=consultation.activity_id).update(
+        status="closed", opens_at=now - timedelta(weeks=13), closes_at=now - timedelta(days=1)
+    )
+    activity = Activity.objects.get(pk=consultation.activity_id)
+    lead = staff_member(Role.ENGAGEMENT_OFFICER)
+    with pytest.raises(services.ConsultationProblem, match="has closed"):
+        services.dates_save(
+            actor=lead,
+            consultation=consultation,
+            opens_at=activity.opens_at,
+            closes_at=activity.closes_at + timedelta(days=14),
+            justification="",
+        )
+    activity.refresh_from_db()
+    assert activity.status == "closed"
+    client.force_login(lead)
+    page = client.get(reverse("consultations:detail", kwargs={"pk": consultation.pk}))
+    assert (
+        reverse("consultations:dates", kwargs={"pk": consultation.pk}) not in page.content.decode()
+    )
+
+
 def test_clock_refused_at_opening_time_returns_it_to_draft_and_carries_on():
     from heard.engagement.tests.factories import ActivityFactory
     from heard.servicechange.assessment.models import Checkpoint

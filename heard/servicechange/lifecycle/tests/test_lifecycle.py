@@ -142,3 +142,12 @@ def test_no_one_moves_the_proposal_to_formal_consultation_by_hand():
     )
     consultation.proposal.refresh_from_db()
     assert consultation.proposal.status == "formal_consultation"
+
+
+def test_the_consultations_address_without_a_consultation_leads_to_every_service_change(client):
+    """Found in the demo: /consultations/ answered "Page not found"."""
+    from django.urls import reverse
+
+    response = client.get("/consultations/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("proposals_public:index")

@@ -51,6 +51,7 @@ EVERYTHING = [*NEEDLES, *REFUSED_NEEDLES]
 # Public URLs that show no one's words, and why they are not rendered here.
 NOT_ABOUT_WHAT_PEOPLE_SAID = {
     "audit_public_key": "the audit chain's public key",
+    "consultations_public:index": "a redirect to the list of service changes (rendered above)",
     "api:api-root": "the API's index of links",
     "api:openapi-json": "the API's schema",
     "api:openapi-view": "the API's documentation page",

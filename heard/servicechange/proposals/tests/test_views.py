@@ -112,6 +112,10 @@ def test_hub_shows_flags_links_and_refused_reasons_in_an_error_summary(staff_cli
     page = client.get(reverse("proposals:detail", kwargs={"pk": proposal.pk})).content.decode()
     assert "moved to options with no early engagement" in page
     assert "Option appraisal" in page and "Started" in page
+    # the refused move is shown with its reasons and no button; the way back is secondary
+    assert "is not possible yet" in page and "Record at least two options" in page
+    assert "Move to Significance assessment</button>" not in page
+    assert "nhsuk-button--secondary" in page and "Go back to early engagement</button>" in page
     response = client.post(
         reverse("proposals:move", kwargs={"pk": proposal.pk}),
         {"target": "significance_assessment"},
