@@ -175,6 +175,34 @@ def quote_candidates(theme: Theme) -> list[tuple[int, str]]:
     return [(a, words[a].strip()) for a, _, _ in codings if words.get(a, "").strip()]
 
 
+def has_placeholder(text: str) -> bool:
+    """Whether redaction replaced something in ``text`` ([NAME], [PHONE], …): such a quote
+    is safe but reads badly in public, so it is chosen by default only when a theme has
+    no other."""
+    from heard_analysis.redact import PLACEHOLDERS
+
+    return any(marker in text for marker in PLACEHOLDERS.values())
+
+
+def default_quotes(
+    candidates: list[tuple[int, str]], allowed: set[str], used: set[str], count: int
+) -> list[str]:
+    """The quotes a theme gets unless a person chooses: consenting people's words, in
+    the candidates' order (people's decisions first), never one already shown for
+    another theme (``used``, updated here), and words with a redaction placeholder only
+    when there are not enough without."""
+    usable = [t for _, t in candidates if t in allowed and t not in used]
+    clean = [t for t in usable if not has_placeholder(t)]
+    chosen: list[str] = []
+    for text in clean + [t for t in usable if has_placeholder(t)]:
+        if text not in chosen:
+            chosen.append(text)
+        if len(chosen) == count:
+            break
+    used.update(chosen)
+    return chosen
+
+
 @dataclass
 class QuoteChoice:
     theme: Theme
@@ -189,17 +217,21 @@ def quote_choices(
     (consenting people's redacted words, coded with the theme now), the first
     ``per_theme`` ticked."""
     choices = []
+    used: set[str] = set()  # ticked for an earlier theme: not ticked again by default
     for row in rows:
         if row.answers <= 0:
             continue
         candidates = quote_candidates(row.theme)
         allowed = set(consented_quotes(codeframe.question_id, [t for _, t in candidates]))
+        ticked = set(default_quotes(candidates, allowed, used, per_theme))
         seen: set[str] = set()
         options: list[tuple[int, str, bool]] = []
-        for answer_id, text in candidates:
+        # the ticked ones first, then others a person may prefer
+        ordered = sorted(candidates, key=lambda c: c[1] not in ticked)
+        for answer_id, text in ordered:
             if text in allowed and text not in seen:
                 seen.add(text)
-                options.append((answer_id, text, len(options) < per_theme))
+                options.append((answer_id, text, text in ticked))
             if len(options) == offered:
                 break
         choices.append(QuoteChoice(row.theme, options))

@@ -976,19 +976,18 @@ QUOTES_PER_THEME = 3
 
 
 def _chosen_quotes(
-    question_id: int, theme: Theme, chosen: Sequence[int] | None
+    question_id: int, theme: Theme, chosen: Sequence[int] | None, used: dict[str, str]
 ) -> tuple[list[str], list[str]]:
     """The quotes for ``theme`` (redacted, from consenting people, coded with the theme
-    now) and the problems with the answers a person chose, if they chose any."""
+    now) and the problems with the answers a person chose, if they chose any. ``used``
+    maps the quotes already given to earlier themes to their theme's name: one person's
+    words are shown under one theme only (a default skips them; a choice is refused)."""
     candidates = selectors.quote_candidates(theme)
     allowed = set(selectors.consented_quotes(question_id, [t for _, t in candidates]))
     if chosen is None:
-        quotes: list[str] = []
-        for _, text in candidates:
-            if text in allowed and text not in quotes:
-                quotes.append(text)
-            if len(quotes) == QUOTES_PER_THEME:
-                break
+        taken = set(used)
+        quotes = selectors.default_quotes(candidates, allowed, taken, QUOTES_PER_THEME)
+        used.update(dict.fromkeys(quotes, theme.name))
         return quotes, []
     by_answer = dict(candidates)
     problems = []
@@ -1004,8 +1003,14 @@ def _chosen_quotes(
                 f"A quote chosen for “{theme.name}” is from someone who did not agree to "
                 "publication of their words: choose another."
             )
+        elif found in used:
+            problems.append(
+                f"The same quote is chosen for “{used[found]}” and “{theme.name}”: "
+                "choose a different quote for one of them."
+            )
         elif found not in quotes:
             quotes.append(found)
+    used.update(dict.fromkeys(quotes, theme.name))
     if len(quotes) > QUOTES_PER_THEME:
         problems.append(f"Choose at most {QUOTES_PER_THEME} quotes for “{theme.name}”.")
     return quotes, problems
@@ -1064,6 +1069,15 @@ def codeframe_sign_off(
                 "signing off the codeframe."
             )
         frozen: list[SignedTheme] = []
+        used: dict[str, str] = {}  # each quote given so far -> the theme it is shown under
+        # the quotes people chose claim their words first; defaults fill in around them
+        chosen_for = {r.theme.pk: None if quotes is None else quotes.get(r.theme.pk) for r in rows}
+        theme_quotes_for: dict[int, list[str]] = {}
+        for row in sorted(rows, key=lambda r: chosen_for[r.theme.pk] is None):
+            theme_quotes_for[row.theme.pk], quote_problems = _chosen_quotes(
+                frame.question_id, row.theme, chosen_for[row.theme.pk], used
+            )
+            problems += quote_problems
         for position, row in enumerate(rows, 1):
             theme = row.theme
             if is_placeholder(theme.name) or len(theme.name.strip()) < 3:
@@ -1072,9 +1086,7 @@ def codeframe_sign_off(
                 problems.append(
                     f"Describe the theme “{theme.name}” in words: what answers in it are about."
                 )
-            chosen = None if quotes is None else quotes.get(theme.pk)
-            theme_quotes, quote_problems = _chosen_quotes(frame.question_id, theme, chosen)
-            problems += quote_problems
+            theme_quotes = theme_quotes_for[theme.pk]
             frozen.append(
                 SignedTheme(
                     theme_id_at_sign_off=theme.pk,

@@ -127,6 +127,64 @@ def test_chosen_quotes_must_be_coded_with_the_theme_and_consented(frame):
     assert selectors.signed_themes(version)[0].quotes == [answers[2].text]
 
 
+def test_default_quotes_avoid_redaction_placeholders_and_one_quote_in_two_themes(frame):
+    """Found in the demo's "you said, we did": quotes reading "[NAME] was lovely" when the
+    theme had plain ones, and the same person's words under two themes."""
+    analyst, answers, waiting, phone = (
+        frame["analyst"],
+        frame["answers"],
+        frame["waiting"],
+        frame["phone"],
+    )
+    # answer 1 (the most confident) now reads with a placeholder; answer 2 is also coded
+    # with the phone theme, which people decided first
+    AnswerAnalysis.objects.filter(answer=answers[1]).update(
+        redacted_text="[NAME] came two hours after the time we were given"
+    )
+    Coding.objects.filter(answer=answers[1]).update(confidence=0.99)
+    Coding.objects.create(answer=answers[2], theme=phone, source="person", status="accepted")
+    version = services.codeframe_sign_off(codeframe=frame["frame"], actor=analyst)
+    themes = {t.name: t for t in selectors.signed_themes(version)}
+    shown = themes["Waiting for a visit"].quotes + themes["Getting through by phone"].quotes
+    assert len(shown) == len(set(shown)), shown  # each quote under one theme only
+    # the plain quotes come first; the one with a placeholder only to make up the number
+    waiting_quotes = themes["Waiting for a visit"].quotes
+    assert not any("[NAME]" in q for q in waiting_quotes[:-1])
+    # the sign-off form ticks the same defaults
+    rows = [r for r in selectors.themes_with_counts(frame["frame"]) if r.answers > 0]
+    ticked = [
+        text
+        for choice in selectors.quote_choices(frame["frame"], rows)
+        for _, text, on in choice.options
+        if on
+    ]
+    assert len(ticked) == len(set(ticked))
+
+
+def test_choosing_the_same_quote_for_two_themes_is_refused(frame):
+    analyst, answers, waiting, phone = (
+        frame["analyst"],
+        frame["answers"],
+        frame["waiting"],
+        frame["phone"],
+    )
+    Coding.objects.create(answer=answers[2], theme=phone, source="person", status="accepted")
+    with pytest.raises(services.AnalysisProblem, match="same quote is chosen for"):
+        services.codeframe_sign_off(
+            codeframe=frame["frame"],
+            actor=analyst,
+            quotes={waiting.pk: [answers[2].pk], phone.pk: [answers[2].pk]},
+        )
+    assert not CodeframeVersion.objects.exists()
+    # a person's choice is kept; the other theme's default goes round it
+    version = services.codeframe_sign_off(
+        codeframe=frame["frame"], actor=analyst, quotes={phone.pk: [answers[2].pk]}
+    )
+    themes = {t.name: t for t in selectors.signed_themes(version)}
+    assert themes["Getting through by phone"].quotes == [answers[2].text]
+    assert answers[2].text not in themes["Waiting for a visit"].quotes
+
+
 def test_only_analysts_sign_off_and_an_empty_codeframe_is_refused(frame, make_staff):
     with pytest.raises(PermissionDenied):
         services.codeframe_sign_off(
