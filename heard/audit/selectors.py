@@ -56,6 +56,14 @@ def audit_events(filters: EventFilter | None = None) -> QuerySet[AuditEvent]:
     return qs
 
 
+def actor_names(actor_ids: set[int]) -> dict[int, str]:
+    """Who the actors are now, for reading the trail on screen (the trail itself keeps
+    only ids and roles, and outlives accounts: an id with no account shows as such)."""
+    from django.contrib.auth import get_user_model
+
+    return {u.pk: str(u) for u in get_user_model().objects.filter(pk__in=actor_ids)}
+
+
 def audit_subject_types() -> list[str]:
     return list(
         AuditEvent.objects.order_by("subject_type")

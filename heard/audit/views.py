@@ -9,7 +9,12 @@ from django.utils import timezone
 from heard.audit import keys, signing
 from heard.audit.forms import EventFilterForm
 from heard.audit.models import Action
-from heard.audit.selectors import audit_chain_status, audit_events, audit_export_lines
+from heard.audit.selectors import (
+    actor_names,
+    audit_chain_status,
+    audit_events,
+    audit_export_lines,
+)
 from heard.audit.services import audit_record
 from heard.core.permissions import permission_required
 
@@ -21,17 +26,29 @@ def event_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(audit_events(filters), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    events = list(page.object_list)
+    names = actor_names({e.actor_id for e in events if e.actor_id})
     return render(
         request,
         "audit/event_list.html",
         {
             "form": form,
             "page": page,
+            "events": [
+                (e, names.get(e.actor_id) if e.actor_id else None, _role_label(e.actor_role))
+                for e in events
+            ],
             "query": query.urlencode(),
             "total": page.paginator.count,
             "status": audit_chain_status(),
         },
     )
+
+
+def _role_label(role: str) -> str:
+    from heard.core.roles import Role
+
+    return str(Role(role).label) if role in Role.values else role
 
 
 def public_key(request: HttpRequest) -> HttpResponse:

@@ -141,6 +141,19 @@ def test_staff_page_lists_and_filters_events(staff_client):
     assert "The end date must be the same as or after the start date" in bad.content.decode()
 
 
+def test_the_staff_page_names_actors_by_their_name_and_role_not_a_bare_id(staff_client):
+    """Found in the demo: the page said "User 7 (programme_lead)"; the trail keeps ids
+    (it outlives accounts), the page shows who they are now."""
+    client, admin = staff_client(Role.ADMINISTRATOR)
+    admin.full_name = "Priya Shah"
+    admin.save(update_fields=["full_name"])
+    audit_record(action=Action.USER_ROLE_CHANGED, actor=admin, subject=("accounts.user", 42))
+    audit_record(action=Action.USER_ROLE_CHANGED, subject=("accounts.user", 43))
+    page = client.get(reverse("audit:events")).content.decode()
+    assert "Priya Shah" in page and f"user {admin.pk}, administrator" in page
+    assert f"User {admin.pk}" not in page
+
+
 def test_export_writes_json_lines_and_is_itself_audited(staff_client):
     client, admin = staff_client(Role.SCRUTINY_READER)
     _record(3)
