@@ -150,7 +150,9 @@ def demo_with_personal_data(make_staff, monkeypatch):
         answers = Answer.objects.filter(question=why).exclude(
             text__startswith="I oppose the removal"  # not the campaign
         )
-        consenting = list(answers.filter(response__publish_consent=True).order_by("pk")[:12])
+        # every consenting answer carries personal data, so whatever quote is chosen (a
+        # default prefers words without a redaction placeholder) shows it redacted
+        consenting = list(answers.filter(response__publish_consent=True).order_by("pk"))
         refusing = list(answers.filter(response__publish_consent=False).order_by("pk")[:16])
         for answer in consenting + refusing[:8]:
             answer.text = f"{answer.text} {PERSONAL}"
@@ -162,7 +164,7 @@ def demo_with_personal_data(make_staff, monkeypatch):
     demo.load()
     proposal = demo.Proposal.objects.get(title=demo.MIU_TITLE)
     # The planted words are in the responses (and so could leak).
-    assert Answer.objects.filter(text__contains="Harold Finch").count() == 20
+    assert Answer.objects.filter(text__contains="Harold Finch").count() > 20
     assert (
         Response.objects.filter(
             answers__text__contains="lighthouse ferry", publish_consent=False
