@@ -46,7 +46,7 @@ def main() -> None:
     from heard.analysis import selectors, services
     from heard.analysis.models import AnalysisRun, AnswerAnalysis, Coding
     from heard.core.roles import Role
-    from heard.engagement import demo as engagement_demo
+    from heard.demo import engagement as engagement_demo
     from heard.engagement.models import Question
 
     setup_test_environment()
@@ -54,11 +54,15 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     call_command("migrate", verbosity=0)
+    # The demo acts as its officer and administrator (demo_load makes them first).
+    StaffFactory(role=Role.ENGAGEMENT_OFFICER, email=engagement_demo.OFFICER_EMAIL)
+    StaffFactory(role=Role.ADMINISTRATOR, email=engagement_demo.ADMIN_EMAIL)
     t = time.perf_counter()
     engagement_demo.load()
     print(f"demo survey loaded in {time.perf_counter() - t:.1f} s ({connection.vendor})")
     question = Question.objects.get(
-        key="experience", version__questionnaire__activity__slug=engagement_demo.DEMO_SURVEY_SLUG
+        text=engagement_demo.EXPERIENCE_QUESTION,
+        version__questionnaire__activity__slug=engagement_demo.DEMO_SURVEY_SLUG,
     )
     analyst = StaffFactory(role=Role.ANALYST)
     services._enqueue = lambda run_id: None  # this script plays the worker

@@ -1,7 +1,8 @@
 """Demo insights from three other sources: PALS, Friends and Family Test, Healthwatch.
 
-Called by ``manage.py demo_load`` after the engagement demo; idempotent (the three demo
-imports are recognised by their file fingerprints).
+Called by ``manage.py demo_load`` after the engagement demo. Each source is a CSV file
+made here and imported through the insight import, as an analyst would import it (see
+``load``); idempotent (the three demo imports are recognised by their file names).
 
 * FFT: 300 real comments sampled from ``../shared/data/nhs-patient-feedback`` (beside the repository) – the
   pxtextmining development set, copyright NHS England, MIT licence (see the LICENSE file
@@ -13,7 +14,7 @@ imports are recognised by their file fingerprints).
 """
 
 import csv
-import hashlib
+import io
 import random
 import re
 from datetime import date, timedelta
@@ -24,10 +25,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from heard.accounts.models import User
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.insight.models import Channel, InsightImport, Source
-from heard.insight.services import InsightDraft, insights_create
+from heard.insight.services import insight_import_run, insight_import_upload
 from heard.people.models import Topic
 from heard.people.postcodes import LOCALITIES
 
@@ -155,12 +157,12 @@ FFT_FALLBACK = [
 ]
 
 
-def _topics_for(text: str, topic_ids: dict[str, int]) -> list[int]:
+def _topics_for(text: str, topic_slugs: set[str]) -> list[str]:
     lowered = text.lower()
     return [
-        topic_ids[slug]
+        slug
         for slug, words in TOPIC_WORDS.items()
-        if slug in topic_ids
+        if slug in topic_slugs
         and any(re.search(r"(?<!\w)" + re.escape(w) + r"(?!\w)", lowered) for w in words)
     ]
 
@@ -224,11 +226,98 @@ def _healthwatch(rng: random.Random) -> list[tuple[str, str]]:
     return out
 
 
+ANALYST_EMAIL = "analyst@demo.heard.example"
+
+
+def _analyst() -> User | None:
+    """The demo's analyst (made by demo_load first), who imports the three files; nobody
+    when a test loads this part on its own (the import records no uploader then)."""
+    return User.objects.filter(email=ANALYST_EMAIL).first()
+
+
+HEADER = ["Comment", "Date", "Source", "Channel", "Locality", "Service", "Topics", "Theme"]
+
+
+def _row(
+    text: str,
+    source: str,
+    channel: str,
+    occurred_on: date,
+    locality: str,
+    service: str,
+    topics: list[str],
+    theme: str = "",
+) -> list[str]:
+    return [
+        text,
+        occurred_on.isoformat(),
+        source,
+        channel,
+        locality,
+        service,
+        "; ".join(topics),
+        theme,
+    ]
+
+
+def _rows(source: str, rng: random.Random, today: date, topic_slugs: set[str]) -> list[list[str]]:
+    """One demo file's rows, as the source would export them (made in the same order, with
+    the same random draws, as when the demo wrote the insights directly)."""
+    rows: list[list[str]] = []
+    if source == Source.FFT:
+        for text, theme in _fft_rows(rng):
+            rows.append(
+                _row(
+                    text,
+                    "FFT",
+                    rng.choice([Channel.ONLINE, Channel.PAPER, Channel.IN_PERSON]),
+                    _day(rng, today),
+                    rng.choice(LOCALITIES),
+                    rng.choice(["Outpatients", "Inpatients", "Community", "A&E"]),
+                    _topics_for(text, topic_slugs),
+                    theme,
+                )
+            )
+    elif source == Source.PALS:
+        for text, service in _pals(rng):
+            rows.append(
+                _row(
+                    text,
+                    rng.choice([Source.PALS, Source.PALS, Source.COMPLAINT]),
+                    rng.choice([Channel.PHONE, Channel.EMAIL, Channel.IN_PERSON]),
+                    _day(rng, today),
+                    rng.choice(LOCALITIES),
+                    service,
+                    _topics_for(text, topic_slugs),
+                )
+            )
+    else:
+        for text, place in _healthwatch(rng):
+            rows.append(
+                _row(
+                    text,
+                    "Healthwatch",
+                    Channel.EVENT,
+                    _day(rng, today),
+                    place,
+                    "Healthwatch Norfolk",
+                    _topics_for(text, topic_slugs),
+                )
+            )
+    return rows
+
+
 def load(out: Any = None) -> dict[str, int]:
-    """Create the three demo imports if missing; return what was created."""
+    """Import the three demo files if they have not been imported; return what was made.
+
+    Through the front door: each file is a CSV made here and imported the way the
+    analyst's upload on the import page is (``insight_import_upload``), then run the way
+    its background task runs it (``insight_import_run``), synchronously, so every demo
+    insight meets every rule of the import (dates, sources, places, redaction)."""
     rng = random.Random(SEED)  # noqa: S311 – demo data, not security
     today = timezone.localdate()
-    topic_ids = dict(Topic.objects.values_list("slug", "pk"))
+    topic_slugs = set(Topic.objects.values_list("slug", flat=True))
+    actor = _analyst()
     made: dict[str, int] = {}
     parts = [
         ("Demo FFT comments (NHS England pxtextmining, MIT licence).csv", Source.FFT),
@@ -237,69 +326,22 @@ def load(out: Any = None) -> dict[str, int]:
     ]
     with transaction.atomic():
         for filename, source in parts:
-            digest = hashlib.sha256(f"heard-demo:{filename}".encode()).hexdigest()
-            if InsightImport.objects.filter(file_sha256=digest).exists():
+            # Drawn whether or not the file is imported again, so each file is the same.
+            rows = _rows(source, rng, today, topic_slugs)
+            if InsightImport.objects.filter(filename=filename).exists():
                 continue
-            batch = InsightImport.objects.create(
+            buffer = io.StringIO()
+            csv.writer(buffer).writerows([HEADER, *rows])
+            batch = insight_import_upload(
                 filename=filename,
-                file_sha256=digest,
-                encoding="utf-8",
+                data=buffer.getvalue().encode("utf-8"),
                 default_source=source,
-                status=InsightImport.Status.DONE,
-                completed_at=timezone.now(),
+                actor=actor,
             )
-            drafts = []
-            if source == Source.FFT:
-                for row, (text, theme) in enumerate(_fft_rows(rng), start=2):
-                    drafts.append(
-                        InsightDraft(
-                            text=text,
-                            source=source,
-                            channel=rng.choice([Channel.ONLINE, Channel.PAPER, Channel.IN_PERSON]),
-                            occurred_on=_day(rng, today),
-                            locality=rng.choice(LOCALITIES),
-                            service=rng.choice(["Outpatients", "Inpatients", "Community", "A&E"]),
-                            topic_ids=_topics_for(text, topic_ids),
-                            themes=[theme] if theme else [],
-                            import_batch_id=batch.pk,
-                            import_row=row,
-                        )
-                    )
-            elif source == Source.PALS:
-                for row, (text, service) in enumerate(_pals(rng), start=2):
-                    drafts.append(
-                        InsightDraft(
-                            text=text,
-                            source=rng.choice([Source.PALS, Source.PALS, Source.COMPLAINT]),
-                            channel=rng.choice([Channel.PHONE, Channel.EMAIL, Channel.IN_PERSON]),
-                            occurred_on=_day(rng, today),
-                            locality=rng.choice(LOCALITIES),
-                            service=service,
-                            topic_ids=_topics_for(text, topic_ids),
-                            import_batch_id=batch.pk,
-                            import_row=row,
-                        )
-                    )
-            else:
-                for row, (text, place) in enumerate(_healthwatch(rng), start=2):
-                    drafts.append(
-                        InsightDraft(
-                            text=text,
-                            source=source,
-                            channel=Channel.EVENT,
-                            occurred_on=_day(rng, today),
-                            locality=place,
-                            service="Healthwatch Norfolk",
-                            topic_ids=_topics_for(text, topic_ids),
-                            import_batch_id=batch.pk,
-                            import_row=row,
-                        )
-                    )
-            insights_create(drafts=drafts)
-            InsightImport.objects.filter(pk=batch.pk).update(
-                total_rows=len(drafts), processed_rows=len(drafts), imported_rows=len(drafts)
-            )
-            made[f"{source.label} insights"] = len(drafts)
+            batch = insight_import_run(batch_id=batch.pk)
+            if batch.status != InsightImport.Status.DONE or batch.rejected_rows:
+                raise RuntimeError(f"The demo import {filename} did not complete: {batch.error}")
+            made[f"{source.label} insights"] = batch.imported_rows
         if made:
             audit_record(action=Action.INSIGHT_DEMO_LOADED, subject=("insight", "demo"), after=made)
     return made

@@ -143,28 +143,7 @@ def load(out: Any = None) -> dict[str, int]:
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             _winter()
         made["formal consultation being prepared, shortened and justified"] = 1
-    published = _publish_feedback()
-    if published:
-        made["activity feedback published through approval"] = published
     return made
-
-
-def _publish_feedback() -> int:
-    """The engagement demo's activities marked "feedback published" (written directly)
-    become public the only way anything does: sent for approval and approved."""
-    officer = _staff("officer@demo.heard.example")
-    admin = _staff("admin@demo.heard.example")
-    if officer is None or admin is None:
-        return 0
-    count = 0
-    with transaction.atomic():
-        for activity in Activity.objects.filter(status="feedback_published").exclude(feedback=""):
-            if selectors.approved_feedback(activity) is not None:
-                continue
-            item = services.feedback_publication_submit(activity=activity, actor=officer)
-            services.publication_approve(publication=item, actor=admin)
-            count += 1
-    return count
 
 
 # 1. The minor injuries unit -------------------------------------------------------------------

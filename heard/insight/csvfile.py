@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from heard.core import substance
 from heard.people.imports import reader as bounds
 from heard.people.postcodes import LOCALITIES, OUTSIDE_AREA
 
@@ -24,6 +25,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "service": ("service", "service area", "department", "provider"),
     "channel": ("channel", "how received", "method"),
     "topics": ("topics", "topic"),
+    # Themes already coded at the source (an FFT extract's category, a Healthwatch report's
+    # theme): kept as the insight's themes, like those analysis codes later.
+    "themes": ("themes", "theme", "category", "categories"),
 }
 REQUIRED = ("text", "date")
 
@@ -84,6 +88,11 @@ class CleanRow:
     service: str
     channel: str
     topics: tuple[str, ...]
+    themes: tuple[str, ...] = ()
+
+
+MAX_THEME = 100
+MAX_THEMES = 10
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -161,7 +170,8 @@ def read_table(data: bytes) -> Table:
         wanted = " and ".join(f'"{m}"' for m in missing)
         raise UnreadableFile(
             f"The file has no {wanted} column. The first row must name the columns: text "
-            "(or comment), date, and optionally source, locality, service, channel, topics. "
+            "(or comment), date, and optionally source, locality, service, channel, topics, "
+            "themes. "
             f"We found: {', '.join(header) or 'no column names'}."
         )
     if not numbered:
@@ -225,6 +235,21 @@ def clean_row(
     raw_channel = cell("channel")
     channel = CHANNEL_WORDS.get(_norm(raw_channel), "other") if raw_channel else ""
     topics = tuple(t.strip() for t in re.split(r"[;|]", cell("topics")) if t.strip())
+    # A placeholder ("-", "n/a", "tbc") in a theme cell means no theme, not a theme so named.
+    themes = tuple(
+        dict.fromkeys(
+            " ".join(t.split())
+            for t in re.split(r"[;|]", cell("themes"))
+            if t.strip() and not substance.is_placeholder(t)
+        )
+    )
+    if any(len(t) > MAX_THEME for t in themes):
+        raise RowInvalid(
+            f"A theme is longer than {MAX_THEME} characters: give each theme a short name, "
+            "separated by ;."
+        )
+    if len(themes) > MAX_THEMES:
+        raise RowInvalid(f"The row has {len(themes)} themes: give at most {MAX_THEMES}.")
     return CleanRow(
         text=text,
         occurred_on=occurred_on,
@@ -233,6 +258,7 @@ def clean_row(
         service=cell("service")[:200],
         channel=channel,
         topics=topics,
+        themes=themes,
     )
 
 

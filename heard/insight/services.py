@@ -325,6 +325,7 @@ def insight_import_run(*, batch_id: int, attempt: int | None = None) -> InsightI
                         locality=row.locality,
                         service=row.service,
                         topic_ids=[topics[t.lower()] for t in row.topics if t.lower() in topics],
+                        themes=row.themes,
                         import_batch_id=batch.pk,
                         import_row=number,
                     )

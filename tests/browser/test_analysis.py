@@ -17,7 +17,10 @@ DEMO_ANSWERS = 400
 
 
 @pytest.fixture
-def demo_survey(transactional_db, monkeypatch):
+def demo_survey(transactional_db, monkeypatch, make_staff):
+    # The demo acts as its officer and administrator (demo_load makes them first).
+    make_staff(Role.ENGAGEMENT_OFFICER, email=engagement_demo.OFFICER_EMAIL)
+    make_staff(Role.ADMINISTRATOR, email=engagement_demo.ADMIN_EMAIL)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM insight_fts")
@@ -26,7 +29,8 @@ def demo_survey(transactional_db, monkeypatch):
     engagement_demo.load()
     load_responses(count=DEMO_ANSWERS)  # the demo survey, smaller for speed
     return Question.objects.get(
-        key="experience", version__questionnaire__activity__slug=engagement_demo.DEMO_SURVEY_SLUG
+        text=engagement_demo.EXPERIENCE_QUESTION,
+        version__questionnaire__activity__slug=engagement_demo.DEMO_SURVEY_SLUG,
     )
 
 

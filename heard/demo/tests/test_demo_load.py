@@ -56,6 +56,7 @@ def test_demo_load_is_idempotent_and_covers_every_role(
     for limb in version.figures["limbs"]:
         assert (limb["activity_count"], limb["responses"]) == expected["limbs"][limb["key"]]
     assert {r["level"]: r["activities"] for r in version.figures["spectrum"]} == expected["levels"]
+    _assert_the_demo_came_through_the_front_door()
     # The demo member of the public is a member: member sign-in mails them a link.
     member = Member.objects.get(user__email="member@demo.heard.example")
     assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None
@@ -69,3 +70,53 @@ def test_demo_load_refuses_without_debug(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="only runs with DJANGO_DEBUG on"):
         call_command("demo_load")
+
+
+def _assert_the_demo_came_through_the_front_door() -> None:
+    """Issue 12: the demo is built through the services people use, so it meets every rule
+    it shows (nothing here would hold for rows written directly)."""
+    from heard.audit.models import Action
+    from heard.demo import engagement as engagement_demo
+    from heard.engagement.models import Activity, Response, ResponseEquality, ResponseImport
+    from heard.insight.models import InsightImport
+    from heard.servicechange.outcomes import selectors as outcome_selectors
+
+    officer = User.objects.get(email=engagement_demo.OFFICER_EMAIL)
+    titles = [row[0] for row in engagement_demo.ACTIVITIES]
+    activities = list(Activity.objects.filter(title__in=titles))
+    assert len(activities) == len(titles)
+    created = set(
+        AuditEvent.objects.filter(action=Action.ACTIVITY_CREATED).values_list(
+            "subject_id", flat=True
+        )
+    )
+    for activity in activities:
+        assert activity.owner == officer and str(activity.pk) in created, activity.title
+        if activity.status in ("scheduled", "open", "closed", "feedback_published", "archived"):
+            assert AuditEvent.objects.filter(
+                action=Action.ACTIVITY_TRANSITIONED, subject_id=str(activity.pk)
+            ).exists(), activity.title
+        if activity.status in ("feedback_published", "archived") and activity.level != "inform":
+            # Published by approval, dated as the story has it (a month after closing).
+            assert outcome_selectors.approved_feedback(activity) is not None, activity.title
+            assert activity.closes_at and activity.feedback_published_at
+            assert activity.feedback_published_at > activity.closes_at
+    survey = Activity.objects.get(slug=engagement_demo.DEMO_SURVEY_SLUG)
+    responses = Response.objects.filter(activity=survey)
+    online = responses.filter(channel="online")
+    assert online.count() > 2000 and not online.filter(submission_token__isnull=True).exists()
+    assert AuditEvent.objects.filter(action=Action.RESPONSE_SUBMITTED).count() >= online.count()
+    [paper] = ResponseImport.objects.filter(activity=survey)
+    assert (paper.status, paper.rejected_rows) == ("done", 0)
+    assert responses.exclude(channel="online").count() == paper.imported_rows > 300
+    assert responses.filter(import_batch_id=paper.pk).count() == paper.imported_rows
+    assert set(responses.values_list("channel", flat=True)) == {"online", "paper", "event", "phone"}
+    assert survey.opens_at and all(survey.opens_at <= r.submitted_at for r in responses)
+    assert responses.filter(respondent_type="organisation").exclude(organisation_name="").exists()
+    # Equality answers came in through both doors (the form's and the import's).
+    equality = ResponseEquality.objects.filter(activity=survey)
+    assert equality.filter(response__channel="online").count() > 1000
+    assert equality.exclude(response__channel="online").exists()
+    imports = InsightImport.objects.all()
+    assert len(imports) == 3
+    assert all((b.status, b.rejected_rows, b.imported_rows) == ("done", 0, 300) for b in imports)

@@ -69,3 +69,23 @@ def test_the_insight_reader_has_the_same_bounds_as_the_others():
     wide = ",".join(f"c{i}" for i in range(10_000)) + "\n" + "x," * 9_999 + "x\n"
     with pytest.raises(UnreadableFile, match="10,000 columns: we take at most 200"):
         read_table(wide.encode())
+
+
+def test_themes_coded_at_the_source_are_read_and_checked():
+    """An FFT extract or a Healthwatch file often comes with each comment's theme already
+    coded: the "themes" (or "theme", "category") column is kept, placeholders dropped."""
+    table = read_table(
+        b"comment,date,category\n"
+        b"Kind staff,01/01/2025,Staff; Care received ;Staff\n"
+        b"Lovely,01/01/2025,n/a\n"
+        b"Long,01/01/2025," + b"x" * 101 + b"\n"
+        b"Many,01/01/2025," + b";".join(b"theme %d" % i for i in range(11)) + b"\n"
+    )
+    rows = table.rows
+    first = clean_row(rows[0][1], table.columns, default_source="fft", today=TODAY)
+    assert first.themes == ("Staff", "Care received")
+    assert clean_row(rows[1][1], table.columns, default_source="fft", today=TODAY).themes == ()
+    with pytest.raises(RowInvalid, match="longer than 100 characters"):
+        clean_row(rows[2][1], table.columns, default_source="fft", today=TODAY)
+    with pytest.raises(RowInvalid, match="at most 10"):
+        clean_row(rows[3][1], table.columns, default_source="fft", today=TODAY)

@@ -24,3 +24,12 @@ def test_demo_loads_three_sources_once_with_personal_data_removed():
     assert not Insight.objects.filter(redacted_text__contains="07700 900").exists()
     assert not Insight.objects.filter(redacted_text__contains="@example.com").exists()
     assert insight_search(InsightFilter(q="dentists", source="healthwatch")).total > 0
+    # Through the import, as an analyst would bring them in: every row taken, none refused,
+    # the FFT file's coded themes kept and the topics recognised.
+    assert all(
+        (b.status, b.imported_rows, b.rejected_rows) == ("done", 300, 0)
+        for b in InsightImport.objects.all()
+    )
+    if demo.FFT_FILE.exists():
+        assert Insight.objects.filter(source="fft").exclude(themes=[]).count() > 250
+    assert Insight.objects.filter(topics__isnull=False).distinct().count() > 100

@@ -70,6 +70,20 @@ def test_import_adds_insights_keeps_rejected_rows_and_is_audited(staff_client, u
         assert "discharge" not in str(event.after).lower()
 
 
+def test_themes_coded_at_the_source_are_kept_on_the_insights(staff_client, upload):
+    client, _ = staff_client(Role.ANALYST)
+    data = (
+        b"Comment,Date,Theme\r\n"
+        b"The nurse explained everything,2025-03-01,Communication; Staff\r\n"
+        b"Nothing to add,2025-03-01,-\r\n"
+    )
+    upload(client, data, name="fft.csv", source="fft")
+    assert InsightImport.objects.get().imported_rows == 2
+    assert Insight.objects.get(text__startswith="The nurse").themes == ["Communication", "Staff"]
+    assert Insight.objects.get(text="Nothing to add").themes == []
+    assert insight_search(InsightFilter(theme="Staff")).total == 1
+
+
 def test_the_same_file_is_not_imported_twice(staff_client, upload):
     client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
     upload(client, GOOD)
