@@ -7,7 +7,7 @@ engagement officer (nobody when a test loads this part on its own)."""
 from datetime import timedelta
 from typing import Any
 
-from heard.accounts.models import User
+from heard.demo.staff import demo_staff
 from heard.engagement.models import Activity
 from heard.events import services
 from heard.events.models import BookableEvent, Booking
@@ -46,7 +46,7 @@ def load(out: Any = None) -> dict[str, int]:
     if BookableEvent.objects.exists():
         return {}
     made = 0
-    actor = User.objects.filter(email=OFFICER_EMAIL).first()
+    actor = demo_staff(OFFICER_EMAIL)
     upcoming = Activity.objects.filter(slug=UPCOMING, event_starts_at__isnull=False).first()
     if upcoming is not None:
         event = services.event_booking_save(

@@ -28,6 +28,7 @@ from django.utils import timezone
 from heard.accounts.models import User
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.demo.staff import demo_staff
 from heard.insight.models import Channel, InsightImport, Source
 from heard.insight.services import insight_import_run, insight_import_upload
 from heard.people.models import Topic
@@ -229,10 +230,9 @@ def _healthwatch(rng: random.Random) -> list[tuple[str, str]]:
 ANALYST_EMAIL = "analyst@demo.heard.example"
 
 
-def _analyst() -> User | None:
-    """The demo's analyst (made by demo_load first), who imports the three files; nobody
-    when a test loads this part on its own (the import records no uploader then)."""
-    return User.objects.filter(email=ANALYST_EMAIL).first()
+def _analyst() -> User:
+    """The demo's analyst, who imports the three files (the import checks they may)."""
+    return demo_staff(ANALYST_EMAIL)
 
 
 HEADER = ["Comment", "Date", "Source", "Channel", "Locality", "Service", "Topics", "Theme"]

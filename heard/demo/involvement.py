@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from heard.accounts.models import User
+from heard.demo.staff import demo_staff
 from heard.involvement.models import Invitation, Opportunity, SampleRun
 from heard.involvement.selectors import BUILT_IN_KEY, Criteria, members_matching
 from heard.involvement.services import opportunity_create, opportunity_transition, sample_draw
@@ -133,7 +134,7 @@ def load(out: Any = None) -> dict[str, int]:
         return {}
     # Some keen members are asked again and again; many never: that is the point to show.
     keen = rng.sample(pool_ids, min(25, len(pool_ids)))
-    actor = User.objects.filter(email=OFFICER_EMAIL).first()
+    actor = demo_staff(OFFICER_EMAIL)
     with transaction.atomic():
         for spec in OPPORTUNITIES:
             if Opportunity.objects.filter(title=spec["title"]).exists():

@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.actors import require
 from heard.core.jobs import JobStopped, SweepResult, checkpoint, delete_in_chunks, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.engagement import services_responses
@@ -64,6 +65,7 @@ def response_import_start(
     mapping: dict[int, str],
     actor: Any,
 ) -> ResponseImport:
+    require(actor, "engagement.change_activities", to="import responses")
     with transaction.atomic():
         if ResponseImport.objects.filter(stored_name=stored_name).exists():
             raise ImportProblem("This file is already being imported.")
@@ -207,6 +209,7 @@ def _fail(batch: ResponseImport, attempt: int, message: str) -> None:
 
 def response_import_cancel(*, batch: ResponseImport, actor: Any) -> ResponseImport:
     """Stop a running import; the responses stored so far stay (they can be removed)."""
+    require(actor, "engagement.change_activities", to="stop an import of responses")
     with transaction.atomic():
         batch = ResponseImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != ResponseImport.Status.RUNNING:
@@ -229,6 +232,7 @@ def response_import_cancel(*, batch: ResponseImport, actor: Any) -> ResponseImpo
 
 def response_import_delete(*, batch: ResponseImport, actor: Any) -> ResponseImport:
     """Remove an import with the responses it stored (a task, in chunks)."""
+    require(actor, "engagement.change_activities", to="delete an import of responses")
     with transaction.atomic():
         batch = ResponseImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status == ResponseImport.Status.RUNNING:

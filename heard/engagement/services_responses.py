@@ -30,6 +30,7 @@ from django.utils import timezone
 from heard.audit.models import Action
 from heard.audit.services import AuditEntry, audit_record, audit_record_many
 from heard.core import ratelimit
+from heard.core.actors import require
 from heard.core.mail import mail_send_on_commit
 from heard.core.request_context import current_request_id
 from heard.engagement import hooks, questionnaire, selectors_responses
@@ -455,6 +456,11 @@ def response_enter(
     Taken even after closing (post arrives late), and flagged ``late`` when it was
     received after the closing time.
     """
+    require(
+        actor,
+        "engagement.change_activities",
+        to="enter a response received on paper, by phone, at an event or by email",
+    )
     if channel not in (
         Response.Channel.PAPER,
         Response.Channel.PHONE,

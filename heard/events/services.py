@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.actors import require
 from heard.core.mail import mail_render
 from heard.engagement.calendar import activity_vevent
 from heard.engagement.models import Activity
@@ -69,6 +70,7 @@ def event_booking_save(
 ) -> BookableEvent:
     """Set an event's capacity and whether it takes bookings. Raising the capacity gives
     the new places to the waiting list, longest waiting first."""
+    require(actor, "events.manage_bookings", to="change an event's booking")
     if activity.event_starts_at is None:
         raise ChangeRefused("Give the activity an event date and time before taking bookings.")
     if capacity < 1:
@@ -239,6 +241,7 @@ def _promote(*, event: BookableEvent, actor: Any, base_url: str) -> list[Booking
 
 def event_cancel(*, actor: Any, event: BookableEvent, message: str, base_url: str) -> int:
     """Cancel the event: everyone booked or waiting is told. Returns how many were told."""
+    require(actor, "events.manage_bookings", to="cancel an event")
     message = message.strip()
     if domain.is_placeholder(message):
         raise ChangeRefused(
@@ -274,6 +277,7 @@ def attendance_record(
     *, actor: Any, booking: Booking, attendance: str, now: datetime | None = None
 ) -> Booking:
     """Mark one person as attended or not come (or unmark), on the day."""
+    require(actor, "events.manage_bookings", to="record attendance")
     if attendance not in Booking.Attendance.values:
         raise ChangeRefused("Choose attended or did not come.")
     with transaction.atomic():
@@ -306,6 +310,7 @@ def attendance_record(
 
 
 def access_needs_viewed(*, actor: Any, event: BookableEvent) -> None:
+    require(actor, "events.manage_bookings", to="see attendees' access needs")
     with transaction.atomic():
         audit_record(action=Action.EVENT_ACCESS_NEEDS_VIEWED, actor=actor, subject=event)
 

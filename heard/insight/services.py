@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.actors import require
 from heard.core.jobs import JobStopped, SweepResult, checkpoint, delete_in_chunks, sweep_stale
 from heard.core.text import spreadsheet_safe
 from heard.insight import csvfile
@@ -179,6 +180,7 @@ def insights_reindex(*, ids: Sequence[int]) -> None:
 def insight_delete(*, insight: Insight, actor: Any) -> None:
     """Delete one insight – e.g. when the person who said it objects or asks for erasure
     (UK GDPR; domain §11). Audited with its id and source only."""
+    require(actor, "insight.delete_insight", to="delete an insight")
     with transaction.atomic():
         audit_record(
             action=Action.INSIGHT_DELETED,
@@ -207,6 +209,7 @@ def insight_import_upload(
     Raises ImportProblem (nothing stored) if the file is too big, is not a CSV we can
     read, lacks the text or date column, or was imported before (same SHA-256).
     """
+    require(actor, "insight.import_insight", to="import insights")
     if len(data) > MAX_UPLOAD_BYTES:
         raise ImportProblem(
             f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Split it into "
@@ -383,6 +386,7 @@ def insight_import_run(*, batch_id: int, attempt: int | None = None) -> InsightI
 
 def insight_import_cancel(*, batch: InsightImport, actor: Any) -> InsightImport:
     """Stop a running import; the insights stored so far stay (they can be removed)."""
+    require(actor, "insight.import_insight", to="stop an import of insights")
     with transaction.atomic():
         batch = InsightImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status != InsightImport.Status.RUNNING:
@@ -404,6 +408,7 @@ def insight_import_cancel(*, batch: InsightImport, actor: Any) -> InsightImport:
 
 def insight_import_delete(*, batch: InsightImport, actor: Any) -> InsightImport:
     """Remove an import with the insights it stored (a task, in chunks) and its rejected rows."""
+    require(actor, "insight.import_insight", to="delete an import of insights")
     with transaction.atomic():
         batch = InsightImport.objects.select_for_update().get(pk=batch.pk)
         if batch.status == InsightImport.Status.RUNNING:
@@ -550,6 +555,7 @@ def rejected_rows_csv(*, batch: InsightImport) -> list[list[str]]:
 def rejected_rows_download(*, batch: InsightImport, actor: Any) -> list[list[str]]:
     """The rejected rows as CSV rows; audited, because they hold what people wrote
     before redaction (names, contact details)."""
+    require(actor, "insight.import_insight", to="download an import's rejected rows")
     rows = rejected_rows_csv(batch=batch)
     with transaction.atomic():
         audit_record(

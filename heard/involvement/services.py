@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from heard.audit.models import Action
 from heard.audit.services import audit_record
+from heard.core.actors import require
 from heard.involvement.domain import (
     TransitionError,
     answer_blocked,
@@ -67,6 +68,7 @@ def opportunity_create(
     *, actor: Any, fields: dict[str, Any], topics: Iterable[Topic] = ()
 ) -> Opportunity:
     """Create a draft opportunity."""
+    require(actor, "involvement.manage_opportunities", to="create an opportunity")
     with transaction.atomic():
         opportunity = Opportunity.objects.create(created_by=actor, **fields)
         opportunity.topics.set(list(topics))
@@ -83,6 +85,7 @@ def opportunity_update(
     *, actor: Any, opportunity: Opportunity, fields: dict[str, Any], topics: Iterable[Topic]
 ) -> Opportunity:
     """Change an opportunity's details (not its status: see opportunity_transition)."""
+    require(actor, "involvement.manage_opportunities", to="change an opportunity")
     fields = {k: v for k, v in fields.items() if k != "status"}
     with transaction.atomic():
         changed = sorted(k for k, v in fields.items() if getattr(opportunity, k) != v)
@@ -130,6 +133,7 @@ def opportunity_transition(*, actor: Any, opportunity: Opportunity, to: str) -> 
 def population_upload(*, actor: Any, name: str, text: str) -> ReferencePopulation:
     """Store an area's population table after checking it can be used; raises
     PopulationError (a ValueError with a message for the user)."""
+    require(actor, "involvement.manage_populations", to="upload a population")
     name = name.strip()
     parsed = population_parse(text, name=name)
     with transaction.atomic():
@@ -164,6 +168,7 @@ def sample_draw(
     Raises InvolvementError for a size out of range, overlapping dimensions or a
     dimension the chosen population does not have.
     """
+    require(actor, "involvement.manage_opportunities", to="draw a sample")
     if not 1 <= size <= MAX_SAMPLE:
         raise InvolvementError(f"Choose a sample size from 1 to {MAX_SAMPLE}.")
     if not dimensions:
@@ -290,6 +295,7 @@ def invitations_mail(*, invitation_ids: list[int], template: str, base_url: str)
 def invitations_mail_retry(*, actor: Any, opportunity: Opportunity, base_url: str = "") -> int:
     """Queue again the first emails of invitations that have not gone (e.g. the mail server
     was down when the background task ran). Each still goes only once."""
+    require(actor, "involvement.manage_opportunities", to="send invitations again")
     from heard.involvement.selectors import invitations_waiting_for_email
 
     base_url = (base_url or base_url_default()).rstrip("/")
@@ -379,6 +385,7 @@ def invitations_send(
 def invitations_send_criteria(
     *, actor: Any, opportunity: Opportunity, criteria: Criteria, base_url: str = ""
 ) -> dict[str, int]:
+    require(actor, "involvement.manage_opportunities", to="invite members")
     members = members_matching(criteria, not_invited_to=opportunity)
     return invitations_send(
         actor=actor,
@@ -393,6 +400,7 @@ def invitations_send_sample(
     *, actor: Any, sample_run: SampleRun, base_url: str = ""
 ) -> dict[str, int]:
     """Invite everyone a sample selected (once: a sample cannot be sent twice)."""
+    require(actor, "involvement.manage_opportunities", to="invite a sample")
     if sample_run.invited_at is not None:
         raise InvolvementError("Invitations for this sample have already been sent.")
     members = Member.objects.filter(pk__in=sample_run.selected)
@@ -477,6 +485,7 @@ def invitations_remind(
     base_url: str = "",
 ) -> int:
     """Remind, once, members who have not answered ``after_days`` after being invited."""
+    require(actor, "involvement.manage_opportunities", to="remind invited members", system=True)
     if after_days is None:
         after_days = int(getattr(settings, "HEARD_INVITATION_REMINDER_DAYS", 7))
     base_url = (base_url or base_url_default()).rstrip("/")

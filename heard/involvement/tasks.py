@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from heard.accounts.models import User
+from heard.core.actors import CLOCK
 from heard.involvement.services import invitations_mail, invitations_remind
 
 
@@ -12,7 +13,8 @@ def invitations_remind_task(
 ) -> int:
     from heard.involvement.models import Opportunity
 
-    actor = User.objects.filter(pk=actor_id).first() if actor_id else None
+    # the person who asked, or Heard's clock for the periodic run
+    actor = User.objects.filter(pk=actor_id).first() if actor_id else CLOCK
     opportunity = Opportunity.objects.filter(pk=opportunity_id).first() if opportunity_id else None
     return invitations_remind(actor=actor, opportunity=opportunity, after_days=after_days)
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
+from heard.accounts.tests.factories import staff_member
 from heard.audit.models import Action, AuditEvent
 from heard.core.roles import Role
 from heard.insight.models import Insight, InsightImport
@@ -160,7 +161,10 @@ def test_a_killed_insight_import_is_resumed_by_the_sweeper_without_duplicates(
     monkeypatch.setattr(services, "CHUNK_ROWS", 100)
     with django_capture_on_commit_callbacks(execute=False):
         batch = services.insight_import_upload(
-            filename="fft.csv", data=_many(750), default_source="fft", actor=None
+            filename="fft.csv",
+            data=_many(750),
+            default_source="fft",
+            actor=staff_member(Role.ENGAGEMENT_OFFICER),
         )
     real, calls = jobs.checkpoint, {"n": 0, "die": True}
 
@@ -192,13 +196,13 @@ def test_an_insight_import_can_be_stopped_and_removed_with_its_insights(
 ):
     from heard.insight import services
 
-    client, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    client, officer = staff_client(Role.ENGAGEMENT_OFFICER)
     monkeypatch.setattr(services, "REMOVE_CHUNK", 40)
     other = upload(client, GOOD)
     assert other.status_code == 200
     with django_capture_on_commit_callbacks(execute=False):
         batch = services.insight_import_upload(
-            filename="many.csv", data=_many(120), default_source="pals", actor=None
+            filename="many.csv", data=_many(120), default_source="pals", actor=officer
         )
     page = client.get(reverse("insight:import_detail", args=[batch.pk])).content.decode()
     assert "Stop the import" in page

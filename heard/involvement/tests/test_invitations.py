@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from heard.audit.models import Action, AuditEvent
+from heard.core.actors import CLOCK
 from heard.core.roles import Role
 from heard.involvement import services
 from heard.involvement.links import invitation_token
@@ -215,11 +216,11 @@ def test_reminders_go_once_to_those_who_have_not_answered(
     )
     InvitationFactory(opportunity=waiting.opportunity)  # too recent
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.invitations_remind(after_days=7) == 1
+        assert services.invitations_remind(actor=CLOCK, after_days=7) == 1
     assert len(smtp_server.messages) == 1
     assert smtp_server.messages[0]["Subject"].startswith("Reminder:")
     assert smtp_server.messages[0]["To"] == waiting.member.email
-    assert services.invitations_remind(after_days=7) == 0
+    assert services.invitations_remind(actor=CLOCK, after_days=7) == 0
     assert AuditEvent.objects.filter(action=Action.INVITATION_REMINDED).count() == 1
 
 

@@ -27,18 +27,11 @@ from heard.demo import involvement as involvement_demo
 from heard.demo import people as people_demo
 from heard.demo import reports as reports_demo
 from heard.demo import service_change as outcomes_demo
+from heard.demo.staff import DEMO_STAFF
 from heard.people.models import Consent, Member
 from heard.people.services.members import member_create
 
 # Fictional people; the domain is reserved for examples.
-DEMO_STAFF = [
-    ("admin@demo.heard.example", "Priya Shah", Role.ADMINISTRATOR),
-    ("officer@demo.heard.example", "Tom Walker", Role.ENGAGEMENT_OFFICER),
-    ("analyst@demo.heard.example", "Aisha Okafor", Role.ANALYST),
-    ("lead@demo.heard.example", "Gareth Lloyd", Role.PROGRAMME_LEAD),
-    ("board@demo.heard.example", "Helen Marsh", Role.DECISION_MAKER),
-    ("scrutiny@demo.heard.example", "Cllr Joan Pike", Role.SCRUTINY_READER),
-]
 DEMO_MEMBER = ("member@demo.heard.example", "Sam Green")
 # Only for the fictional demo accounts, and refused outside DEBUG (see handle()).
 DEMO_PASSWORD = "demo-heard-2026"  # noqa: S105

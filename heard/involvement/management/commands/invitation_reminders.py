@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from heard.core.actors import CLOCK
 from heard.involvement.services import invitations_remind
 
 
@@ -24,5 +25,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = invitations_remind(after_days=options["after_days"])
+        sent = invitations_remind(actor=CLOCK, after_days=options["after_days"])
         self.stdout.write(f"Invitation reminders sent: {sent}.")
