@@ -103,6 +103,9 @@ class OwnFacts:
     # the engagement plan (lines = stakeholders or audiences planned for)
     plan_lines: int = 0
     seldom_heard_planned: bool = False
+    # activities linked to the proposal (not as early engagement) that have closed: the
+    # involvement that took place when formal consultation was not needed
+    involvement_closed: int = 0
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ class ProposalFacts:
     early_engagement_count: int = 0
     plan_lines: int = 0
     seldom_heard_planned: bool = False
+    involvement_closed: int = 0
     options_count: int = 0
     significance_determined: bool = False
     consultation_required: bool = False
@@ -184,6 +188,7 @@ def compose(
         early_engagement_count=own.early_engagement_count,
         plan_lines=own.plan_lines,
         seldom_heard_planned=own.seldom_heard_planned,
+        involvement_closed=own.involvement_closed,
         options_count=a.options_count,
         significance_determined=a.significance_determined,
         consultation_required=a.consultation_required,
@@ -254,6 +259,17 @@ def transition_problems(facts: ProposalFacts, target: Status) -> list[str]:
                 "The proposal moves to formal consultation when its consultation opens: "
                 "open it from the consultation's page once every Gunning check passes."
             )
+    if (
+        target == Status.DECISION_PENDING
+        and facts.status == Status.OTHER_INVOLVEMENT
+        and facts.involvement_closed == 0
+        and not facts.urgent_path_recorded
+    ):
+        problems.append(
+            "Involve people before a decision: link the activity through which patients "
+            "and the public were told and asked for their views, and wait until it has "
+            "closed."
+        )
     if (
         target == Status.DECISION_PENDING
         and facts.status == Status.FORMAL_CONSULTATION

@@ -87,6 +87,10 @@ class Proposal(models.Model):
             early_engagement_count=self.early_engagement_count(),
             plan_lines=plan.items.count() if plan else 0,
             seldom_heard_planned=bool(plan and plan.seldom_heard.strip()),
+            involvement_closed=self.activity_links.filter(
+                is_early_engagement=False,
+                activity__status__in=("closed", "feedback_published", "archived"),
+            ).count(),
         )
 
 

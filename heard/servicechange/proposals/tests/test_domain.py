@@ -22,6 +22,7 @@ def ready(status: Status, target: Status) -> ProposalFacts:
         title="Move the minor injuries unit",
         description="Relocate it to the new health centre.",
         early_engagement_count=3,
+        involvement_closed=1,
         options_count=3,
         significance_determined=True,
         consultation_required=True,
@@ -180,6 +181,18 @@ def test_decision_pending_waits_for_the_consultation_to_close():
         ready(Status.OTHER_INVOLVEMENT, Status.DECISION_PENDING), consultation_closed=False
     )
     assert problems(other, Status.DECISION_PENDING) == []
+
+
+def test_a_decision_after_other_involvement_needs_involvement_that_took_place():
+    """Found in the demo: a proposal not needing formal consultation moved from "other
+    involvement" to "decision pending" with nothing linked and no one asked."""
+    facts = dataclasses.replace(
+        ready(Status.OTHER_INVOLVEMENT, Status.DECISION_PENDING), involvement_closed=0
+    )
+    found = problems(facts, Status.DECISION_PENDING)
+    assert len(found) == 1 and "Involve people before a decision" in found[0]
+    urgent = dataclasses.replace(facts, urgent_path_recorded=True)
+    assert problems(urgent, Status.DECISION_PENDING) == []
 
 
 def test_decided_needs_the_decision_recorded():

@@ -253,3 +253,20 @@ def test_hub_summary_keeps_the_matches_but_reads_drawn_on_now(make_staff):
     )
     fresh = selectors.what_we_know_summary(proposal)
     assert len(fresh.insights) == 2
+
+
+def test_involvement_counts_only_linked_activities_that_closed_and_not_early_ones(make_staff):
+    from heard.core.roles import Role
+
+    actor = make_staff(Role.PROGRAMME_LEAD)
+    proposal = make_proposal(actor=actor)
+    now = timezone.now()
+    running = ActivityFactory(status="open", opens_at=now - timedelta(days=3))
+    early = ActivityFactory(status="closed", closes_at=now - timedelta(days=90))
+    services.activity_link(proposal=proposal, activity=running, actor=actor)
+    services.activity_link(proposal=proposal, activity=early, actor=actor, is_early_engagement=True)
+    assert proposal.own_facts().involvement_closed == 0
+    running.status = "closed"
+    running.save(update_fields=["status"])
+    assert proposal.own_facts().involvement_closed == 1
+    assert lifecycle_facts(proposal).involvement_closed == 1
