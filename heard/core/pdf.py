@@ -14,11 +14,16 @@ def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"Heard's PDFs fetch nothing ({url}).")
 
 
+# Text for screen readers on the web page ("Information: " before an inset) is hidden
+# there by clipping, which WeasyPrint does not support: on paper it is left out.
+PRINT_ONLY_CSS = ".nhsuk-u-visually-hidden, .nhsuk-visually-hidden { display: none !important; }"
+
+
 def html_to_pdf(html: str) -> bytes:
-    from weasyprint import HTML  # type: ignore[import-untyped]  # imported here: slow to import, needed only for PDFs
+    from weasyprint import CSS, HTML  # type: ignore[import-untyped]  # imported here: slow to import, needed only for PDFs
 
     result = HTML(string=html, url_fetcher=_no_fetch, base_url="/").write_pdf(
-        pdf_variant="pdf/ua-1", pdf_tags=True
+        stylesheets=[CSS(string=PRINT_ONLY_CSS)], pdf_variant="pdf/ua-1", pdf_tags=True
     )
     assert result is not None
     return bytes(result)

@@ -31,3 +31,12 @@ def test_the_console_handler_uses_the_filter():
     from django.conf import settings
 
     assert "refusal" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_django_logs_only_through_the_filtered_console_handler():
+    """Found under ``make run``: Django's own DEBUG console handler still printed every
+    403's traceback beside ours."""
+    import logging
+
+    assert not [h for h in logging.getLogger("django").handlers if type(h) is logging.StreamHandler]
+    assert logging.getLogger("django").propagate
