@@ -102,6 +102,15 @@ def effective_status(activity: Activity, now: datetime | None = None) -> domain.
     return domain.effective_status(activity.facts(), _now(now))
 
 
+def event_over(activity: Activity, now: datetime | None = None) -> bool:
+    """A one-event activity (drop-in, workshop, focus group) whose event has ended: the
+    public pages treat it as closed, as the hub lists it (``_event_over_q``)."""
+    if activity.kind not in domain.ONE_EVENT_KINDS:
+        return False
+    end = activity.event_ends_at or activity.event_starts_at
+    return end is not None and end <= _now(now)
+
+
 def _closed_now_q(now: datetime) -> Q:
     """Closed from the dates: recorded closed, or past its closing time (not yet with
     its feedback published)."""

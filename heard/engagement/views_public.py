@@ -52,6 +52,10 @@ def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if activity is None:
         raise Http404("No such activity")
     status = selectors.effective_status(activity)
+    ended = status == domain.Status.OPEN and selectors.event_over(activity)
+    if ended:
+        # as the hub lists it: nobody can come to an event that is over
+        status = domain.Status.CLOSED
     return render(
         request,
         "engagement/public/activity.html",
@@ -64,6 +68,7 @@ def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
             # "you said, we did": only the approved publication, never the draft text
             "feedback": hooks.feedback_publication(activity),
             "actions": hooks.public_activity_actions(activity),
+            "event_ended": ended,
         },
     )
 

@@ -220,6 +220,14 @@ def test_an_event_that_has_happened_is_not_open_now_but_listed_as_closed(client)
     assert f"closed {timezone.localtime(drop_in.closes_at):%-d %B %Y}" not in hub
     drop_in.refresh_from_db()
     assert drop_in.status == Activity.Status.OPEN  # what is stored is not changed
+    # and its own page agrees with the hub (found in the demo: "Status Open … Closes
+    # Friday 1 January 2027" on a drop-in the hub listed as closed)
+    page = client.get(reverse("engagement_public:activity", args=[drop_in.slug]))
+    text = page.content.decode()
+    assert ">Closed</strong>" in text and ">Open</strong>" not in text
+    assert "The event took place on" in text and ">Closes</dt>" not in text
+    page = client.get(reverse("engagement_public:activity", args=[group.slug])).content.decode()
+    assert ">Open</strong>" in page  # a group that meets again stays open
 
 
 def test_hub_filters_and_searches(client):
