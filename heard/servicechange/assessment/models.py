@@ -467,7 +467,7 @@ class CallInRequest(models.Model):
         ordering = ("requested_on", "pk")
 
     def __str__(self) -> str:
-        return f"Call-in request by {self.requested_by}"
+        return f"Call-in request – {self.requested_by}"
 
 
 class CallInResponse(models.Model):

@@ -29,7 +29,7 @@ class CorrectionForm(SectionForm):
         label="Why is it being corrected?",
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Published beside the corrected text: “Corrected on … because …”.",
+        help_text="Published beside the corrected text: “Corrected on … Reason: …”.",
         error_messages={"required": "Give the reason for the correction."},
     )
 

@@ -970,7 +970,7 @@ def reconfiguration_summary(proposal: Proposal) -> list[str]:
             else ""
         )
         lines.append(
-            f"Call-in request by {request.requested_by} ({request.requested_on:%-d %B %Y}): {text}."
+            f"Call-in request – {request.requested_by}, {request.requested_on:%-d %B %Y}: {text}."
         )
     if not r.requests:
         lines.append("No request to call the proposal in has been recorded.")

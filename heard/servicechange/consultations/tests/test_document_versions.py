@@ -120,7 +120,7 @@ def test_a_correction_is_a_new_public_version_with_its_reason(client, make_staff
 
     page = client.get(reverse("consultations_public:detail", args=[opened.slug])).content.decode()
     assert "£420,000 capital." in page and old not in page
-    assert f"because {REASON}" in page and "Corrected on" in page
+    assert f"Reason: {REASON}" in page and "Corrected on" in page
     listing = client.get(reverse("consultations_public:versions", args=[opened.slug]))
     assert listing.status_code == 200
     assert "Version 1" in listing.content.decode() and "Version 2" in listing.content.decode()

@@ -41,8 +41,9 @@ def test_panel_and_detail_page_queries(staff_client, capsys):
     # 23: reg. 23 reads the letters sent to the committee as well as its councils; the
     # EqIA's rows are read to say whether every characteristic was considered; + the
     # sign-offs, the latest version, the mid-point reviews; 27: + the options appraisal's
-    # options, criteria, panels and scores (is it finished? "Sufficient reasons" says).
-    assert 0 < panel_count <= 27
+    # options, criteria, panels and scores (is it finished? "Sufficient reasons" says);
+    # 28: + the closed involvement activities among the proposal's own facts.
+    assert 0 < panel_count <= 28
     # 39: the page also shows the letters sent and the committee's response (reg. 23),
     # the three checkpoint reads, and the EqIA's rows.
     assert 0 < page_count <= 44

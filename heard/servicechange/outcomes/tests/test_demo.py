@@ -204,7 +204,7 @@ def test_the_demo_shows_a_corrected_document_and_dates_that_follow_the_story(
     versions = client.get(
         reverse("consultations_public:versions", kwargs={"slug": consultation.slug})
     ).content.decode()
-    assert "Corrected because" in versions and "Published" in versions
+    assert "Corrected. Reason:" in versions and "Published" in versions
     # Every lifecycle move of the three proposals comes after the proposal was logged.
     for proposal in Proposal.objects.all():
         moves = list(proposal.transitions.order_by("at"))
