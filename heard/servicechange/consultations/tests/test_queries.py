@@ -46,4 +46,5 @@ def test_panel_and_detail_page_queries(staff_client, capsys):
     assert 0 < panel_count <= 28
     # 39: the page also shows the letters sent and the committee's response (reg. 23),
     # the three checkpoint reads, and the EqIA's rows.
-    assert 0 < page_count <= 44
+    # 45: + the involvement fact, as on the panel.
+    assert 0 < page_count <= 45
