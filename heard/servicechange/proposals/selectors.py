@@ -520,7 +520,12 @@ def own_timeline(proposal: Proposal) -> list[TimelineEntry]:
     events = list(
         audit_events(
             EventFilter(subject_type=Proposal._meta.label_lower, subject_id=str(proposal.pk))
-        ).exclude(action__in=_TIMELINE_SKIP)
+        )
+        .exclude(action__in=_TIMELINE_SKIP)
+        # reading is not a step in the proposal's history (the audit trail keeps it):
+        # found in the demo, five "Outcome report PDF downloaded" lines led the timeline
+        .exclude(action__endswith="downloaded")
+        .exclude(action__endswith="viewed")
     )
     activity_ids: set[int] = {
         int(values["activity"])

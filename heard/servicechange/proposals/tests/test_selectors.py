@@ -270,3 +270,17 @@ def test_involvement_counts_only_linked_activities_that_closed_and_not_early_one
     running.save(update_fields=["status"])
     assert proposal.own_facts().involvement_closed == 1
     assert lifecycle_facts(proposal).involvement_closed == 1
+
+
+def test_downloads_are_kept_in_the_audit_trail_but_not_on_the_timeline(make_staff):
+    from heard.audit.models import Action
+    from heard.audit.services import audit_record
+
+    actor = make_staff()
+    proposal = make_proposal(actor=actor)
+    for _ in range(5):
+        audit_record(action=Action.OUTCOME_REPORT_DOWNLOADED, actor=actor, subject=proposal)
+    audit_record(action=Action.PROPOSAL_UPDATED, actor=actor, subject=proposal, after={})
+    titles = [e.title for e in lifecycle_selectors.timeline(proposal)]
+    assert "Outcome report PDF downloaded" not in titles
+    assert any("updated" in t.lower() or "changed" in t.lower() for t in titles), titles
