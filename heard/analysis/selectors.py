@@ -188,13 +188,17 @@ def default_quotes(
     candidates: list[tuple[int, str]], allowed: set[str], used: set[str], count: int
 ) -> list[str]:
     """The quotes a theme gets unless a person chooses: consenting people's words, in
-    the candidates' order (people's decisions first), never one already shown for
-    another theme (``used``, updated here), and words with a redaction placeholder only
-    when there are not enough without."""
-    usable = [t for _, t in candidates if t in allowed and t not in used]
-    clean = [t for t in usable if not has_placeholder(t)]
+    the candidates' order (people's decisions first, then the machine's most confident),
+    never one already shown for another theme (``used``, updated here); among the best
+    ``3 * count``, words without a redaction placeholder come first."""
+    usable = list(dict.fromkeys(t for _, t in candidates if t in allowed and t not in used))
+    # within the best-ranked few (what illustrates the theme best), plain words first;
+    # a quote is never passed over for a much less typical one just to avoid a marker
+    window = usable[: 3 * count]
+    ranked = [t for t in window if not has_placeholder(t)]
+    ranked += [t for t in window if has_placeholder(t)] + usable[3 * count :]
     chosen: list[str] = []
-    for text in clean + [t for t in usable if has_placeholder(t)]:
+    for text in ranked:
         if text not in chosen:
             chosen.append(text)
         if len(chosen) == count:

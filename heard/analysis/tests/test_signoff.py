@@ -243,3 +243,15 @@ def test_the_analyst_chooses_the_quotes_on_the_page(frame, client):
     assert refused.status_code == 400
     assert "did not agree" in refused.content.decode()
     assert CodeframeVersion.objects.count() == 1
+
+
+def test_a_typical_quote_is_not_passed_over_for_a_far_less_typical_one():
+    """Found in the demo: quotes about parking under "Travel and buses" while on-topic
+    answers with a [HEALTH] marker were passed over. Plain words win only among the
+    best-ranked few."""
+    candidates = [(i, f"[HEALTH] bus answer {i}") for i in range(9)] + [(99, "parking")]
+    chosen = selectors.default_quotes(candidates, {t for _, t in candidates}, set(), 3)
+    assert "parking" not in chosen and len(chosen) == 3
+    mixed = [(1, "[NAME] bus one"), (2, "bus two"), (3, "bus three"), (4, "bus four")]
+    chosen = selectors.default_quotes(mixed, {t for _, t in mixed}, set(), 3)
+    assert chosen == ["bus two", "bus three", "bus four"]
