@@ -80,5 +80,16 @@ def public_sections(proposal: Proposal) -> list[ProposalLink]:
     ]
 
 
+def consultation_path(facts: domain.ProposalFacts) -> bool | None:
+    """Whether the completed significance assessment requires formal consultation (None
+    while it is not complete): the steps then show only the path the proposal will take."""
+    return facts.consultation_required if facts.significance_determined else None
+
+
 def public_view(proposal: Proposal, now: datetime | None = None) -> proposal_selectors.PublicView:
-    return proposal_selectors.public_view(proposal, public_sections(proposal), now)
+    return proposal_selectors.public_view(
+        proposal,
+        public_sections(proposal),
+        now,
+        consultation_required=consultation_path(proposal_facts(proposal)),
+    )

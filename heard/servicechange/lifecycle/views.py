@@ -41,7 +41,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "facts": facts,
         "flags": domain.flags(facts),
         "moves": selectors.moves(proposal, facts),
-        "steps": proposal_selectors.lifecycle_steps(proposal),
+        "steps": proposal_selectors.lifecycle_steps(
+            proposal, consultation_required=selectors.consultation_path(facts)
+        ),
         "links": selectors.links(proposal, request.user),
         "evidence": proposal_selectors.evidence_for(proposal),
         "plan": proposal_selectors.plan_view(proposal),

@@ -88,13 +88,25 @@ def own_flags(proposal: Proposal) -> list[str]:
 
 
 def lifecycle_steps(
-    proposal: Proposal, labels: dict[domain.Status, str] = domain.STATUS_LABELS
+    proposal: Proposal,
+    labels: dict[domain.Status, str] = domain.STATUS_LABELS,
+    *,
+    consultation_required: bool | None = None,
 ) -> list[tuple[str, str]]:
     """The main line of the lifecycle with each step's state: done, current or to do.
-    Formal consultation and other involvement are alternatives: only the one taken (or,
-    before either, both) are listed."""
+    Formal consultation and other involvement are alternatives: only the one taken is
+    listed; before either, the one the significance assessment points to
+    (``consultation_required``, from the lifecycle's facts), or both while it is open."""
     current = domain.Status(proposal.status)
     taken = set(proposal.transitions.values_list("to_status", flat=True))
+    expected = (
+        {
+            True: domain.Status.FORMAL_CONSULTATION,
+            False: domain.Status.OTHER_INVOLVEMENT,
+        }.get(consultation_required)
+        if consultation_required is not None
+        else None
+    )
     steps = []
     for status in domain.ORDER:
         alternative = {
@@ -102,6 +114,13 @@ def lifecycle_steps(
             domain.Status.OTHER_INVOLVEMENT: domain.Status.FORMAL_CONSULTATION,
         }.get(status)
         if alternative and alternative.value in taken and status.value not in taken:
+            continue
+        if (
+            alternative
+            and expected is not None
+            and status != expected
+            and not ({status.value, alternative.value} & taken)
+        ):
             continue
         if status == current:
             state = "current"
@@ -561,10 +580,15 @@ class PublicView:
 
 
 def public_view(
-    proposal: Proposal, sections: list[ProposalLink], now: datetime | None = None
+    proposal: Proposal,
+    sections: list[ProposalLink],
+    now: datetime | None = None,
+    *,
+    consultation_required: bool | None = None,
 ) -> PublicView:
-    """``sections``: what the stages publish on the proposal's page (the lifecycle asks
-    them: ``lifecycle.selectors.public_view``)."""
+    """``sections``: what the stages publish on the proposal's page, and
+    ``consultation_required``: what the significance assessment found, if it is complete
+    (the lifecycle asks the stages: ``lifecycle.selectors.public_view``)."""
     linked = [
         row
         for row in linked_activities(proposal, now)
@@ -573,8 +597,8 @@ def public_view(
     heard = [(row.activity.title, row.responses) for row in linked if row.responses]
     return PublicView(
         proposal=proposal,
-        steps=public_steps(proposal),
-        stage_rows=public_stage_rows(proposal),
+        steps=public_steps(proposal, consultation_required=consultation_required),
+        stage_rows=public_stage_rows(proposal, consultation_required=consultation_required),
         open_activities=[row.activity for row in linked if row.is_open],
         forthcoming_activities=[
             row.activity for row in linked if row.status == engagement_domain.Status.SCHEDULED
@@ -585,22 +609,28 @@ def public_view(
     )
 
 
-def public_stage_rows(proposal: Proposal) -> list[tuple[str, str, datetime | None]]:
+def public_stage_rows(
+    proposal: Proposal, *, consultation_required: bool | None = None
+) -> list[tuple[str, str, datetime | None]]:
     """The public stages with the date each was last reached (for done and current)."""
     reached: dict[str, datetime] = {}
     for move in proposal.transitions.order_by("at", "pk"):
         reached[domain.PUBLIC_STATUS_LABELS[domain.Status(move.to_status)]] = move.at
     return [
         (label, state, reached.get(label) if state in ("done", "current") else None)
-        for label, state in public_steps(proposal)
+        for label, state in public_steps(proposal, consultation_required=consultation_required)
     ]
 
 
-def public_steps(proposal: Proposal) -> list[tuple[str, str]]:
+def public_steps(
+    proposal: Proposal, *, consultation_required: bool | None = None
+) -> list[tuple[str, str]]:
     """The stages the public sees, each done, current or still to come."""
     return [
         (label, state)
-        for label, state in lifecycle_steps(proposal, domain.PUBLIC_STATUS_LABELS)
+        for label, state in lifecycle_steps(
+            proposal, domain.PUBLIC_STATUS_LABELS, consultation_required=consultation_required
+        )
         if state != "skipped"
     ]
 

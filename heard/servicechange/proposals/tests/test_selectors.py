@@ -284,3 +284,21 @@ def test_downloads_are_kept_in_the_audit_trail_but_not_on_the_timeline(make_staf
     titles = [e.title for e in lifecycle_selectors.timeline(proposal)]
     assert "Outcome report PDF downloaded" not in titles
     assert any("updated" in t.lower() or "changed" in t.lower() for t in titles), titles
+
+
+def test_steps_show_only_the_path_the_significance_assessment_points_to(make_staff):
+    """Found in the demo: "Deciding whether a formal consultation is needed – Done" with
+    both "Formal public consultation" and "Involving people (no formal consultation
+    needed)" still to come."""
+    proposal = make_proposal(actor=make_staff())
+    labels = domain.PUBLIC_STATUS_LABELS
+    formal, other = (
+        labels[domain.Status.FORMAL_CONSULTATION],
+        labels[domain.Status.OTHER_INVOLVEMENT],
+    )
+    both = dict(selectors.public_steps(proposal))
+    assert formal in both and other in both  # before the assessment: both are possible
+    required = dict(selectors.public_steps(proposal, consultation_required=True))
+    assert formal in required and other not in required
+    not_required = dict(selectors.public_steps(proposal, consultation_required=False))
+    assert other in not_required and formal not in not_required
