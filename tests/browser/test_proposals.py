@@ -88,8 +88,15 @@ def test_log_a_proposal_draw_on_what_we_know_and_share_it(visitor, make_staff):
     assert "Move to Significance assessment is not possible yet" in main
     assert "Record at least two options" in main
     assert page.get_by_role("button", name="Move to Significance assessment").count() == 0
+    page.locator("summary", has_text="Go back to early engagement").click()
     back = page.get_by_role("button", name="Go back to early engagement")
     assert "nhsuk-button--secondary" in (back.get_attribute("class") or "")
+    back.click()  # without a reason: refused, with what is needed
+    visitor.check()
+    assert (
+        "Give the reason for going back a stage"
+        in page.locator(".nhsuk-error-summary").inner_text()
+    )
 
     visitor.visit(reverse("public:home"))
     page.get_by_role("link", name="What we are working on").first.click()

@@ -22,6 +22,7 @@ from heard.accounts.actors import Actor
 from heard.audit.models import Action
 from heard.audit.services import audit_record, audits_refusals
 from heard.core.actors import SystemActor, person, require
+from heard.core.substance import reason_problems
 from heard.engagement import domain as engagement_domain
 from heard.engagement.guards import ConsequenceRefused
 from heard.servicechange.consultations.models import Consultation
@@ -41,8 +42,11 @@ def proposal_transition(
     actor: Actor | SystemActor,
     note: str = "",
 ) -> Proposal:
-    """Move ``proposal`` to ``target`` if the lifecycle allows it; TransitionRefused if not."""
+    """Move ``proposal`` to ``target`` if the lifecycle allows it; TransitionRefused if not.
+    Going back a stage needs a reason (``note``) a reader could follow: it is on the
+    timeline, for anyone asking later why the work was done again."""
     target = domain.Status(target)
+    note = " ".join(note.split())
     if target == domain.Status.DECIDED:
         require(actor, DECIDE, to="record the decision on a proposal")
     else:
@@ -51,6 +55,10 @@ def proposal_transition(
     with transaction.atomic():
         locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
         problems = domain.transition_problems(facts(locked), target)
+        if not problems and domain.ORDER.index(target) < domain.ORDER.index(
+            domain.Status(locked.status)
+        ):
+            problems = reason_problems(note, what="for going back a stage")
         if problems:
             raise TransitionRefused(problems)
         before = locked.status

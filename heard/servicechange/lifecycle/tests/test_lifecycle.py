@@ -151,3 +151,29 @@ def test_the_consultations_address_without_a_consultation_leads_to_every_service
     response = client.get("/consultations/")
     assert response.status_code == 302
     assert response["Location"] == reverse("proposals_public:index")
+
+
+@pytest.mark.parametrize("note", ["", "x", "n/a", "back"])
+def test_going_back_a_stage_needs_a_reason(note):
+    """Found in the demo: one click moved a proposal back from significance to options,
+    with nothing recorded about why."""
+    from heard.servicechange.lifecycle import selectors as lifecycle_selectors
+    from heard.servicechange.proposals.services import TransitionRefused
+
+    lead = staff_member(Role.PROGRAMME_LEAD)
+    proposal = make_proposal(actor=lead)
+    proposal = services.proposal_transition(proposal=proposal, target="options", actor=lead)
+    with pytest.raises(TransitionRefused, match="reason"):
+        services.proposal_transition(
+            proposal=proposal, target="early_engagement", actor=lead, note=note
+        )
+    proposal.refresh_from_db()
+    assert proposal.status == "options"
+    proposal = services.proposal_transition(
+        proposal=proposal, target="early_engagement", actor=lead, note="More people to hear from"
+    )
+    assert proposal.status == "early_engagement"
+    moved = services.proposal_transition(proposal=proposal, target="options", actor=lead)
+    assert moved.status == "options"  # forward moves need no reason
+    details = [e.detail for e in lifecycle_selectors.timeline(proposal)]
+    assert any("More people to hear from" in d for d in details)
