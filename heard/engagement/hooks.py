@@ -111,6 +111,22 @@ def register_public_activity_actions(provider: PublicActionsProvider) -> None:
         _public_actions.append(provider)
 
 
+# Where the public can read more about what an activity is part of (the proposal it
+# informs, its consultation, "you said, we did"), listed under "Related" on its page:
+#
+#     hooks.register_public_activity_related(fn)  # fn(activity) -> list[ActivityLink]
+_public_related: list[PublicActionsProvider] = []
+
+
+def register_public_activity_related(provider: PublicActionsProvider) -> None:
+    if provider not in _public_related:
+        _public_related.append(provider)
+
+
+def public_activity_related(activity: Any) -> list[ActivityLink]:
+    return [link for provider in _public_related for link in provider(activity)]
+
+
 def activity_links(activity: Any, user: Any) -> list[ActivityLink]:
     return [link for provider in _activity_links for link in provider(activity, user)]
 

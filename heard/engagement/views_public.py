@@ -69,6 +69,7 @@ def activity_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "feedback": hooks.feedback_publication(activity),
             "actions": hooks.public_activity_actions(activity),
             "event_ended": ended,
+            "related": hooks.public_activity_related(activity),
         },
     )
 

@@ -130,7 +130,7 @@ def test_chosen_quotes_must_be_coded_with_the_theme_and_consented(frame):
 def test_default_quotes_avoid_redaction_placeholders_and_one_quote_in_two_themes(frame):
     """Found in the demo's "you said, we did": quotes reading "[NAME] was lovely" when the
     theme had plain ones, and the same person's words under two themes."""
-    analyst, answers, waiting, phone = (
+    analyst, answers, _waiting, phone = (
         frame["analyst"],
         frame["answers"],
         frame["waiting"],

@@ -93,3 +93,40 @@ def public_view(proposal: Proposal, now: datetime | None = None) -> proposal_sel
         now,
         consultation_required=consultation_path(proposal_facts(proposal)),
     )
+
+
+def activity_related(activity: Any) -> list[Any]:
+    """For an activity's public page: the public proposals it is part of (as their
+    consultation, or linked to them), with what each has published (its consultation,
+    "you said, we did"), so that a page mentioning the outcome links to it."""
+    from django.urls import reverse
+
+    from heard.engagement.hooks import ActivityLink
+    from heard.servicechange.consultations.models import Consultation
+    from heard.servicechange.proposals.models import ProposalActivity
+
+    ids = set(
+        ProposalActivity.objects.filter(activity_id=activity.pk).values_list(
+            "proposal_id", flat=True
+        )
+    ) | set(
+        Consultation.objects.filter(activity_id=activity.pk).values_list("proposal_id", flat=True)
+    )
+    links: list[Any] = []
+    for proposal in Proposal.objects.filter(pk__in=ids, is_private=False).order_by("pk"):
+        if not domain.is_public_stage(domain.Status(proposal.status)):
+            continue
+        links.append(
+            ActivityLink(
+                title=proposal.title,
+                url=reverse("proposals_public:detail", args=[proposal.slug]),
+                summary="The change this is part of, and where it has got to.",
+            )
+        )
+        links += [
+            ActivityLink(title=section.title, url=section.url, summary=section.summary)
+            for section in public_sections(proposal)
+            if section.url
+            and section.url != reverse("engagement_public:activity", args=[activity.slug])
+        ]
+    return links

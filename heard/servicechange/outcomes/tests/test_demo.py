@@ -205,6 +205,14 @@ def test_the_demo_shows_a_corrected_document_and_dates_that_follow_the_story(
         reverse("consultations_public:versions", kwargs={"slug": consultation.slug})
     ).content.decode()
     assert "Corrected. Reason:" in versions and "Published" in versions
+    # The consultation's activity page links to the change it is part of and its "you
+    # said, we did" (found in a click-through: the page mentioned it without a link).
+    activity_page = client.get(
+        reverse("engagement_public:activity", args=[consultation.activity.slug])
+    ).content.decode()
+    assert "<h2>Related</h2>" in activity_page
+    assert reverse("proposals_public:detail", args=[miu.slug]) in activity_page
+    assert reverse("outcomes_public:detail", args=[miu.slug]) in activity_page
     # Every lifecycle move of the three proposals comes after the proposal was logged.
     for proposal in Proposal.objects.all():
         moves = list(proposal.transitions.order_by("at"))
