@@ -1089,6 +1089,15 @@ def _name_themes(consultation: Consultation, analyst: Any) -> None:
         for answer_id, text in Answer.objects.filter(question=why_q).values_list("pk", "text"):
             if any(start in text.lower() for start in starts):
                 analysis_services.coding_add(answer_id=answer_id, theme=theme, actor=analyst)
+        named[name] = theme
+    # Sub-themes the machine proposed (which it does or not depending on the order the
+    # answers arrived in) each hold one of the topics: the analyst folds each into the
+    # theme named for that topic, so the report lists the topics once each.
+    for theme in Theme.objects.filter(codeframe__question=why_q, parent__isnull=False):
+        keys = {str(k).lower() for k in (theme.keywords or [])} | set(theme.name.lower().split())
+        best = max(words, key=lambda n: len(keys & words[n]))
+        if keys & words[best] and best in named:
+            analysis_services.theme_merge(source=theme, target=named[best], actor=analyst)
     # The analyst reviews before signing off (Gunning 4: every answer analysed, every
     # theme reviewed by a person): a suggestion confirmed in each machine-made theme, and
     # each answer with no theme marked so by a person.
