@@ -8,7 +8,9 @@ Two fictional proposals, taken through the real services of every app:
    on access, NHS England assurance (stage 2 passed, EqIA attached), a 12-week formal
    consultation that closed five weeks ago with ~300 responses (some of them an
    organised campaign; "anything else" answers drawn from the engagement demo's comment
-   source), analysis themes named by an analyst, a response to every theme, the outcome
+   source) that came the ways responses come – online through the public form's
+   service, the campaign's emails entered by the officer, paper, event and phone ones
+   from one imported spreadsheet – analysis themes named by an analyst, a response to every theme, the outcome
    report issued to the board, and the board's decision.
 2. **Moving the Wymford blood-test clinic** across the road, assessed as not
    significant (minor impacts, with the reasons) and taken forward by other involvement.
