@@ -8,7 +8,9 @@ Two fictional proposals, taken through the real services of every app:
    on access, NHS England assurance (stage 2 passed, EqIA attached), a 12-week formal
    consultation that closed five weeks ago with ~300 responses (some of them an
    organised campaign; "anything else" answers drawn from the engagement demo's comment
-   source), analysis themes named by an analyst, a response to every theme, the outcome
+   source) that came the ways responses come – online through the public form's
+   service, the campaign's emails entered by the officer, paper, event and phone ones
+   from one imported spreadsheet – analysis themes named by an analyst, a response to every theme, the outcome
    report issued to the board, and the board's decision.
 2. **Moving the Wymford blood-test clinic** across the road, assessed as not
    significant (minor impacts, with the reasons) and taken forward by other involvement.
@@ -17,13 +19,17 @@ Idempotent: a proposal that exists is left alone. The analysis runs here, synchr
 (about 900 answers, a few seconds), so that the themes exist to respond to.
 """
 
+import csv
+import io
 import random
 import uuid
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -33,16 +39,18 @@ from heard.analysis import selectors as analysis_selectors
 from heard.analysis import services as analysis_services
 from heard.analysis.models import AnswerAnalysis, Coding, Theme
 from heard.core.actors import CLOCK
-from heard.engagement import hooks as engagement_hooks
+from heard.engagement import questionnaire as questionnaire_rules
+from heard.engagement import selectors_responses
 from heard.engagement import services as engagement_services
+from heard.engagement import services_response_imports as response_imports
+from heard.engagement.forms_responses import guess_target, mapping_choices
 from heard.engagement.models import (
     Activity,
     Answer,
-    Question,
-    Response,
-    ResponseEquality,
+    QuestionnaireVersion,
+    ResponseImport,
 )
-from heard.engagement.services_responses import reference_new
+from heard.engagement.services_responses import response_enter, response_submit
 from heard.people import equality
 from heard.people.models import Topic
 from heard.servicechange.assessment import services as assessment
@@ -874,31 +882,38 @@ DETAILS = [
     "I have diabetes and need my feet checked often.",
 ]
 VILLAGES_EQUALITY_SKIP = 0.4
+MIU_OFFLINE_FILE = (
+    "Eastbrook minor injuries unit consultation - paper, event and phone responses.csv"
+)
 
 
 def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime) -> None:
-    """~300 responses across channels, bulk-created as the engagement demo does, with
-    'anything else' answers drawn from the engagement demo's comment source."""
-    from heard.demo.engagement import _demo_comments
+    """~300 responses, through the ways responses to a consultation really arrive: online
+    ones through the public form's service (``response_submit``), each at the time it was
+    sent; the campaign's emails typed in by the officer as each came in
+    (``response_enter``); the paper, event and phone ones typed up into one spreadsheet
+    and imported by the officer (``response_import_start`` / ``response_import_run``).
+    The online responses' insights are then made the way the worker makes them.
+    "Anything else" answers are drawn from the engagement demo's comment source."""
+    from heard.demo.engagement import _demo_comments, _drain_insights
 
     rng = random.Random(6)  # noqa: S311 - fictional demo data, reproducible
     activity = consultation.activity
-    questionnaire = activity.questionnaire
-    version = questionnaire.current_version()
+    q = selectors_responses.questionnaire_for_activity(activity)
+    version = selectors_responses.respondable_version(q) if q is not None else None
     assert version is not None
-    questions = list(
-        Question.objects.filter(version=version).order_by("section__position", "position")
-    )
-    kinds = {q.kind: q for q in questions}
-    respondent_q = kinds["respondent_type"]
-    likert_q = kinds["likert"]
-    why_q, other_q = [q for q in questions if q.kind == "long_text"][:2]
+    view = selectors_responses.version_view(version)
+    questions = view.questions
+    kinds = {question.kind: question for question in questions}
+    respondent_key, likert_key = kinds["respondent_type"].key, kinds["likert"].key
+    why_key, other_key = [question.key for question in questions if question.kind == "long_text"][
+        :2
+    ]
     comments = [text for text, _ in _demo_comments() if 40 <= len(text) <= 300]
     rng.shuffle(comments)
     topics = list(MIU_TOPICS)
     span = (closes - opens).total_seconds()
-    responses: list[Response] = []
-    plans: list[tuple[str, str, str, str]] = []
+    plans: list[_MiuResponse] = []
     for i in range(RESPONSES):
         campaign = i % 10 == 0
         organisation = not campaign and rng.random() < 0.03
@@ -907,20 +922,8 @@ def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime
             if campaign
             else rng.choices(["online", "paper", "event", "phone"], weights=[78, 12, 7, 3])[0]
         )
-        responses.append(
-            Response(
-                activity=activity,
-                questionnaire=questionnaire,
-                version=version,
-                channel=channel,
-                submitted_at=opens + timedelta(seconds=rng.random() * span),
-                respondent_type="organisation" if organisation else "individual",
-                organisation_name="Eastbrook Town Council" if organisation else "",
-                reference=reference_new(),
-                publish_consent=rng.random() < 0.6,
-                submission_token=uuid.uuid4() if channel == "online" else None,
-            )
-        )
+        sent = opens + timedelta(seconds=rng.random() * span)
+        consent = rng.random() < 0.6
         if campaign:
             why, mood = CAMPAIGN, "strongly_disagree"
         else:
@@ -935,34 +938,110 @@ def _miu_responses(consultation: Consultation, opens: datetime, closes: datetime
                 "X-ray and longer opening hours": rng.choice(["agree", "strongly_agree"]),
                 "Staffing and unplanned closures": rng.choice(["agree", "neutral"]),
             }.get(topic, rng.choice(["disagree", "strongly_disagree", "neutral"]))
-        other_text = comments[i % len(comments)] if rng.random() < 0.3 else ""
-        plans.append(("organisation" if organisation else "individual", mood, why, other_text))
-    Response.objects.bulk_create(responses, batch_size=500)
-    answers: list[Answer] = []
-    equalities: list[ResponseEquality] = []
-    for response, (rtype, mood, why, other_text) in zip(responses, plans, strict=True):
-        answers.append(
-            Answer(
-                response=response,
-                question=respondent_q,
-                text=response.organisation_name,
-                value=rtype,
+        raw: dict[str, Any] = {
+            respondent_key: "organisation" if organisation else "individual",
+            likert_key: mood,
+            why_key: why,
+        }
+        if organisation:
+            raw[questionnaire_rules.organisation_key(respondent_key)] = "Eastbrook Town Council"
+        if rng.random() < 0.3:
+            raw[other_key] = comments[i % len(comments)]
+        plans.append(_MiuResponse(channel, sent, consent, raw))
+    # About six in ten individuals answered the equality questions (drawn after the rest,
+    # so the demo's answers stay as they were when it wrote its rows directly).
+    for plan in plans:
+        if plan.raw[respondent_key] == "individual" and rng.random() > VILLAGES_EQUALITY_SKIP:
+            for key, (_, options) in equality.QUESTIONS.items():
+                if rng.random() < 0.85:
+                    plan.raw[f"eq_{key}"] = rng.choice(options)[0]
+    officer = _staff("officer@demo.heard.example")
+    for plan in plans:
+        if plan.channel == "online":
+            response_submit(
+                version=version,
+                raw=plan.raw,
+                token=uuid.uuid4(),
+                publish_consent=plan.consent,
+                now=plan.sent,
+                view=view,
             )
-        )
-        answers.append(Answer(response=response, question=likert_q, value=mood))
-        answers.append(Answer(response=response, question=why_q, text=why))
-        if other_text:
-            answers.append(Answer(response=response, question=other_q, text=other_text))
-        if rtype == "individual" and rng.random() > VILLAGES_EQUALITY_SKIP:
-            fields = {
-                key: rng.choice(options)[0]
-                for key, (_, options) in equality.QUESTIONS.items()
-                if rng.random() < 0.85
-            }
-            equalities.append(ResponseEquality(response=response, activity=activity, **fields))
-    Answer.objects.bulk_create(answers, batch_size=1000)
-    ResponseEquality.objects.bulk_create(equalities, batch_size=1000)
-    engagement_hooks.responses_bulk_created(responses)
+        elif plan.channel == "email":
+            response_enter(
+                actor=officer,
+                version=version,
+                raw=plan.raw,
+                channel=plan.channel,
+                received_at=plan.sent,
+                publish_consent=plan.consent,
+            )
+    _drain_insights()
+    offline = [plan for plan in plans if plan.channel not in ("online", "email")]
+    _miu_import(activity, version, view, offline, officer, closes)
+
+
+@dataclass(frozen=True)
+class _MiuResponse:
+    """One respondent's response as the demo plans it: how and when it came, whether
+    they agreed to publication, and their answers as the form sends them (by key)."""
+
+    channel: str
+    sent: datetime
+    consent: bool
+    raw: dict[str, Any]
+
+
+def _miu_import(
+    activity: Activity,
+    version: QuestionnaireVersion,
+    view: selectors_responses.VersionView,
+    plans: list[_MiuResponse],
+    officer: User,
+    closes: datetime,
+) -> None:
+    """The paper, event and phone responses typed up into one spreadsheet (a column per
+    question, named as the question; options as their values; each row dated the day it
+    was received) and imported by the officer: uploaded, its columns matched the way the
+    import page suggests, and run the way its background task runs it."""
+    choices = mapping_choices(view.specs)
+    # The import page's own targets and labels, beyond the four bookkeeping columns.
+    targets = [(label, value) for value, label in choices[5:]]
+    header = ["Form number", "Date received", "Channel", "Consent", *(t for t, _ in targets)]
+    lines = [header]
+    for number, plan in enumerate(plans, 1):
+        # The import dates a row at noon on the day received: the last evening's post
+        # counts as the day before, so nothing sent in time is flagged late.
+        received = timezone.localdate(plan.sent)
+        if datetime.combine(received, time(12), tzinfo=timezone.get_current_timezone()) > closes:
+            received -= timedelta(days=1)
+        cells = [f"EMIU-{number:03d}", received.isoformat(), plan.channel]
+        cells.append("yes" if plan.consent else "no")
+        cells += [str(plan.raw.get(value, "")) for _, value in targets]
+        lines.append(cells)
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    stored = default_storage.save(
+        f"{response_imports.IMPORT_DIR}/{uuid.uuid4().hex}.csv",
+        ContentFile(buffer.getvalue().encode("utf-8")),
+    )
+    mapping = {index: guess_target(title, choices) for index, title in enumerate(header)}
+    batch = response_imports.response_import_start(
+        activity=activity,
+        version=version,
+        filename=MIU_OFFLINE_FILE,
+        stored_name=stored,
+        header=header,
+        mapping=mapping,
+        actor=officer,
+    )
+    batch = response_imports.response_import_run(batch_id=batch.pk)
+    if (
+        batch.status != ResponseImport.Status.DONE
+        or batch.rejected_rows
+        or batch.imported_rows != len(plans)
+        or not all(mapping.values())
+    ):
+        raise RuntimeError(f"The demo import {MIU_OFFLINE_FILE} did not complete: {batch.error}")
 
 
 def _name_themes(consultation: Consultation, analyst: Any) -> None:
@@ -1012,6 +1091,15 @@ def _name_themes(consultation: Consultation, analyst: Any) -> None:
         for answer_id, text in Answer.objects.filter(question=why_q).values_list("pk", "text"):
             if any(start in text.lower() for start in starts):
                 analysis_services.coding_add(answer_id=answer_id, theme=theme, actor=analyst)
+        named[name] = theme
+    # Sub-themes the machine proposed (which it does or not depending on the order the
+    # answers arrived in) each hold one of the topics: the analyst folds each into the
+    # theme named for that topic, so the report lists the topics once each.
+    for theme in Theme.objects.filter(codeframe__question=why_q, parent__isnull=False):
+        keys = {str(k).lower() for k in (theme.keywords or [])} | set(theme.name.lower().split())
+        best = max(words, key=lambda n: len(keys & words[n]))
+        if keys & words[best] and best in named:
+            analysis_services.theme_merge(source=theme, target=named[best], actor=analyst)
     # The analyst reviews before signing off (Gunning 4: every answer analysed, every
     # theme reviewed by a person): a suggestion confirmed in each machine-made theme, and
     # each answer with no theme marked so by a person.

@@ -57,6 +57,7 @@ def test_demo_load_is_idempotent_and_covers_every_role(
         assert (limb["activity_count"], limb["responses"]) == expected["limbs"][limb["key"]]
     assert {r["level"]: r["activities"] for r in version.figures["spectrum"]} == expected["levels"]
     _assert_the_demo_came_through_the_front_door()
+    _assert_the_consultation_came_through_the_front_door()
     # The demo member of the public is a member: member sign-in mails them a link.
     member = Member.objects.get(user__email="member@demo.heard.example")
     assert member.status == Member.Status.ACTIVE and member.email_verified_at is not None
@@ -120,3 +121,56 @@ def _assert_the_demo_came_through_the_front_door() -> None:
     imports = InsightImport.objects.all()
     assert len(imports) == 3
     assert all((b.status, b.rejected_rows, b.imported_rows) == ("done", 0, 300) for b in imports)
+
+
+def _assert_the_consultation_came_through_the_front_door() -> None:
+    """Issue 12 item 8: the decided proposal's ~300 consultation responses arrived the ways
+    responses arrive (the public form's service, the officer entering an email, one clean
+    import), each at its time in the consultation, not written as rows."""
+    from django.db.models import QuerySet
+
+    from heard.audit.models import Action
+    from heard.demo import service_change as demo
+    from heard.engagement.models import Response, ResponseEquality, ResponseImport
+    from heard.servicechange.proposals.models import Proposal
+
+    consultation = Proposal.objects.get(title=demo.MIU_TITLE).consultation
+    activity = consultation.activity
+    responses = Response.objects.filter(activity=activity)
+    assert responses.count() == demo.RESPONSES
+    assert consultation.opens_at and consultation.closes_at
+    assert not responses.filter(submitted_at__lt=consultation.opens_at).exists()
+    assert not responses.filter(submitted_at__gt=consultation.closes_at).exists()
+    assert not responses.filter(late=True).exists()
+
+    def audited(action: str, rows: QuerySet[Response]) -> set[str]:
+        ids = {str(pk) for pk in rows.values_list("pk", flat=True)}
+        return ids & set(
+            AuditEvent.objects.filter(action=action, subject_id__in=ids).values_list(
+                "subject_id", flat=True
+            )
+        )
+
+    online = responses.filter(channel="online")
+    assert online.count() > 150 and not online.filter(submission_token__isnull=True).exists()
+    assert len(audited(Action.RESPONSE_SUBMITTED, online)) == online.count()
+    # The campaign came by email, each entered by the officer.
+    emails = responses.filter(channel="email")
+    assert emails.count() == 30 and len(audited(Action.RESPONSE_ENTERED, emails)) == 30
+    assert all(r.answers.filter(text__startswith="I oppose the removal").exists() for r in emails)
+    [paper] = ResponseImport.objects.filter(activity=activity)
+    assert (paper.status, paper.rejected_rows, paper.duplicate_rows) == ("done", 0, 0)
+    assert paper.created_by and paper.created_by.email == "officer@demo.heard.example"
+    typed_up = responses.exclude(channel__in=["online", "email"])
+    assert typed_up.count() == paper.imported_rows > 30
+    assert typed_up.filter(import_batch_id=paper.pk).count() == paper.imported_rows
+    assert set(typed_up.values_list("channel", flat=True)) == {"paper", "event", "phone"}
+    assert responses.filter(
+        respondent_type="organisation", organisation_name="Eastbrook Town Council"
+    ).exists()
+    assert responses.filter(publish_consent=True).exists()
+    assert responses.filter(publish_consent=False).exists()
+    # Equality answers through every door, from individuals only.
+    equality = ResponseEquality.objects.filter(activity=activity)
+    assert {"online", "email", "paper"} <= set(equality.values_list("response__channel", flat=True))
+    assert not equality.filter(response__respondent_type="organisation").exists()
