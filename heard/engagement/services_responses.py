@@ -468,6 +468,10 @@ def response_enter(
         Response.Channel.EMAIL,
     ):
         raise ResponseRefused("Choose how the response reached us: paper, phone, event or email.")
+    if timezone.localtime(received_at).date() > timezone.localdate():
+        raise ResponseRefused(
+            "The date received is in the future: give the day the response reached us."
+        )
     view = selectors_responses.version_view(version)
     clean = response_clean(view, raw)
     activity = version.questionnaire.activity
@@ -786,6 +790,11 @@ def responses_import_check(
                     day = questionnaire.parse_date(cell[:10])
                     if day is None:
                         problems.append(f"{header[index]}: “{cell}” is not a date like 27/3/2026")
+                    elif day > timezone.localdate():
+                        problems.append(
+                            f"{header[index]}: “{cell}” is in the future: give the day the "
+                            "response reached us"
+                        )
                     else:
                         received = datetime.combine(
                             day, time(12), tzinfo=timezone.get_current_timezone()

@@ -272,3 +272,49 @@ def test_response_text_is_redacted_for_roles_without_the_permission(client, make
     if not full:
         assert "[NHS_NUMBER]" in page and "[PHONE]" in page and "[EMAIL]" in page
         assert 'id="redacted-note"' in page
+
+
+def test_an_imported_response_received_in_the_future_is_rejected_with_the_reason(officer):
+    """Found by a helper building the demo: a paper response dated next year was taken
+    (and counted on time)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    q = make_questionnaire()
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    content = (
+        "Form no,Responding as,Organisation,Used the service?,Your experience,Agree?,What matters,Date received\n"
+        f"F-001,individual,,yes,Came on time,Agree,Time to talk,{tomorrow:%d/%m/%Y}\n"
+        f"F-002,individual,,yes,Kind nurse,Agree,Time to talk,{timezone.localdate():%d/%m/%Y}\n"
+    ).encode()
+    url, stored, _ = _upload(officer, q, content)
+    page = _import(officer, url, {"stored": stored, **MAPPING}).content.decode()
+    assert re.search(r'id="imported-count">1<', page)
+    assert re.search(r'id="rejected-count">1<', page)
+    assert "is in the future" in page
+    assert not Response.objects.filter(answers__text="Came on time").exists()
+
+
+def test_a_response_entered_with_a_future_date_is_refused():
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from heard.accounts.tests.factories import staff_member
+    from heard.core.roles import Role
+    from heard.engagement import services_responses
+
+    q = make_questionnaire()
+    officer = staff_member(Role.ENGAGEMENT_OFFICER)
+    zone = timezone.get_current_timezone()
+    tomorrow = datetime.combine(timezone.localdate() + timedelta(days=1), time(9), tzinfo=zone)
+    with pytest.raises(services_responses.ResponseRefused, match="in the future"):
+        services_responses.response_enter(
+            actor=officer,
+            version=q.current_version(),
+            raw={},
+            channel="paper",
+            received_at=tomorrow,
+        )
+    assert not Response.objects.exists()
