@@ -9,6 +9,11 @@ def _error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     return render(request, template, status=status)
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and getattr(user, "role", ""))
+
+
 @requires_csrf_token
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return _error(request, "errors/400.html", 400)
@@ -16,7 +21,9 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 @requires_csrf_token
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _error(request, "errors/403.html", 403)
+    # Staff refused a staff page keep the staff header (their navigation and sign-out).
+    base = "staff/base.html" if _is_staff(request) else "public/base.html"
+    return render(request, "errors/403.html", {"base_template": base}, status=403)
 
 
 @requires_csrf_token

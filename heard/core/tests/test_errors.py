@@ -31,3 +31,19 @@ def test_dev_settings_add_it():
     from heard.settings import dev
 
     assert MIDDLEWARE_OWN_404 in dev.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_staff_refused_a_page_keep_the_staff_header(staff_client, client):
+    """Found in a click-through: a signed-in officer refused the audit trail saw the
+    public header ("Member sign in"), with no staff navigation and no sign-out."""
+    from django.urls import reverse
+
+    from heard.core.roles import Role
+
+    officer, _ = staff_client(Role.ENGAGEMENT_OFFICER)
+    page = officer.get(reverse("audit:events"))
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "You do not have permission to see this page" in text
+    assert "– staff</span>" in text and "Member sign in" not in text
