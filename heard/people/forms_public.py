@@ -117,7 +117,12 @@ class _MemberDetailsFields(_PublicForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if "phone" in cleaned.get("contact_methods", []) and not cleaned.get("phone"):
+        # (not when the number itself was refused: one error for one mistake)
+        if (
+            "phone" in cleaned.get("contact_methods", [])
+            and not cleaned.get("phone")
+            and "phone" not in self.errors
+        ):
             self.add_error(
                 "contact_methods",
                 "Enter a phone number if you would like us to phone you, or untick Phone",

@@ -102,6 +102,18 @@ def test_phone_contact_needs_a_phone_number(client):
     assert not Member.objects.exists()
 
 
+def test_a_wrong_phone_number_gets_one_error_not_two(client):
+    """Found in a click-through: an invalid number with "Phone" ticked also said "Enter a
+    phone number if you would like us to phone you"."""
+    response = client.post(
+        reverse("members:join"), join_data(contact_methods=["phone"], phone="call me")
+    )
+    page = response.content.decode()
+    assert "Enter a phone number, like 01603 123456" in page
+    assert "Enter a phone number if you would like us to phone you" not in page
+    assert not Member.objects.exists()
+
+
 def test_duplicate_email_gets_the_same_page_and_the_owner_gets_an_already_member_email(client):
     first = client.post(reverse("members:join"), join_data())
     path = link_to(mail.outbox[0].body, "/join/confirm/")
