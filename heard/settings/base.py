@@ -422,6 +422,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("HEARD_LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # a line per step of every PDF made otherwise
+        "weasyprint": {"level": "WARNING"},
         # Not Django's own console handler (DEBUG only), which printed every 403's
         # traceback again: its records go up to the root's console handler (filtered,
         # with the request id).
