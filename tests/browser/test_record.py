@@ -50,7 +50,7 @@ def test_correct_close_early_and_see_the_chain_signed(visitor, make_staff):
 
     visitor.visit(reverse("consultations_public:detail", args=[consultation.slug]))
     main = page.locator("main").inner_text()
-    assert f"because {REASON}" in main and "£420,000 capital" in main
+    assert f"Reason: {REASON}" in main and "£420,000 capital" in main
     page.get_by_role("link", name="See every version of the document").click()
     visitor.check()
     page.get_by_role("link", name="Version 1").click()
