@@ -24,15 +24,12 @@ trail keeps the real recording times.
 """
 
 import csv
-import io
 import random
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -41,18 +38,16 @@ from heard.accounts.models import User
 from heard.audit.models import Action
 from heard.audit.services import audit_record
 from heard.core.actors import CLOCK
+from heard.demo.response_import import import_responses
 from heard.engagement import questionnaire as questionnaire_rules
 from heard.engagement import selectors_responses
 from heard.engagement import services_questionnaires as builder
-from heard.engagement import services_response_imports as response_imports
-from heard.engagement.forms_responses import guess_target, mapping_choices
 from heard.engagement.models import (
     Activity,
     Question,
     Questionnaire,
     QuestionnaireVersion,
     Response,
-    ResponseImport,
     Section,
 )
 from heard.engagement.services import activity_feedback_save, activity_save, activity_transition
@@ -619,33 +614,14 @@ def _import_offline(
                 value = "; ".join(item.partition(":")[2] for item in value)
             cells.append(str(value))
         lines.append(cells)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(lines)
-    header = lines[0]
-    stored = default_storage.save(
-        f"{response_imports.IMPORT_DIR}/{uuid.uuid4().hex}.csv",
-        ContentFile(buffer.getvalue().encode("utf-8")),
-    )
-    choices = mapping_choices(view.specs)
-    mapping = {index: guess_target(title, choices) for index, title in enumerate(header)}
-    batch = response_imports.response_import_start(
+    return import_responses(
         activity=activity,
         version=version,
+        view=view,
+        lines=lines,
         filename=OFFLINE_FILE,
-        stored_name=stored,
-        header=header,
-        mapping=mapping,
-        actor=officer,
+        officer=officer,
     )
-    batch = response_imports.response_import_run(batch_id=batch.pk)
-    if (
-        batch.status != ResponseImport.Status.DONE
-        or batch.rejected_rows
-        or batch.imported_rows != len(rows)
-        or not all(mapping.values())
-    ):
-        raise RuntimeError(f"The demo import {OFFLINE_FILE} did not complete: {batch.error}")
-    return batch.imported_rows
 
 
 DEMO_ORGANISATIONS = [

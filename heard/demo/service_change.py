@@ -19,8 +19,6 @@ Idempotent: a proposal that exists is left alone. The analysis runs here, synchr
 (about 900 answers, a few seconds), so that the themes exist to respond to.
 """
 
-import csv
-import io
 import random
 import uuid
 from dataclasses import dataclass
@@ -29,7 +27,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -39,16 +36,15 @@ from heard.analysis import selectors as analysis_selectors
 from heard.analysis import services as analysis_services
 from heard.analysis.models import AnswerAnalysis, Coding, Theme
 from heard.core.actors import CLOCK
+from heard.demo.response_import import import_responses
 from heard.engagement import questionnaire as questionnaire_rules
 from heard.engagement import selectors_responses
 from heard.engagement import services as engagement_services
-from heard.engagement import services_response_imports as response_imports
-from heard.engagement.forms_responses import guess_target, mapping_choices
+from heard.engagement.forms_responses import mapping_choices
 from heard.engagement.models import (
     Activity,
     Answer,
     QuestionnaireVersion,
-    ResponseImport,
 )
 from heard.engagement.services_responses import response_enter, response_submit
 from heard.people import equality
@@ -1018,30 +1014,14 @@ def _miu_import(
         cells.append("yes" if plan.consent else "no")
         cells += [str(plan.raw.get(value, "")) for _, value in targets]
         lines.append(cells)
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(lines)
-    stored = default_storage.save(
-        f"{response_imports.IMPORT_DIR}/{uuid.uuid4().hex}.csv",
-        ContentFile(buffer.getvalue().encode("utf-8")),
-    )
-    mapping = {index: guess_target(title, choices) for index, title in enumerate(header)}
-    batch = response_imports.response_import_start(
+    import_responses(
         activity=activity,
         version=version,
+        view=view,
+        lines=lines,
         filename=MIU_OFFLINE_FILE,
-        stored_name=stored,
-        header=header,
-        mapping=mapping,
-        actor=officer,
+        officer=officer,
     )
-    batch = response_imports.response_import_run(batch_id=batch.pk)
-    if (
-        batch.status != ResponseImport.Status.DONE
-        or batch.rejected_rows
-        or batch.imported_rows != len(plans)
-        or not all(mapping.values())
-    ):
-        raise RuntimeError(f"The demo import {MIU_OFFLINE_FILE} did not complete: {batch.error}")
 
 
 def _name_themes(consultation: Consultation, analyst: Any) -> None:
