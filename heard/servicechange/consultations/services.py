@@ -500,10 +500,12 @@ def dates_save(
             engagement_domain.Status.SCHEDULED,
         )
         if status not in CHANGEABLE_PERIOD:
-            raise ConsultationProblem(
+            closed = ConsultationProblem(
                 "The consultation has closed: its period is part of the record and cannot "
                 "change. To hear more from people, plan further engagement on the proposal."
             )
+            closed.stage_refused = True  # type: ignore[attr-defined]  # audited as the stage's refusals are
+            raise closed
         shortened = closes_at is None or (
             activity.closes_at is not None and closes_at < activity.closes_at
         )

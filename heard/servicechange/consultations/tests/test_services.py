@@ -265,6 +265,8 @@ def test_a_closed_consultations_period_cannot_change_and_the_page_offers_no_chan
         )
     activity.refresh_from_db()
     assert activity.status == "closed"
+    refused = AuditEvent.objects.filter(action="act.refused").last()
+    assert refused is not None and "has closed" in str(refused.after)
     client.force_login(lead)
     page = client.get(reverse("consultations:detail", kwargs={"pk": consultation.pk}))
     assert (

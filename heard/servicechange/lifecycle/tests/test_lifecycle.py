@@ -169,6 +169,8 @@ def test_going_back_a_stage_needs_a_reason(note):
         )
     proposal.refresh_from_db()
     assert proposal.status == "options"
+    refused = AuditEvent.objects.filter(action="act.refused").last()
+    assert refused is not None and "going back a stage" in str(refused.after)
     proposal = services.proposal_transition(
         proposal=proposal, target="early_engagement", actor=lead, note="More people to hear from"
     )
